@@ -1,0 +1,62 @@
+/// Text conversions shared by every side: rich bodies to plain text, line-end normalisation,
+/// and the subject form used to match tasks on a first run.
+public enum PlainText {
+  /// LF line ends, trailing white space of the whole text removed.
+  public static func normalisingLineEnds(_ text: String) -> String {
+    guard text.utf8.contains(where: { $0 == 0x0D || $0 == 0x20 || $0 == 0x09 || $0 == 0x0A }) else {
+      return text
+    }
+    var out: [UInt8] = []
+    out.reserveCapacity(text.utf8.count)
+    var previousCR = false
+    for b in text.utf8 {
+      if b == 0x0D {
+        out.append(0x0A)
+        previousCR = true
+        continue
+      }
+      if b == 0x0A && previousCR {
+        previousCR = false
+        continue
+      }
+      previousCR = false
+      out.append(b)
+    }
+    while let last = out.last, last == 0x20 || last == 0x09 || last == 0x0A { out.removeLast() }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// The subject as first-run matching compares it: NFC, case folded, runs of white space as
+  /// one space, trimmed.
+  public static func matchingForm(_ subject: String) -> String {
+    let folded = subject.precomposedNFC.lowercased()
+    var out = ""
+    var pendingSpace = false
+    for scalar in folded.unicodeScalars {
+      if scalar.properties.isWhitespace {
+        pendingSpace = !out.isEmpty
+        continue
+      }
+      if pendingSpace {
+        out.unicodeScalars.append(" ")
+        pendingSpace = false
+      }
+      out.unicodeScalars.append(scalar)
+    }
+    return out
+  }
+
+  /// Readable plain text from HTML: tags removed, entities decoded, block elements and `<br>`
+  /// as new lines, `<script>`/`<style>`/`<head>` content dropped, white space collapsed.
+  public static func fromHTML(_ html: String) -> String {
+    var renderer = HTMLText(html)
+    return renderer.render()
+  }
+}
+
+import Foundation
+
+extension String {
+  /// The NFC form (Foundation's canonical composition).
+  package var precomposedNFC: String { precomposedStringWithCanonicalMapping }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+extension TaskItem {
+  /// Salesforce keeps at most this many characters in a Task's Description.
+  public static let salesforceBodyLimit = 32_000
+
+  /// The field's value as both sides compare it: line ends as LF, priority "none" as normal,
+  /// Ids in 18-character form, absent values as the empty string.
+  public func syncValue(_ field: SyncField) -> String {
+    switch field {
+    case .subject: return subject
+    case .body: return comparableBody
+    case .due: return due.map { $0.day.description } ?? ""
+    case .status: return status.rawValue
+    case .priority: return priority.synced.rawValue
+    case .reminder:
+      guard let reminder, reminder.isSet else { return "" }
+      return reminder.at?.description ?? "set"
+    case .isPrivate: return isPrivate ? "true" : "false"
+    case .whoId: return whoId ?? ""
+    case .whatId: return whatId ?? ""
+    default: return field.extraName.flatMap { extraFields[$0] } ?? ""
+    }
+  }
+
+  /// A stable fingerprint of ``syncValue(_:)``: SHA-256 over the NFC form, the same on every
+  /// run and machine.
+  public func fingerprint(_ field: SyncField) -> Fingerprint {
+    Fingerprint(field: field, value: syncValue(field))
+  }
+
+  /// The plain body, or the rich body turned into text, with LF line ends and no trailing
+  /// white space.
+  public var comparableBody: String {
+    let text = body ?? htmlBody.map(PlainText.fromHTML) ?? ""
+    return PlainText.normalisingLineEnds(text)
+  }
+
+  /// Copies one synced field from `source`, with what goes with it (a status carries the
+  /// completion time and percentage; a plain body replaces a rich one).
+  public mutating func take(_ field: SyncField, from source: TaskItem) {
+    switch field {
+    case .subject: subject = source.subject
+    case .body:
+      let text = source.comparableBody
+      body = text.isEmpty ? nil : text
+      htmlBody = nil
+    case .due: due = source.due.map { TaskDate(day: $0.day) }
+    case .status:
+      status = source.status
+      switch status {
+      case .completed:
+        completedAt = source.completedAt ?? completedAt
+        percentComplete = 100
+      case .notStarted:
+        completedAt = nil
+        percentComplete = percentComplete == nil ? nil : 0
+      case .inProgress, .waiting, .deferred:
+        completedAt = nil
+        if percentComplete == 100 || percentComplete == 0 { percentComplete = nil }
+      }
+    case .priority: priority = source.priority.synced
+    case .reminder: reminder = source.reminder
+    case .isPrivate: isPrivate = source.isPrivate
+    case .whoId: whoId = source.whoId
+    case .whatId: whatId = source.whatId
+    default:
+      if let name = field.extraName { extraFields[name] = source.extraFields[name] }
+    }
+  }
+}
+
+/// A stable fingerprint of one field's value, as kept in the state for the last sync.
+public struct Fingerprint: Hashable, Sendable, Codable, CustomStringConvertible {
+  /// 32 lowercase hex digits (the first 128 bits of SHA-256).
+  public let hex: String
+
+  public init(hex: String) { self.hex = hex }
+
+  public init(field: SyncField, value: String) {
+    var bytes = Array(field.name.utf8)
+    bytes.append(0)
+    bytes.append(contentsOf: value.precomposedStringWithCanonicalMapping.utf8)
+    hex = SHA256Digest.hex(of: bytes, bytes: 16)
+  }
+
+  public var description: String { hex }
+
+  public init(from decoder: Decoder) throws { hex = try decoder.singleValueContainer().decode(String.self) }
+
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.singleValueContainer()
+    try c.encode(hex)
+  }
+}

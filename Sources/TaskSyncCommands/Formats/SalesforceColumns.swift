@@ -1,0 +1,4 @@
+import SalesforceCSV
+
+/// The Salesforce mapping the configuration describes.
+package typealias SalesforceColumns = SalesforceTaskMapping

@@ -1,0 +1,3 @@
+import TaskSyncCommands
+
+TaskSyncCommand.main()

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Builds with the import check on and runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export SWIFT_BACKTRACE=enable=no
+swift build --build-tests --explicit-target-dependency-import-check error "$@"
+swift test --skip-build "$@"
