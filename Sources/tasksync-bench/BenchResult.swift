@@ -1,0 +1,51 @@
+import Foundation
+
+/// One measured figure: what ran, how much it handled, the median time of its runs.
+struct BenchResult {
+  var name: String
+  var items: Int
+  var bytes: Int
+  var seconds: Double
+  /// Peak resident memory of the process after the run (VmHWM), in MiB.
+  var peakMiB: Double
+
+  var megabytesPerSecond: Double { Double(bytes) / 1_000_000 / seconds }
+  var itemsPerSecond: Double { Double(items) / seconds }
+
+  static func table(_ results: [BenchResult]) -> String {
+    var lines = ["| benchmark | items | MB | median s | MB/s | items/s | peak MiB |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for r in results {
+      lines.append(
+        String(
+          format: "| %@ | %d | %.1f | %.3f | %.0f | %.0f | %.0f |", r.name, r.items, Double(r.bytes) / 1_000_000,
+          r.seconds, r.megabytesPerSecond, r.itemsPerSecond, r.peakMiB))
+    }
+    return lines.joined(separator: "\n")
+  }
+}
+
+/// Runs `body` `runs` times and returns the median wall time in seconds.
+func medianSeconds(runs: Int = 5, _ body: () throws -> Void) rethrows -> Double {
+  var times: [Double] = []
+  for _ in 0..<runs {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+  }
+  return times.sorted()[times.count / 2]
+}
+
+/// The process's peak resident set (VmHWM) in MiB, from /proc/self/status.
+func peakResidentMiB() -> Double {
+  guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+  for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+    let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
+    return kb / 1024
+  }
+  return 0
+}
+
+/// Resets the peak resident set so the next figure is its own (Linux: write 5 to clear_refs).
+func resetPeakResident() {
+  try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+}

@@ -1,0 +1,4 @@
+/// Read and write throughput of the EWS format, or the engine's full sync.
+func ewsBenchmark(count: Int) -> [BenchResult] {
+  []
+}
