@@ -9,7 +9,10 @@ extension TaskItem {
   public func syncValue(_ field: SyncField) -> String {
     switch field {
     case .subject: return subject
-    case .body: return comparableBody
+    case .body:
+      let text = comparableBody
+      guard text.utf8.count > TaskItem.salesforceBodyLimit else { return text }
+      return String(text.prefix(TaskItem.salesforceBodyLimit))
     case .due: return due.map { $0.day.description } ?? ""
     case .status: return status.rawValue
     case .priority: return priority.synced.rawValue
@@ -81,7 +84,7 @@ public struct Fingerprint: Hashable, Sendable, Codable, CustomStringConvertible 
     var bytes = Array(field.name.utf8)
     bytes.append(0)
     bytes.append(contentsOf: value.precomposedStringWithCanonicalMapping.utf8)
-    hex = SHA256Digest.hex(of: bytes, bytes: 16)
+    hex = Checksum.sha256Hex(of: bytes, bytes: 16)
   }
 
   public var description: String { hex }

@@ -1,10 +1,10 @@
 import Crypto
 
 /// SHA-256 in hex, for fingerprints, input checksums and configuration checksums.
-public enum SHA256Digest {
+public enum Checksum {
   /// Lowercase hex of the first `bytes` bytes of the SHA-256 of `data` (all 32 by default).
-  public static func hex<D: Sequence>(of data: D, bytes: Int = 32) -> String where D.Element == UInt8 {
-    let digest = SHA256.hash(data: Array(data))
+  public static func sha256Hex<D: Sequence>(of data: D, bytes: Int = 32) -> String where D.Element == UInt8 {
+    let digest = Array(SHA256.hash(data: Array(data)))
     let table = Array("0123456789abcdef".utf8)
     var out: [UInt8] = []
     out.reserveCapacity(bytes * 2)

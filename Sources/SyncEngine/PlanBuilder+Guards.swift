@@ -1,0 +1,39 @@
+import TaskModel
+
+extension PlanBuilder {
+  /// The plan, after the mass-deletion guard has had its say.
+  func finish(guardingAgainst input: SyncInput) -> SyncPlan {
+    var plan = SyncPlan(
+      decisions: decisions, outlookChanges: changes[.outlook]!, salesforceChanges: changes[.salesforce]!,
+      nextState: SyncState(pairs: pairs.sorted { $0.id < $1.id }), skipped: skipped, conflicts: conflicts,
+      warnings: warnings, refusal: nil)
+    if !input.policy.allowMassDelete {
+      plan.refusal = MassDeletionGuard(policy: input.policy).refusal(for: plan, input: input)
+    }
+    return plan
+  }
+}
+
+/// Refuses a run that would delete too much of a side, or that reads an empty export while the
+/// state holds pairs for it — the usual sign of a wrong or truncated export.
+public struct MassDeletionGuard: Sendable {
+  public static let minimumDeletes = 5
+  let policy: SyncPolicy
+
+  public init(policy: SyncPolicy) { self.policy = policy }
+
+  public func refusal(for plan: SyncPlan, input: SyncInput) -> String? {
+    for side in Side.allCases {
+      let paired = input.state.pairs.filter { $0.key(on: side) != nil }
+      if input.snapshot(side).tasks.isEmpty && !paired.isEmpty {
+        return "the \(side) export is empty but \(paired.count) tasks were paired with it: refusing to read that as deletions (check the export, or pass --allow-mass-delete)"
+      }
+      let deletes = plan.counts(for: side).delete
+      let base = paired.filter(\.wasInScope).count
+      if deletes > MassDeletionGuard.minimumDeletes && deletes * 100 > policy.maxDeletePercent * base {
+        return "the plan deletes \(deletes) of \(base) paired \(side) tasks, more than max_delete_percent = \(policy.maxDeletePercent)%: refusing (pass --allow-mass-delete if this is intended)"
+      }
+    }
+    return nil
+  }
+}

@@ -1,0 +1,161 @@
+import TaskModel
+
+/// Collects a run's decisions, the writes they amount to and the next state, honouring the
+/// user's exclusions and the prevent rules as each decision is made.
+struct PlanBuilder {
+  let policy: SyncPolicy
+  let runID: String
+  let excluded: Set<String>
+  let fields: [SyncField]
+  var decisions: [SyncDecision] = []
+  var changes: [Side: TaskChangeSet]
+  var pairs: [PairState] = []
+  var skipped: [SkipReason: Int] = [:]
+  var conflicts = 0
+  var warnings: [String] = []
+
+  init(input: SyncInput, excluded: Set<String>) {
+    policy = input.policy
+    runID = input.runID
+    self.excluded = excluded
+    fields = input.policy.syncedFields
+    let stamp = Timestamp(day: input.today)
+    changes = [.outlook: TaskChangeSet(stamp: stamp), .salesforce: TaskChangeSet(stamp: stamp)]
+  }
+
+  mutating func keep(_ pair: PairState, note: String?) {
+    pairs.append(pair)
+    if let note { warnings.append(note) }
+  }
+
+  mutating func forget(_ pair: PairState, note: String? = nil) {
+    if let note { warnings.append(note) }
+  }
+
+  mutating func skip(_ reason: SkipReason) { skipped[reason, default: 0] += 1 }
+
+  /// Adds a decision; returns whether applying the plan carries it out.
+  mutating func add(_ decision: SyncDecision) -> Bool {
+    var decision = decision
+    decision.include = !excluded.contains { decision.matches($0) }
+    decisions.append(decision)
+    return decision.isEffective
+  }
+
+  func decision(
+    _ side: Side, _ operation: SyncOperation, key: String, pair: PairState, subject: String,
+    changes: [FieldChange], rule: String, status: SyncDecision.Status
+  ) -> SyncDecision {
+    SyncDecision(
+      id: "\(side)/\(operation)/\(key)", side: side, operation: operation, pairID: pair.id,
+      outlookKey: pair.outlookKey, salesforceKey: pair.salesforceKey, subject: subject, changes: changes,
+      rule: rule, status: status, include: true)
+  }
+
+  /// Creates `source`'s copy on `side`. Carried out: the pair waits for the copy to appear.
+  /// Not carried out: `original` (the pair as saved, if any) stays as it was.
+  mutating func create(on side: Side, from source: TaskItem, pair: PairState, rule: String, original: PairState?) {
+    let item = fitted(newItem(on: side, from: source), for: side)
+    let blocked = policy.isPrevented(.create, on: side)
+    let shown = fields.map { FieldChange(field: $0, old: "", new: item.syncValue($0)) }.filter { !$0.new.isEmpty }
+    let d = decision(
+      side, .create, key: source.key, pair: pair, subject: source.subject, changes: shown,
+      rule: blocked ? "\(rule); prevented by prevent.\(side) = create" : rule,
+      status: blocked ? .prevented : .planned)
+    guard add(d) else {
+      if let original { keep(original, note: nil) }
+      return
+    }
+    changes[side]!.creates.append(item)
+    var next = pair
+    next.baseline = Dictionary(uniqueKeysWithValues: fields.map { ($0, source.fingerprint($0)) })
+    next.pending = [
+      PendingOperation(
+        side: side, operation: .create, createdKey: side == .outlook ? item.key : nil,
+        matchSubject: PlainText.matchingForm(item.subject), matchDue: item.due?.day, runID: runID)
+    ]
+    next.windowDay = source.windowDay
+    next.wasInScope = true
+    keep(next, note: nil)
+  }
+
+  /// Deletes `item` on `side`. Carried out: the pair waits for the task to leave the export.
+  mutating func delete(on side: Side, item: TaskItem, pair: PairState, rule: String) {
+    let blocked = policy.isPrevented(.delete, on: side)
+    let d = decision(
+      side, .delete, key: item.key, pair: pair, subject: item.subject, changes: [],
+      rule: blocked ? "\(rule); prevented by prevent.\(side) = delete" : rule,
+      status: blocked ? .prevented : .planned)
+    guard add(d) else {
+      keep(pair, note: nil)
+      return
+    }
+    changes[side]!.deletes.append(item.key)
+    var next = pair
+    next.pending.removeAll { $0.side == side && $0.operation == .delete }
+    next.pending.append(PendingOperation(side: side, operation: .delete, runID: runID))
+    keep(next, note: nil)
+  }
+
+  /// Copies `copies` from `source` to `target` on `side`; returns the fields actually written.
+  mutating func update(
+    on side: Side, target: TaskItem, source: TaskItem, copies: [FieldCopy], pair: PairState, rule: String
+  ) -> [SyncField] {
+    let allowed = copies.filter { $0.blockedBy == nil }
+    let blocked = copies.filter { $0.blockedBy != nil }
+    func changes(_ list: [FieldCopy]) -> [FieldChange] {
+      list.map {
+        FieldChange(field: $0.field, old: target.syncValue($0.field), new: source.syncValue($0.field), rule: $0.rule)
+      }
+    }
+    if !blocked.isEmpty {
+      let reasons = Set(blocked.compactMap(\.blockedBy)).sorted().joined(separator: "; ")
+      var d = decision(
+        side, .update, key: target.key, pair: pair, subject: target.subject, changes: changes(blocked),
+        rule: "\(rule); prevented by \(reasons)", status: .prevented)
+      d.id += "/prevented"
+      _ = add(d)
+    }
+    guard !allowed.isEmpty else { return [] }
+    let d = decision(
+      side, .update, key: target.key, pair: pair, subject: target.subject, changes: changes(allowed),
+      rule: rule, status: .planned)
+    guard add(d) else { return [] }
+    var item = target
+    let written = allowed.map(\.field)
+    for field in written { item.take(field, from: source) }
+    self.changes[side]!.updates.append(TaskUpdate(key: target.key, item: fitted(item, for: side), fields: written))
+    return written
+  }
+
+  /// A conflict left for the user: listed, nothing written, baselines unchanged.
+  mutating func conflict(_ pair: PairState, _ o: TaskItem, _ s: TaskItem, _ fields: [FieldChange]) {
+    var d = decision(
+      .outlook, .update, key: o.key, pair: pair, subject: o.subject, changes: fields,
+      rule: "conflict = manual: edited differently in both; 'old' is Outlook's value, 'new' Salesforce's",
+      status: .conflict)
+    d.id = "conflict/\(o.key)"
+    _ = add(d)
+  }
+
+  /// The task to create on `side` from `source`, carrying the cross-reference back.
+  func newItem(on side: Side, from source: TaskItem) -> TaskItem {
+    let sourceKey = SideIndex.normalise(source.key, side.other)
+    var item = TaskItem(key: side == .outlook ? SyncEngine.outlookKey(forSalesforceKey: sourceKey) : "")
+    for field in fields { item.take(field, from: source) }
+    item.crossReference = sourceKey
+    return item
+  }
+
+  /// Salesforce keeps at most 32,000 characters of Description.
+  mutating func fitted(_ item: TaskItem, for side: Side) -> TaskItem {
+    guard side == .salesforce, let body = item.body, body.utf8.count > TaskItem.salesforceBodyLimit,
+      body.count > TaskItem.salesforceBodyLimit
+    else { return item }
+    var cut = item
+    cut.body = String(body.prefix(TaskItem.salesforceBodyLimit))
+    warnings.append(
+      "the body of '\(item.subject)' has \(body.count) characters; Salesforce keeps \(TaskItem.salesforceBodyLimit): cut")
+    return cut
+  }
+}

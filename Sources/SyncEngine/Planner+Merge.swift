@@ -1,0 +1,127 @@
+import TaskModel
+
+/// A field to copy to a side, with why, and what holds it back if anything does.
+struct FieldCopy {
+  var field: SyncField
+  var rule: String?
+  var blockedBy: String?
+}
+
+extension Planner {
+  /// Field-by-field three-way merge of a pair whose tasks are both present and in scope.
+  mutating func merge(_ saved: PairState, _ o: TaskItem, _ s: TaskItem, rule: String) {
+    var next = saved
+    var copies: [Side: [FieldCopy]] = [.outlook: [], .salesforce: []]
+    var manual: [FieldChange] = []
+    for field in fields {
+      let fo = o.fingerprint(field)
+      let fs = s.fingerprint(field)
+      let baseline = saved.baseline[field]
+      let staleO = fo != baseline && isStale(field, fo, on: .outlook, in: saved)
+      let staleS = fs != baseline && isStale(field, fs, on: .salesforce, in: saved)
+      let action = Reconciliation.action(
+        outlookChanged: fo != baseline && !staleO, salesforceChanged: fs != baseline && !staleS,
+        sameValue: fo == fs)
+      switch action {
+      case .nothing:
+        guard fo != fs else { break }
+        let target: Side = staleO ? .outlook : .salesforce
+        copies[target]!.append(copy(field, to: target, o, rule: "pending update offered again"))
+      case .copy(let target):
+        copies[target]!.append(copy(field, to: target, o, rule: nil))
+      case .agree:
+        next.baseline[field] = fo
+        next.pending = next.pending.clearing(field)
+      case .conflict:
+        out.conflicts += 1
+        if let winner = conflictWinner(o, s) {
+          let rule = "conflict: \(conflictRuleName(winner)) → \(winner) wins"
+          copies[winner.other]!.append(copy(field, to: winner.other, o, rule: rule))
+        } else {
+          manual.append(FieldChange(field: field, old: o.syncValue(field), new: s.syncValue(field)))
+        }
+      }
+    }
+    if !manual.isEmpty { out.conflict(saved, o, s, manual) }
+    var updatedO = o
+    for side in Side.allCases {
+      let target = side == .outlook ? o : s
+      let source = side == .outlook ? s : o
+      let written = out.update(on: side, target: target, source: source, copies: copies[side]!, pair: saved, rule: rule)
+      for field in written {
+        next.baseline[field] = source.fingerprint(field)
+        next.pending = next.pending.recording(field, previous: target.fingerprint(field), on: side, runID: input.runID)
+        if side == .outlook { updatedO.take(field, from: s) }
+      }
+    }
+    for (side, item) in [(Side.outlook, o), (.salesforce, s)] {
+      for field in fields where item.fingerprint(field) == next.baseline[field] {
+        next.pending = next.pending.clearing(field, on: side)
+      }
+    }
+    next.wasInScope = true
+    next.windowDay = updatedO.windowDay ?? s.windowDay
+    out.keep(next, note: nil)
+  }
+
+  /// A field copy, held back when the target side's updates are prevented or when it would
+  /// overwrite a formatted Outlook body.
+  func copy(_ field: SyncField, to target: Side, _ o: TaskItem, rule: String?) -> FieldCopy {
+    var result = FieldCopy(field: field, rule: rule)
+    if input.policy.isPrevented(.update, on: target) {
+      result.blockedBy = "prevent.\(target) = update"
+    } else if target == .outlook, field == .body, o.htmlBody != nil, input.policy.keepFormattedBody {
+      result.blockedBy = "keep_formatted_body: the Outlook body is formatted"
+    }
+    return result
+  }
+
+  /// The side whose value wins a conflict, or `nil` to leave it for the user. A conflict on a
+  /// field that may only flow one way resolves toward the allowed direction.
+  func conflictWinner(_ o: TaskItem, _ s: TaskItem) -> Side? {
+    let policy = input.policy
+    let toOutlookAllowed = !policy.isPrevented(.update, on: .outlook)
+    let toSalesforceAllowed = !policy.isPrevented(.update, on: .salesforce)
+    if toOutlookAllowed != toSalesforceAllowed { return toOutlookAllowed ? .salesforce : .outlook }
+    switch policy.conflict {
+    case .outlook: return .outlook
+    case .salesforce: return .salesforce
+    case .manual: return nil
+    case .newest:
+      let oTime = o.lastModified?.secondsSince1970 ?? .min
+      let sTime = s.lastModified?.secondsSince1970 ?? .min
+      return sTime > oTime ? .salesforce : .outlook
+    }
+  }
+
+  func conflictRuleName(_ winner: Side) -> String {
+    let policy = input.policy
+    if policy.isPrevented(.update, on: winner) != policy.isPrevented(.update, on: winner.other) {
+      return "only \(winner.other) may be updated"
+    }
+    return "conflict = \(policy.conflict.rawValue)"
+  }
+}
+
+extension [PendingOperation] {
+  /// Without `field` in pending updates (on one side, or both), dropping emptied updates.
+  func clearing(_ field: SyncField, on side: Side? = nil) -> [PendingOperation] {
+    compactMap { op in
+      guard op.operation == .update, side == nil || op.side == side else { return op }
+      var op = op
+      op.previous[field] = nil
+      return op.previous.isEmpty ? nil : op
+    }
+  }
+
+  /// With a pending update of `field` on `side`, remembering the value the side had.
+  func recording(_ field: SyncField, previous: Fingerprint, on side: Side, runID: String) -> [PendingOperation] {
+    var result = self
+    if let i = result.firstIndex(where: { $0.side == side && $0.operation == .update }) {
+      result[i].previous[field] = previous
+    } else {
+      result.append(PendingOperation(side: side, operation: .update, previous: [field: previous], runID: runID))
+    }
+    return result
+  }
+}

@@ -1,0 +1,84 @@
+import TaskModel
+
+extension Planner {
+  /// Pairs tasks that carry the other side's key (written by tasksync when it created them).
+  mutating func pairByCrossReference() {
+    for side in Side.allCases {
+      let this = index(side)
+      for i in this.tasks.indices where !index(side).taken[i] && !this.tasks[i].isTombstone {
+        guard let reference = this.tasks[i].crossReference, !reference.isEmpty,
+          let j = index(side.other).index(ofKey: reference), !index(side.other).taken[j],
+          !index(side.other).tasks[j].isTombstone
+        else { continue }
+        pairNew(side == .outlook ? PairItems(outlook: i, salesforce: j) : PairItems(outlook: j, salesforce: i))
+      }
+    }
+  }
+
+  /// Pairs the remaining in-scope tasks one-to-one by normalised subject and due day. Where a
+  /// subject and day name more than one task on a side, nothing is paired or copied: it is
+  /// reported for the user to settle.
+  mutating func pairBySubjectAndDue() {
+    let outlookGroups = inScopeUntakenGroups(.outlook)
+    let salesforceGroups = inScopeUntakenGroups(.salesforce)
+    for key in outlookGroups.order {
+      guard let os = outlookGroups.groups[key], let ss = salesforceGroups.groups[key] else { continue }
+      if os.count == 1 && ss.count == 1 {
+        pairNew(PairItems(outlook: os[0], salesforce: ss[0]))
+        continue
+      }
+      for i in os { outlook.take(i) }
+      for j in ss { salesforce.take(j) }
+      let day = key.due.map { " due \($0)" } ?? " without a due date"
+      out.warnings.append(
+        "ambiguous match: \(os.count) Outlook and \(ss.count) Salesforce tasks named '\(outlook.tasks[os[0]].subject)'\(day); not paired and not copied — relate them by hand or make the subjects differ"
+      )
+    }
+  }
+
+  /// Untaken, live, in-scope tasks of `side` grouped by match key, keys in export order.
+  func inScopeUntakenGroups(_ side: Side) -> (groups: [MatchKey: [Int]], order: [MatchKey]) {
+    let idx = index(side)
+    var groups: [MatchKey: [Int]] = [:]
+    var order: [MatchKey] = []
+    for i in idx.tasks.indices where !idx.taken[i] && !idx.tasks[i].isTombstone {
+      guard scope.skipReason(idx.tasks[i]) == nil else { continue }
+      let key = MatchKey(idx.tasks[i])
+      if groups[key] == nil { order.append(key) }
+      groups[key, default: []].append(i)
+    }
+    return (groups, order)
+  }
+
+  /// A pair found this run: no baseline yet, so every differing field is a conflict that the
+  /// conflict policy settles.
+  mutating func pairNew(_ items: PairItems) {
+    outlook.take(items.outlook!)
+    salesforce.take(items.salesforce!)
+    let o = outlook.tasks[items.outlook!]
+    let pair = PairState(
+      id: "o:" + o.key, outlookKey: o.key, salesforceKey: salesforce.key(at: items.salesforce!), wasInScope: false)
+    reconcile(pair, items)
+  }
+
+  /// Creates the remaining in-scope tasks of `side` on the other side.
+  mutating func createUnpaired(_ side: Side) {
+    let idx = index(side)
+    for i in idx.tasks.indices where !idx.taken[i] && !idx.tasks[i].isTombstone {
+      let item = idx.tasks[i]
+      if let reason = scope.skipReason(item) {
+        out.skip(reason)
+        continue
+      }
+      if item.key.isEmpty {
+        out.warnings.append("a \(side) task '\(item.subject)' has no key yet: left until its export shows one")
+        continue
+      }
+      let key = idx.key(at: i)
+      let pair = PairState(
+        id: (side == .outlook ? "o:" : "s:") + key,
+        outlookKey: side == .outlook ? key : nil, salesforceKey: side == .salesforce ? key : nil)
+      out.create(on: side.other, from: item, pair: pair, rule: "new in \(side)", original: nil)
+    }
+  }
+}

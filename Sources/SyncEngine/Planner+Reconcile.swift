@@ -1,0 +1,137 @@
+import TaskModel
+
+extension Planner {
+  /// Reconciles one saved pair with what the exports show now.
+  mutating func reconcile(_ saved: PairState, _ items: PairItems) {
+    var pair = saved
+    if outlook.isInvalid(pair.outlookKey) || salesforce.isInvalid(pair.salesforceKey) {
+      out.keep(pair, note: nil)
+      out.skip(.invalid)
+      return
+    }
+    let o = task(.outlook, items)
+    let exported = task(.salesforce, items)
+    let s = exported.flatMap { $0.isTombstone ? nil : $0 }
+    if let o, pair.outlookKey == nil { pair.outlookKey = o.key }
+    if let exported, pair.salesforceKey == nil {
+      pair.salesforceKey = SideIndex.normalise(exported.key, .salesforce)
+    }
+    let settled = pair
+    pair.pending.removeAll { op in op.operation == .create && settled.key(on: op.side) != nil }
+
+    if let create = pair.pending.first(where: { $0.operation == .create }) {
+      offerPendingCreateAgain(pair, create, source: create.side == .outlook ? s : o)
+      return
+    }
+    let live = [o, s].compactMap { $0 }
+    guard !live.isEmpty else {
+      out.forget(pair)
+      return
+    }
+    if let reason = scope.skipReason(pair: live) {
+      setDormant(pair, live: live, reason: reason)
+      return
+    }
+    let action = Reconciliation.action(
+      outlook: change(.outlook, o, pair), salesforce: change(.salesforce, s, pair))
+    switch action {
+    case .nothing, .mergeFields:
+      merge(pair, o!, s!, rule: "edited since the last sync")
+    case .delete(let side):
+      delete(pair, on: side, item: side == .outlook ? o! : s!)
+    case .deleteVersusEdit(let edited):
+      deleteVersusEdit(pair, edited: edited, item: edited == .outlook ? o! : s!)
+    case .forget:
+      out.forget(pair)
+    case .create, .impossible:
+      out.keep(pair, note: "pair \(pair.id) is in an unexpected shape; left as it was")
+    }
+  }
+
+  /// Whether `side`'s task changed since the last sync, ignoring values an update that is still
+  /// pending was sent to replace.
+  func change(_ side: Side, _ item: TaskItem?, _ pair: PairState) -> SideChange {
+    guard let item else { return .deleted }
+    for field in fields where isEdited(field, of: item, on: side, in: pair) { return .changed }
+    return .unchanged
+  }
+
+  /// True when `field` of `item` differs from the baseline and is not the old value a pending
+  /// update on `side` replaces.
+  func isEdited(_ field: SyncField, of item: TaskItem, on side: Side, in pair: PairState) -> Bool {
+    let current = item.fingerprint(field)
+    guard current != pair.baseline[field] else { return false }
+    return !isStale(field, current, on: side, in: pair)
+  }
+
+  func isStale(_ field: SyncField, _ current: Fingerprint, on side: Side, in pair: PairState) -> Bool {
+    pair.pending.contains { $0.side == side && $0.operation == .update && $0.previous[field] == current }
+  }
+
+  /// An out-of-scope pair keeps its place in the state, dormant; if one of its tasks is gone
+  /// the pair is forgotten and the other task left alone — leaving scope is never a deletion.
+  mutating func setDormant(_ saved: PairState, live: [TaskItem], reason: SkipReason) {
+    for _ in live { out.skip(reason) }
+    guard saved.outlookKey != nil, saved.salesforceKey != nil, live.count == 2 else {
+      out.forget(saved)
+      return
+    }
+    var pair = saved
+    pair.wasInScope = false
+    pair.windowDay = live[0].windowDay ?? live[1].windowDay
+    out.keep(pair, note: nil)
+  }
+
+  /// A create sent earlier whose item has not appeared yet: offered again while its source is
+  /// in scope; dropped when the source is gone.
+  mutating func offerPendingCreateAgain(_ pair: PairState, _ create: PendingOperation, source: TaskItem?) {
+    guard let source else {
+      out.forget(pair)
+      return
+    }
+    if let reason = scope.skipReason(source) {
+      out.skip(reason)
+      out.forget(pair)
+      return
+    }
+    let rule = "pending create from run \(create.runID), not in the \(create.side) export yet: offered again"
+    out.create(on: create.side, from: source, pair: pair, rule: rule, original: pair)
+  }
+
+  /// The deletion rule: applied only when the pair was in scope at the last sync and its last
+  /// window day is still inside today's window (or the delete is already pending).
+  func deletionAllowed(_ pair: PairState, on side: Side) -> Bool {
+    if pair.pending.contains(where: { $0.side == side && $0.operation == .delete }) { return true }
+    return pair.wasInScope && scope.dayInScope(pair.windowDay)
+  }
+
+  mutating func delete(_ pair: PairState, on side: Side, item: TaskItem) {
+    guard deletionAllowed(pair, on: side) else {
+      out.forget(pair, note: "\(side.other) task of '\(item.subject)' is gone outside the window: left alone")
+      return
+    }
+    out.delete(on: side, item: item, pair: pair, rule: "deleted in \(side.other), unchanged in \(side)")
+  }
+
+  mutating func deleteVersusEdit(_ pair: PairState, edited: Side, item: TaskItem) {
+    let deleter = edited.other
+    guard deletionAllowed(pair, on: edited) else {
+      out.forget(pair, note: "\(deleter) task of '\(item.subject)' is gone outside the window: left alone")
+      return
+    }
+    switch input.policy.deleteVsEdit {
+    case .keepEdit:
+      var reborn = pair
+      if deleter == .outlook { reborn.outlookKey = nil } else { reborn.salesforceKey = nil }
+      reborn.pending.removeAll { $0.side == deleter }
+      out.create(
+        on: deleter, from: item, pair: reborn,
+        rule: "deleted in \(deleter) but edited in \(edited): delete_vs_edit = keep-edit re-creates it",
+        original: pair)
+    case .delete:
+      out.delete(
+        on: edited, item: item, pair: pair,
+        rule: "deleted in \(deleter) but edited in \(edited): delete_vs_edit = delete")
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import TaskModel
+
+/// One side's tasks by key, with the bookkeeping of which are taken by a pair.
+struct SideIndex {
+  let side: Side
+  /// Tasks in export order (first of duplicate keys wins; the reader reports the others).
+  private(set) var tasks: [TaskItem] = []
+  private var byKey: [String: Int] = [:]
+  private var byCrossReference: [String: [Int]] = [:]
+  private(set) var taken: [Bool] = []
+  let invalidKeys: Set<String>
+
+  init(side: Side, snapshot: SideSnapshot) {
+    self.side = side
+    invalidKeys = Set(snapshot.invalidKeys.map { SideIndex.normalise($0, side) })
+    tasks.reserveCapacity(snapshot.tasks.count)
+    for task in snapshot.tasks {
+      let key = SideIndex.normalise(task.key, side)
+      if !key.isEmpty {
+        guard byKey[key] == nil else { continue }
+        byKey[key] = tasks.count
+      }
+      if let reference = task.crossReference, !reference.isEmpty {
+        byCrossReference[SideIndex.normalise(reference, side.other), default: []].append(tasks.count)
+      }
+      tasks.append(task)
+    }
+    taken = Array(repeating: false, count: tasks.count)
+  }
+
+  /// Salesforce Ids compare in 18-character form; Outlook keys byte for byte.
+  static func normalise(_ key: String, _ side: Side) -> String {
+    side == .salesforce ? (SalesforceID.normalised(key) ?? "") : key
+  }
+
+  func index(ofKey key: String) -> Int? { byKey[SideIndex.normalise(key, side)] }
+
+  func isInvalid(_ key: String?) -> Bool {
+    guard let key else { return false }
+    return invalidKeys.contains(SideIndex.normalise(key, side))
+  }
+
+  /// The untaken task whose cross-reference names `otherKey` (a key of the other side).
+  func untakenIndex(referencing otherKey: String) -> Int? {
+    byCrossReference[SideIndex.normalise(otherKey, side.other)]?.first { !taken[$0] }
+  }
+
+  mutating func take(_ index: Int) { taken[index] = true }
+
+  /// The normalised key of the task at `index`.
+  func key(at index: Int) -> String { SideIndex.normalise(tasks[index].key, side) }
+}
+
+/// The first-run matching key: normalised subject plus due day.
+struct MatchKey: Hashable {
+  let subject: String
+  let due: CalendarDay?
+
+  init(_ task: TaskItem) {
+    subject = PlainText.matchingForm(task.subject)
+    due = task.due?.day
+  }
+
+  init(subject: String, due: CalendarDay?) {
+    self.subject = subject
+    self.due = due
+  }
+}

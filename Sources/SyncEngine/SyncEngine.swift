@@ -1,0 +1,130 @@
+import TaskModel
+
+/// The reconciliation engine: (state, Outlook, Salesforce, window, policy) → ``SyncPlan``.
+///
+/// Pure: it reads no file and no clock, so `plan` can show exactly what `apply` will do, and
+/// `apply` can recompute the same plan from the same inputs and honour the user's exclusions.
+public enum SyncEngine {
+  /// Plans a run. Decisions whose id or task key is in `excluded` are listed with
+  /// `include = false` and neither written nor advanced in the state.
+  public static func plan(_ input: SyncInput, excluding excluded: Set<String> = []) -> SyncPlan {
+    var planner = Planner(input: input, excluded: excluded)
+    return planner.run()
+  }
+
+  /// The key tasksync gives an Outlook task it creates from Salesforce task `salesforceKey`.
+  public static func outlookKey(forSalesforceKey salesforceKey: String) -> String {
+    "tasksync-" + Checksum.sha256Hex(of: Array(salesforceKey.utf8), bytes: 12)
+  }
+}
+
+/// The items of one pair as found in this run's exports.
+struct PairItems {
+  var outlook: Int?
+  var salesforce: Int?
+}
+
+/// One run's planning pass. Phases: attach the saved pairs to the exports' items, recognise
+/// pending creates, reconcile every pair, pair what is left (cross-reference, then subject and
+/// due day), create the rest, then run the guards.
+struct Planner {
+  let input: SyncInput
+  let scope: Scope
+  let fields: [SyncField]
+  var outlook: SideIndex
+  var salesforce: SideIndex
+  var out: PlanBuilder
+  /// Untaken tasks by subject and due day, per side, built once the saved pairs are attached.
+  var matchIndex: [Side: [MatchKey: [Int]]] = [:]
+
+  init(input: SyncInput, excluded: Set<String>) {
+    self.input = input
+    scope = Scope(policy: input.policy, today: input.today)
+    fields = input.policy.syncedFields
+    outlook = SideIndex(side: .outlook, snapshot: input.outlook)
+    salesforce = SideIndex(side: .salesforce, snapshot: input.salesforce)
+    out = PlanBuilder(input: input, excluded: excluded)
+  }
+
+  mutating func run() -> SyncPlan {
+    let pairs = input.state.pairs.sorted { $0.id < $1.id }
+    var attached: [PairItems] = pairs.map { attach($0) }
+    for side in Side.allCases { matchIndex[side] = buildMatchIndex(side) }
+    for (i, pair) in pairs.enumerated() where pair.outlookKey == nil || pair.salesforceKey == nil {
+      attached[i] = recognisePendingCreate(pair, attached[i])
+    }
+    for (i, pair) in pairs.enumerated() {
+      reconcile(pair, attached[i])
+    }
+    pairByCrossReference()
+    pairBySubjectAndDue()
+    createUnpaired(.outlook)
+    createUnpaired(.salesforce)
+    return out.finish(guardingAgainst: input)
+  }
+
+  func index(_ side: Side) -> SideIndex { side == .outlook ? outlook : salesforce }
+
+  func task(_ side: Side, _ items: PairItems) -> TaskItem? {
+    let i = side == .outlook ? items.outlook : items.salesforce
+    return i.map { index(side).tasks[$0] }
+  }
+
+  /// Untaken live tasks of `side` grouped by subject and due day.
+  func buildMatchIndex(_ side: Side) -> [MatchKey: [Int]] {
+    let idx = index(side)
+    var result: [MatchKey: [Int]] = [:]
+    for i in idx.tasks.indices where !idx.taken[i] && !idx.tasks[i].isTombstone {
+      result[MatchKey(idx.tasks[i]), default: []].append(i)
+    }
+    return result
+  }
+
+  /// Finds a saved pair's items by key and marks them taken.
+  mutating func attach(_ pair: PairState) -> PairItems {
+    var items = PairItems()
+    if let key = pair.outlookKey, let i = outlook.index(ofKey: key), !outlook.taken[i] {
+      outlook.take(i)
+      items.outlook = i
+    }
+    if let key = pair.salesforceKey, let i = salesforce.index(ofKey: key), !salesforce.taken[i] {
+      salesforce.take(i)
+      items.salesforce = i
+    }
+    return items
+  }
+
+  /// Looks for the item a pending create produced: by the key tasksync chose, by
+  /// cross-reference, by a Data Loader success file, then by subject and due day.
+  mutating func recognisePendingCreate(_ pair: PairState, _ attached: PairItems) -> PairItems {
+    var items = attached
+    guard let create = pair.pending.first(where: { $0.operation == .create }) else { return items }
+    let target = create.side
+    guard (target == .outlook ? items.outlook : items.salesforce) == nil,
+      let sourceKey = pair.key(on: target.other)
+    else { return items }
+    let side = index(target)
+    var found: Int?
+    if let key = create.createdKey, let i = side.index(ofKey: key), !side.taken[i] { found = i }
+    if found == nil { found = side.untakenIndex(referencing: sourceKey) }
+    if found == nil, target == .salesforce, let learnt = input.learnedSalesforceIDs[sourceKey],
+      let i = side.index(ofKey: learnt), !side.taken[i]
+    {
+      found = i
+    }
+    if found == nil, let subject = create.matchSubject {
+      let wanted = MatchKey(subject: subject, due: create.matchDue)
+      let candidates = (matchIndex[target]?[wanted] ?? []).filter { !side.taken[$0] }
+      if candidates.count == 1 { found = candidates[0] }
+    }
+    guard let found else { return items }
+    if target == .outlook {
+      outlook.take(found)
+      items.outlook = found
+    } else {
+      salesforce.take(found)
+      items.salesforce = found
+    }
+    return items
+  }
+}

@@ -1,0 +1,41 @@
+import TaskModel
+
+/// One side's export as the engine sees it: its live tasks, tombstones included, and the keys
+/// of records that could not be read (their pairs are frozen, never read as deleted).
+public struct SideSnapshot: Sendable {
+  public var tasks: [TaskItem]
+  public var invalidKeys: Set<String>
+
+  public init(tasks: [TaskItem], invalidKeys: Set<String> = []) {
+    self.tasks = tasks
+    self.invalidKeys = invalidKeys
+  }
+}
+
+/// Everything one run decides from. The engine reads no file and no clock: all of it is here.
+public struct SyncInput: Sendable {
+  public var outlook: SideSnapshot
+  public var salesforce: SideSnapshot
+  public var state: SyncState
+  public var policy: SyncPolicy
+  public var today: CalendarDay
+  /// The id of this run, recorded on the pending operations it starts.
+  public var runID: String
+  /// Salesforce Ids learnt from Data Loader success files: Outlook key → new Salesforce Id.
+  public var learnedSalesforceIDs: [String: String]
+
+  public init(
+    outlook: SideSnapshot, salesforce: SideSnapshot, state: SyncState, policy: SyncPolicy,
+    today: CalendarDay, runID: String, learnedSalesforceIDs: [String: String] = [:]
+  ) {
+    self.outlook = outlook
+    self.salesforce = salesforce
+    self.state = state
+    self.policy = policy
+    self.today = today
+    self.runID = runID
+    self.learnedSalesforceIDs = learnedSalesforceIDs
+  }
+
+  public func snapshot(_ side: Side) -> SideSnapshot { side == .outlook ? outlook : salesforce }
+}

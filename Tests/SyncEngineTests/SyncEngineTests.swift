@@ -1,0 +1,326 @@
+import SyncEngine
+import TaskModel
+import Testing
+
+/// A world where "Call Ann" (due in 3 days) is paired on both sides after one sync.
+private func pairedWorld(_ configure: (inout World) -> Void = { _ in }) -> World {
+  var world = World()
+  configure(&world)
+  world.outlook = [
+    TaskItem(key: "uid-ann", subject: "Call Ann", due: World.day(3), lastModified: Timestamp(secondsSince1970: 100))
+  ]
+  world.sync()
+  return world
+}
+
+@Suite("Engine: creates, merges and deletes")
+struct SyncEngineTests {
+  @Test func createsBothWaysAndSettles() {
+    var world = World()
+    world.outlook = [TaskItem(key: "uid-1", subject: "From Outlook", due: World.day(1))]
+    world.salesforce = [TaskItem(key: "00T000000000001", subject: "From Salesforce", due: World.day(2))]
+    let first = world.sync()
+    #expect(first.counts(for: .salesforce).create == 1)
+    #expect(first.counts(for: .outlook).create == 1)
+    #expect(world.outlookTask("From Salesforce")?.crossReference == SalesforceID.normalised("00T000000000001"))
+    #expect(world.salesforceTask("From Outlook")?.crossReference == "uid-1")
+    #expect(world.plan().isEmpty)
+    let settled = world.sync()
+    #expect(settled.decisions.isEmpty)
+    #expect(world.state.pairs.count == 2)
+    #expect(world.state.pairs.allSatisfy { $0.pending.isEmpty && $0.outlookKey != nil && $0.salesforceKey != nil })
+  }
+
+  @Test func pendingCreateIsOfferedAgainUntilTheExportShowsIt() {
+    var world = World()
+    world.outlook = [TaskItem(key: "uid-1", subject: "Pay rent", due: World.day(1))]
+    let first = world.sync(reimport: false)
+    #expect(first.counts(for: .salesforce).create == 1)
+    let again = world.plan()
+    #expect(again.counts(for: .salesforce).create == 1)
+    #expect(again.decisions.first?.rule.contains("pending create") == true)
+    #expect(again.counts(for: .outlook).delete == 0)
+  }
+
+  @Test func pendingCreateRecognisedBySubjectWhenTheCrossReferenceIsLost() {
+    var world = World()
+    world.salesforceKeepsCrossReference = false
+    world.outlook = [TaskItem(key: "uid-1", subject: "Pay rent", due: World.day(1))]
+    world.sync()
+    #expect(world.salesforce.count == 1)
+    let next = world.plan()
+    #expect(next.isEmpty)
+    #expect(next.nextState.pairs.first?.salesforceKey == world.salesforce[0].key)
+  }
+
+  @Test func fieldsMergeIndependently() {
+    var world = pairedWorld()
+    world.editOutlook("Call Ann") { $0.subject = "Call Ann back" }
+    world.editSalesforce("Call Ann") { $0.status = .inProgress }
+    let plan = world.sync()
+    #expect(plan.counts(for: .outlook).update == 1)
+    #expect(plan.counts(for: .salesforce).update == 1)
+    #expect(world.outlook[0].subject == "Call Ann back" && world.outlook[0].status == .inProgress)
+    #expect(world.salesforce[0].subject == "Call Ann back" && world.salesforce[0].status == .inProgress)
+    #expect(plan.conflicts == 0)
+    #expect(world.plan().isEmpty)
+  }
+
+  @Test(arguments: [
+    (ConflictPolicy.newest, "Salesforce wording"), (.outlook, "Outlook wording"), (.salesforce, "Salesforce wording"),
+  ])
+  func conflictPolicies(policy: ConflictPolicy, winner: String) {
+    var world = pairedWorld { $0.policy.conflict = policy }
+    world.editOutlook("Call Ann") {
+      $0.subject = "Outlook wording"
+      $0.lastModified = Timestamp(secondsSince1970: 200)
+    }
+    world.editSalesforce("Call Ann") {
+      $0.subject = "Salesforce wording"
+      $0.lastModified = Timestamp(secondsSince1970: 300)
+    }
+    let plan = world.sync()
+    #expect(plan.conflicts == 1)
+    #expect(world.outlook[0].subject == winner)
+    #expect(world.salesforce[0].subject == winner)
+    #expect(world.plan().isEmpty)
+  }
+
+  @Test func newestConflictTieGoesToOutlook() {
+    var world = pairedWorld()
+    world.editOutlook("Call Ann") { $0.priority = .high }
+    world.editSalesforce("Call Ann") { $0.priority = .low }
+    world.sync()
+    #expect(world.salesforce[0].priority == .high)
+  }
+
+  @Test func manualConflictWritesNothingAndStaysReported() {
+    var world = pairedWorld { $0.policy.conflict = .manual }
+    world.editOutlook("Call Ann") { $0.subject = "A" }
+    world.editSalesforce("Call Ann") { $0.subject = "B" }
+    let plan = world.sync()
+    #expect(plan.unresolvedConflicts == 1)
+    #expect(plan.outlookChanges.isEmpty && plan.salesforceChanges.isEmpty)
+    #expect(world.plan().unresolvedConflicts == 1)
+  }
+
+  @Test func deletionPropagatesBothWays() {
+    var world = pairedWorld()
+    world.outlook.removeAll()
+    world.outlook.append(TaskItem(key: "uid-other", subject: "Keeps the export non-empty", due: World.day(1)))
+    let plan = world.sync()
+    #expect(plan.counts(for: .salesforce).delete == 1)
+    #expect(world.salesforceTask("Call Ann") == nil)
+    #expect(world.plan().isEmpty)
+  }
+
+  @Test func tombstoneIsADeletion() {
+    var world = pairedWorld()
+    world.editSalesforce("Call Ann") { $0.isDeleted = true }
+    let plan = world.sync()
+    #expect(plan.counts(for: .outlook).delete == 1)
+  }
+
+  @Test(arguments: [DeleteVsEditPolicy.keepEdit, .delete])
+  func deleteVersusEdit(policy: DeleteVsEditPolicy) {
+    var world = pairedWorld { $0.policy.deleteVsEdit = policy }
+    world.outlook = [TaskItem(key: "uid-x", subject: "Other", due: World.day(1))]
+    world.editSalesforce("Call Ann") { $0.subject = "Call Ann (edited)" }
+    let plan = world.sync()
+    switch policy {
+    case .keepEdit:
+      #expect(plan.counts(for: .outlook).create == 1)
+      #expect(world.outlookTask("Call Ann (edited)") != nil)
+    case .delete:
+      #expect(plan.counts(for: .salesforce).delete == 1)
+      #expect(world.salesforceTask("Call Ann (edited)") == nil)
+    }
+    #expect(world.plan().isEmpty)
+  }
+}
+
+@Suite("Engine: scope")
+struct ScopeTests {
+  @Test(arguments: [(-30, true), (-31, false), (365, true), (366, false)])
+  func windowEdges(offset: Int, included: Bool) {
+    var world = World()
+    world.outlook = [TaskItem(key: "uid-1", subject: "Edge", due: World.day(offset))]
+    let plan = world.plan()
+    #expect((plan.counts(for: .salesforce).create == 1) == included)
+    #expect((plan.skipped[.outOfWindow] ?? 0) == (included ? 0 : 1))
+  }
+
+  @Test func privateTasksAreNotCopied() {
+    var world = World()
+    world.outlook = [TaskItem(key: "uid-1", subject: "Doctor", due: World.day(1), isPrivate: true)]
+    #expect(world.plan().counts(for: .salesforce).create == 0)
+    #expect(world.plan().skipped[.private] == 1)
+    world.policy.includePrivate = true
+    #expect(world.plan().counts(for: .salesforce).create == 1)
+  }
+
+  @Test func relatedOnly() {
+    var world = World()
+    world.policy.relatedOnly = true
+    world.salesforce = [
+      TaskItem(key: "00T000000000001", subject: "Related", due: World.day(1), whatId: "001000000000001AAA"),
+      TaskItem(key: "00T000000000002", subject: "Loose", due: World.day(1)),
+    ]
+    let plan = world.plan()
+    #expect(plan.counts(for: .outlook).create == 1)
+    #expect(plan.skipped[.unrelated] == 1)
+  }
+
+  @Test func undatedPolicy() {
+    var world = World()
+    world.outlook = [TaskItem(key: "uid-1", subject: "Someday")]
+    #expect(world.plan().counts(for: .salesforce).create == 1)
+    world.policy.undated = .exclude
+    #expect(world.plan().counts(for: .salesforce).create == 0)
+  }
+
+  @Test func leavingTheWindowIsNeverADeletion() {
+    var world = pairedWorld()
+    world.editOutlook("Call Ann") { $0.due = World.day(400) }
+    world.editSalesforce("Call Ann") { $0.due = World.day(400) }
+    let plan = world.sync()
+    #expect(plan.decisions.isEmpty)
+    #expect(world.state.pairs.first?.wasInScope == false)
+    world.outlook.removeAll()
+    world.outlook.append(TaskItem(key: "uid-z", subject: "Other", due: World.day(1)))
+    let after = world.sync()
+    #expect(after.counts(for: .salesforce).delete == 0)
+    #expect(world.salesforceTask("Call Ann") != nil)
+  }
+
+  @Test func windowMovingPastATaskDoesNotDeleteIt() {
+    var world = pairedWorld()
+    world.today = world.today.adding(days: 60)
+    world.outlook = [TaskItem(key: "uid-z", subject: "Other", due: World.day(70))]
+    let plan = world.sync()
+    #expect(plan.counts(for: .salesforce).delete == 0)
+    #expect(world.salesforceTask("Call Ann") != nil)
+  }
+
+  @Test func invalidRecordFreezesItsPair() {
+    var world = pairedWorld()
+    let key = world.outlook[0].key
+    world.outlook = [TaskItem(key: "uid-z", subject: "Other", due: World.day(1))]
+    let plan = SyncEngine.plan(
+      SyncInput(
+        outlook: SideSnapshot(tasks: world.outlook, invalidKeys: [key]),
+        salesforce: SideSnapshot(tasks: world.salesforce), state: world.state, policy: world.policy,
+        today: world.today, runID: "r"))
+    #expect(plan.counts(for: .salesforce).delete == 0)
+    #expect(plan.skipped[.invalid] == 1)
+    #expect(plan.nextState.pairs.contains { $0.outlookKey == key })
+  }
+}
+
+@Suite("Engine: rules, review and guards")
+struct RulesTests {
+  @Test func preventedOperationsAreListedAndNotForgotten() {
+    var world = pairedWorld { $0.policy.prevent = [.salesforce: [.update]] }
+    world.editOutlook("Call Ann") { $0.subject = "Call Ann today" }
+    let plan = world.sync()
+    #expect(plan.salesforceChanges.isEmpty)
+    #expect(plan.preventedCount == 1)
+    #expect(plan.decisions.first { $0.status == .prevented }?.rule.contains("prevent.salesforce") == true)
+    #expect(world.plan().preventedCount == 1)
+  }
+
+  @Test(arguments: [SyncDirection.outlookToSalesforce, .salesforceToOutlook])
+  func directionPresets(direction: SyncDirection) {
+    var world = World()
+    world.policy.prevent = SyncPolicy.prevent(for: direction)
+    world.outlook = [TaskItem(key: "uid-1", subject: "O", due: World.day(1))]
+    world.salesforce = [TaskItem(key: "00T000000000001", subject: "S", due: World.day(1))]
+    let plan = world.plan()
+    #expect(plan.counts(for: .salesforce).create == (direction == .outlookToSalesforce ? 1 : 0))
+    #expect(plan.counts(for: .outlook).create == (direction == .salesforceToOutlook ? 1 : 0))
+    #expect(plan.preventedCount == 1)
+  }
+
+  @Test func conflictResolvesTowardTheAllowedDirection() {
+    var world = pairedWorld { $0.policy.prevent = SyncPolicy.prevent(for: .outlookToSalesforce) }
+    world.editOutlook("Call Ann") { $0.subject = "Outlook" }
+    world.editSalesforce("Call Ann") {
+      $0.subject = "Salesforce"
+      $0.lastModified = Timestamp(secondsSince1970: 999_999)
+    }
+    world.sync()
+    #expect(world.salesforce[0].subject == "Outlook")
+  }
+
+  @Test func excludedDecisionsDoNotAdvanceTheBaseline() {
+    var world = pairedWorld()
+    world.editOutlook("Call Ann") { $0.subject = "Call Ann now" }
+    let id = world.plan().decisions[0].id
+    let plan = world.sync(excluding: [id])
+    #expect(plan.decisions[0].include == false)
+    #expect(plan.salesforceChanges.isEmpty)
+    #expect(world.plan().counts(for: .salesforce).update == 1)
+  }
+
+  @Test func formattedOutlookBodyIsKept() {
+    var world = pairedWorld()
+    world.editOutlook("Call Ann") {
+      $0.htmlBody = "<p>Agenda</p>"
+      $0.body = nil
+    }
+    world.sync()
+    #expect(world.salesforce[0].body == "Agenda")
+    world.editSalesforce("Call Ann") { $0.body = "Plain edit" }
+    let plan = world.sync()
+    #expect(world.outlook[0].htmlBody == "<p>Agenda</p>")
+    #expect(plan.preventedCount == 1)
+  }
+
+  @Test func massDeletionGuardRefuses() {
+    var world = World()
+    world.outlook = (0..<20).map { TaskItem(key: "uid-\($0)", subject: "Task \($0)", due: World.day(1)) }
+    world.sync()
+    world.outlook = Array(world.outlook.prefix(10))
+    #expect(world.plan().refusal != nil)
+    world.policy.allowMassDelete = true
+    #expect(world.plan().refusal == nil)
+  }
+
+  @Test func emptyExportGuardRefuses() {
+    var world = pairedWorld()
+    world.outlook = []
+    #expect(world.plan().refusal?.contains("empty") == true)
+  }
+
+  @Test func ambiguousFirstRunMatchIsReportedNotPaired() {
+    var world = World()
+    world.outlook = [
+      TaskItem(key: "uid-1", subject: "Follow up", due: World.day(1)),
+      TaskItem(key: "uid-2", subject: "follow  up", due: World.day(1)),
+    ]
+    world.salesforce = [TaskItem(key: "00T000000000001", subject: "Follow up", due: World.day(1))]
+    let plan = world.plan()
+    #expect(plan.decisions.isEmpty)
+    #expect(plan.warnings.contains { $0.contains("ambiguous") })
+  }
+
+  @Test func firstRunPairsBySubjectAndDue() {
+    var world = World()
+    world.outlook = [TaskItem(key: "uid-1", subject: "Send Quote ", due: World.day(1))]
+    world.salesforce = [TaskItem(key: "00T000000000001", subject: "send quote", due: World.day(1))]
+    let plan = world.sync()
+    #expect(plan.counts(for: .outlook).create == 0 && plan.counts(for: .salesforce).create == 0)
+    #expect(world.state.pairs.count == 1)
+    #expect(world.plan().isEmpty)
+  }
+
+  @Test func pendingUpdateIsNotReadAsAnEditBack() {
+    var world = pairedWorld()
+    world.editSalesforce("Call Ann") { $0.subject = "Call Ann at 3" }
+    world.sync(reimport: false)
+    let again = world.plan()
+    #expect(again.counts(for: .salesforce).update == 0)
+    #expect(again.counts(for: .outlook).update == 1)
+    #expect(again.decisions[0].changes[0].rule == "pending update offered again")
+  }
+}
