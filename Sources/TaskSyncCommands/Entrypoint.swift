@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `tasksync` command: keeps Outlook and Salesforce task exports in step.
 public struct TaskSyncCommand: ParsableCommand {
@@ -9,4 +10,30 @@ public struct TaskSyncCommand: ParsableCommand {
   )
 
   public init() {}
+
+  /// Parses `arguments`, runs the command, and returns the exit status of the contract:
+  /// 0 done, 1 failed, 2 usage or configuration, 3 refused by a guard, 4 conflicts left.
+  public static func run(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Int32 {
+    do {
+      var command = try parseAsRoot(arguments)
+      try command.run()
+      return 0
+    } catch let failure as CommandFailure {
+      if !failure.message.isEmpty { printError(failure.message) }
+      return failure.status.rawValue
+    } catch {
+      let code = exitCode(for: error)
+      if code == .success {
+        print(fullMessage(for: error))
+        return 0
+      }
+      printError(fullMessage(for: error))
+      return code == .validationFailure ? CommandFailure.Status.usage.rawValue : CommandFailure.Status.failed.rawValue
+    }
+  }
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+  FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
 }

@@ -1,3 +1,4 @@
+import Foundation
 import TaskSyncCommands
 
-TaskSyncCommand.main()
+exit(TaskSyncCommand.run())

@@ -1,0 +1,131 @@
+import Foundation
+import TaskModel
+
+/// An export on disk, read: one file, or a folder of one-task `.ics` files (the vdir layout).
+package struct Export: Sendable {
+  /// One file of a folder export, or the single file.
+  package struct Part: Sendable {
+    /// The file's name inside the folder (the file name itself for a single file).
+    package var name: String
+    package var document: any TaskDocument
+    package var bytes: [UInt8]
+  }
+
+  package var url: URL
+  package var format: ExportFormat
+  package var isFolder: Bool
+  package var parts: [Part]
+
+  /// Every task of every part, with every diagnostic.
+  package var result: TaskReadResult {
+    guard parts.count != 1 else { return parts[0].document.result }
+    var all = TaskReadResult()
+    for part in parts {
+      let r = part.document.result
+      all.tasks += r.tasks
+      all.diagnostics += r.diagnostics
+      all.invalidKeys += r.invalidKeys
+    }
+    return all
+  }
+
+  /// SHA-256 of every file read, by name — what a plan records to detect a changed input.
+  package var checksums: [String: String] {
+    Dictionary(uniqueKeysWithValues: parts.map { ($0.name, Checksum.sha256Hex(of: $0.bytes)) })
+  }
+
+  /// Reads `url` as `format` (or the format its extension or first bytes show).
+  package static func read(_ url: URL, format: ExportFormat? = nil, options: FormatOptions) throws -> Export {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+      throw CommandFailure(.failed, "\(url.path): no such file or folder")
+    }
+    if isDirectory.boolValue { return try readFolder(url, options: options) }
+    let bytes = try readBytes(url)
+    guard let format = format ?? ExportFormat.byExtension(url.path) ?? ExportFormat.sniff(bytes) else {
+      throw CommandFailure(
+        .usage, "\(url.path): cannot tell the format from the name or content; name it with --from ics|ews|csv|json")
+    }
+    let document = try decode(bytes, file: url.path, format: format, options: options)
+    return Export(
+      url: url, format: format, isFolder: false,
+      parts: [Part(name: url.lastPathComponent, document: document, bytes: bytes)])
+  }
+
+  /// A vdir: every `.ics` file of the folder, in name order.
+  static func readFolder(_ url: URL, options: FormatOptions) throws -> Export {
+    let names = try FileManager.default.contentsOfDirectory(atPath: url.path)
+      .filter { $0.lowercased().hasSuffix(".ics") && !$0.hasPrefix(".") }
+      .sorted()
+    var parts: [Part] = []
+    for name in names {
+      let file = url.appendingPathComponent(name)
+      let bytes = try readBytes(file)
+      parts.append(Part(name: name, document: try decode(bytes, file: file.path, format: .ics, options: options), bytes: bytes))
+    }
+    return Export(url: url, format: .ics, isFolder: true, parts: parts)
+  }
+
+  static func decode(_ bytes: [UInt8], file: String, format: ExportFormat, options: FormatOptions) throws
+    -> any TaskDocument
+  {
+    do {
+      return try format.codec.read(bytes, file, options)
+    } catch let error as UnreadableInput {
+      throw CommandFailure.input(error)
+    }
+  }
+
+  /// A file's bytes, refusing inputs over 2 GiB before reading them.
+  static func readBytes(_ url: URL) throws -> [UInt8] {
+    let limit = 2 << 30
+    if let size = try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int, size > limit {
+      throw CommandFailure(.failed, "\(url.path): \(size) bytes is over the 2 GiB input limit")
+    }
+    guard let data = FileManager.default.contents(atPath: url.path) else {
+      throw CommandFailure(.failed, "\(url.path): cannot read the file")
+    }
+    return [UInt8](data)
+  }
+
+  /// The files that make up this export with `changes` applied: (relative name, bytes).
+  /// A folder export routes each change to the file holding its task; created tasks get files
+  /// of their own, named after their key.
+  package func rendered(applying changes: TaskChangeSet, options: FormatOptions) -> [(name: String, bytes: [UInt8])] {
+    guard isFolder else { return [(parts[0].name, parts[0].document.rendered(applying: changes))] }
+    var owner: [String: Int] = [:]
+    for (i, part) in parts.enumerated() {
+      for task in part.document.result.tasks { owner[task.key] = owner[task.key] ?? i }
+    }
+    var perPart = Array(repeating: TaskChangeSet(stamp: changes.stamp), count: parts.count)
+    for update in changes.updates { if let i = owner[update.key] { perPart[i].updates.append(update) } }
+    for key in changes.deletes { if let i = owner[key] { perPart[i].deletes.append(key) } }
+    var files: [(String, [UInt8])] = []
+    for (i, part) in parts.enumerated() {
+      let change = perPart[i]
+      if change.isEmpty {
+        files.append((part.name, part.bytes))
+        continue
+      }
+      // A file whose only tasks are deleted is removed, as a vdir client removes it.
+      let remaining = part.document.result.tasks.filter { !change.deletes.contains($0.key) }
+      if remaining.isEmpty && !change.deletes.isEmpty { continue }
+      files.append((part.name, part.document.rendered(applying: change)))
+    }
+    for item in changes.creates {
+      let one = TaskChangeSet(creates: [item], stamp: changes.stamp)
+      files.append((Export.fileName(forKey: item.key), format.codec.empty(options).rendered(applying: one)))
+    }
+    return files
+  }
+
+  /// A safe file name for a task key: letters, digits, `-`, `_`, `.`, `@` kept, the rest as `_`.
+  package static func fileName(forKey key: String) -> String {
+    let safe = key.unicodeScalars.map { s -> Character in
+      let ok = ("a"..."z").contains(s) || ("A"..."Z").contains(s) || ("0"..."9").contains(s) || "-_.@".unicodeScalars.contains(s)
+      return ok ? Character(s) : "_"
+    }
+    let name = String(safe.prefix(120)).trimmingCharacters(in: CharacterSet(charactersIn: "."))
+    return (name.isEmpty ? "task" : name) + ".ics"
+  }
+}
