@@ -225,6 +225,12 @@ public final class StateStore: Sendable {
     }
   }
 
+  /// Rows inserted, updated or deleted through this store since it was opened (SQLite's
+  /// `total_changes()`), so tests can check a commit writes only what changed.
+  package func totalChanges() throws -> Int {
+    try read("cannot read the change count") { db in db.totalChangesCount }
+  }
+
   // MARK: - Access with clear errors
 
   func read<T>(_ what: String, _ body: (Database) throws -> T) throws -> T {
