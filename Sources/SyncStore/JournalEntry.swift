@@ -1,0 +1,139 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import SyncEngine
+import TaskModel
+
+/// What one run did, kept so it can be explained and undone: the plan, the summary, the output
+/// files it replaced (with their old bytes), and the saved pairs it added, changed or removed
+/// (with their old versions).
+///
+/// The caller fills the run's id, start time, plan, summary and files; the store fills the pair
+/// changes itself when it commits, from the saved state (so they are always the true "before").
+public struct JournalEntry: Hashable, Sendable {
+  /// The run's id, unique in the journal.
+  public var runID: String
+  /// When the run started (read by the caller; the store never reads the clock).
+  public var startedAt: Timestamp
+  /// The plan the run carried out, as JSON (stored as given).
+  public var planJSON: [UInt8]
+  /// The run's summary, as JSON (stored as given).
+  public var summaryJSON: [UInt8]
+  /// The output files the run wrote, with what was there before.
+  public var files: [JournaledFile]
+
+  /// The saved pairs the run changed, as they were before it, in id order. Filled by the store.
+  public internal(set) var changedPairsBefore: [PairState] = []
+  /// The saved pairs the run removed, as they were before it, in id order. Filled by the store.
+  public internal(set) var removedPairsBefore: [PairState] = []
+  /// The ids of the pairs the run added, in id order. Filled by the store.
+  public internal(set) var addedPairIDs: [String] = []
+  /// Whether the run has been reverted. Filled by the store.
+  public internal(set) var isReverted = false
+
+  public init(
+    runID: String, startedAt: Timestamp, planJSON: [UInt8], summaryJSON: [UInt8], files: [JournaledFile]
+  ) {
+    self.runID = runID
+    self.startedAt = startedAt
+    self.planJSON = planJSON
+    self.summaryJSON = summaryJSON
+    self.files = files
+  }
+}
+
+/// One output file a run wrote.
+public struct JournaledFile: Hashable, Sendable {
+  /// The path relative to the output folder (no leading `/`, no `..`).
+  public var path: String
+  /// The bytes the file had before the run, or `nil` when it did not exist.
+  public var before: [UInt8]?
+  /// Lowercase hex SHA-256 of what the run wrote, or `nil` when the run removed the file.
+  public var afterSHA256: String?
+
+  public init(path: String, before: [UInt8]?, afterSHA256: String?) {
+    self.path = path
+    self.before = before
+    self.afterSHA256 = afterSHA256
+  }
+
+  /// A file the run wrote with the bytes `after` (`nil`: the run removed it).
+  public init(path: String, before: [UInt8]?, after: [UInt8]?) {
+    self.init(path: path, before: before, afterSHA256: after.map { SHA256Digest.hex(of: $0) })
+  }
+
+  /// Whether `path` is a plain relative path that stays inside the output folder.
+  var hasSafePath: Bool {
+    let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+    return !path.isEmpty && !path.hasPrefix("/") && !path.contains("\0")
+      && parts.allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+  }
+}
+
+/// One line of the journal's list of runs.
+public struct JournalSummary: Hashable, Sendable {
+  public var runID: String
+  public var startedAt: Timestamp
+  public var pairsAdded: Int
+  public var pairsChanged: Int
+  public var pairsRemoved: Int
+  public var files: Int
+  public var isReverted: Bool
+
+  public init(
+    runID: String, startedAt: Timestamp, pairsAdded: Int, pairsChanged: Int, pairsRemoved: Int, files: Int,
+    isReverted: Bool
+  ) {
+    self.runID = runID
+    self.startedAt = startedAt
+    self.pairsAdded = pairsAdded
+    self.pairsChanged = pairsChanged
+    self.pairsRemoved = pairsRemoved
+    self.files = files
+    self.isReverted = isReverted
+  }
+}
+
+extension JournalEntry {
+  /// Puts back the output files the run replaced, in `outFolder`: each file gets its bytes from
+  /// before the run (written with ``AtomicFile``), or is removed when it did not exist before.
+  ///
+  /// Nothing is written unless every file still holds what the run wrote: a file changed since
+  /// (by a later run or by hand) throws `fileChangedSinceRun` naming it, unless
+  /// `overwritingChanges` is set. Restore the files first, then call ``StateStore/revert(runID:)``:
+  /// if the process dies in between, doing both again gives the same result.
+  public func restoreFiles(outFolder: String, overwritingChanges: Bool = false) throws {
+    for file in files where !file.hasSafePath {
+      throw StoreError(.corruptState, "the journal names a file outside the output folder", path: file.path)
+    }
+    if !overwritingChanges {
+      for file in files {
+        let path = AtomicFile.join(outFolder, file.path)
+        let current = Posix.readFile(path)
+        if current == nil && Posix.errno != ENOENT {
+          throw StoreError.system("cannot read the file to check it before restoring it", path: path)
+        }
+        let restored = current.map { SHA256Digest.hex(of: $0) } == file.beforeSHA256
+        if current.map({ SHA256Digest.hex(of: $0) }) != file.afterSHA256 && !restored {
+          throw StoreError(
+            .fileChangedSinceRun,
+            "changed since run \(runID) wrote it; it was not restored (nothing was)", path: path)
+        }
+      }
+    }
+    for file in files {
+      let path = AtomicFile.join(outFolder, file.path)
+      if let before = file.before {
+        try AtomicFile.write(before, to: path)
+      } else {
+        try AtomicFile.remove(path)
+      }
+    }
+  }
+}
+
+extension JournaledFile {
+  var beforeSHA256: String? { before.map { SHA256Digest.hex(of: $0) } }
+}

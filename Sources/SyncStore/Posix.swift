@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Thin wrappers over the system calls the store needs, retrying on `EINTR`.
+enum Posix {
+  static var errno: Int32 {
+    #if canImport(Glibc)
+      Glibc.errno
+    #else
+      Darwin.errno
+    #endif
+  }
+
+  /// `open`, retried while interrupted; returns -1 with `errno` set on failure.
+  static func open(_ path: String, _ flags: Int32, _ mode: mode_t = 0) -> Int32 {
+    while true {
+      #if canImport(Glibc)
+        let fd = Glibc.open(path, flags, mode)
+      #else
+        let fd = Darwin.open(path, flags, mode)
+      #endif
+      if fd >= 0 || errno != EINTR { return fd }
+    }
+  }
+
+  /// Writes every byte of `bytes` to `fd`, going on after short writes and `EINTR`.
+  /// Returns 0, or the `errno` of the failed write.
+  static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+    var offset = 0
+    while offset < bytes.count {
+      let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+      if n < 0 {
+        if errno == EINTR { continue }
+        return errno
+      }
+      if n == 0 { return EIO }
+      offset += n
+    }
+    return 0
+  }
+
+  /// `fsync`, retried while interrupted. Returns 0 or the `errno`.
+  static func fsync(_ fd: Int32) -> Int32 {
+    while true {
+      #if canImport(Glibc)
+        let r = Glibc.fsync(fd)
+      #else
+        let r = Darwin.fsync(fd)
+      #endif
+      if r == 0 { return 0 }
+      if errno != EINTR { return errno }
+    }
+  }
+
+  /// `lstat` of `path`: the status, or `nil` with `errno` set.
+  static func lstat(_ path: String) -> stat? {
+    var st = stat()
+    #if canImport(Glibc)
+      let r = Glibc.lstat(path, &st)
+    #else
+      let r = Darwin.lstat(path, &st)
+    #endif
+    return r == 0 ? st : nil
+  }
+
+  /// Reads the whole file at `path`, or `nil` with `errno` set.
+  static func readFile(_ path: String, limit: Int = .max) -> [UInt8]? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var out: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while out.count < limit {
+      let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        return nil
+      }
+      if n == 0 { break }
+      out.append(contentsOf: chunk[0..<n])
+    }
+    return out
+  }
+
+  /// Opens `folder` and fsyncs it, so a rename or unlink inside it is durable.
+  static func syncFolder(_ folder: String) throws {
+    let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard fd >= 0 else { throw StoreError.system("cannot open the folder to flush it", path: folder) }
+    defer { close(fd) }
+    let failure = fsync(fd)
+    // Some file systems refuse fsync on a folder (EINVAL); the rename is then as durable as it gets.
+    if failure != 0 && failure != EINVAL {
+      throw StoreError.system("cannot flush the folder to disk", path: folder, errno: failure)
+    }
+  }
+
+  static func isDirectory(_ st: stat) -> Bool { (st.st_mode & S_IFMT) == S_IFDIR }
+  static func isSymlink(_ st: stat) -> Bool { (st.st_mode & S_IFMT) == S_IFLNK }
+  static func isRegular(_ st: stat) -> Bool { (st.st_mode & S_IFMT) == S_IFREG }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import GRDB
+import SyncEngine
+import TaskModel
+
+extension StateStore {
+  /// Saves the state after a run, in one transaction with the run's journal entry.
+  ///
+  /// Only the pairs that differ between `previous` and `next` are written (inserted, updated or
+  /// deleted by id). The journal entry gets, from the saved state itself, the old version of
+  /// every pair the run changed or removed and the ids of those it added, which is what
+  /// ``revert(runID:)`` needs. Call this last, after every output file is in place.
+  ///
+  /// - Parameters:
+  ///   - next: the state after the run.
+  ///   - previous: the state the run started from, as ``load()`` returned it.
+  ///   - journal: the run's id, start time, plan, summary and files.
+  ///   - meta: settings to store in the same transaction (`nil` removes one).
+  /// - Returns: the journal entry as stored, pair changes filled in.
+  /// - Throws: ``StoreError`` `invalidState` (duplicate pair ids, an unsafe file path),
+  ///   `stateMismatch` (`previous` is not the saved state), `duplicateRun`, `databaseFailed`.
+  ///   On error nothing is saved.
+  @discardableResult
+  public func commit(
+    _ next: SyncState, previous: SyncState, journal: JournalEntry, meta: [String: String?] = [:]
+  ) throws -> JournalEntry {
+    let diff = try PairDiff(previous: previous, next: next)
+    for file in journal.files where !file.hasSafePath {
+      throw StoreError(.invalidState, "a journaled file must be a relative path inside the output folder", path: file.path)
+    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let addedRows = try diff.added.map { try PairRow($0, encoder: encoder) }
+    let changedRows = try diff.changed.map { try PairRow($0, encoder: encoder) }
+
+    return try write("cannot save the state") { db in
+      let saved = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pairs") ?? 0
+      guard saved == previous.pairs.count else {
+        throw Self.mismatch("the saved state has \(saved) pairs, the run started from \(previous.pairs.count)", path: path)
+      }
+      if try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE run_id = ?", arguments: [journal.runID]) == true {
+        throw StoreError(.duplicateRun, "a run with id \(journal.runID) is already in the journal", path: path)
+      }
+      try db.execute(
+        sql: """
+          INSERT INTO runs (run_id, started_at, plan, summary, pairs_added, pairs_changed, pairs_removed, files)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          journal.runID, journal.startedAt.secondsSince1970, Data(journal.planJSON), Data(journal.summaryJSON),
+          addedRows.count, changedRows.count, diff.removedIDs.count, journal.files.count,
+        ])
+      let seq = db.lastInsertedRowID
+      let writer = try PairWriter(db, runSeq: seq, path: path)
+      for id in diff.removedIDs { try writer.remove(id) }
+      for row in changedRows { try writer.update(row) }
+      for row in addedRows { try writer.insert(row) }
+
+      let insertFile = try db.makeStatement(
+        sql: "INSERT INTO run_files (run_seq, position, path, before, after_sha256) VALUES (?, ?, ?, ?, ?)")
+      for (position, file) in journal.files.enumerated() {
+        try insertFile.execute(arguments: [seq, position, file.path, file.before.map { Data($0) }, file.afterSHA256])
+      }
+      for key in meta.keys.sorted() { try Self.setMeta(db, key, meta[key]!) }
+
+      var stored = journal
+      stored.changedPairsBefore = diff.changedBefore
+      stored.removedPairsBefore = diff.removedBefore
+      stored.addedPairIDs = diff.added.map(\.id)
+      return stored
+    }
+  }
+
+  static func mismatch(_ what: String, path: String) -> StoreError {
+    StoreError(
+      .stateMismatch, "\(what); the state changed since it was loaded (was another run using it?); nothing was saved",
+      path: path)
+  }
+}
+
+/// The pairs that differ between two states, each list in id order.
+struct PairDiff {
+  var added: [PairState] = []
+  var changed: [PairState] = []
+  var changedBefore: [PairState] = []
+  var removedBefore: [PairState] = []
+  var removedIDs: [String] { removedBefore.map(\.id) }
+
+  init(previous: SyncState, next: SyncState) throws {
+    var before: [String: PairState] = [:]
+    before.reserveCapacity(previous.pairs.count)
+    for pair in previous.pairs {
+      guard before.updateValue(pair, forKey: pair.id) == nil else {
+        throw StoreError(.invalidState, "the previous state has two pairs with id \(pair.id)")
+      }
+    }
+    var seen = Set<String>()
+    seen.reserveCapacity(next.pairs.count)
+    for pair in next.pairs {
+      guard seen.insert(pair.id).inserted else {
+        throw StoreError(.invalidState, "the new state has two pairs with id \(pair.id)")
+      }
+      if let old = before.removeValue(forKey: pair.id) {
+        if old != pair {
+          changed.append(pair)
+          changedBefore.append(old)
+        }
+      } else {
+        added.append(pair)
+      }
+    }
+    removedBefore = Array(before.values)
+    let byID = { (a: PairState, b: PairState) in a.id.utf8.lexicographicallyPrecedes(b.id.utf8) }
+    added.sort(by: byID)
+    changed.sort(by: byID)
+    changedBefore.sort(by: byID)
+    removedBefore.sort(by: byID)
+  }
+}
+
+/// Prepared statements that change the `pairs` table and record each change in the journal.
+private struct PairWriter {
+  let db: Database
+  let runSeq: Int64
+  let path: String
+  let journalCopy: Statement
+  let journalAdded: Statement
+  let insertPair: Statement
+  let updatePair: Statement
+  let deletePair: Statement
+
+  init(_ db: Database, runSeq: Int64, path: String) throws {
+    self.db = db
+    self.runSeq = runSeq
+    self.path = path
+    journalCopy = try db.makeStatement(
+      sql: """
+        INSERT INTO run_pairs
+          (run_seq, pair_id, change, outlook_key, salesforce_key, window_day, was_in_scope, baseline, pending)
+        SELECT ?, id, ?, outlook_key, salesforce_key, window_day, was_in_scope, baseline, pending
+        FROM pairs WHERE id = ?
+        """)
+    journalAdded = try db.makeStatement(
+      sql: "INSERT INTO run_pairs (run_seq, pair_id, change) VALUES (?, ?, 'added')")
+    insertPair = try db.makeStatement(
+      sql: """
+        INSERT INTO pairs (id, outlook_key, salesforce_key, window_day, was_in_scope, baseline, pending)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """)
+    updatePair = try db.makeStatement(
+      sql: """
+        UPDATE pairs SET outlook_key = ?, salesforce_key = ?, window_day = ?, was_in_scope = ?, baseline = ?,
+          pending = ?
+        WHERE id = ?
+        """)
+    deletePair = try db.makeStatement(sql: "DELETE FROM pairs WHERE id = ?")
+  }
+
+  func remove(_ id: String) throws {
+    try journal(id, as: "removed")
+    try deletePair.execute(arguments: [id])
+  }
+
+  func update(_ row: PairRow) throws {
+    try journal(row.id, as: "changed")
+    try updatePair.execute(arguments: [
+      row.outlookKey, row.salesforceKey, row.windowDay, row.wasInScope, row.baseline, row.pending, row.id,
+    ])
+  }
+
+  func insert(_ row: PairRow) throws {
+    try journalAdded.execute(arguments: [runSeq, row.id])
+    do {
+      try insertPair.execute(arguments: [
+        row.id, row.outlookKey, row.salesforceKey, row.windowDay, row.wasInScope, row.baseline, row.pending,
+      ])
+    } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+      throw StateStore.mismatch("pair \(row.id) is new to the run but already saved", path: path)
+    }
+  }
+
+  private func journal(_ id: String, as change: String) throws {
+    try journalCopy.execute(arguments: [runSeq, change, id])
+    guard db.changesCount == 1 else {
+      throw StateStore.mismatch("pair \(id) is in the state the run started from but not saved", path: path)
+    }
+  }
+}

@@ -1,0 +1,269 @@
+import Foundation
+import GRDB
+import SyncEngine
+import TaskModel
+
+/// The saved state of one state folder: the pairs, the journal of runs, and a few settings, in
+/// SQLite at `<folder>/state.sqlite`.
+///
+/// Durability: the database uses `journal_mode=DELETE` and `synchronous=FULL`, so a committed
+/// run survives a crash or a power cut and an interrupted one leaves no trace. Every change is
+/// one transaction. The store never reads the clock: times come from the caller.
+///
+/// The store does not lock the folder by itself; hold a ``StateLock`` on it for the whole run.
+public final class StateStore: Sendable {
+  /// The database file's name inside the state folder.
+  public static let fileName = "state.sqlite"
+  /// The schema versions this code knows, oldest first (GRDB migration identifiers).
+  public static let schemaVersions = ["v1"]
+  /// Written into the SQLite header (`PRAGMA application_id`) to recognise a tasksync state.
+  static let applicationID: Int32 = 0x7473_7363  // "tssc"
+
+  /// The state folder.
+  public let folder: URL
+  /// The database file.
+  public let path: String
+  let queue: DatabaseQueue
+
+  /// Opens the state in `folder`, creating the folder and an empty state when missing, and
+  /// bringing an older schema up to date.
+  ///
+  /// - Throws: ``StoreError`` `schemaTooNew` when a newer tasksync wrote the state,
+  ///   `notStateDatabase` when the file is not a tasksync state, `databaseFailed` or `ioFailed`.
+  public init(folder: URL) throws {
+    self.folder = folder
+    path = folder.appendingPathComponent(Self.fileName).path
+    do {
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    } catch {
+      throw StoreError(.ioFailed, "cannot create the state folder", path: folder.path, underlying: error)
+    }
+    if let st = Posix.lstat(path), !Posix.isRegular(st) {
+      throw StoreError(.notStateDatabase, "is not a regular file", path: path)
+    }
+    var configuration = Configuration()
+    configuration.label = "tasksync.state"
+    configuration.foreignKeysEnabled = true
+    configuration.prepareDatabase { db in
+      // The defaults of a DatabaseQueue, stated so a later change of default cannot weaken them.
+      try db.execute(sql: "PRAGMA journal_mode = DELETE")
+      try db.execute(sql: "PRAGMA synchronous = FULL")
+    }
+    do {
+      queue = try DatabaseQueue(path: path, configuration: configuration)
+    } catch {
+      throw Self.wrap(error, "cannot open the state database", path: path)
+    }
+    try migrate()
+  }
+
+  // MARK: - Schema
+
+  private static let migrator: DatabaseMigrator = {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1") { db in
+      try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+      try db.execute(
+        sql: """
+          CREATE TABLE pairs (
+            id TEXT PRIMARY KEY NOT NULL,
+            outlook_key TEXT,
+            salesforce_key TEXT,
+            window_day TEXT,
+            was_in_scope INTEGER NOT NULL,
+            baseline TEXT NOT NULL,
+            pending TEXT
+          ) WITHOUT ROWID;
+          CREATE TABLE runs (
+            seq INTEGER PRIMARY KEY,
+            run_id TEXT NOT NULL UNIQUE,
+            started_at INTEGER NOT NULL,
+            plan BLOB NOT NULL,
+            summary BLOB NOT NULL,
+            pairs_added INTEGER NOT NULL,
+            pairs_changed INTEGER NOT NULL,
+            pairs_removed INTEGER NOT NULL,
+            files INTEGER NOT NULL,
+            reverted INTEGER NOT NULL DEFAULT 0
+          );
+          CREATE TABLE run_pairs (
+            run_seq INTEGER NOT NULL REFERENCES runs(seq) ON DELETE CASCADE,
+            pair_id TEXT NOT NULL,
+            change TEXT NOT NULL CHECK (change IN ('added', 'changed', 'removed')),
+            outlook_key TEXT,
+            salesforce_key TEXT,
+            window_day TEXT,
+            was_in_scope INTEGER,
+            baseline TEXT,
+            pending TEXT,
+            PRIMARY KEY (run_seq, pair_id)
+          ) WITHOUT ROWID;
+          CREATE TABLE run_files (
+            run_seq INTEGER NOT NULL REFERENCES runs(seq) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            path TEXT NOT NULL,
+            before BLOB,
+            after_sha256 TEXT,
+            PRIMARY KEY (run_seq, position)
+          ) WITHOUT ROWID;
+          CREATE TABLE meta (
+            key TEXT PRIMARY KEY NOT NULL,
+            value TEXT NOT NULL
+          ) WITHOUT ROWID;
+          """)
+    }
+    return migrator
+  }()
+
+  private func migrate() throws {
+    do {
+      try queue.writeWithoutTransaction { db in
+        let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+        let tables = try String.fetchAll(
+          db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        if applicationID != Self.applicationID && (applicationID != 0 || !tables.isEmpty) {
+          throw StoreError(
+            .notStateDatabase, "is an SQLite database, but not a tasksync state; choose another state folder",
+            path: path)
+        }
+        if try Self.migrator.hasBeenSuperseded(db) {
+          let known = Set(Self.schemaVersions)
+          let newer = try Self.migrator.appliedIdentifiers(db).subtracting(known).sorted()
+          throw StoreError(
+            .schemaTooNew,
+            "was written by a newer tasksync (schema \(newer.joined(separator: ", ")); this one knows up to "
+              + "\(Self.schemaVersions.last!)); update tasksync, or restore the state from a backup", path: path)
+        }
+      }
+      try Self.migrator.migrate(queue)
+    } catch let error as StoreError {
+      throw error
+    } catch {
+      throw Self.wrap(error, "cannot open the state database", path: path)
+    }
+  }
+
+  /// The schema versions applied to the database, oldest first.
+  public func appliedSchemaVersions() throws -> [String] {
+    try read("cannot read the schema version") { db in try Self.migrator.appliedMigrations(db) }
+  }
+
+  // MARK: - Reading the state
+
+  /// The saved state, pairs in id order (byte order of the UTF-8 ids).
+  public func load() throws -> SyncState {
+    try read("cannot read the saved state") { db in
+      let decoder = JSONDecoder()
+      var pairs: [PairState] = []
+      pairs.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pairs") ?? 0)
+      let rows = try Row.fetchCursor(
+        db,
+        sql: """
+          SELECT id, outlook_key, salesforce_key, window_day, was_in_scope, baseline, pending
+          FROM pairs ORDER BY id
+          """)
+      while let row = try rows.next() {
+        pairs.append(try Self.pairRow(row).pairState(decoder: decoder))
+      }
+      return SyncState(pairs: pairs)
+    }
+  }
+
+  /// The number of saved pairs.
+  public func pairCount() throws -> Int {
+    try read("cannot read the saved state") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pairs") ?? 0 }
+  }
+
+  static func pairRow(_ row: Row, offset: Int = 0) throws -> PairRow {
+    let id: String = row[offset]
+    guard let baseline: String = row[offset + 5], let inScope: Int64 = row[offset + 4] else {
+      throw StoreError(.corruptState, "pair \(id): a required column is empty; the state file was damaged or edited")
+    }
+    return PairRow(
+      id: id, outlookKey: row[offset + 1], salesforceKey: row[offset + 2], windowDay: row[offset + 3],
+      wasInScope: inScope != 0, baseline: baseline, pending: row[offset + 6])
+  }
+
+  // MARK: - Settings
+
+  /// A stored setting (e.g. the configuration checksum), or `nil` when unset.
+  public func meta(_ key: String) throws -> String? {
+    try read("cannot read a setting") { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
+  }
+
+  /// Stores a setting, or removes it when `value` is `nil`.
+  public func setMeta(_ key: String, _ value: String?) throws {
+    try write("cannot store a setting") { db in try Self.setMeta(db, key, value) }
+  }
+
+  /// Every stored setting.
+  public func allMeta() throws -> [String: String] {
+    try read("cannot read the settings") { db in
+      Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT key, value FROM meta").map { ($0[0], $0[1]) })
+    }
+  }
+
+  static func setMeta(_ db: Database, _ key: String, _ value: String?) throws {
+    if let value {
+      try db.execute(
+        sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        arguments: [key, value])
+    } else {
+      try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [key])
+    }
+  }
+
+  // MARK: - Settings the tests check
+
+  /// The journal mode and `synchronous` level in force on the connection.
+  package func durabilitySettings() throws -> (journalMode: String, synchronous: Int) {
+    try read("cannot read the database settings") { db in
+      (
+        try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
+        try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+      )
+    }
+  }
+
+  /// Rows inserted, updated or deleted through this store since it was opened (SQLite's
+  /// `total_changes()`), so tests can check a commit writes only what changed.
+  package func totalChanges() throws -> Int {
+    try read("cannot read the change count") { db in db.totalChangesCount }
+  }
+
+  // MARK: - Access with clear errors
+
+  func read<T>(_ what: String, _ body: (Database) throws -> T) throws -> T {
+    do {
+      return try queue.read(body)
+    } catch let error as StoreError {
+      throw error
+    } catch {
+      throw Self.wrap(error, what, path: path)
+    }
+  }
+
+  func write<T>(_ what: String, _ body: (Database) throws -> T) throws -> T {
+    do {
+      return try queue.write(body)
+    } catch let error as StoreError {
+      throw error
+    } catch {
+      throw Self.wrap(error, what, path: path)
+    }
+  }
+
+  static func wrap(_ error: any Error, _ what: String, path: String) -> StoreError {
+    if let error = error as? DatabaseError {
+      switch error.resultCode {
+      case .SQLITE_NOTADB:
+        return StoreError(.notStateDatabase, "is not an SQLite database; choose another state folder", path: path)
+      case .SQLITE_CORRUPT:
+        return StoreError(.corruptState, "\(what): the database is damaged", path: path, underlying: error)
+      default:
+        return StoreError(.databaseFailed, what, path: path, underlying: error)
+      }
+    }
+    return StoreError(.databaseFailed, "\(what): \(error)", path: path)
+  }
+}

@@ -1,0 +1,243 @@
+import Foundation
+import SyncEngine
+import SyncStore
+import TaskModel
+import Testing
+import TestSupport
+
+@Suite("StateStore")
+struct StateStoreTests {
+  /// A state that uses every part of the model: each kind of pending operation on each side,
+  /// missing keys, odd field names, empty and full baselines, dormant pairs.
+  static let richState: SyncState = {
+    let f = StoreFixtures.fingerprint
+    let odd = [SyncField.extra("Custom_Field__c"), SyncField("extra:with space"), SyncField("extra:per%cent\nline")]
+    var full: [SyncField: Fingerprint] = [:]
+    for field in SyncField.standard + odd { full[field] = f(field, field.name) }
+    return SyncState(pairs: [
+      PairState(id: "a-plain", outlookKey: "AAMkA=", salesforceKey: "00T000000000001AAA", baseline: full),
+      PairState(
+        id: "b-create-on-salesforce", outlookKey: "uid-1@example", salesforceKey: nil,
+        baseline: [.subject: f(.subject, "Call Ann")], windowDay: StoreFixtures.day,
+        pending: [
+          PendingOperation(
+            side: .salesforce, operation: .create, createdKey: nil, matchSubject: "call ann",
+            matchDue: StoreFixtures.day, runID: "run-1")
+        ]),
+      PairState(
+        id: "c-create-on-outlook", outlookKey: nil, salesforceKey: "00T000000000002AAA",
+        pending: [
+          PendingOperation(
+            side: .outlook, operation: .create, createdKey: "tasksync-0002@tasksync", matchSubject: "é naïve",
+            matchDue: nil, runID: "run-1")
+        ]),
+      PairState(
+        id: "d-updates", outlookKey: "k4", salesforceKey: "00T000000000004AAA", baseline: full,
+        windowDay: CalendarDay(year: 1999, month: 12, day: 31), wasInScope: false,
+        pending: [
+          PendingOperation(
+            side: .outlook, operation: .update, previous: [.due: f(.due, "2026-01-01"), odd[2]: f(odd[2], "x")],
+            runID: "run-2"),
+          PendingOperation(side: .salesforce, operation: .update, previous: [:], runID: "run-2"),
+        ]),
+      PairState(
+        id: "e-deletes", outlookKey: "k5", salesforceKey: "00T000000000005AAA",
+        pending: [
+          PendingOperation(side: .outlook, operation: .delete, runID: "run-3"),
+          PendingOperation(side: .salesforce, operation: .delete, runID: "run-3"),
+        ]),
+      PairState(id: "f-ünïcode-ключ", outlookKey: "", salesforceKey: "", baseline: [:], wasInScope: false),
+    ])
+  }()
+
+  @Test("a state with every kind of pairing and pending operation comes back equal")
+  func roundTrip() throws {
+    let folder = try TestPaths.temporaryFolder("store")
+    let store = try StateStore(folder: folder)
+    #expect(try store.load() == SyncState())
+    try store.commit(Self.richState, previous: SyncState(), journal: StoreFixtures.entry("run-1"))
+    #expect(try store.load() == Self.richState)
+    // And from a fresh connection, as the next run sees it.
+    let reopened = try StateStore(folder: folder)
+    #expect(try reopened.load() == Self.richState)
+    #expect(try reopened.appliedSchemaVersions() == StateStore.schemaVersions)
+  }
+
+  @Test("load returns pairs in id order whatever order they were committed in")
+  func loadOrder() throws {
+    let store = try StateStore(folder: try TestPaths.temporaryFolder("store"))
+    let shuffled = SyncState(pairs: Self.richState.pairs.shuffled())
+    try store.commit(shuffled, previous: SyncState(), journal: StoreFixtures.entry("run-1"))
+    #expect(try store.load().pairs.map(\.id) == Self.richState.pairs.map(\.id))
+  }
+
+  @Test("the connection runs with journal_mode=delete and synchronous=FULL")
+  func durability() throws {
+    let store = try StateStore(folder: try TestPaths.temporaryFolder("store"))
+    let settings = try store.durabilitySettings()
+    #expect(settings.journalMode == "delete")
+    #expect(settings.synchronous == 2)  // FULL
+  }
+
+  @Test("a commit writes only the pairs that changed, with the journal entry")
+  func commitWritesOnlyChanges() throws {
+    let store = try StateStore(folder: try TestPaths.temporaryFolder("store"))
+    let first = StoreFixtures.state(count: 100)
+    try store.commit(first, previous: SyncState(), journal: StoreFixtures.entry("run-1"))
+
+    var next = first
+    next.pairs[10].baseline[.subject] = StoreFixtures.fingerprint(.subject, "edited")  // changed
+    next.pairs[50].pending = []  // changed (it had a pending update)
+    next.pairs.remove(at: 30)  // removed
+    next.pairs.append(StoreFixtures.pair(500))  // added
+    let before = try store.totalChanges()
+    let entry = try store.commit(
+      next, previous: first,
+      journal: StoreFixtures.entry("run-2", files: [JournaledFile(path: "out.ics", before: nil, after: [1])]))
+    // 1 run + 4 journal rows (2 changed, 1 removed, 1 added) + 4 pair writes + 1 file.
+    #expect(try store.totalChanges() - before == 10)
+    #expect(entry.changedPairsBefore == [first.pairs[10], first.pairs[50]])
+    #expect(entry.removedPairsBefore == [first.pairs[30]])
+    #expect(entry.addedPairIDs == [StoreFixtures.pair(500).id])
+    #expect(try store.load() == next)
+
+    // Nothing changed: only the run itself is recorded.
+    let idle = try store.totalChanges()
+    try store.commit(next, previous: next, journal: StoreFixtures.entry("run-3"))
+    #expect(try store.totalChanges() - idle == 1)
+    let summaries = try store.runs()
+    #expect(summaries.map(\.runID) == ["run-1", "run-2", "run-3"])
+    #expect(summaries[1] == JournalSummary(
+      runID: "run-2", startedAt: Timestamp(secondsSince1970: 1_770_000_000), pairsAdded: 1, pairsChanged: 2,
+      pairsRemoved: 1, files: 1, isReverted: false))
+  }
+
+  @Test("a commit whose previous state is not the saved one is refused and saves nothing")
+  func staleOrWrongPrevious() throws {
+    let store = try StateStore(folder: try TestPaths.temporaryFolder("store"))
+    let saved = StoreFixtures.state(count: 5)
+    try store.commit(saved, previous: SyncState(), journal: StoreFixtures.entry("run-1"))
+
+    // The run thinks the state is empty: its new pairs already exist.
+    var error = try #require(throws: StoreError.self) {
+      try store.commit(StoreFixtures.state(count: 6), previous: SyncState(), journal: StoreFixtures.entry("run-2"))
+    }
+    #expect(error.code == .stateMismatch)
+
+    // Same count, but a pair the run thinks exists is not saved.
+    var wrong = saved
+    wrong.pairs[0].id = "zzz-not-saved"
+    var next = wrong
+    next.pairs[0].wasInScope.toggle()
+    error = try #require(throws: StoreError.self) {
+      try store.commit(next, previous: wrong, journal: StoreFixtures.entry("run-2"))
+    }
+    #expect(error.code == .stateMismatch)
+    #expect(try store.load() == saved)
+    #expect(try store.runs().map(\.runID) == ["run-1"])
+  }
+
+  @Test("duplicate pair ids, a reused run id and unsafe file paths are refused")
+  func invalidInput() throws {
+    let store = try StateStore(folder: try TestPaths.temporaryFolder("store"))
+    let one = StoreFixtures.pair(1)
+    var error = try #require(throws: StoreError.self) {
+      try store.commit(SyncState(pairs: [one, one]), previous: SyncState(), journal: StoreFixtures.entry("r"))
+    }
+    #expect(error.code == .invalidState)
+    #expect(error.message.contains(one.id))
+
+    try store.commit(SyncState(pairs: [one]), previous: SyncState(), journal: StoreFixtures.entry("r"))
+    error = try #require(throws: StoreError.self) {
+      try store.commit(SyncState(pairs: [one]), previous: SyncState(pairs: [one]), journal: StoreFixtures.entry("r"))
+    }
+    #expect(error.code == .duplicateRun)
+
+    for path in ["/etc/passwd", "../out.csv", "a/../../b", "", "a//b", "./x"] {
+      let entry = StoreFixtures.entry("r-\(path)", files: [JournaledFile(path: path, before: nil, after: [])])
+      error = try #require(throws: StoreError.self) {
+        try store.commit(SyncState(pairs: [one]), previous: SyncState(pairs: [one]), journal: entry)
+      }
+      #expect(error.code == .invalidState)
+    }
+    #expect(try store.runs().count == 1)
+  }
+
+  @Test("a state written by a newer schema is refused with a clear error")
+  func newerSchemaRefused() throws {
+    let folder = try TestPaths.temporaryFolder("store")
+    _ = try StateStore(folder: folder)
+    let database = folder.appendingPathComponent(StateStore.fileName).path
+    let result = try StoreFixtures.run(
+      "/usr/bin/env",
+      [
+        "python3", "-c",
+        "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"INSERT INTO grdb_migrations VALUES ('v99')\"); c.commit()",
+        database,
+      ])
+    try #require(result.status == 0, "\(result.output)")
+    let error = try #require(throws: StoreError.self) { try StateStore(folder: folder) }
+    #expect(error.code == .schemaTooNew)
+    #expect(error.message.contains("v99"))
+    #expect(error.message.contains("newer tasksync"))
+  }
+
+  @Test("a file that is not a tasksync state is refused, not overwritten")
+  func notAStateDatabase() throws {
+    let garbage = try TestPaths.temporaryFolder("store")
+    let path = garbage.appendingPathComponent(StateStore.fileName)
+    let junk = Array(repeating: UInt8(ascii: "x"), count: 4096)
+    try AtomicFile.write(junk, to: path)
+    var error = try #require(throws: StoreError.self) { try StateStore(folder: garbage) }
+    #expect(error.code == .notStateDatabase)
+    #expect(StoreFixtures.bytes(path) == junk)
+
+    let other = try TestPaths.temporaryFolder("store")
+    let result = try StoreFixtures.run(
+      "/usr/bin/env",
+      [
+        "python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('CREATE TABLE t(x)'); c.commit()",
+        other.appendingPathComponent(StateStore.fileName).path,
+      ])
+    try #require(result.status == 0, "\(result.output)")
+    error = try #require(throws: StoreError.self) { try StateStore(folder: other) }
+    #expect(error.code == .notStateDatabase)
+  }
+
+  @Test("a damaged row is reported, not read as an empty baseline")
+  func corruptRow() throws {
+    let folder = try TestPaths.temporaryFolder("store")
+    let store = try StateStore(folder: folder)
+    try store.commit(StoreFixtures.state(count: 3), previous: SyncState(), journal: StoreFixtures.entry("r"))
+    let result = try StoreFixtures.run(
+      "/usr/bin/env",
+      [
+        "python3", "-c",
+        "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE pairs SET baseline='nospace' WHERE id='p0000001'\"); c.commit()",
+        folder.appendingPathComponent(StateStore.fileName).path,
+      ])
+    try #require(result.status == 0, "\(result.output)")
+    let error = try #require(throws: StoreError.self) { try store.load() }
+    #expect(error.code == .corruptState)
+    #expect(error.message.contains("p0000001"))
+  }
+
+  @Test("settings are stored, replaced, removed, and can go with a commit")
+  func meta() throws {
+    let store = try StateStore(folder: try TestPaths.temporaryFolder("store"))
+    #expect(try store.meta("config-sha256") == nil)
+    try store.setMeta("config-sha256", "abc")
+    try store.setMeta("config-sha256", "def")
+    #expect(try store.meta("config-sha256") == "def")
+    try store.commit(
+      SyncState(), previous: SyncState(), journal: StoreFixtures.entry("r"),
+      meta: ["last-run": "r", "config-sha256": nil])
+    #expect(try store.allMeta() == ["last-run": "r"])
+
+    // A failed commit leaves the settings alone too.
+    #expect(throws: StoreError.self) {
+      try store.commit(SyncState(), previous: SyncState(), journal: StoreFixtures.entry("r"), meta: ["last-run": "x"])
+    }
+    #expect(try store.meta("last-run") == "r")
+  }
+}

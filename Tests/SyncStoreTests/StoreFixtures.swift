@@ -1,0 +1,69 @@
+import Foundation
+import SyncEngine
+import SyncStore
+import TaskModel
+import TestSupport
+
+/// Builders for states and runs shared by the store tests.
+enum StoreFixtures {
+  static let day = CalendarDay(year: 2026, month: 3, day: 14)!
+
+  static func fingerprint(_ field: SyncField, _ value: String) -> Fingerprint {
+    Fingerprint(field: field, value: value)
+  }
+
+  /// A pair with a full standard baseline whose values depend on `n` and `version`.
+  static func pair(_ n: Int, version: Int = 0) -> PairState {
+    var baseline: [SyncField: Fingerprint] = [:]
+    for field in SyncField.standard { baseline[field] = fingerprint(field, "\(n)-\(version)") }
+    return PairState(
+      id: String(format: "p%07d", n), outlookKey: "AAMk-\(n)", salesforceKey: "00T\(n)",
+      baseline: baseline, windowDay: day.adding(days: n % 400), wasInScope: n % 7 != 0)
+  }
+
+  /// A state of `count` pairs, every 50th with a pending update, in id order.
+  static func state(count: Int, version: Int = 0) -> SyncState {
+    SyncState(
+      pairs: (0..<count).map { n in
+        var p = pair(n, version: version)
+        if n % 50 == 0 {
+          p.pending = [
+            PendingOperation(
+              side: .salesforce, operation: .update, previous: [.subject: fingerprint(.subject, "old \(n)")],
+              runID: "run-\(version)")
+          ]
+        }
+        return p
+      })
+  }
+
+  static func entry(_ runID: String, at seconds: Int64 = 1_770_000_000, files: [JournaledFile] = []) -> JournalEntry {
+    JournalEntry(
+      runID: runID, startedAt: Timestamp(secondsSince1970: seconds), planJSON: Array("{\"plan\":\"\(runID)\"}".utf8),
+      summaryJSON: Array("{\"summary\":\"\(runID)\"}".utf8), files: files)
+  }
+
+  /// Runs `arguments` and returns its exit status and standard output.
+  @discardableResult
+  static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+  }
+
+  /// The names in `folder`, sorted.
+  static func names(in folder: URL) throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+  }
+
+  static func bytes(_ url: URL) -> [UInt8]? {
+    FileManager.default.contents(atPath: url.path).map { [UInt8]($0) }
+  }
+}
