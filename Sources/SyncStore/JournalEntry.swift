@@ -61,7 +61,7 @@ public struct JournaledFile: Hashable, Sendable {
 
   /// A file the run wrote with the bytes `after` (`nil`: the run removed it).
   public init(path: String, before: [UInt8]?, after: [UInt8]?) {
-    self.init(path: path, before: before, afterSHA256: after.map { SHA256Digest.hex(of: $0) })
+    self.init(path: path, before: before, afterSHA256: after.map { Checksum.sha256Hex(of: $0) })
   }
 
   /// Whether `path` is a plain relative path that stays inside the output folder.
@@ -115,8 +115,8 @@ extension JournalEntry {
         if current == nil && Posix.errno != ENOENT {
           throw StoreError.system("cannot read the file to check it before restoring it", path: path)
         }
-        let restored = current.map { SHA256Digest.hex(of: $0) } == file.beforeSHA256
-        if current.map({ SHA256Digest.hex(of: $0) }) != file.afterSHA256 && !restored {
+        let restored = current.map { Checksum.sha256Hex(of: $0) } == file.beforeSHA256
+        if current.map({ Checksum.sha256Hex(of: $0) }) != file.afterSHA256 && !restored {
           throw StoreError(
             .fileChangedSinceRun,
             "changed since run \(runID) wrote it; it was not restored (nothing was)", path: path)
@@ -135,5 +135,5 @@ extension JournalEntry {
 }
 
 extension JournaledFile {
-  var beforeSHA256: String? { before.map { SHA256Digest.hex(of: $0) } }
+  var beforeSHA256: String? { before.map { Checksum.sha256Hex(of: $0) } }
 }
