@@ -5,7 +5,7 @@ import TaskModel
 extension TaskSyncConfiguration {
   /// SHA-256 (hex) of ``canonicalText``: the plan file records it, so a plan made under other
   /// settings is recognised.
-  package var checksum: String { SHA256Digest.hex(of: Array(canonicalText.utf8)) }
+  package var checksum: String { Checksum.sha256Hex(of: Array(canonicalText.utf8)) }
 
   /// Every effective setting as `key = value` lines sorted by key, in a fixed spelling.
   ///

@@ -44,3 +44,10 @@ package struct ExportCodec: Sendable {
     self.empty = empty
   }
 }
+
+/// A format that also writes files for its system's own import tool: Data Loader's
+/// insert/update/delete CSVs, or the EWS requests that carry out the changes.
+package protocol ImportInstructions {
+  /// Files named relative to the side's output folder.
+  func importFiles(applying changes: TaskChangeSet) -> [(name: String, bytes: [UInt8])]
+}

@@ -1,0 +1,103 @@
+import Foundation
+import SyncEngine
+import SyncStore
+import TaskModel
+
+/// One output file: its path under `--out`, and its new bytes (`nil`: remove it).
+struct OutputFile {
+  var path: String
+  var bytes: [UInt8]?
+}
+
+extension SyncSession {
+  /// Carries out a prepared run: re-checks the inputs, writes every output atomically, then
+  /// commits the state and the journal entry in one transaction. Call with the lock held.
+  package func apply(_ run: PreparedRun, startedAt: Timestamp) throws {
+    if let refusal = run.plan.refusal { throw CommandFailure(.refused, "refused: \(refusal)") }
+    try checkUnchanged(run.outlook)
+    try checkUnchanged(run.salesforce)
+    let outputs = outputFiles(run)
+    let journaled = try writeOutputs(outputs)
+    do {
+      let store = try StateStore(folder: configuration.state)
+      let entry = JournalEntry(
+        runID: run.input.runID, startedAt: startedAt, planJSON: run.planFile.json,
+        summaryJSON: run.summary.json, files: journaled)
+      try store.commit(run.plan.nextState, previous: run.state, journal: entry)
+    } catch let error as StoreError {
+      throw CommandFailure(.failed, "\(configuration.state.path): \(error)")
+    }
+  }
+
+  /// Refuses when an input changed since it was read (another program wrote it meanwhile).
+  func checkUnchanged(_ export: Export) throws {
+    for part in export.parts {
+      let url = export.isFolder ? export.url.appendingPathComponent(part.name) : export.url
+      let now = (try? Export.readBytes(url)).map { Checksum.sha256Hex(of: $0) }
+      guard now == Checksum.sha256Hex(of: part.bytes) else {
+        throw CommandFailure(.refused, "\(url.path) changed while the run was reading it: nothing written; run again")
+      }
+    }
+  }
+
+  /// Every file the run writes, in a fixed order.
+  func outputFiles(_ run: PreparedRun) -> [OutputFile] {
+    var files: [OutputFile] = []
+    let outlookChanges = run.plan.outlookChanges
+    let salesforceChanges = run.plan.salesforceChanges
+    let outlookName = run.outlook.url.lastPathComponent
+    let rendered = run.outlook.rendered(applying: outlookChanges, options: options)
+    if run.outlook.isFolder {
+      let kept = Set(rendered.map(\.name))
+      for part in run.outlook.parts where !kept.contains(part.name) {
+        files.append(OutputFile(path: "outlook/\(outlookName)/\(part.name)", bytes: nil))
+      }
+      files += rendered.map { OutputFile(path: "outlook/\(outlookName)/\($0.name)", bytes: $0.bytes) }
+    } else {
+      files.append(OutputFile(path: "outlook/\(outlookName)", bytes: rendered[0].bytes))
+    }
+    for part in run.outlook.parts.prefix(1) {
+      if let instructions = part.document as? ImportInstructions {
+        files += instructions.importFiles(applying: outlookChanges).map { OutputFile(path: "outlook/\($0.name)", bytes: $0.bytes) }
+      }
+    }
+    let salesforce = run.salesforce.parts[0].document
+    files.append(OutputFile(path: "salesforce/Task.csv", bytes: salesforce.rendered(applying: salesforceChanges)))
+    if let instructions = salesforce as? ImportInstructions {
+      files += instructions.importFiles(applying: salesforceChanges).map { OutputFile(path: "salesforce/\($0.name)", bytes: $0.bytes) }
+    }
+    files.append(OutputFile(path: "plan.json", bytes: run.planFile.json))
+    files.append(OutputFile(path: "summary.json", bytes: run.summary.json))
+    files.append(OutputFile(path: "summary.txt", bytes: Array(run.summary.text.utf8)))
+    files.append(OutputFile(path: "summary.html", bytes: Array(run.summary.html.utf8)))
+    return files
+  }
+
+  /// Writes (or removes) every output atomically and returns the journal's record of them.
+  func writeOutputs(_ outputs: [OutputFile]) throws -> [JournaledFile] {
+    let out = configuration.out
+    var journal: [JournaledFile] = []
+    var swept: Set<String> = []
+    do {
+      for file in outputs {
+        let url = out.appendingPathComponent(file.path)
+        let folder = url.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        if swept.insert(folder.path).inserted { _ = try AtomicFile.sweepTemporaryFiles(in: folder) }
+        let before = FileManager.default.contents(atPath: url.path).map { [UInt8]($0) }
+        if before == file.bytes { continue }
+        journal.append(JournaledFile(path: file.path, before: before, after: file.bytes))
+        if let bytes = file.bytes {
+          try AtomicFile.write(bytes, to: url)
+        } else if before != nil {
+          try AtomicFile.remove(url)
+        }
+      }
+    } catch let error as StoreError {
+      throw CommandFailure(.failed, error.description)
+    } catch {
+      throw CommandFailure(.failed, "\(out.path): \(error)")
+    }
+    return journal
+  }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import SalesforceCSV
+import SyncEngine
+import SyncStore
+import TaskModel
+
+/// One run, read and planned: the exports, the saved state, and the plan made from them.
+///
+/// Order (RELIABILITY.md): lock, sweep temporary files, read and validate every input, load the
+/// state, plan, run the guards; then ``SyncSession/apply(_:)`` re-checks the inputs, writes the
+/// outputs and commits the state last.
+package struct PreparedRun: Sendable {
+  package var outlook: Export
+  package var salesforce: Export
+  package var state: SyncState
+  package var input: SyncInput
+  package var plan: SyncPlan
+  package var diagnostics: [Diagnostic]
+  package var planFile: PlanFile
+  package var summary: RunSummary
+}
+
+/// The settings of one run and the steps that carry it out.
+package struct SyncSession {
+  package var configuration: TaskSyncConfiguration
+  package var today: CalendarDay
+  package var allowMassDelete = false
+
+  package init(configuration: TaskSyncConfiguration, today: CalendarDay, allowMassDelete: Bool = false) {
+    self.configuration = configuration
+    self.today = today
+    self.allowMassDelete = allowMassDelete
+  }
+
+  var options: FormatOptions { configuration.formatOptions }
+
+  /// The state folder's lock, taken for every run that writes.
+  package func lock(command: String) throws -> StateLock {
+    do {
+      try FileManager.default.createDirectory(at: configuration.state, withIntermediateDirectories: true)
+      return try StateLock(folder: configuration.state.path, command: command, startedAt: Clock.now)
+    } catch let error as StoreError where error.code == .lockHeld {
+      throw CommandFailure(.refused, error.description)
+    } catch let error as StoreError {
+      throw CommandFailure(.failed, error.description)
+    }
+  }
+
+  /// Reads both exports and the state, and plans. Writes nothing.
+  package func prepare(excluding excluded: Set<String> = []) throws -> PreparedRun {
+    let outlook = try Export.read(configuration.outlook, options: options)
+    let salesforce = try Export.read(configuration.salesforce, format: .csv, options: options)
+    let state = try loadState()
+    let o = outlook.result
+    let s = salesforce.result
+    var policy = configuration.policy
+    policy.allowMassDelete = allowMassDelete
+    let learnt = try learnedSalesforceIDs()
+    let runID = runID(outlook: outlook, salesforce: salesforce, state: state)
+    let input = SyncInput(
+      outlook: SideSnapshot(tasks: o.tasks, invalidKeys: Set(o.invalidKeys)),
+      salesforce: SideSnapshot(tasks: s.tasks, invalidKeys: Set(s.invalidKeys)),
+      state: state, policy: policy, today: today, runID: runID, learnedSalesforceIDs: learnt.ids)
+    let plan = SyncEngine.plan(input, excluding: excluded)
+    let diagnostics = o.diagnostics + s.diagnostics + learnt.diagnostics
+    let summary = RunSummary(plan: plan, diagnostics: diagnostics)
+    let planFile = PlanFile(
+      runID: runID, today: today, configurationSHA256: configuration.checksum,
+      inputs: [
+        .init(side: "outlook", path: configuration.outlook.path, sha256: outlook.checksums),
+        .init(side: "salesforce", path: configuration.salesforce.path, sha256: salesforce.checksums),
+      ],
+      decisions: plan.decisions, summary: summary)
+    return PreparedRun(
+      outlook: outlook, salesforce: salesforce, state: state, input: input, plan: plan, diagnostics: diagnostics,
+      planFile: planFile, summary: summary)
+  }
+
+  /// The saved state, or an empty one when there is none yet (reading never creates it).
+  func loadState() throws -> SyncState {
+    let database = configuration.state.appendingPathComponent(StateStore.fileName)
+    guard FileManager.default.fileExists(atPath: database.path) else { return SyncState() }
+    do {
+      return try StateStore(folder: configuration.state).load()
+    } catch {
+      throw CommandFailure(.failed, "\(configuration.state.path): \(error)")
+    }
+  }
+
+  /// Ids that Data Loader gave the tasks a previous run inserted: every `success*.csv` beside
+  /// the Salesforce export.
+  func learnedSalesforceIDs() throws -> (ids: [String: String], diagnostics: [Diagnostic]) {
+    let folder = configuration.salesforce.deletingLastPathComponent()
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+    var ids: [String: String] = [:]
+    var diagnostics: [Diagnostic] = []
+    for name in names.sorted() where name.lowercased().hasPrefix("success") && name.lowercased().hasSuffix(".csv") {
+      let url = folder.appendingPathComponent(name)
+      let bytes = try Export.readBytes(url)
+      let file: DataLoaderResultFile
+      do {
+        file = try DataLoaderResultFile(bytes: bytes, file: url.path, mapping: configuration.salesforceMapping)
+      } catch let error as UnreadableInput {
+        throw CommandFailure.input(error)
+      }
+      diagnostics += file.diagnostics
+      ids.merge(file.createdIds) { first, _ in first }
+    }
+    return (ids, diagnostics)
+  }
+
+  /// A run id that depends only on what the run reads, so the same inputs plan the same way.
+  func runID(outlook: Export, salesforce: Export, state: SyncState) -> String {
+    var text = "\(today)|\(configuration.checksum)|\(state.pairs.count)"
+    for (name, sum) in (outlook.checksums.merging(salesforce.checksums) { a, _ in a }).sorted(by: { $0.key < $1.key }) {
+      text += "|\(name)=\(sum)"
+    }
+    text += "|" + Checksum.sha256Hex(of: JSONOutput.encode(state))
+    let day = String(describing: today).replacingOccurrences(of: "-", with: "")
+    return "\(day)-\(Checksum.sha256Hex(of: Array(text.utf8), bytes: 4))"
+  }
+}
+
+/// The wall clock, read in one place (the engine and the store never read it).
+enum Clock {
+  static var now: Timestamp { Timestamp(secondsSince1970: Int64(Date().timeIntervalSince1970)) }
+}
