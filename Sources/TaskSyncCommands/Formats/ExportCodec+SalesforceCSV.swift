@@ -2,9 +2,18 @@ import SalesforceCSV
 import TaskModel
 
 extension ExportCodec {
-  /// Salesforce Task CSV.
+  /// Salesforce Task CSV (Data Loader export, Data Export, Bulk API result).
   package static let salesforceCSV = ExportCodec(
-    read: { _, file, _ in throw UnreadableInput("Salesforce CSV support is being built", file: file, at: .start) },
-    empty: { _ in fatalError("Salesforce CSV support is being built") }
+    read: { bytes, file, options in
+      try SalesforceTaskCSV(
+        bytes: bytes, file: file, mapping: options.salesforce,
+        options: SalesforceCSVOptions(preserveLineEnds: options.preserveLineEnds))
+    },
+    empty: { options in
+      SalesforceTaskCSV.empty(
+        mapping: options.salesforce, options: SalesforceCSVOptions(preserveLineEnds: options.preserveLineEnds))
+    }
   )
 }
+
+extension SalesforceTaskCSV: TaskDocument {}

@@ -1,0 +1,71 @@
+/// The words of every diagnostic the Salesforce CSV reader emits, in one place.
+enum SalesforceCSVMessage {
+  static let emptyFile = "the file is empty: a Salesforce Task CSV starts with a header row (Id,Subject,…)"
+  static func utf16(_ bom: String) -> String {
+    "the file is UTF-16 (byte-order mark \(bom)); save it as UTF-8 CSV and try again"
+  }
+  static func unterminatedQuote(_ line: Int) -> String {
+    "a quoted field opened on line \(line) is never closed: the file is cut short or a quote is missing; "
+      + "nothing was read, so no task is taken as deleted"
+  }
+  static func fieldCount(found: Int, expected: Int, others: [Int]) -> String {
+    var text = "this row has \(found) field\(found == 1 ? "" : "s") but the header has \(expected)"
+      + "; check for an unquoted delimiter or a missing quote"
+    if !others.isEmpty {
+      let shown = others.prefix(5).map(String.init).joined(separator: ", ")
+      text += " (\(others.count) more such row\(others.count == 1 ? "" : "s"), on line\(others.count == 1 ? "" : "s") \(shown)\(others.count > 5 ? ", …" : ""))"
+    }
+    return text
+  }
+  static func noIdColumn(_ columns: [String]) -> String {
+    "no Id column: a Salesforce Task export needs the Id of each task (columns found: \(list(columns))); "
+      + "add Id to the export, or read this file as a Data Loader insert file"
+  }
+  static func notATaskExport(_ columns: [String]) -> String {
+    "not a Task export: no Subject column (columns found: \(list(columns)))"
+  }
+  static func missingColumn(_ name: String) -> String {
+    "no \(name) column: every task reads as having none; export \(name) too so that it is not taken as cleared"
+  }
+  static func duplicateColumn(_ name: String) -> String { "the column \(name) appears twice; the first one is used" }
+  static let nulByte = "a NUL byte in this row (is the file UTF-16 or binary?); the row is skipped"
+  static let nulInHeader = "a NUL byte in the header: the file is UTF-16 or binary, not a UTF-8 CSV"
+  static func oversized(_ size: Int, _ limit: Int) -> String {
+    "a field of \(size) bytes, more than the limit of \(limit); the row is skipped"
+  }
+  static func oversizedHeader(_ size: Int, _ limit: Int) -> String {
+    "a header field of \(size) bytes, more than the limit of \(limit): this is not a CSV header"
+  }
+  static let strayQuote = "text after the closing quote of a field; it is read as part of the field"
+  static func windows1252(_ byte: UInt8) -> String {
+    "the file is not valid UTF-8 (byte 0x\(String(byte, radix: 16, uppercase: true))); read as Windows-1252"
+  }
+  static let noId = "this row has no Id (and no external Id); the row is skipped"
+  static func duplicateId(_ key: String, firstLine: Int) -> String {
+    "Id \(key) appears again (first on line \(firstLine)); this row is skipped and the task is left as it is"
+  }
+  static func badDate(_ column: String, _ value: String) -> String {
+    "\(column) \"\(value)\" is not a date (expected YYYY-MM-DD or MM/DD/YYYY); the row is skipped"
+  }
+  static func badDateTime(_ column: String, _ value: String) -> String {
+    "\(column) \"\(value)\" is not a date-time (expected 2026-01-02T03:04:05.000Z); the row is skipped"
+  }
+  static func badDateTimeIgnored(_ column: String, _ value: String) -> String {
+    "\(column) \"\(value)\" is not a date-time (expected 2026-01-02T03:04:05.000Z); it is ignored"
+  }
+  static func badBoolean(_ column: String, _ value: String) -> String {
+    "\(column) \"\(value)\" is not true/false/1/0/yes/no; the row is skipped"
+  }
+  static func unknownStatus(_ value: String, _ known: [String]) -> String {
+    "Status \"\(value)\" is not in the status mapping (\(list(known))); read as Not Started and written back "
+      + "unchanged; add it under [salesforce] status in tasksync.toml"
+  }
+  static func unknownPriority(_ value: String, _ known: [String]) -> String {
+    "Priority \"\(value)\" is not in the priority mapping (\(list(known))); read as Normal and written back "
+      + "unchanged; add it under [salesforce] priority in tasksync.toml"
+  }
+
+  private static func list(_ names: [String]) -> String {
+    names.count <= 12 ? names.joined(separator: ", ") : names.prefix(12).joined(separator: ", ") + ", …"
+  }
+}

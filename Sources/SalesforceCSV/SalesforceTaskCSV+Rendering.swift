@@ -1,0 +1,172 @@
+import TaskModel
+
+extension SalesforceTaskCSV {
+  /// The full updated Task.csv: same header, preamble and row order; rows the change set does
+  /// not touch byte for byte; updated rows change only the cells of their listed fields;
+  /// deleted rows removed; created rows appended with an empty Id.
+  ///
+  /// In a Windows-1252 file new values are written in Windows-1252; when one has no
+  /// Windows-1252 form the whole file is written as UTF-8 instead, so nothing is lost.
+  public func rendered(applying changes: TaskChangeSet) -> [UInt8] {
+    if let out = render(changes) { return out }
+    return transcodedToUTF8().render(changes) ?? []
+  }
+
+  /// The same file decoded from Windows-1252 and re-encoded as UTF-8.
+  func transcodedToUTF8() -> SalesforceTaskCSV {
+    let text = table.bytes.withUnsafeBufferPointer { table.encoding.decode($0) }
+    return (try? SalesforceTaskCSV(bytes: Array(text.utf8), file: file, mapping: mapping, options: options)) ?? self
+  }
+
+  /// The cell bytes of `value` for a cell that was `quoted`, or `nil` when unencodable.
+  func cell(_ value: String, quoted: Bool) -> [UInt8]? {
+    guard let encoded = table.encoding.encode(value) else { return nil }
+    var out: [UInt8] = []
+    out.reserveCapacity(encoded.count + 2)
+    encoded.withUnsafeBufferPointer {
+      CSVWriter.appendCell($0, to: &out, delimiter: table.dialect.delimiter, quoteAlways: quoted)
+    }
+    return out
+  }
+
+  private func render(_ changes: TaskChangeSet) -> [UInt8]? {
+    var deleted = Set<Int>()
+    for key in changes.deletes {
+      if let row = rowOfKey[SalesforceID.normalised(key) ?? key] { deleted.insert(row.record) }
+    }
+    var edits: [Int: [Int: [UInt8]]] = [:]
+    for update in changes.updates {
+      guard let row = rowOfKey[SalesforceID.normalised(update.key) ?? update.key], !deleted.contains(row.record)
+      else { continue }
+      for (column, text) in cellEdits(update, record: row.record) {
+        guard let bytes = cell(text, quoted: table.isQuoted(record: row.record, field: column)) else { return nil }
+        edits[row.record, default: [:]][column] = bytes
+      }
+    }
+    var created: [[UInt8]] = []
+    for task in changes.creates {
+      var row: [UInt8] = []
+      for (i, value) in createdCells(task).enumerated() {
+        if i > 0 { row.append(table.dialect.delimiter) }
+        guard let bytes = cell(value, quoted: quotesEveryField) else { return nil }
+        row += bytes
+      }
+      created.append(row)
+    }
+
+    var out: [UInt8] = []
+    out.reserveCapacity(table.bytes.count + created.reduce(0) { $0 + $1.count + 2 })
+    table.bytes.withUnsafeBufferPointer { buf in
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[table.preambleRange]))
+      var runStart = table.rawRecordRange(record: 0).lowerBound
+      func flush(to end: Int) {
+        if end > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<end])) }
+      }
+      for record in 1..<table.recordCount {
+        let isDeleted = deleted.contains(record)
+        let cells = edits[record]
+        guard isDeleted || cells != nil else { continue }
+        let raw = table.rawRecordRange(record: record)
+        flush(to: raw.lowerBound)
+        runStart = raw.upperBound
+        guard !isDeleted, let cells else { continue }
+        for field in 0..<table.fieldCount(record) {
+          if field > 0 { out.append(table.dialect.delimiter) }
+          if let bytes = cells[field] {
+            out += bytes
+          } else {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[table.rawRange(record: record, field: field)]))
+          }
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[table.contentRange(record: record).upperBound..<raw.upperBound]))
+      }
+      flush(to: buf.count)
+    }
+    guard !created.isEmpty else { return out }
+    let lineEnd = self.lineEnd
+    if let last = out.last, last != 0x0A && last != 0x0D { out += lineEnd }
+    for row in created {
+      out += row
+      out += lineEnd
+    }
+    return out
+  }
+
+  /// The cells an update changes in one row: for each listed field, the new text of its
+  /// columns, only where the cell does not already say the same.
+  func cellEdits(_ update: TaskUpdate, record: Int) -> [(column: Int, text: String)] {
+    var edits: [(Int, String)] = []
+    let item = update.item
+    func current(_ column: Int) -> String { table.value(record: record, field: column) }
+    func set(_ column: Int?, _ text: String, unless same: (String) -> Bool) {
+      guard let column, !same(current(column)) else { return }
+      edits.append((column, text))
+    }
+    for field in update.fields {
+      switch field {
+      case .subject:
+        set(columns.subject, item.subject) { $0 == item.subject }
+      case .body:
+        let text = item.body ?? item.htmlBody.map(PlainText.fromHTML) ?? ""
+        let comparable = PlainText.normalisingLineEnds(text)
+        set(columns.description, text) { PlainText.normalisingLineEnds($0) == comparable }
+      case .due:
+        let day = item.due?.day
+        set(columns.activityDate, day.map(SalesforceValues.format) ?? "") { cell in
+          cell.trimmingASCIISpaces.isEmpty ? day == nil : SalesforceValues.day(cell) == day
+        }
+      case .status:
+        guard let value = mapping.statusValue(item.status) else { continue }
+        set(columns.status, value) { mapping.status(for: $0) == item.status }
+      case .priority:
+        guard let value = mapping.priorityValue(item.priority) else { continue }
+        set(columns.priority, value) { mapping.priority(for: $0)?.synced == item.priority.synced }
+      case .reminder:
+        let isSet = item.reminder?.isSet ?? false
+        let at = item.reminder?.at
+        set(columns.isReminderSet, SalesforceValues.format(isSet)) { (SalesforceValues.boolean($0) ?? false) == isSet }
+        set(columns.reminderDateTime, at.map(SalesforceValues.format) ?? "") { cell in
+          cell.trimmingASCIISpaces.isEmpty ? at == nil : SalesforceValues.timestamp(cell) == at
+        }
+      case .isPrivate:
+        set(columns.isPrivate, SalesforceValues.format(item.isPrivate)) {
+          (SalesforceValues.boolean($0) ?? false) == item.isPrivate
+        }
+      case .whoId:
+        set(columns.whoId, item.whoId ?? "") { SalesforceID.normalised($0) == item.whoId.flatMap(SalesforceID.normalised) }
+      case .whatId:
+        set(columns.whatId, item.whatId ?? "") { SalesforceID.normalised($0) == item.whatId.flatMap(SalesforceID.normalised) }
+      default:
+        guard let name = field.extraName, let column = columns.extras.first(where: { $0.name == name })?.index
+        else { continue }
+        let value = item.extraFields[name] ?? ""
+        set(column, value) { $0 == value }
+      }
+    }
+    return edits
+  }
+
+  /// Every cell of a new row, in header order: mapped columns filled, the Id and every
+  /// other column empty, the external-ID column holding the task's cross-reference.
+  func createdCells(_ task: TaskItem) -> [String] {
+    var cells = [String](repeating: "", count: header.count)
+    func put(_ column: Int?, _ text: String?) {
+      if let column, let text { cells[column] = text }
+    }
+    put(columns.subject, task.subject)
+    put(columns.description, task.body ?? task.htmlBody.map(PlainText.fromHTML))
+    put(columns.activityDate, task.due.map { SalesforceValues.format($0.day) })
+    put(columns.status, mapping.statusValue(task.status))
+    put(columns.priority, mapping.priorityValue(task.priority))
+    put(columns.completedDateTime, task.completedAt.map(SalesforceValues.format))
+    put(columns.isReminderSet, SalesforceValues.format(task.reminder?.isSet ?? false))
+    put(columns.reminderDateTime, task.reminder?.at.map(SalesforceValues.format))
+    put(columns.whoId, task.whoId)
+    put(columns.whatId, task.whatId)
+    put(columns.isPrivate, SalesforceValues.format(task.isPrivate))
+    put(columns.externalId, task.crossReference)
+    for extra in columns.extras { put(extra.index, task.extraFields[extra.name]) }
+    put(columns.id, "")
+    return cells
+  }
+}

@@ -1,0 +1,101 @@
+import TaskModel
+
+/// Reading options of a Salesforce Task CSV.
+public struct SalesforceCSVOptions: Hashable, Sendable {
+  public var dialect: CSVDialect
+  public var limits: CSVLimits
+  /// When false, a file without an Id column (a Data Loader insert file) is read with every
+  /// task's key empty ("not yet assigned") instead of being refused.
+  public var requireIdColumn: Bool
+  /// New rows follow the file's line end; when false they use CRLF.
+  public var preserveLineEnds: Bool
+
+  public init(
+    dialect: CSVDialect = .comma, limits: CSVLimits = .standard, requireIdColumn: Bool = true,
+    preserveLineEnds: Bool = true
+  ) {
+    self.dialect = dialect
+    self.limits = limits
+    self.requireIdColumn = requireIdColumn
+    self.preserveLineEnds = preserveLineEnds
+  }
+}
+
+/// A Salesforce Task CSV (Data Loader export, weekly Data Export, Bulk API 2.0 result) read
+/// into the common model, able to write itself back with changes applied.
+///
+/// Every column the mapping does not use, the row order, the header, the quoting, the line
+/// ends and the BOM are kept: an unchanged row is written back byte for byte.
+public struct SalesforceTaskCSV: Sendable {
+  public let file: String
+  public let table: CSVTable
+  public let mapping: SalesforceTaskMapping
+  public let options: SalesforceCSVOptions
+  /// The tasks, the problems found, and the keys of skipped rows.
+  public let result: TaskReadResult
+  /// The header's names as written.
+  public let header: [String]
+  let columns: TaskColumnIndex
+  /// Key → (record, index in `result.tasks`) of every task read with a key.
+  let rowOfKey: [String: (record: Int, task: Int)]
+  /// True when the file quotes every field (Data Loader's own output); new rows do the same.
+  let quotesEveryField: Bool
+
+  /// Reads a whole file. Throws ``UnreadableInput`` when the file cannot be used as a whole:
+  /// UTF-16, no header, a quote open at the end, a row whose field count differs from the
+  /// header, no Id column (unless allowed), not a Task export, a broken limit.
+  public init(
+    bytes: [UInt8], file: String, mapping: SalesforceTaskMapping = SalesforceTaskMapping(),
+    options: SalesforceCSVOptions = SalesforceCSVOptions()
+  ) throws {
+    if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+      throw UnreadableInput(
+        SalesforceCSVMessage.utf16(bytes[0] == 0xFF ? "FF FE" : "FE FF"), file: file, at: .start)
+    }
+    try self.init(table: CSVTable(bytes: bytes, dialect: options.dialect, limits: options.limits),
+      file: file, mapping: mapping, options: options)
+  }
+
+  /// Reads an already tokenized file (for example one fed to a ``CSVTokenizer`` in chunks).
+  public init(
+    table: CSVTable, file: String, mapping: SalesforceTaskMapping = SalesforceTaskMapping(),
+    options: SalesforceCSVOptions = SalesforceCSVOptions()
+  ) throws {
+    var reader = TaskRowReader(table: table, file: file, mapping: mapping, options: options)
+    try reader.checkStructure()
+    let header = table.recordCount > 0 ? table.values(record: 0) : []
+    let columns = TaskColumnIndex(header: header, mapping: mapping)
+    try reader.checkHeader(header, columns)
+    let read = try reader.readRows(columns)
+    self.file = file
+    self.table = table
+    self.mapping = mapping
+    self.options = options
+    self.header = header
+    self.columns = columns
+    self.result = read.result
+    self.rowOfKey = read.rowOfKey
+    self.quotesEveryField = (0..<min(2, table.recordCount)).allSatisfy { record in
+      (0..<table.fieldCount(record)).allSatisfy { table.isQuoted(record: record, field: $0) }
+    }
+  }
+
+  /// A Task.csv holding no task: the standard header plus the configured columns.
+  public static func empty(
+    mapping: SalesforceTaskMapping = SalesforceTaskMapping(), options: SalesforceCSVOptions = SalesforceCSVOptions()
+  ) -> SalesforceTaskCSV {
+    var bytes: [UInt8] = []
+    CSVWriter.appendRecord(mapping.newFileColumns, to: &bytes, delimiter: options.dialect.delimiter)
+    bytes += [0x0D, 0x0A]
+    // The standard header always reads.
+    return try! SalesforceTaskCSV(bytes: bytes, file: "Task.csv", mapping: mapping, options: options)
+  }
+
+  /// The line end of new rows.
+  var lineEnd: [UInt8] { options.preserveLineEnds ? table.lineEnd : [0x0D, 0x0A] }
+
+  /// The record a task key (15 or 18 characters) was read from.
+  public func record(forKey key: String) -> Int? {
+    rowOfKey[SalesforceID.normalised(key) ?? key]?.record
+  }
+}

@@ -1,0 +1,246 @@
+import TaskModel
+
+/// Turns the records of a tokenized Task CSV into tasks and diagnostics.
+struct TaskRowReader {
+  let table: CSVTable
+  let file: String
+  let mapping: SalesforceTaskMapping
+  let options: SalesforceCSVOptions
+  private var lines: CSVLineIndex?
+  private var diagnostics: [Diagnostic] = []
+  /// Records found bad before mapping (NUL bytes, oversized fields).
+  private var badRecords: Set<Int> = []
+
+  init(table: CSVTable, file: String, mapping: SalesforceTaskMapping, options: SalesforceCSVOptions) {
+    self.table = table
+    self.file = file
+    self.mapping = mapping
+    self.options = options
+  }
+
+  mutating func position(_ offset: Int) -> SourcePosition {
+    if lines == nil { lines = table.lineIndex() }
+    let p = lines!.position(of: offset)
+    return SourcePosition(line: p.line, column: p.column)
+  }
+
+  mutating func add(_ severity: Diagnostic.Severity, _ message: String, at offset: Int) {
+    let p = position(offset)
+    diagnostics.append(Diagnostic(severity, file: file, line: p.line, column: p.column, message))
+  }
+
+  mutating func unreadable(_ message: String, at offset: Int) -> UnreadableInput {
+    UnreadableInput(message, file: file, at: position(offset))
+  }
+
+  /// Whole-file problems first: a broken limit, an open quote, no header; then the per-row
+  /// byte problems (NUL, oversized fields, stray quotes, Windows-1252).
+  mutating func checkStructure() throws {
+    if let broken = table.brokenLimit { throw unreadable(broken.message, at: broken.offset) }
+    if let open = table.unterminatedQuote {
+      throw unreadable(SalesforceCSVMessage.unterminatedQuote(position(open).line), at: open)
+    }
+    guard table.recordCount > 0 else { throw UnreadableInput(SalesforceCSVMessage.emptyFile, file: file, at: .start) }
+    if let bad = table.firstInvalidUTF8 {
+      add(.warning, SalesforceCSVMessage.windows1252(table.bytes[bad]), at: bad)
+    }
+    for offset in table.nulOffsets() {
+      guard let record = table.record(containing: offset), record > 0 else {
+        throw unreadable(SalesforceCSVMessage.nulInHeader, at: offset)
+      }
+      if badRecords.insert(record).inserted { add(.error, SalesforceCSVMessage.nulByte, at: offset) }
+    }
+    for ref in table.oversizedFields {
+      let range = table.rawRange(record: ref.record, field: ref.field)
+      if ref.record == 0 {
+        throw unreadable(SalesforceCSVMessage.oversizedHeader(range.count, options.limits.maxFieldBytes), at: range.lowerBound)
+      }
+      if badRecords.insert(ref.record).inserted {
+        add(.error, SalesforceCSVMessage.oversized(range.count, options.limits.maxFieldBytes), at: range.lowerBound)
+      }
+    }
+    for ref in table.strayQuotes {
+      add(.warning, SalesforceCSVMessage.strayQuote, at: table.rawRange(record: ref.record, field: ref.field).lowerBound)
+    }
+  }
+
+  /// The header must name an Id (unless allowed otherwise) and a Subject; other missing
+  /// synced columns are warnings.
+  mutating func checkHeader(_ header: [String], _ columns: TaskColumnIndex) throws {
+    if columns.id == nil && options.requireIdColumn {
+      throw UnreadableInput(SalesforceCSVMessage.noIdColumn(header), file: file, at: position(0))
+    }
+    if columns.subject == nil {
+      throw UnreadableInput(SalesforceCSVMessage.notATaskExport(header), file: file, at: position(0))
+    }
+    for i in columns.duplicates {
+      add(.warning, SalesforceCSVMessage.duplicateColumn(header[i]), at: table.rawRange(record: 0, field: i).lowerBound)
+    }
+    let wanted: [(String, Int?)] = [
+      ("Description", columns.description), ("ActivityDate", columns.activityDate), ("Status", columns.status),
+      ("Priority", columns.priority),
+    ]
+    for (name, index) in wanted where index == nil && columns.id != nil {
+      add(.warning, SalesforceCSVMessage.missingColumn(name), at: table.contentRange(record: 0).lowerBound)
+    }
+  }
+
+  struct Rows {
+    var result: TaskReadResult
+    var rowOfKey: [String: (record: Int, task: Int)]
+  }
+
+  mutating func readRows(_ columns: TaskColumnIndex) throws -> Rows {
+    let expected = table.fieldCount(0)
+    var mismatches: [Int] = []
+    var tasks: [TaskItem] = []
+    tasks.reserveCapacity(table.recordCount)
+    var invalid: [String] = []
+    var rowOfKey: [String: (record: Int, task: Int)] = [:]
+    rowOfKey.reserveCapacity(table.recordCount)
+    for record in 1..<table.recordCount {
+      guard table.fieldCount(record) == expected else {
+        mismatches.append(record)
+        continue
+      }
+      if !mismatches.isEmpty { continue }
+      if badRecords.contains(record) {
+        if let key = key(record, columns), !key.isEmpty { invalid.append(key) }
+        continue
+      }
+      switch mapRow(record, columns) {
+      case .task(let task):
+        if !task.key.isEmpty {
+          if let first = rowOfKey[task.key] {
+            let firstLine = position(table.contentRange(record: first.record).lowerBound).line
+            add(.error, SalesforceCSVMessage.duplicateId(task.key, firstLine: firstLine),
+              at: table.rawRange(record: record, field: columns.id!).lowerBound)
+            invalid.append(task.key)
+            continue
+          }
+          rowOfKey[task.key] = (record, tasks.count)
+        }
+        tasks.append(task)
+      case .bad(let key):
+        if let key, !key.isEmpty { invalid.append(key) }
+      }
+    }
+    if let first = mismatches.first {
+      let others = mismatches.dropFirst().map { position(table.contentRange(record: $0).lowerBound).line }
+      let message = SalesforceCSVMessage.fieldCount(found: table.fieldCount(first), expected: expected, others: others)
+      throw unreadable(message, at: table.contentRange(record: first).lowerBound)
+    }
+    return Rows(result: TaskReadResult(tasks: tasks, diagnostics: diagnostics, invalidKeys: invalid), rowOfKey: rowOfKey)
+  }
+
+  enum RowOutcome {
+    case task(TaskItem)
+    case bad(key: String?)
+  }
+
+  func key(_ record: Int, _ columns: TaskColumnIndex) -> String? {
+    guard let id = columns.id else { return nil }
+    let text = table.value(record: record, field: id).trimmingASCIISpaces
+    return text.isEmpty ? nil : SalesforceID.normalised(text) ?? text
+  }
+
+  func string(_ record: Int, _ column: Int?) -> String? {
+    column.map { table.value(record: record, field: $0) }
+  }
+
+  /// One row to one task; a value that cannot be read makes the row a bad record.
+  mutating func mapRow(_ record: Int, _ columns: TaskColumnIndex) -> RowOutcome {
+    let key: String
+    if let k = self.key(record, columns) {
+      key = k
+    } else if let ext = columns.externalId, !table.value(record: record, field: ext).trimmingASCIISpaces.isEmpty {
+      key = ""  // created by tasksync, not yet assigned an Id
+    } else if columns.id == nil {
+      key = ""  // a Data Loader insert file, read on request
+    } else {
+      add(.error, SalesforceCSVMessage.noId, at: table.contentRange(record: record).lowerBound)
+      return .bad(key: nil)
+    }
+    var task = TaskItem(key: key, subject: string(record, columns.subject) ?? "")
+    if let body = string(record, columns.description), !body.isEmpty { task.body = body }
+
+    var failed = false
+    func cellOffset(_ column: Int) -> Int { table.rawRange(record: record, field: column).lowerBound }
+
+    if let c = columns.activityDate {
+      let day: CalendarDay?? = table.withValueBytes(record: record, field: c) {
+        SalesforceValues.trimmed($0).isEmpty ? .some(nil) : SalesforceValues.day($0).map { .some($0) }
+      }
+      switch day {
+      case .some(let value): task.due = value.map { TaskDate(day: $0) }
+      case .none:
+        add(.error, SalesforceCSVMessage.badDate("ActivityDate", table.value(record: record, field: c)), at: cellOffset(c))
+        failed = true
+      }
+    }
+    if let c = columns.status {
+      let value = table.value(record: record, field: c)
+      if let status = mapping.status(for: value) {
+        task.status = status
+      } else if !value.trimmingASCIISpaces.isEmpty {
+        add(.warning, SalesforceCSVMessage.unknownStatus(value, mapping.status.keys.sorted()), at: cellOffset(c))
+      }
+    }
+    if let c = columns.priority {
+      let value = table.value(record: record, field: c)
+      if let priority = mapping.priority(for: value) {
+        task.priority = priority
+      } else if !value.trimmingASCIISpaces.isEmpty {
+        add(.warning, SalesforceCSVMessage.unknownPriority(value, mapping.priority.keys.sorted()), at: cellOffset(c))
+      }
+    }
+
+    // Date-times: a bad reminder makes the row bad (it is synced); bad others are ignored.
+    func time(_ column: Int?, _ name: String, required: Bool) -> Timestamp? {
+      guard let c = column else { return nil }
+      let parsed: Timestamp?? = table.withValueBytes(record: record, field: c) {
+        SalesforceValues.trimmed($0).isEmpty ? .some(nil) : SalesforceValues.timestamp($0).map { .some($0) }
+      }
+      if let parsed { return parsed }
+      let text = table.value(record: record, field: c)
+      if required {
+        add(.error, SalesforceCSVMessage.badDateTime(name, text), at: cellOffset(c))
+        failed = true
+      } else {
+        add(.warning, SalesforceCSVMessage.badDateTimeIgnored(name, text), at: cellOffset(c))
+      }
+      return nil
+    }
+    func flag(_ column: Int?, _ name: String) -> Bool? {
+      guard let c = column else { return nil }
+      let parsed = table.withValueBytes(record: record, field: c) { SalesforceValues.boolean($0) }
+      if !parsed.valid {
+        add(.error, SalesforceCSVMessage.badBoolean(name, table.value(record: record, field: c)), at: cellOffset(c))
+        failed = true
+      }
+      return parsed.value
+    }
+
+    task.completedAt = time(columns.completedDateTime, "CompletedDateTime", required: false)
+    let reminderAt = time(columns.reminderDateTime, "ReminderDateTime", required: true)
+    let reminderSet = flag(columns.isReminderSet, "IsReminderSet") ?? (columns.isReminderSet == nil && reminderAt != nil)
+    if reminderSet || reminderAt != nil { task.reminder = Reminder(isSet: reminderSet, at: reminderAt) }
+    task.isDeleted = flag(columns.isDeleted, "IsDeleted") ?? false
+    task.isArchived = flag(columns.isArchived, "IsArchived") ?? false
+    if let c = columns.isPrivate { task.isPrivate = flag(c, mapping.privateColumn ?? "private") ?? false }
+    task.whoId = string(record, columns.whoId).flatMap(SalesforceID.normalised)
+    task.whatId = string(record, columns.whatId).flatMap(SalesforceID.normalised)
+    task.lastModified =
+      time(columns.lastModifiedDate, "LastModifiedDate", required: false)
+      ?? time(columns.systemModstamp, "SystemModstamp", required: false)
+    if let c = columns.externalId {
+      let text = table.value(record: record, field: c).trimmingASCIISpaces
+      if !text.isEmpty { task.crossReference = text }
+    }
+    for extra in columns.extras {
+      let text = table.value(record: record, field: extra.index)
+      if !text.isEmpty { task.extraFields[extra.name] = text }
+    }
+    return failed ? .bad(key: key) : .task(task)
+  }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import SalesforceCSV
+import TaskModel
+import Testing
+
+@Suite("Task column mapping")
+struct SalesforceTaskMappingTests {
+  @Test func dataLoaderFixtureMapsEveryRule() throws {
+    let doc = try SalesforceTaskCSV(bytes: try CSVTest.fixture("Task-dataloader.csv"), file: "Task.csv", mapping: CSVTest.mapping)
+    let tasks = doc.result.tasks
+    #expect(CSVTest.errors(doc.result).isEmpty, "\(doc.result.diagnostics)")
+    #expect(tasks.count == 4)
+
+    let call = tasks[0]
+    #expect(call.key == CSVTest.id("00T5g000004AbCd"))  // 15 → 18 characters
+    #expect(call.key.count == 18)
+    #expect(call.subject == "Call Acme")
+    #expect(call.body == "Line one, with comma\r\nLine two \"quoted\"")
+    #expect(call.due == TaskDate(day: CalendarDay(year: 2026, month: 1, day: 15)!))
+    #expect(call.status == .inProgress)
+    #expect(call.priority == .high)
+    #expect(call.whoId == CSVTest.id("0035g00000AbCdE"))
+    #expect(call.whatId == nil)  // #N/A
+    #expect(call.reminder == Reminder(isSet: true, at: Timestamp(iso: "2026-01-14T09:00:00Z")))
+    #expect(call.lastModified == Timestamp(iso: "2026-01-10T08:00:00Z"))  // LastModifiedDate wins
+    #expect(call.extraFields == ["Region__c": "EMEA"])
+    #expect(call.isPrivate == false)
+    #expect(call.crossReference == nil)
+
+    let formula = tasks[1]
+    #expect(formula.subject == "=SUM(A1:A2)")  // formula-looking cells are data
+    #expect(formula.body == "+1 555 0100")
+    #expect(formula.due?.day == CalendarDay(year: 2026, month: 1, day: 31))  // MM/DD/YYYY
+    #expect(formula.status == .notStarted)  // "Open" is unknown
+    #expect(formula.priority == .normal)  // "Urgent" is unknown
+    #expect(formula.whoId == nil)  // 000000000000000AAA
+    #expect(formula.whatId == CSVTest.id("0015g00000XyZaB"))
+    #expect(formula.reminder == nil)  // IsReminderSet 0, no time
+    #expect(formula.lastModified == Timestamp(iso: "2026-01-11T10:20:30Z"))  // SystemModstamp fallback
+    #expect(formula.isPrivate)  // "1"
+    #expect(formula.isDeleted == false)  // "no"
+
+    let done = tasks[2]
+    #expect(done.due?.day == CalendarDay(year: 2026, month: 2, day: 1))  // "YYYY-MM-DD 00:00:00"
+    #expect(done.status == .completed)
+    #expect(done.priority == .low)
+    #expect(done.completedAt == Timestamp(iso: "2026-01-20T16:45:00Z"))  // ….000+0000
+    #expect(done.crossReference == "ol-uid-7")
+    #expect(done.isPrivate)  // "yes"
+    #expect(done.body == nil)
+
+    #expect(tasks[3].isDeleted)
+    #expect(tasks[3].isTombstone)
+
+    let warnings = CSVTest.warnings(doc.result).map(\.description)
+    #expect(warnings.count == 2)
+    #expect(warnings.contains { $0.hasPrefix("Task.csv:4:") && $0.contains("Status \"Open\"") })
+    #expect(warnings.contains { $0.hasPrefix("Task.csv:4:") && $0.contains("Priority \"Urgent\"") })
+  }
+
+  @Test func headersMatchIgnoringCase() throws {
+    let doc = try CSVTest.read("iD,SUBJECT,activitydate,STATUS\n00T000000000001,Hello,2026-05-06,Completed\n")
+    #expect(doc.result.tasks.first?.subject == "Hello")
+    #expect(doc.result.tasks.first?.status == .completed)
+    #expect(doc.result.tasks.first?.due?.day == CalendarDay(year: 2026, month: 5, day: 6))
+  }
+
+  @Test(arguments: [
+    ("2026-03-04", "2026-03-04"), ("2026-03-04 00:00:00", "2026-03-04"), ("03/04/2026", "2026-03-04"),
+    ("3/4/2026", "2026-03-04"), ("2026-03-04T00:00:00.000Z", "2026-03-04"), (" 2026-03-04 ", "2026-03-04"),
+  ])
+  func activityDateSpellings(_ cell: String, _ day: String) throws {
+    let doc = try CSVTest.read("Id,Subject,ActivityDate\n00T000000000001,s,\(cell)\n")
+    #expect(doc.result.tasks.first?.due?.day.description == day)
+  }
+
+  @Test(arguments: [
+    "2026-01-02T03:04:05.000Z", "2026-01-02T03:04:05.000+0000", "2026-01-02 03:04:05", "2026-01-02T03:04:05Z",
+    "2026-01-02T04:04:05+01:00", "01/02/2026 03:04:05",
+  ])
+  func dateTimeSpellings(_ cell: String) throws {
+    let doc = try CSVTest.read("Id,Subject,LastModifiedDate\n00T000000000001,s,\(cell)\n")
+    #expect(doc.result.tasks.first?.lastModified == Timestamp(iso: "2026-01-02T03:04:05Z"))
+  }
+
+  @Test(arguments: [
+    ("true", true), ("TRUE", true), ("1", true), ("yes", true), ("false", false), ("0", false), ("No", false),
+    ("", false),
+  ])
+  func booleanSpellings(_ cell: String, _ value: Bool) throws {
+    let doc = try CSVTest.read("Id,Subject,IsDeleted\n00T000000000001,s,\(cell)\n")
+    #expect(doc.result.tasks.first?.isDeleted == value)
+  }
+
+  @Test(arguments: ["", "#N/A", "000000000000000AAA", " "])
+  func nullReferences(_ cell: String) throws {
+    let doc = try CSVTest.read("Id,Subject,WhoId,WhatId\n00T000000000001,s,\(cell),\(cell)\n")
+    #expect(doc.result.tasks.first?.whoId == nil)
+    #expect(doc.result.tasks.first?.whatId == nil)
+  }
+
+  @Test func archivedRowsAreTombstones() throws {
+    let doc = try CSVTest.read("Id,Subject,IsDeleted,IsArchived\n00T000000000001,a,false,true\n00T000000000002,b,,\n")
+    #expect(doc.result.tasks.map(\.isTombstone) == [true, false])
+  }
+
+  @Test func configuredPicklistTables() throws {
+    let mapping = SalesforceTaskMapping(
+      status: ["Open": .notStarted, "Closed": .completed], priority: ["P1": .high, "P3": .low, "P2": .normal])
+    let doc = try CSVTest.read("Id,Subject,Status,Priority\n00T000000000001,s,Closed,P1\n", mapping: mapping)
+    #expect(doc.result.tasks.first?.status == .completed)
+    #expect(doc.result.tasks.first?.priority == .high)
+    #expect(!doc.result.diagnostics.contains { $0.message.contains("mapping") })
+    #expect(mapping.statusValue(.completed) == "Closed")
+    #expect(mapping.statusValue(.waiting) == nil)
+  }
+
+  @Test func reverseTablePrefersTheRowsOwnSpelling() {
+    let mapping = SalesforceTaskMapping(status: ["Open": .notStarted, "Not Started": .notStarted, "Done": .completed])
+    #expect(mapping.statusValue(.notStarted) == "Not Started")  // first in sorted order
+    #expect(mapping.statusValue(.notStarted, preferring: "Open") == "Open")
+    #expect(mapping.statusValue(.notStarted, preferring: "Done") == "Not Started")
+  }
+
+  @Test func rowsWithoutIdNeedAnExternalId() throws {
+    let text = "Id,Subject,Outlook_UID__c\n,created by tasksync,uid-1\n,no id at all,\n00T000000000001,x,\n"
+    let doc = try CSVTest.read(text, mapping: CSVTest.mapping)
+    #expect(doc.result.tasks.map(\.key) == ["", CSVTest.id("00T000000000001")])
+    #expect(doc.result.tasks.first?.crossReference == "uid-1")
+    #expect(CSVTest.errors(doc.result).map(\.description) == ["Task.csv:3:1: error: this row has no Id (and no external Id); the row is skipped"])
+  }
+
+  @Test func insertFileReadsWhenAllowed() throws {
+    let text = "Subject,Who:Contact-email\nCall,a@b.c\n"
+    #expect(throws: UnreadableInput.self) { try CSVTest.read(text) }
+    let doc = try CSVTest.read(text, options: SalesforceCSVOptions(requireIdColumn: false))
+    #expect(doc.result.tasks.map(\.key) == [""])
+    #expect(doc.result.tasks.first?.subject == "Call")
+  }
+
+  @Test func unmappedColumnsAndMissingSyncedColumns() throws {
+    let doc = try CSVTest.read("Id,Subject,CallType\n00T000000000001,s,Inbound\n")
+    let warnings = CSVTest.warnings(doc.result).map(\.message)
+    #expect(warnings.contains { $0.hasPrefix("no Description column") })
+    #expect(doc.header == ["Id", "Subject", "CallType"])
+  }
+
+  @Test func windows1252FileIsDecodedWithAWarning() throws {
+    let doc = try SalesforceTaskCSV(bytes: try CSVTest.fixture("Task-windows1252.csv"), file: "Task.csv")
+    #expect(doc.table.encoding == .windows1252)
+    #expect(doc.result.tasks.first?.subject == "Café meeting")
+    #expect(doc.result.tasks.first?.body == "Naïve € price")
+    #expect(doc.result.tasks.first?.status == .deferred)
+    #expect(CSVTest.warnings(doc.result).first?.description.hasPrefix("Task.csv:2:") == true)
+    #expect(CSVTest.warnings(doc.result).first?.message.contains("Windows-1252") == true)
+  }
+}
