@@ -6,7 +6,10 @@ public struct TaskSyncCommand: ParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "tasksync",
     abstract: "Keep Outlook and Salesforce task lists in step through export files.",
-    subcommands: [InitCommand.self, ValidateCommand.self, ConvertCommand.self]
+    subcommands: [
+      InitCommand.self, PlanCommand.self, ApplyCommand.self, SyncCommand.self, ValidateCommand.self,
+      ConvertCommand.self,
+    ]
   )
 
   public init() {}

@@ -17,3 +17,14 @@ extension ExportCodec {
 }
 
 extension SalesforceTaskCSV: TaskDocument {}
+
+extension SalesforceTaskCSV: ImportInstructions {
+  /// Data Loader's insert.csv, update.csv and delete.csv (headers always written).
+  package func importFiles(applying changes: TaskChangeSet) -> [(name: String, bytes: [UInt8])] {
+    [
+      ("insert.csv", insertFile(changes.creates)),
+      ("update.csv", updateFile(changes.updates)),
+      ("delete.csv", deleteFile(changes.deletes)),
+    ]
+  }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import TaskModel
+
+/// `tasksync apply PLAN`: carries out a reviewed plan, unless anything changed since.
+struct ApplyCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "apply",
+    abstract: "Carry out a reviewed plan file; refuses if an input changed since the plan was made."
+  )
+
+  @Argument(help: "The plan file written by `tasksync plan --plan-file`.")
+  var plan: String
+
+  @Option(name: .customLong("exclude"), help: "A decision id or task key to leave out (repeatable).")
+  var exclude: [String] = []
+
+  @OptionGroup var common: CommonOptions
+
+  @Flag(name: .customLong("allow-mass-delete"), help: "Do not refuse plans that delete many tasks.")
+  var allowMassDelete = false
+
+  func run() throws {
+    let reviewed = try PlanFile.read(URL(fileURLWithPath: plan))
+    var session = try SyncSession(common: common, allowMassDelete: allowMassDelete)
+    session.today = reviewed.today
+    guard reviewed.configurationSHA256 == session.configuration.checksum else {
+      throw CommandFailure(.refused, "\(plan): the configuration changed since the plan was made; make a new plan")
+    }
+    let excluded = reviewed.excludedIDs.union(exclude)
+    let run = try session.prepare(excluding: excluded)
+    for input in reviewed.inputs {
+      let now = input.side == "outlook" ? run.outlook.checksums : run.salesforce.checksums
+      guard now == input.sha256 else {
+        throw CommandFailure(.refused, "\(input.path) changed since the plan was made: nothing written; make a new plan")
+      }
+    }
+    guard run.plan.decisions.map(\.id) == reviewed.decisions.map(\.id) else {
+      throw CommandFailure(.refused, "\(plan): the saved state changed since the plan was made; make a new plan")
+    }
+    try session.applyAndReport(run, show: session.configuration.summaryShow, json: common.json)
+  }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import SyncStore
+import TaskModel
+
+/// `tasksync plan`: computes every decision and shows it; writes nothing but the plan file.
+struct PlanCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "plan",
+    abstract: "Compute and show what a sync would do; write it for review with --plan-file."
+  )
+
+  @OptionGroup var common: CommonOptions
+
+  @Option(name: .customLong("plan-file"), help: "Write the plan as JSON here, for review and `tasksync apply`.")
+  var planFile: String?
+
+  @Flag(name: .customLong("allow-mass-delete"), help: "Do not refuse plans that delete many tasks.")
+  var allowMassDelete = false
+
+  func run() throws {
+    let session = try SyncSession(common: common, allowMassDelete: allowMassDelete)
+    let run = try session.prepare()
+    if let planFile {
+      do {
+        try AtomicFile.write(run.planFile.json, to: URL(fileURLWithPath: planFile))
+      } catch {
+        throw CommandFailure(.failed, "\(planFile): \(error)")
+      }
+    }
+    if common.json {
+      FileHandle.standardOutput.write(Data(run.planFile.json))
+    } else {
+      print(PlanText.render(run.plan), terminator: "")
+      print(run.summary.text, terminator: "")
+    }
+    if let refusal = run.plan.refusal { throw CommandFailure(.refused, "refused: \(refusal)") }
+  }
+}
+
+extension SyncSession {
+  /// The session the common options describe; configuration problems are usage errors.
+  init(common: CommonOptions, allowMassDelete: Bool) throws {
+    do {
+      let (configuration, today) = try common.resolve()
+      self.init(configuration: configuration, today: today, allowMassDelete: allowMassDelete)
+    } catch let error as ConfigurationError {
+      throw CommandFailure(.usage, error.description)
+    }
+  }
+
+  /// Applies a prepared run under the lock and reports it; the exit status follows the outcome.
+  func applyAndReport(_ run: PreparedRun, show: SummaryShow, json: Bool) throws {
+    let lock = try self.lock(command: "tasksync apply \(run.input.runID)")
+    defer { lock.release() }
+    try apply(run, startedAt: Clock.now)
+    let summary = run.summary
+    if json {
+      FileHandle.standardOutput.write(Data(summary.json))
+    } else if show == .always || (show == .changes && (summary.changeCount > 0 || !summary.errors.isEmpty))
+      || (show == .errors && !summary.errors.isEmpty)
+    {
+      print(summary.text, terminator: "")
+      print("Outputs in \(configuration.out.path)")
+    }
+    if !summary.errors.isEmpty {
+      throw CommandFailure(.failed, "\(summary.errors.count) records could not be read; their tasks were left as they were")
+    }
+    if summary.unresolvedConflicts > 0 {
+      throw CommandFailure(.conflicts, "\(summary.unresolvedConflicts) conflicts are left for review")
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import TaskModel
+
+/// `tasksync sync`: plan and apply in one step; in manual mode it shows the plan and asks.
+struct SyncCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sync",
+    abstract: "Plan and apply in one step (manual mode shows the plan and asks first)."
+  )
+
+  @OptionGroup var common: CommonOptions
+
+  @Flag(help: "Apply without asking (for scripts).")
+  var yes = false
+
+  @Option(name: .customLong("exclude"), help: "A decision id or task key to leave out (repeatable).")
+  var exclude: [String] = []
+
+  @Flag(name: .customLong("allow-mass-delete"), help: "Do not refuse plans that delete many tasks.")
+  var allowMassDelete = false
+
+  func run() throws {
+    let session = try SyncSession(common: common, allowMassDelete: allowMassDelete)
+    let run = try session.prepare(excluding: Set(exclude))
+    if let refusal = run.plan.refusal {
+      print(PlanText.render(run.plan), terminator: "")
+      throw CommandFailure(.refused, "refused: \(refusal)")
+    }
+    if session.configuration.mode == .manual && !yes {
+      print(PlanText.render(run.plan), terminator: "")
+      guard confirm("Apply this plan? [y/N] ") else {
+        print("Not applied: nothing written.")
+        return
+      }
+    }
+    try session.applyAndReport(run, show: session.configuration.summaryShow, json: common.json)
+  }
+
+  func confirm(_ question: String) -> Bool {
+    print(question, terminator: "")
+    guard let answer = readLine() else { return false }
+    return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+  }
+}
