@@ -71,7 +71,7 @@ struct ICalendarReader {
     if line.isOverLong { problem("this line is longer than \(limits.maximumLineLength) bytes", line) }
     if hasNUL, content.contains(0) { problem("this line holds a NUL byte", line) }
     guard let tokens = PropertyTokens.split(content, content.indices) else {
-      guard !stack.isEmpty else { throw noCalendar(line) }
+      guard !stack.isEmpty || calendars > 0 else { throw noCalendar(line) }
       warn("this line has no \":\" and is not a property; it is kept as is", line: line.lineNumber, column: 1)
       return
     }
@@ -80,7 +80,8 @@ struct ICalendarReader {
     } else if ASCIICase.equals(content, tokens.name, "END") {
       try end(ASCIICase.upper(content, content[tokens.value].trimmed.indices), line)
     } else if stack.isEmpty {
-      throw noCalendar(line)
+      guard calendars > 0 else { throw noCalendar(line) }
+      warn("this line is outside any VCALENDAR; it is kept as is and not read", line: line.lineNumber, column: 1)
     } else if let todoDepth {
       todo.append(
         content, tokens: tokens, depth: stack.count - todoDepth, child: todoChildren - 1,
@@ -97,7 +98,10 @@ struct ICalendarReader {
   }
 
   private mutating func begin(_ name: String, _ line: ContentLine) throws {
-    if stack.isEmpty && name != "VCALENDAR" { throw noCalendar(line) }
+    if stack.isEmpty && name != "VCALENDAR" {
+      guard calendars > 0 else { throw noCalendar(line) }
+      warn("BEGIN:\(name) is outside any VCALENDAR; it is read, and kept where it is", line: line.lineNumber, column: 1)
+    }
     guard stack.count < limits.maximumDepth else {
       throw UnreadableInput(
         "components are nested deeper than \(limits.maximumDepth) levels", file: file,
@@ -107,7 +111,7 @@ struct ICalendarReader {
     if name == "VCALENDAR" && stack.count == 1 { calendars += 1 }
     if todoDepth != nil {
       if stack.count == todoDepth! + 1 { todoChildren += 1 }
-    } else if name == "VTODO" && stack.count == 2 {
+    } else if name == "VTODO" && (stack.count == 1 || stack.count == 2 && stack[0].name == "VCALENDAR") {
       todoDepth = stack.count
       todoChildren = 0
       todo.reset(startLine: line.lineNumber, rawStart: line.raw.lowerBound)
@@ -129,7 +133,7 @@ struct ICalendarReader {
       closeTodo()
       todoDepth = nil
     }
-    if stack.count == 1 { calendarEnd = line.raw.lowerBound }
+    if stack.count == 1 && name == "VCALENDAR" { calendarEnd = line.raw.lowerBound }
     stack.removeLast()
   }
 
@@ -144,6 +148,8 @@ struct ICalendarReader {
       throw UnreadableInput("this is not an iCalendar file: it has no BEGIN:VCALENDAR", file: file, at: .start)
     }
     result.diagnostics += mapper.diagnostics
+    var seen = Set<String>()
+    result.invalidKeys = result.invalidKeys.filter { seen.insert($0).inserted }
     if mapper.sawWindows1252 {
       result.diagnostics.append(
         Diagnostic(.note, file: file, line: 1, column: 1, "unchanged tasks keep their original bytes; changed ones are written as UTF-8"))
