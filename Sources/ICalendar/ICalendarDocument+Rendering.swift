@@ -1,0 +1,141 @@
+import TaskModel
+
+extension ICalendarDocument {
+  /// The file with `changes` applied.
+  ///
+  /// Tasks the change set does not name, and everything that is not a task, are copied byte
+  /// for byte. An updated task keeps its lines, parameters and order; only the properties of
+  /// the listed fields are rewritten (removed when the new value is empty, added before
+  /// END:VTODO when missing), LAST-MODIFIED and DTSTAMP are set to the change set's stamp and
+  /// SEQUENCE, when present, goes up by one. Deleted tasks are dropped, with their recurrence
+  /// overrides; created tasks are added before END:VCALENDAR.
+  ///
+  /// New lines end in CRLF, or in LF when `preserveLineEnds` is true and the input used only
+  /// LF. With `preserveLineEnds` false every line end of the output is CRLF.
+  public func rendered(applying changes: TaskChangeSet, preserveLineEnds: Bool = true) -> [UInt8] {
+    if changes.isEmpty && preserveLineEnds { return bytes }
+    let crlf = !(preserveLineEnds && usesBareLineFeeds)
+    var w = ICalendarWriter(crlf: crlf, reservingCapacity: bytes.count + changes.creates.count * 700)
+    let deletes = Set(changes.deletes)
+    let updates = Dictionary(changes.updates.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
+    let properties = TaskPropertyWriter(localZone: timeZone, stamp: changes.stamp)
+    var cursor = 0
+    for span in todos {
+      guard let key = span.key else { continue }
+      if deletes.contains(key) {
+        w.verbatim(bytes[cursor..<span.raw.lowerBound])
+        cursor = span.raw.upperBound
+      } else if span.isTask, let update = updates[key] {
+        w.verbatim(bytes[cursor..<span.raw.lowerBound])
+        renderUpdate(span, update, properties, to: &w)
+        cursor = span.raw.upperBound
+      }
+    }
+    let insertion = max(cursor, calendarEnd)
+    w.verbatim(bytes[cursor..<insertion])
+    for item in changes.creates { properties.create(item, to: &w) }
+    w.verbatim(bytes[insertion...])
+    return preserveLineEnds ? w.bytes : Self.withCRLF(w.bytes)
+  }
+
+  /// One updated VTODO: its own lines, with the groups of the listed fields rewritten.
+  private func renderUpdate(
+    _ span: TodoSpan, _ update: TaskUpdate, _ properties: TaskPropertyWriter, to w: inout ICalendarWriter
+  ) {
+    var pending = Set(update.fields.map(PropertyGroup.field))
+    pending.formUnion([.lastModified, .dtstamp])
+    let rewritten = pending
+    let replacesAlarm = pending.contains(.field(.reminder))
+    var scanner = ContentLineScanner(bytes: bytes, from: span.raw.lowerBound)
+    var depth = 0
+    var skipping: Int?
+    var alarmSeen = false
+    while let line = scanner.next(), line.raw.lowerBound < span.raw.upperBound {
+      let content = scanner.content(of: line)
+      let raw = bytes[line.raw]
+      guard let tokens = PropertyTokens.split(content, content.indices) else {
+        if skipping == nil { w.verbatim(raw) }
+        continue
+      }
+      if ASCIICase.equals(content, tokens.name, "BEGIN") {
+        depth += 1
+        if skipping != nil { continue }
+        let isAlarm = ASCIICase.equals(content, content[tokens.value].trimmed.indices, "VALARM")
+        if depth == 2, isAlarm, replacesAlarm, !alarmSeen {
+          alarmSeen = true
+          skipping = depth
+          emit(.field(.reminder), &pending, update.item, properties, &w)
+          continue
+        }
+        w.verbatim(raw)
+      } else if ASCIICase.equals(content, tokens.name, "END") {
+        defer { depth -= 1 }
+        if let level = skipping {
+          if level == depth { skipping = nil }
+          continue
+        }
+        if depth == 1 {
+          for group in pending.sorted(by: Self.order) { emit(group, &pending, update.item, properties, &w) }
+        }
+        w.verbatim(raw)
+      } else if skipping != nil {
+        continue
+      } else if depth == 1, let group = Self.group(content, tokens), rewritten.contains(group) || group == .sequence {
+        if group == .sequence {
+          let next = (ASCIIDigits.value(content[tokens.value].trimmed) ?? 0) + 1
+          w.rawLine("SEQUENCE", String(next))
+        } else {
+          emit(group, &pending, update.item, properties, &w)
+        }
+      } else {
+        w.verbatim(raw)
+      }
+    }
+  }
+
+  /// The group of one property line.
+  private static func group(_ content: ArraySlice<UInt8>, _ tokens: PropertyTokens) -> PropertyGroup? {
+    PropertyGroup.of(
+      TodoProperty.identify(content, tokens.name),
+      extraName: PropertyParameter.value("NAME", in: content, tokens.parameters))
+  }
+
+  /// Writes a group once and marks it done.
+  private func emit(
+    _ group: PropertyGroup, _ pending: inout Set<PropertyGroup>, _ item: TaskItem,
+    _ properties: TaskPropertyWriter, _ w: inout ICalendarWriter
+  ) {
+    guard pending.remove(group) != nil else { return }
+    properties.write(group, of: item, to: &w)
+  }
+
+  /// A stable order for groups added at the end of a task.
+  private static func order(_ a: PropertyGroup, _ b: PropertyGroup) -> Bool {
+    func rank(_ g: PropertyGroup) -> (Int, SyncField?) {
+      switch g {
+      case .dtstamp: (0, nil)
+      case .lastModified: (1, nil)
+      case .sequence: (2, nil)
+      case .field(let f): (3, f)
+      }
+    }
+    let (ra, fa) = rank(a)
+    let (rb, fb) = rank(b)
+    if ra != rb { return ra < rb }
+    guard let fa, let fb else { return false }
+    return fa < fb
+  }
+
+  /// Every bare LF turned into CRLF.
+  static func withCRLF(_ bytes: [UInt8]) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count + bytes.count / 40)
+    var previous: UInt8 = 0
+    for b in bytes {
+      if b == 0x0A && previous != 0x0D { out.append(0x0D) }
+      out.append(b)
+      previous = b
+    }
+    return out
+  }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import TaskModel
+
+/// An iCalendar file read for syncing: its tasks, and everything else kept byte for byte.
+///
+/// The document keeps the input bytes and where each VTODO lies in them, so writing it back
+/// with ``rendered(applying:preserveLineEnds:)`` changes only the tasks a change set names:
+/// every other byte (VEVENTs, VTIMEZONEs, unknown properties, folding, line ends) is copied.
+public struct ICalendarDocument: Sendable {
+  /// One VTODO of the input.
+  struct TodoSpan: Sendable {
+    /// From the first byte of BEGIN:VTODO to after the line end of END:VTODO.
+    var raw: Range<Int>
+    /// Its UID, when it has one.
+    var key: String?
+    /// True when it was mapped to a task (not skipped, not a recurrence override).
+    var isTask: Bool
+  }
+
+  /// The input as read.
+  public let bytes: [UInt8]
+  /// The file name used in diagnostics.
+  public let file: String
+  /// The tasks, warnings and errors.
+  public internal(set) var result: TaskReadResult
+  /// The zone that turns UTC instants into calendar days.
+  public let timeZone: TimeZone
+  var todos: [TodoSpan]
+  /// Where END:VCALENDAR of the last calendar starts: created tasks go before it.
+  var calendarEnd: Int
+  /// True when every line end of the input is a bare LF.
+  var usesBareLineFeeds: Bool
+
+  /// Reads `bytes`. Throws ``UnreadableInput`` when the file as a whole cannot be used: no
+  /// BEGIN:VCALENDAR, a component not closed (the file ends early), END without BEGIN,
+  /// nesting deeper than the limit, or a file larger than the limit.
+  public init(bytes: [UInt8], file: String, timeZone: TimeZone, limits: ICalendarLimits = .standard) throws {
+    var reader = ICalendarReader(bytes: bytes, file: file, timeZone: timeZone, limits: limits)
+    try reader.read()
+    self.bytes = bytes
+    self.file = file
+    self.timeZone = timeZone
+    result = reader.result
+    todos = reader.todos
+    calendarEnd = reader.calendarEnd ?? bytes.count
+    usesBareLineFeeds = reader.scannerCounts.lf > 0 && reader.scannerCounts.crlf == 0
+  }
+
+  /// A document holding an empty VCALENDAR (VERSION:2.0, PRODID), written with CRLF.
+  public static func empty(timeZone: TimeZone = .current) -> ICalendarDocument {
+    let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tasksync//tasksync//EN\r\nEND:VCALENDAR\r\n"
+    // The text above is a valid calendar; reading it cannot fail.
+    return try! ICalendarDocument(bytes: Array(text.utf8), file: "(new)", timeZone: timeZone)
+  }
+}

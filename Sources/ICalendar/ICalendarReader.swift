@@ -1,0 +1,222 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import Foundation
+import TaskModel
+
+/// The reading pass: content lines → component nesting → VTODOs mapped as they close.
+///
+/// Nesting is tracked with an explicit stack (never recursion), so 100,000 nested BEGINs meet
+/// the depth limit instead of the stack's end.
+struct ICalendarReader {
+  /// A component that is open: its upper-case name and where it began.
+  struct OpenComponent {
+    var name: String
+    var lineNumber: Int
+    var rawStart: Int
+  }
+
+  let bytes: [UInt8]
+  let file: String
+  let limits: ICalendarLimits
+  var result = TaskReadResult()
+  var todos: [ICalendarDocument.TodoSpan] = []
+  var calendarEnd: Int?
+  var scannerCounts = (crlf: 0, lf: 0)
+  private var mapper: TodoMapper
+  private var stack: [OpenComponent] = []
+  private var todo = TodoBuffer()
+  /// The nesting depth of the VTODO being read, or nil outside one.
+  private var todoDepth: Int?
+  private var todoChildren = 0
+  private var calendars = 0
+  private var keys: [String: Int] = [:]
+  private let hasNUL: Bool
+
+  init(bytes: [UInt8], file: String, timeZone: TimeZone, limits: ICalendarLimits) {
+    self.bytes = bytes
+    self.file = file
+    self.limits = limits
+    let definitions = Self.timeZoneDefinitions(bytes)
+    mapper = TodoMapper(resolver: ZoneResolver(definitions: definitions, localZone: timeZone), file: file)
+    hasNUL = bytes.withUnsafeBufferPointer { buffer in
+      buffer.baseAddress.map { memchr($0, 0, buffer.count) != nil } ?? false
+    }
+  }
+
+  /// Reads the whole input.
+  mutating func read() throws {
+    guard bytes.count <= limits.maximumFileSize else {
+      throw UnreadableInput("the file is larger than \(limits.maximumFileSize) bytes", file: file, at: .start)
+    }
+    var start = 0
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+      start = 3
+      warn("the file starts with a UTF-8 byte order mark; it is accepted and kept", line: 1, column: 1)
+    }
+    var scanner = ContentLineScanner(bytes: bytes, from: start, maximumLineLength: limits.maximumLineLength)
+    while let line = scanner.next() {
+      try take(line, scanner.content(of: line))
+      if todoDepth == nil { scanner.discardUnfoldedContent() }
+    }
+    scannerCounts = (scanner.crlfCount, scanner.lfCount)
+    try finish()
+  }
+
+  /// Handles one logical line.
+  private mutating func take(_ line: ContentLine, _ content: ArraySlice<UInt8>) throws {
+    if content.isEmpty || content.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+    if line.isOverLong { problem("this line is longer than \(limits.maximumLineLength) bytes", line) }
+    if hasNUL, content.contains(0) { problem("this line holds a NUL byte", line) }
+    guard let tokens = PropertyTokens.split(content, content.indices) else {
+      guard !stack.isEmpty || calendars > 0 else { throw noCalendar(line) }
+      warn("this line has no \":\" and is not a property; it is kept as is", line: line.lineNumber, column: 1)
+      return
+    }
+    if ASCIICase.equals(content, tokens.name, "BEGIN") {
+      try begin(ASCIICase.upper(content, content[tokens.value].trimmed.indices), line)
+    } else if ASCIICase.equals(content, tokens.name, "END") {
+      try end(ASCIICase.upper(content, content[tokens.value].trimmed.indices), line)
+    } else if stack.isEmpty {
+      guard calendars > 0 else { throw noCalendar(line) }
+      warn("this line is outside any VCALENDAR; it is kept as is and not read", line: line.lineNumber, column: 1)
+    } else if let todoDepth {
+      todo.append(
+        content, tokens: tokens, depth: stack.count - todoDepth, child: todoChildren - 1,
+        lineNumber: line.lineNumber)
+    }
+  }
+
+  private func noCalendar(_ line: ContentLine) -> UnreadableInput {
+    let message =
+      calendars == 0
+      ? "this is not an iCalendar file: it must start with BEGIN:VCALENDAR"
+      : "text after END:VCALENDAR that does not start another BEGIN:VCALENDAR"
+    return UnreadableInput(message, file: file, at: SourcePosition(line: line.lineNumber, column: 1))
+  }
+
+  private mutating func begin(_ name: String, _ line: ContentLine) throws {
+    if stack.isEmpty && name != "VCALENDAR" {
+      guard calendars > 0 else { throw noCalendar(line) }
+      warn("BEGIN:\(name) is outside any VCALENDAR; it is read, and kept where it is", line: line.lineNumber, column: 1)
+    }
+    guard stack.count < limits.maximumDepth else {
+      throw UnreadableInput(
+        "components are nested deeper than \(limits.maximumDepth) levels", file: file,
+        at: SourcePosition(line: line.lineNumber, column: 1))
+    }
+    stack.append(OpenComponent(name: name, lineNumber: line.lineNumber, rawStart: line.raw.lowerBound))
+    if name == "VCALENDAR" && stack.count == 1 { calendars += 1 }
+    if todoDepth != nil {
+      if stack.count == todoDepth! + 1 { todoChildren += 1 }
+    } else if name == "VTODO" && (stack.count == 1 || stack.count == 2 && stack[0].name == "VCALENDAR") {
+      todoDepth = stack.count
+      todoChildren = 0
+      todo.reset(startLine: line.lineNumber, rawStart: line.raw.lowerBound)
+    }
+  }
+
+  private mutating func end(_ name: String, _ line: ContentLine) throws {
+    guard let open = stack.last else {
+      throw UnreadableInput(
+        "END:\(name) without a matching BEGIN", file: file, at: SourcePosition(line: line.lineNumber, column: 1))
+    }
+    guard open.name == name else {
+      throw UnreadableInput(
+        "END:\(name) does not close BEGIN:\(open.name) of line \(open.lineNumber)", file: file,
+        at: SourcePosition(line: line.lineNumber, column: 1))
+    }
+    if stack.count == todoDepth {
+      todo.raw = open.rawStart..<line.raw.upperBound
+      closeTodo()
+      todoDepth = nil
+    }
+    if stack.count == 1 && name == "VCALENDAR" { calendarEnd = line.raw.lowerBound }
+    stack.removeLast()
+  }
+
+  /// At the end of input every component must be closed.
+  private mutating func finish() throws {
+    if let open = stack.last {
+      throw UnreadableInput(
+        "BEGIN:\(open.name) is never closed: the file ends early (was it cut short?)", file: file,
+        at: SourcePosition(line: open.lineNumber, column: 1))
+    }
+    guard calendars > 0 else {
+      throw UnreadableInput("this is not an iCalendar file: it has no BEGIN:VCALENDAR", file: file, at: .start)
+    }
+    result.diagnostics += mapper.diagnostics
+    var seen = Set<String>()
+    result.invalidKeys = result.invalidKeys.filter { seen.insert($0).inserted }
+    if mapper.sawWindows1252 {
+      result.diagnostics.append(
+        Diagnostic(.note, file: file, line: 1, column: 1, "unchanged tasks keep their original bytes; changed ones are written as UTF-8"))
+    }
+  }
+
+  /// Maps the VTODO just closed and records where it lies.
+  private mutating func closeTodo() {
+    let outcome = mapper.map(todo)
+    var span = ICalendarDocument.TodoSpan(raw: todo.raw, key: outcome.key, isTask: false)
+    if var item = outcome.item {
+      if let first = keys[item.key] {
+        mapper.diagnostics.append(
+          Diagnostic(.error, file: file, line: todo.startLine, column: 1,
+            "UID \"\(item.key)\" is used by the task of line \(first) too; this one is skipped. Give each task its own UID"))
+        result.invalidKeys.append(item.key)
+      } else {
+        keys[item.key] = todo.startLine
+        result.tasks.append(item)
+        span.isTask = true
+      }
+    } else if let key = outcome.key, !key.isEmpty, !outcome.isOverride {
+      result.invalidKeys.append(key)
+    }
+    todos.append(span)
+  }
+
+  /// A problem with one line: an error for the task holding it, else for the file.
+  private mutating func problem(_ message: String, _ line: ContentLine) {
+    if todoDepth != nil {
+      todo.errors.append((message, line.lineNumber, 1))
+    } else {
+      result.diagnostics.append(Diagnostic(.error, file: file, line: line.lineNumber, column: 1, message + "; it is kept as is"))
+    }
+  }
+
+  private mutating func warn(_ message: String, line: Int, column: Int) {
+    result.diagnostics.append(Diagnostic(.warning, file: file, line: line, column: column, message))
+  }
+
+  /// Every VTIMEZONE of the input by TZID, found by searching for its BEGIN line first.
+  static func timeZoneDefinitions(_ bytes: [UInt8]) -> [String: TimeZoneDefinition] {
+    let needle = Array("BEGIN:VTIMEZONE".utf8)
+    var definitions: [String: TimeZoneDefinition] = [:]
+    var from = 0
+    while let hit = find(needle, in: bytes, from: from) {
+      from = hit + needle.count
+      guard hit == 0 || bytes[hit - 1] == 0x0A, let definition = TimeZoneDefinition.read(bytes, at: hit) else { continue }
+      definitions[definition.tzid] = definitions[definition.tzid] ?? definition
+    }
+    return definitions
+  }
+
+  /// The offset of `needle` in `bytes` at or after `from`.
+  static func find(_ needle: [UInt8], in bytes: [UInt8], from: Int) -> Int? {
+    guard from < bytes.count else { return nil }
+    return bytes.withUnsafeBufferPointer { buffer -> Int? in
+      guard let base = buffer.baseAddress, let first = needle.first else { return nil }
+      var at = from
+      while at + needle.count <= buffer.count,
+        let hit = memchr(base + at, Int32(first), buffer.count - at - needle.count + 1)
+      {
+        let offset = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        if memcmp(base + offset, needle, needle.count) == 0 { return offset }
+        at = offset + 1
+      }
+      return nil
+    }
+  }
+}

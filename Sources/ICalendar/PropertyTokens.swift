@@ -1,0 +1,186 @@
+/// The parts of one content line, `NAME;PARAM=VALUE;…:VALUE`, as ranges of its bytes.
+///
+/// Nothing is copied: the name, the parameters and the value are ranges of the buffer the line
+/// was read from, and a `String` is built only for values that are used.
+public struct PropertyTokens: Hashable, Sendable {
+  /// The property name, e.g. `DUE` or `X-ALT-DESC`.
+  public var name: Range<Int>
+  /// Everything between the name and the value separator, without the leading `;`.
+  public var parameters: Range<Int>
+  /// The value, after the first `:` that is not inside a quoted parameter value.
+  public var value: Range<Int>
+
+  /// Splits `bytes[range]`; `nil` when the line has no `:` outside quotes (not a property).
+  public static func split<C: RandomAccessCollection>(_ bytes: C, _ range: Range<Int>) -> PropertyTokens?
+  where C.Element == UInt8, C.Index == Int {
+    var i = range.lowerBound
+    let end = range.upperBound
+    while i < end, bytes[i] != 0x3A, bytes[i] != 0x3B { i += 1 }
+    guard i < end else { return nil }
+    let name = range.lowerBound..<i
+    guard !name.isEmpty else { return nil }
+    if bytes[i] == 0x3A { return PropertyTokens(name: name, parameters: i..<i, value: (i + 1)..<end) }
+    let paramStart = i + 1
+    var quoted = false
+    i += 1
+    while i < end {
+      let b = bytes[i]
+      if b == 0x22 {
+        quoted.toggle()
+      } else if b == 0x3A && !quoted {
+        return PropertyTokens(name: name, parameters: paramStart..<i, value: (i + 1)..<end)
+      }
+      i += 1
+    }
+    return nil
+  }
+}
+
+/// Byte comparisons that ignore ASCII case, for names and keywords.
+enum ASCIICase {
+  /// True when `bytes[range]` equals `upper` (given in upper case), ignoring ASCII case.
+  @inline(__always)
+  static func equals<C: RandomAccessCollection>(_ bytes: C, _ range: Range<Int>, _ upper: StaticString) -> Bool
+  where C.Element == UInt8, C.Index == Int {
+    guard range.count == upper.utf8CodeUnitCount else { return false }
+    let u = upper.utf8Start
+    var j = 0
+    for i in range {
+      var b = bytes[i]
+      if b >= 0x61 && b <= 0x7A { b -= 0x20 }
+      if b != u[j] { return false }
+      j += 1
+    }
+    return true
+  }
+
+  /// `bytes[range]` as an upper-case String.
+  static func upper<C: RandomAccessCollection>(_ bytes: C, _ range: Range<Int>) -> String
+  where C.Element == UInt8, C.Index == Int {
+    String(decoding: range.map { (i: Int) -> UInt8 in
+      let b = bytes[i]
+      return b >= 0x61 && b <= 0x7A ? b - 0x20 : b
+    }, as: UTF8.self)
+  }
+}
+
+/// One parameter of a property: its name, and its values with quotes removed and RFC 6868
+/// escapes (`^n`, `^^`, `^'`) decoded.
+public struct PropertyParameter: Hashable, Sendable {
+  public var name: String
+  public var values: [String]
+
+  /// Every parameter in `bytes[range]` (the ``PropertyTokens/parameters`` part).
+  public static func all<C: RandomAccessCollection>(_ bytes: C, _ range: Range<Int>) -> [PropertyParameter]
+  where C.Element == UInt8, C.Index == Int {
+    var result: [PropertyParameter] = []
+    var i = range.lowerBound
+    let end = range.upperBound
+    while i < end {
+      let nameStart = i
+      while i < end, bytes[i] != 0x3D, bytes[i] != 0x3B { i += 1 }
+      var parameter = PropertyParameter(name: ASCIICase.upper(bytes, nameStart..<i), values: [])
+      if i < end, bytes[i] == 0x3D {
+        i += 1
+        while true {
+          let (value, next) = readValue(bytes, from: i, end: end)
+          parameter.values.append(value)
+          i = next
+          guard i < end, bytes[i] == 0x2C else { break }
+          i += 1
+        }
+      }
+      result.append(parameter)
+      while i < end, bytes[i] != 0x3B { i += 1 }
+      i += 1
+    }
+    return result
+  }
+
+  /// The first value of parameter `name` (upper case) in `bytes[range]`, or `nil`.
+  public static func value<C: RandomAccessCollection>(
+    _ name: StaticString, in bytes: C, _ range: Range<Int>
+  ) -> String? where C.Element == UInt8, C.Index == Int {
+    guard !range.isEmpty else { return nil }
+    var i = range.lowerBound
+    let end = range.upperBound
+    while i < end {
+      let nameStart = i
+      while i < end, bytes[i] != 0x3D, bytes[i] != 0x3B { i += 1 }
+      let matches = ASCIICase.equals(bytes, nameStart..<i, name)
+      if i < end, bytes[i] == 0x3D {
+        let (value, next) = readValue(bytes, from: i + 1, end: end)
+        if matches { return value }
+        i = next
+      } else if matches {
+        return ""
+      }
+      var quoted = false
+      while i < end, quoted || bytes[i] != 0x3B {
+        if bytes[i] == 0x22 { quoted.toggle() }
+        i += 1
+      }
+      i += 1
+    }
+    return nil
+  }
+
+  /// One parameter value from `from`: quoted or not; returns it decoded and where it ended.
+  private static func readValue<C: RandomAccessCollection>(_ bytes: C, from: Int, end: Int) -> (String, Int)
+  where C.Element == UInt8, C.Index == Int {
+    var i = from
+    var raw: [UInt8] = []
+    if i < end, bytes[i] == 0x22 {
+      i += 1
+      while i < end, bytes[i] != 0x22 {
+        raw.append(bytes[i])
+        i += 1
+      }
+      if i < end { i += 1 }
+    } else {
+      while i < end, bytes[i] != 0x2C, bytes[i] != 0x3B {
+        raw.append(bytes[i])
+        i += 1
+      }
+    }
+    return (TextCodec.string(from: caretDecoded(raw)[...]), i)
+  }
+
+  /// RFC 6868: `^n` → LF, `^^` → `^`, `^'` → `"`; any other `^` is kept.
+  static func caretDecoded(_ raw: [UInt8]) -> [UInt8] {
+    guard raw.contains(0x5E) else { return raw }
+    var out: [UInt8] = []
+    out.reserveCapacity(raw.count)
+    var i = 0
+    while i < raw.count {
+      if raw[i] == 0x5E, i + 1 < raw.count {
+        switch raw[i + 1] {
+        case 0x6E, 0x4E: out.append(0x0A); i += 2; continue
+        case 0x5E: out.append(0x5E); i += 2; continue
+        case 0x27: out.append(0x22); i += 2; continue
+        default: break
+        }
+      }
+      out.append(raw[i])
+      i += 1
+    }
+    return out
+  }
+
+  /// The parameter value written back: quoted when it holds `;`, `:` or `,`, with RFC 6868
+  /// escapes for `^`, LF and `"`.
+  static func encoded(_ value: String) -> String {
+    var out = ""
+    var needsQuotes = false
+    for scalar in value.unicodeScalars {
+      switch scalar {
+      case "^": out += "^^"
+      case "\n": out += "^n"
+      case "\"": out += "^'"
+      case ";", ":", ",": needsQuotes = true; out.unicodeScalars.append(scalar)
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return needsQuotes ? "\"" + out + "\"" : out
+  }
+}

@@ -1,0 +1,97 @@
+/// Bytes to text and back: UTF-8 with a Windows-1252 fallback, and RFC 5545 TEXT escapes.
+enum TextCodec {
+  /// `bytes` as UTF-8, or as Windows-1252 when they are not valid UTF-8.
+  static func string(from bytes: ArraySlice<UInt8>) -> String {
+    decode(bytes).text
+  }
+
+  /// `bytes` as UTF-8; when they are not valid UTF-8, decoded as Windows-1252 and
+  /// `wasWindows1252` is true.
+  static func decode(_ bytes: ArraySlice<UInt8>) -> (text: String, wasWindows1252: Bool) {
+    if let text = String(validating: bytes, as: UTF8.self) { return (text, false) }
+    return (windows1252(bytes), true)
+  }
+
+  /// Windows-1252 bytes as a String (the 0x80–0x9F block mapped to its punctuation).
+  static func windows1252(_ bytes: ArraySlice<UInt8>) -> String {
+    var scalars = String.UnicodeScalarView()
+    for b in bytes {
+      if b >= 0x80 && b <= 0x9F {
+        let code = windows1252High[Int(b - 0x80)]
+        scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
+      } else {
+        scalars.append(Unicode.Scalar(b))
+      }
+    }
+    return String(scalars)
+  }
+
+  /// Code points of Windows-1252 bytes 0x80–0x9F (undefined ones kept as C1 controls).
+  private static let windows1252High: [UInt32] = [
+    0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D,
+    0x017D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A,
+    0x0153, 0x9D, 0x017E, 0x0178,
+  ]
+
+  /// The unescaped bytes of a TEXT value: `\\` `\;` `\,` `\n` `\N` decoded; any other backslash
+  /// is kept with the byte after it.
+  static func unescaped(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+    guard bytes.contains(0x5C) else { return bytes }
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    var i = bytes.startIndex
+    while i < bytes.endIndex {
+      let b = bytes[i]
+      if b == 0x5C, i + 1 < bytes.endIndex {
+        let n = bytes[i + 1]
+        switch n {
+        case 0x6E, 0x4E: out.append(0x0A)
+        case 0x5C, 0x3B, 0x2C: out.append(n)
+        default: out.append(b); out.append(n)
+        }
+        i += 2
+        continue
+      }
+      out.append(b)
+      i += 1
+    }
+    return out[...]
+  }
+
+  /// The parts of a comma-separated TEXT list, split at commas that are not escaped.
+  static func splitList(_ bytes: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+    var parts: [ArraySlice<UInt8>] = []
+    var start = bytes.startIndex
+    var i = bytes.startIndex
+    while i < bytes.endIndex {
+      if bytes[i] == 0x5C {
+        i += 2
+        continue
+      }
+      if bytes[i] == 0x2C {
+        parts.append(bytes[start..<i])
+        start = i + 1
+      }
+      i += 1
+    }
+    parts.append(bytes[start..<min(bytes.endIndex, max(start, bytes.endIndex))])
+    return parts
+  }
+
+  /// Appends `text` escaped as a TEXT value (`\\`, `\;`, `\,`, `\n`; CR dropped before LF).
+  static func appendEscaped(_ text: String, to out: inout [UInt8]) {
+    var previousCR = false
+    for b in text.utf8 {
+      switch b {
+      case 0x5C: out.append(0x5C); out.append(0x5C)
+      case 0x3B: out.append(0x5C); out.append(0x3B)
+      case 0x2C: out.append(0x5C); out.append(0x2C)
+      case 0x0A:
+        if previousCR { out.removeLast() }
+        out.append(0x5C); out.append(0x6E)
+      default: out.append(b)
+      }
+      previousCR = b == 0x0D
+    }
+  }
+}

@@ -1,0 +1,53 @@
+/// The lines of one VTODO, copied into one buffer so that every token is a range of it.
+struct TodoBuffer {
+  /// One property line of the VTODO or of a component nested in it.
+  struct Line {
+    var tokens: PropertyTokens
+    /// 0 for the VTODO's own properties, 1 inside a VALARM (or other child), and so on.
+    var depth: Int
+    /// The index of the child component the line belongs to (counting from 0), or -1.
+    var child: Int
+    var lineNumber: Int
+    /// The 1-based column of the value in the logical line.
+    var valueColumn: Int
+    var property: TodoProperty?
+  }
+
+  var bytes: [UInt8] = []
+  var lines: [Line] = []
+  /// The problems that make the task unusable, with their positions.
+  var errors: [(message: String, line: Int, column: Int)] = []
+  var startLine = 0
+  var raw: Range<Int> = 0..<0
+
+  mutating func reset(startLine: Int, rawStart: Int) {
+    bytes.removeAll(keepingCapacity: true)
+    lines.removeAll(keepingCapacity: true)
+    errors.removeAll()
+    self.startLine = startLine
+    raw = rawStart..<rawStart
+  }
+
+  /// Copies one property line in.
+  mutating func append(_ content: ArraySlice<UInt8>, tokens: PropertyTokens, depth: Int, child: Int, lineNumber: Int) {
+    let shift = bytes.count - content.startIndex
+    bytes.append(contentsOf: content)
+    var moved = tokens
+    moved.name = (tokens.name.lowerBound + shift)..<(tokens.name.upperBound + shift)
+    moved.parameters = (tokens.parameters.lowerBound + shift)..<(tokens.parameters.upperBound + shift)
+    moved.value = (tokens.value.lowerBound + shift)..<(tokens.value.upperBound + shift)
+    lines.append(
+      Line(
+        tokens: moved, depth: depth, child: child, lineNumber: lineNumber,
+        valueColumn: tokens.value.lowerBound - content.startIndex + 1,
+        property: TodoProperty.identify(bytes, moved.name)))
+  }
+
+  /// The value bytes of `line`.
+  func value(_ line: Line) -> ArraySlice<UInt8> { bytes[line.tokens.value] }
+
+  /// The first value of parameter `name` of `line`.
+  func parameter(_ name: StaticString, of line: Line) -> String? {
+    PropertyParameter.value(name, in: bytes, line.tokens.parameters)
+  }
+}

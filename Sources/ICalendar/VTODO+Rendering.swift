@@ -1,0 +1,146 @@
+import Foundation
+import TaskModel
+
+/// A set of VTODO properties that one synced field (or one stamp) owns: an update rewrites the
+/// whole group and leaves every other line alone.
+enum PropertyGroup: Hashable {
+  case field(SyncField)
+  case lastModified
+  case dtstamp
+  case sequence
+
+  /// The group a VTODO property line belongs to, or `nil` for lines no field owns.
+  static func of(_ property: TodoProperty?, extraName: @autoclosure () -> String?) -> PropertyGroup? {
+    switch property {
+    case .summary: return .field(.subject)
+    case .description, .altDescription: return .field(.body)
+    case .due, .duration: return .field(.due)
+    case .status, .percentComplete, .completed, .taskSyncStatus: return .field(.status)
+    case .priority: return .field(.priority)
+    case .classification: return .field(.isPrivate)
+    case .whoId: return .field(.whoId)
+    case .whatId: return .field(.whatId)
+    case .salesforceField: return extraName().map { .field(.extra($0)) }
+    case .lastModified: return .lastModified
+    case .dtstamp: return .dtstamp
+    case .sequence: return .sequence
+    default: return nil
+    }
+  }
+}
+
+/// Writes the properties of a task, group by group.
+struct TaskPropertyWriter {
+  /// The zone of floating times (the document's configured zone).
+  let localZone: TimeZone
+  let stamp: Timestamp
+
+  /// The lines of `group` for `item`; nothing when the value is empty.
+  func write(_ group: PropertyGroup, of item: TaskItem, to w: inout ICalendarWriter) {
+    switch group {
+    case .lastModified: w.rawLine("LAST-MODIFIED", ICalendarFormat.utc(stamp))
+    case .dtstamp: w.rawLine("DTSTAMP", ICalendarFormat.utc(stamp))
+    case .sequence: break
+    case .field(let field): write(field, of: item, to: &w)
+    }
+  }
+
+  private func write(_ field: SyncField, of item: TaskItem, to w: inout ICalendarWriter) {
+    switch field {
+    case .subject: if !item.subject.isEmpty { w.textLine("SUMMARY", item.subject) }
+    case .body:
+      if let body = item.body, !body.isEmpty { w.textLine("DESCRIPTION", body) }
+      if let html = item.htmlBody, !html.isEmpty { w.textLine("X-ALT-DESC", parameters: ";FMTTYPE=text/html", html) }
+    case .due: if let due = item.due { date("DUE", due, to: &w) }
+    case .status: status(item, to: &w)
+    case .priority:
+      switch item.priority {
+      case .none: break
+      case .high: w.rawLine("PRIORITY", "1")
+      case .normal: w.rawLine("PRIORITY", "5")
+      case .low: w.rawLine("PRIORITY", "9")
+      }
+    case .reminder: if let reminder = item.reminder, reminder.isSet { alarm(reminder, to: &w) }
+    case .isPrivate: if item.isPrivate { w.rawLine("CLASS", "PRIVATE") }
+    case .whoId: if let id = item.whoId, !id.isEmpty { w.textLine("X-SALESFORCE-WHOID", id) }
+    case .whatId: if let id = item.whatId, !id.isEmpty { w.textLine("X-SALESFORCE-WHATID", id) }
+    default:
+      if let name = field.extraName, let value = item.extraFields[name] {
+        w.textLine("X-SALESFORCE-FIELD", parameters: ";NAME=" + PropertyParameter.encoded(name), value)
+      }
+    }
+  }
+
+  /// STATUS with PERCENT-COMPLETE and COMPLETED; "waiting" as NEEDS-ACTION plus
+  /// X-TASKSYNC-STATUS, since iCalendar has no such state.
+  private func status(_ item: TaskItem, to w: inout ICalendarWriter) {
+    switch item.status {
+    case .notStarted, .waiting: w.rawLine("STATUS", "NEEDS-ACTION")
+    case .inProgress: w.rawLine("STATUS", "IN-PROCESS")
+    case .completed: w.rawLine("STATUS", "COMPLETED")
+    case .deferred: w.rawLine("STATUS", "CANCELLED")
+    }
+    if item.status == .waiting { w.rawLine("X-TASKSYNC-STATUS", "waiting") }
+    if var percent = item.percentComplete {
+      if item.status == .notStarted { percent = 0 }
+      w.rawLine("PERCENT-COMPLETE", String(min(100, max(0, percent))))
+    }
+    if item.status == .completed, let at = item.completedAt { w.rawLine("COMPLETED", ICalendarFormat.utc(at)) }
+  }
+
+  /// A DATE, or a DATE-TIME in UTC, in its TZID, or floating, as the task date came.
+  func date(_ name: String, _ date: TaskDate, to w: inout ICalendarWriter) {
+    guard let instant = date.instant else {
+      w.rawLine(name, parameters: ";VALUE=DATE", ICalendarFormat.date(date.day))
+      return
+    }
+    switch date.zone {
+    case nil: w.rawLine(name, ICalendarFormat.wall(ZoneResolver.wall(of: instant, in: localZone)))
+    case "UTC"?: w.rawLine(name, ICalendarFormat.utc(instant))
+    case let zone?:
+      guard let tz = ZoneResolver.named(zone) else {
+        w.rawLine(name, ICalendarFormat.utc(instant))
+        return
+      }
+      let tzid = ";TZID=" + PropertyParameter.encoded(zone)
+      w.rawLine(name, parameters: tzid, ICalendarFormat.wall(ZoneResolver.wall(of: instant, in: tz)))
+    }
+  }
+
+  /// A display alarm at the reminder's instant (or at the due time when it has none).
+  private func alarm(_ reminder: Reminder, to w: inout ICalendarWriter) {
+    w.rawLine("BEGIN", "VALARM")
+    w.rawLine("ACTION", "DISPLAY")
+    w.textLine("DESCRIPTION", "Reminder")
+    if let at = reminder.at {
+      w.rawLine("TRIGGER", parameters: ";VALUE=DATE-TIME", ICalendarFormat.utc(at))
+    } else {
+      w.rawLine("TRIGGER", parameters: ";RELATED=END", "PT0S")
+    }
+    w.rawLine("END", "VALARM")
+  }
+
+  /// A whole new VTODO for `item`.
+  func create(_ item: TaskItem, to w: inout ICalendarWriter) {
+    w.rawLine("BEGIN", "VTODO")
+    w.textLine("UID", item.key)
+    write(.dtstamp, of: item, to: &w)
+    write(.lastModified, of: item, to: &w)
+    for field in [SyncField.subject, .body] { write(field, of: item, to: &w) }
+    if let start = item.start { date("DTSTART", start, to: &w) }
+    for field in [SyncField.due, .status, .priority, .isPrivate] { write(field, of: item, to: &w) }
+    if !item.categories.isEmpty {
+      w.begin("CATEGORIES")
+      for (i, category) in item.categories.enumerated() {
+        if i > 0 { w.put(CollectionOfOne(0x2C)) }
+        w.putText(category)
+      }
+      w.endLine()
+    }
+    for field in [SyncField.whoId, .whatId] { write(field, of: item, to: &w) }
+    for name in item.extraFields.keys.sorted() { write(.extra(name), of: item, to: &w) }
+    if let reference = item.crossReference, !reference.isEmpty { w.textLine("X-SALESFORCE-ID", reference) }
+    write(.reminder, of: item, to: &w)
+    w.rawLine("END", "VTODO")
+  }
+}

@@ -1,0 +1,123 @@
+import TaskModel
+
+extension TodoMapper {
+  /// Sets status (and the percentage rule) from STATUS, or from COMPLETED/percent without it.
+  func applyStatus(_ status: (value: String, line: TodoBuffer.Line)?, waiting: Bool, to item: inout TaskItem) {
+    let percent = item.percentComplete ?? 0
+    switch status?.value {
+    case "NEEDS-ACTION": item.status = percent > 0 ? .inProgress : .notStarted
+    case "IN-PROCESS": item.status = .inProgress
+    case "COMPLETED": item.status = .completed
+    case "CANCELLED": item.status = .deferred
+    default:
+      if item.completedAt != nil || percent >= 100 {
+        item.status = .completed
+      } else {
+        item.status = percent > 0 ? .inProgress : .notStarted
+      }
+    }
+    if waiting, item.status == .notStarted || item.status == .inProgress { item.status = .waiting }
+  }
+
+  /// PERCENT-COMPLETE as 0…100, or `nil` with a warning when unreadable.
+  mutating func percent(_ todo: TodoBuffer, _ line: TodoBuffer.Line) -> Int? {
+    let value = todo.value(line)
+    guard let number = ASCIIDigits.value(value.trimmed), number <= 100 else {
+      warn("PERCENT-COMPLETE must be a whole number from 0 to 100; it is ignored", line)
+      return nil
+    }
+    return number
+  }
+
+  /// PRIORITY: 1–4 high, 5 normal, 6–9 low, 0 none; empty or unreadable is none with a warning.
+  mutating func priority(_ todo: TodoBuffer, _ line: TodoBuffer.Line) -> TaskPriority {
+    let value = todo.value(line).trimmed
+    guard !value.isEmpty else {
+      warn("PRIORITY is empty; read as no priority", line)
+      return .none
+    }
+    switch ASCIIDigits.value(value) {
+    case 0: return .none
+    case 1, 2, 3, 4: return .high
+    case 5: return .normal
+    case 6, 7, 8, 9: return .low
+    default:
+      warn("PRIORITY must be a number from 0 to 9; read as no priority", line)
+      return .none
+    }
+  }
+
+  /// CLASS: PUBLIC is not private; PRIVATE, CONFIDENTIAL and unknown values are.
+  mutating func isPrivate(_ todo: TodoBuffer, _ line: TodoBuffer.Line) -> Bool {
+    let value = todo.value(line).trimmed
+    if ASCIICase.equals(value, value.indices, "PUBLIC") { return false }
+    if ASCIICase.equals(value, value.indices, "PRIVATE") || ASCIICase.equals(value, value.indices, "CONFIDENTIAL") {
+      return true
+    }
+    warn("CLASS \"\(TextCodec.string(from: value))\" is not PUBLIC, PRIVATE or CONFIDENTIAL; treated as private (RFC 5545 §3.8.1.3)", line)
+    return true
+  }
+
+  /// A DATE-TIME property read as an instant (UTC, TZID or floating); `nil` with a warning
+  /// when unreadable.
+  mutating func timestamp(_ todo: TodoBuffer, _ line: TodoBuffer.Line) -> Timestamp? {
+    guard let value = ICalendarDateTime(todo.value(line)) else {
+      warn("not a DATE-TIME (YYYYMMDDTHHMMSSZ); the value is ignored", line)
+      return nil
+    }
+    if value.isUTC { return Timestamp(secondsSince1970: value.wallSeconds) }
+    return resolver.instant(wall: value.wallSeconds, in: zone(todo, line))
+  }
+
+  /// The zone of a property's TZID parameter, or floating (local) without one.
+  mutating func zone(_ todo: TodoBuffer, _ line: TodoBuffer.Line) -> ZoneResolver.Zone {
+    guard var tzid = todo.parameter("TZID", of: line), !tzid.isEmpty else { return .floating }
+    if tzid.hasPrefix("\""), tzid.hasSuffix("\""), tzid.count >= 2 { tzid = String(tzid.dropFirst().dropLast()) }
+    let resolution = resolver.resolve(tzid)
+    if let warning = resolution.warning { warn(warning, line) }
+    return resolution.zone
+  }
+
+  /// DUE or DTSTART as a ``TaskDate``; `nil` when the value is not a date.
+  mutating func taskDate(_ todo: TodoBuffer, _ line: TodoBuffer.Line) -> TaskDate? {
+    guard let value = ICalendarDateTime(todo.value(line)) else { return nil }
+    guard value.secondOfDay != nil else { return TaskDate(day: value.day) }
+    if value.isUTC {
+      let instant = Timestamp(secondsSince1970: value.wallSeconds)
+      return TaskDate(day: resolver.localDay(of: instant), instant: instant, zone: "UTC")
+    }
+    let tzid = todo.parameter("TZID", of: line).flatMap { $0.isEmpty ? nil : $0 }
+    let instant = resolver.instant(wall: value.wallSeconds, in: zone(todo, line))
+    return TaskDate(day: value.day, instant: instant, zone: tzid)
+  }
+
+  /// The reminder of a TRIGGER line: absolute, or relative to DTSTART or DUE.
+  mutating func reminder(_ todo: TodoBuffer, _ line: TodoBuffer.Line, _ item: TaskItem) -> Reminder? {
+    let value = todo.value(line)
+    if let absolute = ICalendarDateTime(value), absolute.secondOfDay != nil {
+      let at =
+        absolute.isUTC
+        ? Timestamp(secondsSince1970: absolute.wallSeconds)
+        : resolver.instant(wall: absolute.wallSeconds, in: .floating)
+      return Reminder(isSet: true, at: at)
+    }
+    guard let offset = ICalendarDuration.seconds(value.trimmed) else {
+      warn("TRIGGER is neither a duration nor a DATE-TIME; the reminder is ignored", line)
+      return nil
+    }
+    let relatedToEnd = todo.parameter("RELATED", of: line)?.uppercased() == "END"
+    let anchor = relatedToEnd ? (item.due ?? item.start) : (item.start ?? item.due)
+    guard let base = anchor?.instant else { return Reminder(isSet: true, at: nil) }
+    return Reminder(isSet: true, at: Timestamp(secondsSince1970: base.secondsSince1970 + offset))
+  }
+}
+
+extension ArraySlice<UInt8> {
+  /// Without leading and trailing spaces and TABs.
+  var trimmed: ArraySlice<UInt8> {
+    var s = self
+    while let last = s.last, last == 0x20 || last == 0x09 { s.removeLast() }
+    while let first = s.first, first == 0x20 || first == 0x09 { s.removeFirst() }
+    return s
+  }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import ICalendar
+import TaskModel
+import Testing
+import TestSupport
+
+@Suite struct ICalendarWriterTests {
+  let stamp = Timestamp(iso: "2026-03-04T05:06:07Z")!
+
+  /// Physical lines of CRLF output.
+  func physicalLines(_ bytes: [UInt8]) -> [[UInt8]] {
+    var lines: [[UInt8]] = []
+    var current: [UInt8] = []
+    for b in bytes {
+      if b == 0x0A {
+        if current.last == 0x0D { current.removeLast() }
+        lines.append(current)
+        current = []
+      } else {
+        current.append(b)
+      }
+    }
+    return lines
+  }
+
+  @Test func foldsAt75OctetsWithoutSplittingUTF8() {
+    var w = ICalendarWriter()
+    let subject = String(repeating: "ä€😀x", count: 40)
+    w.textLine("SUMMARY", subject)
+    for line in physicalLines(w.bytes) {
+      #expect(line.count <= 75)
+      #expect(String(validating: line, as: UTF8.self) != nil, "a fold split a UTF-8 sequence")
+    }
+    var scanner = ContentLineScanner(bytes: w.bytes)
+    let line = scanner.next()!
+    #expect(String(decoding: scanner.content(of: line), as: UTF8.self) == "SUMMARY:" + subject)
+  }
+
+  @Test(arguments: ["plain", "a,b;c\\d", "two\nlines", "crlf\r\nend", "trailing\\", String(repeating: "\\,", count: 60)])
+  func escapingRoundTrips(_ value: String) throws {
+    let item = TaskItem(key: "k", subject: value, body: value)
+    let bytes = ICalendarDocument.empty().rendered(applying: TaskChangeSet(creates: [item], stamp: stamp))
+    let back = try ICalendarDocument(bytes: bytes, file: "w.ics", timeZone: .gmt).result.tasks.first
+    let expected = value.replacingOccurrences(of: "\r\n", with: "\n")
+    #expect(back?.subject == expected)
+    #expect(back?.body == expected)
+  }
+
+  @Test func emptyDocumentIsAMinimalCalendar() {
+    let bytes = ICalendarDocument.empty().rendered(applying: TaskChangeSet())
+    #expect(text(bytes) == "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tasksync//tasksync//EN\r\nEND:VCALENDAR\r\n")
+  }
+
+  static let source = """
+    BEGIN:VCALENDAR
+    VERSION:2.0
+    BEGIN:VEVENT
+    UID:e
+    SUMMARY:event
+    END:VEVENT
+    BEGIN:VTODO
+    UID:a
+    X-CUSTOM;P=1:keep me
+    SUMMARY;LANGUAGE=en:Old
+    SEQUENCE:3
+    DESCRIPTION:old body
+    PRIORITY:1
+    DTSTAMP:20200101T000000Z
+    BEGIN:VALARM
+    TRIGGER:-PT5M
+    END:VALARM
+    END:VTODO
+    BEGIN:VTODO
+    UID:b
+    SUMMARY:untouched
+     folded
+    END:VTODO
+    END:VCALENDAR
+
+    """
+
+  @Test func updateRewritesOnlyTheListedFields() throws {
+    let document = try read(Self.source)
+    var item = document.result.tasks[0]
+    item.subject = "New"
+    item.priority = .none
+    item.due = TaskDate(day: CalendarDay("2026-05-06")!)
+    let changes = TaskChangeSet(updates: [TaskUpdate(key: "a", item: item, fields: [.subject, .priority, .due])], stamp: stamp)
+    let out = text(document.rendered(applying: changes))
+    let expected = """
+      BEGIN:VCALENDAR
+      VERSION:2.0
+      BEGIN:VEVENT
+      UID:e
+      SUMMARY:event
+      END:VEVENT
+      BEGIN:VTODO
+      UID:a
+      X-CUSTOM;P=1:keep me
+      SUMMARY:New
+      SEQUENCE:4
+      DESCRIPTION:old body
+      DTSTAMP:20260304T050607Z
+      BEGIN:VALARM
+      TRIGGER:-PT5M
+      END:VALARM
+      LAST-MODIFIED:20260304T050607Z
+      DUE;VALUE=DATE:20260506
+      END:VTODO
+      BEGIN:VTODO
+      UID:b
+      SUMMARY:untouched
+       folded
+      END:VTODO
+      END:VCALENDAR
+
+      """
+    #expect(out == expected)
+  }
+
+  @Test func updateOfReminderReplacesTheFirstAlarm() throws {
+    let document = try read(Self.source)
+    var item = document.result.tasks[0]
+    item.reminder = Reminder(isSet: true, at: Timestamp(iso: "2026-01-01T08:00:00Z"))
+    let out = document.rendered(applying: TaskChangeSet(updates: [TaskUpdate(key: "a", item: item, fields: [.reminder])], stamp: stamp))
+    let again = try ICalendarDocument(bytes: out, file: "x", timeZone: .gmt)
+    #expect(again.result.tasks[0].reminder == item.reminder)
+    #expect(text(out).components(separatedBy: "BEGIN:VALARM").count == 2)
+    item.reminder = nil
+    let removed = document.rendered(applying: TaskChangeSet(updates: [TaskUpdate(key: "a", item: item, fields: [.reminder])], stamp: stamp))
+    #expect(!text(removed).contains("VALARM"))
+  }
+
+  @Test func deleteDropsTheWholeComponentAndNothingElse() throws {
+    let document = try read(Self.source)
+    let out = text(document.rendered(applying: TaskChangeSet(deletes: ["a"])))
+    let start = Self.source.range(of: "BEGIN:VTODO\nUID:a")!.lowerBound
+    let end = Self.source.range(of: "END:VTODO\n")!.upperBound
+    var expected = Self.source
+    expected.removeSubrange(start..<end)
+    #expect(out == expected)
+  }
+
+  @Test func createsAreAppendedBeforeENDVCALENDARAndReadBack() throws {
+    let document = try read(Self.source)
+    let item = TaskItem(
+      key: "new-1", subject: "Call Ünal", body: "Notes, with; punctuation", htmlBody: "<b>Notes</b>",
+      due: TaskDate(day: CalendarDay("2026-02-03")!), start: TaskDate(day: CalendarDay("2026-02-01")!),
+      status: .inProgress, percentComplete: 40, priority: .high,
+      reminder: Reminder(isSet: true, at: Timestamp(iso: "2026-02-03T08:00:00Z")), isPrivate: true,
+      categories: ["Work", "A,B"], whoId: "003000000000001AAA", whatId: "001000000000001AAA",
+      extraFields: ["Region__c": "North"], crossReference: "00T000000000009AAA")
+    let out = document.rendered(applying: TaskChangeSet(creates: [item], stamp: stamp))
+    #expect(text(out).hasPrefix(Self.source.replacingOccurrences(of: "END:VCALENDAR\n", with: "")))
+    #expect(text(out).hasSuffix("END:VTODO\nEND:VCALENDAR\n"), "LF input keeps LF")
+    let back = try ICalendarDocument(bytes: out, file: "x", timeZone: .gmt).result.tasks
+    var expected = item
+    expected.lastModified = stamp
+    #expect(back.count == 3)
+    #expect(back.last == expected)
+  }
+
+  @Test func createsWithTimesKeepTheirZone() throws {
+    let berlin = TaskDate(day: CalendarDay("2026-07-01")!, instant: Timestamp(iso: "2026-07-01T07:30:00Z"), zone: "Europe/Berlin")
+    let utc = TaskDate(day: CalendarDay("2026-07-01")!, instant: Timestamp(iso: "2026-07-01T07:30:00Z"), zone: "UTC")
+    let item = TaskItem(key: "t", due: berlin, start: utc)
+    let out = ICalendarDocument.empty().rendered(applying: TaskChangeSet(creates: [item], stamp: stamp))
+    #expect(text(out).contains("DUE;TZID=Europe/Berlin:20260701T093000\r\n"))
+    #expect(text(out).contains("DTSTART:20260701T073000Z\r\n"))
+    let back = try ICalendarDocument(bytes: out, file: "x", timeZone: .gmt).result.tasks.first
+    #expect(back?.due == berlin)
+    #expect(back?.start == utc)
+  }
+
+  @Test func crlfInputGetsCRLFAndPreserveOffGivesCRLFEverywhere() throws {
+    let lf = try read(Self.source)
+    let converted = lf.rendered(applying: TaskChangeSet(), preserveLineEnds: false)
+    #expect(text(converted) == Self.source.replacingOccurrences(of: "\n", with: "\r\n"))
+    let crlf = try read(Self.source, crlf: true)
+    let out = crlf.rendered(applying: TaskChangeSet(creates: [TaskItem(key: "z", subject: "s")], stamp: stamp))
+    #expect(!text(out).replacingOccurrences(of: "\r\n", with: "").contains("\n"))
+  }
+
+  /// The golden file of a created task; `TASKSYNC_RECORD=1` re-records it.
+  @Test func createdTaskMatchesGoldenFile() throws {
+    let item = TaskItem(
+      key: "golden-1", subject: String(repeating: "Long subject with ümlauts and, commas; ", count: 3),
+      body: "Line one\nLine two", due: TaskDate(day: CalendarDay("2026-02-03")!), status: .completed,
+      percentComplete: 100, priority: .low, completedAt: Timestamp(iso: "2026-02-02T10:00:00Z"),
+      whoId: "003000000000001AAA", extraFields: ["B__c": "2", "A__c": "1"])
+    let out = ICalendarDocument.empty().rendered(applying: TaskChangeSet(creates: [item], stamp: stamp))
+    let golden = TestPaths.fixtures.appendingPathComponent("ICalendar/created.golden.ics")
+    if ProcessInfo.processInfo.environment["TASKSYNC_RECORD"] == "1" {
+      try Data(out).write(to: golden)
+    }
+    let expected = try Data(contentsOf: golden)
+    #expect(out == Array(expected))
+  }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import ICalendar
+import TaskModel
+import Testing
+
+@Suite struct VTODOMappingTests {
+  func day(_ text: String) -> CalendarDay { CalendarDay(text)! }
+  func at(_ text: String) -> Timestamp { Timestamp(iso: text)! }
+
+  /// RFC 5545 §3.6.2, both examples (the corpus has them as calcard 234.ics; written out here so
+  /// the test runs without the corpus).
+  @Test func rfc5545VTODOExamples() throws {
+    let text = """
+      BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//hacksw/handcal//NONSGML v1.0//EN\r\nBEGIN:VTODO\r
+      UID:20070313T123432Z-456553@example.com\r\nDTSTAMP:20070313T123432Z\r\nDUE;VALUE=DATE:20070501\r
+      SUMMARY:Submit Quebec Income Tax Return for 2006\r\nCLASS:CONFIDENTIAL\r\nCATEGORIES:FAMILY,FINANCE\r
+      STATUS:NEEDS-ACTION\r\nEND:VTODO\r\nBEGIN:VTODO\r\nUID:20070514T103211Z-123404@example.com\r
+      DTSTAMP:20070514T103211Z\r\nDTSTART:20070514T110000Z\r\nDUE:20070709T130000Z\r\nCOMPLETED:20070707T100000Z\r
+      SUMMARY:Submit Revised Internet-Draft\r\nPRIORITY:1\r\nSTATUS:NEEDS-ACTION\r\nEND:VTODO\r\nEND:VCALENDAR\r\n
+      """
+    let tasks = try read(text).result.tasks
+    #expect(tasks.count == 2)
+    let first = tasks[0]
+    #expect(first.key == "20070313T123432Z-456553@example.com")
+    #expect(first.subject == "Submit Quebec Income Tax Return for 2006")
+    #expect(first.due == TaskDate(day: day("2007-05-01")))
+    #expect(first.isPrivate)
+    #expect(first.categories == ["FAMILY", "FINANCE"])
+    #expect(first.status == .notStarted)
+    #expect(first.priority == .none)
+    #expect(first.lastModified == at("2007-03-13T12:34:32Z"))
+    let second = tasks[1]
+    #expect(second.start == TaskDate(day: day("2007-05-14"), instant: at("2007-05-14T11:00:00Z"), zone: "UTC"))
+    #expect(second.due?.day == day("2007-07-09"))
+    #expect(second.completedAt == at("2007-07-07T10:00:00Z"))
+    #expect(second.priority == .high)
+    #expect(!second.isPrivate)
+  }
+
+  @Test func textValuesAreUnescaped() throws {
+    let item = try task("SUMMARY:a\\, b\\; c\\\\d\\ne\nDESCRIPTION:line1\\Nline2")
+    #expect(item?.subject == "a, b; c\\d\ne")
+    #expect(item?.body == "line1\nline2")
+  }
+
+  @Test func htmlBodyComesFromXALTDESCWithHTMLType() throws {
+    #expect(try task("X-ALT-DESC;FMTTYPE=text/html:<p>Hi\\, you</p>")?.htmlBody == "<p>Hi, you</p>")
+    #expect(try task("X-ALT-DESC;FMTTYPE=text/plain:plain")?.htmlBody == nil)
+  }
+
+  @Test func utcTimesGiveTheDayInTheConfiguredZone() throws {
+    let item = try task("DUE:20260102T230000Z", zone: "Europe/Berlin")
+    #expect(item?.due == TaskDate(day: day("2026-01-03"), instant: at("2026-01-02T23:00:00Z"), zone: "UTC"))
+  }
+
+  @Test func tzidWithVTIMEZONEUsesItsRules() throws {
+    let text = """
+      BEGIN:VCALENDAR
+      BEGIN:VTODO
+      UID:x
+      DUE;TZID=My Office:20260715T090000
+      DTSTART;TZID=My Office:20260115T090000
+      END:VTODO
+      BEGIN:VTIMEZONE
+      TZID:My Office
+      BEGIN:STANDARD
+      DTSTART:19701025T030000
+      RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+      TZOFFSETFROM:+0200
+      TZOFFSETTO:+0100
+      END:STANDARD
+      BEGIN:DAYLIGHT
+      DTSTART:19700329T020000
+      RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+      TZOFFSETFROM:+0100
+      TZOFFSETTO:+0200
+      END:DAYLIGHT
+      END:VTIMEZONE
+      END:VCALENDAR
+
+      """
+    let document = try read(text)
+    let item = document.result.tasks.first
+    #expect(item?.due == TaskDate(day: day("2026-07-15"), instant: at("2026-07-15T07:00:00Z"), zone: "My Office"))
+    #expect(item?.start?.instant == at("2026-01-15T08:00:00Z"))
+    #expect(document.result.warningCount == 0)
+  }
+
+  @Test func tzidWithoutVTIMEZONEWarnsAndUsesTheNamedZone() throws {
+    let document = try read(calendar("DUE;TZID=America/New_York:20260601T100000"))
+    #expect(document.result.tasks.first?.due?.instant == at("2026-06-01T14:00:00Z"))
+    #expect(document.result.diagnostics.contains { $0.severity == .warning && $0.message.contains("no VTIMEZONE") })
+  }
+
+  @Test(arguments: [
+    ("W. Europe Standard Time", "2026-06-01T08:00:00Z"), ("Eastern Standard Time", "2026-06-01T14:00:00Z"),
+    ("\"/mozilla.org/20050126_1/Europe/Berlin\"", "2026-06-01T08:00:00Z"),
+  ])
+  func windowsAndPathZoneNamesAreMapped(_ zone: String, _ instant: String) throws {
+    let item = try task("DUE;TZID=\(zone):20260601T100000")
+    #expect(item?.due?.instant == at(instant))
+    #expect(item?.due?.day == day("2026-06-01"))
+  }
+
+  @Test func floatingTimesAreLocal() throws {
+    let item = try task("DUE:20260601T100000", zone: "Asia/Tokyo")
+    #expect(item?.due == TaskDate(day: day("2026-06-01"), instant: at("2026-06-01T01:00:00Z"), zone: nil))
+  }
+
+  @Test func unknownZoneIsReadAsLocalWithAWarning() throws {
+    let document = try read(calendar("DUE;TZID=Nowhere Special:20260601T100000"))
+    #expect(document.result.tasks.first?.due?.instant == at("2026-06-01T10:00:00Z"))
+    #expect(document.result.warningCount == 1)
+  }
+
+  @Test(arguments: [
+    ("STATUS:NEEDS-ACTION", TaskStatus.notStarted), ("STATUS:NEEDS-ACTION\nPERCENT-COMPLETE:30", .inProgress),
+    ("STATUS:IN-PROCESS", .inProgress), ("STATUS:COMPLETED", .completed), ("STATUS:CANCELLED", .deferred),
+    ("COMPLETED:20260101T000000Z", .completed), ("PERCENT-COMPLETE:100", .completed), ("", .notStarted),
+    ("STATUS:NEEDS-ACTION\nX-TASKSYNC-STATUS:waiting", .waiting),
+  ])
+  func statusMapping(_ lines: String, _ status: TaskStatus) throws {
+    #expect(try task(lines)?.status == status)
+  }
+
+  @Test(arguments: [
+    ("PRIORITY:0", TaskPriority.none), ("PRIORITY:1", .high), ("PRIORITY:4", .high), ("PRIORITY:5", .normal),
+    ("PRIORITY:6", .low), ("PRIORITY:9", .low), ("SUMMARY:x", .none),
+  ])
+  func priorityMapping(_ line: String, _ priority: TaskPriority) throws {
+    #expect(try task(line)?.priority == priority)
+  }
+
+  @Test func emptyPriorityWarns() throws {
+    let document = try read(calendar("PRIORITY:"))
+    #expect(document.result.tasks.first?.priority == TaskPriority.none)
+    #expect(document.result.diagnostics.contains { $0.severity == .warning && $0.line == 6 })
+  }
+
+  @Test(arguments: [
+    ("CLASS:PUBLIC", false, 0), ("CLASS:PRIVATE", true, 0), ("CLASS:CONFIDENTIAL", true, 0),
+    ("CLASS:X-SECRET", true, 1), ("SUMMARY:x", false, 0),
+  ])
+  func classMapping(_ line: String, _ isPrivate: Bool, _ warnings: Int) throws {
+    let document = try read(calendar(line))
+    #expect(document.result.tasks.first?.isPrivate == isPrivate)
+    #expect(document.result.warningCount == warnings)
+  }
+
+  @Test func categoriesFromSeveralLinesWithEscapes() throws {
+    let item = try task("CATEGORIES:A,B\\,C\nCATEGORIES:D")
+    #expect(item?.categories == ["A", "B,C", "D"])
+  }
+
+  @Test func reminders() throws {
+    let absolute = try task("TRIGGER;VALUE=DATE-TIME:20260101T090000Z")
+    #expect(absolute?.reminder == nil, "a TRIGGER outside a VALARM is not a reminder")
+    let inAlarm = try task("BEGIN:VALARM\nACTION:DISPLAY\nTRIGGER;VALUE=DATE-TIME:20260101T090000Z\nEND:VALARM")
+    #expect(inAlarm?.reminder == Reminder(isSet: true, at: at("2026-01-01T09:00:00Z")))
+    let beforeDue = try task("DUE:20260101T120000Z\nBEGIN:VALARM\nTRIGGER;RELATED=END:-PT15M\nEND:VALARM")
+    #expect(beforeDue?.reminder?.at == at("2026-01-01T11:45:00Z"))
+    let beforeStart = try task(
+      "DTSTART:20260101T080000Z\nDUE:20260101T120000Z\nBEGIN:VALARM\nTRIGGER:-P1DT1H\nEND:VALARM")
+    #expect(beforeStart?.reminder?.at == at("2025-12-31T07:00:00Z"))
+    let dateOnly = try task("DUE;VALUE=DATE:20260101\nBEGIN:VALARM\nTRIGGER:-PT15M\nEND:VALARM")
+    #expect(dateOnly?.reminder == Reminder(isSet: true, at: nil))
+  }
+
+  @Test func salesforceProperties() throws {
+    let item = try task(
+      "X-SALESFORCE-WHOID:003000000000001\nX-SALESFORCE-WHATID:#N/A\nX-SALESFORCE-FIELD;NAME=Region__c:North\\, East\nX-SALESFORCE-ID:00T000000000001AAA"
+    )
+    #expect(item?.whoId == SalesforceID.normalised("003000000000001"))
+    #expect(item?.whoId?.count == 18)
+    #expect(item?.whatId == nil)
+    #expect(item?.extraFields == ["Region__c": "North, East"])
+    #expect(item?.crossReference == "00T000000000001AAA")
+  }
+
+  @Test func lastModifiedFallsBackToDTSTAMP() throws {
+    #expect(try task("DTSTAMP:20260101T000000Z")?.lastModified == at("2026-01-01T00:00:00Z"))
+    #expect(
+      try task("DTSTAMP:20260101T000000Z\nLAST-MODIFIED:20250101T000000Z")?.lastModified == at("2025-01-01T00:00:00Z"))
+  }
+
+  @Test func parametersWithQuotesAndCaretEscapes() throws {
+    let item = try task("X-SALESFORCE-FIELD;X-A=\"a;b:c\";NAME=\"Note^'s^^__c\":v")
+    #expect(item?.extraFields == ["Note\"s^__c": "v"])
+  }
+
+  @Test func recurrenceOverridesAreKeptButNotMapped() throws {
+    let document = try read(
+      "BEGIN:VCALENDAR\nBEGIN:VTODO\nUID:r\nRRULE:FREQ=WEEKLY\nSUMMARY:m\nEND:VTODO\nBEGIN:VTODO\nUID:r\nRECURRENCE-ID:20260101T000000Z\nSUMMARY:o\nEND:VTODO\nEND:VCALENDAR\n"
+    )
+    #expect(document.result.tasks.map(\.subject) == ["m"])
+    #expect(document.result.errorCount == 0)
+  }
+}
