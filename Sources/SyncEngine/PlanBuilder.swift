@@ -54,7 +54,10 @@ struct PlanBuilder {
 
   /// Creates `source`'s copy on `side`. Carried out: the pair waits for the copy to appear.
   /// Not carried out: `original` (the pair as saved, if any) stays as it was.
-  mutating func create(on side: Side, from source: TaskItem, pair: PairState, rule: String, original: PairState?) {
+  mutating func create(
+    on side: Side, from source: TaskItem, baseline: [SyncField: Fingerprint], pair: PairState, rule: String,
+    original: PairState?
+  ) {
     let item = fitted(newItem(on: side, from: source), for: side)
     let blocked = policy.isPrevented(.create, on: side)
     let shown = fields.map { FieldChange(field: $0, old: "", new: item.syncValue($0)) }.filter { !$0.new.isEmpty }
@@ -68,7 +71,7 @@ struct PlanBuilder {
     }
     changes[side]!.creates.append(item)
     var next = pair
-    next.baseline = Dictionary(uniqueKeysWithValues: fields.map { ($0, source.fingerprint($0)) })
+    next.baseline = baseline
     next.pending = [
       PendingOperation(
         side: side, operation: .create, createdKey: side == .outlook ? item.key : nil,

@@ -9,13 +9,15 @@ struct FieldCopy {
 
 extension Planner {
   /// Field-by-field three-way merge of a pair whose tasks are both present and in scope.
-  mutating func merge(_ saved: PairState, _ o: TaskItem, _ s: TaskItem, rule: String) {
+  mutating func merge(_ saved: PairState, _ items: PairItems, rule: String) {
+    let (oi, si) = (items.outlook!, items.salesforce!)
+    let (o, s) = (outlook.tasks[oi], salesforce.tasks[si])
     var next = saved
     var copies: [Side: [FieldCopy]] = [.outlook: [], .salesforce: []]
     var manual: [FieldChange] = []
-    for field in fields {
-      let fo = o.fingerprint(field)
-      let fs = s.fingerprint(field)
+    for (f, field) in fields.enumerated() {
+      let fo = outlook.print(oi, f)
+      let fs = salesforce.print(si, f)
       let baseline = saved.baseline[field]
       let staleO = fo != baseline && isStale(field, fo, on: .outlook, in: saved)
       let staleS = fs != baseline && isStale(field, fs, on: .salesforce, in: saved)
@@ -45,18 +47,21 @@ extension Planner {
     if !manual.isEmpty { out.conflict(saved, o, s, manual) }
     var updatedO = o
     for side in Side.allCases {
-      let target = side == .outlook ? o : s
-      let source = side == .outlook ? s : o
+      let (target, source) = side == .outlook ? (o, s) : (s, o)
+      let (ti, si2) = side == .outlook ? (oi, si) : (si, oi)
       let written = out.update(on: side, target: target, source: source, copies: copies[side]!, pair: saved, rule: rule)
       for field in written {
-        next.baseline[field] = source.fingerprint(field)
-        next.pending = next.pending.recording(field, previous: target.fingerprint(field), on: side, runID: input.runID)
+        let f = fields.firstIndex(of: field)!
+        next.baseline[field] = index(side.other).print(si2, f)
+        next.pending = next.pending.recording(field, previous: index(side).print(ti, f), on: side, runID: input.runID)
         if side == .outlook { updatedO.take(field, from: s) }
       }
     }
-    for (side, item) in [(Side.outlook, o), (.salesforce, s)] {
-      for field in fields where item.fingerprint(field) == next.baseline[field] {
-        next.pending = next.pending.clearing(field, on: side)
+    if !next.pending.isEmpty {
+      for (side, i) in [(Side.outlook, oi), (.salesforce, si)] {
+        for (f, field) in fields.enumerated() where index(side).print(i, f) == next.baseline[field] {
+          next.pending = next.pending.clearing(field, on: side)
+        }
       }
     }
     next.wasInScope = true

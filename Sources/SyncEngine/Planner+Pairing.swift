@@ -78,7 +78,9 @@ extension Planner {
       let pair = PairState(
         id: (side == .outlook ? "o:" : "s:") + key,
         outlookKey: side == .outlook ? key : nil, salesforceKey: side == .salesforce ? key : nil)
-      out.create(on: side.other, from: item, pair: pair, rule: "new in \(side)", original: nil)
+      out.create(
+        on: side.other, from: item, baseline: idx.baseline(i, fields: fields), pair: pair, rule: "new in \(side)",
+        original: nil)
     }
   }
 }

@@ -20,7 +20,9 @@ extension Planner {
     pair.pending.removeAll { op in op.operation == .create && settled.key(on: op.side) != nil }
 
     if let create = pair.pending.first(where: { $0.operation == .create }) {
-      offerPendingCreateAgain(pair, create, source: create.side == .outlook ? s : o)
+      let source: (item: TaskItem, index: Int)? =
+        create.side == .outlook ? s.map { ($0, items.salesforce!) } : o.map { ($0, items.outlook!) }
+      offerPendingCreateAgain(pair, create, source: source)
       return
     }
     let live = [o, s].compactMap { $0 }
@@ -32,15 +34,16 @@ extension Planner {
       setDormant(pair, live: live, reason: reason)
       return
     }
+    let present = PairItems(outlook: o == nil ? nil : items.outlook, salesforce: s == nil ? nil : items.salesforce)
     let action = Reconciliation.action(
-      outlook: change(.outlook, o, pair), salesforce: change(.salesforce, s, pair))
+      outlook: change(.outlook, present.outlook, pair), salesforce: change(.salesforce, present.salesforce, pair))
     switch action {
     case .nothing, .mergeFields:
-      merge(pair, o!, s!, rule: "edited since the last sync")
+      merge(pair, present, rule: "edited since the last sync")
     case .delete(let side):
       delete(pair, on: side, item: side == .outlook ? o! : s!)
     case .deleteVersusEdit(let edited):
-      deleteVersusEdit(pair, edited: edited, item: edited == .outlook ? o! : s!)
+      deleteVersusEdit(pair, edited: edited, index: edited == .outlook ? present.outlook! : present.salesforce!)
     case .forget:
       out.forget(pair)
     case .create, .impossible:
@@ -50,16 +53,17 @@ extension Planner {
 
   /// Whether `side`'s task changed since the last sync, ignoring values an update that is still
   /// pending was sent to replace.
-  func change(_ side: Side, _ item: TaskItem?, _ pair: PairState) -> SideChange {
-    guard let item else { return .deleted }
-    for field in fields where isEdited(field, of: item, on: side, in: pair) { return .changed }
+  func change(_ side: Side, _ index: Int?, _ pair: PairState) -> SideChange {
+    guard let index else { return .deleted }
+    for (f, field) in fields.enumerated() where isEdited(field, self.index(side).print(index, f), on: side, in: pair) {
+      return .changed
+    }
     return .unchanged
   }
 
-  /// True when `field` of `item` differs from the baseline and is not the old value a pending
-  /// update on `side` replaces.
-  func isEdited(_ field: SyncField, of item: TaskItem, on side: Side, in pair: PairState) -> Bool {
-    let current = item.fingerprint(field)
+  /// True when `current` (a fingerprint of `field` on `side`) differs from the baseline and is
+  /// not the old value a pending update on `side` replaces.
+  func isEdited(_ field: SyncField, _ current: Fingerprint, on side: Side, in pair: PairState) -> Bool {
     guard current != pair.baseline[field] else { return false }
     return !isStale(field, current, on: side, in: pair)
   }
@@ -84,8 +88,10 @@ extension Planner {
 
   /// A create sent earlier whose item has not appeared yet: offered again while its source is
   /// in scope; dropped when the source is gone.
-  mutating func offerPendingCreateAgain(_ pair: PairState, _ create: PendingOperation, source: TaskItem?) {
-    guard let source else {
+  mutating func offerPendingCreateAgain(
+    _ pair: PairState, _ create: PendingOperation, source found: (item: TaskItem, index: Int)?
+  ) {
+    guard let (source, index) = found else {
       out.forget(pair)
       return
     }
@@ -95,7 +101,9 @@ extension Planner {
       return
     }
     let rule = "pending create from run \(create.runID), not in the \(create.side) export yet: offered again"
-    out.create(on: create.side, from: source, pair: pair, rule: rule, original: pair)
+    out.create(
+      on: create.side, from: source, baseline: self.index(create.side.other).baseline(index, fields: fields), pair: pair,
+      rule: rule, original: pair)
   }
 
   /// The deletion rule: applied only when the pair was in scope at the last sync and its last
@@ -113,7 +121,8 @@ extension Planner {
     out.delete(on: side, item: item, pair: pair, rule: "deleted in \(side.other), unchanged in \(side)")
   }
 
-  mutating func deleteVersusEdit(_ pair: PairState, edited: Side, item: TaskItem) {
+  mutating func deleteVersusEdit(_ pair: PairState, edited: Side, index i: Int) {
+    let item = index(edited).tasks[i]
     let deleter = edited.other
     guard deletionAllowed(pair, on: edited) else {
       out.forget(pair, note: "\(deleter) task of '\(item.subject)' is gone outside the window: left alone")
@@ -125,7 +134,7 @@ extension Planner {
       if deleter == .outlook { reborn.outlookKey = nil } else { reborn.salesforceKey = nil }
       reborn.pending.removeAll { $0.side == deleter }
       out.create(
-        on: deleter, from: item, pair: reborn,
+        on: deleter, from: item, baseline: index(edited).baseline(i, fields: fields), pair: reborn,
         rule: "deleted in \(deleter) but edited in \(edited): delete_vs_edit = keep-edit re-creates it",
         original: pair)
     case .delete:

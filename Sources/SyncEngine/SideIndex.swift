@@ -9,8 +9,12 @@ struct SideIndex {
   private var byCrossReference: [String: [Int]] = [:]
   private(set) var taken: [Bool] = []
   let invalidKeys: Set<String>
+  /// Every task's field fingerprints, `fieldCount` per task, computed once per run.
+  private(set) var prints: [Fingerprint] = []
+  let fieldCount: Int
 
-  init(side: Side, snapshot: SideSnapshot) {
+  init(side: Side, snapshot: SideSnapshot, fields: [SyncField]) {
+    fieldCount = fields.count
     self.side = side
     invalidKeys = Set(snapshot.invalidKeys.map { SideIndex.normalise($0, side) })
     tasks.reserveCapacity(snapshot.tasks.count)
@@ -26,6 +30,21 @@ struct SideIndex {
       tasks.append(task)
     }
     taken = Array(repeating: false, count: tasks.count)
+    prints.reserveCapacity(tasks.count * fields.count)
+    for task in tasks {
+      for field in fields { prints.append(task.fingerprint(field)) }
+    }
+  }
+
+  /// The fingerprint of field number `field` (an index into the run's synced fields) of task `index`.
+  func print(_ index: Int, _ field: Int) -> Fingerprint { prints[index * fieldCount + field] }
+
+  /// All of task `index`'s fingerprints by field.
+  func baseline(_ index: Int, fields: [SyncField]) -> [SyncField: Fingerprint] {
+    var result: [SyncField: Fingerprint] = [:]
+    result.reserveCapacity(fields.count)
+    for (f, field) in fields.enumerated() { result[field] = print(index, f) }
+    return result
   }
 
   /// Salesforce Ids compare in 18-character form; Outlook keys byte for byte.

@@ -41,8 +41,8 @@ struct Planner {
     self.input = input
     scope = Scope(policy: input.policy, today: input.today)
     fields = input.policy.syncedFields
-    outlook = SideIndex(side: .outlook, snapshot: input.outlook)
-    salesforce = SideIndex(side: .salesforce, snapshot: input.salesforce)
+    outlook = SideIndex(side: .outlook, snapshot: input.outlook, fields: fields)
+    salesforce = SideIndex(side: .salesforce, snapshot: input.salesforce, fields: fields)
     out = PlanBuilder(input: input, excluded: excluded)
   }
 

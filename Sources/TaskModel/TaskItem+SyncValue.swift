@@ -73,23 +73,58 @@ extension TaskItem {
   }
 }
 
-/// A stable fingerprint of one field's value, as kept in the state for the last sync.
+/// A stable fingerprint of one field's value, as kept in the state for the last sync: the first
+/// 128 bits of SHA-256 over the field name and the value's NFC form, the same on every run and
+/// machine.
 public struct Fingerprint: Hashable, Sendable, Codable, CustomStringConvertible {
-  /// 32 lowercase hex digits (the first 128 bits of SHA-256).
-  public let hex: String
+  public let high: UInt64
+  public let low: UInt64
 
-  public init(hex: String) { self.hex = hex }
+  public init(high: UInt64, low: UInt64) {
+    self.high = high
+    self.low = low
+  }
+
+  /// Reads 32 hex digits; other text gives a fingerprint no value produces in practice, so a
+  /// damaged state reads as "changed", never as a crash.
+  public init(hex: String) {
+    var words: [UInt64] = [0, 0]
+    var valid = hex.utf8.count == 32
+    for (i, b) in hex.utf8.prefix(32).enumerated() {
+      let v: UInt8
+      switch b {
+      case 0x30...0x39: v = b - 0x30
+      case 0x61...0x66: v = b - 0x61 + 10
+      case 0x41...0x46: v = b - 0x41 + 10
+      default:
+        v = 0
+        valid = false
+      }
+      words[i / 16] = words[i / 16] << 4 | UInt64(v)
+    }
+    high = valid ? words[0] : .max
+    low = valid ? words[1] : .max
+  }
 
   public init(field: SyncField, value: String) {
-    var bytes = Array(field.name.utf8)
-    bytes.append(0)
-    bytes.append(contentsOf: value.precomposedStringWithCanonicalMapping.utf8)
-    hex = Checksum.sha256Hex(of: bytes, bytes: 16)
+    let text = value.utf8.allSatisfy { $0 < 0x80 } ? value : value.precomposedNFC
+    (high, low) = Checksum.sha256Prefix(field.name, 0, text)
+  }
+
+  /// 32 lowercase hex digits.
+  public var hex: String {
+    let table = Array("0123456789abcdef".utf8)
+    return String(unsafeUninitializedCapacity: 32) { buffer in
+      for (w, word) in [high, low].enumerated() {
+        for i in 0..<16 { buffer[w * 16 + i] = table[Int(word >> (60 - 4 * UInt64(i)) & 0xF)] }
+      }
+      return 32
+    }
   }
 
   public var description: String { hex }
 
-  public init(from decoder: Decoder) throws { hex = try decoder.singleValueContainer().decode(String.self) }
+  public init(from decoder: Decoder) throws { self.init(hex: try decoder.singleValueContainer().decode(String.self)) }
 
   public func encode(to encoder: Encoder) throws {
     var c = encoder.singleValueContainer()

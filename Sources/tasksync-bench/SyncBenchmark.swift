@@ -1,4 +1,115 @@
-/// Read and write throughput of the Sync format, or the engine's full sync.
+import Foundation
+import SyncStore
+import TaskModel
+import TaskSyncCommands
+
+/// A full sync through the command pipeline at `count` tasks per side, 70% of them pairs:
+/// read both exports, plan, write every output atomically, commit the state. Then the outputs
+/// are re-imported (Salesforce gives the inserted rows Ids) and a second, unchanged run is timed.
 func syncBenchmark(count: Int) -> [BenchResult] {
-  []
+  let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tasksync-bench-\(getpid())")
+  try? FileManager.default.removeItem(at: folder)
+  try! FileManager.default.createDirectory(at: folder.appendingPathComponent("exports"), withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let exports = SyncBenchmarkExports(count: count)
+  let ics = folder.appendingPathComponent("exports/outlook.ics")
+  let csv = folder.appendingPathComponent("exports/Task.csv")
+  try! Data(exports.outlook).write(to: ics)
+  try! Data(exports.salesforce).write(to: csv)
+
+  var configuration = TaskSyncConfiguration.defaults(baseFolder: folder)
+  configuration.outlook = ics
+  configuration.salesforce = csv
+  configuration.timeZoneName = "UTC"
+  let session = SyncSession(configuration: configuration, today: SyncBenchmarkExports.today, allowMassDelete: true)
+  let bytes = exports.outlook.count + exports.salesforce.count
+
+  func timedRun() -> (seconds: Double, decisions: Int) {
+    let start = DispatchTime.now().uptimeNanoseconds
+    let run = try! session.prepare()
+    try! session.apply(run, startedAt: Timestamp(secondsSince1970: 0))
+    return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, run.plan.decisions.count)
+  }
+
+  resetPeakResident()
+  let first = timedRun()
+  let firstPeak = peakResidentMiB()
+
+  // Re-import: the Outlook output as is; the Salesforce output with Ids for inserted rows.
+  let out = configuration.out
+  try! FileManager.default.removeItem(at: ics)
+  try! FileManager.default.copyItem(at: out.appendingPathComponent("outlook/outlook.ics"), to: ics)
+  let written = try! Data(contentsOf: out.appendingPathComponent("salesforce/Task.csv"))
+  try! Data(SyncBenchmarkExports.assigningIds(Array(written))).write(to: csv)
+
+  resetPeakResident()
+  let second = timedRun()
+  let secondPeak = peakResidentMiB()
+  precondition(second.decisions == 0, "the second run should plan nothing, planned \(second.decisions)")
+  return [
+    BenchResult(name: "sync, first run (\(first.decisions) decisions)", items: 2 * count, bytes: bytes, seconds: first.seconds, peakMiB: firstPeak),
+    BenchResult(name: "sync, second run (unchanged)", items: 2 * count, bytes: bytes, seconds: second.seconds, peakMiB: secondPeak),
+  ]
+}
+
+/// Generated exports: `count` VTODOs and `count` Salesforce rows; the first 70% share subject and
+/// due day (pairs found on the first run), the rest exist on one side only.
+struct SyncBenchmarkExports {
+  static let today = CalendarDay("2026-03-02")!
+  var outlook: [UInt8] = []
+  var salesforce: [UInt8] = []
+
+  init(count: Int) {
+    let paired = count * 7 / 10
+    outlook = Array("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tasksync//bench//EN\r\n".utf8)
+    salesforce = Array("Id,Subject,Description,ActivityDate,Status,Priority,WhoId,WhatId,LastModifiedDate\r\n".utf8)
+    outlook.reserveCapacity(count * 330)
+    salesforce.reserveCapacity(count * 160)
+    for i in 0..<count {
+      let due = Self.today.adding(days: i % 300 - 20)
+      let compact = String(describing: due).replacingOccurrences(of: "-", with: "")
+      let subject = i < paired ? "Shared task \(i)" : "Outlook task \(i)"
+      outlook += Array(
+        """
+        BEGIN:VTODO\r
+        UID:bench-\(i)@example.com\r
+        DTSTAMP:20260301T080000Z\r
+        LAST-MODIFIED:20260301T080000Z\r
+        SUMMARY:\(subject)\r
+        DESCRIPTION:Notes for task \(i)\\, with a comma and café.\r
+        DUE;VALUE=DATE:\(compact)\r
+        STATUS:NEEDS-ACTION\r
+        PRIORITY:5\r
+        END:VTODO\r\n
+        """.utf8)
+      let sfSubject = i < paired ? "Shared task \(i)" : "Salesforce task \(i)"
+      let id = Self.salesforceID(i)
+      salesforce += Array(
+        "\(id),\(sfSubject),\"Notes for task \(i), with a comma and café.\",\(due),Not Started,Normal,,,2026-03-01T08:00:00.000Z\r\n"
+          .utf8)
+    }
+    outlook += Array("END:VCALENDAR\r\n".utf8)
+  }
+
+  static func salesforceID(_ i: Int, prefix: String = "00T") -> String {
+    let digits = String(i)
+    return prefix + String(repeating: "0", count: 15 - prefix.count - digits.count) + digits
+  }
+
+  /// Gives every row whose Id cell is empty a new Id, as Salesforce does on insert.
+  static func assigningIds(_ csv: [UInt8]) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(csv.count + 1 << 20)
+    var next = 0
+    var atLineStart = true
+    for b in csv {
+      if atLineStart && b == UInt8(ascii: ",") {
+        out += Array(salesforceID(next, prefix: "00TN").utf8)
+        next += 1
+      }
+      out.append(b)
+      atLineStart = b == 0x0A
+    }
+    return out
+  }
 }

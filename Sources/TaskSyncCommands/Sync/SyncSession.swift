@@ -50,13 +50,13 @@ package struct SyncSession {
   package func prepare(excluding excluded: Set<String> = []) throws -> PreparedRun {
     let outlook = try Export.read(configuration.outlook, options: options)
     let salesforce = try Export.read(configuration.salesforce, format: .csv, options: options)
-    let state = try loadState()
+    let (state, lastRunID) = try loadState()
     let o = outlook.result
     let s = salesforce.result
     var policy = configuration.policy
     policy.allowMassDelete = allowMassDelete
     let learnt = try learnedSalesforceIDs()
-    let runID = runID(outlook: outlook, salesforce: salesforce, state: state)
+    let runID = runID(outlook: outlook, salesforce: salesforce, after: lastRunID, pairs: state.pairs.count)
     let input = SyncInput(
       outlook: SideSnapshot(tasks: o.tasks, invalidKeys: Set(o.invalidKeys)),
       salesforce: SideSnapshot(tasks: s.tasks, invalidKeys: Set(s.invalidKeys)),
@@ -76,12 +76,16 @@ package struct SyncSession {
       planFile: planFile, summary: summary)
   }
 
-  /// The saved state, or an empty one when there is none yet (reading never creates it).
-  func loadState() throws -> SyncState {
+  /// The saved state and the id of the last run, or an empty state when there is none yet
+  /// (reading never creates it).
+  func loadState() throws -> (SyncState, lastRunID: String?) {
     let database = configuration.state.appendingPathComponent(StateStore.fileName)
-    guard FileManager.default.fileExists(atPath: database.path) else { return SyncState() }
+    guard FileManager.default.fileExists(atPath: database.path) else { return (SyncState(), nil) }
     do {
-      return try StateStore(folder: configuration.state).load()
+      let store = try StateStore(folder: configuration.state)
+      let runs = try store.runs()
+      // The count keeps ids unique after a revert brings back an earlier state.
+      return (try store.load(), runs.last.map { "\($0.runID)#\(runs.count)" })
     } catch {
       throw CommandFailure(.failed, "\(configuration.state.path): \(error)")
     }
@@ -109,13 +113,13 @@ package struct SyncSession {
     return (ids, diagnostics)
   }
 
-  /// A run id that depends only on what the run reads, so the same inputs plan the same way.
-  func runID(outlook: Export, salesforce: Export, state: SyncState) -> String {
-    var text = "\(today)|\(configuration.checksum)|\(state.pairs.count)"
-    for (name, sum) in (outlook.checksums.merging(salesforce.checksums) { a, _ in a }).sorted(by: { $0.key < $1.key }) {
-      text += "|\(name)=\(sum)"
+  /// A run id that depends only on what the run reads (the inputs, the configuration, today and
+  /// the state as the previous run left it), so the same inputs plan the same way.
+  func runID(outlook: Export, salesforce: Export, after lastRunID: String?, pairs: Int) -> String {
+    var text = "\(today)|\(configuration.checksum)|\(lastRunID ?? "-")|\(pairs)"
+    for (side, sums) in [("o", outlook.checksums), ("s", salesforce.checksums)] {
+      for (name, sum) in sums.sorted(by: { $0.key < $1.key }) { text += "|\(side):\(name)=\(sum)" }
     }
-    text += "|" + Checksum.sha256Hex(of: JSONOutput.encode(state))
     let day = String(describing: today).replacingOccurrences(of: "-", with: "")
     return "\(day)-\(Checksum.sha256Hex(of: Array(text.utf8), bytes: 4))"
   }
