@@ -88,22 +88,24 @@ public struct Fingerprint: Hashable, Sendable, Codable, CustomStringConvertible 
   /// Reads 32 hex digits; other text gives a fingerprint no value produces in practice, so a
   /// damaged state reads as "changed", never as a crash.
   public init(hex: String) {
-    var words: [UInt64] = [0, 0]
-    var valid = hex.utf8.count == 32
-    for (i, b) in hex.utf8.prefix(32).enumerated() {
-      let v: UInt8
+    var high: UInt64 = 0
+    var low: UInt64 = 0
+    var count = 0
+    var valid = true
+    for b in hex.utf8 {
+      let v: UInt64
       switch b {
-      case 0x30...0x39: v = b - 0x30
-      case 0x61...0x66: v = b - 0x61 + 10
-      case 0x41...0x46: v = b - 0x41 + 10
-      default:
-        v = 0
-        valid = false
+      case 0x30...0x39: v = UInt64(b - 0x30)
+      case 0x61...0x66: v = UInt64(b - 0x61 + 10)
+      case 0x41...0x46: v = UInt64(b - 0x41 + 10)
+      default: v = 0; valid = false
       }
-      words[i / 16] = words[i / 16] << 4 | UInt64(v)
+      if count < 16 { high = high << 4 | v } else { low = low << 4 | v }
+      count += 1
     }
-    high = valid ? words[0] : .max
-    low = valid ? words[1] : .max
+    valid = valid && count == 32
+    self.high = valid ? high : .max
+    self.low = valid ? low : .max
   }
 
   public init(field: SyncField, value: String) {
