@@ -186,8 +186,7 @@ final class ConfigurationReader {
 
   private func checkCombinations(_ config: TaskSyncConfiguration) {
     if config.auto.enabled && config.mode == .manual {
-      let modeLine = locator.position(of: ["mode"])
-      let modeText = modeLine == .start && !locatorHas(["mode"]) ? "the default" : "line \(modeLine.line)"
+      let modeText = locator.contains(["mode"]) ? "line \(locator.position(of: ["mode"]).line)" : "the default"
       problem(
         ["auto", "enabled"],
         "`auto.enabled = true` requires `mode = \"automatic\"`, but `mode` is \"manual\" (\(modeText)); automatic sync and reviewed sync exclude each other",
@@ -208,8 +207,6 @@ final class ConfigurationReader {
         at: locator.position(of: ["salesforce", "private_column"]))
     }
   }
-
-  private func locatorHas(_ path: [String]) -> Bool { locator.position(of: path) != .start }
 
   // MARK: Values
 

@@ -118,7 +118,7 @@ package struct TaskSyncConfiguration: Hashable, Sendable {
       p = FileManager.default.homeDirectoryForCurrentUser.path + p.dropFirst()
     }
     if p.hasPrefix("/") { return URL(fileURLWithPath: p).standardizedFileURL }
-    return URL(fileURLWithPath: p, relativeTo: folder).standardizedFileURL
+    return folder.appendingPathComponent(p).standardizedFileURL
   }
 }
 
