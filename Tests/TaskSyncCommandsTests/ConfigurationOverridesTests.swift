@@ -92,7 +92,7 @@ import Testing
   @Test func noConfigurationFileMeansDefaultsBesideTheCurrentFolder() throws {
     let cwd = try TestPaths.temporaryFolder("config-none")
     let (c, _) = try CommonOptions.parse(["--past-days", "0"]).resolve(currentFolder: cwd)
-    #expect(c.baseFolder == cwd.standardizedFileURL)
+    #expect(c.baseFolder.path == cwd.standardizedFileURL.path)
     #expect(c.out == cwd.appendingPathComponent("tasksync-out").standardizedFileURL)
     #expect(c.window.pastDays == 0 && c.window.futureDays == 365)
   }

@@ -74,7 +74,7 @@ final class ConfigurationReader {
         }
       case "prevent": table(entry.value, path) { key, value, path in
           guard let list: [SyncOperation] = choices(value, path) else { return }
-          config.prevent[key == "outlook" ? .outlook : .salesforce] = Set(list)
+          config.prevent[key == "outlook" ? .outlook : .salesforce] = list.isEmpty ? nil : Set(list)
         }
       case "auto": table(entry.value, path) { key, value, path in
           switch key {

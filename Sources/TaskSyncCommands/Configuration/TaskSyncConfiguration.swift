@@ -85,7 +85,7 @@ package struct TaskSyncConfiguration: Hashable, Sendable {
   }
 
   private init(baseFolder: URL) {
-    let base = baseFolder.standardizedFileURL
+    let base = Self.folderURL(baseFolder)
     self.baseFolder = base
     outlook = Self.resolve(Defaults.outlook, against: base)
     salesforce = Self.resolve(Defaults.salesforce, against: base)
@@ -111,6 +111,11 @@ package struct TaskSyncConfiguration: Hashable, Sendable {
     package static let state = ".tasksync"
   }
 
+  /// `folder` in one spelling (standardised, marked as a folder), so equal folders compare equal.
+  package static func folderURL(_ folder: URL) -> URL {
+    URL(fileURLWithPath: folder.standardizedFileURL.path, isDirectory: true)
+  }
+
   /// `path` as a file URL: absolute paths and `~/…` as they are, others relative to `folder`.
   package static func resolve(_ path: String, against folder: URL) -> URL {
     var p = path
@@ -118,7 +123,7 @@ package struct TaskSyncConfiguration: Hashable, Sendable {
       p = FileManager.default.homeDirectoryForCurrentUser.path + p.dropFirst()
     }
     if p.hasPrefix("/") { return URL(fileURLWithPath: p).standardizedFileURL }
-    return folder.appendingPathComponent(p).standardizedFileURL
+    return folderURL(folder).appendingPathComponent(p).standardizedFileURL
   }
 }
 
