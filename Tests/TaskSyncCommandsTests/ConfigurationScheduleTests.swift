@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import TaskSyncCommands
@@ -52,5 +53,19 @@ import Testing
     "08:00-18:00-20:00", "ab:cd-ef:gh", "-", "00:00-00:00", "123:00-01:00"])
   func rejects(text: String) {
     #expect(ActiveHours(text) == nil)
+  }
+}
+
+@Suite struct ConfigurationActiveTimeTests {
+  @Test func activeHoursAreReadInTheConfiguredZone() throws {
+    let config = try TaskSyncConfiguration.load(
+      bytes: Array("time_zone = \"Asia/Kolkata\"\nmode = \"automatic\"\n[auto]\nenabled = true\nactive_hours = \"22:00-06:00\"\n".utf8),
+      file: "t.toml", baseFolder: URL(fileURLWithPath: "/"))
+    // 18:00 UTC is 23:30 in Kolkata (UTC+5:30): inside 22:00-06:00.
+    let evening = Date(timeIntervalSince1970: 1_774_980_000)  // 2026-03-31 18:00 UTC
+    #expect(config.minuteOfDay(at: evening) == 23 * 60 + 30)
+    #expect(config.isActive(at: evening))
+    // 06:30 UTC is 12:00 in Kolkata: outside.
+    #expect(!config.isActive(at: evening.addingTimeInterval(12.5 * 3600)))
   }
 }

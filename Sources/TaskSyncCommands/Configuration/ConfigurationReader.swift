@@ -52,53 +52,79 @@ final class ConfigurationReader {
       case "state": if let p = filePath(entry.value, path) { config.state = p }
       case "time_zone": if let zone = timeZone(entry.value, path) { config.timeZoneName = zone }
       case "mode": if let v: SyncMode = choice(entry.value, path) { config.mode = v }
-      case "window": table(entry.value, path) { key, value, path in
-          switch key {
-          case "past_days": if let v = days(value, path) { config.window.pastDays = v }
-          case "future_days": if let v = days(value, path) { config.window.futureDays = v }
-          default: if let v: UndatedPolicy = choice(value, path) { config.window.undated = v }
-          }
-        }
-      case "scope": table(entry.value, path) { key, value, path in
-          guard let v = bool(value, path) else { return }
-          if key == "include_private" { config.scope.includePrivate = v } else { config.scope.relatedOnly = v }
-        }
-      case "rules": table(entry.value, path) { key, value, path in
-          switch key {
-          case "direction": if let v: SyncDirection = choice(value, path) { config.rules.direction = v }
-          case "conflict": if let v: ConflictPolicy = choice(value, path) { config.rules.conflict = v }
-          case "delete_vs_edit": if let v: DeleteVsEditPolicy = choice(value, path) { config.rules.deleteVsEdit = v }
-          case "keep_formatted_body": if let v = bool(value, path) { config.rules.keepFormattedBody = v }
-          default: if let v = integer(value, path, in: 0...100, unit: "percent") { config.rules.maxDeletePercent = v }
-          }
-        }
-      case "prevent": table(entry.value, path) { key, value, path in
-          guard let list: [SyncOperation] = choices(value, path) else { return }
-          config.prevent[key == "outlook" ? .outlook : .salesforce] = list.isEmpty ? nil : Set(list)
-        }
-      case "auto": table(entry.value, path) { key, value, path in
-          switch key {
-          case "enabled": if let v = bool(value, path) { config.auto.enabled = v }
-          case "every": if let v = interval(value, path) { config.auto.every = v }
-          default: if let v = activeHours(value, path) { config.auto.activeHours = v }
-          }
-        }
+      case "window": readWindow(entry.value, into: &config.window)
+      case "scope": readScope(entry.value, into: &config.scope)
+      case "rules": readRules(entry.value, into: &config.rules)
+      case "prevent": readPrevent(entry.value, into: &config.prevent)
+      case "auto": readAuto(entry.value, into: &config.auto)
       case "summary": table(entry.value, path) { _, value, path in
           if let v: SummaryShow = choice(value, path) { config.summaryShow = v }
         }
-      case "notify": table(entry.value, path) { key, value, path in
-          if key == "on" {
-            if let list: [NotifyEvent] = choices(value, path) { config.notify.on = Set(list) }
-          } else if let v = string(value, path) {
-            config.notify.command = v
-          }
-        }
+      case "notify": readNotify(entry.value, into: &config.notify)
       default: unknownKey(path)
       }
     }
     checkCombinations(config)
     if let first = problems.min(by: { ($0.line, $0.column) < ($1.line, $1.column) }) { throw first }
     return config
+  }
+
+  // MARK: Tables
+
+  private func readWindow(_ node: TOMLNode, into window: inout TaskSyncConfiguration.Window) {
+    table(node, ["window"]) { key, value, path in
+      switch key {
+      case "past_days": if let v = days(value, path) { window.pastDays = v }
+      case "future_days": if let v = days(value, path) { window.futureDays = v }
+      default: if let v: UndatedPolicy = choice(value, path) { window.undated = v }
+      }
+    }
+  }
+
+  private func readScope(_ node: TOMLNode, into scope: inout TaskSyncConfiguration.Scope) {
+    table(node, ["scope"]) { key, value, path in
+      guard let v = bool(value, path) else { return }
+      if key == "include_private" { scope.includePrivate = v } else { scope.relatedOnly = v }
+    }
+  }
+
+  private func readRules(_ node: TOMLNode, into rules: inout TaskSyncConfiguration.Rules) {
+    table(node, ["rules"]) { key, value, path in
+      switch key {
+      case "direction": if let v: SyncDirection = choice(value, path) { rules.direction = v }
+      case "conflict": if let v: ConflictPolicy = choice(value, path) { rules.conflict = v }
+      case "delete_vs_edit": if let v: DeleteVsEditPolicy = choice(value, path) { rules.deleteVsEdit = v }
+      case "keep_formatted_body": if let v = bool(value, path) { rules.keepFormattedBody = v }
+      default: if let v = integer(value, path, in: 0...100, unit: "percent") { rules.maxDeletePercent = v }
+      }
+    }
+  }
+
+  private func readPrevent(_ node: TOMLNode, into prevent: inout [Side: Set<SyncOperation>]) {
+    table(node, ["prevent"]) { key, value, path in
+      guard let list: [SyncOperation] = choices(value, path) else { return }
+      prevent[key == "outlook" ? .outlook : .salesforce] = list.isEmpty ? nil : Set(list)
+    }
+  }
+
+  private func readAuto(_ node: TOMLNode, into auto: inout TaskSyncConfiguration.Auto) {
+    table(node, ["auto"]) { key, value, path in
+      switch key {
+      case "enabled": if let v = bool(value, path) { auto.enabled = v }
+      case "every": if let v = interval(value, path) { auto.every = v }
+      default: if let v = activeHours(value, path) { auto.activeHours = v }
+      }
+    }
+  }
+
+  private func readNotify(_ node: TOMLNode, into notify: inout TaskSyncConfiguration.Notify) {
+    table(node, ["notify"]) { key, value, path in
+      if key == "on" {
+        if let list: [NotifyEvent] = choices(value, path) { notify.on = Set(list) }
+      } else if let v = string(value, path) {
+        notify.command = v
+      }
+    }
   }
 
   // MARK: [salesforce]

@@ -192,4 +192,17 @@ extension TaskSyncConfiguration {
     return CalendarDay(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
       ?? CalendarDay(ordinal: Int((now.timeIntervalSince1970 / 86_400).rounded(.down)))
   }
+
+  /// Minutes after local midnight at `now` in the configured zone, for `auto.active_hours`.
+  package func minuteOfDay(at now: Date = Date()) -> Int {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = timeZone
+    let c = calendar.dateComponents([.hour, .minute], from: now)
+    return (c.hour ?? 0) * 60 + (c.minute ?? 0)
+  }
+
+  /// Whether `now` falls inside `auto.active_hours`.
+  package func isActive(at now: Date = Date()) -> Bool {
+    auto.activeHours.contains(minuteOfDay: minuteOfDay(at: now))
+  }
 }
