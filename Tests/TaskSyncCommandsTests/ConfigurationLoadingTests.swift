@@ -121,6 +121,15 @@ private func loadError(_ text: String) -> ConfigurationError? {
     }
   }
 
+  @Test func theSpecBlockWithoutItsClashingLineIsExactlyTheDefaults() throws {
+    let url = TestPaths.fixtures.appendingPathComponent("Config/spec-section-11.toml")
+    let text = try String(contentsOf: url, encoding: .utf8)
+    let kept = text.split(separator: "\n", omittingEmptySubsequences: false)
+      .filter { !$0.hasPrefix("salesforce = ") }.joined(separator: "\n")
+    #expect(kept.count < text.count)
+    #expect(try load(kept) == .defaults(baseFolder: URL(fileURLWithPath: "/base")))
+  }
+
   @Test func aMissingFileNamesIt() {
     let error = #expect(throws: ConfigurationError.self) {
       try TaskSyncConfiguration.load(from: URL(fileURLWithPath: "/nonexistent/tasksync.toml"))
