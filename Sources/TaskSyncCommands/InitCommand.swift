@@ -102,7 +102,8 @@ enum ConfigurationFileWriter {
     guard lstat(target.path, &info) == 0 else { return nil }
     guard replacing else { throw alreadyExists }
     guard (info.st_mode & S_IFMT) == S_IFREG else {
-      throw Failure(message: "exists and is not a regular file (a folder or a symbolic link); not replaced", isUsage: true)
+      throw Failure(
+        message: "exists and is not a regular file (a folder or a symbolic link); not replaced", isUsage: true)
     }
     return info.st_mode & 0o7777
   }

@@ -17,7 +17,9 @@ import Testing
   }
 
   @Test func equivalentSpellingsGiveTheSameChecksum() throws {
-    let a = try load("[auto]\nevery = \"900s\"\n[prevent]\noutlook = [\"delete\", \"create\"]\n[notify]\non = [\"conflicts\", \"errors\"]\n")
+    let a = try load(
+      "[auto]\nevery = \"900s\"\n[prevent]\noutlook = [\"delete\", \"create\"]\n[notify]\non = [\"conflicts\", \"errors\"]\n"
+    )
     let b = try load("auto.every = \"15m\"\nprevent.outlook = [\"create\", \"delete\", \"create\"]\n")
     #expect(a.checksum == b.checksum)
     // Moving the whole project folder keeps it.
@@ -25,7 +27,8 @@ import Testing
   }
 
   @Test(arguments: [
-    "outlook = \"o.ics\"", "out = \"elsewhere\"", "state = \"st\"", "time_zone = \"Europe/Paris\"", "mode = \"automatic\"",
+    "outlook = \"o.ics\"", "out = \"elsewhere\"", "state = \"st\"", "time_zone = \"Europe/Paris\"",
+    "mode = \"automatic\"",
     "window.past_days = 31", "window.future_days = 1", "window.undated = \"exclude\"", "scope.include_private = true",
     "scope.related_only = true", "rules.direction = \"salesforce-to-outlook\"", "rules.conflict = \"manual\"",
     "rules.delete_vs_edit = \"delete\"", "rules.keep_formatted_body = false", "rules.max_delete_percent = 26",

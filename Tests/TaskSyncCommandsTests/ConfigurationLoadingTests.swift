@@ -151,45 +151,101 @@ struct BadConfiguration: CustomTestStringConvertible, Sendable {
 
 @Suite struct ConfigurationErrorTests {
   static let cases: [BadConfiguration] = [
-    .init(text: "[window]\npast_day = 3\n", key: "window.past_day", line: 2, column: 1, words: ["unknown key", "did you mean `window.past_days`"]),
-    .init(text: "mode = \"manual\"\nmodes = 1\n", key: "modes", line: 2, column: 1, words: ["unknown key `modes`", "`mode`"]),
-    .init(text: "past_days = 3\n", key: "past_days", line: 1, column: 1, words: ["did you mean `window.past_days`", "[window]"]),
-    .init(text: "[windows]\npast_days = 3\n", key: "windows", line: 1, column: 2, words: ["unknown key `windows`", "`window`"]),
-    .init(text: "[salesforce]\nstatus = { \"Open\" = \"not-started\", \"Done\" = \"finished\" }\n", key: "salesforce.status.Done", line: 2, column: 45, words: ["\"finished\"", "not-started", "deferred"]),
-    .init(text: "[salesforce]\npriority = { \"High\" = \"none\" }\n", key: "salesforce.priority.High", line: 2, column: 23, words: ["\"high\", \"normal\", \"low\""]),
+    .init(
+      text: "[window]\npast_day = 3\n", key: "window.past_day", line: 2, column: 1,
+      words: ["unknown key", "did you mean `window.past_days`"]),
+    .init(
+      text: "mode = \"manual\"\nmodes = 1\n", key: "modes", line: 2, column: 1,
+      words: ["unknown key `modes`", "`mode`"]),
+    .init(
+      text: "past_days = 3\n", key: "past_days", line: 1, column: 1,
+      words: ["did you mean `window.past_days`", "[window]"]),
+    .init(
+      text: "[windows]\npast_days = 3\n", key: "windows", line: 1, column: 2,
+      words: ["unknown key `windows`", "`window`"]),
+    .init(
+      text: "[salesforce]\nstatus = { \"Open\" = \"not-started\", \"Done\" = \"finished\" }\n",
+      key: "salesforce.status.Done", line: 2, column: 45, words: ["\"finished\"", "not-started", "deferred"]),
+    .init(
+      text: "[salesforce]\npriority = { \"High\" = \"none\" }\n", key: "salesforce.priority.High", line: 2, column: 23,
+      words: ["\"high\", \"normal\", \"low\""]),
     .init(text: "[salesforce]\nstatus = { }\n", key: "salesforce.status", line: 2, column: 10, words: ["at least one"]),
-    .init(text: "[salesforce]\nstatus = \"x\"\n", key: "salesforce.status", line: 2, column: 10, words: ["table", "a string"]),
-    .init(text: "[salesforce]\nextra_columns = [\"Region__c\", \"Bad Name\"]\n", key: "salesforce.extra_columns", line: 2, column: 31, words: ["\"Bad Name\"", "API name"]),
-    .init(text: "[salesforce]\nextra_columns = [\"A__c\", \"a__c\"]\n", key: "salesforce.extra_columns", line: 2, column: 26, words: ["twice"]),
-    .init(text: "[salesforce]\nexternal_id_column = \"X__c\"\nextra_columns = [\"X__c\"]\n", key: "salesforce.extra_columns", line: 3, column: 18, words: ["external_id_column", "one role"]),
-    .init(text: "[salesforce]\nexternal_id_column = \"has space\"\n", key: "salesforce.external_id_column", line: 2, column: 22, words: ["API name"]),
+    .init(
+      text: "[salesforce]\nstatus = \"x\"\n", key: "salesforce.status", line: 2, column: 10,
+      words: ["table", "a string"]),
+    .init(
+      text: "[salesforce]\nextra_columns = [\"Region__c\", \"Bad Name\"]\n", key: "salesforce.extra_columns", line: 2,
+      column: 31, words: ["\"Bad Name\"", "API name"]),
+    .init(
+      text: "[salesforce]\nextra_columns = [\"A__c\", \"a__c\"]\n", key: "salesforce.extra_columns", line: 2,
+      column: 26, words: ["twice"]),
+    .init(
+      text: "[salesforce]\nexternal_id_column = \"X__c\"\nextra_columns = [\"X__c\"]\n",
+      key: "salesforce.extra_columns", line: 3, column: 18, words: ["external_id_column", "one role"]),
+    .init(
+      text: "[salesforce]\nexternal_id_column = \"has space\"\n", key: "salesforce.external_id_column", line: 2,
+      column: 22, words: ["API name"]),
     .init(text: "[salesforce]\ncolour = 1\n", key: "salesforce.colour", line: 2, column: 1, words: ["unknown key"]),
-    .init(text: "\n\n[window]\n  past_days = -1\n", key: "window.past_days", line: 4, column: 15, words: ["from 0 to 36500", "found -1"]),
-    .init(text: "[window]\nfuture_days = \"365\"\n", key: "window.future_days", line: 2, column: 15, words: ["whole number", "found a string"]),
+    .init(
+      text: "\n\n[window]\n  past_days = -1\n", key: "window.past_days", line: 4, column: 15,
+      words: ["from 0 to 36500", "found -1"]),
+    .init(
+      text: "[window]\nfuture_days = \"365\"\n", key: "window.future_days", line: 2, column: 15,
+      words: ["whole number", "found a string"]),
     .init(text: "[window]\nfuture_days = 1.5\n", key: "window.future_days", line: 2, column: 15, words: ["decimal"]),
-    .init(text: "[window]\nundated = \"maybe\"\n", key: "window.undated", line: 2, column: 11, words: ["\"include\", \"exclude\"", "\"maybe\""]),
-    .init(text: "[rules]\nmax_delete_percent = 101\n", key: "rules.max_delete_percent", line: 2, column: 22, words: ["from 0 to 100"]),
-    .init(text: "[rules]\nmax_delete_percent = -5\n", key: "rules.max_delete_percent", line: 2, column: 22, words: ["from 0 to 100"]),
-    .init(text: "[rules]\ndirection = \"left\"\n", key: "rules.direction", line: 2, column: 13, words: ["\"both\", \"outlook-to-salesforce\", \"salesforce-to-outlook\""]),
-    .init(text: "[rules]\nconflict = \"newst\"\n", key: "rules.conflict", line: 2, column: 12, words: ["\"newest\", \"outlook\", \"salesforce\", \"manual\""]),
-    .init(text: "[rules]\ndelete_vs_edit = true\n", key: "rules.delete_vs_edit", line: 2, column: 18, words: ["\"keep-edit\", \"delete\"", "true or false"]),
-    .init(text: "[rules]\nkeep_formatted_body = \"yes\"\n", key: "rules.keep_formatted_body", line: 2, column: 23, words: ["true or false"]),
-    .init(text: "[scope]\ninclude_private = 1\n", key: "scope.include_private", line: 2, column: 19, words: ["true or false", "an integer"]),
-    .init(text: "[prevent]\noutlook = [\"create\", \"craete\"]\n", key: "prevent.outlook", line: 2, column: 22, words: ["\"craete\"", "\"create\", \"update\", \"delete\""]),
-    .init(text: "[prevent]\nsalesforce = \"delete\"\n", key: "prevent.salesforce", line: 2, column: 14, words: ["list"]),
+    .init(
+      text: "[window]\nundated = \"maybe\"\n", key: "window.undated", line: 2, column: 11,
+      words: ["\"include\", \"exclude\"", "\"maybe\""]),
+    .init(
+      text: "[rules]\nmax_delete_percent = 101\n", key: "rules.max_delete_percent", line: 2, column: 22,
+      words: ["from 0 to 100"]),
+    .init(
+      text: "[rules]\nmax_delete_percent = -5\n", key: "rules.max_delete_percent", line: 2, column: 22,
+      words: ["from 0 to 100"]),
+    .init(
+      text: "[rules]\ndirection = \"left\"\n", key: "rules.direction", line: 2, column: 13,
+      words: ["\"both\", \"outlook-to-salesforce\", \"salesforce-to-outlook\""]),
+    .init(
+      text: "[rules]\nconflict = \"newst\"\n", key: "rules.conflict", line: 2, column: 12,
+      words: ["\"newest\", \"outlook\", \"salesforce\", \"manual\""]),
+    .init(
+      text: "[rules]\ndelete_vs_edit = true\n", key: "rules.delete_vs_edit", line: 2, column: 18,
+      words: ["\"keep-edit\", \"delete\"", "true or false"]),
+    .init(
+      text: "[rules]\nkeep_formatted_body = \"yes\"\n", key: "rules.keep_formatted_body", line: 2, column: 23,
+      words: ["true or false"]),
+    .init(
+      text: "[scope]\ninclude_private = 1\n", key: "scope.include_private", line: 2, column: 19,
+      words: ["true or false", "an integer"]),
+    .init(
+      text: "[prevent]\noutlook = [\"create\", \"craete\"]\n", key: "prevent.outlook", line: 2, column: 22,
+      words: ["\"craete\"", "\"create\", \"update\", \"delete\""]),
+    .init(
+      text: "[prevent]\nsalesforce = \"delete\"\n", key: "prevent.salesforce", line: 2, column: 14, words: ["list"]),
     .init(text: "[prevent]\nboth = []\n", key: "prevent.both", line: 2, column: 1, words: ["unknown key"]),
     .init(text: "mode = \"auto\"\n", key: "mode", line: 1, column: 8, words: ["\"manual\", \"automatic\""]),
-    .init(text: "time_zone = \"Mars/Olympus\"\n", key: "time_zone", line: 1, column: 13, words: ["IANA", "\"Mars/Olympus\""]),
+    .init(
+      text: "time_zone = \"Mars/Olympus\"\n", key: "time_zone", line: 1, column: 13,
+      words: ["IANA", "\"Mars/Olympus\""]),
     .init(text: "outlook = \"\"\n", key: "outlook", line: 1, column: 11, words: ["empty"]),
     .init(text: "out = 3\n", key: "out", line: 1, column: 7, words: ["path"]),
     .init(text: "salesforce = 3\n", key: "salesforce", line: 1, column: 14, words: ["a string (a path) or a table"]),
-    .init(text: "[auto]\nevery = \"15 minutes\"\n", key: "auto.every", line: 2, column: 9, words: ["\"15m\"", "\"15 minutes\""]),
+    .init(
+      text: "[auto]\nevery = \"15 minutes\"\n", key: "auto.every", line: 2, column: 9,
+      words: ["\"15m\"", "\"15 minutes\""]),
     .init(text: "[auto]\nevery = \"0m\"\n", key: "auto.every", line: 2, column: 9, words: ["more than 0"]),
-    .init(text: "[auto]\nactive_hours = \"8-18\"\n", key: "auto.active_hours", line: 2, column: 16, words: ["HH:MM-HH:MM"]),
-    .init(text: "[auto]\nactive_hours = \"25:00-06:00\"\n", key: "auto.active_hours", line: 2, column: 16, words: ["HH:MM-HH:MM"]),
+    .init(
+      text: "[auto]\nactive_hours = \"8-18\"\n", key: "auto.active_hours", line: 2, column: 16, words: ["HH:MM-HH:MM"]),
+    .init(
+      text: "[auto]\nactive_hours = \"25:00-06:00\"\n", key: "auto.active_hours", line: 2, column: 16,
+      words: ["HH:MM-HH:MM"]),
     .init(text: "[auto]\nenabled = \"true\"\n", key: "auto.enabled", line: 2, column: 11, words: ["true or false"]),
-    .init(text: "[summary]\nshow = \"sometimes\"\n", key: "summary.show", line: 2, column: 8, words: ["\"always\", \"changes\", \"errors\", \"never\""]),
-    .init(text: "[notify]\non = [\"errors\", \"warnings\"]\n", key: "notify.on", line: 2, column: 17, words: ["\"warnings\"", "\"errors\", \"conflicts\", \"changes\""]),
+    .init(
+      text: "[summary]\nshow = \"sometimes\"\n", key: "summary.show", line: 2, column: 8,
+      words: ["\"always\", \"changes\", \"errors\", \"never\""]),
+    .init(
+      text: "[notify]\non = [\"errors\", \"warnings\"]\n", key: "notify.on", line: 2, column: 17,
+      words: ["\"warnings\"", "\"errors\", \"conflicts\", \"changes\""]),
     .init(text: "[notify]\ncommand = false\n", key: "notify.command", line: 2, column: 11, words: ["string"]),
     .init(text: "window = 3\n", key: "window", line: 1, column: 10, words: ["must be a table"]),
     .init(text: "when = 2026-01-01\n", key: "when", line: 1, column: 1, words: ["unknown key"]),
@@ -242,7 +298,9 @@ struct BadConfiguration: CustomTestStringConvertible, Sendable {
     let nul = try #require(Self.error(Array("mode = \"manual\"\n# x\u{0}y\n".utf8)))
     #expect((nul.line, nul.column) == (2, 4) && nul.message.contains("NUL"))
     // A UTF-8 byte order mark is allowed.
-    let bom = try TaskSyncConfiguration.load(bytes: [0xEF, 0xBB, 0xBF] + Array("mode = \"automatic\"\n".utf8), file: "t.toml", baseFolder: URL(fileURLWithPath: "/"))
+    let bom = try TaskSyncConfiguration.load(
+      bytes: [0xEF, 0xBB, 0xBF] + Array("mode = \"automatic\"\n".utf8), file: "t.toml",
+      baseFolder: URL(fileURLWithPath: "/"))
     #expect(bom.mode == .automatic)
   }
 

@@ -4,12 +4,16 @@ import Testing
 @testable import TaskSyncCommands
 
 @Suite struct SyncIntervalTests {
-  @Test(arguments: [("15m", 900), ("1h", 3600), ("90s", 90), ("1h30m", 5400), ("2h5s", 7205), ("1h1m1s", 3661), ("168h", 604_800)])
+  @Test(arguments: [
+    ("15m", 900), ("1h", 3600), ("90s", 90), ("1h30m", 5400), ("2h5s", 7205), ("1h1m1s", 3661), ("168h", 604_800),
+  ])
   func parses(text: String, seconds: Int) {
     #expect(SyncInterval(text)?.seconds == seconds)
   }
 
-  @Test(arguments: ["", "15", "m", "0m", "0h0m0s", "15 m", "1m1h", "1h1h", "1.5h", "-5m", "15min", "169h", "1d", "99999999999s"])
+  @Test(arguments: [
+    "", "15", "m", "0m", "0h0m0s", "15 m", "1m1h", "1h1h", "1.5h", "-5m", "15min", "169h", "1d", "99999999999s",
+  ])
   func rejects(text: String) {
     #expect(SyncInterval(text) == nil)
   }
@@ -49,8 +53,10 @@ import Testing
     #expect(ActiveHours("8:05-9:00")?.description == "08:05-09:00")
   }
 
-  @Test(arguments: ["8-18", "08:00", "08:00-08:00", "24:00-06:00", "08:60-09:00", "08:00-25:00", "08:0-09:00",
-    "08:00-18:00-20:00", "ab:cd-ef:gh", "-", "00:00-00:00", "123:00-01:00"])
+  @Test(arguments: [
+    "8-18", "08:00", "08:00-08:00", "24:00-06:00", "08:60-09:00", "08:00-25:00", "08:0-09:00",
+    "08:00-18:00-20:00", "ab:cd-ef:gh", "-", "00:00-00:00", "123:00-01:00",
+  ])
   func rejects(text: String) {
     #expect(ActiveHours(text) == nil)
   }
@@ -59,7 +65,9 @@ import Testing
 @Suite struct ConfigurationActiveTimeTests {
   @Test func activeHoursAreReadInTheConfiguredZone() throws {
     let config = try TaskSyncConfiguration.load(
-      bytes: Array("time_zone = \"Asia/Kolkata\"\nmode = \"automatic\"\n[auto]\nenabled = true\nactive_hours = \"22:00-06:00\"\n".utf8),
+      bytes: Array(
+        "time_zone = \"Asia/Kolkata\"\nmode = \"automatic\"\n[auto]\nenabled = true\nactive_hours = \"22:00-06:00\"\n"
+          .utf8),
       file: "t.toml", baseFolder: URL(fileURLWithPath: "/"))
     // 18:00 UTC is 23:30 in Kolkata (UTC+5:30): inside 22:00-06:00.
     let evening = Date(timeIntervalSince1970: 1_774_980_000)  // 2026-03-31 18:00 UTC

@@ -21,8 +21,10 @@ final class ConfigurationReader {
 
   /// Every key the file may hold, by table (`""` is the top level).
   static let knownKeys: [String: [String]] = [
-    "": ["outlook", "salesforce", "out", "state", "time_zone", "mode", "window", "scope", "rules", "prevent", "auto",
-      "summary", "notify"],
+    "": [
+      "outlook", "salesforce", "out", "state", "time_zone", "mode", "window", "scope", "rules", "prevent", "auto",
+      "summary", "notify",
+    ],
     "window": ["past_days", "future_days", "undated"],
     "scope": ["include_private", "related_only"],
     "rules": ["direction", "conflict", "delete_vs_edit", "keep_formatted_body", "max_delete_percent"],
@@ -57,7 +59,8 @@ final class ConfigurationReader {
       case "rules": readRules(entry.value, into: &config.rules)
       case "prevent": readPrevent(entry.value, into: &config.prevent)
       case "auto": readAuto(entry.value, into: &config.auto)
-      case "summary": table(entry.value, path) { _, value, path in
+      case "summary":
+        table(entry.value, path) { _, value, path in
           if let v: SummaryShow = choice(value, path) { config.summaryShow = v }
         }
       case "notify": readNotify(entry.value, into: &config.notify)
@@ -136,7 +139,10 @@ final class ConfigurationReader {
       case "external_id_column", "private_column":
         guard let name = string(value, path) else { return }
         guard name.isEmpty || Self.isColumnName(name) else {
-          return problem(path, "`\(dotted(path))` must be a Salesforce field API name such as \"Outlook_UID__c\", or \"\" for none; found \(quoted(name))", at: locator.valuePosition(of: path))
+          return problem(
+            path,
+            "`\(dotted(path))` must be a Salesforce field API name such as \"Outlook_UID__c\", or \"\" for none; found \(quoted(name))",
+            at: locator.valuePosition(of: path))
         }
         if key == "external_id_column" {
           config.salesforceMapping.externalIdColumn = name.isEmpty ? nil : name
@@ -148,9 +154,13 @@ final class ConfigurationReader {
         var seen = Set<String>()
         for name in names {
           if !Self.isColumnName(name) {
-            problem(path, "`\(dotted(path))` holds \(quoted(name)), which is not a Salesforce field API name", at: locator.position(of: quoted(name), inValueOf: path))
+            problem(
+              path, "`\(dotted(path))` holds \(quoted(name)), which is not a Salesforce field API name",
+              at: locator.position(of: quoted(name), inValueOf: path))
           } else if !seen.insert(name.lowercased()).inserted {
-            problem(path, "`\(dotted(path))` names \(quoted(name)) twice", at: locator.position(of: quoted(name), inValueOf: path))
+            problem(
+              path, "`\(dotted(path))` names \(quoted(name)) twice",
+              at: locator.position(of: quoted(name), inValueOf: path))
           }
         }
         config.salesforceMapping.extraColumns = names
@@ -181,7 +191,10 @@ final class ConfigurationReader {
     _ node: TOMLNode, _ path: [String], allowed: [E]
   ) -> [String: E]? where E.RawValue == String {
     guard case .table(let entries) = node else {
-      problem(path, "`\(dotted(path))` must be a table of picklist value = model value, such as { \"High\" = \"high\" }; found \(node.kind)", at: locator.valuePosition(of: path))
+      problem(
+        path,
+        "`\(dotted(path))` must be a table of picklist value = model value, such as { \"High\" = \"high\" }; found \(node.kind)",
+        at: locator.valuePosition(of: path))
       return nil
     }
     guard !entries.isEmpty else {
@@ -196,11 +209,17 @@ final class ConfigurationReader {
         continue
       }
       guard case .string(let name) = entry.value else {
-        problem(inner, "`\(dotted(path))` value for \(quoted(entry.key)) must be a string, one of \(Self.list(allowed.map(\.rawValue))); found \(entry.value.kind)", at: locator.valuePosition(of: inner))
+        problem(
+          inner,
+          "`\(dotted(path))` value for \(quoted(entry.key)) must be a string, one of \(Self.list(allowed.map(\.rawValue))); found \(entry.value.kind)",
+          at: locator.valuePosition(of: inner))
         continue
       }
       guard let value = allowed.first(where: { $0.rawValue == name }) else {
-        problem(inner, "`\(dotted(path))` value for \(quoted(entry.key)) must be one of \(Self.list(allowed.map(\.rawValue))); found \(quoted(name))", at: locator.valuePosition(of: inner))
+        problem(
+          inner,
+          "`\(dotted(path))` value for \(quoted(entry.key)) must be one of \(Self.list(allowed.map(\.rawValue))); found \(quoted(name))",
+          at: locator.valuePosition(of: inner))
         continue
       }
       map[entry.key] = value
@@ -220,7 +239,9 @@ final class ConfigurationReader {
     }
     let mapping = config.salesforceMapping
     for (key, column) in [("external_id_column", mapping.externalIdColumn), ("private_column", mapping.privateColumn)] {
-      guard let column, mapping.extraColumns.contains(where: { $0.lowercased() == column.lowercased() }) else { continue }
+      guard let column, mapping.extraColumns.contains(where: { $0.lowercased() == column.lowercased() }) else {
+        continue
+      }
       problem(
         ["salesforce", "extra_columns"],
         "`salesforce.extra_columns` holds \(quoted(column)), which is already `salesforce.\(key)`; a column has one role",
@@ -241,7 +262,9 @@ final class ConfigurationReader {
     _ node: TOMLNode, _ path: [String], _ body: (String, TOMLNode, [String]) -> Void
   ) {
     guard case .table(let entries) = node else {
-      return problem(path, "`\(dotted(path))` must be a table (`[\(dotted(path))]`); found \(node.kind)", at: locator.valuePosition(of: path))
+      return problem(
+        path, "`\(dotted(path))` must be a table (`[\(dotted(path))]`); found \(node.kind)",
+        at: locator.valuePosition(of: path))
     }
     let known = Self.knownKeys[dotted(path)] ?? []
     for entry in entries {
@@ -262,10 +285,13 @@ final class ConfigurationReader {
       Self.distance(close, key) <= max(2, key.count / 4)
     {
       message += "; did you mean `\(dotted(Array(path.dropLast()) + [close]))`?"
-    } else if let home = Self.knownKeys.keys.sorted().first(where: { $0 != table && Self.knownKeys[$0]!.contains(key) && $0 != "" }) {
+    } else if let home = Self.knownKeys.keys.sorted().first(where: {
+      $0 != table && Self.knownKeys[$0]!.contains(key) && $0 != ""
+    }) {
       message += "; did you mean `\(home).\(key)` (in the `[\(home)]` table)?"
     } else if Self.knownKeys[table] != nil {
-      message += "; the keys of \(table.isEmpty ? "the top level" : "`[\(table)]`") are \(Self.list(siblings, quote: "`"))"
+      message +=
+        "; the keys of \(table.isEmpty ? "the top level" : "`[\(table)]`") are \(Self.list(siblings, quote: "`"))"
     }
     problem(path, message, at: locator.position(of: path))
   }
@@ -285,7 +311,9 @@ final class ConfigurationReader {
       return nil
     }
     guard !s.trimmingCharacters(in: .whitespaces).isEmpty else {
-      problem(path, "`\(dotted(path))` is empty; name a file or folder, relative to the configuration file's folder", at: locator.valuePosition(of: path))
+      problem(
+        path, "`\(dotted(path))` is empty; name a file or folder, relative to the configuration file's folder",
+        at: locator.valuePosition(of: path))
       return nil
     }
     return TaskSyncConfiguration.resolve(s, against: base)
@@ -293,7 +321,9 @@ final class ConfigurationReader {
 
   private func bool(_ node: TOMLNode, _ path: [String]) -> Bool? {
     guard case .boolean(let b) = node else {
-      problem(path, "`\(dotted(path))` must be true or false (without quotes); found \(node.kind)", at: locator.valuePosition(of: path))
+      problem(
+        path, "`\(dotted(path))` must be true or false (without quotes); found \(node.kind)",
+        at: locator.valuePosition(of: path))
       return nil
     }
     return b
@@ -301,11 +331,16 @@ final class ConfigurationReader {
 
   private func integer(_ node: TOMLNode, _ path: [String], in range: ClosedRange<Int>, unit: String) -> Int? {
     guard case .integer(let v) = node else {
-      problem(path, "`\(dotted(path))` must be a whole number of \(unit) from \(range.lowerBound) to \(range.upperBound); found \(node.kind)", at: locator.valuePosition(of: path))
+      problem(
+        path,
+        "`\(dotted(path))` must be a whole number of \(unit) from \(range.lowerBound) to \(range.upperBound); found \(node.kind)",
+        at: locator.valuePosition(of: path))
       return nil
     }
     guard range.contains(v) else {
-      problem(path, "`\(dotted(path))` must be from \(range.lowerBound) to \(range.upperBound) \(unit); found \(v)", at: locator.valuePosition(of: path))
+      problem(
+        path, "`\(dotted(path))` must be from \(range.lowerBound) to \(range.upperBound) \(unit); found \(v)",
+        at: locator.valuePosition(of: path))
       return nil
     }
     return v
@@ -319,11 +354,15 @@ final class ConfigurationReader {
   where E.RawValue == String {
     let allowed = E.allCases.map(\.rawValue)
     guard case .string(let s) = node else {
-      problem(path, "`\(dotted(path))` must be one of \(Self.list(allowed)); found \(node.kind)", at: locator.valuePosition(of: path))
+      problem(
+        path, "`\(dotted(path))` must be one of \(Self.list(allowed)); found \(node.kind)",
+        at: locator.valuePosition(of: path))
       return nil
     }
     guard let value = E(rawValue: s) else {
-      problem(path, "`\(dotted(path))` must be one of \(Self.list(allowed)); found \(quoted(s))", at: locator.valuePosition(of: path))
+      problem(
+        path, "`\(dotted(path))` must be one of \(Self.list(allowed)); found \(quoted(s))",
+        at: locator.valuePosition(of: path))
       return nil
     }
     return value
@@ -331,13 +370,17 @@ final class ConfigurationReader {
 
   private func strings(_ node: TOMLNode, _ path: [String]) -> [String]? {
     guard case .array(let items) = node else {
-      problem(path, "`\(dotted(path))` must be a list of strings, such as [\"a\", \"b\"]; found \(node.kind)", at: locator.valuePosition(of: path))
+      problem(
+        path, "`\(dotted(path))` must be a list of strings, such as [\"a\", \"b\"]; found \(node.kind)",
+        at: locator.valuePosition(of: path))
       return nil
     }
     var result: [String] = []
     for item in items {
       guard case .string(let s) = item else {
-        problem(path, "`\(dotted(path))` must be a list of strings; it holds \(item.kind)", at: locator.valuePosition(of: path))
+        problem(
+          path, "`\(dotted(path))` must be a list of strings; it holds \(item.kind)",
+          at: locator.valuePosition(of: path))
         return nil
       }
       result.append(s)
@@ -352,7 +395,9 @@ final class ConfigurationReader {
     var result: [E] = []
     for item in items {
       guard let value = E(rawValue: item) else {
-        problem(path, "`\(dotted(path))` may hold only \(Self.list(allowed)); found \(quoted(item))", at: locator.position(of: quoted(item), inValueOf: path))
+        problem(
+          path, "`\(dotted(path))` may hold only \(Self.list(allowed)); found \(quoted(item))",
+          at: locator.position(of: quoted(item), inValueOf: path))
         return nil
       }
       result.append(value)
@@ -363,7 +408,10 @@ final class ConfigurationReader {
   private func timeZone(_ node: TOMLNode, _ path: [String]) -> String? {
     guard let name = string(node, path) else { return nil }
     guard name.isEmpty || TimeZone(identifier: name) != nil else {
-      problem(path, "`\(dotted(path))` is \(quoted(name)), which is not a known IANA time zone name such as \"Europe/Paris\"; use \"\" for the system's zone", at: locator.valuePosition(of: path))
+      problem(
+        path,
+        "`\(dotted(path))` is \(quoted(name)), which is not a known IANA time zone name such as \"Europe/Paris\"; use \"\" for the system's zone",
+        at: locator.valuePosition(of: path))
       return nil
     }
     return name
@@ -372,7 +420,10 @@ final class ConfigurationReader {
   private func interval(_ node: TOMLNode, _ path: [String]) -> SyncInterval? {
     guard let text = string(node, path) else { return nil }
     guard let interval = SyncInterval(text) else {
-      problem(path, "`\(dotted(path))` must be a duration such as \"15m\", \"1h\", \"90s\" or \"1h30m\" (hours, minutes, seconds in that order; more than 0 and at most a week); found \(quoted(text))", at: locator.valuePosition(of: path))
+      problem(
+        path,
+        "`\(dotted(path))` must be a duration such as \"15m\", \"1h\", \"90s\" or \"1h30m\" (hours, minutes, seconds in that order; more than 0 and at most a week); found \(quoted(text))",
+        at: locator.valuePosition(of: path))
       return nil
     }
     return interval
@@ -381,7 +432,10 @@ final class ConfigurationReader {
   private func activeHours(_ node: TOMLNode, _ path: [String]) -> ActiveHours? {
     guard let text = string(node, path) else { return nil }
     guard let hours = ActiveHours(text) else {
-      problem(path, "`\(dotted(path))` must be \"HH:MM-HH:MM\" such as \"08:00-18:00\" (may wrap midnight, as \"22:00-06:00\"), or \"\" for all day; found \(quoted(text))", at: locator.valuePosition(of: path))
+      problem(
+        path,
+        "`\(dotted(path))` must be \"HH:MM-HH:MM\" such as \"08:00-18:00\" (may wrap midnight, as \"22:00-06:00\"), or \"\" for all day; found \(quoted(text))",
+        at: locator.valuePosition(of: path))
       return nil
     }
     return hours
@@ -395,7 +449,9 @@ final class ConfigurationReader {
 
   private func dotted(_ path: [String]) -> String {
     path.map { key in
-      key.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x5F || $0 == 0x2D }
+      key.utf8.allSatisfy {
+        ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x5F || $0 == 0x2D
+      }
         && !key.isEmpty ? key : quoted(key)
     }.joined(separator: ".")
   }

@@ -62,7 +62,8 @@ extension TaskSyncConfiguration {
       switch b {
       case 0x00:
         throw ConfigurationError(
-          file: file, line: line, column: i - lineStart + 1, message: "contains a NUL byte; a configuration file is text")
+          file: file, line: line, column: i - lineStart + 1,
+          message: "contains a NUL byte; a configuration file is text")
       case 0x0A:
         line += 1
         lineStart = i + 1
