@@ -117,6 +117,12 @@ import Testing
       try CommonOptions.parse(["--config", config.path, "--past-days", "3"]).resolve(currentFolder: cwd)
     }
     #expect(error?.line == 2 && error?.key == "window.past_days")
+    #expect(error?.description.hasPrefix("\(config.path):2:13: error: ") == true)
+
+    // The implicit ./tasksync.toml is named as such.
+    try FileManager.default.copyItem(at: config, to: cwd.appendingPathComponent("tasksync.toml"))
+    let implicit = #expect(throws: ConfigurationError.self) { try CommonOptions.parse([]).resolve(currentFolder: cwd) }
+    #expect(implicit?.description.hasPrefix("tasksync.toml:2:13: error: ") == true)
   }
 
   @Test func todayIsTheFlagOrTheLocalDateInTheConfiguredZone() throws {

@@ -89,7 +89,7 @@ package struct CommonOptions: ParsableArguments {
   ) throws -> (TaskSyncConfiguration, today: CalendarDay) {
     let base: TaskSyncConfiguration
     if let file = configurationFile(currentFolder: currentFolder) {
-      base = try TaskSyncConfiguration.load(from: file)
+      base = try TaskSyncConfiguration.load(from: file, named: config ?? "tasksync.toml")
     } else {
       base = .defaults(baseFolder: currentFolder)
     }
