@@ -8,19 +8,26 @@ import TaskModel
 /// `resolve()` reads the configuration file and lays the flags over it: flags override the
 /// file, the file overrides the defaults.
 package struct CommonOptions: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp("The configuration file (default: ./tasksync.toml if present).", valueName: "FILE"))
+  @Option(
+    name: .long, help: ArgumentHelp("The configuration file (default: ./tasksync.toml if present).", valueName: "FILE"))
   package var config: String?
 
-  @Option(name: .long, help: ArgumentHelp("The Outlook export: .ics file, folder of .ics files, or EWS XML.", valueName: "PATH"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("The Outlook export: .ics file, folder of .ics files, or EWS XML.", valueName: "PATH"))
   package var outlook: String?
 
   @Option(name: .long, help: ArgumentHelp("The Salesforce Task CSV export.", valueName: "PATH"))
   package var salesforce: String?
 
-  @Option(name: .long, help: ArgumentHelp("The state folder (default: .tasksync beside the configuration).", valueName: "PATH"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("The state folder (default: .tasksync beside the configuration).", valueName: "PATH"))
   package var state: String?
 
-  @Option(name: .long, help: ArgumentHelp("The output folder (default: tasksync-out beside the configuration).", valueName: "DIR"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("The output folder (default: tasksync-out beside the configuration).", valueName: "DIR"))
   package var out: String?
 
   @Option(
@@ -28,10 +35,14 @@ package struct CommonOptions: ParsableArguments {
     transform: CommonOptions.day)
   package var today: CalendarDay?
 
-  @Option(name: .customLong("past-days"), help: ArgumentHelp("Days before today inside the window.", valueName: "N"), transform: CommonOptions.days)
+  @Option(
+    name: .customLong("past-days"), help: ArgumentHelp("Days before today inside the window.", valueName: "N"),
+    transform: CommonOptions.days)
   package var pastDays: Int?
 
-  @Option(name: .customLong("future-days"), help: ArgumentHelp("Days after today inside the window.", valueName: "N"), transform: CommonOptions.days)
+  @Option(
+    name: .customLong("future-days"), help: ArgumentHelp("Days after today inside the window.", valueName: "N"),
+    transform: CommonOptions.days)
   package var futureDays: Int?
 
   @Option(
@@ -41,7 +52,8 @@ package struct CommonOptions: ParsableArguments {
   package var direction: SyncDirection?
 
   @Option(
-    name: .long, help: ArgumentHelp("Do not carry out OP on SIDE, e.g. salesforce:delete (repeatable).", valueName: "SIDE:OP"),
+    name: .long,
+    help: ArgumentHelp("Do not carry out OP on SIDE, e.g. salesforce:delete (repeatable).", valueName: "SIDE:OP"),
     transform: CommonOptions.preventRule)
   package var prevent: [PreventRule] = []
 
@@ -77,7 +89,7 @@ package struct CommonOptions: ParsableArguments {
   ) throws -> (TaskSyncConfiguration, today: CalendarDay) {
     let base: TaskSyncConfiguration
     if let file = configurationFile(currentFolder: currentFolder) {
-      base = try TaskSyncConfiguration.load(from: file)
+      base = try TaskSyncConfiguration.load(from: file, named: config ?? "tasksync.toml")
     } else {
       base = .defaults(baseFolder: currentFolder)
     }
@@ -100,7 +112,8 @@ package struct CommonOptions: ParsableArguments {
 
   static func days(_ text: String) throws -> Int {
     guard let n = Int(text), (0...ConfigurationReader.maximumDays).contains(n) else {
-      throw ValidationError("the number of days must be a whole number from 0 to \(ConfigurationReader.maximumDays); found \"\(text)\"")
+      throw ValidationError(
+        "the number of days must be a whole number from 0 to \(ConfigurationReader.maximumDays); found \"\(text)\"")
     }
     return n
   }

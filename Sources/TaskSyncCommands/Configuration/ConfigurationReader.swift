@@ -21,8 +21,10 @@ final class ConfigurationReader {
 
   /// Every key the file may hold, by table (`""` is the top level).
   static let knownKeys: [String: [String]] = [
-    "": ["outlook", "salesforce", "out", "state", "time_zone", "mode", "window", "scope", "rules", "prevent", "auto",
-      "summary", "notify"],
+    "": [
+      "outlook", "salesforce", "out", "state", "time_zone", "mode", "window", "scope", "rules", "prevent", "auto",
+      "summary", "notify",
+    ],
     "window": ["past_days", "future_days", "undated"],
     "scope": ["include_private", "related_only"],
     "rules": ["direction", "conflict", "delete_vs_edit", "keep_formatted_body", "max_delete_percent"],
@@ -52,53 +54,80 @@ final class ConfigurationReader {
       case "state": if let p = filePath(entry.value, path) { config.state = p }
       case "time_zone": if let zone = timeZone(entry.value, path) { config.timeZoneName = zone }
       case "mode": if let v: SyncMode = choice(entry.value, path) { config.mode = v }
-      case "window": table(entry.value, path) { key, value, path in
-          switch key {
-          case "past_days": if let v = days(value, path) { config.window.pastDays = v }
-          case "future_days": if let v = days(value, path) { config.window.futureDays = v }
-          default: if let v: UndatedPolicy = choice(value, path) { config.window.undated = v }
-          }
-        }
-      case "scope": table(entry.value, path) { key, value, path in
-          guard let v = bool(value, path) else { return }
-          if key == "include_private" { config.scope.includePrivate = v } else { config.scope.relatedOnly = v }
-        }
-      case "rules": table(entry.value, path) { key, value, path in
-          switch key {
-          case "direction": if let v: SyncDirection = choice(value, path) { config.rules.direction = v }
-          case "conflict": if let v: ConflictPolicy = choice(value, path) { config.rules.conflict = v }
-          case "delete_vs_edit": if let v: DeleteVsEditPolicy = choice(value, path) { config.rules.deleteVsEdit = v }
-          case "keep_formatted_body": if let v = bool(value, path) { config.rules.keepFormattedBody = v }
-          default: if let v = integer(value, path, in: 0...100, unit: "percent") { config.rules.maxDeletePercent = v }
-          }
-        }
-      case "prevent": table(entry.value, path) { key, value, path in
-          guard let list: [SyncOperation] = choices(value, path) else { return }
-          config.prevent[key == "outlook" ? .outlook : .salesforce] = Set(list)
-        }
-      case "auto": table(entry.value, path) { key, value, path in
-          switch key {
-          case "enabled": if let v = bool(value, path) { config.auto.enabled = v }
-          case "every": if let v = interval(value, path) { config.auto.every = v }
-          default: if let v = activeHours(value, path) { config.auto.activeHours = v }
-          }
-        }
-      case "summary": table(entry.value, path) { _, value, path in
+      case "window": readWindow(entry.value, into: &config.window)
+      case "scope": readScope(entry.value, into: &config.scope)
+      case "rules": readRules(entry.value, into: &config.rules)
+      case "prevent": readPrevent(entry.value, into: &config.prevent)
+      case "auto": readAuto(entry.value, into: &config.auto)
+      case "summary":
+        table(entry.value, path) { _, value, path in
           if let v: SummaryShow = choice(value, path) { config.summaryShow = v }
         }
-      case "notify": table(entry.value, path) { key, value, path in
-          if key == "on" {
-            if let list: [NotifyEvent] = choices(value, path) { config.notify.on = Set(list) }
-          } else if let v = string(value, path) {
-            config.notify.command = v
-          }
-        }
+      case "notify": readNotify(entry.value, into: &config.notify)
       default: unknownKey(path)
       }
     }
     checkCombinations(config)
     if let first = problems.min(by: { ($0.line, $0.column) < ($1.line, $1.column) }) { throw first }
     return config
+  }
+
+  // MARK: Tables
+
+  private func readWindow(_ node: TOMLNode, into window: inout TaskSyncConfiguration.Window) {
+    table(node, ["window"]) { key, value, path in
+      switch key {
+      case "past_days": if let v = days(value, path) { window.pastDays = v }
+      case "future_days": if let v = days(value, path) { window.futureDays = v }
+      default: if let v: UndatedPolicy = choice(value, path) { window.undated = v }
+      }
+    }
+  }
+
+  private func readScope(_ node: TOMLNode, into scope: inout TaskSyncConfiguration.Scope) {
+    table(node, ["scope"]) { key, value, path in
+      guard let v = bool(value, path) else { return }
+      if key == "include_private" { scope.includePrivate = v } else { scope.relatedOnly = v }
+    }
+  }
+
+  private func readRules(_ node: TOMLNode, into rules: inout TaskSyncConfiguration.Rules) {
+    table(node, ["rules"]) { key, value, path in
+      switch key {
+      case "direction": if let v: SyncDirection = choice(value, path) { rules.direction = v }
+      case "conflict": if let v: ConflictPolicy = choice(value, path) { rules.conflict = v }
+      case "delete_vs_edit": if let v: DeleteVsEditPolicy = choice(value, path) { rules.deleteVsEdit = v }
+      case "keep_formatted_body": if let v = bool(value, path) { rules.keepFormattedBody = v }
+      default: if let v = integer(value, path, in: 0...100, unit: "percent") { rules.maxDeletePercent = v }
+      }
+    }
+  }
+
+  private func readPrevent(_ node: TOMLNode, into prevent: inout [Side: Set<SyncOperation>]) {
+    table(node, ["prevent"]) { key, value, path in
+      guard let list: [SyncOperation] = choices(value, path) else { return }
+      prevent[key == "outlook" ? .outlook : .salesforce] = list.isEmpty ? nil : Set(list)
+    }
+  }
+
+  private func readAuto(_ node: TOMLNode, into auto: inout TaskSyncConfiguration.Auto) {
+    table(node, ["auto"]) { key, value, path in
+      switch key {
+      case "enabled": if let v = bool(value, path) { auto.enabled = v }
+      case "every": if let v = interval(value, path) { auto.every = v }
+      default: if let v = activeHours(value, path) { auto.activeHours = v }
+      }
+    }
+  }
+
+  private func readNotify(_ node: TOMLNode, into notify: inout TaskSyncConfiguration.Notify) {
+    table(node, ["notify"]) { key, value, path in
+      if key == "on" {
+        if let list: [NotifyEvent] = choices(value, path) { notify.on = Set(list) }
+      } else if let v = string(value, path) {
+        notify.command = v
+      }
+    }
   }
 
   // MARK: [salesforce]
@@ -110,7 +139,10 @@ final class ConfigurationReader {
       case "external_id_column", "private_column":
         guard let name = string(value, path) else { return }
         guard name.isEmpty || Self.isColumnName(name) else {
-          return problem(path, "`\(dotted(path))` must be a Salesforce field API name such as \"Outlook_UID__c\", or \"\" for none; found \(quoted(name))", at: locator.valuePosition(of: path))
+          return problem(
+            path,
+            "`\(dotted(path))` must be a Salesforce field API name such as \"Outlook_UID__c\", or \"\" for none; found \(quoted(name))",
+            at: locator.valuePosition(of: path))
         }
         if key == "external_id_column" {
           config.salesforceMapping.externalIdColumn = name.isEmpty ? nil : name
@@ -122,9 +154,13 @@ final class ConfigurationReader {
         var seen = Set<String>()
         for name in names {
           if !Self.isColumnName(name) {
-            problem(path, "`\(dotted(path))` holds \(quoted(name)), which is not a Salesforce field API name", at: locator.position(of: quoted(name), inValueOf: path))
+            problem(
+              path, "`\(dotted(path))` holds \(quoted(name)), which is not a Salesforce field API name",
+              at: locator.position(of: quoted(name), inValueOf: path))
           } else if !seen.insert(name.lowercased()).inserted {
-            problem(path, "`\(dotted(path))` names \(quoted(name)) twice", at: locator.position(of: quoted(name), inValueOf: path))
+            problem(
+              path, "`\(dotted(path))` names \(quoted(name)) twice",
+              at: locator.position(of: quoted(name), inValueOf: path))
           }
         }
         config.salesforceMapping.extraColumns = names
@@ -155,7 +191,10 @@ final class ConfigurationReader {
     _ node: TOMLNode, _ path: [String], allowed: [E]
   ) -> [String: E]? where E.RawValue == String {
     guard case .table(let entries) = node else {
-      problem(path, "`\(dotted(path))` must be a table of picklist value = model value, such as { \"High\" = \"high\" }; found \(node.kind)", at: locator.valuePosition(of: path))
+      problem(
+        path,
+        "`\(dotted(path))` must be a table of picklist value = model value, such as { \"High\" = \"high\" }; found \(node.kind)",
+        at: locator.valuePosition(of: path))
       return nil
     }
     guard !entries.isEmpty else {
@@ -170,11 +209,17 @@ final class ConfigurationReader {
         continue
       }
       guard case .string(let name) = entry.value else {
-        problem(inner, "`\(dotted(path))` value for \(quoted(entry.key)) must be a string, one of \(Self.list(allowed.map(\.rawValue))); found \(entry.value.kind)", at: locator.valuePosition(of: inner))
+        problem(
+          inner,
+          "`\(dotted(path))` value for \(quoted(entry.key)) must be a string, one of \(Self.list(allowed.map(\.rawValue))); found \(entry.value.kind)",
+          at: locator.valuePosition(of: inner))
         continue
       }
       guard let value = allowed.first(where: { $0.rawValue == name }) else {
-        problem(inner, "`\(dotted(path))` value for \(quoted(entry.key)) must be one of \(Self.list(allowed.map(\.rawValue))); found \(quoted(name))", at: locator.valuePosition(of: inner))
+        problem(
+          inner,
+          "`\(dotted(path))` value for \(quoted(entry.key)) must be one of \(Self.list(allowed.map(\.rawValue))); found \(quoted(name))",
+          at: locator.valuePosition(of: inner))
         continue
       }
       map[entry.key] = value
@@ -186,8 +231,7 @@ final class ConfigurationReader {
 
   private func checkCombinations(_ config: TaskSyncConfiguration) {
     if config.auto.enabled && config.mode == .manual {
-      let modeLine = locator.position(of: ["mode"])
-      let modeText = modeLine == .start && !locatorHas(["mode"]) ? "the default" : "line \(modeLine.line)"
+      let modeText = locator.contains(["mode"]) ? "line \(locator.position(of: ["mode"]).line)" : "the default"
       problem(
         ["auto", "enabled"],
         "`auto.enabled = true` requires `mode = \"automatic\"`, but `mode` is \"manual\" (\(modeText)); automatic sync and reviewed sync exclude each other",
@@ -195,7 +239,9 @@ final class ConfigurationReader {
     }
     let mapping = config.salesforceMapping
     for (key, column) in [("external_id_column", mapping.externalIdColumn), ("private_column", mapping.privateColumn)] {
-      guard let column, mapping.extraColumns.contains(where: { $0.lowercased() == column.lowercased() }) else { continue }
+      guard let column, mapping.extraColumns.contains(where: { $0.lowercased() == column.lowercased() }) else {
+        continue
+      }
       problem(
         ["salesforce", "extra_columns"],
         "`salesforce.extra_columns` holds \(quoted(column)), which is already `salesforce.\(key)`; a column has one role",
@@ -209,8 +255,6 @@ final class ConfigurationReader {
     }
   }
 
-  private func locatorHas(_ path: [String]) -> Bool { locator.position(of: path) != .start }
-
   // MARK: Values
 
   /// Calls `body` for each known key of the table at `path`; unknown keys are problems.
@@ -218,7 +262,9 @@ final class ConfigurationReader {
     _ node: TOMLNode, _ path: [String], _ body: (String, TOMLNode, [String]) -> Void
   ) {
     guard case .table(let entries) = node else {
-      return problem(path, "`\(dotted(path))` must be a table (`[\(dotted(path))]`); found \(node.kind)", at: locator.valuePosition(of: path))
+      return problem(
+        path, "`\(dotted(path))` must be a table (`[\(dotted(path))]`); found \(node.kind)",
+        at: locator.valuePosition(of: path))
     }
     let known = Self.knownKeys[dotted(path)] ?? []
     for entry in entries {
@@ -239,10 +285,13 @@ final class ConfigurationReader {
       Self.distance(close, key) <= max(2, key.count / 4)
     {
       message += "; did you mean `\(dotted(Array(path.dropLast()) + [close]))`?"
-    } else if let home = Self.knownKeys.keys.sorted().first(where: { $0 != table && Self.knownKeys[$0]!.contains(key) && $0 != "" }) {
+    } else if let home = Self.knownKeys.keys.sorted().first(where: {
+      $0 != table && Self.knownKeys[$0]!.contains(key) && $0 != ""
+    }) {
       message += "; did you mean `\(home).\(key)` (in the `[\(home)]` table)?"
     } else if Self.knownKeys[table] != nil {
-      message += "; the keys of \(table.isEmpty ? "the top level" : "`[\(table)]`") are \(Self.list(siblings, quote: "`"))"
+      message +=
+        "; the keys of \(table.isEmpty ? "the top level" : "`[\(table)]`") are \(Self.list(siblings, quote: "`"))"
     }
     problem(path, message, at: locator.position(of: path))
   }
@@ -262,7 +311,9 @@ final class ConfigurationReader {
       return nil
     }
     guard !s.trimmingCharacters(in: .whitespaces).isEmpty else {
-      problem(path, "`\(dotted(path))` is empty; name a file or folder, relative to the configuration file's folder", at: locator.valuePosition(of: path))
+      problem(
+        path, "`\(dotted(path))` is empty; name a file or folder, relative to the configuration file's folder",
+        at: locator.valuePosition(of: path))
       return nil
     }
     return TaskSyncConfiguration.resolve(s, against: base)
@@ -270,7 +321,9 @@ final class ConfigurationReader {
 
   private func bool(_ node: TOMLNode, _ path: [String]) -> Bool? {
     guard case .boolean(let b) = node else {
-      problem(path, "`\(dotted(path))` must be true or false (without quotes); found \(node.kind)", at: locator.valuePosition(of: path))
+      problem(
+        path, "`\(dotted(path))` must be true or false (without quotes); found \(node.kind)",
+        at: locator.valuePosition(of: path))
       return nil
     }
     return b
@@ -278,11 +331,16 @@ final class ConfigurationReader {
 
   private func integer(_ node: TOMLNode, _ path: [String], in range: ClosedRange<Int>, unit: String) -> Int? {
     guard case .integer(let v) = node else {
-      problem(path, "`\(dotted(path))` must be a whole number of \(unit) from \(range.lowerBound) to \(range.upperBound); found \(node.kind)", at: locator.valuePosition(of: path))
+      problem(
+        path,
+        "`\(dotted(path))` must be a whole number of \(unit) from \(range.lowerBound) to \(range.upperBound); found \(node.kind)",
+        at: locator.valuePosition(of: path))
       return nil
     }
     guard range.contains(v) else {
-      problem(path, "`\(dotted(path))` must be from \(range.lowerBound) to \(range.upperBound) \(unit); found \(v)", at: locator.valuePosition(of: path))
+      problem(
+        path, "`\(dotted(path))` must be from \(range.lowerBound) to \(range.upperBound) \(unit); found \(v)",
+        at: locator.valuePosition(of: path))
       return nil
     }
     return v
@@ -296,11 +354,15 @@ final class ConfigurationReader {
   where E.RawValue == String {
     let allowed = E.allCases.map(\.rawValue)
     guard case .string(let s) = node else {
-      problem(path, "`\(dotted(path))` must be one of \(Self.list(allowed)); found \(node.kind)", at: locator.valuePosition(of: path))
+      problem(
+        path, "`\(dotted(path))` must be one of \(Self.list(allowed)); found \(node.kind)",
+        at: locator.valuePosition(of: path))
       return nil
     }
     guard let value = E(rawValue: s) else {
-      problem(path, "`\(dotted(path))` must be one of \(Self.list(allowed)); found \(quoted(s))", at: locator.valuePosition(of: path))
+      problem(
+        path, "`\(dotted(path))` must be one of \(Self.list(allowed)); found \(quoted(s))",
+        at: locator.valuePosition(of: path))
       return nil
     }
     return value
@@ -308,13 +370,17 @@ final class ConfigurationReader {
 
   private func strings(_ node: TOMLNode, _ path: [String]) -> [String]? {
     guard case .array(let items) = node else {
-      problem(path, "`\(dotted(path))` must be a list of strings, such as [\"a\", \"b\"]; found \(node.kind)", at: locator.valuePosition(of: path))
+      problem(
+        path, "`\(dotted(path))` must be a list of strings, such as [\"a\", \"b\"]; found \(node.kind)",
+        at: locator.valuePosition(of: path))
       return nil
     }
     var result: [String] = []
     for item in items {
       guard case .string(let s) = item else {
-        problem(path, "`\(dotted(path))` must be a list of strings; it holds \(item.kind)", at: locator.valuePosition(of: path))
+        problem(
+          path, "`\(dotted(path))` must be a list of strings; it holds \(item.kind)",
+          at: locator.valuePosition(of: path))
         return nil
       }
       result.append(s)
@@ -329,7 +395,9 @@ final class ConfigurationReader {
     var result: [E] = []
     for item in items {
       guard let value = E(rawValue: item) else {
-        problem(path, "`\(dotted(path))` may hold only \(Self.list(allowed)); found \(quoted(item))", at: locator.position(of: quoted(item), inValueOf: path))
+        problem(
+          path, "`\(dotted(path))` may hold only \(Self.list(allowed)); found \(quoted(item))",
+          at: locator.position(of: quoted(item), inValueOf: path))
         return nil
       }
       result.append(value)
@@ -340,7 +408,10 @@ final class ConfigurationReader {
   private func timeZone(_ node: TOMLNode, _ path: [String]) -> String? {
     guard let name = string(node, path) else { return nil }
     guard name.isEmpty || TimeZone(identifier: name) != nil else {
-      problem(path, "`\(dotted(path))` is \(quoted(name)), which is not a known IANA time zone name such as \"Europe/Paris\"; use \"\" for the system's zone", at: locator.valuePosition(of: path))
+      problem(
+        path,
+        "`\(dotted(path))` is \(quoted(name)), which is not a known IANA time zone name such as \"Europe/Paris\"; use \"\" for the system's zone",
+        at: locator.valuePosition(of: path))
       return nil
     }
     return name
@@ -349,7 +420,10 @@ final class ConfigurationReader {
   private func interval(_ node: TOMLNode, _ path: [String]) -> SyncInterval? {
     guard let text = string(node, path) else { return nil }
     guard let interval = SyncInterval(text) else {
-      problem(path, "`\(dotted(path))` must be a duration such as \"15m\", \"1h\", \"90s\" or \"1h30m\" (hours, minutes, seconds in that order; more than 0 and at most a week); found \(quoted(text))", at: locator.valuePosition(of: path))
+      problem(
+        path,
+        "`\(dotted(path))` must be a duration such as \"15m\", \"1h\", \"90s\" or \"1h30m\" (hours, minutes, seconds in that order; more than 0 and at most a week); found \(quoted(text))",
+        at: locator.valuePosition(of: path))
       return nil
     }
     return interval
@@ -358,7 +432,10 @@ final class ConfigurationReader {
   private func activeHours(_ node: TOMLNode, _ path: [String]) -> ActiveHours? {
     guard let text = string(node, path) else { return nil }
     guard let hours = ActiveHours(text) else {
-      problem(path, "`\(dotted(path))` must be \"HH:MM-HH:MM\" such as \"08:00-18:00\" (may wrap midnight, as \"22:00-06:00\"), or \"\" for all day; found \(quoted(text))", at: locator.valuePosition(of: path))
+      problem(
+        path,
+        "`\(dotted(path))` must be \"HH:MM-HH:MM\" such as \"08:00-18:00\" (may wrap midnight, as \"22:00-06:00\"), or \"\" for all day; found \(quoted(text))",
+        at: locator.valuePosition(of: path))
       return nil
     }
     return hours
@@ -372,7 +449,9 @@ final class ConfigurationReader {
 
   private func dotted(_ path: [String]) -> String {
     path.map { key in
-      key.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x5F || $0 == 0x2D }
+      key.utf8.allSatisfy {
+        ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x5F || $0 == 0x2D
+      }
         && !key.isEmpty ? key : quoted(key)
     }.joined(separator: ".")
   }

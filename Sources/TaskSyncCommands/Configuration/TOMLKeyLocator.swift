@@ -35,6 +35,9 @@ struct TOMLKeyLocator {
     return .start
   }
 
+  /// Whether the key at `path` is written in the text.
+  func contains(_ path: [String]) -> Bool { keys[path] != nil }
+
   /// Where the value of `path` starts (after `=`), or the key's nearest known position.
   func valuePosition(of path: [String]) -> SourcePosition {
     keys[path]?.value ?? position(of: path)

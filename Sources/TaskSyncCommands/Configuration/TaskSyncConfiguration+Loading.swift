@@ -11,8 +11,9 @@ extension TaskSyncConfiguration {
   /// Throws ``ConfigurationError`` naming the file, line and column of the first problem: a
   /// file that cannot be read, a TOML syntax error, an unknown key, a value of the wrong kind
   /// or out of range, or settings that contradict each other.
-  package static func load(from url: URL) throws -> TaskSyncConfiguration {
-    let name = url.relativePath.isEmpty ? url.path : url.relativePath
+  /// `name` is how errors name the file (default: its path), e.g. the `--config` value as typed.
+  package static func load(from url: URL, named name: String? = nil) throws -> TaskSyncConfiguration {
+    let name = name ?? url.path
     let bytes: [UInt8]
     do {
       let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
@@ -62,7 +63,8 @@ extension TaskSyncConfiguration {
       switch b {
       case 0x00:
         throw ConfigurationError(
-          file: file, line: line, column: i - lineStart + 1, message: "contains a NUL byte; a configuration file is text")
+          file: file, line: line, column: i - lineStart + 1,
+          message: "contains a NUL byte; a configuration file is text")
       case 0x0A:
         line += 1
         lineStart = i + 1

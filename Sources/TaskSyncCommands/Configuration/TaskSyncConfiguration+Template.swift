@@ -30,7 +30,7 @@ extension TaskSyncConfiguration {
 
     [prevent]                             # operations never carried out on a side, added to `direction`
     outlook = []                          # any of "create", "update", "delete"
-    salesforce = []
+    salesforce = []                       # the same for Salesforce
 
     [salesforce]
     export = "exports/Task.csv"           # Salesforce Task CSV export (the `salesforce` path; see docs)

@@ -85,7 +85,7 @@ package struct TaskSyncConfiguration: Hashable, Sendable {
   }
 
   private init(baseFolder: URL) {
-    let base = baseFolder.standardizedFileURL
+    let base = Self.folderURL(baseFolder)
     self.baseFolder = base
     outlook = Self.resolve(Defaults.outlook, against: base)
     salesforce = Self.resolve(Defaults.salesforce, against: base)
@@ -111,6 +111,11 @@ package struct TaskSyncConfiguration: Hashable, Sendable {
     package static let state = ".tasksync"
   }
 
+  /// `folder` in one spelling (standardised, marked as a folder), so equal folders compare equal.
+  package static func folderURL(_ folder: URL) -> URL {
+    URL(fileURLWithPath: folder.standardizedFileURL.path, isDirectory: true)
+  }
+
   /// `path` as a file URL: absolute paths and `~/…` as they are, others relative to `folder`.
   package static func resolve(_ path: String, against folder: URL) -> URL {
     var p = path
@@ -118,7 +123,7 @@ package struct TaskSyncConfiguration: Hashable, Sendable {
       p = FileManager.default.homeDirectoryForCurrentUser.path + p.dropFirst()
     }
     if p.hasPrefix("/") { return URL(fileURLWithPath: p).standardizedFileURL }
-    return URL(fileURLWithPath: p, relativeTo: folder).standardizedFileURL
+    return folderURL(folder).appendingPathComponent(p).standardizedFileURL
   }
 }
 
@@ -186,5 +191,18 @@ extension TaskSyncConfiguration {
     let c = calendar.dateComponents([.year, .month, .day], from: now)
     return CalendarDay(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
       ?? CalendarDay(ordinal: Int((now.timeIntervalSince1970 / 86_400).rounded(.down)))
+  }
+
+  /// Minutes after local midnight at `now` in the configured zone, for `auto.active_hours`.
+  package func minuteOfDay(at now: Date = Date()) -> Int {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = timeZone
+    let c = calendar.dateComponents([.hour, .minute], from: now)
+    return (c.hour ?? 0) * 60 + (c.minute ?? 0)
+  }
+
+  /// Whether `now` falls inside `auto.active_hours`.
+  package func isActive(at now: Date = Date()) -> Bool {
+    auto.activeHours.contains(minuteOfDay: minuteOfDay(at: now))
   }
 }
