@@ -13,7 +13,7 @@ import Testing
     let c = try load("time_zone = \"UTC\"\n")
     #expect(c.checksum == (try load("time_zone = \"UTC\"\n")).checksum)
     #expect(c.checksum.count == 64 && c.checksum.allSatisfy { "0123456789abcdef".contains($0) })
-    #expect(c.checksum == SHA256Digest.hex(of: Array(c.canonicalText.utf8)))
+    #expect(c.checksum == Checksum.sha256Hex(of: Array(c.canonicalText.utf8)))
   }
 
   @Test func equivalentSpellingsGiveTheSameChecksum() throws {
