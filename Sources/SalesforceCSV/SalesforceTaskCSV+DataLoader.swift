@@ -18,23 +18,17 @@ extension SalesforceTaskCSV {
   /// Data Loader's `insert.csv` for the created tasks (no Id column). Header always written.
   public func insertFile(_ creates: [TaskItem]) -> [UInt8] {
     let columns = SalesforceTaskCSV.insertColumns(mapping)
-    let rows = creates.map { task in
-      columns.map { name -> String in
-        switch name.lowercased() {
-        case "subject": return task.subject
-        case "description": return task.body ?? task.htmlBody.map(PlainText.fromHTML) ?? ""
-        case "activitydate": return task.due.map { SalesforceValues.format($0.day) } ?? ""
-        case "status": return mapping.statusValue(task.status) ?? ""
-        case "priority": return mapping.priorityValue(task.priority) ?? ""
-        case "whoid": return task.whoId ?? ""
-        case "whatid": return task.whatId ?? ""
-        case "isreminderset": return SalesforceValues.format(task.reminder?.isSet ?? false)
-        case "reminderdatetime": return task.reminder?.at.map(SalesforceValues.format) ?? ""
-        default: return otherCell(name, of: task)
-        }
-      }
+    var out: [UInt8] = table.hasUTF8BOM ? [0xEF, 0xBB, 0xBF] : []
+    out.reserveCapacity(creates.count * 256)
+    CSVWriter.appendRecord(columns, to: &out, delimiter: table.dialect.delimiter)
+    out += lineEnd
+    var row = [String](repeating: "", count: columns.count)
+    for task in creates {
+      for (i, name) in columns.enumerated() { row[i] = newValue(name, of: task) }
+      CSVWriter.appendRecord(row, to: &out, delimiter: table.dialect.delimiter)
+      out += lineEnd
     }
-    return CSVWriter.file(header: columns, rows: rows, delimiter: table.dialect.delimiter, lineEnd: lineEnd, bom: table.hasUTF8BOM)
+    return out
   }
 
   /// Data Loader's `update.csv`: Id plus the union of the columns any update changes, in
@@ -89,8 +83,8 @@ extension SalesforceTaskCSV {
     case "Subject": return task.subject
     case "Description": return task.body ?? task.htmlBody.map(PlainText.fromHTML) ?? ""
     case "ActivityDate": return task.due.map { SalesforceValues.format($0.day) } ?? ""
-    case "Status": return mapping.statusValue(task.status) ?? ""
-    case "Priority": return mapping.priorityValue(task.priority) ?? ""
+    case "Status": return statusNames[task.status] ?? ""
+    case "Priority": return priorityNames[task.priority.synced] ?? ""
     case "WhoId": return task.whoId ?? ""
     case "WhatId": return task.whatId ?? ""
     case "IsReminderSet": return SalesforceValues.format(task.reminder?.isSet ?? false)

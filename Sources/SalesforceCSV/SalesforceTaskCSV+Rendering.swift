@@ -18,6 +18,17 @@ extension SalesforceTaskCSV {
     return (try? SalesforceTaskCSV(bytes: Array(text.utf8), file: file, mapping: mapping, options: options)) ?? self
   }
 
+  /// Appends `value` as a cell in the file's encoding; false when it has no form there.
+  func appendCell(_ value: String, quoted: Bool, to out: inout [UInt8]) -> Bool {
+    if table.encoding == .utf8 {
+      CSVWriter.appendCell(value, to: &out, delimiter: table.dialect.delimiter, quoteAlways: quoted)
+      return true
+    }
+    guard let bytes = cell(value, quoted: quoted) else { return false }
+    out += bytes
+    return true
+  }
+
   /// The cell bytes of `value` for a cell that was `quoted`, or `nil` when unencodable.
   func cell(_ value: String, quoted: Bool) -> [UInt8]? {
     guard let encoded = table.encoding.encode(value) else { return nil }
@@ -43,19 +54,21 @@ extension SalesforceTaskCSV {
         edits[row.record, default: [:]][column] = bytes
       }
     }
-    var created: [[UInt8]] = []
+    let lineEnd = self.lineEnd
+    var created: [UInt8] = []
+    created.reserveCapacity(changes.creates.count * (header.count + 64))
+    var cells = [String](repeating: "", count: header.count)
     for task in changes.creates {
-      var row: [UInt8] = []
-      for (i, value) in createdCells(task).enumerated() {
-        if i > 0 { row.append(table.dialect.delimiter) }
-        guard let bytes = cell(value, quoted: quotesEveryField) else { return nil }
-        row += bytes
+      createdCells(task, into: &cells)
+      for (i, value) in cells.enumerated() {
+        if i > 0 { created.append(table.dialect.delimiter) }
+        guard appendCell(value, quoted: quotesEveryField, to: &created) else { return nil }
       }
-      created.append(row)
+      created += lineEnd
     }
 
     var out: [UInt8] = []
-    out.reserveCapacity(table.bytes.count + created.reduce(0) { $0 + $1.count + 2 })
+    out.reserveCapacity(table.bytes.count + created.count + 2)
     table.bytes.withUnsafeBufferPointer { buf in
       out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[table.preambleRange]))
       var runStart = table.rawRecordRange(record: 0).lowerBound
@@ -83,12 +96,8 @@ extension SalesforceTaskCSV {
       flush(to: buf.count)
     }
     guard !created.isEmpty else { return out }
-    let lineEnd = self.lineEnd
     if let last = out.last, last != 0x0A && last != 0x0D { out += lineEnd }
-    for row in created {
-      out += row
-      out += lineEnd
-    }
+    out += created
     return out
   }
 
@@ -116,10 +125,10 @@ extension SalesforceTaskCSV {
           cell.trimmingASCIISpaces.isEmpty ? day == nil : SalesforceValues.day(cell) == day
         }
       case .status:
-        guard let value = mapping.statusValue(item.status) else { continue }
+        guard let value = statusNames[item.status] else { continue }
         set(columns.status, value) { mapping.status(for: $0) == item.status }
       case .priority:
-        guard let value = mapping.priorityValue(item.priority) else { continue }
+        guard let value = priorityNames[item.priority.synced] else { continue }
         set(columns.priority, value) { mapping.priority(for: $0)?.synced == item.priority.synced }
       case .reminder:
         let isSet = item.reminder?.isSet ?? false
@@ -150,14 +159,20 @@ extension SalesforceTaskCSV {
   /// other column empty, the external-ID column holding the task's cross-reference.
   func createdCells(_ task: TaskItem) -> [String] {
     var cells = [String](repeating: "", count: header.count)
+    createdCells(task, into: &cells)
+    return cells
+  }
+
+  func createdCells(_ task: TaskItem, into cells: inout [String]) {
+    for i in cells.indices { cells[i] = "" }
     func put(_ column: Int?, _ text: String?) {
       if let column, let text { cells[column] = text }
     }
     put(columns.subject, task.subject)
     put(columns.description, task.body ?? task.htmlBody.map(PlainText.fromHTML))
     put(columns.activityDate, task.due.map { SalesforceValues.format($0.day) })
-    put(columns.status, mapping.statusValue(task.status))
-    put(columns.priority, mapping.priorityValue(task.priority))
+    put(columns.status, statusNames[task.status])
+    put(columns.priority, priorityNames[task.priority.synced])
     put(columns.completedDateTime, task.completedAt.map(SalesforceValues.format))
     put(columns.isReminderSet, SalesforceValues.format(task.reminder?.isSet ?? false))
     put(columns.reminderDateTime, task.reminder?.at.map(SalesforceValues.format))
@@ -167,6 +182,5 @@ extension SalesforceTaskCSV {
     put(columns.externalId, task.crossReference)
     for extra in columns.extras { put(extra.index, task.extraFields[extra.name]) }
     put(columns.id, "")
-    return cells
   }
 }

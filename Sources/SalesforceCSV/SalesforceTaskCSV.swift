@@ -40,6 +40,9 @@ public struct SalesforceTaskCSV: Sendable {
   let rowOfKey: [String: (record: Int, task: Int)]
   /// True when the file quotes every field (Data Loader's own output); new rows do the same.
   let quotesEveryField: Bool
+  /// The picklist value written for each status and priority (the reverse tables).
+  let statusNames: [TaskStatus: String]
+  let priorityNames: [TaskPriority: String]
 
   /// Reads a whole file. Throws ``UnreadableInput`` when the file cannot be used as a whole:
   /// UTF-16, no header, a quote open at the end, a row whose field count differs from the
@@ -75,6 +78,10 @@ public struct SalesforceTaskCSV: Sendable {
     self.columns = columns
     self.result = read.result
     self.rowOfKey = read.rowOfKey
+    self.statusNames = Dictionary(
+      uniqueKeysWithValues: TaskStatus.allCases.compactMap { s in mapping.statusValue(s).map { (s, $0) } })
+    self.priorityNames = Dictionary(
+      uniqueKeysWithValues: TaskPriority.allCases.compactMap { p in mapping.priorityValue(p).map { (p, $0) } })
     self.quotesEveryField = (0..<min(2, table.recordCount)).allSatisfy { record in
       (0..<table.fieldCount(record)).allSatisfy { table.isQuoted(record: record, field: $0) }
     }

@@ -140,8 +140,14 @@ struct TaskRowReader {
 
   func key(_ record: Int, _ columns: TaskColumnIndex) -> String? {
     guard let id = columns.id else { return nil }
-    let text = table.value(record: record, field: id).trimmingASCIISpaces
-    return text.isEmpty ? nil : SalesforceID.normalised(text) ?? text
+    return table.withValueBytes(record: record, field: id) { cell in
+      SalesforceValues.trimmed(cell).isEmpty ? nil : SalesforceValues.normalisedID(cell, encoding: table.encoding) ?? table.encoding.decode(SalesforceValues.trimmed(cell))
+    }
+  }
+
+  func reference(_ record: Int, _ column: Int?) -> String? {
+    guard let column else { return nil }
+    return table.withValueBytes(record: record, field: column) { SalesforceValues.normalisedID($0, encoding: table.encoding) }
   }
 
   func string(_ record: Int, _ column: Int?) -> String? {
@@ -228,8 +234,8 @@ struct TaskRowReader {
     task.isDeleted = flag(columns.isDeleted, "IsDeleted") ?? false
     task.isArchived = flag(columns.isArchived, "IsArchived") ?? false
     if let c = columns.isPrivate { task.isPrivate = flag(c, mapping.privateColumn ?? "private") ?? false }
-    task.whoId = string(record, columns.whoId).flatMap(SalesforceID.normalised)
-    task.whatId = string(record, columns.whatId).flatMap(SalesforceID.normalised)
+    task.whoId = reference(record, columns.whoId)
+    task.whatId = reference(record, columns.whatId)
     task.lastModified =
       time(columns.lastModifiedDate, "LastModifiedDate", required: false)
       ?? time(columns.systemModstamp, "SystemModstamp", required: false)

@@ -155,3 +155,34 @@ struct SalesforceTaskMappingTests {
     #expect(CSVTest.warnings(doc.result).first?.message.contains("Windows-1252") == true)
   }
 }
+
+@Suite("Salesforce value spellings")
+struct SalesforceValuesTests {
+  /// The byte-level Id reader agrees with the model's `SalesforceID.normalised`.
+  @Test func byteLevelIdsAgreeWithTheModel() {
+    let seed = UInt64.random(in: 0...UInt64.max)
+    var rng = SeededGenerator(seed: seed)
+    let alphabet = Array("0Aa9zZ #/N-".utf8)
+    var samples = ["", " ", "#N/A", "000000000000000AAA", "000000000000000", "000000000000000aaa", "00T5g000004AbCd",
+      " 00T5g000004AbCd ", "00T5g000004AbCdXYZ", "abc", "00T5g000004AbC!"]
+    for _ in 0..<2000 {
+      let length = [15, 18, Int.random(in: 0...20, using: &rng)].randomElement(using: &rng)!
+      samples.append(String(decoding: (0..<length).map { _ in alphabet.randomElement(using: &rng)! }, as: UTF8.self))
+    }
+    for text in samples {
+      let bytes = Array(text.utf8)
+      #expect(bytes.withUnsafeBufferPointer { SalesforceValues.normalisedID($0) } == SalesforceID.normalised(text), "\(text) seed \(seed)")
+    }
+  }
+
+  @Test func formatsAreDataLoaders() {
+    #expect(SalesforceValues.format(CalendarDay(year: 987, month: 3, day: 4)!) == "0987-03-04")
+    #expect(SalesforceValues.format(Timestamp(iso: "2026-01-02T03:04:05Z")!) == "2026-01-02T03:04:05.000Z")
+    #expect(SalesforceValues.format(true) == "true")
+    #expect(SalesforceValues.timestamp("2026-13-02T03:04:05.000Z") == nil)
+    #expect(SalesforceValues.timestamp("2026-01-02T03:04:05.000+0100") == Timestamp(iso: "2026-01-02T02:04:05Z"))
+    #expect(SalesforceValues.day("13/01/2026") == nil)
+    #expect(SalesforceValues.day("2026-01-02 garbage") == nil)
+    #expect(SalesforceValues.boolean("maybe") == nil)
+  }
+}
