@@ -57,13 +57,8 @@ extension SalesforceTaskCSV {
     let lineEnd = self.lineEnd
     var created: [UInt8] = []
     created.reserveCapacity(changes.creates.count * (header.count + 64))
-    var cells = [String](repeating: "", count: header.count)
     for task in changes.creates {
-      createdCells(task, into: &cells)
-      for (i, value) in cells.enumerated() {
-        if i > 0 { created.append(table.dialect.delimiter) }
-        guard appendCell(value, quoted: quotesEveryField, to: &created) else { return nil }
-      }
+      guard appendCreatedRow(task, to: &created) else { return nil }
       created += lineEnd
     }
 
@@ -155,32 +150,47 @@ extension SalesforceTaskCSV {
     return edits
   }
 
-  /// Every cell of a new row, in header order: mapped columns filled, the Id and every
-  /// other column empty, the external-ID column holding the task's cross-reference.
-  func createdCells(_ task: TaskItem) -> [String] {
-    var cells = [String](repeating: "", count: header.count)
-    createdCells(task, into: &cells)
-    return cells
-  }
-
-  func createdCells(_ task: TaskItem, into cells: inout [String]) {
-    for i in cells.indices { cells[i] = "" }
-    func put(_ column: Int?, _ text: String?) {
-      if let column, let text { cells[column] = text }
+  /// Appends a new row (no line end): every column in header order, mapped ones filled, the
+  /// Id and the others empty. False when a value has no form in the file's encoding.
+  func appendCreatedRow(_ task: TaskItem, to out: inout [UInt8]) -> Bool {
+    let quoted = quotesEveryField
+    let delimiter = table.dialect.delimiter
+    func text(_ value: String?) -> Bool {
+      guard let value else {
+        if quoted { out += [0x22, 0x22] }
+        return true
+      }
+      return appendCell(value, quoted: quoted, to: &out)
     }
-    put(columns.subject, task.subject)
-    put(columns.description, task.body ?? task.htmlBody.map(PlainText.fromHTML))
-    put(columns.activityDate, task.due.map { SalesforceValues.format($0.day) })
-    put(columns.status, statusNames[task.status])
-    put(columns.priority, priorityNames[task.priority.synced])
-    put(columns.completedDateTime, task.completedAt.map(SalesforceValues.format))
-    put(columns.isReminderSet, SalesforceValues.format(task.reminder?.isSet ?? false))
-    put(columns.reminderDateTime, task.reminder?.at.map(SalesforceValues.format))
-    put(columns.whoId, task.whoId)
-    put(columns.whatId, task.whatId)
-    put(columns.isPrivate, SalesforceValues.format(task.isPrivate))
-    put(columns.externalId, task.crossReference)
-    for extra in columns.extras { put(extra.index, task.extraFields[extra.name]) }
-    put(columns.id, "")
+    func ascii(_ write: (inout [UInt8]) -> Void) {
+      if quoted { out.append(0x22) }
+      write(&out)
+      if quoted { out.append(0x22) }
+    }
+    for (i, kind) in createdColumns.enumerated() {
+      if i > 0 { out.append(delimiter) }
+      var ok = true
+      switch kind {
+      case .empty: ok = text(nil)
+      case .subject: ok = text(task.subject)
+      case .description: ok = text(task.body ?? task.htmlBody.map(PlainText.fromHTML))
+      case .activityDate:
+        if let due = task.due { ascii { SalesforceValues.dayBytes(due.day, into: &$0) } } else { ok = text(nil) }
+      case .status: ok = text(statusNames[task.status])
+      case .priority: ok = text(priorityNames[task.priority.synced])
+      case .completedAt:
+        if let at = task.completedAt { ascii { SalesforceValues.timestampBytes(at, into: &$0) } } else { ok = text(nil) }
+      case .reminderSet: ok = text(SalesforceValues.format(task.reminder?.isSet ?? false))
+      case .reminderAt:
+        if let at = task.reminder?.at { ascii { SalesforceValues.timestampBytes(at, into: &$0) } } else { ok = text(nil) }
+      case .whoId: ok = text(task.whoId)
+      case .whatId: ok = text(task.whatId)
+      case .isPrivate: ok = text(SalesforceValues.format(task.isPrivate))
+      case .externalId: ok = text(task.crossReference)
+      case .extra(let name): ok = text(task.extraFields[name])
+      }
+      guard ok else { return false }
+    }
+    return true
   }
 }

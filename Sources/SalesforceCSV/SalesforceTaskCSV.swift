@@ -43,6 +43,14 @@ public struct SalesforceTaskCSV: Sendable {
   /// The picklist value written for each status and priority (the reverse tables).
   let statusNames: [TaskStatus: String]
   let priorityNames: [TaskPriority: String]
+  /// What each column of a created row holds.
+  let createdColumns: [CreatedColumn]
+
+  enum CreatedColumn: Hashable, Sendable {
+    case empty, subject, description, activityDate, status, priority, completedAt, reminderSet, reminderAt
+    case whoId, whatId, isPrivate, externalId
+    case extra(String)
+  }
 
   /// Reads a whole file. Throws ``UnreadableInput`` when the file cannot be used as a whole:
   /// UTF-16, no header, a quote open at the end, a row whose field count differs from the
@@ -82,6 +90,16 @@ public struct SalesforceTaskCSV: Sendable {
       uniqueKeysWithValues: TaskStatus.allCases.compactMap { s in mapping.statusValue(s).map { (s, $0) } })
     self.priorityNames = Dictionary(
       uniqueKeysWithValues: TaskPriority.allCases.compactMap { p in mapping.priorityValue(p).map { (p, $0) } })
+    var kinds = [CreatedColumn](repeating: .empty, count: header.count)
+    let pairs: [(Int?, CreatedColumn)] = [
+      (columns.subject, .subject), (columns.description, .description), (columns.activityDate, .activityDate),
+      (columns.status, .status), (columns.priority, .priority), (columns.completedDateTime, .completedAt),
+      (columns.isReminderSet, .reminderSet), (columns.reminderDateTime, .reminderAt), (columns.whoId, .whoId),
+      (columns.whatId, .whatId), (columns.isPrivate, .isPrivate), (columns.externalId, .externalId),
+    ] + columns.extras.map { ($0.index, .extra($0.name)) }
+    for case (let index?, let kind) in pairs { kinds[index] = kind }
+    if let id = columns.id { kinds[id] = .empty }
+    self.createdColumns = kinds
     self.quotesEveryField = (0..<min(2, table.recordCount)).allSatisfy { record in
       (0..<table.fieldCount(record)).allSatisfy { table.isQuoted(record: record, field: $0) }
     }

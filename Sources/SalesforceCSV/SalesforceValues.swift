@@ -94,14 +94,9 @@ public enum SalesforceValues {
 
   /// `YYYY-MM-DDTHH:MM:SS.000Z`, as Data Loader writes date-times.
   public static func format(_ time: Timestamp) -> String {
-    let s = time.utcSecondOfDay
     var out: [UInt8] = []
     out.reserveCapacity(24)
-    dayBytes(time.utcDay, into: &out)
-    for (separator, v) in [(UInt8(ascii: "T"), s / 3600), (0x3A, s / 60 % 60), (0x3A, s % 60)] {
-      out += [separator, UInt8(0x30 + v / 10), UInt8(0x30 + v % 10)]
-    }
-    out += Array(".000Z".utf8)
+    timestampBytes(time, into: &out)
     return String(decoding: out, as: UTF8.self)
   }
 
@@ -166,6 +161,22 @@ extension SalesforceValues {
     default: break
     }
     return encoding.decode(b)
+  }
+
+  /// `YYYY-MM-DDTHH:MM:SS.000Z` without going through string interpolation.
+  static func timestampBytes(_ time: Timestamp, into out: inout [UInt8]) {
+    let s = time.utcSecondOfDay
+    dayBytes(time.utcDay, into: &out)
+    out.append(UInt8(ascii: "T"))
+    out.append(UInt8(0x30 + s / 36000))
+    out.append(UInt8(0x30 + s / 3600 % 10))
+    out.append(0x3A)
+    out.append(UInt8(0x30 + s / 600 % 6))
+    out.append(UInt8(0x30 + s / 60 % 10))
+    out.append(0x3A)
+    out.append(UInt8(0x30 + s % 60 / 10))
+    out.append(UInt8(0x30 + s % 10))
+    out.append(contentsOf: [0x2E, 0x30, 0x30, 0x30, 0x5A])
   }
 
   /// `YYYY-MM-DD` without going through string interpolation.

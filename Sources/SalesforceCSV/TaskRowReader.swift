@@ -10,12 +10,24 @@ struct TaskRowReader {
   private var diagnostics: [Diagnostic] = []
   /// Records found bad before mapping (NUL bytes, oversized fields).
   private var badRecords: Set<Int> = []
+  /// The picklist values as bytes, for matching cells without building strings.
+  private let statusBytes: [([UInt8], TaskStatus)]
+  private let priorityBytes: [([UInt8], TaskPriority)]
 
   init(table: CSVTable, file: String, mapping: SalesforceTaskMapping, options: SalesforceCSVOptions) {
     self.table = table
     self.file = file
     self.mapping = mapping
     self.options = options
+    statusBytes = mapping.status.sorted { $0.key < $1.key }.map { (Array($0.key.utf8), $0.value) }
+    priorityBytes = mapping.priority.sorted { $0.key < $1.key }.map { (Array($0.key.utf8), $0.value) }
+  }
+
+  /// The table entry whose value is exactly the cell's bytes.
+  func exact<V>(_ table: [([UInt8], V)], _ record: Int, _ column: Int) -> V? {
+    self.table.withValueBytes(record: record, field: column) { cell in
+      table.first { $0.0.count == cell.count && $0.0.elementsEqual(cell) }?.1
+    }
   }
 
   mutating func position(_ offset: Int) -> SourcePosition {
@@ -184,7 +196,9 @@ struct TaskRowReader {
         failed = true
       }
     }
-    if let c = columns.status {
+    if let c = columns.status, let status = exact(statusBytes, record, c) {
+      task.status = status
+    } else if let c = columns.status {
       let value = table.value(record: record, field: c)
       if let status = mapping.status(for: value) {
         task.status = status
@@ -192,7 +206,9 @@ struct TaskRowReader {
         add(.warning, SalesforceCSVMessage.unknownStatus(value, mapping.status.keys.sorted()), at: cellOffset(c))
       }
     }
-    if let c = columns.priority {
+    if let c = columns.priority, let priority = exact(priorityBytes, record, c) {
+      task.priority = priority
+    } else if let c = columns.priority {
       let value = table.value(record: record, field: c)
       if let priority = mapping.priority(for: value) {
         task.priority = priority
