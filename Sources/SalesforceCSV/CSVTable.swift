@@ -23,7 +23,9 @@ public struct CSVTable: Sendable {
     self.dialect = dialect
     self.tokens = tokens
     let start = tokens.hasUTF8BOM ? 3 : 0
-    let invalid = bytes.withUnsafeBufferPointer { UTF8Check.firstInvalid(in: UnsafeBufferPointer(rebasing: $0[start...])) }
+    let invalid = bytes.withUnsafeBufferPointer {
+      UTF8Check.firstInvalid(in: UnsafeBufferPointer(rebasing: $0[start...]))
+    }
     firstInvalidUTF8 = invalid.map { $0 + start }
     encoding = invalid == nil ? .utf8 : .windows1252
   }

@@ -73,11 +73,11 @@ public struct CSVTokenizer: Sendable {
   /// Tokenizes the rest and returns the table of everything fed.
   public mutating func finish() -> CSVTable {
     scan(final: true)
-    var tokens = scanner.tokens
-    if tokens.firstField.count == tokens.recordStarts.count {
-      tokens.firstField.append(UInt32(tokens.fieldEnds.count))
+    // The sentinel goes into the scanner's own (uniquely held) array: no copy.
+    if scanner.tokens.firstField.count == scanner.tokens.recordStarts.count {
+      scanner.tokens.firstField.append(UInt32(scanner.tokens.fieldEnds.count))
     }
-    return CSVTable(bytes: bytes, dialect: dialect, tokens: tokens)
+    return CSVTable(bytes: bytes, dialect: dialect, tokens: scanner.tokens)
   }
 
   private mutating func scan(final: Bool) {
@@ -143,7 +143,9 @@ struct CSVScanner {
 
   mutating func run(_ buf: UnsafeBufferPointer<UInt8>, final: Bool) {
     let n = buf.count
-    if n > limits.maxInputBytes { stop(at: limits.maxInputBytes, "the file is larger than \(limits.maxInputBytes) bytes") }
+    if n > limits.maxInputBytes {
+      stop(at: limits.maxInputBytes, "the file is larger than \(limits.maxInputBytes) bytes")
+    }
     if state == .begin {
       if n < 3 && !final && (n == 0 || buf[0] == 0xEF) { return }
       if n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF {
@@ -213,7 +215,8 @@ struct CSVScanner {
           if state == .stopped { break loop }
         } else {
           let first = Int(tokens.firstField[tokens.firstField.count - 1])
-          tokens.strayQuotes.append(CSVFieldRef(record: tokens.recordStarts.count - 1, field: tokens.fieldEnds.count - first))
+          tokens.strayQuotes.append(
+            CSVFieldRef(record: tokens.recordStarts.count - 1, field: tokens.fieldEnds.count - first))
           state = .unquoted
         }
       case .afterCR:

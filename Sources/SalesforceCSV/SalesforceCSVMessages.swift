@@ -9,11 +9,13 @@ enum SalesforceCSVMessage {
       + "nothing was read, so no task is taken as deleted"
   }
   static func fieldCount(found: Int, expected: Int, others: [Int]) -> String {
-    var text = "this row has \(found) field\(found == 1 ? "" : "s") but the header has \(expected)"
+    var text =
+      "this row has \(found) field\(found == 1 ? "" : "s") but the header has \(expected)"
       + "; check for an unquoted delimiter or a missing quote"
     if !others.isEmpty {
       let shown = others.prefix(5).map(String.init).joined(separator: ", ")
-      text += " (\(others.count) more such row\(others.count == 1 ? "" : "s"), on line\(others.count == 1 ? "" : "s") \(shown)\(others.count > 5 ? ", …" : ""))"
+      text +=
+        " (\(others.count) more such row\(others.count == 1 ? "" : "s"), on line\(others.count == 1 ? "" : "s") \(shown)\(others.count > 5 ? ", …" : ""))"
     }
     return text
   }

@@ -8,7 +8,8 @@ extension SalesforceTaskCSV {
       "Subject", "Description", "ActivityDate", "Status", "Priority", "WhoId", "WhatId", "IsReminderSet",
       "ReminderDateTime",
     ]
-    for name in [mapping.privateColumn].compactMap({ $0 }) + mapping.extraColumns + [mapping.externalIdColumn].compactMap({ $0 })
+    for name in [mapping.privateColumn].compactMap({ $0 }) + mapping.extraColumns
+      + [mapping.externalIdColumn].compactMap({ $0 })
     where !name.isEmpty && !columns.contains(where: { $0.lowercased() == name.lowercased() }) {
       columns.append(name)
     }
@@ -44,7 +45,9 @@ extension SalesforceTaskCSV {
     let rows = updates.map { update -> [String] in
       let changed = Set(update.fields.flatMap { columnNames(for: $0) })
       let record = rowOfKey[SalesforceID.normalised(update.key) ?? update.key]?.record
-      return [record.flatMap { r in columns.id.map { table.value(record: r, field: $0).trimmingASCIISpaces } } ?? update.key]
+      return [
+        record.flatMap { r in columns.id.map { table.value(record: r, field: $0).trimmingASCIISpaces } } ?? update.key
+      ]
         + names.map { name in
           if changed.contains(name) {
             let value = newValue(name, of: update.item)
@@ -54,12 +57,15 @@ extension SalesforceTaskCSV {
           return table.value(record: record, field: column)
         }
     }
-    return CSVWriter.file(header: ["Id"] + names, rows: rows, delimiter: table.dialect.delimiter, lineEnd: lineEnd, bom: table.hasUTF8BOM)
+    return CSVWriter.file(
+      header: ["Id"] + names, rows: rows, delimiter: table.dialect.delimiter, lineEnd: lineEnd, bom: table.hasUTF8BOM)
   }
 
   /// Data Loader's `delete.csv`: one Id a row. Header always written.
   public func deleteFile(_ keys: [String]) -> [UInt8] {
-    CSVWriter.file(header: ["Id"], rows: keys.map { [$0] }, delimiter: table.dialect.delimiter, lineEnd: lineEnd, bom: table.hasUTF8BOM)
+    CSVWriter.file(
+      header: ["Id"], rows: keys.map { [$0] }, delimiter: table.dialect.delimiter, lineEnd: lineEnd,
+      bom: table.hasUTF8BOM)
   }
 
   /// The Salesforce columns that carry a synced field, as `insertColumns` names them.
@@ -95,9 +101,13 @@ extension SalesforceTaskCSV {
 
   private func otherCell(_ name: String, of task: TaskItem) -> String {
     let lower = name.lowercased()
-    if let column = mapping.privateColumn, column.lowercased() == lower { return SalesforceValues.format(task.isPrivate) }
+    if let column = mapping.privateColumn, column.lowercased() == lower {
+      return SalesforceValues.format(task.isPrivate)
+    }
     if let column = mapping.externalIdColumn, column.lowercased() == lower { return task.crossReference ?? "" }
-    if let extra = mapping.extraColumns.first(where: { $0.lowercased() == lower }) { return task.extraFields[extra] ?? "" }
+    if let extra = mapping.extraColumns.first(where: { $0.lowercased() == lower }) {
+      return task.extraFields[extra] ?? ""
+    }
     return ""
   }
 }

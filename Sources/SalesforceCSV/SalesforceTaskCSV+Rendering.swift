@@ -86,7 +86,9 @@ extension SalesforceTaskCSV {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[table.rawRange(record: record, field: field)]))
           }
         }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[table.contentRange(record: record).upperBound..<raw.upperBound]))
+        out.append(
+          contentsOf: UnsafeBufferPointer(rebasing: buf[table.contentRange(record: record).upperBound..<raw.upperBound])
+        )
       }
       flush(to: buf.count)
     }
@@ -137,9 +139,13 @@ extension SalesforceTaskCSV {
           (SalesforceValues.boolean($0) ?? false) == item.isPrivate
         }
       case .whoId:
-        set(columns.whoId, item.whoId ?? "") { SalesforceID.normalised($0) == item.whoId.flatMap(SalesforceID.normalised) }
+        set(columns.whoId, item.whoId ?? "") {
+          SalesforceID.normalised($0) == item.whoId.flatMap(SalesforceID.normalised)
+        }
       case .whatId:
-        set(columns.whatId, item.whatId ?? "") { SalesforceID.normalised($0) == item.whatId.flatMap(SalesforceID.normalised) }
+        set(columns.whatId, item.whatId ?? "") {
+          SalesforceID.normalised($0) == item.whatId.flatMap(SalesforceID.normalised)
+        }
       default:
         guard let name = field.extraName, let column = columns.extras.first(where: { $0.name == name })?.index
         else { continue }
@@ -179,10 +185,18 @@ extension SalesforceTaskCSV {
       case .status: ok = text(statusNames[task.status])
       case .priority: ok = text(priorityNames[task.priority.synced])
       case .completedAt:
-        if let at = task.completedAt { ascii { SalesforceValues.timestampBytes(at, into: &$0) } } else { ok = text(nil) }
+        if let at = task.completedAt {
+          ascii { SalesforceValues.timestampBytes(at, into: &$0) }
+        } else {
+          ok = text(nil)
+        }
       case .reminderSet: ok = text(SalesforceValues.format(task.reminder?.isSet ?? false))
       case .reminderAt:
-        if let at = task.reminder?.at { ascii { SalesforceValues.timestampBytes(at, into: &$0) } } else { ok = text(nil) }
+        if let at = task.reminder?.at {
+          ascii { SalesforceValues.timestampBytes(at, into: &$0) }
+        } else {
+          ok = text(nil)
+        }
       case .whoId: ok = text(task.whoId)
       case .whatId: ok = text(task.whatId)
       case .isPrivate: ok = text(SalesforceValues.format(task.isPrivate))

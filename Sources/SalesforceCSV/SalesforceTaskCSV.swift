@@ -63,7 +63,8 @@ public struct SalesforceTaskCSV: Sendable {
       throw UnreadableInput(
         SalesforceCSVMessage.utf16(bytes[0] == 0xFF ? "FF FE" : "FE FF"), file: file, at: .start)
     }
-    try self.init(table: CSVTable(bytes: bytes, dialect: options.dialect, limits: options.limits),
+    try self.init(
+      table: CSVTable(bytes: bytes, dialect: options.dialect, limits: options.limits),
       file: file, mapping: mapping, options: options)
   }
 
@@ -91,12 +92,13 @@ public struct SalesforceTaskCSV: Sendable {
     self.priorityNames = Dictionary(
       uniqueKeysWithValues: TaskPriority.allCases.compactMap { p in mapping.priorityValue(p).map { (p, $0) } })
     var kinds = [CreatedColumn](repeating: .empty, count: header.count)
-    let pairs: [(Int?, CreatedColumn)] = [
-      (columns.subject, .subject), (columns.description, .description), (columns.activityDate, .activityDate),
-      (columns.status, .status), (columns.priority, .priority), (columns.completedDateTime, .completedAt),
-      (columns.isReminderSet, .reminderSet), (columns.reminderDateTime, .reminderAt), (columns.whoId, .whoId),
-      (columns.whatId, .whatId), (columns.isPrivate, .isPrivate), (columns.externalId, .externalId),
-    ] + columns.extras.map { ($0.index, .extra($0.name)) }
+    let pairs: [(Int?, CreatedColumn)] =
+      [
+        (columns.subject, .subject), (columns.description, .description), (columns.activityDate, .activityDate),
+        (columns.status, .status), (columns.priority, .priority), (columns.completedDateTime, .completedAt),
+        (columns.isReminderSet, .reminderSet), (columns.reminderDateTime, .reminderAt), (columns.whoId, .whoId),
+        (columns.whatId, .whatId), (columns.isPrivate, .isPrivate), (columns.externalId, .externalId),
+      ] + columns.extras.map { ($0.index, .extra($0.name)) }
     for case (let index?, let kind) in pairs { kinds[index] = kind }
     if let id = columns.id { kinds[id] = .empty }
     self.createdColumns = kinds

@@ -46,7 +46,9 @@ public enum SalesforceValues {
     }
     if let t = Timestamp(iso: String(decoding: b, as: UTF8.self)) { return t }
     // MM/DD/YYYY HH:MM[:SS]
-    guard let space = b.firstIndex(of: 0x20), let day = day(UnsafeBufferPointer(rebasing: b[..<space])) else { return nil }
+    guard let space = b.firstIndex(of: 0x20), let day = day(UnsafeBufferPointer(rebasing: b[..<space])) else {
+      return nil
+    }
     let clock = UnsafeBufferPointer(rebasing: b[(space + 1)...])
     guard clock.count == 5 || (clock.count == 8 && clock[5] == 0x3A), clock[2] == 0x3A,
       let h = digits(clock, 0, 2), let mi = digits(clock, 3, 2), h < 24, mi < 60

@@ -65,14 +65,16 @@ struct TaskRowReader {
     for ref in table.oversizedFields {
       let range = table.rawRange(record: ref.record, field: ref.field)
       if ref.record == 0 {
-        throw unreadable(SalesforceCSVMessage.oversizedHeader(range.count, options.limits.maxFieldBytes), at: range.lowerBound)
+        throw unreadable(
+          SalesforceCSVMessage.oversizedHeader(range.count, options.limits.maxFieldBytes), at: range.lowerBound)
       }
       if badRecords.insert(ref.record).inserted {
         add(.error, SalesforceCSVMessage.oversized(range.count, options.limits.maxFieldBytes), at: range.lowerBound)
       }
     }
     for ref in table.strayQuotes {
-      add(.warning, SalesforceCSVMessage.strayQuote, at: table.rawRange(record: ref.record, field: ref.field).lowerBound)
+      add(
+        .warning, SalesforceCSVMessage.strayQuote, at: table.rawRange(record: ref.record, field: ref.field).lowerBound)
     }
   }
 
@@ -125,7 +127,8 @@ struct TaskRowReader {
         if !task.key.isEmpty {
           if let first = rowOfKey[task.key] {
             let firstLine = position(table.contentRange(record: first.record).lowerBound).line
-            add(.error, SalesforceCSVMessage.duplicateId(task.key, firstLine: firstLine),
+            add(
+              .error, SalesforceCSVMessage.duplicateId(task.key, firstLine: firstLine),
               at: table.rawRange(record: record, field: columns.id!).lowerBound)
             invalid.append(task.key)
             continue
@@ -142,7 +145,8 @@ struct TaskRowReader {
       let message = SalesforceCSVMessage.fieldCount(found: table.fieldCount(first), expected: expected, others: others)
       throw unreadable(message, at: table.contentRange(record: first).lowerBound)
     }
-    return Rows(result: TaskReadResult(tasks: tasks, diagnostics: diagnostics, invalidKeys: invalid), rowOfKey: rowOfKey)
+    return Rows(
+      result: TaskReadResult(tasks: tasks, diagnostics: diagnostics, invalidKeys: invalid), rowOfKey: rowOfKey)
   }
 
   enum RowOutcome {
@@ -153,13 +157,18 @@ struct TaskRowReader {
   func key(_ record: Int, _ columns: TaskColumnIndex) -> String? {
     guard let id = columns.id else { return nil }
     return table.withValueBytes(record: record, field: id) { cell in
-      SalesforceValues.trimmed(cell).isEmpty ? nil : SalesforceValues.normalisedID(cell, encoding: table.encoding) ?? table.encoding.decode(SalesforceValues.trimmed(cell))
+      SalesforceValues.trimmed(cell).isEmpty
+        ? nil
+        : SalesforceValues.normalisedID(cell, encoding: table.encoding)
+          ?? table.encoding.decode(SalesforceValues.trimmed(cell))
     }
   }
 
   func reference(_ record: Int, _ column: Int?) -> String? {
     guard let column else { return nil }
-    return table.withValueBytes(record: record, field: column) { SalesforceValues.normalisedID($0, encoding: table.encoding) }
+    return table.withValueBytes(record: record, field: column) {
+      SalesforceValues.normalisedID($0, encoding: table.encoding)
+    }
   }
 
   func string(_ record: Int, _ column: Int?) -> String? {
@@ -192,7 +201,9 @@ struct TaskRowReader {
       switch day {
       case .some(let value): task.due = value.map { TaskDate(day: $0) }
       case .none:
-        add(.error, SalesforceCSVMessage.badDate("ActivityDate", table.value(record: record, field: c)), at: cellOffset(c))
+        add(
+          .error, SalesforceCSVMessage.badDate("ActivityDate", table.value(record: record, field: c)), at: cellOffset(c)
+        )
         failed = true
       }
     }
@@ -245,7 +256,8 @@ struct TaskRowReader {
 
     task.completedAt = time(columns.completedDateTime, "CompletedDateTime", required: false)
     let reminderAt = time(columns.reminderDateTime, "ReminderDateTime", required: true)
-    let reminderSet = flag(columns.isReminderSet, "IsReminderSet") ?? (columns.isReminderSet == nil && reminderAt != nil)
+    let reminderSet =
+      flag(columns.isReminderSet, "IsReminderSet") ?? (columns.isReminderSet == nil && reminderAt != nil)
     if reminderSet || reminderAt != nil { task.reminder = Reminder(isSet: reminderSet, at: reminderAt) }
     task.isDeleted = flag(columns.isDeleted, "IsDeleted") ?? false
     task.isArchived = flag(columns.isArchived, "IsArchived") ?? false

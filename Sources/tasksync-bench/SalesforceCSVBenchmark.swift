@@ -7,6 +7,10 @@ import TaskModel
 func salesforceCSVBenchmark(count: Int) -> [BenchResult] {
   let mapping = SalesforceTaskMapping(externalIdColumn: "External_id__c", extraColumns: ["Type__c"])
   let bytes = SalesforceCSVBenchData.taskExport(rows: count)
+  // TASKSYNC_BENCH_DUMP=FILE writes the generated Task.csv, to compare other readers on it.
+  if let dump = ProcessInfo.processInfo.environment["TASKSYNC_BENCH_DUMP"] {
+    _ = FileManager.default.createFile(atPath: dump, contents: Data(bytes))
+  }
   var results: [BenchResult] = []
 
   // TASKSYNC_BENCH_ONLY=read runs only the benchmarks whose name contains "read" (for profiling).
@@ -26,7 +30,9 @@ func salesforceCSVBenchmark(count: Int) -> [BenchResult] {
     results.append(BenchResult(name: name, items: items, bytes: size, seconds: seconds, peakMiB: peakResidentMiB()))
     // The machine is shared: the same run in CPU time of this thread, beside the wall time.
     results.append(
-      BenchResult(name: name + " [CPU time]", items: items, bytes: size, seconds: cpu.sorted()[cpu.count / 2], peakMiB: peakResidentMiB()))
+      BenchResult(
+        name: name + " [CPU time]", items: items, bytes: size, seconds: cpu.sorted()[cpu.count / 2],
+        peakMiB: peakResidentMiB()))
   }
 
   measure("csv tokenize (CSVTable)", items: count, bytes: bytes.count) {

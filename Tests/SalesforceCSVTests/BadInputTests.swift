@@ -22,9 +22,11 @@ struct BadInputTests {
   }
 
   @Test func rowWithMoreOrFewerFieldsRefusesTheFileAndNamesTheOthers() {
-    let text = "Id,Subject,Status\n00T000000000001,a,Completed\n00T000000000002,b\n00T000000000003,c,d,e\n00T000000000004,d,x,y\n"
+    let text =
+      "Id,Subject,Status\n00T000000000001,a,Completed\n00T000000000002,b\n00T000000000003,c,d,e\n00T000000000004,d,x,y\n"
     let message = refusal(text)
-    #expect(message?.hasPrefix("Task.csv:3:1: error: this row has 2 fields but the header has 3") == true, "\(message ?? "")")
+    #expect(
+      message?.hasPrefix("Task.csv:3:1: error: this row has 2 fields but the header has 3") == true, "\(message ?? "")")
     #expect(message?.contains("2 more such rows, on lines 4, 5") == true, "\(message ?? "")")
   }
 
@@ -41,9 +43,10 @@ struct BadInputTests {
     let doc = try CSVTest.read("Id,Subject\n00T000000000001,first\n00T000000000002,other\n00T000000000001AAA,second\n")
     #expect(doc.result.tasks.map(\.subject) == ["first", "other"])
     #expect(doc.result.invalidKeys == [CSVTest.id("00T000000000001")])
-    #expect(CSVTest.errors(doc.result).map(\.description) == [
-      "Task.csv:4:1: error: Id \(CSVTest.id("00T000000000001")) appears again (first on line 2); this row is skipped and the task is left as it is"
-    ])
+    #expect(
+      CSVTest.errors(doc.result).map(\.description) == [
+        "Task.csv:4:1: error: Id \(CSVTest.id("00T000000000001")) appears again (first on line 2); this row is skipped and the task is left as it is"
+      ])
   }
 
   @Test func nulByteSkipsItsRowOnly() throws {
@@ -63,7 +66,9 @@ struct BadInputTests {
     #expect(Date().timeIntervalSince(start) < 20)
     #expect(doc.result.tasks.map(\.subject) == ["small"])
     #expect(doc.result.invalidKeys == [CSVTest.id("00T000000000001")])
-    #expect(CSVTest.errors(doc.result).first?.description.hasPrefix("Task.csv:2:21: error: a field of 52428802 bytes, more than the limit of 1048576") == true)
+    #expect(
+      CSVTest.errors(doc.result).first?.description.hasPrefix(
+        "Task.csv:2:21: error: a field of 52428802 bytes, more than the limit of 1048576") == true)
     // The row is still written back as it was.
     #expect(doc.rendered(applying: TaskChangeSet()) == bytes)
   }
@@ -77,20 +82,25 @@ struct BadInputTests {
         + "00T000000000004,d,,,,yesterday\n")
     #expect(doc.result.tasks.map(\.subject) == ["d"])
     #expect(doc.result.invalidKeys == ["00T000000000001", "00T000000000002", "00T000000000003"].map(CSVTest.id))
-    #expect(CSVTest.errors(doc.result).map(\.description) == [
-      "Task.csv:2:19: error: ActivityDate \"2026-02-30\" is not a date (expected YYYY-MM-DD or MM/DD/YYYY); the row is skipped",
-      "Task.csv:3:20: error: ReminderDateTime \"tomorrow\" is not a date-time (expected 2026-01-02T03:04:05.000Z); the row is skipped",
-      "Task.csv:4:21: error: IsDeleted \"maybe\" is not true/false/1/0/yes/no; the row is skipped",
-    ])
-    #expect(CSVTest.warnings(doc.result).map(\.description).contains {
-      $0.hasPrefix("Task.csv:5:22: warning: LastModifiedDate \"yesterday\"")
-    })
+    #expect(
+      CSVTest.errors(doc.result).map(\.description) == [
+        "Task.csv:2:19: error: ActivityDate \"2026-02-30\" is not a date (expected YYYY-MM-DD or MM/DD/YYYY); the row is skipped",
+        "Task.csv:3:20: error: ReminderDateTime \"tomorrow\" is not a date-time (expected 2026-01-02T03:04:05.000Z); the row is skipped",
+        "Task.csv:4:21: error: IsDeleted \"maybe\" is not true/false/1/0/yes/no; the row is skipped",
+      ])
+    #expect(
+      CSVTest.warnings(doc.result).map(\.description).contains {
+        $0.hasPrefix("Task.csv:5:22: warning: LastModifiedDate \"yesterday\"")
+      })
   }
 
   @Test func strayQuoteIsAWarning() throws {
     let doc = try CSVTest.read("Id,Subject\n00T000000000001,\"a\"b\n")
     #expect(doc.result.tasks.first?.subject == "ab")
-    #expect(CSVTest.warnings(doc.result).contains { $0.description.hasPrefix("Task.csv:2:17: warning: text after the closing quote") })
+    #expect(
+      CSVTest.warnings(doc.result).contains {
+        $0.description.hasPrefix("Task.csv:2:17: warning: text after the closing quote")
+      })
   }
 
   @Test func utf16IsRefused() {

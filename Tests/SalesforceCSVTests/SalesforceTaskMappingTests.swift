@@ -6,7 +6,8 @@ import Testing
 @Suite("Task column mapping")
 struct SalesforceTaskMappingTests {
   @Test func dataLoaderFixtureMapsEveryRule() throws {
-    let doc = try SalesforceTaskCSV(bytes: try CSVTest.fixture("Task-dataloader.csv"), file: "Task.csv", mapping: CSVTest.mapping)
+    let doc = try SalesforceTaskCSV(
+      bytes: try CSVTest.fixture("Task-dataloader.csv"), file: "Task.csv", mapping: CSVTest.mapping)
     let tasks = doc.result.tasks
     #expect(CSVTest.errors(doc.result).isEmpty, "\(doc.result.diagnostics)")
     #expect(tasks.count == 4)
@@ -127,7 +128,10 @@ struct SalesforceTaskMappingTests {
     let doc = try CSVTest.read(text, mapping: CSVTest.mapping)
     #expect(doc.result.tasks.map(\.key) == ["", CSVTest.id("00T000000000001")])
     #expect(doc.result.tasks.first?.crossReference == "uid-1")
-    #expect(CSVTest.errors(doc.result).map(\.description) == ["Task.csv:3:1: error: this row has no Id (and no external Id); the row is skipped"])
+    #expect(
+      CSVTest.errors(doc.result).map(\.description) == [
+        "Task.csv:3:1: error: this row has no Id (and no external Id); the row is skipped"
+      ])
   }
 
   @Test func insertFileReadsWhenAllowed() throws {
@@ -163,15 +167,19 @@ struct SalesforceValuesTests {
     let seed = UInt64.random(in: 0...UInt64.max)
     var rng = SeededGenerator(seed: seed)
     let alphabet = Array("0Aa9zZ #/N-".utf8)
-    var samples = ["", " ", "#N/A", "000000000000000AAA", "000000000000000", "000000000000000aaa", "00T5g000004AbCd",
-      " 00T5g000004AbCd ", "00T5g000004AbCdXYZ", "abc", "00T5g000004AbC!"]
+    var samples = [
+      "", " ", "#N/A", "000000000000000AAA", "000000000000000", "000000000000000aaa", "00T5g000004AbCd",
+      " 00T5g000004AbCd ", "00T5g000004AbCdXYZ", "abc", "00T5g000004AbC!",
+    ]
     for _ in 0..<2000 {
       let length = [15, 18, Int.random(in: 0...20, using: &rng)].randomElement(using: &rng)!
       samples.append(String(decoding: (0..<length).map { _ in alphabet.randomElement(using: &rng)! }, as: UTF8.self))
     }
     for text in samples {
       let bytes = Array(text.utf8)
-      #expect(bytes.withUnsafeBufferPointer { SalesforceValues.normalisedID($0) } == SalesforceID.normalised(text), "\(text) seed \(seed)")
+      #expect(
+        bytes.withUnsafeBufferPointer { SalesforceValues.normalisedID($0) } == SalesforceID.normalised(text),
+        "\(text) seed \(seed)")
     }
   }
 
