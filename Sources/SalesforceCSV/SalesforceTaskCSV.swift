@@ -111,11 +111,16 @@ public struct SalesforceTaskCSV: Sendable {
   public static func empty(
     mapping: SalesforceTaskMapping = SalesforceTaskMapping(), options: SalesforceCSVOptions = SalesforceCSVOptions()
   ) -> SalesforceTaskCSV {
-    var bytes: [UInt8] = []
-    CSVWriter.appendRecord(mapping.newFileColumns, to: &bytes, delimiter: options.dialect.delimiter)
-    bytes += [0x0D, 0x0A]
-    // The standard header always reads.
-    return try! SalesforceTaskCSV(bytes: bytes, file: "Task.csv", mapping: mapping, options: options)
+    func document(_ columns: [String]) -> SalesforceTaskCSV? {
+      var bytes: [UInt8] = []
+      CSVWriter.appendRecord(columns, to: &bytes, delimiter: options.dialect.delimiter)
+      bytes += [0x0D, 0x0A]
+      return try? SalesforceTaskCSV(bytes: bytes, file: "Task.csv", mapping: mapping, options: options)
+    }
+    // A configured column name that cannot be a header cell (a NUL byte, …) is left out
+    // rather than failing; the standard header always reads.
+    if let full = document(mapping.newFileColumns) { return full }
+    return document(SalesforceTaskMapping.standardColumns)!
   }
 
   /// The line end of new rows.

@@ -113,3 +113,31 @@ struct BadInputTests {
     #expect(refusal("Id,Subject\n1,a\n2,b\n3,c\n", options: options)?.contains("more than 3 records") == true)
   }
 }
+
+@Suite("Garbage input")
+struct GarbageInputTests {
+  /// Random bytes biased towards CSV syntax never crash the reader; whatever reads writes
+  /// back byte for byte, and split feeding gives the same tokens.
+  @Test func randomBytesNeverCrash() {
+    let seed = UInt64.random(in: 0...UInt64.max)
+    var rng = SeededGenerator(seed: seed)
+    let pieces: [[UInt8]] = [
+      Array("Id,Subject,Status,ActivityDate,IsDeleted\n".utf8), Array("00T000000000001".utf8), [0x2C], [0x22], [0x0D],
+      [0x0A], [0x00], [0xE9], [0xEF, 0xBB, 0xBF], Array("2026-01-02".utf8), Array("Completed".utf8), [0x20],
+      Array("true".utf8),
+    ]
+    for _ in 0..<400 {
+      var bytes: [UInt8] = Bool.random(using: &rng) ? pieces[0] : []
+      for _ in 0..<Int.random(in: 0...40, using: &rng) { bytes += pieces.randomElement(using: &rng)! }
+      if let doc = try? SalesforceTaskCSV(bytes: bytes, file: "x.csv") {
+        #expect(doc.rendered(applying: TaskChangeSet()) == bytes, "seed \(seed)")
+        _ = doc.rendered(applying: TaskChangeSet(creates: [TaskItem(key: "", subject: "n")], deletes: doc.result.tasks.map(\.key)))
+      }
+      let cut = Int.random(in: 0...bytes.count, using: &rng)
+      var tokenizer = CSVTokenizer()
+      tokenizer.feed(bytes[..<cut])
+      tokenizer.feed(bytes[cut...])
+      #expect(CSVTest.fingerprint(tokenizer.finish()) == CSVTest.fingerprint(CSVTable(bytes: bytes)), "seed \(seed)")
+    }
+  }
+}
