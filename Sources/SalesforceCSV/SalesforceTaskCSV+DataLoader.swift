@@ -23,10 +23,9 @@ extension SalesforceTaskCSV {
     out.reserveCapacity(creates.count * 256)
     CSVWriter.appendRecord(columns, to: &out, delimiter: table.dialect.delimiter)
     out += lineEnd
-    var row = [String](repeating: "", count: columns.count)
+    let kinds = columns.map(insertKind)
     for task in creates {
-      for (i, name) in columns.enumerated() { row[i] = newValue(name, of: task) }
-      CSVWriter.appendRecord(row, to: &out, delimiter: table.dialect.delimiter)
+      _ = appendRow(task, columns: kinds, quoted: false, encoding: .utf8, to: &out)
       out += lineEnd
     }
     return out
@@ -81,6 +80,27 @@ extension SalesforceTaskCSV {
     case .whoId: return ["WhoId"]
     case .whatId: return ["WhatId"]
     default: return field.extraName.map { [$0] } ?? []
+    }
+  }
+
+  /// What a column of `insert.csv` holds.
+  private func insertKind(_ name: String) -> CreatedColumn {
+    let lower = name.lowercased()
+    switch lower {
+    case "subject": return .subject
+    case "description": return .description
+    case "activitydate": return .activityDate
+    case "status": return .status
+    case "priority": return .priority
+    case "whoid": return .whoId
+    case "whatid": return .whatId
+    case "isreminderset": return .reminderSet
+    case "reminderdatetime": return .reminderAt
+    default:
+      if let column = mapping.privateColumn, column.lowercased() == lower { return .isPrivate }
+      if let column = mapping.externalIdColumn, column.lowercased() == lower { return .externalId }
+      if let extra = mapping.extraColumns.first(where: { $0.lowercased() == lower }) { return .extra(extra) }
+      return .empty
     }
   }
 

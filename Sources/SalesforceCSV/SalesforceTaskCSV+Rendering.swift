@@ -19,8 +19,8 @@ extension SalesforceTaskCSV {
   }
 
   /// Appends `value` as a cell in the file's encoding; false when it has no form there.
-  func appendCell(_ value: String, quoted: Bool, to out: inout [UInt8]) -> Bool {
-    if table.encoding == .utf8 {
+  func appendCell(_ value: String, quoted: Bool, to out: inout [UInt8], encoding: CSVTextEncoding? = nil) -> Bool {
+    if (encoding ?? table.encoding) == .utf8 {
       CSVWriter.appendCell(value, to: &out, delimiter: table.dialect.delimiter, quoteAlways: quoted)
       return true
     }
@@ -159,21 +159,27 @@ extension SalesforceTaskCSV {
   /// Appends a new row (no line end): every column in header order, mapped ones filled, the
   /// Id and the others empty. False when a value has no form in the file's encoding.
   func appendCreatedRow(_ task: TaskItem, to out: inout [UInt8]) -> Bool {
-    let quoted = quotesEveryField
+    appendRow(task, columns: createdColumns, quoted: quotesEveryField, encoding: table.encoding, to: &out)
+  }
+
+  /// Appends the cells of `task` for `columns` (no line end), in `encoding`.
+  func appendRow(
+    _ task: TaskItem, columns kinds: [CreatedColumn], quoted: Bool, encoding: CSVTextEncoding, to out: inout [UInt8]
+  ) -> Bool {
     let delimiter = table.dialect.delimiter
     func text(_ value: String?) -> Bool {
       guard let value else {
         if quoted { out += [0x22, 0x22] }
         return true
       }
-      return appendCell(value, quoted: quoted, to: &out)
+      return appendCell(value, quoted: quoted, to: &out, encoding: encoding)
     }
     func ascii(_ write: (inout [UInt8]) -> Void) {
       if quoted { out.append(0x22) }
       write(&out)
       if quoted { out.append(0x22) }
     }
-    for (i, kind) in createdColumns.enumerated() {
+    for (i, kind) in kinds.enumerated() {
       if i > 0 { out.append(delimiter) }
       var ok = true
       switch kind {
