@@ -20,7 +20,7 @@ extension SalesforceTaskCSV {
   public func insertFile(_ creates: [TaskItem]) -> [UInt8] {
     let columns = SalesforceTaskCSV.insertColumns(mapping)
     var out: [UInt8] = table.hasUTF8BOM ? [0xEF, 0xBB, 0xBF] : []
-    out.reserveCapacity(creates.count * 256)
+    out.reserveCapacity(SalesforceTaskCSV.estimatedSize(creates, columns: 16))
     CSVWriter.appendRecord(columns, to: &out, delimiter: table.dialect.delimiter)
     out += lineEnd
     let kinds = columns.map(insertKind)

@@ -55,15 +55,9 @@ extension SalesforceTaskCSV {
       }
     }
     let lineEnd = self.lineEnd
-    var created: [UInt8] = []
-    created.reserveCapacity(changes.creates.count * (header.count + 64))
-    for task in changes.creates {
-      guard appendCreatedRow(task, to: &created) else { return nil }
-      created += lineEnd
-    }
 
     var out: [UInt8] = []
-    out.reserveCapacity(table.bytes.count + created.count + 2)
+    out.reserveCapacity(table.bytes.count + SalesforceTaskCSV.estimatedSize(changes.creates, columns: header.count))
     table.bytes.withUnsafeBufferPointer { buf in
       out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[table.preambleRange]))
       var runStart = table.rawRecordRange(record: 0).lowerBound
@@ -92,9 +86,12 @@ extension SalesforceTaskCSV {
       }
       flush(to: buf.count)
     }
-    guard !created.isEmpty else { return out }
+    guard !changes.creates.isEmpty else { return out }
     if let last = out.last, last != 0x0A && last != 0x0D { out += lineEnd }
-    out += created
+    for task in changes.creates {
+      guard appendCreatedRow(task, to: &out) else { return nil }
+      out += lineEnd
+    }
     return out
   }
 
@@ -154,6 +151,11 @@ extension SalesforceTaskCSV {
       }
     }
     return edits
+  }
+
+  /// A generous estimate of the bytes `tasks` take as rows, so the output grows once.
+  static func estimatedSize(_ tasks: [TaskItem], columns: Int) -> Int {
+    tasks.reduce(0) { $0 + columns * 2 + 96 + $1.subject.utf8.count + ($1.body?.utf8.count ?? 0) * 11 / 10 }
   }
 
   /// Appends a new row (no line end): every column in header order, mapped ones filled, the
