@@ -122,20 +122,19 @@ struct TaskRowReader {
         if let key = key(record, columns), !key.isEmpty { invalid.append(key) }
         continue
       }
-      switch mapRow(record, columns) {
-      case .task(let task):
-        if !task.key.isEmpty {
-          if let first = rowOfKey[task.key] {
-            let firstLine = position(table.contentRange(record: first.record).lowerBound).line
-            add(
-              .error, SalesforceCSVMessage.duplicateId(task.key, firstLine: firstLine),
-              at: table.rawRange(record: record, field: columns.id!).lowerBound)
-            invalid.append(task.key)
-            continue
-          }
-          rowOfKey[task.key] = (record, tasks.count)
+      switch mapRow(record, columns, into: &tasks) {
+      case .appended(let key):
+        guard !key.isEmpty else { continue }
+        if let first = rowOfKey[key] {
+          tasks.removeLast()
+          let firstLine = position(table.contentRange(record: first.record).lowerBound).line
+          add(
+            .error, SalesforceCSVMessage.duplicateId(key, firstLine: firstLine),
+            at: table.rawRange(record: record, field: columns.id!).lowerBound)
+          invalid.append(key)
+          continue
         }
-        tasks.append(task)
+        rowOfKey[key] = (record, tasks.count - 1)
       case .bad(let key):
         if let key, !key.isEmpty { invalid.append(key) }
       }
@@ -150,7 +149,8 @@ struct TaskRowReader {
   }
 
   enum RowOutcome {
-    case task(TaskItem)
+    /// The row's task was appended; its key.
+    case appended(key: String)
     case bad(key: String?)
   }
 
@@ -176,7 +176,7 @@ struct TaskRowReader {
   }
 
   /// One row to one task; a value that cannot be read makes the row a bad record.
-  mutating func mapRow(_ record: Int, _ columns: TaskColumnIndex) -> RowOutcome {
+  mutating func mapRow(_ record: Int, _ columns: TaskColumnIndex, into tasks: inout [TaskItem]) -> RowOutcome {
     let key: String
     if let k = self.key(record, columns) {
       key = k
@@ -275,6 +275,8 @@ struct TaskRowReader {
       let text = table.value(record: record, field: extra.index)
       if !text.isEmpty { task.extraFields[extra.name] = text }
     }
-    return failed ? .bad(key: key) : .task(task)
+    if failed { return .bad(key: key) }
+    tasks.append(task)
+    return .appended(key: key)
   }
 }
