@@ -35,7 +35,8 @@ func salesforceCSVBenchmark(count: Int) -> [BenchResult] {
     let peak = peakResidentMiB()
     results.append(BenchResult(name: name, items: items, bytes: size, seconds: wall.sorted()[2], peakMiB: peak))
     // The machine is shared: the same runs in CPU time of this thread, beside the wall time.
-    results.append(BenchResult(name: name + " [CPU time]", items: items, bytes: size, seconds: cpu.sorted()[2], peakMiB: peak))
+    results.append(
+      BenchResult(name: name + " [CPU time]", items: items, bytes: size, seconds: cpu.sorted()[2], peakMiB: peak))
   }
 
   measure("csv tokenize (CSVTable)", items: count, bytes: bytes.count) {

@@ -131,7 +131,8 @@ struct GarbageInputTests {
       for _ in 0..<Int.random(in: 0...40, using: &rng) { bytes += pieces.randomElement(using: &rng)! }
       if let doc = try? SalesforceTaskCSV(bytes: bytes, file: "x.csv") {
         #expect(doc.rendered(applying: TaskChangeSet()) == bytes, "seed \(seed)")
-        _ = doc.rendered(applying: TaskChangeSet(creates: [TaskItem(key: "", subject: "n")], deletes: doc.result.tasks.map(\.key)))
+        _ = doc.rendered(
+          applying: TaskChangeSet(creates: [TaskItem(key: "", subject: "n")], deletes: doc.result.tasks.map(\.key)))
       }
       let cut = Int.random(in: 0...bytes.count, using: &rng)
       var tokenizer = CSVTokenizer()
