@@ -42,6 +42,8 @@ enum SalesforceCSVMessage {
   static func windows1252(_ byte: UInt8) -> String {
     "the file is not valid UTF-8 (byte 0x\(String(byte, radix: 16, uppercase: true))); read as Windows-1252"
   }
+  static let noIdsAtAll =
+    "no row has an Id: the tasks are read as not yet loaded into Salesforce; a Salesforce export always has Ids"
   static let noId = "this row has no Id (and no external Id); the row is skipped"
   static func duplicateId(_ key: String, firstLine: Int) -> String {
     "Id \(key) appears again (first on line \(firstLine)); this row is skipped and the task is left as it is"

@@ -13,6 +13,10 @@ struct TaskRowReader {
   /// The picklist values as bytes, for matching cells without building strings.
   private let statusBytes: [([UInt8], TaskStatus)]
   private let priorityBytes: [([UInt8], TaskPriority)]
+  /// True when no data row has an Id (a file written for Data Loader or by `convert`, never
+  /// loaded): its rows read as tasks not yet assigned an Id. Worked out at the first row
+  /// without an Id.
+  private var noRowHasAnId: Bool?
 
   init(table: CSVTable, file: String, mapping: SalesforceTaskMapping, options: SalesforceCSVOptions) {
     self.table = table
@@ -164,6 +168,17 @@ struct TaskRowReader {
     }
   }
 
+  /// Whether every data row's Id is empty; the first time it is true, one warning says so.
+  mutating func fileHasNoIds(_ columns: TaskColumnIndex) -> Bool {
+    if let known = noRowHasAnId { return known }
+    let none = (1..<table.recordCount).allSatisfy { record in
+      table.fieldCount(record) != table.fieldCount(0) || key(record, columns) == nil
+    }
+    noRowHasAnId = none
+    if none { add(.warning, SalesforceCSVMessage.noIdsAtAll, at: table.contentRange(record: 0).lowerBound) }
+    return none
+  }
+
   func reference(_ record: Int, _ column: Int?) -> String? {
     guard let column else { return nil }
     return table.withValueBytes(record: record, field: column) {
@@ -184,6 +199,8 @@ struct TaskRowReader {
       key = ""  // created by tasksync, not yet assigned an Id
     } else if columns.id == nil {
       key = ""  // a Data Loader insert file, read on request
+    } else if fileHasNoIds(columns) {
+      key = ""  // nothing in this file was loaded into Salesforce yet
     } else {
       add(.error, SalesforceCSVMessage.noId, at: table.contentRange(record: record).lowerBound)
       return .bad(key: nil)

@@ -194,3 +194,25 @@ struct SalesforceValuesTests {
     #expect(SalesforceValues.boolean("maybe") == nil)
   }
 }
+
+@Suite("Files never loaded into Salesforce")
+struct IdlessFileTests {
+  /// `convert tasks.ics Task.csv` writes rows without Ids (and without an external-ID column
+  /// unless configured); reading that file back must give the same tasks.
+  @Test func convertedFileReadsBack() throws {
+    let tasks = [
+      TaskItem(
+        key: "", subject: "one", body: "a, \"b\"", due: TaskDate(day: CalendarDay(year: 2026, month: 1, day: 2)!)),
+      TaskItem(key: "", subject: "two", status: .completed, priority: .high),
+    ]
+    let bytes = SalesforceTaskCSV.empty().rendered(applying: TaskChangeSet(creates: tasks))
+    let doc = try SalesforceTaskCSV(bytes: bytes, file: "Task.csv")
+    #expect(doc.result.tasks == tasks)
+    #expect(CSVTest.errors(doc.result).isEmpty)
+    #expect(
+      CSVTest.warnings(doc.result).map(\.description) == [
+        "Task.csv:1:1: warning: no row has an Id: the tasks are read as not yet loaded into Salesforce; a Salesforce export always has Ids"
+      ])
+    #expect(doc.rendered(applying: TaskChangeSet()) == bytes)
+  }
+}
