@@ -4,7 +4,8 @@ public struct CSVDialect: Hashable, Sendable {
   public var delimiter: UInt8
 
   public init(delimiter: UInt8 = UInt8(ascii: ",")) {
-    precondition(delimiter != 0x22 && delimiter != 0x0A && delimiter != 0x0D, "the delimiter cannot be a quote or a line end")
+    precondition(
+      delimiter != 0x22 && delimiter != 0x0A && delimiter != 0x0D, "the delimiter cannot be a quote or a line end")
     self.delimiter = delimiter
   }
 

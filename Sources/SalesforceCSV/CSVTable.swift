@@ -23,7 +23,9 @@ public struct CSVTable: Sendable {
     self.dialect = dialect
     self.tokens = tokens
     let start = tokens.hasUTF8BOM ? 3 : 0
-    let invalid = bytes.withUnsafeBufferPointer { UTF8Check.firstInvalid(in: UnsafeBufferPointer(rebasing: $0[start...])) }
+    let invalid = bytes.withUnsafeBufferPointer {
+      UTF8Check.firstInvalid(in: UnsafeBufferPointer(rebasing: $0[start...]))
+    }
     firstInvalidUTF8 = invalid.map { $0 + start }
     encoding = invalid == nil ? .utf8 : .windows1252
   }
@@ -98,7 +100,38 @@ public struct CSVTable: Sendable {
 
   /// The field's value: quotes removed, `""` turned into `"`, decoded.
   public func value(record: Int, field: Int) -> String {
-    withValueBytes(record: record, field: field) { encoding.decode($0) }
+    let range = rawRange(record: record, field: field)
+    guard encoding == .utf8, range.count > 2, bytes[range.lowerBound] == CSVDialect.quote else {
+      return withValueBytes(record: record, field: field) { encoding.decode($0) }
+    }
+    // A quoted UTF-8 field: unescape straight into the string's storage (one copy).
+    return bytes.withUnsafeBufferPointer { buf in
+      let raw = UnsafeBufferPointer(rebasing: buf[range])
+      return String(unsafeUninitializedCapacity: raw.count) { out in
+        var n = 0
+        var i = 1
+        while i < raw.count {
+          let b = raw[i]
+          if b == CSVDialect.quote {
+            if i + 1 < raw.count && raw[i + 1] == CSVDialect.quote {
+              out[n] = b
+              n += 1
+              i += 2
+              continue
+            }
+            for rest in raw[(i + 1)...] {
+              out[n] = rest
+              n += 1
+            }
+            break
+          }
+          out[n] = b
+          n += 1
+          i += 1
+        }
+        return n
+      }
+    }
   }
 
   /// Every field of a record, decoded.

@@ -45,21 +45,14 @@ public struct CSVTokenizer: Sendable {
   public let dialect: CSVDialect
   public let limits: CSVLimits
   private(set) var bytes: [UInt8]
-  var tokens = CSVTokens()
 
-  private enum State: UInt8 {
-    case begin, recordStart, fieldStart, unquoted, quoted, quoteInQuoted, afterCR, stopped
-  }
-
-  private var state = State.begin
-  private var position = 0
-  private var fieldStart = 0
-  private var quoteStart = 0
+  private var scanner: CSVScanner
 
   public init(dialect: CSVDialect = .comma, limits: CSVLimits = .standard) {
     self.dialect = dialect
     self.limits = limits
     bytes = []
+    scanner = CSVScanner(dialect: dialect, limits: limits)
   }
 
   /// A tokenizer that already holds the whole input (no copy).
@@ -67,11 +60,12 @@ public struct CSVTokenizer: Sendable {
     self.dialect = dialect
     self.limits = limits
     bytes = whole
+    scanner = CSVScanner(dialect: dialect, limits: limits)
   }
 
   /// Appends a chunk of input and tokenizes as far as it can.
   public mutating func feed<C: Collection>(_ chunk: C) where C.Element == UInt8 {
-    guard state != .stopped else { return }
+    guard scanner.state != .stopped else { return }
     bytes.append(contentsOf: chunk)
     scan(final: false)
   }
@@ -79,183 +73,178 @@ public struct CSVTokenizer: Sendable {
   /// Tokenizes the rest and returns the table of everything fed.
   public mutating func finish() -> CSVTable {
     scan(final: true)
-    if tokens.firstField.count == tokens.recordStarts.count {
-      tokens.firstField.append(UInt32(tokens.fieldEnds.count))
+    // The sentinel goes into the scanner's own (uniquely held) array: no copy.
+    if scanner.tokens.firstField.count == scanner.tokens.recordStarts.count {
+      scanner.tokens.firstField.append(UInt32(scanner.tokens.fieldEnds.count))
     }
-    return CSVTable(bytes: bytes, dialect: dialect, tokens: tokens)
+    return CSVTable(bytes: bytes, dialect: dialect, tokens: scanner.tokens)
   }
 
-  private mutating func stop(at offset: Int, _ message: String) {
+  private mutating func scan(final: Bool) {
+    let input = bytes
+    input.withUnsafeBufferPointer { scanner.run($0, final: final) }
+  }
+}
+
+/// The resumable state machine behind ``CSVTokenizer``. Its hot loop works on an unsafe
+/// buffer and keeps everything in its own stored properties, so no closure captures state.
+struct CSVScanner {
+  enum State: UInt8 {
+    case begin, recordStart, fieldStart, unquoted, quoted, quoteInQuoted, afterCR, stopped
+  }
+
+  let delimiter: UInt8
+  let limits: CSVLimits
+  var tokens = CSVTokens()
+  var state = State.begin
+  var position = 0
+  var fieldStart = 0
+  var quoteStart = 0
+
+  init(dialect: CSVDialect, limits: CSVLimits) {
+    delimiter = dialect.delimiter
+    self.limits = limits
+    tokens.recordStarts.reserveCapacity(1024)
+    tokens.fieldEnds.reserveCapacity(16 * 1024)
+  }
+
+  mutating func stop(at offset: Int, _ message: String) {
     if tokens.brokenLimit == nil { tokens.brokenLimit = (offset, message) }
     state = .stopped
   }
 
-  // The hot loop: state and arrays live in locals so the compiler keeps them in registers
-  // and no copy-on-write check happens per byte.
-  private mutating func scan(final: Bool) {
-    if bytes.count > limits.maxInputBytes {
+  /// Ends the current field at `end`; false when a limit is broken.
+  @inline(__always)
+  mutating func endField(_ end: Int) -> Bool {
+    let first = Int(tokens.firstField[tokens.firstField.count - 1])
+    if end - fieldStart > limits.maxFieldBytes {
+      tokens.oversized.append(CSVFieldRef(record: tokens.recordStarts.count - 1, field: tokens.fieldEnds.count - first))
+    }
+    tokens.fieldEnds.append(UInt32(truncatingIfNeeded: end))
+    if tokens.fieldEnds.count - first > limits.maxFieldsPerRecord {
+      stop(at: end, "a record has more than \(limits.maxFieldsPerRecord) fields")
+      return false
+    }
+    return true
+  }
+
+  /// Ends a field at a delimiter or line-end byte `b` found at `i`; returns the next index.
+  @inline(__always)
+  mutating func endField(at i: Int, byte b: UInt8) -> Int {
+    guard endField(i) else { return i }
+    if b == delimiter {
+      fieldStart = i + 1
+      state = .fieldStart
+    } else {
+      state = b == 0x0D ? .afterCR : .recordStart
+    }
+    return i + 1
+  }
+
+  mutating func run(_ buf: UnsafeBufferPointer<UInt8>, final: Bool) {
+    let n = buf.count
+    if n > limits.maxInputBytes {
       stop(at: limits.maxInputBytes, "the file is larger than \(limits.maxInputBytes) bytes")
     }
     if state == .begin {
-      if bytes.count < 3 && !final && !(bytes.first.map { $0 != 0xEF } ?? false) { return }
-      if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+      if n < 3 && !final && (n == 0 || buf[0] == 0xEF) { return }
+      if n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF {
         tokens.hasUTF8BOM = true
         position = 3
       }
       state = .recordStart
     }
-    if state == .stopped { return }
-
-    var starts = tokens.recordStarts
-    var firsts = tokens.firstField
-    var ends = tokens.fieldEnds
-    var oversized = tokens.oversized
-    var strayQuotes = tokens.strayQuotes
-    var sawLoneCR = tokens.sawLoneCR
-    var unterminatedQuote = tokens.unterminatedQuote
-    tokens.recordStarts = []
-    tokens.firstField = []
-    tokens.fieldEnds = []
-    var state = self.state
-    var fieldStart = self.fieldStart
-    var quoteStart = self.quoteStart
-    var i = position
-    let delimiter = dialect.delimiter
+    guard state != .stopped, let base = buf.baseAddress else {
+      if final { finish(at: n) }
+      return
+    }
     let quote = CSVDialect.quote
-    let lf: UInt8 = 0x0A
-    let cr: UInt8 = 0x0D
-    let maxField = limits.maxFieldBytes
-    let maxFields = limits.maxFieldsPerRecord
-    let maxRecords = limits.maxRecords
-    var problem: (offset: Int, message: String)?
-
-    bytes.withUnsafeBufferPointer { buf in
-      let n = buf.count
-      let base = buf.baseAddress
-
-      // Ends the field at `end`; false when a limit is broken.
-      @inline(__always) func endField(_ end: Int) -> Bool {
-        if end - fieldStart > maxField {
-          oversized.append(CSVFieldRef(record: starts.count - 1, field: ends.count - Int(firsts[firsts.count - 1])))
-        }
-        ends.append(UInt32(truncatingIfNeeded: end))
-        if ends.count - Int(firsts[firsts.count - 1]) > maxFields {
-          problem = (end, "a record has more than \(maxFields) fields")
-          return false
-        }
-        return true
-      }
-
-      loop: while i < n {
-        switch state {
-        case .recordStart:
-          let b = buf[i]
-          if b == lf || b == cr {
-            i += 1
-            continue
-          }
-          if starts.count >= maxRecords {
-            problem = (i, "the file has more than \(maxRecords) records")
-            state = .stopped
-            break loop
-          }
-          starts.append(UInt32(truncatingIfNeeded: i))
-          firsts.append(UInt32(truncatingIfNeeded: ends.count))
-          fieldStart = i
-          state = .fieldStart
-        case .fieldStart:
-          if buf[i] == quote {
-            quoteStart = i
-            state = .quoted
-            i += 1
-          } else {
-            state = .unquoted
-          }
-        case .unquoted:
-          while i < n {
-            let b = buf[i]
-            if b == delimiter || b == lf || b == cr { break }
-            i += 1
-          }
-          if i == n { break loop }
-          let b = buf[i]
-          guard endField(i) else {
-            state = .stopped
-            break loop
-          }
+    let delimiter = self.delimiter
+    var i = position
+    loop: while i < n {
+      switch state {
+      case .recordStart:
+        let b = base[i]
+        if b == 0x0A || b == 0x0D {
           i += 1
-          if b == delimiter {
-            fieldStart = i
-            state = .fieldStart
-          } else {
-            state = b == cr ? .afterCR : .recordStart
-          }
-        case .quoted:
-          guard let found = memchr(base! + i, Int32(quote), n - i) else {
-            i = n
-            break loop
-          }
-          i = base!.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
-          state = .quoteInQuoted
-        case .quoteInQuoted:
-          let b = buf[i]
-          if b == quote {
-            state = .quoted
-            i += 1
-          } else if b == delimiter || b == lf || b == cr {
-            guard endField(i) else {
-              state = .stopped
-              break loop
-            }
-            i += 1
-            if b == delimiter {
-              fieldStart = i
-              state = .fieldStart
-            } else {
-              state = b == cr ? .afterCR : .recordStart
-            }
-          } else {
-            strayQuotes.append(
-              CSVFieldRef(record: starts.count - 1, field: ends.count - Int(firsts[firsts.count - 1])))
-            state = .unquoted
-          }
-        case .afterCR:
-          if buf[i] == lf {
-            i += 1
-          } else {
-            sawLoneCR = true
-          }
-          state = .recordStart
-        case .begin, .stopped:
+          continue
+        }
+        if tokens.recordStarts.count >= limits.maxRecords {
+          stop(at: i, "the file has more than \(limits.maxRecords) records")
           break loop
         }
-      }
-
-      if final && state != .stopped {
-        switch state {
-        case .quoted:
-          unterminatedQuote = quoteStart
-        case .fieldStart, .unquoted, .quoteInQuoted:
-          if !endField(n) { state = .stopped }
-        case .afterCR:
-          sawLoneCR = true
-        default:
-          break
+        tokens.recordStarts.append(UInt32(truncatingIfNeeded: i))
+        tokens.firstField.append(UInt32(truncatingIfNeeded: tokens.fieldEnds.count))
+        fieldStart = i
+        state = .fieldStart
+      case .fieldStart:
+        if base[i] == quote {
+          quoteStart = i
+          state = .quoted
+          i += 1
+        } else {
+          state = .unquoted
         }
+      case .unquoted:
+        var j = i
+        while j < n {
+          let b = base[j]
+          if b == delimiter || b == 0x0A || b == 0x0D { break }
+          j += 1
+        }
+        if j == n {
+          i = n
+          break loop
+        }
+        i = endField(at: j, byte: base[j])
+        if state == .stopped { break loop }
+      case .quoted:
+        guard let found = memchr(base + i, Int32(quote), n - i) else {
+          i = n
+          break loop
+        }
+        i = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+        state = .quoteInQuoted
+      case .quoteInQuoted:
+        let b = base[i]
+        if b == quote {
+          state = .quoted
+          i += 1
+        } else if b == delimiter || b == 0x0A || b == 0x0D {
+          i = endField(at: i, byte: b)
+          if state == .stopped { break loop }
+        } else {
+          let first = Int(tokens.firstField[tokens.firstField.count - 1])
+          tokens.strayQuotes.append(
+            CSVFieldRef(record: tokens.recordStarts.count - 1, field: tokens.fieldEnds.count - first))
+          state = .unquoted
+        }
+      case .afterCR:
+        if base[i] == 0x0A {
+          i += 1
+        } else {
+          tokens.sawLoneCR = true
+        }
+        state = .recordStart
+      case .begin, .stopped:
+        break loop
       }
     }
-
-    tokens.recordStarts = starts
-    tokens.firstField = firsts
-    tokens.fieldEnds = ends
-    tokens.oversized = oversized
-    tokens.strayQuotes = strayQuotes
-    tokens.sawLoneCR = sawLoneCR
-    tokens.unterminatedQuote = unterminatedQuote
-    self.state = state
-    self.fieldStart = fieldStart
-    self.quoteStart = quoteStart
     position = i
-    if let problem { stop(at: problem.offset, problem.message) }
+    if final { finish(at: n) }
+  }
+
+  private mutating func finish(at n: Int) {
+    switch state {
+    case .quoted:
+      tokens.unterminatedQuote = quoteStart
+    case .fieldStart, .unquoted, .quoteInQuoted:
+      if endField(n) { state = .recordStart }
+    case .afterCR:
+      tokens.sawLoneCR = true
+      state = .recordStart
+    default:
+      break
+    }
   }
 }

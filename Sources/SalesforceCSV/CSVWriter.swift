@@ -34,7 +34,9 @@ public enum CSVWriter {
   }
 
   /// Appends cells separated by the delimiter (no line end).
-  public static func appendRecord(_ values: [String], to out: inout [UInt8], delimiter: UInt8, quoteAlways: Bool = false) {
+  public static func appendRecord(
+    _ values: [String], to out: inout [UInt8], delimiter: UInt8, quoteAlways: Bool = false
+  ) {
     for (i, value) in values.enumerated() {
       if i > 0 { out.append(delimiter) }
       appendCell(value, to: &out, delimiter: delimiter, quoteAlways: quoteAlways)

@@ -77,7 +77,8 @@ public struct DataLoaderResultFile: Sendable {
       rows.append(
         DataLoaderResult(
           line: at(start).line, id: cell(id).flatMap(SalesforceID.normalised), externalId: cell(external),
-          subject: cell(subject), status: kind == .success ? cell(status) : nil, error: kind == .error ? cell(error) ?? "" : nil))
+          subject: cell(subject), status: kind == .success ? cell(status) : nil,
+          error: kind == .error ? cell(error) ?? "" : nil))
     }
     self.rows = rows
     self.diagnostics = diagnostics

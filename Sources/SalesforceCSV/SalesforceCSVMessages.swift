@@ -9,11 +9,13 @@ enum SalesforceCSVMessage {
       + "nothing was read, so no task is taken as deleted"
   }
   static func fieldCount(found: Int, expected: Int, others: [Int]) -> String {
-    var text = "this row has \(found) field\(found == 1 ? "" : "s") but the header has \(expected)"
+    var text =
+      "this row has \(found) field\(found == 1 ? "" : "s") but the header has \(expected)"
       + "; check for an unquoted delimiter or a missing quote"
     if !others.isEmpty {
       let shown = others.prefix(5).map(String.init).joined(separator: ", ")
-      text += " (\(others.count) more such row\(others.count == 1 ? "" : "s"), on line\(others.count == 1 ? "" : "s") \(shown)\(others.count > 5 ? ", …" : ""))"
+      text +=
+        " (\(others.count) more such row\(others.count == 1 ? "" : "s"), on line\(others.count == 1 ? "" : "s") \(shown)\(others.count > 5 ? ", …" : ""))"
     }
     return text
   }
@@ -40,6 +42,8 @@ enum SalesforceCSVMessage {
   static func windows1252(_ byte: UInt8) -> String {
     "the file is not valid UTF-8 (byte 0x\(String(byte, radix: 16, uppercase: true))); read as Windows-1252"
   }
+  static let noIdsAtAll =
+    "no row has an Id: the tasks are read as not yet loaded into Salesforce; a Salesforce export always has Ids"
   static let noId = "this row has no Id (and no external Id); the row is skipped"
   static func duplicateId(_ key: String, firstLine: Int) -> String {
     "Id \(key) appears again (first on line \(firstLine)); this row is skipped and the task is left as it is"

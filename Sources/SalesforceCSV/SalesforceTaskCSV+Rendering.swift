@@ -18,6 +18,17 @@ extension SalesforceTaskCSV {
     return (try? SalesforceTaskCSV(bytes: Array(text.utf8), file: file, mapping: mapping, options: options)) ?? self
   }
 
+  /// Appends `value` as a cell in the file's encoding; false when it has no form there.
+  func appendCell(_ value: String, quoted: Bool, to out: inout [UInt8], encoding: CSVTextEncoding? = nil) -> Bool {
+    if (encoding ?? table.encoding) == .utf8 {
+      CSVWriter.appendCell(value, to: &out, delimiter: table.dialect.delimiter, quoteAlways: quoted)
+      return true
+    }
+    guard let bytes = cell(value, quoted: quoted) else { return false }
+    out += bytes
+    return true
+  }
+
   /// The cell bytes of `value` for a cell that was `quoted`, or `nil` when unencodable.
   func cell(_ value: String, quoted: Bool) -> [UInt8]? {
     guard let encoded = table.encoding.encode(value) else { return nil }
@@ -43,19 +54,10 @@ extension SalesforceTaskCSV {
         edits[row.record, default: [:]][column] = bytes
       }
     }
-    var created: [[UInt8]] = []
-    for task in changes.creates {
-      var row: [UInt8] = []
-      for (i, value) in createdCells(task).enumerated() {
-        if i > 0 { row.append(table.dialect.delimiter) }
-        guard let bytes = cell(value, quoted: quotesEveryField) else { return nil }
-        row += bytes
-      }
-      created.append(row)
-    }
+    let lineEnd = self.lineEnd
 
     var out: [UInt8] = []
-    out.reserveCapacity(table.bytes.count + created.reduce(0) { $0 + $1.count + 2 })
+    out.reserveCapacity(table.bytes.count + SalesforceTaskCSV.estimatedSize(changes.creates, columns: header.count))
     table.bytes.withUnsafeBufferPointer { buf in
       out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[table.preambleRange]))
       var runStart = table.rawRecordRange(record: 0).lowerBound
@@ -78,15 +80,16 @@ extension SalesforceTaskCSV {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[table.rawRange(record: record, field: field)]))
           }
         }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[table.contentRange(record: record).upperBound..<raw.upperBound]))
+        out.append(
+          contentsOf: UnsafeBufferPointer(rebasing: buf[table.contentRange(record: record).upperBound..<raw.upperBound])
+        )
       }
       flush(to: buf.count)
     }
-    guard !created.isEmpty else { return out }
-    let lineEnd = self.lineEnd
+    guard !changes.creates.isEmpty else { return out }
     if let last = out.last, last != 0x0A && last != 0x0D { out += lineEnd }
-    for row in created {
-      out += row
+    for task in changes.creates {
+      guard appendCreatedRow(task, to: &out) else { return nil }
       out += lineEnd
     }
     return out
@@ -116,10 +119,10 @@ extension SalesforceTaskCSV {
           cell.trimmingASCIISpaces.isEmpty ? day == nil : SalesforceValues.day(cell) == day
         }
       case .status:
-        guard let value = mapping.statusValue(item.status) else { continue }
+        guard let value = statusNames[item.status] else { continue }
         set(columns.status, value) { mapping.status(for: $0) == item.status }
       case .priority:
-        guard let value = mapping.priorityValue(item.priority) else { continue }
+        guard let value = priorityNames[item.priority.synced] else { continue }
         set(columns.priority, value) { mapping.priority(for: $0)?.synced == item.priority.synced }
       case .reminder:
         let isSet = item.reminder?.isSet ?? false
@@ -133,9 +136,13 @@ extension SalesforceTaskCSV {
           (SalesforceValues.boolean($0) ?? false) == item.isPrivate
         }
       case .whoId:
-        set(columns.whoId, item.whoId ?? "") { SalesforceID.normalised($0) == item.whoId.flatMap(SalesforceID.normalised) }
+        set(columns.whoId, item.whoId ?? "") {
+          SalesforceID.normalised($0) == item.whoId.flatMap(SalesforceID.normalised)
+        }
       case .whatId:
-        set(columns.whatId, item.whatId ?? "") { SalesforceID.normalised($0) == item.whatId.flatMap(SalesforceID.normalised) }
+        set(columns.whatId, item.whatId ?? "") {
+          SalesforceID.normalised($0) == item.whatId.flatMap(SalesforceID.normalised)
+        }
       default:
         guard let name = field.extraName, let column = columns.extras.first(where: { $0.name == name })?.index
         else { continue }
@@ -146,27 +153,66 @@ extension SalesforceTaskCSV {
     return edits
   }
 
-  /// Every cell of a new row, in header order: mapped columns filled, the Id and every
-  /// other column empty, the external-ID column holding the task's cross-reference.
-  func createdCells(_ task: TaskItem) -> [String] {
-    var cells = [String](repeating: "", count: header.count)
-    func put(_ column: Int?, _ text: String?) {
-      if let column, let text { cells[column] = text }
+  /// A generous estimate of the bytes `tasks` take as rows, so the output grows once.
+  static func estimatedSize(_ tasks: [TaskItem], columns: Int) -> Int {
+    tasks.reduce(0) { $0 + columns * 2 + 96 + $1.subject.utf8.count + ($1.body?.utf8.count ?? 0) * 11 / 10 }
+  }
+
+  /// Appends a new row (no line end): every column in header order, mapped ones filled, the
+  /// Id and the others empty. False when a value has no form in the file's encoding.
+  func appendCreatedRow(_ task: TaskItem, to out: inout [UInt8]) -> Bool {
+    appendRow(task, columns: createdColumns, quoted: quotesEveryField, encoding: table.encoding, to: &out)
+  }
+
+  /// Appends the cells of `task` for `columns` (no line end), in `encoding`.
+  func appendRow(
+    _ task: TaskItem, columns kinds: [CreatedColumn], quoted: Bool, encoding: CSVTextEncoding, to out: inout [UInt8]
+  ) -> Bool {
+    let delimiter = table.dialect.delimiter
+    func text(_ value: String?) -> Bool {
+      guard let value else {
+        if quoted { out += [0x22, 0x22] }
+        return true
+      }
+      return appendCell(value, quoted: quoted, to: &out, encoding: encoding)
     }
-    put(columns.subject, task.subject)
-    put(columns.description, task.body ?? task.htmlBody.map(PlainText.fromHTML))
-    put(columns.activityDate, task.due.map { SalesforceValues.format($0.day) })
-    put(columns.status, mapping.statusValue(task.status))
-    put(columns.priority, mapping.priorityValue(task.priority))
-    put(columns.completedDateTime, task.completedAt.map(SalesforceValues.format))
-    put(columns.isReminderSet, SalesforceValues.format(task.reminder?.isSet ?? false))
-    put(columns.reminderDateTime, task.reminder?.at.map(SalesforceValues.format))
-    put(columns.whoId, task.whoId)
-    put(columns.whatId, task.whatId)
-    put(columns.isPrivate, SalesforceValues.format(task.isPrivate))
-    put(columns.externalId, task.crossReference)
-    for extra in columns.extras { put(extra.index, task.extraFields[extra.name]) }
-    put(columns.id, "")
-    return cells
+    func ascii(_ write: (inout [UInt8]) -> Void) {
+      if quoted { out.append(0x22) }
+      write(&out)
+      if quoted { out.append(0x22) }
+    }
+    for (i, kind) in kinds.enumerated() {
+      if i > 0 { out.append(delimiter) }
+      var ok = true
+      switch kind {
+      case .empty: ok = text(nil)
+      case .subject: ok = text(task.subject)
+      case .description: ok = text(task.body ?? task.htmlBody.map(PlainText.fromHTML))
+      case .activityDate:
+        if let due = task.due { ascii { SalesforceValues.dayBytes(due.day, into: &$0) } } else { ok = text(nil) }
+      case .status: ok = text(statusNames[task.status])
+      case .priority: ok = text(priorityNames[task.priority.synced])
+      case .completedAt:
+        if let at = task.completedAt {
+          ascii { SalesforceValues.timestampBytes(at, into: &$0) }
+        } else {
+          ok = text(nil)
+        }
+      case .reminderSet: ok = text(SalesforceValues.format(task.reminder?.isSet ?? false))
+      case .reminderAt:
+        if let at = task.reminder?.at {
+          ascii { SalesforceValues.timestampBytes(at, into: &$0) }
+        } else {
+          ok = text(nil)
+        }
+      case .whoId: ok = text(task.whoId)
+      case .whatId: ok = text(task.whatId)
+      case .isPrivate: ok = text(SalesforceValues.format(task.isPrivate))
+      case .externalId: ok = text(task.crossReference)
+      case .extra(let name): ok = text(task.extraFields[name])
+      }
+      guard ok else { return false }
+    }
+    return true
   }
 }

@@ -40,6 +40,17 @@ public struct SalesforceTaskCSV: Sendable {
   let rowOfKey: [String: (record: Int, task: Int)]
   /// True when the file quotes every field (Data Loader's own output); new rows do the same.
   let quotesEveryField: Bool
+  /// The picklist value written for each status and priority (the reverse tables).
+  let statusNames: [TaskStatus: String]
+  let priorityNames: [TaskPriority: String]
+  /// What each column of a created row holds.
+  let createdColumns: [CreatedColumn]
+
+  enum CreatedColumn: Hashable, Sendable {
+    case empty, subject, description, activityDate, status, priority, completedAt, reminderSet, reminderAt
+    case whoId, whatId, isPrivate, externalId
+    case extra(String)
+  }
 
   /// Reads a whole file. Throws ``UnreadableInput`` when the file cannot be used as a whole:
   /// UTF-16, no header, a quote open at the end, a row whose field count differs from the
@@ -52,7 +63,8 @@ public struct SalesforceTaskCSV: Sendable {
       throw UnreadableInput(
         SalesforceCSVMessage.utf16(bytes[0] == 0xFF ? "FF FE" : "FE FF"), file: file, at: .start)
     }
-    try self.init(table: CSVTable(bytes: bytes, dialect: options.dialect, limits: options.limits),
+    try self.init(
+      table: CSVTable(bytes: bytes, dialect: options.dialect, limits: options.limits),
       file: file, mapping: mapping, options: options)
   }
 
@@ -75,6 +87,21 @@ public struct SalesforceTaskCSV: Sendable {
     self.columns = columns
     self.result = read.result
     self.rowOfKey = read.rowOfKey
+    self.statusNames = Dictionary(
+      uniqueKeysWithValues: TaskStatus.allCases.compactMap { s in mapping.statusValue(s).map { (s, $0) } })
+    self.priorityNames = Dictionary(
+      uniqueKeysWithValues: TaskPriority.allCases.compactMap { p in mapping.priorityValue(p).map { (p, $0) } })
+    var kinds = [CreatedColumn](repeating: .empty, count: header.count)
+    let pairs: [(Int?, CreatedColumn)] =
+      [
+        (columns.subject, .subject), (columns.description, .description), (columns.activityDate, .activityDate),
+        (columns.status, .status), (columns.priority, .priority), (columns.completedDateTime, .completedAt),
+        (columns.isReminderSet, .reminderSet), (columns.reminderDateTime, .reminderAt), (columns.whoId, .whoId),
+        (columns.whatId, .whatId), (columns.isPrivate, .isPrivate), (columns.externalId, .externalId),
+      ] + columns.extras.map { ($0.index, .extra($0.name)) }
+    for case (let index?, let kind) in pairs { kinds[index] = kind }
+    if let id = columns.id { kinds[id] = .empty }
+    self.createdColumns = kinds
     self.quotesEveryField = (0..<min(2, table.recordCount)).allSatisfy { record in
       (0..<table.fieldCount(record)).allSatisfy { table.isQuoted(record: record, field: $0) }
     }
@@ -84,11 +111,16 @@ public struct SalesforceTaskCSV: Sendable {
   public static func empty(
     mapping: SalesforceTaskMapping = SalesforceTaskMapping(), options: SalesforceCSVOptions = SalesforceCSVOptions()
   ) -> SalesforceTaskCSV {
-    var bytes: [UInt8] = []
-    CSVWriter.appendRecord(mapping.newFileColumns, to: &bytes, delimiter: options.dialect.delimiter)
-    bytes += [0x0D, 0x0A]
-    // The standard header always reads.
-    return try! SalesforceTaskCSV(bytes: bytes, file: "Task.csv", mapping: mapping, options: options)
+    func document(_ columns: [String]) -> SalesforceTaskCSV? {
+      var bytes: [UInt8] = []
+      CSVWriter.appendRecord(columns, to: &bytes, delimiter: options.dialect.delimiter)
+      bytes += [0x0D, 0x0A]
+      return try? SalesforceTaskCSV(bytes: bytes, file: "Task.csv", mapping: mapping, options: options)
+    }
+    // A configured column name that cannot be a header cell (a NUL byte, …) is left out
+    // rather than failing; the standard header always reads.
+    if let full = document(mapping.newFileColumns) { return full }
+    return document(SalesforceTaskMapping.standardColumns)!
   }
 
   /// The line end of new rows.

@@ -7,20 +7,21 @@ public enum SalesforceValues {
   /// `MM/DD/YYYY` (month and day may have one digit; a time after a space is ignored).
   public static func day(_ cell: UnsafeBufferPointer<UInt8>) -> CalendarDay? {
     let b = trimmed(cell)
-    if b.count >= 10, b[b.startIndex + 4] == UInt8(ascii: "-"), b[b.startIndex + 7] == UInt8(ascii: "-") {
-      let s = b.startIndex
-      guard b.count == 10 || b[s + 10] == UInt8(ascii: " ") || b[s + 10] == UInt8(ascii: "T"),
-        let y = ASCIIDigits.value(b[s..<(s + 4)]), let m = ASCIIDigits.value(b[(s + 5)..<(s + 7)]),
-        let d = ASCIIDigits.value(b[(s + 8)..<(s + 10)])
+    if b.count >= 10, b[4] == 0x2D, b[7] == 0x2D {
+      guard b.count == 10 || b[10] == 0x20 || b[10] == UInt8(ascii: "T"),
+        let y = digits(b, 0, 4), let m = digits(b, 5, 2), let d = digits(b, 8, 2)
       else { return nil }
-      if b.count > 10 && Timestamp(iso: String(decoding: b, as: UTF8.self)) == nil { return nil }
+      if b.count > 10 && timestamp(b) == nil { return nil }
       return CalendarDay(year: y, month: m, day: d)
     }
-    // MM/DD/YYYY
-    let datePart = b.firstIndex(of: UInt8(ascii: " ")).map { b[b.startIndex..<$0] } ?? b[...]
-    let parts = datePart.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-    guard parts.count == 3, parts[0].count <= 2, parts[1].count <= 2, parts[2].count == 4,
-      let m = ASCIIDigits.value(parts[0]), let d = ASCIIDigits.value(parts[1]), let y = ASCIIDigits.value(parts[2])
+    // M/D/YYYY, MM/DD/YYYY, optionally followed by a space and a time (ignored).
+    var end = 0
+    while end < b.count, b[end] != 0x20 { end += 1 }
+    var slashes: [Int] = []
+    for i in 0..<end where b[i] == UInt8(ascii: "/") { slashes.append(i) }
+    guard slashes.count == 2, (1...2).contains(slashes[0]), (1...2).contains(slashes[1] - slashes[0] - 1),
+      end - slashes[1] - 1 == 4, let m = digits(b, 0, slashes[0]),
+      let d = digits(b, slashes[0] + 1, slashes[1] - slashes[0] - 1), let y = digits(b, slashes[1] + 1, 4)
     else { return nil }
     return CalendarDay(year: y, month: m, day: d)
   }
@@ -29,33 +30,45 @@ public enum SalesforceValues {
   /// spelling `Timestamp(iso:)` reads, or `MM/DD/YYYY HH:MM[:SS]` (UTC).
   public static func timestamp(_ cell: UnsafeBufferPointer<UInt8>) -> Timestamp? {
     let b = trimmed(cell)
-    let s = b.startIndex
-    // Fast path: the two spellings of Data Loader and the Data Export.
-    if b.count == 24 || b.count == 28 || b.count == 19,
-      b[s + 4] == 0x2D, b[s + 7] == 0x2D, b[s + 13] == 0x3A, b[s + 16] == 0x3A,
-      b[s + 10] == UInt8(ascii: "T") || b[s + 10] == 0x20,
-      b.count == 19 || (b[s + 19] == UInt8(ascii: ".") && (b.count == 24 ? b[s + 23] == UInt8(ascii: "Z") : b[(s + 23)..<(s + 28)].elementsEqual("+0000".utf8))),
-      let y = ASCIIDigits.value(b[s..<(s + 4)]), let mo = ASCIIDigits.value(b[(s + 5)..<(s + 7)]),
-      let d = ASCIIDigits.value(b[(s + 8)..<(s + 10)]), let h = ASCIIDigits.value(b[(s + 11)..<(s + 13)]),
-      let mi = ASCIIDigits.value(b[(s + 14)..<(s + 16)]), let se = ASCIIDigits.value(b[(s + 17)..<(s + 19)]),
-      b.count == 19 || ASCIIDigits.value(b[(s + 20)..<(s + 23)]) != nil,
-      h < 24, mi < 60, se < 60, let day = CalendarDay(year: y, month: mo, day: d)
+    // Fast path: the spellings of Data Loader and the Data Export.
+    if b.count == 24 || b.count == 28 || b.count == 19, b[4] == 0x2D, b[7] == 0x2D, b[13] == 0x3A, b[16] == 0x3A,
+      b[10] == UInt8(ascii: "T") || b[10] == 0x20,
+      b.count == 19
+        || (b[19] == UInt8(ascii: ".") && digits(b, 20, 3) != nil
+          && (b.count == 24
+            ? b[23] == UInt8(ascii: "Z")
+            : b[23] == UInt8(ascii: "+") && b[24] == 0x30 && b[25] == 0x30 && b[26] == 0x30 && b[27] == 0x30)),
+      let y = digits(b, 0, 4), let mo = digits(b, 5, 2), let d = digits(b, 8, 2), let h = digits(b, 11, 2),
+      let mi = digits(b, 14, 2), let se = digits(b, 17, 2), h < 24, mi < 60, se < 60,
+      let day = CalendarDay(year: y, month: mo, day: d)
     {
       return Timestamp(day: day, hour: h, minute: mi, second: se)
     }
-    let text = String(decoding: b, as: UTF8.self)
-    if let t = Timestamp(iso: text) { return t }
+    if let t = Timestamp(iso: String(decoding: b, as: UTF8.self)) { return t }
     // MM/DD/YYYY HH:MM[:SS]
-    let halves = b.split(separator: 0x20)
-    guard halves.count == 2, let day = day(UnsafeBufferPointer(rebasing: cell[halves[0].startIndex..<halves[0].endIndex]))
+    guard let space = b.firstIndex(of: 0x20), let day = day(UnsafeBufferPointer(rebasing: b[..<space])) else {
+      return nil
+    }
+    let clock = UnsafeBufferPointer(rebasing: b[(space + 1)...])
+    guard clock.count == 5 || (clock.count == 8 && clock[5] == 0x3A), clock[2] == 0x3A,
+      let h = digits(clock, 0, 2), let mi = digits(clock, 3, 2), h < 24, mi < 60
     else { return nil }
-    let clock = halves[1].split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
-    guard clock.count == 2 || clock.count == 3, clock.allSatisfy({ $0.count == 2 }),
-      let h = ASCIIDigits.value(clock[0]), let mi = ASCIIDigits.value(clock[1]), h < 24, mi < 60
-    else { return nil }
-    let se = clock.count == 3 ? ASCIIDigits.value(clock[2]) : 0
+    let se = clock.count == 8 ? digits(clock, 6, 2) : 0
     guard let se, se < 60 else { return nil }
     return Timestamp(day: day, hour: h, minute: mi, second: se)
+  }
+
+  /// The decimal value of `count` digits at `from`, or `nil`.
+  @inline(__always)
+  static func digits(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ count: Int) -> Int? {
+    guard count > 0, from + count <= b.count else { return nil }
+    var v = 0
+    for i in from..<(from + count) {
+      let c = b[i] &- 0x30
+      guard c < 10 else { return nil }
+      v = v * 10 + Int(c)
+    }
+    return v
   }
 
   /// `true/false/1/0/yes/no` in any case; empty is `nil` (no value), anything else is `nil` too
@@ -64,33 +77,40 @@ public enum SalesforceValues {
     let b = trimmed(cell)
     if b.isEmpty { return (nil, true) }
     guard b.count <= 5 else { return (nil, false) }
-    var lower: [UInt8] = []
-    for c in b { lower.append(c >= 0x41 && c <= 0x5A ? c + 32 : c) }
-    switch lower {
-    case Array("true".utf8), Array("1".utf8), Array("yes".utf8), Array("y".utf8): return (true, true)
-    case Array("false".utf8), Array("0".utf8), Array("no".utf8), Array("n".utf8): return (false, true)
+    var word: UInt64 = 0
+    for c in b { word = word << 8 | UInt64(c >= 0x41 && c <= 0x5A ? c + 32 : c) }
+    switch word {
+    case 0x7472_7565, 0x31, 0x79_6573, 0x79: return (true, true)  // true, 1, yes, y
+    case 0x66_616C_7365, 0x30, 0x6E6F, 0x6E: return (false, true)  // false, 0, no, n
     default: return (nil, false)
     }
   }
 
   /// `YYYY-MM-DD`.
-  public static func format(_ day: CalendarDay) -> String { day.description }
+  public static func format(_ day: CalendarDay) -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(10)
+    dayBytes(day, into: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
 
   /// `YYYY-MM-DDTHH:MM:SS.000Z`, as Data Loader writes date-times.
   public static func format(_ time: Timestamp) -> String {
-    let s = time.utcSecondOfDay
-    func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
-    return "\(time.utcDay)T\(two(s / 3600)):\(two(s / 60 % 60)):\(two(s % 60)).000Z"
+    var out: [UInt8] = []
+    out.reserveCapacity(24)
+    timestampBytes(time, into: &out)
+    return String(decoding: out, as: UTF8.self)
   }
 
   public static func format(_ value: Bool) -> String { value ? "true" : "false" }
 
-  static func trimmed(_ cell: UnsafeBufferPointer<UInt8>) -> Slice<UnsafeBufferPointer<UInt8>> {
-    var lo = cell.startIndex
-    var hi = cell.endIndex
+  /// The cell without leading and trailing spaces and TABs, indexed from 0.
+  static func trimmed(_ cell: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    var lo = 0
+    var hi = cell.count
     while lo < hi, cell[lo] == 0x20 || cell[lo] == 0x09 { lo += 1 }
     while hi > lo, cell[hi - 1] == 0x20 || cell[hi - 1] == 0x09 { hi -= 1 }
-    return cell[lo..<hi]
+    return lo == 0 && hi == cell.count ? cell : UnsafeBufferPointer(rebasing: cell[lo..<hi])
   }
 }
 
@@ -106,5 +126,73 @@ extension SalesforceValues {
 
   public static func boolean(_ text: String) -> Bool? {
     Array(text.utf8).withUnsafeBufferPointer { boolean($0).value }
+  }
+}
+
+extension SalesforceValues {
+  /// ``SalesforceID/normalised(_:)`` over cell bytes, without building the intermediate
+  /// strings: the 18-character form of a 15- or 18-character Id, `nil` for a null reference,
+  /// any other text unchanged (trimmed).
+  public static func normalisedID(_ cell: UnsafeBufferPointer<UInt8>, encoding: CSVTextEncoding = .utf8) -> String? {
+    let b = trimmed(cell)
+    switch b.count {
+    case 0: return nil
+    case 4 where b.elementsEqual("#N/A".utf8): return nil
+    case 15, 18:
+      var alphanumeric = true
+      var zeros = true
+      for c in b {
+        let isDigit = c &- 0x30 < 10
+        alphanumeric = alphanumeric && (isDigit || c &- 0x41 < 26 || c &- 0x61 < 26)
+        zeros = zeros && c == 0x30
+      }
+      if b.count == 15 && zeros { return nil }
+      if b.count == 18 && b.prefix(15).allSatisfy({ $0 == 0x30 }) && b[15] == 0x41 && b[16] == 0x41 && b[17] == 0x41 {
+        return nil
+      }
+      guard alphanumeric else { break }
+      return String(unsafeUninitializedCapacity: 18) { out in
+        for i in 0..<15 { out[i] = b[i] }
+        for chunk in 0..<3 {
+          var bits = 0
+          for i in 0..<5 where b[chunk * 5 + i] &- 0x41 < 26 { bits |= 1 << i }
+          out[15 + chunk] = bits < 26 ? UInt8(0x41 + bits) : UInt8(0x30 + bits - 26)
+        }
+        return 18
+      }
+    default: break
+    }
+    return encoding.decode(b)
+  }
+
+  /// `YYYY-MM-DDTHH:MM:SS.000Z` without going through string interpolation.
+  static func timestampBytes(_ time: Timestamp, into out: inout [UInt8]) {
+    let s = time.utcSecondOfDay
+    dayBytes(time.utcDay, into: &out)
+    out.append(UInt8(ascii: "T"))
+    out.append(UInt8(0x30 + s / 36000))
+    out.append(UInt8(0x30 + s / 3600 % 10))
+    out.append(0x3A)
+    out.append(UInt8(0x30 + s / 600 % 6))
+    out.append(UInt8(0x30 + s / 60 % 10))
+    out.append(0x3A)
+    out.append(UInt8(0x30 + s % 60 / 10))
+    out.append(UInt8(0x30 + s % 10))
+    out.append(contentsOf: [0x2E, 0x30, 0x30, 0x30, 0x5A])
+  }
+
+  /// `YYYY-MM-DD` without going through string interpolation.
+  static func dayBytes(_ day: CalendarDay, into out: inout [UInt8]) {
+    let y = day.year
+    out.append(UInt8(0x30 + y / 1000 % 10))
+    out.append(UInt8(0x30 + y / 100 % 10))
+    out.append(UInt8(0x30 + y / 10 % 10))
+    out.append(UInt8(0x30 + y % 10))
+    out.append(0x2D)
+    out.append(UInt8(0x30 + day.month / 10))
+    out.append(UInt8(0x30 + day.month % 10))
+    out.append(0x2D)
+    out.append(UInt8(0x30 + day.day / 10))
+    out.append(UInt8(0x30 + day.day % 10))
   }
 }

@@ -10,12 +10,28 @@ struct TaskRowReader {
   private var diagnostics: [Diagnostic] = []
   /// Records found bad before mapping (NUL bytes, oversized fields).
   private var badRecords: Set<Int> = []
+  /// The picklist values as bytes, for matching cells without building strings.
+  private let statusBytes: [([UInt8], TaskStatus)]
+  private let priorityBytes: [([UInt8], TaskPriority)]
+  /// True when no data row has an Id (a file written for Data Loader or by `convert`, never
+  /// loaded): its rows read as tasks not yet assigned an Id. Worked out at the first row
+  /// without an Id.
+  private var noRowHasAnId: Bool?
 
   init(table: CSVTable, file: String, mapping: SalesforceTaskMapping, options: SalesforceCSVOptions) {
     self.table = table
     self.file = file
     self.mapping = mapping
     self.options = options
+    statusBytes = mapping.status.sorted { $0.key < $1.key }.map { (Array($0.key.utf8), $0.value) }
+    priorityBytes = mapping.priority.sorted { $0.key < $1.key }.map { (Array($0.key.utf8), $0.value) }
+  }
+
+  /// The table entry whose value is exactly the cell's bytes.
+  func exact<V>(_ table: [([UInt8], V)], _ record: Int, _ column: Int) -> V? {
+    self.table.withValueBytes(record: record, field: column) { cell in
+      table.first { $0.0.count == cell.count && $0.0.elementsEqual(cell) }?.1
+    }
   }
 
   mutating func position(_ offset: Int) -> SourcePosition {
@@ -53,14 +69,16 @@ struct TaskRowReader {
     for ref in table.oversizedFields {
       let range = table.rawRange(record: ref.record, field: ref.field)
       if ref.record == 0 {
-        throw unreadable(SalesforceCSVMessage.oversizedHeader(range.count, options.limits.maxFieldBytes), at: range.lowerBound)
+        throw unreadable(
+          SalesforceCSVMessage.oversizedHeader(range.count, options.limits.maxFieldBytes), at: range.lowerBound)
       }
       if badRecords.insert(ref.record).inserted {
         add(.error, SalesforceCSVMessage.oversized(range.count, options.limits.maxFieldBytes), at: range.lowerBound)
       }
     }
     for ref in table.strayQuotes {
-      add(.warning, SalesforceCSVMessage.strayQuote, at: table.rawRange(record: ref.record, field: ref.field).lowerBound)
+      add(
+        .warning, SalesforceCSVMessage.strayQuote, at: table.rawRange(record: ref.record, field: ref.field).lowerBound)
     }
   }
 
@@ -108,19 +126,19 @@ struct TaskRowReader {
         if let key = key(record, columns), !key.isEmpty { invalid.append(key) }
         continue
       }
-      switch mapRow(record, columns) {
-      case .task(let task):
-        if !task.key.isEmpty {
-          if let first = rowOfKey[task.key] {
-            let firstLine = position(table.contentRange(record: first.record).lowerBound).line
-            add(.error, SalesforceCSVMessage.duplicateId(task.key, firstLine: firstLine),
-              at: table.rawRange(record: record, field: columns.id!).lowerBound)
-            invalid.append(task.key)
-            continue
-          }
-          rowOfKey[task.key] = (record, tasks.count)
+      switch mapRow(record, columns, into: &tasks) {
+      case .appended(let key):
+        guard !key.isEmpty else { continue }
+        if let first = rowOfKey[key] {
+          tasks.removeLast()
+          let firstLine = position(table.contentRange(record: first.record).lowerBound).line
+          add(
+            .error, SalesforceCSVMessage.duplicateId(key, firstLine: firstLine),
+            at: table.rawRange(record: record, field: columns.id!).lowerBound)
+          invalid.append(key)
+          continue
         }
-        tasks.append(task)
+        rowOfKey[key] = (record, tasks.count - 1)
       case .bad(let key):
         if let key, !key.isEmpty { invalid.append(key) }
       }
@@ -130,18 +148,42 @@ struct TaskRowReader {
       let message = SalesforceCSVMessage.fieldCount(found: table.fieldCount(first), expected: expected, others: others)
       throw unreadable(message, at: table.contentRange(record: first).lowerBound)
     }
-    return Rows(result: TaskReadResult(tasks: tasks, diagnostics: diagnostics, invalidKeys: invalid), rowOfKey: rowOfKey)
+    return Rows(
+      result: TaskReadResult(tasks: tasks, diagnostics: diagnostics, invalidKeys: invalid), rowOfKey: rowOfKey)
   }
 
   enum RowOutcome {
-    case task(TaskItem)
+    /// The row's task was appended; its key.
+    case appended(key: String)
     case bad(key: String?)
   }
 
   func key(_ record: Int, _ columns: TaskColumnIndex) -> String? {
     guard let id = columns.id else { return nil }
-    let text = table.value(record: record, field: id).trimmingASCIISpaces
-    return text.isEmpty ? nil : SalesforceID.normalised(text) ?? text
+    return table.withValueBytes(record: record, field: id) { cell in
+      SalesforceValues.trimmed(cell).isEmpty
+        ? nil
+        : SalesforceValues.normalisedID(cell, encoding: table.encoding)
+          ?? table.encoding.decode(SalesforceValues.trimmed(cell))
+    }
+  }
+
+  /// Whether every data row's Id is empty; the first time it is true, one warning says so.
+  mutating func fileHasNoIds(_ columns: TaskColumnIndex) -> Bool {
+    if let known = noRowHasAnId { return known }
+    let none = (1..<table.recordCount).allSatisfy { record in
+      table.fieldCount(record) != table.fieldCount(0) || key(record, columns) == nil
+    }
+    noRowHasAnId = none
+    if none { add(.warning, SalesforceCSVMessage.noIdsAtAll, at: table.contentRange(record: 0).lowerBound) }
+    return none
+  }
+
+  func reference(_ record: Int, _ column: Int?) -> String? {
+    guard let column else { return nil }
+    return table.withValueBytes(record: record, field: column) {
+      SalesforceValues.normalisedID($0, encoding: table.encoding)
+    }
   }
 
   func string(_ record: Int, _ column: Int?) -> String? {
@@ -149,7 +191,7 @@ struct TaskRowReader {
   }
 
   /// One row to one task; a value that cannot be read makes the row a bad record.
-  mutating func mapRow(_ record: Int, _ columns: TaskColumnIndex) -> RowOutcome {
+  mutating func mapRow(_ record: Int, _ columns: TaskColumnIndex, into tasks: inout [TaskItem]) -> RowOutcome {
     let key: String
     if let k = self.key(record, columns) {
       key = k
@@ -157,6 +199,8 @@ struct TaskRowReader {
       key = ""  // created by tasksync, not yet assigned an Id
     } else if columns.id == nil {
       key = ""  // a Data Loader insert file, read on request
+    } else if fileHasNoIds(columns) {
+      key = ""  // nothing in this file was loaded into Salesforce yet
     } else {
       add(.error, SalesforceCSVMessage.noId, at: table.contentRange(record: record).lowerBound)
       return .bad(key: nil)
@@ -174,11 +218,15 @@ struct TaskRowReader {
       switch day {
       case .some(let value): task.due = value.map { TaskDate(day: $0) }
       case .none:
-        add(.error, SalesforceCSVMessage.badDate("ActivityDate", table.value(record: record, field: c)), at: cellOffset(c))
+        add(
+          .error, SalesforceCSVMessage.badDate("ActivityDate", table.value(record: record, field: c)), at: cellOffset(c)
+        )
         failed = true
       }
     }
-    if let c = columns.status {
+    if let c = columns.status, let status = exact(statusBytes, record, c) {
+      task.status = status
+    } else if let c = columns.status {
       let value = table.value(record: record, field: c)
       if let status = mapping.status(for: value) {
         task.status = status
@@ -186,7 +234,9 @@ struct TaskRowReader {
         add(.warning, SalesforceCSVMessage.unknownStatus(value, mapping.status.keys.sorted()), at: cellOffset(c))
       }
     }
-    if let c = columns.priority {
+    if let c = columns.priority, let priority = exact(priorityBytes, record, c) {
+      task.priority = priority
+    } else if let c = columns.priority {
       let value = table.value(record: record, field: c)
       if let priority = mapping.priority(for: value) {
         task.priority = priority
@@ -223,13 +273,14 @@ struct TaskRowReader {
 
     task.completedAt = time(columns.completedDateTime, "CompletedDateTime", required: false)
     let reminderAt = time(columns.reminderDateTime, "ReminderDateTime", required: true)
-    let reminderSet = flag(columns.isReminderSet, "IsReminderSet") ?? (columns.isReminderSet == nil && reminderAt != nil)
+    let reminderSet =
+      flag(columns.isReminderSet, "IsReminderSet") ?? (columns.isReminderSet == nil && reminderAt != nil)
     if reminderSet || reminderAt != nil { task.reminder = Reminder(isSet: reminderSet, at: reminderAt) }
     task.isDeleted = flag(columns.isDeleted, "IsDeleted") ?? false
     task.isArchived = flag(columns.isArchived, "IsArchived") ?? false
     if let c = columns.isPrivate { task.isPrivate = flag(c, mapping.privateColumn ?? "private") ?? false }
-    task.whoId = string(record, columns.whoId).flatMap(SalesforceID.normalised)
-    task.whatId = string(record, columns.whatId).flatMap(SalesforceID.normalised)
+    task.whoId = reference(record, columns.whoId)
+    task.whatId = reference(record, columns.whatId)
     task.lastModified =
       time(columns.lastModifiedDate, "LastModifiedDate", required: false)
       ?? time(columns.systemModstamp, "SystemModstamp", required: false)
@@ -241,6 +292,8 @@ struct TaskRowReader {
       let text = table.value(record: record, field: extra.index)
       if !text.isEmpty { task.extraFields[extra.name] = text }
     }
-    return failed ? .bad(key: key) : .task(task)
+    if failed { return .bad(key: key) }
+    tasks.append(task)
+    return .appended(key: key)
   }
 }

@@ -22,9 +22,11 @@ struct BadInputTests {
   }
 
   @Test func rowWithMoreOrFewerFieldsRefusesTheFileAndNamesTheOthers() {
-    let text = "Id,Subject,Status\n00T000000000001,a,Completed\n00T000000000002,b\n00T000000000003,c,d,e\n00T000000000004,d,x,y\n"
+    let text =
+      "Id,Subject,Status\n00T000000000001,a,Completed\n00T000000000002,b\n00T000000000003,c,d,e\n00T000000000004,d,x,y\n"
     let message = refusal(text)
-    #expect(message?.hasPrefix("Task.csv:3:1: error: this row has 2 fields but the header has 3") == true, "\(message ?? "")")
+    #expect(
+      message?.hasPrefix("Task.csv:3:1: error: this row has 2 fields but the header has 3") == true, "\(message ?? "")")
     #expect(message?.contains("2 more such rows, on lines 4, 5") == true, "\(message ?? "")")
   }
 
@@ -41,9 +43,10 @@ struct BadInputTests {
     let doc = try CSVTest.read("Id,Subject\n00T000000000001,first\n00T000000000002,other\n00T000000000001AAA,second\n")
     #expect(doc.result.tasks.map(\.subject) == ["first", "other"])
     #expect(doc.result.invalidKeys == [CSVTest.id("00T000000000001")])
-    #expect(CSVTest.errors(doc.result).map(\.description) == [
-      "Task.csv:4:1: error: Id \(CSVTest.id("00T000000000001")) appears again (first on line 2); this row is skipped and the task is left as it is"
-    ])
+    #expect(
+      CSVTest.errors(doc.result).map(\.description) == [
+        "Task.csv:4:1: error: Id \(CSVTest.id("00T000000000001")) appears again (first on line 2); this row is skipped and the task is left as it is"
+      ])
   }
 
   @Test func nulByteSkipsItsRowOnly() throws {
@@ -63,7 +66,9 @@ struct BadInputTests {
     #expect(Date().timeIntervalSince(start) < 20)
     #expect(doc.result.tasks.map(\.subject) == ["small"])
     #expect(doc.result.invalidKeys == [CSVTest.id("00T000000000001")])
-    #expect(CSVTest.errors(doc.result).first?.description.hasPrefix("Task.csv:2:21: error: a field of 52428802 bytes, more than the limit of 1048576") == true)
+    #expect(
+      CSVTest.errors(doc.result).first?.description.hasPrefix(
+        "Task.csv:2:21: error: a field of 52428802 bytes, more than the limit of 1048576") == true)
     // The row is still written back as it was.
     #expect(doc.rendered(applying: TaskChangeSet()) == bytes)
   }
@@ -77,20 +82,25 @@ struct BadInputTests {
         + "00T000000000004,d,,,,yesterday\n")
     #expect(doc.result.tasks.map(\.subject) == ["d"])
     #expect(doc.result.invalidKeys == ["00T000000000001", "00T000000000002", "00T000000000003"].map(CSVTest.id))
-    #expect(CSVTest.errors(doc.result).map(\.description) == [
-      "Task.csv:2:19: error: ActivityDate \"2026-02-30\" is not a date (expected YYYY-MM-DD or MM/DD/YYYY); the row is skipped",
-      "Task.csv:3:20: error: ReminderDateTime \"tomorrow\" is not a date-time (expected 2026-01-02T03:04:05.000Z); the row is skipped",
-      "Task.csv:4:21: error: IsDeleted \"maybe\" is not true/false/1/0/yes/no; the row is skipped",
-    ])
-    #expect(CSVTest.warnings(doc.result).map(\.description).contains {
-      $0.hasPrefix("Task.csv:5:22: warning: LastModifiedDate \"yesterday\"")
-    })
+    #expect(
+      CSVTest.errors(doc.result).map(\.description) == [
+        "Task.csv:2:19: error: ActivityDate \"2026-02-30\" is not a date (expected YYYY-MM-DD or MM/DD/YYYY); the row is skipped",
+        "Task.csv:3:20: error: ReminderDateTime \"tomorrow\" is not a date-time (expected 2026-01-02T03:04:05.000Z); the row is skipped",
+        "Task.csv:4:21: error: IsDeleted \"maybe\" is not true/false/1/0/yes/no; the row is skipped",
+      ])
+    #expect(
+      CSVTest.warnings(doc.result).map(\.description).contains {
+        $0.hasPrefix("Task.csv:5:22: warning: LastModifiedDate \"yesterday\"")
+      })
   }
 
   @Test func strayQuoteIsAWarning() throws {
     let doc = try CSVTest.read("Id,Subject\n00T000000000001,\"a\"b\n")
     #expect(doc.result.tasks.first?.subject == "ab")
-    #expect(CSVTest.warnings(doc.result).contains { $0.description.hasPrefix("Task.csv:2:17: warning: text after the closing quote") })
+    #expect(
+      CSVTest.warnings(doc.result).contains {
+        $0.description.hasPrefix("Task.csv:2:17: warning: text after the closing quote")
+      })
   }
 
   @Test func utf16IsRefused() {
@@ -101,5 +111,34 @@ struct BadInputTests {
   @Test func brokenLimitRefusesTheFile() {
     let options = SalesforceCSVOptions(limits: CSVLimits(maxRecords: 3))
     #expect(refusal("Id,Subject\n1,a\n2,b\n3,c\n", options: options)?.contains("more than 3 records") == true)
+  }
+}
+
+@Suite("Garbage input")
+struct GarbageInputTests {
+  /// Random bytes biased towards CSV syntax never crash the reader; whatever reads writes
+  /// back byte for byte, and split feeding gives the same tokens.
+  @Test func randomBytesNeverCrash() {
+    let seed = UInt64.random(in: 0...UInt64.max)
+    var rng = SeededGenerator(seed: seed)
+    let pieces: [[UInt8]] = [
+      Array("Id,Subject,Status,ActivityDate,IsDeleted\n".utf8), Array("00T000000000001".utf8), [0x2C], [0x22], [0x0D],
+      [0x0A], [0x00], [0xE9], [0xEF, 0xBB, 0xBF], Array("2026-01-02".utf8), Array("Completed".utf8), [0x20],
+      Array("true".utf8),
+    ]
+    for _ in 0..<400 {
+      var bytes: [UInt8] = Bool.random(using: &rng) ? pieces[0] : []
+      for _ in 0..<Int.random(in: 0...40, using: &rng) { bytes += pieces.randomElement(using: &rng)! }
+      if let doc = try? SalesforceTaskCSV(bytes: bytes, file: "x.csv") {
+        #expect(doc.rendered(applying: TaskChangeSet()) == bytes, "seed \(seed)")
+        _ = doc.rendered(
+          applying: TaskChangeSet(creates: [TaskItem(key: "", subject: "n")], deletes: doc.result.tasks.map(\.key)))
+      }
+      let cut = Int.random(in: 0...bytes.count, using: &rng)
+      var tokenizer = CSVTokenizer()
+      tokenizer.feed(bytes[..<cut])
+      tokenizer.feed(bytes[cut...])
+      #expect(CSVTest.fingerprint(tokenizer.finish()) == CSVTest.fingerprint(CSVTable(bytes: bytes)), "seed \(seed)")
+    }
   }
 }

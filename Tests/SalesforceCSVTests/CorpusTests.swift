@@ -1,8 +1,8 @@
 import Foundation
 import SalesforceCSV
 import TaskModel
-import Testing
 import TestSupport
+import Testing
 
 /// The real exports under shared/corpus/sfcsv. When the corpus is not on this machine these
 /// tests are skipped (visibly, through `.enabled(if:)`), never passed silently.
@@ -105,7 +105,8 @@ struct CorpusTests {
     #expect(lines[1] == original[1].replacingOccurrences(of: "Not Started", with: "Completed"))
     #expect(Array(lines[2..<75]) == Array(original[3..<76]))
     // parse(write(parse(x))) == parse(x)
-    let reparsed = try SalesforceTaskCSV(bytes: doc.rendered(applying: TaskChangeSet()), file: "Task.csv", mapping: mapping)
+    let reparsed = try SalesforceTaskCSV(
+      bytes: doc.rendered(applying: TaskChangeSet()), file: "Task.csv", mapping: mapping)
     #expect(reparsed.result.tasks == doc.result.tasks)
   }
 
@@ -115,7 +116,8 @@ struct CorpusTests {
     #expect {
       try SalesforceTaskCSV(bytes: bytes, file: "insert.csv")
     } throws: { ($0 as? UnreadableInput)?.diagnostic.message.hasPrefix("no Id column") == true }
-    let doc = try SalesforceTaskCSV(bytes: bytes, file: "insert.csv", options: SalesforceCSVOptions(requireIdColumn: false))
+    let doc = try SalesforceTaskCSV(
+      bytes: bytes, file: "insert.csv", options: SalesforceCSVOptions(requireIdColumn: false))
     #expect(doc.result.tasks.count == 1)
     let task = try #require(doc.result.tasks.first)
     #expect(task.key == "")
@@ -135,20 +137,26 @@ struct CorpusTests {
         return error.diagnostic.message
       }
     }
-    #expect(try refusal("opportunityData.csv").hasPrefix("not a Task export: no Subject column (columns found: ID, ISDELETED"))
+    #expect(
+      try refusal("opportunityData.csv").hasPrefix("not a Task export: no Subject column (columns found: ID, ISDELETED")
+    )
     #expect(try refusal("csvtext.csv").hasPrefix("no Id column"))
-    #expect(try refusal("csvtext_BOM_UTF16LE.csv") == "the file is UTF-16 (byte-order mark FF FE); save it as UTF-8 CSV and try again")
+    #expect(
+      try refusal("csvtext_BOM_UTF16LE.csv")
+        == "the file is UTF-16 (byte-order mark FF FE); save it as UTF-8 CSV and try again")
     #expect(try refusal("csvtext_BOM_UTF16BE.csv").contains("UTF-16 (byte-order mark FE FF)"))
     #expect(try refusal("emptyFirstRowFieldValueInCsvTemplate.csv").hasPrefix("not a Task export"))
   }
 
   @Test func dataLoaderStatusFiles() throws {
-    let success = try DataLoaderResultFile(bytes: try CorpusTests.load(try CorpusTests.named("success0413060133.csv")), file: "success.csv")
+    let success = try DataLoaderResultFile(
+      bytes: try CorpusTests.load(try CorpusTests.named("success0413060133.csv")), file: "success.csv")
     #expect(success.kind == .success)
     #expect(success.rows.count == 9)
     #expect(success.rows.first?.id == "006x0000001YuG5AAK")
     #expect(success.rows.allSatisfy { $0.created })
-    let errors = try DataLoaderResultFile(bytes: try CorpusTests.load(try CorpusTests.named("error0413060133.csv")), file: "error.csv")
+    let errors = try DataLoaderResultFile(
+      bytes: try CorpusTests.load(try CorpusTests.named("error0413060133.csv")), file: "error.csv")
     #expect(errors.kind == .error)
     #expect(errors.rows.count == 11)
     #expect(errors.rows.first?.error == "Oracle_Id__c not specified")

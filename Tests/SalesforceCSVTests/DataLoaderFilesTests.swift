@@ -6,18 +6,22 @@ import Testing
 @Suite("Data Loader files")
 struct DataLoaderFilesTests {
   static let doc: SalesforceTaskCSV = {
-    try! SalesforceTaskCSV(bytes: try! CSVTest.fixture("Task-dataloader.csv"), file: "Task.csv", mapping: CSVTest.mapping)
+    try! SalesforceTaskCSV(
+      bytes: try! CSVTest.fixture("Task-dataloader.csv"), file: "Task.csv", mapping: CSVTest.mapping)
   }()
 
   @Test func insertFileHasNoIdAndTheExternalIdColumn() throws {
     let task = TaskItem(
-      key: "", subject: "Prepare offer", body: "Draft, then \"send\"", due: TaskDate(day: CalendarDay(year: 2026, month: 3, day: 2)!),
+      key: "", subject: "Prepare offer", body: "Draft, then \"send\"",
+      due: TaskDate(day: CalendarDay(year: 2026, month: 3, day: 2)!),
       reminder: Reminder(isSet: true, at: Timestamp(iso: "2026-03-01T08:00:00Z")), isPrivate: true,
       whoId: "0035g00000AbCdEAAV", extraFields: ["Region__c": "EMEA"], crossReference: "uid-1@outlook")
     let text = CSVTest.text(DataLoaderFilesTests.doc.insertFile([task]))
     #expect(
-      text == "Subject,Description,ActivityDate,Status,Priority,WhoId,WhatId,IsReminderSet,ReminderDateTime,Private__c,Region__c,Outlook_UID__c\r\n"
-        + "Prepare offer,\"Draft, then \"\"send\"\"\",2026-03-02,Not Started,Normal,0035g00000AbCdEAAV,,true,2026-03-01T08:00:00.000Z,true,EMEA,uid-1@outlook\r\n")
+      text
+        == "Subject,Description,ActivityDate,Status,Priority,WhoId,WhatId,IsReminderSet,ReminderDateTime,Private__c,Region__c,Outlook_UID__c\r\n"
+        + "Prepare offer,\"Draft, then \"\"send\"\"\",2026-03-02,Not Started,Normal,0035g00000AbCdEAAV,,true,2026-03-01T08:00:00.000Z,true,EMEA,uid-1@outlook\r\n"
+    )
   }
 
   @Test func insertFileWithoutExternalIdColumn() {
@@ -27,7 +31,8 @@ struct DataLoaderFilesTests {
         == "Subject,Description,ActivityDate,Status,Priority,WhoId,WhatId,IsReminderSet,ReminderDateTime\r\n")
     // Read back as an insert file: the same tasks, keys not yet assigned.
     let task = TaskItem(key: "", subject: "x", status: .completed, priority: .low)
-    let back = try? SalesforceTaskCSV(bytes: doc.insertFile([task]), file: "insert.csv", options: SalesforceCSVOptions(requireIdColumn: false))
+    let back = try? SalesforceTaskCSV(
+      bytes: doc.insertFile([task]), file: "insert.csv", options: SalesforceCSVOptions(requireIdColumn: false))
     #expect(back?.result.tasks == [TaskItem(key: "", subject: "x", status: .completed, priority: .low)])
   }
 
@@ -55,7 +60,9 @@ struct DataLoaderFilesTests {
     var b = doc.result.tasks[1]
     b.reminder = Reminder(isSet: true, at: Timestamp(iso: "2026-02-02T10:00:00Z"))
     let text = CSVTest.text(
-      doc.updateFile([TaskUpdate(key: a.key, item: a, fields: [.status]), TaskUpdate(key: b.key, item: b, fields: [.reminder])]))
+      doc.updateFile([
+        TaskUpdate(key: a.key, item: a, fields: [.status]), TaskUpdate(key: b.key, item: b, fields: [.reminder]),
+      ]))
     #expect(
       text == "Id,Status,IsReminderSet,ReminderDateTime\r\n"
         + "00T5g000004AbCd,Completed,true,2026-01-14T09:00:00.000Z\r\n"
@@ -66,7 +73,9 @@ struct DataLoaderFilesTests {
     let doc = DataLoaderFilesTests.doc
     #expect(CSVTest.text(doc.updateFile([])) == "Id\r\n")
     #expect(CSVTest.text(doc.deleteFile([])) == "Id\r\n")
-    #expect(CSVTest.text(doc.deleteFile(["00T5g000004AbCfEAK", "00T5g000004AbCgEAK"])) == "Id\r\n00T5g000004AbCfEAK\r\n00T5g000004AbCgEAK\r\n")
+    #expect(
+      CSVTest.text(doc.deleteFile(["00T5g000004AbCfEAK", "00T5g000004AbCgEAK"]))
+        == "Id\r\n00T5g000004AbCfEAK\r\n00T5g000004AbCgEAK\r\n")
   }
 
   @Test func dataLoaderFilesFollowTheExportsLineEndAndBOM() throws {
@@ -75,7 +84,8 @@ struct DataLoaderFilesTests {
   }
 
   @Test func successFileGivesTheNewIdsOfCreatedTasks() throws {
-    let file = try DataLoaderResultFile(bytes: try CSVTest.fixture("success-insert-Task.csv"), file: "success.csv", mapping: CSVTest.mapping)
+    let file = try DataLoaderResultFile(
+      bytes: try CSVTest.fixture("success-insert-Task.csv"), file: "success.csv", mapping: CSVTest.mapping)
     #expect(file.kind == .success)
     #expect(file.rows.count == 2)
     #expect(file.rows[0].id == "00T5g000009ZzYxEAK")
@@ -88,7 +98,8 @@ struct DataLoaderFilesTests {
   }
 
   @Test func errorFileGivesTheReasons() throws {
-    let file = try DataLoaderResultFile(bytes: try CSVTest.fixture("error-insert-Task.csv"), file: "error.csv", mapping: CSVTest.mapping)
+    let file = try DataLoaderResultFile(
+      bytes: try CSVTest.fixture("error-insert-Task.csv"), file: "error.csv", mapping: CSVTest.mapping)
     #expect(file.kind == .error)
     #expect(file.rows.map(\.error) == ["ActivityDate: invalid date: 2026-13-45"])
     #expect(file.rows.first?.externalId == "uid-3@outlook")

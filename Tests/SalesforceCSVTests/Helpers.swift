@@ -32,15 +32,21 @@ enum CSVTest {
     var out: [String] = []
     for r in 0..<table.recordCount {
       out.append("R\(r) \(table.rawRecordRange(record: r)) \(table.contentRange(record: r))")
-      for f in 0..<table.fieldCount(r) { out.append("  \(table.rawRange(record: r, field: f)) \(table.value(record: r, field: f))") }
+      for f in 0..<table.fieldCount(r) {
+        out.append("  \(table.rawRange(record: r, field: f)) \(table.value(record: r, field: f))")
+      }
     }
     out.append("bom \(table.hasUTF8BOM) open \(String(describing: table.unterminatedQuote))")
-    out.append("oversized \(table.oversizedFields) stray \(table.strayQuotes) limit \(String(describing: table.brokenLimit?.message))")
+    out.append(
+      "oversized \(table.oversizedFields) stray \(table.strayQuotes) limit \(String(describing: table.brokenLimit?.message))"
+    )
     return out
   }
 
   static func errors(_ result: TaskReadResult) -> [Diagnostic] { result.diagnostics.filter { $0.severity == .error } }
-  static func warnings(_ result: TaskReadResult) -> [Diagnostic] { result.diagnostics.filter { $0.severity == .warning } }
+  static func warnings(_ result: TaskReadResult) -> [Diagnostic] {
+    result.diagnostics.filter { $0.severity == .warning }
+  }
 
   static func id(_ short: String) -> String { SalesforceID.normalised(short)! }
 }

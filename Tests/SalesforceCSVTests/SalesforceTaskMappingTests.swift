@@ -6,7 +6,8 @@ import Testing
 @Suite("Task column mapping")
 struct SalesforceTaskMappingTests {
   @Test func dataLoaderFixtureMapsEveryRule() throws {
-    let doc = try SalesforceTaskCSV(bytes: try CSVTest.fixture("Task-dataloader.csv"), file: "Task.csv", mapping: CSVTest.mapping)
+    let doc = try SalesforceTaskCSV(
+      bytes: try CSVTest.fixture("Task-dataloader.csv"), file: "Task.csv", mapping: CSVTest.mapping)
     let tasks = doc.result.tasks
     #expect(CSVTest.errors(doc.result).isEmpty, "\(doc.result.diagnostics)")
     #expect(tasks.count == 4)
@@ -127,7 +128,10 @@ struct SalesforceTaskMappingTests {
     let doc = try CSVTest.read(text, mapping: CSVTest.mapping)
     #expect(doc.result.tasks.map(\.key) == ["", CSVTest.id("00T000000000001")])
     #expect(doc.result.tasks.first?.crossReference == "uid-1")
-    #expect(CSVTest.errors(doc.result).map(\.description) == ["Task.csv:3:1: error: this row has no Id (and no external Id); the row is skipped"])
+    #expect(
+      CSVTest.errors(doc.result).map(\.description) == [
+        "Task.csv:3:1: error: this row has no Id (and no external Id); the row is skipped"
+      ])
   }
 
   @Test func insertFileReadsWhenAllowed() throws {
@@ -153,5 +157,62 @@ struct SalesforceTaskMappingTests {
     #expect(doc.result.tasks.first?.status == .deferred)
     #expect(CSVTest.warnings(doc.result).first?.description.hasPrefix("Task.csv:2:") == true)
     #expect(CSVTest.warnings(doc.result).first?.message.contains("Windows-1252") == true)
+  }
+}
+
+@Suite("Salesforce value spellings")
+struct SalesforceValuesTests {
+  /// The byte-level Id reader agrees with the model's `SalesforceID.normalised`.
+  @Test func byteLevelIdsAgreeWithTheModel() {
+    let seed = UInt64.random(in: 0...UInt64.max)
+    var rng = SeededGenerator(seed: seed)
+    let alphabet = Array("0Aa9zZ #/N-".utf8)
+    var samples = [
+      "", " ", "#N/A", "000000000000000AAA", "000000000000000", "000000000000000aaa", "00T5g000004AbCd",
+      " 00T5g000004AbCd ", "00T5g000004AbCdXYZ", "abc", "00T5g000004AbC!",
+    ]
+    for _ in 0..<2000 {
+      let length = [15, 18, Int.random(in: 0...20, using: &rng)].randomElement(using: &rng)!
+      samples.append(String(decoding: (0..<length).map { _ in alphabet.randomElement(using: &rng)! }, as: UTF8.self))
+    }
+    for text in samples {
+      let bytes = Array(text.utf8)
+      #expect(
+        bytes.withUnsafeBufferPointer { SalesforceValues.normalisedID($0) } == SalesforceID.normalised(text),
+        "\(text) seed \(seed)")
+    }
+  }
+
+  @Test func formatsAreDataLoaders() {
+    #expect(SalesforceValues.format(CalendarDay(year: 987, month: 3, day: 4)!) == "0987-03-04")
+    #expect(SalesforceValues.format(Timestamp(iso: "2026-01-02T03:04:05Z")!) == "2026-01-02T03:04:05.000Z")
+    #expect(SalesforceValues.format(true) == "true")
+    #expect(SalesforceValues.timestamp("2026-13-02T03:04:05.000Z") == nil)
+    #expect(SalesforceValues.timestamp("2026-01-02T03:04:05.000+0100") == Timestamp(iso: "2026-01-02T02:04:05Z"))
+    #expect(SalesforceValues.day("13/01/2026") == nil)
+    #expect(SalesforceValues.day("2026-01-02 garbage") == nil)
+    #expect(SalesforceValues.boolean("maybe") == nil)
+  }
+}
+
+@Suite("Files never loaded into Salesforce")
+struct IdlessFileTests {
+  /// `convert tasks.ics Task.csv` writes rows without Ids (and without an external-ID column
+  /// unless configured); reading that file back must give the same tasks.
+  @Test func convertedFileReadsBack() throws {
+    let tasks = [
+      TaskItem(
+        key: "", subject: "one", body: "a, \"b\"", due: TaskDate(day: CalendarDay(year: 2026, month: 1, day: 2)!)),
+      TaskItem(key: "", subject: "two", status: .completed, priority: .high),
+    ]
+    let bytes = SalesforceTaskCSV.empty().rendered(applying: TaskChangeSet(creates: tasks))
+    let doc = try SalesforceTaskCSV(bytes: bytes, file: "Task.csv")
+    #expect(doc.result.tasks == tasks)
+    #expect(CSVTest.errors(doc.result).isEmpty)
+    #expect(
+      CSVTest.warnings(doc.result).map(\.description) == [
+        "Task.csv:1:1: warning: no row has an Id: the tasks are read as not yet loaded into Salesforce; a Salesforce export always has Ids"
+      ])
+    #expect(doc.rendered(applying: TaskChangeSet()) == bytes)
   }
 }
