@@ -3,6 +3,12 @@ import TaskModel
 extension PlanBuilder {
   /// The plan, after the mass-deletion guard has had its say.
   func finish(guardingAgainst input: SyncInput) -> SyncPlan {
+    var changes = changes
+    for side in Side.allCases {
+      let order = createOrder[side]!
+      let creates = changes[side]!.creates
+      changes[side]!.creates = creates.indices.sorted { order[$0] < order[$1] }.map { creates[$0] }
+    }
     var plan = SyncPlan(
       decisions: decisions, outlookChanges: changes[.outlook]!, salesforceChanges: changes[.salesforce]!,
       nextState: SyncState(pairs: pairs.sorted { $0.id < $1.id }), skipped: skipped, conflicts: conflicts,

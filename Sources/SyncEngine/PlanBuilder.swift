@@ -13,6 +13,9 @@ struct PlanBuilder {
   var skipped: [SkipReason: Int] = [:]
   var conflicts = 0
   var warnings: [String] = []
+  /// Per side, the export position of each create's source, to write creates in a fixed order
+  /// whether they are new this run or offered again.
+  var createOrder: [Side: [Int]] = [.outlook: [], .salesforce: []]
 
   init(input: SyncInput, excluded: Set<String>) {
     policy = input.policy
@@ -55,8 +58,8 @@ struct PlanBuilder {
   /// Creates `source`'s copy on `side`. Carried out: the pair waits for the copy to appear.
   /// Not carried out: `original` (the pair as saved, if any) stays as it was.
   mutating func create(
-    on side: Side, from source: TaskItem, baseline: [SyncField: Fingerprint], pair: PairState, rule: String,
-    original: PairState?
+    on side: Side, from source: TaskItem, baseline: [SyncField: Fingerprint], order: Int, pair: PairState,
+    rule: String, original: PairState?
   ) {
     let item = fitted(newItem(on: side, from: source), for: side)
     let blocked = policy.isPrevented(.create, on: side)
@@ -70,6 +73,7 @@ struct PlanBuilder {
       return
     }
     changes[side]!.creates.append(item)
+    createOrder[side]!.append(order)
     var next = pair
     next.baseline = baseline
     next.pending = [

@@ -102,7 +102,7 @@ extension Planner {
     }
     let rule = "pending create from run \(create.runID), not in the \(create.side) export yet: offered again"
     out.create(
-      on: create.side, from: source, baseline: self.index(create.side.other).baseline(index, fields: fields), pair: pair,
+      on: create.side, from: source, baseline: self.index(create.side.other).baseline(index, fields: fields), order: index, pair: pair,
       rule: rule, original: pair)
   }
 
@@ -134,7 +134,7 @@ extension Planner {
       if deleter == .outlook { reborn.outlookKey = nil } else { reborn.salesforceKey = nil }
       reborn.pending.removeAll { $0.side == deleter }
       out.create(
-        on: deleter, from: item, baseline: index(edited).baseline(i, fields: fields), pair: reborn,
+        on: deleter, from: item, baseline: index(edited).baseline(i, fields: fields), order: i, pair: reborn,
         rule: "deleted in \(deleter) but edited in \(edited): delete_vs_edit = keep-edit re-creates it",
         original: pair)
     case .delete:
