@@ -130,8 +130,8 @@ extension StateStore {
       let change: String = row[0]
       switch change {
       case "added": entry.addedPairIDs.append(row[1])
-      case "changed": entry.changedPairsBefore.append(try pairRow(row, offset: 1).pairState(decoder: decoder))
-      case "removed": entry.removedPairsBefore.append(try pairRow(row, offset: 1).pairState(decoder: decoder))
+      case "changed": entry.changedPairsBefore.append(try PairRow.pairState(row, offset: 1, decoder: decoder))
+      case "removed": entry.removedPairsBefore.append(try PairRow.pairState(row, offset: 1, decoder: decoder))
       default:
         throw StoreError(.corruptState, "run \(runID) records an unknown change \"\(change)\"", path: path)
       }

@@ -71,7 +71,7 @@ public final class StateStore: Sendable {
             salesforce_key TEXT,
             window_day TEXT,
             was_in_scope INTEGER NOT NULL,
-            baseline TEXT NOT NULL,
+            baseline BLOB NOT NULL,
             pending TEXT
           ) WITHOUT ROWID;
           CREATE TABLE runs (
@@ -94,7 +94,7 @@ public final class StateStore: Sendable {
             salesforce_key TEXT,
             window_day TEXT,
             was_in_scope INTEGER,
-            baseline TEXT,
+            baseline BLOB,
             pending TEXT,
             PRIMARY KEY (run_seq, pair_id)
           ) WITHOUT ROWID;
@@ -163,7 +163,7 @@ public final class StateStore: Sendable {
           FROM pairs ORDER BY id
           """)
       while let row = try rows.next() {
-        pairs.append(try Self.pairRow(row).pairState(decoder: decoder))
+        pairs.append(try PairRow.pairState(row, decoder: decoder))
       }
       return SyncState(pairs: pairs)
     }
@@ -172,16 +172,6 @@ public final class StateStore: Sendable {
   /// The number of saved pairs.
   public func pairCount() throws -> Int {
     try read("cannot read the saved state") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pairs") ?? 0 }
-  }
-
-  static func pairRow(_ row: Row, offset: Int = 0) throws -> PairRow {
-    let id: String = row[offset]
-    guard let baseline: String = row[offset + 5], let inScope: Int64 = row[offset + 4] else {
-      throw StoreError(.corruptState, "pair \(id): a required column is empty; the state file was damaged or edited")
-    }
-    return PairRow(
-      id: id, outlookKey: row[offset + 1], salesforceKey: row[offset + 2], windowDay: row[offset + 3],
-      wasInScope: inScope != 0, baseline: baseline, pending: row[offset + 6])
   }
 
   // MARK: - Settings

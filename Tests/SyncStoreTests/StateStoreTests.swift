@@ -47,6 +47,10 @@ struct StateStoreTests {
           PendingOperation(side: .salesforce, operation: .delete, runID: "run-3"),
         ]),
       PairState(id: "f-ünïcode-ключ", outlookKey: "", salesforceKey: "", baseline: [:], wasInScope: false),
+      PairState(
+        id: "g-odd-fingerprints", outlookKey: "k7", salesforceKey: nil,
+        baseline: [.subject: Fingerprint(hex: "not hex"), .body: Fingerprint(hex: String(repeating: "A", count: 32)),
+          .due: Fingerprint(hex: ""), odd[0]: Fingerprint(hex: String(repeating: "0", count: 32))]),
     ])
   }()
 
