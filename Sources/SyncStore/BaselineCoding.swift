@@ -70,21 +70,25 @@ enum BaselineCoding {
 
   /// Appends a standard entry when `hex` is 32 lowercase hex digits; returns false otherwise.
   private static func appendRaw(_ hex: String, tag: UInt8, to out: inout [UInt8]) -> Bool {
-    var hex = hex
-    return hex.withUTF8 { digits -> Bool in
+    let appended = hex.utf8.withContiguousStorageIfAvailable { digits -> Bool in
       guard digits.count == 32 else { return false }
-      var raw: [UInt8] = []
-      raw.reserveCapacity(16)
+      let start = out.count
+      out.append(tag)
       var k = 0
       while k < 32 {
-        guard let hi = lowerHexValue(digits[k]), let lo = lowerHexValue(digits[k + 1]) else { return false }
-        raw.append(hi << 4 | lo)
+        guard let hi = lowerHexValue(digits[k]), let lo = lowerHexValue(digits[k + 1]) else {
+          out.removeSubrange(start...)
+          return false
+        }
+        out.append(hi << 4 | lo)
         k += 2
       }
-      out.append(tag)
-      out.append(contentsOf: raw)
       return true
     }
+    if let appended { return appended }
+    var copy = hex
+    copy.makeContiguousUTF8()
+    return appendRaw(copy, tag: tag, to: &out)
   }
 
   private static func appendGeneral(_ field: SyncField, _ fingerprint: Fingerprint, to out: inout [UInt8]) {

@@ -87,34 +87,79 @@ struct PairDiff {
   var removedIDs: [String] { removedBefore.map(\.id) }
 
   init(previous: SyncState, next: SyncState) throws {
+    if Self.isStrictlyOrdered(previous.pairs) && Self.isStrictlyOrdered(next.pairs) {
+      merge(previous.pairs, next.pairs)
+    } else {
+      try hash(previous.pairs, next.pairs)
+    }
+  }
+
+  /// Both lists in id order (what `load` returns, and what a planner keeping that order
+  /// produces): one walk through both, no hashing.
+  private mutating func merge(_ old: [PairState], _ new: [PairState]) {
+    var i = 0
+    var j = 0
+    while i < old.count || j < new.count {
+      if j == new.count || (i < old.count && Self.precedes(old[i].id, new[j].id)) {
+        removedBefore.append(old[i])
+        i += 1
+      } else if i == old.count || Self.precedes(new[j].id, old[i].id) {
+        added.append(new[j])
+        j += 1
+      } else {
+        if old[i] != new[j] {
+          changed.append(new[j])
+          changedBefore.append(old[i])
+        }
+        i += 1
+        j += 1
+      }
+    }
+  }
+
+  /// Any order: match by id through a dictionary, then sort each list by id.
+  private mutating func hash(_ old: [PairState], _ new: [PairState]) throws {
     var before: [String: PairState] = [:]
-    before.reserveCapacity(previous.pairs.count)
-    for pair in previous.pairs {
+    before.reserveCapacity(old.count)
+    for pair in old {
       guard before.updateValue(pair, forKey: pair.id) == nil else {
         throw StoreError(.invalidState, "the previous state has two pairs with id \(pair.id)")
       }
     }
     var seen = Set<String>()
-    seen.reserveCapacity(next.pairs.count)
-    for pair in next.pairs {
+    seen.reserveCapacity(new.count)
+    for pair in new {
       guard seen.insert(pair.id).inserted else {
         throw StoreError(.invalidState, "the new state has two pairs with id \(pair.id)")
       }
-      if let old = before.removeValue(forKey: pair.id) {
-        if old != pair {
+      if let previous = before.removeValue(forKey: pair.id) {
+        if previous != pair {
           changed.append(pair)
-          changedBefore.append(old)
+          changedBefore.append(previous)
         }
       } else {
         added.append(pair)
       }
     }
     removedBefore = Array(before.values)
-    let byID = { (a: PairState, b: PairState) in a.id.utf8.lexicographicallyPrecedes(b.id.utf8) }
+    let byID = { (a: PairState, b: PairState) in Self.precedes(a.id, b.id) }
     added.sort(by: byID)
     changed.sort(by: byID)
     changedBefore.sort(by: byID)
     removedBefore.sort(by: byID)
+  }
+
+  /// Byte order of the UTF-8 ids, the order SQLite keeps them in.
+  static func precedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+
+  /// Whether the ids are in increasing order with no repeat.
+  private static func isStrictlyOrdered(_ pairs: [PairState]) -> Bool {
+    var k = 1
+    while k < pairs.count {
+      guard precedes(pairs[k - 1].id, pairs[k].id) else { return false }
+      k += 1
+    }
+    return true
   }
 }
 

@@ -116,6 +116,28 @@ struct StateStoreTests {
       pairsRemoved: 1, files: 1, isReverted: false))
   }
 
+  @Test("states in any order give the same saved state and journal as states in id order")
+  func orderDoesNotMatter() throws {
+    let first = StoreFixtures.state(count: 60)
+    var next = first
+    next.pairs[5].wasInScope.toggle()
+    next.pairs.remove(at: 40)
+    next.pairs.insert(StoreFixtures.pair(1000), at: 0)  // out of order: "p0001000" first
+    var entries: [JournalEntry] = []
+    for shuffle in [false, true] {
+      let store = try StateStore(folder: try TestPaths.temporaryFolder("store"))
+      let start = shuffle ? SyncState(pairs: first.pairs.shuffled()) : first
+      try store.commit(start, previous: SyncState(), journal: StoreFixtures.entry("run-1"))
+      let end = shuffle ? SyncState(pairs: next.pairs.shuffled()) : SyncState(pairs: next.pairs.sorted { $0.id < $1.id })
+      entries.append(try store.commit(end, previous: start, journal: StoreFixtures.entry("run-2")))
+      #expect(try store.load().pairs == next.pairs.sorted { $0.id < $1.id })
+    }
+    #expect(entries[0] == entries[1])
+    #expect(entries[0].addedPairIDs == ["p0001000"])
+    #expect(entries[0].removedPairsBefore.map(\.id) == ["p0000040"])
+    #expect(entries[0].changedPairsBefore.map(\.id) == ["p0000005"])
+  }
+
   @Test("a commit whose previous state is not the saved one is refused and saves nothing")
   func staleOrWrongPrevious() throws {
     let store = try StateStore(folder: try TestPaths.temporaryFolder("store"))
