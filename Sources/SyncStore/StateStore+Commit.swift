@@ -52,7 +52,10 @@ extension StateStore {
         ])
       let seq = db.lastInsertedRowID
       let writer = try PairWriter(db, runSeq: seq, path: path)
-      for id in diff.removedIDs { try writer.remove(id) }
+      try writer.journal(diff.removedIDs, as: "removed")
+      try writer.journal(diff.changed.map(\.id), as: "changed")
+      try writer.journalAdded(diff.added.map(\.id))
+      try writer.remove(diff.removedIDs)
       for row in changedRows { try writer.update(row) }
       for row in addedRows { try writer.insert(row) }
 
@@ -163,30 +166,19 @@ struct PairDiff {
   }
 }
 
-/// Prepared statements that change the `pairs` table and record each change in the journal.
+/// Writes a run's pair changes: the journal copies in a few set-based statements (the ids go in
+/// as one JSON array read by `json_each`), the new rows through prepared statements.
 private struct PairWriter {
   let db: Database
   let runSeq: Int64
   let path: String
-  let journalCopy: Statement
-  let journalAdded: Statement
   let insertPair: Statement
   let updatePair: Statement
-  let deletePair: Statement
 
   init(_ db: Database, runSeq: Int64, path: String) throws {
     self.db = db
     self.runSeq = runSeq
     self.path = path
-    journalCopy = try db.makeStatement(
-      sql: """
-        INSERT INTO run_pairs
-          (run_seq, pair_id, change, outlook_key, salesforce_key, window_day, was_in_scope, baseline, pending)
-        SELECT ?, id, ?, outlook_key, salesforce_key, window_day, was_in_scope, baseline, pending
-        FROM pairs WHERE id = ?
-        """)
-    journalAdded = try db.makeStatement(
-      sql: "INSERT INTO run_pairs (run_seq, pair_id, change) VALUES (?, ?, 'added')")
     insertPair = try db.makeStatement(
       sql: """
         INSERT INTO pairs (id, outlook_key, salesforce_key, window_day, was_in_scope, baseline, pending)
@@ -198,23 +190,46 @@ private struct PairWriter {
           pending = ?
         WHERE id = ?
         """)
-    deletePair = try db.makeStatement(sql: "DELETE FROM pairs WHERE id = ?")
   }
 
-  func remove(_ id: String) throws {
-    try journal(id, as: "removed")
-    try deletePair.execute(arguments: [id])
+  /// Copies the saved rows of `ids` into the journal as they are now.
+  func journal(_ ids: [String], as change: String) throws {
+    guard !ids.isEmpty else { return }
+    try db.execute(
+      sql: """
+        INSERT INTO run_pairs
+          (run_seq, pair_id, change, outlook_key, salesforce_key, window_day, was_in_scope, baseline, pending)
+        SELECT ?, id, ?, outlook_key, salesforce_key, window_day, was_in_scope, baseline, pending
+        FROM pairs WHERE id IN (SELECT value FROM json_each(?))
+        """,
+      arguments: [runSeq, change, try Self.jsonArray(ids)])
+    if db.changesCount != ids.count {
+      throw StateStore.mismatch(
+        "\(ids.count - db.changesCount) of the \(ids.count) pairs the run \(change) are not in the saved state",
+        path: path)
+    }
+  }
+
+  func journalAdded(_ ids: [String]) throws {
+    guard !ids.isEmpty else { return }
+    try db.execute(
+      sql: "INSERT INTO run_pairs (run_seq, pair_id, change) SELECT ?, value, 'added' FROM json_each(?)",
+      arguments: [runSeq, try Self.jsonArray(ids)])
+  }
+
+  func remove(_ ids: [String]) throws {
+    guard !ids.isEmpty else { return }
+    try db.execute(
+      sql: "DELETE FROM pairs WHERE id IN (SELECT value FROM json_each(?))", arguments: [try Self.jsonArray(ids)])
   }
 
   func update(_ row: PairRow) throws {
-    try journal(row.id, as: "changed")
     try updatePair.execute(arguments: [
       row.outlookKey, row.salesforceKey, row.windowDay, row.wasInScope, row.baseline, row.pending, row.id,
     ])
   }
 
   func insert(_ row: PairRow) throws {
-    try journalAdded.execute(arguments: [runSeq, row.id])
     do {
       try insertPair.execute(arguments: [
         row.id, row.outlookKey, row.salesforceKey, row.windowDay, row.wasInScope, row.baseline, row.pending,
@@ -224,10 +239,7 @@ private struct PairWriter {
     }
   }
 
-  private func journal(_ id: String, as change: String) throws {
-    try journalCopy.execute(arguments: [runSeq, change, id])
-    guard db.changesCount == 1 else {
-      throw StateStore.mismatch("pair \(id) is in the state the run started from but not saved", path: path)
-    }
+  private static func jsonArray(_ ids: [String]) throws -> String {
+    String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)
   }
 }
