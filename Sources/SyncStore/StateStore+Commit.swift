@@ -25,8 +25,15 @@ extension StateStore {
     _ next: SyncState, previous: SyncState, journal: JournalEntry, meta: [String: String?] = [:]
   ) throws -> JournalEntry {
     let diff = try PairDiff(previous: previous, next: next)
-    for file in journal.files where !file.hasSafePath {
-      throw StoreError(.invalidState, "a journaled file must be a relative path inside the output folder", path: file.path)
+    var paths = Set<String>()
+    for file in journal.files {
+      guard file.hasSafePath else {
+        throw StoreError(
+          .invalidState, "a journaled file must be a relative path inside the output folder", path: file.path)
+      }
+      guard paths.insert(file.path).inserted else {
+        throw StoreError(.invalidState, "the run lists this output file twice", path: file.path)
+      }
     }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]

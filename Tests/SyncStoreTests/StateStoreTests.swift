@@ -179,6 +179,12 @@ struct StateStoreTests {
     }
     #expect(error.code == .duplicateRun)
 
+    let twice = StoreFixtures.entry(
+      "r-twice", files: [JournaledFile(path: "o.ics", before: nil, after: []), JournaledFile(path: "o.ics", before: [], after: [1])])
+    error = try #require(throws: StoreError.self) {
+      try store.commit(SyncState(pairs: [one]), previous: SyncState(pairs: [one]), journal: twice)
+    }
+    #expect(error.code == .invalidState)
     for path in ["/etc/passwd", "../out.csv", "a/../../b", "", "a//b", "./x"] {
       let entry = StoreFixtures.entry("r-\(path)", files: [JournaledFile(path: path, before: nil, after: [])])
       error = try #require(throws: StoreError.self) {
