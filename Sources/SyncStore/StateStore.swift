@@ -203,6 +203,22 @@ public final class StateStore: Sendable {
     }
   }
 
+  /// Runs SQLite's `quick_check` and the foreign-key check over the whole database (about a
+  /// second per few hundred MB); for a `validate`-style command, not for every run.
+  ///
+  /// - Throws: ``StoreError`` `corruptState` listing the first problems found.
+  public func checkIntegrity() throws {
+    let problems = try read("cannot check the state database") { db -> [String] in
+      let quick = try String.fetchAll(db, sql: "PRAGMA quick_check(20)").filter { $0 != "ok" }
+      let keys = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").map { "foreign key: \($0)" }
+      return quick + keys
+    }
+    if !problems.isEmpty {
+      throw StoreError(
+        .corruptState, "the state database is damaged: \(problems.prefix(5).joined(separator: "; "))", path: path)
+    }
+  }
+
   // MARK: - Settings the tests check
 
   /// The journal mode and `synchronous` level in force on the connection.

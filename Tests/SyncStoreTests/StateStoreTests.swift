@@ -65,6 +65,7 @@ struct StateStoreTests {
     let reopened = try StateStore(folder: folder)
     #expect(try reopened.load() == Self.richState)
     #expect(try reopened.appliedSchemaVersions() == StateStore.schemaVersions)
+    try reopened.checkIntegrity()
   }
 
   @Test("load returns pairs in id order whatever order they were committed in")
@@ -252,6 +253,27 @@ struct StateStoreTests {
     let error = try #require(throws: StoreError.self) { try store.load() }
     #expect(error.code == .corruptState)
     #expect(error.message.contains("p0000001"))
+  }
+
+  @Test("a damaged database page is reported as a damaged state")
+  func damagedPage() throws {
+    let folder = try TestPaths.temporaryFolder("store")
+    do {
+      let store = try StateStore(folder: folder)
+      try store.commit(StoreFixtures.state(count: 2000), previous: SyncState(), journal: StoreFixtures.entry("r"))
+      try store.checkIntegrity()
+    }
+    let path = folder.appendingPathComponent(StateStore.fileName).path
+    let handle = try #require(FileHandle(forUpdatingAtPath: path))
+    try handle.seek(toOffset: 20 * 4096)
+    try handle.write(contentsOf: Data(repeating: 0xA5, count: 4096))
+    try handle.close()
+    let store = try StateStore(folder: folder)
+    let error = try #require(throws: StoreError.self) {
+      try store.checkIntegrity()
+      _ = try store.load()
+    }
+    #expect(error.code == .corruptState)
   }
 
   @Test("settings are stored, replaced, removed, and can go with a commit")
