@@ -16,13 +16,20 @@ extension StateStore {
   ///   - previous: the state the run started from, as ``load()`` returned it.
   ///   - journal: the run's id, start time, plan, summary and files.
   ///   - meta: settings to store in the same transaction (`nil` removes one).
-  /// - Returns: the journal entry as stored, pair changes filled in.
+  ///   - keepingRuns: when set, older runs beyond this many (this one included) are pruned from
+  ///     the journal in the same transaction (see ``pruneJournal(keepingLatest:)``). The journal
+  ///     keeps the old bytes of every output file a run replaced, so it grows by about the size
+  ///     of the outputs per run unless pruned.
+  /// - Returns: the journal entry as stored, pair changes filled in. (The store journals the
+  ///   saved rows themselves; the old versions returned here are those of `previous`, the same
+  ///   when `previous` is what ``load()`` returned under the same ``StateLock``.)
   /// - Throws: ``StoreError`` `invalidState` (duplicate pair ids, an unsafe file path),
   ///   `stateMismatch` (`previous` is not the saved state), `duplicateRun`, `databaseFailed`.
   ///   On error nothing is saved.
   @discardableResult
   public func commit(
-    _ next: SyncState, previous: SyncState, journal: JournalEntry, meta: [String: String?] = [:]
+    _ next: SyncState, previous: SyncState, journal: JournalEntry, meta: [String: String?] = [:],
+    keepingRuns: Int? = nil
   ) throws -> JournalEntry {
     let diff = try PairDiff(previous: previous, next: next)
     var paths = Set<String>()
@@ -72,6 +79,7 @@ extension StateStore {
         try insertFile.execute(arguments: [seq, position, file.path, file.before.map { Data($0) }, file.afterSHA256])
       }
       for key in meta.keys.sorted() { try Self.setMeta(db, key, meta[key]!) }
+      if let keepingRuns { _ = try Self.prune(db, keepingLatest: keepingRuns) }
 
       var stored = journal
       stored.changedPairsBefore = diff.changedBefore

@@ -237,6 +237,16 @@ public final class StateStore: Sendable {
     try read("cannot read the change count") { db in db.totalChangesCount }
   }
 
+  /// How many old-pair and file rows the journal holds (for tests of pruning).
+  package func totalJournalRows() throws -> (pairs: Int, files: Int) {
+    try read("cannot read the journal") { db in
+      (
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run_pairs") ?? 0,
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run_files") ?? 0
+      )
+    }
+  }
+
   // MARK: - Access with clear errors
 
   func read<T>(_ what: String, _ body: (Database) throws -> T) throws -> T {

@@ -157,4 +157,14 @@ struct StateStoreJournalTests {
     #expect(try h.store.load() == h.afterRun1)
     #expect(try h.store.revertibleRunID() == nil)
   }
+
+  @Test("a commit can prune the journal in the same transaction, file bytes and old pairs included")
+  func pruneOnCommit() throws {
+    let h = try History()
+    var next = h.afterRun2
+    next.pairs[0].wasInScope.toggle()
+    try h.store.commit(next, previous: h.afterRun2, journal: StoreFixtures.entry("run-3", at: 300), keepingRuns: 2)
+    #expect(try h.store.runs().map(\.runID) == ["run-2", "run-3"])
+    #expect(try h.store.totalJournalRows() == (pairs: 4, files: 2))
+  }
 }
