@@ -24,6 +24,7 @@ struct CrashTests {
     var leftovers = 0
     for round in 0..<Self.kills {
       let folder = try TestPaths.temporaryFolder("crash-file")
+      defer { try? FileManager.default.removeItem(at: folder) }
       let target = folder.appendingPathComponent("tasks.csv")
       let pid = try Self.runChildUntilKilled(test: "childAtomicWriter", folder: folder) {
         FileManager.default.fileExists(atPath: target.path)
@@ -44,6 +45,7 @@ struct CrashTests {
   func killedStoreCommits() throws {
     for round in 0..<8 {
       let folder = try TestPaths.temporaryFolder("crash-store")
+      defer { try? FileManager.default.removeItem(at: folder) }
       let journalFile = folder.appendingPathComponent(StateStore.fileName)
       _ = try Self.runChildUntilKilled(test: "childStoreCommitter", folder: folder) {
         // Wait until a few runs are in: the file exists and has grown past its empty size.

@@ -12,7 +12,9 @@ struct StateStoreScaleTests {
 
   @Test("commit, load, small change, full change and revert at 100,000 pairs")
   func hundredThousand() throws {
-    let store = try StateStore(folder: try TestPaths.temporaryFolder("scale"))
+    let folder = try TestPaths.temporaryFolder("scale")
+    defer { try? FileManager.default.removeItem(at: folder) }  // about 50 MB
+    let store = try StateStore(folder: folder)
     let first = StoreFixtures.state(count: Self.count)
 
     var t = Clock()
