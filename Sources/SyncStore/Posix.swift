@@ -97,6 +97,22 @@ enum Posix {
     }
   }
 
+  /// Creates `folder` and any missing parents (mode 0755 before the umask), like `mkdir -p`.
+  static func makeFolders(_ folder: String) throws {
+    if let st = lstat(folder) {
+      if isDirectory(st) { return }
+      // A link to a folder is fine as a state folder; anything else is not.
+      var target = stat()
+      if isSymlink(st), stat(folder, &target) == 0, isDirectory(target) { return }
+      throw StoreError(.refusedFolder, "exists but is not a folder", path: folder)
+    }
+    let parent = AtomicFile.split(folder).folder
+    if parent != folder && parent != "." && parent != "/" { try makeFolders(parent) }
+    if mkdir(folder, 0o755) != 0 && errno != EEXIST {
+      throw StoreError.system("cannot create the folder", path: folder)
+    }
+  }
+
   static func isDirectory(_ st: stat) -> Bool { (st.st_mode & S_IFMT) == S_IFDIR }
   static func isSymlink(_ st: stat) -> Bool { (st.st_mode & S_IFMT) == S_IFLNK }
   static func isRegular(_ st: stat) -> Bool { (st.st_mode & S_IFMT) == S_IFREG }

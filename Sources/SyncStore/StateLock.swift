@@ -66,8 +66,8 @@ public final class StateLock: @unchecked Sendable {
   private var fd: Int32
   private let mutex = PThreadMutex()
 
-  /// Takes the lock of the state folder `folder`, or throws at once when another process (or
-  /// another ``StateLock`` in this process) holds it.
+  /// Takes the lock of the state folder `folder` (created when missing), or throws at once when
+  /// another process (or another ``StateLock`` in this process) holds it.
   ///
   /// - Parameters:
   ///   - command: what this run is doing, shown to a run that finds the lock taken.
@@ -75,6 +75,7 @@ public final class StateLock: @unchecked Sendable {
   /// - Throws: ``StoreError`` `lockHeld` naming the holder, or `ioFailed`.
   public init(folder: String, command: String, startedAt: Timestamp?) throws {
     path = AtomicFile.join(folder, Self.fileName)
+    try Posix.makeFolders(folder)
     if let st = Posix.lstat(path), !Posix.isRegular(st) {
       throw StoreError(.refusedSpecialFile, "the lock file is not a regular file; remove it", path: path)
     }

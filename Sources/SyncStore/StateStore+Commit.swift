@@ -16,17 +16,31 @@ extension StateStore {
   ///   - previous: the state the run started from, as ``load()`` returned it.
   ///   - journal: the run's id, start time, plan, summary and files.
   ///   - meta: settings to store in the same transaction (`nil` removes one).
-  /// - Returns: the journal entry as stored, pair changes filled in.
+  ///   - keepingRuns: when set, older runs beyond this many (this one included) are pruned from
+  ///     the journal in the same transaction (see ``pruneJournal(keepingLatest:)``). The journal
+  ///     keeps the old bytes of every output file a run replaced, so it grows by about the size
+  ///     of the outputs per run unless pruned.
+  /// - Returns: the journal entry as stored, pair changes filled in. (The store journals the
+  ///   saved rows themselves; the old versions returned here are those of `previous`, the same
+  ///   when `previous` is what ``load()`` returned under the same ``StateLock``.)
   /// - Throws: ``StoreError`` `invalidState` (duplicate pair ids, an unsafe file path),
   ///   `stateMismatch` (`previous` is not the saved state), `duplicateRun`, `databaseFailed`.
   ///   On error nothing is saved.
   @discardableResult
   public func commit(
-    _ next: SyncState, previous: SyncState, journal: JournalEntry, meta: [String: String?] = [:]
+    _ next: SyncState, previous: SyncState, journal: JournalEntry, meta: [String: String?] = [:],
+    keepingRuns: Int? = nil
   ) throws -> JournalEntry {
     let diff = try PairDiff(previous: previous, next: next)
-    for file in journal.files where !file.hasSafePath {
-      throw StoreError(.invalidState, "a journaled file must be a relative path inside the output folder", path: file.path)
+    var paths = Set<String>()
+    for file in journal.files {
+      guard file.hasSafePath else {
+        throw StoreError(
+          .invalidState, "a journaled file must be a relative path inside the output folder", path: file.path)
+      }
+      guard paths.insert(file.path).inserted else {
+        throw StoreError(.invalidState, "the run lists this output file twice", path: file.path)
+      }
     }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
@@ -52,7 +66,10 @@ extension StateStore {
         ])
       let seq = db.lastInsertedRowID
       let writer = try PairWriter(db, runSeq: seq, path: path)
-      for id in diff.removedIDs { try writer.remove(id) }
+      try writer.journal(diff.removedIDs, as: "removed")
+      try writer.journal(diff.changed.map(\.id), as: "changed")
+      try writer.journalAdded(diff.added.map(\.id))
+      try writer.remove(diff.removedIDs)
       for row in changedRows { try writer.update(row) }
       for row in addedRows { try writer.insert(row) }
 
@@ -62,6 +79,7 @@ extension StateStore {
         try insertFile.execute(arguments: [seq, position, file.path, file.before.map { Data($0) }, file.afterSHA256])
       }
       for key in meta.keys.sorted() { try Self.setMeta(db, key, meta[key]!) }
+      if let keepingRuns { _ = try Self.prune(db, keepingLatest: keepingRuns) }
 
       var stored = journal
       stored.changedPairsBefore = diff.changedBefore
@@ -87,61 +105,95 @@ struct PairDiff {
   var removedIDs: [String] { removedBefore.map(\.id) }
 
   init(previous: SyncState, next: SyncState) throws {
+    if Self.isStrictlyOrdered(previous.pairs) && Self.isStrictlyOrdered(next.pairs) {
+      merge(previous.pairs, next.pairs)
+    } else {
+      try hash(previous.pairs, next.pairs)
+    }
+  }
+
+  /// Both lists in id order (what `load` returns, and what a planner keeping that order
+  /// produces): one walk through both, no hashing.
+  private mutating func merge(_ old: [PairState], _ new: [PairState]) {
+    var i = 0
+    var j = 0
+    while i < old.count || j < new.count {
+      if j == new.count || (i < old.count && Self.precedes(old[i].id, new[j].id)) {
+        removedBefore.append(old[i])
+        i += 1
+      } else if i == old.count || Self.precedes(new[j].id, old[i].id) {
+        added.append(new[j])
+        j += 1
+      } else {
+        if old[i] != new[j] {
+          changed.append(new[j])
+          changedBefore.append(old[i])
+        }
+        i += 1
+        j += 1
+      }
+    }
+  }
+
+  /// Any order: match by id through a dictionary, then sort each list by id.
+  private mutating func hash(_ old: [PairState], _ new: [PairState]) throws {
     var before: [String: PairState] = [:]
-    before.reserveCapacity(previous.pairs.count)
-    for pair in previous.pairs {
+    before.reserveCapacity(old.count)
+    for pair in old {
       guard before.updateValue(pair, forKey: pair.id) == nil else {
         throw StoreError(.invalidState, "the previous state has two pairs with id \(pair.id)")
       }
     }
     var seen = Set<String>()
-    seen.reserveCapacity(next.pairs.count)
-    for pair in next.pairs {
+    seen.reserveCapacity(new.count)
+    for pair in new {
       guard seen.insert(pair.id).inserted else {
         throw StoreError(.invalidState, "the new state has two pairs with id \(pair.id)")
       }
-      if let old = before.removeValue(forKey: pair.id) {
-        if old != pair {
+      if let previous = before.removeValue(forKey: pair.id) {
+        if previous != pair {
           changed.append(pair)
-          changedBefore.append(old)
+          changedBefore.append(previous)
         }
       } else {
         added.append(pair)
       }
     }
     removedBefore = Array(before.values)
-    let byID = { (a: PairState, b: PairState) in a.id.utf8.lexicographicallyPrecedes(b.id.utf8) }
+    let byID = { (a: PairState, b: PairState) in Self.precedes(a.id, b.id) }
     added.sort(by: byID)
     changed.sort(by: byID)
     changedBefore.sort(by: byID)
     removedBefore.sort(by: byID)
   }
+
+  /// Byte order of the UTF-8 ids, the order SQLite keeps them in.
+  static func precedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+
+  /// Whether the ids are in increasing order with no repeat.
+  private static func isStrictlyOrdered(_ pairs: [PairState]) -> Bool {
+    var k = 1
+    while k < pairs.count {
+      guard precedes(pairs[k - 1].id, pairs[k].id) else { return false }
+      k += 1
+    }
+    return true
+  }
 }
 
-/// Prepared statements that change the `pairs` table and record each change in the journal.
+/// Writes a run's pair changes: the journal copies in a few set-based statements (the ids go in
+/// as one JSON array read by `json_each`), the new rows through prepared statements.
 private struct PairWriter {
   let db: Database
   let runSeq: Int64
   let path: String
-  let journalCopy: Statement
-  let journalAdded: Statement
   let insertPair: Statement
   let updatePair: Statement
-  let deletePair: Statement
 
   init(_ db: Database, runSeq: Int64, path: String) throws {
     self.db = db
     self.runSeq = runSeq
     self.path = path
-    journalCopy = try db.makeStatement(
-      sql: """
-        INSERT INTO run_pairs
-          (run_seq, pair_id, change, outlook_key, salesforce_key, window_day, was_in_scope, baseline, pending)
-        SELECT ?, id, ?, outlook_key, salesforce_key, window_day, was_in_scope, baseline, pending
-        FROM pairs WHERE id = ?
-        """)
-    journalAdded = try db.makeStatement(
-      sql: "INSERT INTO run_pairs (run_seq, pair_id, change) VALUES (?, ?, 'added')")
     insertPair = try db.makeStatement(
       sql: """
         INSERT INTO pairs (id, outlook_key, salesforce_key, window_day, was_in_scope, baseline, pending)
@@ -153,23 +205,46 @@ private struct PairWriter {
           pending = ?
         WHERE id = ?
         """)
-    deletePair = try db.makeStatement(sql: "DELETE FROM pairs WHERE id = ?")
   }
 
-  func remove(_ id: String) throws {
-    try journal(id, as: "removed")
-    try deletePair.execute(arguments: [id])
+  /// Copies the saved rows of `ids` into the journal as they are now.
+  func journal(_ ids: [String], as change: String) throws {
+    guard !ids.isEmpty else { return }
+    try db.execute(
+      sql: """
+        INSERT INTO run_pairs
+          (run_seq, pair_id, change, outlook_key, salesforce_key, window_day, was_in_scope, baseline, pending)
+        SELECT ?, id, ?, outlook_key, salesforce_key, window_day, was_in_scope, baseline, pending
+        FROM pairs WHERE id IN (SELECT value FROM json_each(?))
+        """,
+      arguments: [runSeq, change, try Self.jsonArray(ids)])
+    if db.changesCount != ids.count {
+      throw StateStore.mismatch(
+        "\(ids.count - db.changesCount) of the \(ids.count) pairs the run \(change) are not in the saved state",
+        path: path)
+    }
+  }
+
+  func journalAdded(_ ids: [String]) throws {
+    guard !ids.isEmpty else { return }
+    try db.execute(
+      sql: "INSERT INTO run_pairs (run_seq, pair_id, change) SELECT ?, value, 'added' FROM json_each(?)",
+      arguments: [runSeq, try Self.jsonArray(ids)])
+  }
+
+  func remove(_ ids: [String]) throws {
+    guard !ids.isEmpty else { return }
+    try db.execute(
+      sql: "DELETE FROM pairs WHERE id IN (SELECT value FROM json_each(?))", arguments: [try Self.jsonArray(ids)])
   }
 
   func update(_ row: PairRow) throws {
-    try journal(row.id, as: "changed")
     try updatePair.execute(arguments: [
       row.outlookKey, row.salesforceKey, row.windowDay, row.wasInScope, row.baseline, row.pending, row.id,
     ])
   }
 
   func insert(_ row: PairRow) throws {
-    try journalAdded.execute(arguments: [runSeq, row.id])
     do {
       try insertPair.execute(arguments: [
         row.id, row.outlookKey, row.salesforceKey, row.windowDay, row.wasInScope, row.baseline, row.pending,
@@ -179,10 +254,7 @@ private struct PairWriter {
     }
   }
 
-  private func journal(_ id: String, as change: String) throws {
-    try journalCopy.execute(arguments: [runSeq, change, id])
-    guard db.changesCount == 1 else {
-      throw StateStore.mismatch("pair \(id) is in the state the run started from but not saved", path: path)
-    }
+  private static func jsonArray(_ ids: [String]) throws -> String {
+    String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)
   }
 }

@@ -84,12 +84,14 @@ extension StateStore {
   /// versions go with them; they can no longer be reverted). Returns how many were removed.
   @discardableResult
   public func pruneJournal(keepingLatest count: Int) throws -> Int {
-    try write("cannot prune the journal") { db in
-      try db.execute(
-        sql: "DELETE FROM runs WHERE seq NOT IN (SELECT seq FROM runs ORDER BY seq DESC LIMIT ?)",
-        arguments: [max(0, count)])
-      return db.changesCount
-    }
+    try write("cannot prune the journal") { db in try Self.prune(db, keepingLatest: count) }
+  }
+
+  static func prune(_ db: Database, keepingLatest count: Int) throws -> Int {
+    try db.execute(
+      sql: "DELETE FROM runs WHERE seq NOT IN (SELECT seq FROM runs ORDER BY seq DESC LIMIT ?)",
+      arguments: [max(0, count)])
+    return db.changesCount
   }
 
   // MARK: - Reading entries
@@ -130,8 +132,8 @@ extension StateStore {
       let change: String = row[0]
       switch change {
       case "added": entry.addedPairIDs.append(row[1])
-      case "changed": entry.changedPairsBefore.append(try pairRow(row, offset: 1).pairState(decoder: decoder))
-      case "removed": entry.removedPairsBefore.append(try pairRow(row, offset: 1).pairState(decoder: decoder))
+      case "changed": entry.changedPairsBefore.append(try PairRow.pairState(row, offset: 1, decoder: decoder))
+      case "removed": entry.removedPairsBefore.append(try PairRow.pairState(row, offset: 1, decoder: decoder))
       default:
         throw StoreError(.corruptState, "run \(runID) records an unknown change \"\(change)\"", path: path)
       }

@@ -71,7 +71,7 @@ public final class StateStore: Sendable {
             salesforce_key TEXT,
             window_day TEXT,
             was_in_scope INTEGER NOT NULL,
-            baseline TEXT NOT NULL,
+            baseline BLOB NOT NULL,
             pending TEXT
           ) WITHOUT ROWID;
           CREATE TABLE runs (
@@ -94,7 +94,7 @@ public final class StateStore: Sendable {
             salesforce_key TEXT,
             window_day TEXT,
             was_in_scope INTEGER,
-            baseline TEXT,
+            baseline BLOB,
             pending TEXT,
             PRIMARY KEY (run_seq, pair_id)
           ) WITHOUT ROWID;
@@ -163,7 +163,7 @@ public final class StateStore: Sendable {
           FROM pairs ORDER BY id
           """)
       while let row = try rows.next() {
-        pairs.append(try Self.pairRow(row).pairState(decoder: decoder))
+        pairs.append(try PairRow.pairState(row, decoder: decoder))
       }
       return SyncState(pairs: pairs)
     }
@@ -172,16 +172,6 @@ public final class StateStore: Sendable {
   /// The number of saved pairs.
   public func pairCount() throws -> Int {
     try read("cannot read the saved state") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pairs") ?? 0 }
-  }
-
-  static func pairRow(_ row: Row, offset: Int = 0) throws -> PairRow {
-    let id: String = row[offset]
-    guard let baseline: String = row[offset + 5], let inScope: Int64 = row[offset + 4] else {
-      throw StoreError(.corruptState, "pair \(id): a required column is empty; the state file was damaged or edited")
-    }
-    return PairRow(
-      id: id, outlookKey: row[offset + 1], salesforceKey: row[offset + 2], windowDay: row[offset + 3],
-      wasInScope: inScope != 0, baseline: baseline, pending: row[offset + 6])
   }
 
   // MARK: - Settings
@@ -213,6 +203,22 @@ public final class StateStore: Sendable {
     }
   }
 
+  /// Runs SQLite's `quick_check` and the foreign-key check over the whole database (about a
+  /// second per few hundred MB); for a `validate`-style command, not for every run.
+  ///
+  /// - Throws: ``StoreError`` `corruptState` listing the first problems found.
+  public func checkIntegrity() throws {
+    let problems = try read("cannot check the state database") { db -> [String] in
+      let quick = try String.fetchAll(db, sql: "PRAGMA quick_check(20)").filter { $0 != "ok" }
+      let keys = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").map { "foreign key: \($0)" }
+      return quick + keys
+    }
+    if !problems.isEmpty {
+      throw StoreError(
+        .corruptState, "the state database is damaged: \(problems.prefix(5).joined(separator: "; "))", path: path)
+    }
+  }
+
   // MARK: - Settings the tests check
 
   /// The journal mode and `synchronous` level in force on the connection.
@@ -229,6 +235,16 @@ public final class StateStore: Sendable {
   /// `total_changes()`), so tests can check a commit writes only what changed.
   package func totalChanges() throws -> Int {
     try read("cannot read the change count") { db in db.totalChangesCount }
+  }
+
+  /// How many old-pair and file rows the journal holds (for tests of pruning).
+  package func totalJournalRows() throws -> (pairs: Int, files: Int) {
+    try read("cannot read the journal") { db in
+      (
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run_pairs") ?? 0,
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run_files") ?? 0
+      )
+    }
   }
 
   // MARK: - Access with clear errors

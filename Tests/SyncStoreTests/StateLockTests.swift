@@ -33,6 +33,19 @@ struct StateLockTests {
     #expect(throws: StoreError.self) { try StateLock(folder: folder, command: "x", startedAt: nil) }
   }
 
+  @Test("a missing state folder is created; a file in its place is refused")
+  func createsFolder() throws {
+    let base = try TestPaths.temporaryFolder("lock")
+    let folder = base.appendingPathComponent("state/nested")
+    let lock = try StateLock(folder: folder, command: "init", startedAt: nil)
+    #expect(lock.isHeld)
+    #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("lock").path))
+    let file = base.appendingPathComponent("plain")
+    try AtomicFile.write([1], to: file)
+    let error = try #require(throws: StoreError.self) { try StateLock(folder: file, command: "x", startedAt: nil) }
+    #expect(error.code == .refusedFolder)
+  }
+
   @Test("the lock is released when the object goes away")
   func releasedOnDeinit() throws {
     let folder = try TestPaths.temporaryFolder("lock")

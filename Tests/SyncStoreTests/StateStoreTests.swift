@@ -47,6 +47,10 @@ struct StateStoreTests {
           PendingOperation(side: .salesforce, operation: .delete, runID: "run-3"),
         ]),
       PairState(id: "f-ünïcode-ключ", outlookKey: "", salesforceKey: "", baseline: [:], wasInScope: false),
+      PairState(
+        id: "g-odd-fingerprints", outlookKey: "k7", salesforceKey: nil,
+        baseline: [.subject: Fingerprint(hex: "not hex"), .body: Fingerprint(hex: String(repeating: "A", count: 32)),
+          .due: Fingerprint(hex: ""), odd[0]: Fingerprint(hex: String(repeating: "0", count: 32))]),
     ])
   }()
 
@@ -61,6 +65,7 @@ struct StateStoreTests {
     let reopened = try StateStore(folder: folder)
     #expect(try reopened.load() == Self.richState)
     #expect(try reopened.appliedSchemaVersions() == StateStore.schemaVersions)
+    try reopened.checkIntegrity()
   }
 
   @Test("load returns pairs in id order whatever order they were committed in")
@@ -112,6 +117,28 @@ struct StateStoreTests {
       pairsRemoved: 1, files: 1, isReverted: false))
   }
 
+  @Test("states in any order give the same saved state and journal as states in id order")
+  func orderDoesNotMatter() throws {
+    let first = StoreFixtures.state(count: 60)
+    var next = first
+    next.pairs[5].wasInScope.toggle()
+    next.pairs.remove(at: 40)
+    next.pairs.insert(StoreFixtures.pair(1000), at: 0)  // out of order: "p0001000" first
+    var entries: [JournalEntry] = []
+    for shuffle in [false, true] {
+      let store = try StateStore(folder: try TestPaths.temporaryFolder("store"))
+      let start = shuffle ? SyncState(pairs: first.pairs.shuffled()) : first
+      try store.commit(start, previous: SyncState(), journal: StoreFixtures.entry("run-1"))
+      let end = shuffle ? SyncState(pairs: next.pairs.shuffled()) : SyncState(pairs: next.pairs.sorted { $0.id < $1.id })
+      entries.append(try store.commit(end, previous: start, journal: StoreFixtures.entry("run-2")))
+      #expect(try store.load().pairs == next.pairs.sorted { $0.id < $1.id })
+    }
+    #expect(entries[0] == entries[1])
+    #expect(entries[0].addedPairIDs == ["p0001000"])
+    #expect(entries[0].removedPairsBefore.map(\.id) == ["p0000040"])
+    #expect(entries[0].changedPairsBefore.map(\.id) == ["p0000005"])
+  }
+
   @Test("a commit whose previous state is not the saved one is refused and saves nothing")
   func staleOrWrongPrevious() throws {
     let store = try StateStore(folder: try TestPaths.temporaryFolder("store"))
@@ -153,6 +180,12 @@ struct StateStoreTests {
     }
     #expect(error.code == .duplicateRun)
 
+    let twice = StoreFixtures.entry(
+      "r-twice", files: [JournaledFile(path: "o.ics", before: nil, after: []), JournaledFile(path: "o.ics", before: [], after: [1])])
+    error = try #require(throws: StoreError.self) {
+      try store.commit(SyncState(pairs: [one]), previous: SyncState(pairs: [one]), journal: twice)
+    }
+    #expect(error.code == .invalidState)
     for path in ["/etc/passwd", "../out.csv", "a/../../b", "", "a//b", "./x"] {
       let entry = StoreFixtures.entry("r-\(path)", files: [JournaledFile(path: path, before: nil, after: [])])
       error = try #require(throws: StoreError.self) {
@@ -220,6 +253,27 @@ struct StateStoreTests {
     let error = try #require(throws: StoreError.self) { try store.load() }
     #expect(error.code == .corruptState)
     #expect(error.message.contains("p0000001"))
+  }
+
+  @Test("a damaged database page is reported as a damaged state")
+  func damagedPage() throws {
+    let folder = try TestPaths.temporaryFolder("store")
+    do {
+      let store = try StateStore(folder: folder)
+      try store.commit(StoreFixtures.state(count: 2000), previous: SyncState(), journal: StoreFixtures.entry("r"))
+      try store.checkIntegrity()
+    }
+    let path = folder.appendingPathComponent(StateStore.fileName).path
+    let handle = try #require(FileHandle(forUpdatingAtPath: path))
+    try handle.seek(toOffset: 20 * 4096)
+    try handle.write(contentsOf: Data(repeating: 0xA5, count: 4096))
+    try handle.close()
+    let store = try StateStore(folder: folder)
+    let error = try #require(throws: StoreError.self) {
+      try store.checkIntegrity()
+      _ = try store.load()
+    }
+    #expect(error.code == .corruptState)
   }
 
   @Test("settings are stored, replaced, removed, and can go with a commit")

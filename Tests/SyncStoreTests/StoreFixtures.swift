@@ -12,13 +12,29 @@ enum StoreFixtures {
     Fingerprint(field: field, value: value)
   }
 
-  /// A pair with a full standard baseline whose values depend on `n` and `version`.
+  /// A pair with a full standard baseline whose values depend on `n` and `version` (cheap
+  /// made-up fingerprints of the usual 32 hex digits, so 100,000 pairs build fast in debug).
   static func pair(_ n: Int, version: Int = 0) -> PairState {
     var baseline: [SyncField: Fingerprint] = [:]
-    for field in SyncField.standard { baseline[field] = fingerprint(field, "\(n)-\(version)") }
+    for (index, field) in SyncField.standard.enumerated() {
+      baseline[field] = Fingerprint(hex: hex32(UInt64(n) << 20 | UInt64(version) << 4 | UInt64(index)))
+    }
     return PairState(
-      id: String(format: "p%07d", n), outlookKey: "AAMk-\(n)", salesforceKey: "00T\(n)",
+      id: id(n), outlookKey: "AAMk-\(n)", salesforceKey: "00T\(n)",
       baseline: baseline, windowDay: day.adding(days: n % 400), wasInScope: n % 7 != 0)
+  }
+
+  /// `p0000042`: ids that sort like their numbers.
+  static func id(_ n: Int) -> String {
+    let digits = String(n)
+    return "p" + String(repeating: "0", count: max(0, 7 - digits.count)) + digits
+  }
+
+  /// 32 lowercase hex digits spelling `value` twice.
+  static func hex32(_ value: UInt64) -> String {
+    let digits = String(value, radix: 16)
+    let half = String(repeating: "0", count: 16 - digits.count) + digits
+    return half + half
   }
 
   /// A state of `count` pairs, every 50th with a pending update, in id order.

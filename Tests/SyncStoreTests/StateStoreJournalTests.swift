@@ -1,0 +1,170 @@
+import Foundation
+import SyncEngine
+import SyncStore
+import TaskModel
+import Testing
+import TestSupport
+
+@Suite("StateStore journal and revert")
+struct StateStoreJournalTests {
+  /// Three runs over an output folder: run-1 creates out.ics and adds pairs; run-2 rewrites
+  /// out.ics, creates summary.json, changes, removes and adds pairs.
+  struct History {
+    let store: StateStore
+    let out: URL
+    let empty = SyncState()
+    let afterRun1 = StoreFixtures.state(count: 10)
+    let afterRun2: SyncState
+
+    init() throws {
+      let folder = try TestPaths.temporaryFolder("journal")
+      store = try StateStore(folder: folder.appendingPathComponent("state"))
+      out = folder.appendingPathComponent("out")
+      try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+      var next = afterRun1
+      next.pairs[3] = StoreFixtures.pair(3, version: 1)
+      next.pairs.remove(at: 7)
+      next.pairs.append(StoreFixtures.pair(11))
+      afterRun2 = next
+
+      try write("ics v1", to: "out.ics")
+      try store.commit(
+        afterRun1, previous: empty,
+        journal: StoreFixtures.entry(
+          "run-1", at: 100, files: [JournaledFile(path: "out.ics", before: nil, after: Array("ics v1".utf8))]))
+      try write("ics v2", to: "out.ics")
+      try write("{}", to: "summary.json")
+      try store.commit(
+        afterRun2, previous: afterRun1,
+        journal: StoreFixtures.entry(
+          "run-2", at: 200,
+          files: [
+            JournaledFile(path: "out.ics", before: Array("ics v1".utf8), after: Array("ics v2".utf8)),
+            JournaledFile(path: "summary.json", before: nil, after: Array("{}".utf8)),
+          ]))
+    }
+
+    func write(_ text: String, to name: String) throws {
+      try AtomicFile.write(Array(text.utf8), to: out.appendingPathComponent(name))
+    }
+
+    func read(_ name: String) -> String? {
+      StoreFixtures.bytes(out.appendingPathComponent(name)).map { String(decoding: $0, as: UTF8.self) }
+    }
+  }
+
+  @Test("the journal lists runs oldest first and keeps plan, summary, files and old pairs")
+  func entries() throws {
+    let h = try History()
+    #expect(try h.store.runs().map(\.runID) == ["run-1", "run-2"])
+    let entry = try #require(try h.store.journalEntry(runID: "run-2"))
+    #expect(entry.startedAt == Timestamp(secondsSince1970: 200))
+    #expect(entry.planJSON == Array("{\"plan\":\"run-2\"}".utf8))
+    #expect(entry.summaryJSON == Array("{\"summary\":\"run-2\"}".utf8))
+    #expect(entry.files.map(\.path) == ["out.ics", "summary.json"])
+    #expect(entry.files[0].before == Array("ics v1".utf8))
+    #expect(entry.files[1].before == nil)
+    #expect(entry.files[0].afterSHA256 == SHA256Digest.hex(of: Array("ics v2".utf8)))
+    #expect(entry.changedPairsBefore == [h.afterRun1.pairs[3]])
+    #expect(entry.removedPairsBefore == [h.afterRun1.pairs[7]])
+    #expect(entry.addedPairIDs == [StoreFixtures.pair(11).id])
+    #expect(!entry.isReverted)
+    #expect(try h.store.journalEntry(runID: "nope") == nil)
+    #expect(try h.store.revertibleRunID() == "run-2")
+  }
+
+  @Test("revert goes back one run at a time, restoring the state and the files")
+  func revertStepByStep() throws {
+    let h = try History()
+    // Not the latest: refused, nothing changes.
+    var error = try #require(throws: StoreError.self) { try h.store.revert(runID: "run-1") }
+    #expect(error.code == .notLatestRun)
+    #expect(error.message.contains("revert run-2 first"))
+    #expect(try h.store.load() == h.afterRun2)
+
+    let run2 = try #require(try h.store.journalEntry(runID: "run-2"))
+    try run2.restoreFiles(outFolder: h.out)
+    let reverted = try h.store.revert(runID: "run-2")
+    #expect(reverted.isReverted)
+    #expect(try h.store.load() == h.afterRun1)
+    #expect(h.read("out.ics") == "ics v1")
+    #expect(h.read("summary.json") == nil)
+    #expect(try h.store.runs().map(\.isReverted) == [false, true])
+
+    error = try #require(throws: StoreError.self) { try h.store.revert(runID: "run-2") }
+    #expect(error.code == .notLatestRun)
+    #expect(error.message.contains("already reverted"))
+    #expect(try h.store.revertibleRunID() == "run-1")
+
+    let run1 = try #require(try h.store.journalEntry(runID: "run-1"))
+    try run1.restoreFiles(outFolder: h.out)
+    try h.store.revert(runID: "run-1")
+    #expect(try h.store.load() == h.empty)
+    #expect(try StoreFixtures.names(in: h.out) == [])
+    #expect(try h.store.revertibleRunID() == nil)
+
+    error = try #require(throws: StoreError.self) { try h.store.revert(runID: "run-9") }
+    #expect(error.code == .unknownRun)
+  }
+
+  @Test("a run committed after a revert is the next to revert, and reverting it lands on the same state")
+  func runAfterRevert() throws {
+    let h = try History()
+    try h.store.revert(runID: "run-2")
+    var run3State = h.afterRun1
+    run3State.pairs[0].wasInScope.toggle()
+    try h.store.commit(run3State, previous: h.afterRun1, journal: StoreFixtures.entry("run-3", at: 300))
+    #expect(try h.store.revertibleRunID() == "run-3")
+    try h.store.revert(runID: "run-3")
+    #expect(try h.store.load() == h.afterRun1)
+    #expect(try h.store.revertibleRunID() == "run-1")
+  }
+
+  @Test("restoring files refuses when one changed since the run, and restores nothing")
+  func restoreRefusesChangedFiles() throws {
+    let h = try History()
+    try h.write("edited by hand", to: "summary.json")
+    let run2 = try #require(try h.store.journalEntry(runID: "run-2"))
+    let error = try #require(throws: StoreError.self) { try run2.restoreFiles(outFolder: h.out) }
+    #expect(error.code == .fileChangedSinceRun)
+    #expect(error.path?.hasSuffix("summary.json") == true)
+    #expect(h.read("out.ics") == "ics v2")
+    #expect(h.read("summary.json") == "edited by hand")
+
+    try run2.restoreFiles(outFolder: h.out, overwritingChanges: true)
+    #expect(h.read("out.ics") == "ics v1")
+    #expect(h.read("summary.json") == nil)
+  }
+
+  @Test("restoring files twice (after a crash between restore and revert) is harmless")
+  func restoreTwice() throws {
+    let h = try History()
+    let run2 = try #require(try h.store.journalEntry(runID: "run-2"))
+    try run2.restoreFiles(outFolder: h.out)
+    try run2.restoreFiles(outFolder: h.out)
+    try h.store.revert(runID: "run-2")
+    #expect(h.read("out.ics") == "ics v1")
+    #expect(try h.store.load() == h.afterRun1)
+  }
+
+  @Test("pruning keeps the latest runs and their revert data")
+  func prune() throws {
+    let h = try History()
+    #expect(try h.store.pruneJournal(keepingLatest: 1) == 1)
+    #expect(try h.store.runs().map(\.runID) == ["run-2"])
+    #expect(try h.store.journalEntry(runID: "run-1") == nil)
+    try h.store.revert(runID: "run-2")
+    #expect(try h.store.load() == h.afterRun1)
+    #expect(try h.store.revertibleRunID() == nil)
+  }
+
+  @Test("a commit can prune the journal in the same transaction, file bytes and old pairs included")
+  func pruneOnCommit() throws {
+    let h = try History()
+    var next = h.afterRun2
+    next.pairs[0].wasInScope.toggle()
+    try h.store.commit(next, previous: h.afterRun2, journal: StoreFixtures.entry("run-3", at: 300), keepingRuns: 2)
+    #expect(try h.store.runs().map(\.runID) == ["run-2", "run-3"])
+    #expect(try h.store.totalJournalRows() == (pairs: 4, files: 2))
+  }
+}
