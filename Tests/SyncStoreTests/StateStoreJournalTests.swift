@@ -64,7 +64,7 @@ struct StateStoreJournalTests {
     #expect(entry.files.map(\.path) == ["out.ics", "summary.json"])
     #expect(entry.files[0].before == Array("ics v1".utf8))
     #expect(entry.files[1].before == nil)
-    #expect(entry.files[0].afterSHA256 == SHA256Digest.hex(of: Array("ics v2".utf8)))
+    #expect(entry.files[0].afterSHA256 == Checksum.sha256Hex(of: Array("ics v2".utf8)))
     #expect(entry.changedPairsBefore == [h.afterRun1.pairs[3]])
     #expect(entry.removedPairsBefore == [h.afterRun1.pairs[7]])
     #expect(entry.addedPairIDs == [StoreFixtures.pair(11).id])

@@ -10,6 +10,9 @@ struct OutputFile {
 }
 
 extension SyncSession {
+  /// How many runs the journal keeps for `revert` (each holds the outputs it replaced).
+  static let journalRuns = 20
+
   /// Carries out a prepared run: re-checks the inputs, writes every output atomically, then
   /// commits the state and the journal entry in one transaction. Call with the lock held.
   package func apply(_ run: PreparedRun, startedAt: Timestamp) throws {
@@ -23,7 +26,7 @@ extension SyncSession {
       let entry = JournalEntry(
         runID: run.input.runID, startedAt: startedAt, planJSON: run.planFile.json,
         summaryJSON: run.summary.json, files: journaled)
-      try store.commit(run.plan.nextState, previous: run.state, journal: entry)
+      try store.commit(run.plan.nextState, previous: run.state, journal: entry, keepingRuns: Self.journalRuns)
     } catch let error as StoreError {
       throw CommandFailure(.failed, "\(configuration.state.path): \(error)")
     }
