@@ -1,0 +1,411 @@
+import Foundation
+import TaskModel
+
+/// Limits the EWS reader enforces before and while parsing.
+public struct EWSLimits: Sendable {
+  /// Inputs larger than this are refused before parsing (libxml2 takes at most 2 GiB - 1).
+  public var maximumInputBytes: Int
+  /// A single field's text (a body, a subject) longer than this is refused. libxml2 itself
+  /// refuses text nodes over 10,000,000 bytes, as it does without XML_PARSE_HUGE.
+  public var maximumTextBytes: Int
+
+  public init(maximumInputBytes: Int = Int(Int32.max), maximumTextBytes: Int = 64 << 20) {
+    self.maximumInputBytes = maximumInputBytes
+    self.maximumTextBytes = maximumTextBytes
+  }
+}
+
+/// The streaming pass over one EWS document: libxml2's reader says what each node is, the tag
+/// scanner says where its bytes are, and each `t:Task` becomes a `TaskItem` plus the span its
+/// bytes occupy.
+struct EWSReader {
+  private let file: String
+  private let limits: EWSLimits
+  private var dates: EWSDateTime
+  private var result = TaskReadResult()
+  private var records: [EWSTaskRecord] = []
+  private var keys: Set<String> = []
+  private var lines = LineCounter()
+  private var itemsContainer: EWSItemsContainer?
+
+  // Name caches: interned libxml2 name pointers are stable for one reader.
+  private var rankByName: [UnsafeRawPointer: UInt8] = [:]
+  private var nameByPointer: [UnsafeRawPointer: String] = [:]
+  private var taskName: UnsafeRawPointer?
+
+  // The task being read.
+  private var task: TaskFields?
+  private var taskDepth = 0
+  private var taskTag = RawTagScanner.Tag(kind: .start, start: 0, end: 0)
+  private var ranks: [UInt8] = []
+  private var field: UInt8 = EWSNames.unknownRank
+  private var collecting = false
+  private var text: [UInt8] = []
+  private var extended = ExtendedPropertyFields()
+
+  // The response message being read, when it is not a success.
+  private var response: ResponseFields?
+
+  init(file: String, timeZone: TimeZone, limits: EWSLimits) {
+    self.file = file
+    self.limits = limits
+    dates = EWSDateTime(timeZone: timeZone)
+  }
+
+  static func read(_ bytes: [UInt8], file: String, timeZone: TimeZone, limits: EWSLimits) throws -> EWSDocument {
+    var reader = EWSReader(file: file, timeZone: timeZone, limits: limits)
+    try bytes.withUnsafeBufferPointer { buffer in try reader.run(buffer) }
+    return EWSDocument(
+      bytes: bytes, result: reader.result, records: reader.records, itemsContainer: reader.itemsContainer,
+      timeZone: timeZone)
+  }
+
+  private mutating func run(_ buffer: UnsafeBufferPointer<UInt8>) throws {
+    guard buffer.count <= limits.maximumInputBytes else {
+      throw UnreadableInput(
+        "the file is \(buffer.count) bytes; EWS XML inputs are limited to \(limits.maximumInputBytes) bytes",
+        file: file, at: .start)
+    }
+    try checkEncoding(buffer)
+    try checkProlog(buffer)
+    let xml = try XMLStreamReader(
+      bytes: UnsafeRawBufferPointer(buffer), file: file, maximumBytes: limits.maximumInputBytes)
+    var scanner = RawTagScanner(bytes: buffer)
+    while let kind = try xml.read() {
+      switch kind {
+      case .element:
+        let tag = try locate(&scanner, expecting: xml.isEmptyElement ? .empty : .start, in: buffer)
+        try startElement(xml, tag: tag, buffer: buffer)
+      case .endElement:
+        let tag = try locate(&scanner, expecting: .end, in: buffer)
+        try endElement(xml, tag: tag, buffer: buffer)
+      case .text, .whitespace:
+        if collecting {
+          xml.appendValue(to: &text)
+          if text.count > limits.maximumTextBytes {
+            throw UnreadableInput(
+              EWSMessage.textTooLong(limits.maximumTextBytes), file: file,
+              at: SourcePosition(line: xml.parserLine, column: xml.parserColumn))
+          }
+        }
+      case .documentType:
+        let offset = scanner.firstOffset(of: "<!DOCTYPE", from: 0) ?? 0
+        throw UnreadableInput(EWSMessage.doctype, file: file, at: lines.position(of: offset, in: buffer))
+      case .entityReference, .entityDeclaration:
+        throw UnreadableInput(
+          EWSMessage.entity, file: file, at: SourcePosition(line: xml.parserLine, column: xml.parserColumn))
+      case .comment, .processingInstruction, .other:
+        break
+      }
+    }
+    for warning in xml.warnings {
+      result.diagnostics.append(Diagnostic(.warning, file: file, line: warning.line, column: warning.column, warning.message))
+    }
+    if records.isEmpty && result.invalidKeys.isEmpty && result.errorCount == 0 {
+      result.diagnostics.append(.warning(EWSMessage.noTasks, file: file, at: .start))
+    }
+  }
+
+  /// Refuses encodings other than UTF-8: the writer copies bytes, and EWS always sends UTF-8.
+  private func checkEncoding(_ buffer: UnsafeBufferPointer<UInt8>) throws {
+    if buffer.count >= 2, (buffer[0] == 0xFE && buffer[1] == 0xFF) || (buffer[0] == 0xFF && buffer[1] == 0xFE) {
+      throw UnreadableInput(EWSMessage.encoding("UTF-16"), file: file, at: .start)
+    }
+    let head = String(decoding: buffer.prefix(256), as: UTF8.self)
+    guard head.hasPrefix("<?xml") || head.hasPrefix("\u{FEFF}<?xml"),
+      let declarationEnd = head.range(of: "?>"),
+      let encoding = head[..<declarationEnd.lowerBound].range(of: "encoding")
+    else { return }
+    let rest = head[encoding.upperBound..<declarationEnd.lowerBound].drop { $0 == " " || $0 == "=" }
+    guard let quote = rest.first, quote == "\"" || quote == "'" else { return }
+    let name = rest.dropFirst().prefix { $0 != quote }.lowercased()
+    guard ["utf-8", "utf8", "us-ascii", "ascii"].contains(name) else {
+      throw UnreadableInput(EWSMessage.encoding(name), file: file, at: .start)
+    }
+  }
+
+  /// Refuses a DOCTYPE before libxml2 sees a byte of it: the prolog may hold only the XML
+  /// declaration, comments, processing instructions and white space. (The reader's DOCTYPE and
+  /// entity-reference checks stay as the second wall.)
+  private mutating func checkProlog(_ buffer: UnsafeBufferPointer<UInt8>) throws {
+    var i = buffer.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    let scanner = RawTagScanner(bytes: buffer)
+    while i < buffer.count {
+      let b = buffer[i]
+      if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
+        i += 1
+      } else if b == UInt8(ascii: "<"), i + 1 < buffer.count, buffer[i + 1] == UInt8(ascii: "?") {
+        guard let end = scanner.firstOffset(of: "?>", from: i + 2) else { return }
+        i = end + 2
+      } else if b == UInt8(ascii: "<"), buffer[i...].starts(with: Array("<!--".utf8)) {
+        guard let end = scanner.firstOffset(of: "-->", from: i + 4) else { return }
+        i = end + 3
+      } else if b == UInt8(ascii: "<"), i + 1 < buffer.count, buffer[i + 1] == UInt8(ascii: "!") {
+        throw UnreadableInput(EWSMessage.doctype, file: file, at: lines.position(of: i, in: buffer))
+      } else {
+        return
+      }
+    }
+  }
+
+  /// The next tag in the bytes, which must be the one libxml2 just reported.
+  private mutating func locate(
+    _ scanner: inout RawTagScanner, expecting kind: RawTagScanner.TagKind, in buffer: UnsafeBufferPointer<UInt8>
+  ) throws -> RawTagScanner.Tag {
+    guard let tag = scanner.nextTag(), tag.kind == kind else {
+      throw UnreadableInput(EWSMessage.lostTrack, file: file, at: lines.position(of: scanner.offset, in: buffer))
+    }
+    return tag
+  }
+
+  private mutating func name(_ xml: XMLStreamReader) -> String {
+    guard let pointer = xml.internedLocalName else { return "" }
+    if let known = nameByPointer[pointer] { return known }
+    let value = xml.localName
+    nameByPointer[pointer] = value
+    return value
+  }
+
+  private mutating func isTask(_ xml: XMLStreamReader) -> Bool {
+    guard xml.namespace == .types, let pointer = xml.internedLocalName else { return false }
+    if let taskName { return pointer == taskName }
+    guard name(xml) == "Task" else { return false }
+    taskName = pointer
+    return true
+  }
+
+  private mutating func rank(_ xml: XMLStreamReader) -> UInt8 {
+    guard xml.namespace == .types, let pointer = xml.internedLocalName else { return EWSNames.unknownRank }
+    if let known = rankByName[pointer] { return known }
+    let value = EWSNames.rank(name(xml))
+    rankByName[pointer] = value
+    return value
+  }
+
+  // MARK: Elements
+
+  private mutating func startElement(
+    _ xml: XMLStreamReader, tag: RawTagScanner.Tag, buffer: UnsafeBufferPointer<UInt8>
+  ) throws {
+    guard task != nil else {
+      try startOutsideTask(xml, tag: tag, buffer: buffer)
+      return
+    }
+    let depth = xml.depth
+    if depth == taskDepth + 1 {
+      let rank = rank(xml)
+      ranks.append(rank)
+      field = rank
+      collecting = TaskField.isLeafText[Int(rank)]
+      text.removeAll(keepingCapacity: true)
+      if rank == TaskField.itemId {
+        task?.id = xml.attribute("Id")
+        task?.changeKey = xml.attribute("ChangeKey")
+      } else if rank == TaskField.body {
+        task?.bodyType = xml.attribute("BodyType")
+      } else if rank == TaskField.extendedProperty {
+        extended = ExtendedPropertyFields()
+      }
+      if tag.kind == .empty { endTaskChild() }
+    } else if depth == taskDepth + 2 {
+      guard xml.namespace == .types else { return }
+      if field == TaskField.categories, name(xml) == "String" {
+        collecting = true
+        text.removeAll(keepingCapacity: true)
+        if tag.kind == .empty { endTaskGrandchild() }
+      } else if field == TaskField.extendedProperty {
+        switch name(xml) {
+        case "ExtendedFieldURI":
+          extended.setId = xml.attribute("PropertySetId")
+          extended.distinguishedSet = xml.attribute("DistinguishedPropertySetId")
+          extended.name = xml.attribute("PropertyName")
+        case "Value":
+          collecting = true
+          text.removeAll(keepingCapacity: true)
+          if tag.kind == .empty { endTaskGrandchild() }
+        default: break
+        }
+      }
+    }
+  }
+
+  private mutating func startOutsideTask(
+    _ xml: XMLStreamReader, tag: RawTagScanner.Tag, buffer: UnsafeBufferPointer<UInt8>
+  ) throws {
+    if isTask(xml) {
+      task = TaskFields()
+      taskDepth = xml.depth
+      taskTag = tag
+      ranks = []
+      if tag.kind == .empty { finishTask(end: tag.end, buffer: buffer) }
+      return
+    }
+    let namespace = xml.namespace
+    guard namespace == .messages || namespace == .types else { return }
+    let depth = xml.depth
+    let local = name(xml)
+    if namespace == .messages, local.hasSuffix("ResponseMessage") {
+      let responseClass = xml.attribute("ResponseClass") ?? "Success"
+      if responseClass != "Success" {
+        response = ResponseFields(
+          depth: depth, operation: String(local.dropLast("ResponseMessage".count)), responseClass: responseClass,
+          position: lines.position(of: tag.start, in: buffer))
+        if tag.kind == .empty { finishResponse() }
+      }
+    } else if let open = response, depth == open.depth + 1, namespace == .messages,
+      local == "MessageText" || local == "ResponseCode"
+    {
+      response?.child = local
+      collecting = true
+      text.removeAll(keepingCapacity: true)
+    } else if local == "Items", itemsContainer == nil {
+      itemsContainer = EWSItemsContainer(startTag: tag, endTagStart: tag.kind == .empty ? nil : -1, depth: depth)
+    }
+  }
+
+  private mutating func endElement(
+    _ xml: XMLStreamReader, tag: RawTagScanner.Tag, buffer: UnsafeBufferPointer<UInt8>
+  ) throws {
+    let depth = xml.depth
+    if task != nil {
+      if depth == taskDepth {
+        finishTask(end: tag.end, buffer: buffer)
+      } else if depth == taskDepth + 1 {
+        endTaskChild()
+      } else if depth == taskDepth + 2 {
+        endTaskGrandchild()
+      }
+      return
+    }
+    if let open = response {
+      if depth == open.depth {
+        finishResponse()
+      } else if depth == open.depth + 1, let child = open.child {
+        let value = String(decoding: text, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if child == "MessageText" { response?.messageText = value } else { response?.responseCode = value }
+        response?.child = nil
+        collecting = false
+      }
+    }
+    if let container = itemsContainer, container.endTagStart == -1, depth == container.depth {
+      itemsContainer?.endTagStart = tag.start
+    }
+  }
+
+  private mutating func endTaskChild() {
+    if TaskField.isLeafText[Int(field)] {
+      task?.values[field] = String(decoding: text, as: UTF8.self)
+    } else if field == TaskField.extendedProperty {
+      task?.extended.append(extended)
+    }
+    collecting = false
+    field = EWSNames.unknownRank
+  }
+
+  private mutating func endTaskGrandchild() {
+    guard collecting else { return }
+    collecting = false
+    let value = String(decoding: text, as: UTF8.self)
+    if field == TaskField.categories {
+      task?.categories.append(value)
+    } else if field == TaskField.extendedProperty {
+      extended.value = value
+    }
+  }
+
+  private mutating func finishResponse() {
+    guard let open = response else { return }
+    response = nil
+    collecting = false
+    var message = "the server answered \(open.operation) with \(open.responseClass)"
+    if let code = open.responseCode, !code.isEmpty { message += " \(code)" }
+    if let text = open.messageText, !text.isEmpty { message += ": \(text)" }
+    let severity: Diagnostic.Severity = open.responseClass == "Error" ? .error : .warning
+    result.diagnostics.append(Diagnostic(severity, file: file, line: open.position.line, column: open.position.column, message))
+  }
+
+  // MARK: Tasks
+
+  private mutating func finishTask(end: Int, buffer: UnsafeBufferPointer<UInt8>) {
+    guard let fields = task else { return }
+    task = nil
+    collecting = false
+    let position = lines.position(of: taskTag.start, in: buffer)
+    let key = fields.id ?? ""
+    switch fields.item(dates: &dates) {
+    case .failure(let problem):
+      result.diagnostics.append(.error("task \(key.isEmpty ? "without ItemId" : key): \(problem.text)", file: file, at: position))
+      if !key.isEmpty { result.invalidKeys.append(key) }
+    case .success(let item):
+      if !key.isEmpty {
+        guard keys.insert(key).inserted else {
+          result.diagnostics.append(.error(EWSMessage.duplicateKey(key), file: file, at: position))
+          return
+        }
+      }
+      result.tasks.append(item)
+      records.append(
+        EWSTaskRecord(
+          key: key, start: taskTag.start, startTagEnd: taskTag.end, end: end, isEmptyElement: taskTag.kind == .empty,
+          ranks: ranks, extendedNames: fields.extended.map(\.tasksyncName), taskIndex: result.tasks.count - 1,
+          changeKey: fields.changeKey))
+    }
+  }
+}
+
+/// Counts lines forward through the document (diagnostics come in document order).
+struct LineCounter {
+  private var offset = 0
+  private var line = 1
+  private var lineStart = 0
+
+  mutating func position(of target: Int, in buffer: UnsafeBufferPointer<UInt8>) -> SourcePosition {
+    if target < offset { self = LineCounter() }
+    let end = min(target, buffer.count)
+    var i = offset
+    while i < end {
+      if buffer[i] == 0x0A {
+        line += 1
+        lineStart = i + 1
+      }
+      i += 1
+    }
+    offset = end
+    return SourcePosition(line: line, column: end - lineStart + 1)
+  }
+}
+
+/// The first `Items` element outside any task: where created tasks go when the input has none.
+struct EWSItemsContainer: Sendable {
+  var startTag: RawTagScanner.Tag
+  /// Offset of `</…Items>`; `nil` for `<m:Items/>`; -1 while still reading it.
+  var endTagStart: Int?
+  var depth: Int
+}
+
+/// A non-success response message being read.
+private struct ResponseFields {
+  var depth: Int
+  var operation: String
+  var responseClass: String
+  var position: SourcePosition
+  var child: String?
+  var messageText: String?
+  var responseCode: String?
+}
+
+/// One `t:ExtendedProperty` of a task.
+struct ExtendedPropertyFields {
+  var setId: String?
+  var distinguishedSet: String?
+  var name: String?
+  var value: String?
+
+  /// The property name when it is one of tasksync's (its set or PublicStrings), else `nil`.
+  var tasksyncName: String? {
+    guard let name, name.hasPrefix("X-SALESFORCE-") else { return nil }
+    if let setId, setId.uppercased() == EWSNames.propertySetId { return name }
+    if distinguishedSet == "PublicStrings" { return name }
+    return nil
+  }
+}
