@@ -107,10 +107,18 @@ struct EWSTaskElements {
   func statusDescription(_ item: TaskItem) -> Child { leaf("StatusDescription", EWSValues.description(item.status)) }
   func lastModified(_ stamp: Timestamp) -> Child { leaf("LastModifiedTime", dates.text(for: stamp)) }
 
-  /// Every child tasksync writes for a new task, in schema order. Requests leave out the
-  /// read-only LastModifiedTime.
+  /// Every child tasksync writes for a new task, in schema order. A document (`stamp` given)
+  /// carries the task's key as ItemId when it has one (a converted export keeps its keys) and the
+  /// stamp as LastModifiedTime; a CreateItem request (`stamp == nil`) leaves out both, as
+  /// Exchange assigns them.
   mutating func all(_ item: TaskItem, stamp: Timestamp?) -> [Child] {
-    var children: [Child] = [subject(item), sensitivity(item)]
+    var children: [Child] = []
+    if stamp != nil, !item.key.isEmpty {
+      var attributes = [("Id", item.key)]
+      if let changeKey = item.changeKey, !changeKey.isEmpty { attributes.append(("ChangeKey", changeKey)) }
+      children.append(leaf("ItemId", nil, attributes: attributes))
+    }
+    children += [subject(item), sensitivity(item)]
     if let body = body(item) { children.append(body) }
     if let categories = categories(item) { children.append(categories) }
     children.append(importance(item))

@@ -244,3 +244,17 @@ import Testing
     return copy
   }
 }
+
+@Suite struct EWSCreatedKeyTests {
+  /// A converted export keeps its keys as ItemIds; a CreateItem request never sends one.
+  @Test func createdTasksKeepTheirKeyInDocumentsOnly() throws {
+    var item = EWS.fullTask(4)
+    item.key = "uid-from-ics"
+    let changes = TaskChangeSet(creates: [item])
+    let document = EWSDocument.empty(timeZone: EWS.utc)
+    let reread = try EWSDocument.read(document.rendered(applying: changes), file: "d.xml", timeZone: EWS.utc)
+    #expect(reread.result.tasks.map(\.key) == ["uid-from-ics"])
+    let request = String(decoding: document.changeRequests(applying: changes), as: UTF8.self)
+    #expect(!request.contains("ItemId"))
+  }
+}
