@@ -41,24 +41,62 @@ struct EWSDateTime {
     return Timestamp(secondsSince1970: guess)
   }
 
-  /// Parses an `xs:dateTime`; `nil` when the text is not one.
+  /// Parses an `xs:dateTime`; `nil` when the text is not one. Surrounding white space is ignored.
   mutating func parse(_ raw: String) -> TaskDate? {
-    let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-    let bytes = Array(text.utf8)
-    guard bytes.count >= 19, bytes[10] == UInt8(ascii: "T") else { return nil }
-    var zoneStart = 19
-    if zoneStart < bytes.count, bytes[zoneStart] == UInt8(ascii: ".") {
-      zoneStart += 1
-      while zoneStart < bytes.count, bytes[zoneStart] >= 0x30, bytes[zoneStart] <= 0x39 { zoneStart += 1 }
+    var raw = raw
+    return raw.withUTF8 { parse(bytes: $0) }
+  }
+
+  /// Parses `YYYY-MM-DDThh:mm:ss[.fff][Z|±hh:mm]` from UTF-8 bytes.
+  mutating func parse(bytes: UnsafeBufferPointer<UInt8>) -> TaskDate? {
+    var lower = 0
+    var upper = bytes.count
+    while lower < upper, EWSDateTime.isSpace(bytes[lower]) { lower += 1 }
+    while upper > lower, EWSDateTime.isSpace(bytes[upper - 1]) { upper -= 1 }
+    let b = UnsafeBufferPointer(rebasing: bytes[lower..<upper])
+    guard b.count >= 19, b[4] == 0x2D, b[7] == 0x2D, b[10] == UInt8(ascii: "T"), b[13] == 0x3A, b[16] == 0x3A,
+      let year = EWSDateTime.digits(b, 0, 4), let month = EWSDateTime.digits(b, 5, 2),
+      let dayOfMonth = EWSDateTime.digits(b, 8, 2), let hour = EWSDateTime.digits(b, 11, 2),
+      let minute = EWSDateTime.digits(b, 14, 2), let second = EWSDateTime.digits(b, 17, 2),
+      hour < 24 || (hour == 24 && minute == 0 && second == 0), minute < 60, second < 61,
+      let day = CalendarDay(year: year, month: month, day: dayOfMonth)
+    else { return nil }
+    var i = 19
+    if i < b.count, b[i] == UInt8(ascii: ".") {
+      i += 1
+      let start = i
+      while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
+      guard i > start else { return nil }
     }
-    let zoneText = String(decoding: bytes[zoneStart...], as: UTF8.self)
-    guard let stamp = Timestamp(iso: text) else { return nil }
-    if zoneText.isEmpty {
-      // Timestamp(iso:) read the wall time as UTC; place it in the configured zone.
-      return TaskDate(day: stamp.utcDay, instant: instant(ofLocal: stamp), zone: nil)
+    let wall = Timestamp(day: day, hour: hour, minute: minute, second: min(second, 59))
+    if i == b.count {
+      // No zone: a wall time in the configured zone; its day is the day written.
+      return TaskDate(day: day, instant: instant(ofLocal: wall), zone: nil)
     }
-    let zone = zoneText == "Z" || zoneText == "z" ? "UTC" : zoneText
-    return TaskDate(day: day(of: stamp), instant: stamp, zone: zone)
+    if b[i] == UInt8(ascii: "Z"), i + 1 == b.count {
+      return TaskDate(day: self.day(of: wall), instant: wall, zone: "UTC")
+    }
+    guard b.count - i == 6, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-"), b[i + 3] == 0x3A,
+      let offsetHours = EWSDateTime.digits(b, i + 1, 2), let offsetMinutes = EWSDateTime.digits(b, i + 4, 2),
+      offsetHours <= 14, offsetMinutes < 60
+    else { return nil }
+    let sign = b[i] == UInt8(ascii: "-") ? -1 : 1
+    let instant = Timestamp(
+      secondsSince1970: wall.secondsSince1970 - Int64(sign * (offsetHours * 3600 + offsetMinutes * 60)))
+    let zone = String(decoding: UnsafeBufferPointer(rebasing: b[i...]), as: UTF8.self)
+    return TaskDate(day: self.day(of: instant), instant: instant, zone: zone == "+00:00" || zone == "-00:00" ? "UTC" : zone)
+  }
+
+  static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+
+  private static func digits(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int? {
+    var value = 0
+    for i in start..<(start + count) {
+      let d = b[i] &- 0x30
+      guard d < 10 else { return nil }
+      value = value * 10 + Int(d)
+    }
+    return value
   }
 
   /// Parses an `xs:dateTime` as an instant.

@@ -121,18 +121,21 @@ extension EWSDocument {
     return ["Personal", "Private", "Confidential"].first { text.contains(">" + $0 + "<") }
   }
 
-  func taskPrefix(_ record: EWSTaskRecord) -> (String, Bool) {
+  /// The prefix of the task's element name (`""` for the default namespace), and whether its
+  /// start tag declares namespaces itself (then a new sibling must declare its prefix too).
+  func taskPrefix(_ record: EWSTaskRecord) -> (prefix: String, declares: Bool) {
     bytes.withUnsafeBufferPointer { buffer in
       let tag = RawTagScanner.Tag(kind: .start, start: record.start, end: record.startTagEnd)
       let name = String(decoding: RawTagScanner(bytes: buffer).qualifiedName(of: tag), as: UTF8.self)
-      return (name.firstIndex(of: ":").map { String(name[..<$0]) } ?? "", false)
+      let prefix = name.firstIndex(of: ":").map { String(name[..<$0]) } ?? ""
+      let declares = bytes[record.start..<record.startTagEnd].firstRange(of: Array("xmlns".utf8)) != nil
+      return (prefix, declares)
     }
   }
 
   /// The indentation (after the last line end) of the white space before `offset`.
   func indentation(of offset: Int) -> (whole: ArraySlice<UInt8>, indent: String) {
-    var start = offset
-    while start > 0, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[start - 1]) { start -= 1 }
+    let start = leadingSpaceStart(before: offset)
     let whole = bytes[start..<offset]
     let afterNewline = whole.lastIndex(of: 0x0A).map { whole[($0 + 1)...] } ?? whole
     return (whole, String(decoding: afterNewline, as: UTF8.self))

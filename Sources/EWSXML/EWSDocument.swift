@@ -101,35 +101,15 @@ public struct EWSDocument: Sendable {
   }
 
   /// Offset where the white space before `offset` starts (to remove a task with its indentation).
-  private func leadingSpaceStart(before offset: Int) -> Int {
+  func leadingSpaceStart(before offset: Int) -> Int {
     var i = offset
     while i > 0, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i - 1]) { i -= 1 }
     return i
   }
 
-  /// The white space before `offset`, and the indentation after its last line end.
-  private func indentation(before offset: Int) -> (whole: ArraySlice<UInt8>, indent: String) {
-    let start = leadingSpaceStart(before: offset)
-    let whole = bytes[start..<offset]
-    let afterNewline = whole.lastIndex(of: 0x0A).map { whole[($0 + 1)...] } ?? whole
-    return (whole, String(decoding: afterNewline, as: UTF8.self))
-  }
-
-  private func prefix(of record: EWSTaskRecord) -> (prefix: String, declares: Bool) {
-    bytes.withUnsafeBufferPointer { buffer in
-      let scanner = RawTagScanner(bytes: buffer)
-      let tag = RawTagScanner.Tag(kind: .start, start: record.start, end: record.startTagEnd)
-      let name = String(decoding: scanner.qualifiedName(of: tag), as: UTF8.self)
-      let prefix = name.firstIndex(of: ":").map { String(name[..<$0]) } ?? ""
-      let startTag = bytes[record.start..<record.startTagEnd]
-      let declares = startTag.firstRange(of: Array("xmlns".utf8)) != nil
-      return (prefix, declares)
-    }
-  }
-
   private func createdTasks(_ creates: [TaskItem], after last: EWSTaskRecord, stamp: Timestamp) -> [UInt8] {
-    let (whole, indent) = indentation(before: last.start)
-    let (prefix, declares) = prefix(of: last)
+    let (whole, indent) = indentation(of: last.start)
+    let (prefix, declares) = taskPrefix(last)
     let step = childStep(of: last, taskIndent: indent)
     var elements = EWSTaskElements(prefix: prefix, dates: EWSDateTime(timeZone: timeZone))
     var out: [UInt8] = []
@@ -146,7 +126,7 @@ public struct EWSDocument: Sendable {
     guard !record.isEmptyElement, record.startTagEnd < record.end else { return "  " }
     var i = record.startTagEnd
     while i < record.end, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) { i += 1 }
-    let childIndent = indentation(before: i).indent
+    let childIndent = indentation(of: i).indent
     guard childIndent.count > taskIndent.count, childIndent.hasPrefix(taskIndent) else { return "  " }
     return String(childIndent.dropFirst(taskIndent.count))
   }
@@ -154,7 +134,7 @@ public struct EWSDocument: Sendable {
   /// Created tasks when the input had none: inside its first `Items` element, if any.
   private func insertIntoContainer(_ changes: TaskChangeSet) -> [UInt8]? {
     guard let container = itemsContainer, container.endTagStart != -1 else { return nil }
-    let (_, indent) = indentation(before: container.startTag.start)
+    let (_, indent) = indentation(of: container.startTag.start)
     var elements = EWSTaskElements(prefix: "t", dates: EWSDateTime(timeZone: timeZone))
     var inner: [UInt8] = []
     for item in changes.creates {

@@ -330,15 +330,16 @@ struct EWSReader {
     guard let fields = task else { return }
     task = nil
     collecting = false
-    let position = lines.position(of: taskTag.start, in: buffer)
     let key = fields.id ?? ""
     switch fields.item(dates: &dates) {
     case .failure(let problem):
+      let position = lines.position(of: taskTag.start, in: buffer)
       result.diagnostics.append(.error("task \(key.isEmpty ? "without ItemId" : key): \(problem.text)", file: file, at: position))
       if !key.isEmpty { result.invalidKeys.append(key) }
     case .success(let item):
       if !key.isEmpty {
         guard keys.insert(key).inserted else {
+          let position = lines.position(of: taskTag.start, in: buffer)
           result.diagnostics.append(.error(EWSMessage.duplicateKey(key), file: file, at: position))
           return
         }

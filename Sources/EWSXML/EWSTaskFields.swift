@@ -24,10 +24,14 @@ struct TaskFields {
 
   private func value(_ rank: UInt8) -> String? { values[rank] }
 
+  /// The value without surrounding XML white space; `nil` when absent or blank.
   private func trimmed(_ rank: UInt8) -> String? {
     guard let raw = values[rank] else { return nil }
-    let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-    return text.isEmpty ? nil : text
+    let utf8 = raw.utf8
+    guard let first = utf8.firstIndex(where: { !EWSDateTime.isSpace($0) }) else { return nil }
+    let last = utf8.lastIndex(where: { !EWSDateTime.isSpace($0) })!
+    if first == utf8.startIndex && last == utf8.index(before: utf8.endIndex) { return raw }
+    return String(raw[first...last])
   }
 
   private func makeItem(dates: inout EWSDateTime) throws -> TaskItem {

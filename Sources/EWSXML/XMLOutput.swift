@@ -14,7 +14,12 @@ struct XMLOutput {
   /// Text content: `&`, `<`, `>` escaped; CR kept as `&#13;` (a parser would turn a raw CR into
   /// LF); characters XML 1.0 cannot carry at all (C0 controls but TAB, LF, CR) dropped.
   mutating func appendEscaped(_ text: String, attribute: Bool = false) {
-    for b in text.utf8 {
+    let utf8 = text.utf8
+    if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"") }) {
+      bytes.append(contentsOf: utf8)
+      return
+    }
+    for b in utf8 {
       switch b {
       case UInt8(ascii: "&"): append("&amp;")
       case UInt8(ascii: "<"): append("&lt;")
