@@ -41,7 +41,8 @@ extension EWSDocument {
   /// changed children written anew, all in schema order.
   func rewritten(_ record: EWSTaskRecord, update: TaskUpdate, stamp: Timestamp) -> [UInt8] {
     let original = result.tasks[record.taskIndex]
-    guard let (spans, endTagStart) = children(of: record), spans.count == record.ranks.count else {
+    let ranks = childRanks[record.ranks]
+    guard let (spans, endTagStart) = children(of: record), spans.count == ranks.count else {
       return Array(bytes[record.start..<record.end])
     }
     var changed = original
@@ -51,7 +52,7 @@ extension EWSDocument {
     var lastRank: UInt8 = 0
     var propertyIndex = 0
     for (index, span) in spans.enumerated() {
-      let rank = record.ranks[index]
+      let rank = ranks[ranks.startIndex + index]
       if rank != EWSNames.unknownRank { lastRank = rank }
       var child = InputChild(rank: rank, sortRank: lastRank, start: span.0, end: span.1)
       if rank == TaskField.extendedProperty {
@@ -61,7 +62,7 @@ extension EWSDocument {
       inputs.append(child)
     }
 
-    let plan = ReplacementPlan(fields: update.fields, present: Set(record.ranks))
+    let plan = ReplacementPlan(fields: update.fields, present: Set(ranks))
     let (prefix, _) = taskPrefix(record)
     var elements = EWSTaskElements(prefix: prefix, dates: EWSDateTime(timeZone: timeZone))
     let originalSensitivity = sensitivityText(inputs)

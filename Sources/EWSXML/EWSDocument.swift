@@ -11,8 +11,8 @@ struct EWSTaskRecord: Sendable {
   /// Offset just after `</t:Task>` (or after `/>`).
   var end: Int
   var isEmptyElement: Bool
-  /// The schema rank of each child element, in document order.
-  var ranks: [UInt8]
+  /// Where the schema ranks of its child elements (in document order) are in `childRanks`.
+  var ranks: Range<Int>
   /// tasksync's property name of each `t:ExtendedProperty` child in order (`nil` for others).
   var extendedNames: [String?]
   /// Index of the task in `result.tasks`.
@@ -33,17 +33,20 @@ public struct EWSDocument: Sendable {
   public let result: TaskReadResult
   let bytes: [UInt8]
   let records: [EWSTaskRecord]
+  /// The schema rank of every task's child elements, in document order.
+  let childRanks: [UInt8]
   let itemsContainer: EWSItemsContainer?
   /// The zone that turns instants into days, and days into written instants.
   public let timeZone: TimeZone
 
   init(
-    bytes: [UInt8], result: TaskReadResult, records: [EWSTaskRecord], itemsContainer: EWSItemsContainer?,
-    timeZone: TimeZone
+    bytes: [UInt8], result: TaskReadResult, records: [EWSTaskRecord], childRanks: [UInt8],
+    itemsContainer: EWSItemsContainer?, timeZone: TimeZone
   ) {
     self.bytes = bytes
     self.result = result
     self.records = records
+    self.childRanks = childRanks
     self.itemsContainer = itemsContainer
     self.timeZone = timeZone
   }
@@ -58,7 +61,8 @@ public struct EWSDocument: Sendable {
 
   /// A document holding no task: it renders as a GetItem response.
   public static func empty(timeZone: TimeZone = .current) -> EWSDocument {
-    EWSDocument(bytes: [], result: TaskReadResult(), records: [], itemsContainer: nil, timeZone: timeZone)
+    EWSDocument(
+      bytes: [], result: TaskReadResult(), records: [], childRanks: [], itemsContainer: nil, timeZone: timeZone)
   }
 
   /// The line end of the input (CRLF when its first line ends so, else LF).

@@ -89,4 +89,11 @@ enum TaskField {
   ]
   /// `leafText` as a table indexed by rank.
   static let isLeafText: [Bool] = (0...255).map { leafText.contains(UInt8($0)) }
+  /// A small slot number for each leaf rank (-1 for others), so a task keeps its values in a
+  /// short array instead of a dictionary.
+  static let slot: [Int] = {
+    var table = [Int](repeating: -1, count: 256)
+    for (index, rank) in leafText.sorted().enumerated() { table[Int(rank)] = index }
+    return table
+  }()
 }

@@ -37,7 +37,9 @@ struct EWSReader {
   private var task: TaskFields?
   private var taskDepth = 0
   private var taskTag = RawTagScanner.Tag(kind: .start, start: 0, end: 0)
-  private var ranks: [UInt8] = []
+  /// The schema ranks of every task's children, all tasks in one array (records point into it).
+  private var childRanks: [UInt8] = []
+  private var ranksStart = 0
   private var field: UInt8 = EWSNames.unknownRank
   private var collecting = false
   private var text: [UInt8] = []
@@ -56,8 +58,8 @@ struct EWSReader {
     var reader = EWSReader(file: file, timeZone: timeZone, limits: limits)
     try bytes.withUnsafeBufferPointer { buffer in try reader.run(buffer) }
     return EWSDocument(
-      bytes: bytes, result: reader.result, records: reader.records, itemsContainer: reader.itemsContainer,
-      timeZone: timeZone)
+      bytes: bytes, result: reader.result, records: reader.records, childRanks: reader.childRanks,
+      itemsContainer: reader.itemsContainer, timeZone: timeZone)
   }
 
   private mutating func run(_ buffer: UnsafeBufferPointer<UInt8>) throws {
@@ -68,6 +70,11 @@ struct EWSReader {
     }
     try checkEncoding(buffer)
     try checkProlog(buffer)
+    let expectedTasks = min(buffer.count / 1024, 1 << 20)
+    result.tasks.reserveCapacity(expectedTasks)
+    records.reserveCapacity(expectedTasks)
+    keys.reserveCapacity(expectedTasks)
+    childRanks.reserveCapacity(expectedTasks * 24)
     let xml = try XMLStreamReader(
       bytes: UnsafeRawBufferPointer(buffer), file: file, maximumBytes: limits.maximumInputBytes)
     var scanner = RawTagScanner(bytes: buffer)
@@ -167,8 +174,10 @@ struct EWSReader {
   }
 
   private mutating func isTask(_ xml: XMLStreamReader) -> Bool {
-    guard xml.namespace == .types, let pointer = xml.internedLocalName else { return false }
-    if let taskName { return pointer == taskName }
+    guard let pointer = xml.internedLocalName else { return false }
+    if let taskName, pointer != taskName { return false }
+    guard xml.namespace == .types else { return false }
+    if taskName != nil { return true }
     guard name(xml) == "Task" else { return false }
     taskName = pointer
     return true
@@ -194,7 +203,7 @@ struct EWSReader {
     let depth = xml.depth
     if depth == taskDepth + 1 {
       let rank = rank(xml)
-      ranks.append(rank)
+      childRanks.append(rank)
       field = rank
       collecting = TaskField.isLeafText[Int(rank)]
       text.removeAll(keepingCapacity: true)
@@ -236,7 +245,7 @@ struct EWSReader {
       task = TaskFields()
       taskDepth = xml.depth
       taskTag = tag
-      ranks = []
+      ranksStart = childRanks.count
       if tag.kind == .empty { finishTask(end: tag.end, buffer: buffer) }
       return
     }
@@ -294,7 +303,7 @@ struct EWSReader {
 
   private mutating func endTaskChild() {
     if TaskField.isLeafText[Int(field)] {
-      task?.values[field] = String(decoding: text, as: UTF8.self)
+      task?.values[TaskField.slot[Int(field)]] = String(decoding: text, as: UTF8.self)
     } else if field == TaskField.extendedProperty {
       task?.extended.append(extended)
     }
@@ -348,7 +357,7 @@ struct EWSReader {
       records.append(
         EWSTaskRecord(
           key: key, start: taskTag.start, startTagEnd: taskTag.end, end: end, isEmptyElement: taskTag.kind == .empty,
-          ranks: ranks, extendedNames: fields.extended.map(\.tasksyncName), taskIndex: result.tasks.count - 1,
+          ranks: ranksStart..<childRanks.count, extendedNames: fields.extended.map(\.tasksyncName), taskIndex: result.tasks.count - 1,
           changeKey: fields.changeKey))
     }
   }

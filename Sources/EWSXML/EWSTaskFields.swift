@@ -6,8 +6,8 @@ struct TaskFields {
   var id: String?
   var changeKey: String?
   var bodyType: String?
-  /// Text of the leaf children, by schema rank.
-  var values: [UInt8: String] = [:]
+  /// Text of the leaf children, by `TaskField.slot` of their rank.
+  var values = [String?](repeating: nil, count: TaskField.leafText.count)
   var categories: [String] = []
   var extended: [ExtendedPropertyFields] = []
 
@@ -22,11 +22,11 @@ struct TaskFields {
     } catch { return .failure(Problem(text: "\(error)")) }
   }
 
-  private func value(_ rank: UInt8) -> String? { values[rank] }
+  private func value(_ rank: UInt8) -> String? { values[TaskField.slot[Int(rank)]] }
 
   /// The value without surrounding XML white space; `nil` when absent or blank.
   private func trimmed(_ rank: UInt8) -> String? {
-    guard let raw = values[rank] else { return nil }
+    guard let raw = value(rank) else { return nil }
     let utf8 = raw.utf8
     guard let first = utf8.firstIndex(where: { !EWSDateTime.isSpace($0) }) else { return nil }
     let last = utf8.lastIndex(where: { !EWSDateTime.isSpace($0) })!

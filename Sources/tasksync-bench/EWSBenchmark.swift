@@ -9,6 +9,9 @@ import TaskModel
 /// keep the generated document (for `xmllint --stream` as a reference).
 func ewsBenchmark(count: Int) -> [BenchResult] {
   let zone = TimeZone(identifier: "Europe/Berlin")!
+  if let path = ProcessInfo.processInfo.environment["TASKSYNC_BENCH_EWS_READ"] {
+    return ewsReadOnly(path: path, zone: zone)
+  }
   var results: [BenchResult] = []
   for n in [max(1, count / 10), count] {
     let tasks = (0..<n).map(benchmarkTask)
@@ -21,7 +24,7 @@ func ewsBenchmark(count: Int) -> [BenchResult] {
     results.append(
       BenchResult(name: "ews write \(n)", items: n, bytes: bytes.count, seconds: writeSeconds, peakMiB: peakResidentMiB()))
     if n == count, let path = ProcessInfo.processInfo.environment["TASKSYNC_BENCH_EWS_FILE"] {
-      FileManager.default.createFile(atPath: path, contents: Data(bytes))
+      _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
     }
 
     resetPeakResident()
@@ -55,6 +58,18 @@ func ewsBenchmark(count: Int) -> [BenchResult] {
         name: "ews update 10% \(n)", items: n, bytes: output.count, seconds: rewriteSeconds, peakMiB: peakResidentMiB()))
   }
   return results
+}
+
+/// Reads one existing file (`TASKSYNC_BENCH_EWS_READ`), for profiling the reader alone.
+private func ewsReadOnly(path: String, zone: TimeZone) -> [BenchResult] {
+  guard let data = FileManager.default.contents(atPath: path) else { return [] }
+  let bytes = [UInt8](data)
+  var count = 0
+  resetPeakResident()
+  let seconds = medianSeconds {
+    count = (try? EWSDocument.read(bytes, file: path, timeZone: zone))?.result.tasks.count ?? -1
+  }
+  return [BenchResult(name: "ews read file", items: count, bytes: bytes.count, seconds: seconds, peakMiB: peakResidentMiB())]
 }
 
 /// A task with an ItemId and every mapped field; even tasks have an HTML body, odd ones text.
