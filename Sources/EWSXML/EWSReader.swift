@@ -19,13 +19,13 @@ public struct EWSLimits: Sendable {
 /// scanner says where its bytes are, and each `t:Task` becomes a `TaskItem` plus the span its
 /// bytes occupy.
 struct EWSReader {
-  private let file: String
+  let file: String
   private let limits: EWSLimits
   private var dates: EWSDateTime
   private var result = TaskReadResult()
   private var records: [EWSTaskRecord] = []
   private var keys: Set<String> = []
-  private var lines = LineCounter()
+  var lines = LineCounter()
   private var itemsContainer: EWSItemsContainer?
 
   // Name caches: interned libxml2 name pointers are stable for one reader.
@@ -110,48 +110,6 @@ struct EWSReader {
     }
     if records.isEmpty && result.invalidKeys.isEmpty && result.errorCount == 0 {
       result.diagnostics.append(.warning(EWSMessage.noTasks, file: file, at: .start))
-    }
-  }
-
-  /// Refuses encodings other than UTF-8: the writer copies bytes, and EWS always sends UTF-8.
-  private func checkEncoding(_ buffer: UnsafeBufferPointer<UInt8>) throws {
-    if buffer.count >= 2, (buffer[0] == 0xFE && buffer[1] == 0xFF) || (buffer[0] == 0xFF && buffer[1] == 0xFE) {
-      throw UnreadableInput(EWSMessage.encoding("UTF-16"), file: file, at: .start)
-    }
-    let head = String(decoding: buffer.prefix(256), as: UTF8.self)
-    guard head.hasPrefix("<?xml") || head.hasPrefix("\u{FEFF}<?xml"),
-      let declarationEnd = head.range(of: "?>"),
-      let encoding = head[..<declarationEnd.lowerBound].range(of: "encoding")
-    else { return }
-    let rest = head[encoding.upperBound..<declarationEnd.lowerBound].drop { $0 == " " || $0 == "=" }
-    guard let quote = rest.first, quote == "\"" || quote == "'" else { return }
-    let name = rest.dropFirst().prefix { $0 != quote }.lowercased()
-    guard ["utf-8", "utf8", "us-ascii", "ascii"].contains(name) else {
-      throw UnreadableInput(EWSMessage.encoding(name), file: file, at: .start)
-    }
-  }
-
-  /// Refuses a DOCTYPE before libxml2 sees a byte of it: the prolog may hold only the XML
-  /// declaration, comments, processing instructions and white space. (The reader's DOCTYPE and
-  /// entity-reference checks stay as the second wall.)
-  private mutating func checkProlog(_ buffer: UnsafeBufferPointer<UInt8>) throws {
-    var i = buffer.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-    let scanner = RawTagScanner(bytes: buffer)
-    while i < buffer.count {
-      let b = buffer[i]
-      if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
-        i += 1
-      } else if b == UInt8(ascii: "<"), i + 1 < buffer.count, buffer[i + 1] == UInt8(ascii: "?") {
-        guard let end = scanner.firstOffset(of: "?>", from: i + 2) else { return }
-        i = end + 2
-      } else if b == UInt8(ascii: "<"), buffer[i...].starts(with: Array("<!--".utf8)) {
-        guard let end = scanner.firstOffset(of: "-->", from: i + 4) else { return }
-        i = end + 3
-      } else if b == UInt8(ascii: "<"), i + 1 < buffer.count, buffer[i + 1] == UInt8(ascii: "!") {
-        throw UnreadableInput(EWSMessage.doctype, file: file, at: lines.position(of: i, in: buffer))
-      } else {
-        return
-      }
     }
   }
 
@@ -363,59 +321,3 @@ struct EWSReader {
   }
 }
 
-/// Counts lines forward through the document (diagnostics come in document order).
-struct LineCounter {
-  private var offset = 0
-  private var line = 1
-  private var lineStart = 0
-
-  mutating func position(of target: Int, in buffer: UnsafeBufferPointer<UInt8>) -> SourcePosition {
-    if target < offset { self = LineCounter() }
-    let end = min(target, buffer.count)
-    var i = offset
-    while i < end {
-      if buffer[i] == 0x0A {
-        line += 1
-        lineStart = i + 1
-      }
-      i += 1
-    }
-    offset = end
-    return SourcePosition(line: line, column: end - lineStart + 1)
-  }
-}
-
-/// The first `Items` element outside any task: where created tasks go when the input has none.
-struct EWSItemsContainer: Sendable {
-  var startTag: RawTagScanner.Tag
-  /// Offset of `</…Items>`; `nil` for `<m:Items/>`; -1 while still reading it.
-  var endTagStart: Int?
-  var depth: Int
-}
-
-/// A non-success response message being read.
-private struct ResponseFields {
-  var depth: Int
-  var operation: String
-  var responseClass: String
-  var position: SourcePosition
-  var child: String?
-  var messageText: String?
-  var responseCode: String?
-}
-
-/// One `t:ExtendedProperty` of a task.
-struct ExtendedPropertyFields {
-  var setId: String?
-  var distinguishedSet: String?
-  var name: String?
-  var value: String?
-
-  /// The property name when it is one of tasksync's (its set or PublicStrings), else `nil`.
-  var tasksyncName: String? {
-    guard let name, name.hasPrefix("X-SALESFORCE-") else { return nil }
-    if let setId, setId.uppercased() == EWSNames.propertySetId { return name }
-    if distinguishedSet == "PublicStrings" { return name }
-    return nil
-  }
-}

@@ -258,3 +258,27 @@ import Testing
     #expect(!request.contains("ItemId"))
   }
 }
+
+@Suite struct EWSLineEndTests {
+  /// A CRLF document stays CRLF where tasksync writes new lines.
+  @Test func crlfDocumentsKeepTheirLineEnds() throws {
+    let lf = String(decoding: try EWS.fixture("error-response.xml"), as: UTF8.self)
+    let crlf = Array(lf.replacingOccurrences(of: "\n", with: "\r\n").utf8)
+    let document = try EWSDocument.read(crlf, file: "c.xml")
+    var item = try #require(document.result.tasks.first)
+    item.subject = "Renamed"
+    item.priority = .high
+    let output = document.rendered(
+      applying: TaskChangeSet(
+        creates: [EWS.fullTask(8)], updates: [TaskUpdate(key: item.key, item: item, fields: [.subject, .priority])]))
+    // Every line end outside task text is CRLF (the created task's body holds an LF of its own).
+    let text = String(decoding: output, as: UTF8.self)
+    let bareLF = text.utf8.indices.filter { i in
+      text.utf8[i] == 0x0A && (i == text.utf8.startIndex || text.utf8[text.utf8.index(before: i)] != 0x0D)
+    }
+    #expect(bareLF.count == 1)
+    let reread = try EWSDocument.read(output, file: "c2.xml")
+    #expect(reread.result.tasks.first?.subject == "Renamed")
+    #expect(reread.result.tasks.count == 2)
+  }
+}
