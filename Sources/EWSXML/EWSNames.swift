@@ -82,6 +82,11 @@ enum TaskField {
   static let status = EWSNames.rank("Status")
   static let statusDescription = EWSNames.rank("StatusDescription")
 
+  /// `xs:dateTime` children, parsed from their bytes as they end.
+  static let isDate: [Bool] = (0...255).map {
+    [dueDate, startDate, completeDate, lastModifiedTime, reminderDueBy].contains(UInt8($0))
+  }
+
   /// Children whose text content the reader collects.
   static let leafText: Set<UInt8> = [
     subject, sensitivity, body, importance, reminderDueBy, reminderIsSet, lastModifiedTime, completeDate, dueDate,

@@ -260,7 +260,10 @@ struct EWSReader {
   }
 
   private mutating func endTaskChild() {
-    if TaskField.isLeafText[Int(field)] {
+    if TaskField.isDate[Int(field)] {
+      let rank = field
+      text.withUnsafeBufferPointer { bytes in task?.setDate(rank, bytes: bytes, dates: &dates) }
+    } else if TaskField.isLeafText[Int(field)] {
       task?.values[TaskField.slot[Int(field)]] = String(decoding: text, as: UTF8.self)
     } else if field == TaskField.extendedProperty {
       task?.extended.append(extended)
@@ -298,7 +301,7 @@ struct EWSReader {
     task = nil
     collecting = false
     let key = fields.id ?? ""
-    switch fields.item(dates: &dates) {
+    switch fields.item() {
     case .failure(let problem):
       let position = lines.position(of: taskTag.start, in: buffer)
       result.diagnostics.append(.error("task \(key.isEmpty ? "without ItemId" : key): \(problem.text)", file: file, at: position))

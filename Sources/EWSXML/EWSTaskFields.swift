@@ -10,14 +10,37 @@ struct TaskFields {
   var values = [String?](repeating: nil, count: TaskField.leafText.count)
   var categories: [String] = []
   var extended: [ExtendedPropertyFields] = []
+  /// The date children, parsed straight from their bytes (no string per date).
+  var dueDate: TaskDate?
+  var startDate: TaskDate?
+  var completeDate: TaskDate?
+  var lastModifiedTime: TaskDate?
+  var reminderDueBy: TaskDate?
+  /// The first date child that is not an `xs:dateTime`: its name and text.
+  var badDate: (name: String, text: String)?
+
+  /// Stores a date child read from `bytes`.
+  mutating func setDate(_ rank: UInt8, bytes: UnsafeBufferPointer<UInt8>, dates: inout EWSDateTime) {
+    let parsed = dates.parse(bytes: bytes)
+    if parsed == nil, badDate == nil, bytes.contains(where: { !EWSDateTime.isSpace($0) }) {
+      badDate = (EWSNames.taskSequence[Int(rank)], String(decoding: bytes, as: UTF8.self))
+    }
+    switch rank {
+    case TaskField.dueDate: dueDate = parsed
+    case TaskField.startDate: startDate = parsed
+    case TaskField.completeDate: completeDate = parsed
+    case TaskField.lastModifiedTime: lastModifiedTime = parsed
+    default: reminderDueBy = parsed
+    }
+  }
 
   struct Problem: Error {
     var text: String
   }
 
   /// The model task, or the first problem that makes the record unusable.
-  func item(dates: inout EWSDateTime) -> Result<TaskItem, Problem> {
-    do { return .success(try makeItem(dates: &dates)) } catch let problem as Problem {
+  func item() -> Result<TaskItem, Problem> {
+    do { return .success(try makeItem()) } catch let problem as Problem {
       return .failure(problem)
     } catch { return .failure(Problem(text: "\(error)")) }
   }
@@ -34,7 +57,7 @@ struct TaskFields {
     return String(raw[first...last])
   }
 
-  private func makeItem(dates: inout EWSDateTime) throws -> TaskItem {
+  private func makeItem() throws -> TaskItem {
     var item = TaskItem(key: id ?? "")
     item.changeKey = changeKey
     item.subject = value(TaskField.subject) ?? ""
@@ -45,10 +68,13 @@ struct TaskFields {
       case let other: throw Problem(text: "Body has BodyType \"\(other)\"; expected Text or HTML")
       }
     }
-    item.due = try date(TaskField.dueDate, "DueDate", &dates)
-    item.start = try date(TaskField.startDate, "StartDate", &dates)
-    item.completedAt = try date(TaskField.completeDate, "CompleteDate", &dates)?.instant
-    item.lastModified = try date(TaskField.lastModifiedTime, "LastModifiedTime", &dates)?.instant
+    if let (name, text) = badDate {
+      throw Problem(text: "\(name) \"\(text)\" is not an xs:dateTime such as 2026-03-05T09:00:00Z")
+    }
+    item.due = dueDate
+    item.start = startDate
+    item.completedAt = completeDate?.instant
+    item.lastModified = lastModifiedTime?.instant
     if let status = trimmed(TaskField.status) {
       guard let mapped = EWSValues.status[status] else {
         throw Problem(
@@ -74,7 +100,7 @@ struct TaskFields {
       }
       item.isPrivate = sensitivity != "Normal"
     }
-    let reminderAt = try date(TaskField.reminderDueBy, "ReminderDueBy", &dates)?.instant
+    let reminderAt = reminderDueBy?.instant
     if let isSet = trimmed(TaskField.reminderIsSet) {
       guard let flag = EWSValues.boolean[isSet] else {
         throw Problem(text: "ReminderIsSet \"\(isSet)\" is not true or false")
@@ -97,14 +123,6 @@ struct TaskFields {
       }
     }
     return item
-  }
-
-  private func date(_ rank: UInt8, _ name: String, _ dates: inout EWSDateTime) throws -> TaskDate? {
-    guard let text = trimmed(rank) else { return nil }
-    guard let date = dates.parse(text) else {
-      throw Problem(text: "\(name) \"\(text)\" is not an xs:dateTime such as 2026-03-05T09:00:00Z")
-    }
-    return date
   }
 }
 

@@ -144,6 +144,21 @@ import Testing
     #expect(document.result.diagnostics.first?.line == 3)
   }
 
+  @Test func aBadDateSkipsOnlyItsTask() throws {
+    let text = """
+      <t:Items xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">
+      <t:Task><t:ItemId Id="a"/><t:DueDate>next Tuesday</t:DueDate></t:Task>
+      <t:Task><t:ItemId Id="b"/><t:DueDate> 2026-07-01T10:00:00.123-04:00 </t:DueDate></t:Task>
+      </t:Items>
+      """
+    let document = try EWS.read(text)
+    #expect(document.result.tasks.map(\.key) == ["b"])
+    #expect(document.result.tasks.first?.due?.instant == Timestamp(iso: "2026-07-01T14:00:00Z"))
+    #expect(document.result.tasks.first?.due?.zone == "-04:00")
+    #expect(document.result.invalidKeys == ["a"])
+    #expect(document.result.diagnostics.first?.message.contains("DueDate \"next Tuesday\"") == true)
+  }
+
   @Test func otherEncodingsAreRefused() throws {
     let latin1 = Array("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a/>".utf8)
     #expect(throws: UnreadableInput.self) { try EWSDocument.read(latin1, file: "l.xml") }
