@@ -26,3 +26,10 @@ package struct EWSTaskDocument: TaskDocument {
     document.changeRequests(applying: changes)
   }
 }
+
+extension EWSTaskDocument: ImportInstructions {
+  /// `changes.xml` beside the updated document.
+  package func importFiles(applying changes: TaskChangeSet) -> [(name: String, bytes: [UInt8])] {
+    [("changes.xml", changeRequests(applying: changes))]
+  }
+}
