@@ -121,7 +121,9 @@ public final class StateStore: Sendable {
         let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
         let tables = try String.fetchAll(
           db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-        if applicationID != Self.applicationID && (applicationID != 0 || !tables.isEmpty) {
+        // A state whose creation was interrupted holds at most the migrator's own table.
+        let unfinished = tables.allSatisfy { $0 == "grdb_migrations" }
+        if applicationID != Self.applicationID && (applicationID != 0 || !unfinished) {
           throw StoreError(
             .notStateDatabase, "is an SQLite database, but not a tasksync state; choose another state folder",
             path: path)

@@ -237,6 +237,22 @@ struct StateStoreTests {
     #expect(error.code == .notStateDatabase)
   }
 
+  @Test("a state whose creation was killed before the first migration opens as new")
+  func interruptedCreation() throws {
+    let folder = try TestPaths.temporaryFolder("store")
+    let result = try StoreFixtures.run(
+      "/usr/bin/env",
+      [
+        "python3", "-c",
+        "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)'); c.commit()",
+        folder.appendingPathComponent(StateStore.fileName).path,
+      ])
+    try #require(result.status == 0, "\(result.output)")
+    let store = try StateStore(folder: folder)
+    #expect(try store.appliedSchemaVersions() == ["v1"])
+    #expect(try store.load().pairs.isEmpty)
+  }
+
   @Test("a damaged row is reported, not read as an empty baseline")
   func corruptRow() throws {
     let folder = try TestPaths.temporaryFolder("store")
