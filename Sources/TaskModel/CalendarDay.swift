@@ -65,11 +65,24 @@ public struct CalendarDay: Hashable, Comparable, Sendable {
 extension CalendarDay: CustomStringConvertible, LosslessStringConvertible, Codable {
   /// `YYYY-MM-DD`.
   public var description: String {
-    func pad(_ v: Int, _ width: Int) -> String {
-      let s = String(v)
-      return String(repeating: "0", count: max(0, width - s.count)) + s
+    String(unsafeUninitializedCapacity: 10) { out in
+      writeDigits(into: out)
+      return 10
     }
-    return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+  }
+
+  /// Writes `YYYY-MM-DD` into the first 10 bytes of `out`.
+  package func writeDigits(into out: UnsafeMutableBufferPointer<UInt8>) {
+    let fields = [(year, 0, 4), (month, 5, 2), (day, 8, 2)]
+    for (value, start, width) in fields {
+      var v = value
+      for i in stride(from: start + width - 1, through: start, by: -1) {
+        out[i] = UInt8(0x30 + v % 10)
+        v /= 10
+      }
+    }
+    out[4] = UInt8(ascii: "-")
+    out[7] = UInt8(ascii: "-")
   }
 
   /// Parses `YYYY-MM-DD` exactly.

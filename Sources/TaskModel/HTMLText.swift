@@ -35,8 +35,8 @@ struct HTMLText {
 
   private mutating func emit(_ b: UInt8) {
     if pendingNewlines > 0 && !out.isEmpty {
-      out.append(contentsOf: repeatElement(0x0A, count: pendingNewlines))
-    } else if pendingSpace && !out.isEmpty {
+      if out.last != 0x0A { out.append(0x0A) }
+    } else if pendingSpace && !out.isEmpty && out.last != 0x0A {
       out.append(0x20)
     }
     pendingNewlines = 0
@@ -58,7 +58,8 @@ struct HTMLText {
     let closing = i < bytes.count && bytes[i] == UInt8(ascii: "/")
     if closing { i += 1 }
     let nameStart = i
-    while i < bytes.count, isNameByte(bytes[i]) { i += 1 }
+    let startsWithLetter = i < bytes.count && (bytes[i] | 0x20) >= 0x61 && (bytes[i] | 0x20) <= 0x7A
+    while startsWithLetter, i < bytes.count, isNameByte(bytes[i]) { i += 1 }
     guard i > nameStart else {
       emit(UInt8(ascii: "<"))
       return start + 1
@@ -70,18 +71,15 @@ struct HTMLText {
       let end = find(Array("</\(name)".utf8), from: next, caseInsensitive: true)
       next = end.flatMap { e in bytes[e...].firstIndex(of: UInt8(ascii: ">")).map { $0 + 1 } } ?? bytes.count
     }
-    if HTMLText.blockTags.contains(name) {
-      pendingNewlines = max(pendingNewlines, name == "br" || name == "li" || name == "tr" ? 1 : 1)
-      if name == "br" && !closing { breakLine() }
+    if name == "br" {
+      // A line break is content: two in a row leave an empty line.
+      if !out.isEmpty { out.append(0x0A) }
+      pendingNewlines = 0
+      pendingSpace = false
+    } else if HTMLText.blockTags.contains(name) {
+      pendingNewlines = 1
     }
     return next
-  }
-
-  private mutating func breakLine() {
-    if pendingNewlines > 0 && !out.isEmpty { out.append(0x0A) }
-    pendingNewlines = 0
-    pendingSpace = false
-    if !out.isEmpty { pendingNewlines = 1 }
   }
 
   /// Decodes `&name;`, `&#N;` or `&#xN;` at `start`; a lone `&` stays text.

@@ -3,9 +3,9 @@
 public enum PlainText {
   /// LF line ends, trailing white space of the whole text removed.
   public static func normalisingLineEnds(_ text: String) -> String {
-    guard text.utf8.contains(where: { $0 == 0x0D || $0 == 0x20 || $0 == 0x09 || $0 == 0x0A }) else {
-      return text
-    }
+    let utf8 = text.utf8
+    let trailing = utf8.last.map { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D } ?? false
+    guard trailing || utf8.contains(0x0D) else { return text }
     var out: [UInt8] = []
     out.reserveCapacity(text.utf8.count)
     var previousCR = false
@@ -29,6 +29,7 @@ public enum PlainText {
   /// The subject as first-run matching compares it: NFC, case folded, runs of white space as
   /// one space, trimmed.
   public static func matchingForm(_ subject: String) -> String {
+    if subject.utf8.allSatisfy({ $0 < 0x80 }) { return asciiMatchingForm(subject) }
     let folded = subject.precomposedNFC.lowercased()
     var out = ""
     var pendingSpace = false
@@ -44,6 +45,25 @@ public enum PlainText {
       out.unicodeScalars.append(scalar)
     }
     return out
+  }
+
+  /// ``matchingForm(_:)`` for ASCII text, byte by byte.
+  static func asciiMatchingForm(_ subject: String) -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(subject.utf8.count)
+    var pendingSpace = false
+    for b in subject.utf8 {
+      if b == 0x20 || (b >= 0x09 && b <= 0x0D) {
+        pendingSpace = !out.isEmpty
+        continue
+      }
+      if pendingSpace {
+        out.append(0x20)
+        pendingSpace = false
+      }
+      out.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
+    }
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// Readable plain text from HTML: tags removed, entities decoded, block elements and `<br>`

@@ -29,8 +29,17 @@ extension Timestamp: CustomStringConvertible, Codable {
   /// ISO 8601 in UTC: `2026-01-02T03:04:05Z`.
   public var description: String {
     let s = utcSecondOfDay
-    func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
-    return "\(utcDay)T\(two(s / 3600)):\(two(s / 60 % 60)):\(two(s % 60))Z"
+    return String(unsafeUninitializedCapacity: 20) { out in
+      utcDay.writeDigits(into: out)
+      out[10] = UInt8(ascii: "T")
+      for (i, v) in [s / 3600, s / 60 % 60, s % 60].enumerated() {
+        out[11 + 3 * i] = UInt8(0x30 + v / 10)
+        out[12 + 3 * i] = UInt8(0x30 + v % 10)
+        if i < 2 { out[13 + 3 * i] = UInt8(ascii: ":") }
+      }
+      out[19] = UInt8(ascii: "Z")
+      return 20
+    }
   }
 
   /// Parses the ISO 8601 spellings exports use: `2026-01-02T03:04:05Z`, `…05.000Z`,

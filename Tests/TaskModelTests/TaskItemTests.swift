@@ -1,0 +1,86 @@
+import TaskModel
+import Testing
+
+@Suite("The common task model")
+struct TaskItemTests {
+  @Test func fingerprintsAreStableSHA256Prefixes() {
+    // Values computed independently: sha256(b"subject\x00Café")[:16], sha256(b"due\x002026-03-02")[:16].
+    let task = TaskItem(key: "k", subject: "Cafe\u{301}", due: TaskDate(day: CalendarDay("2026-03-02")!))
+    #expect(task.fingerprint(.subject).hex == "e4090b1d79686bfb39bb767c74c18d71")
+    #expect(task.fingerprint(.due).hex == "3ffc842e872707f6c44fdae2cc66045d")
+    #expect(Fingerprint(hex: "e4090b1d79686bfb39bb767c74c18d71") == task.fingerprint(.subject))
+    #expect(Fingerprint(hex: "not hex") != task.fingerprint(.subject))
+  }
+
+  @Test func syncValuesNormaliseWhatSidesSpellDifferently() {
+    let a = TaskItem(key: "a", body: "one\r\ntwo  \r\n", priority: .none, whatId: nil)
+    let b = TaskItem(key: "b", body: "one\ntwo", priority: .normal)
+    #expect(a.syncValue(.body) == b.syncValue(.body))
+    #expect(a.syncValue(.priority) == b.syncValue(.priority))
+    let rich = TaskItem(key: "c", htmlBody: "<p>one</p><p>two</p>")
+    #expect(rich.syncValue(.body) == "one\ntwo")
+  }
+
+  @Test func bodyIsComparedWithinSalesforcesLimit() {
+    let long = String(repeating: "x", count: 40_000)
+    let cut = String(repeating: "x", count: 32_000)
+    #expect(TaskItem(key: "a", body: long).syncValue(.body) == TaskItem(key: "b", body: cut).syncValue(.body))
+  }
+
+  @Test func takingStatusCarriesCompletion() {
+    var target = TaskItem(key: "t", status: .notStarted)
+    let done = Timestamp(iso: "2026-03-01T10:00:00Z")!
+    target.take(.status, from: TaskItem(key: "s", status: .completed, completedAt: done))
+    #expect(target.status == .completed && target.completedAt == done && target.percentComplete == 100)
+    target.take(.status, from: TaskItem(key: "s", status: .inProgress))
+    #expect(target.completedAt == nil && target.percentComplete == nil)
+  }
+
+  @Test func takingBodyReplacesARichBody() {
+    var target = TaskItem(key: "t", htmlBody: "<b>x</b>")
+    target.take(.body, from: TaskItem(key: "s", body: "plain"))
+    #expect(target.body == "plain" && target.htmlBody == nil)
+  }
+
+  @Test(arguments: [
+    ("001000000000001", "001000000000001AAA"),
+    ("0015e00000Acme1", "0015e00000Acme1AAB"),
+    ("0015e00000Acme1aab", "0015e00000Acme1AAB"),
+    ("00T5e00000AbCdE", "00T5e00000AbCdEEAV"),
+  ])
+  func salesforceIdsComparesInEighteenCharacters(id: String, expected: String) {
+    #expect(SalesforceID.normalised(id) == expected)
+  }
+
+  @Test(arguments: ["", " ", "#N/A", "000000000000000AAA", "000000000000000"])
+  func nullReferences(_ text: String) {
+    #expect(SalesforceID.normalised(text) == nil)
+  }
+
+  @Test(arguments: [
+    ("<p>Hello&nbsp;<b>world</b></p><p>Next &amp; last</p>", "Hello world\nNext & last"),
+    ("Line<br>break<br/>again", "Line\nbreak\nagain"),
+    ("<style>p{color:red}</style>Text", "Text"),
+    ("<ul><li>one</li><li>two</li></ul>", "one\ntwo"),
+    ("a &lt; b &#233; &#x263A; &bogus; & c", "a < b é ☺ &bogus; & c"),
+    ("<!-- note -->Visible", "Visible"),
+    ("5 < 6 and <3", "5 < 6 and <3"),
+  ])
+  func htmlBecomesReadableText(html: String, text: String) {
+    #expect(PlainText.fromHTML(html) == text)
+  }
+
+  @Test(arguments: [
+    ("  Follow   up\twith ACME ", "follow up with acme"),
+    ("Cafe\u{301} meeting", "café meeting"),
+    ("CAFÉ", "café"),
+  ])
+  func subjectsMatchIgnoringCaseSpaceAndNormalForm(subject: String, form: String) {
+    #expect(PlainText.matchingForm(subject) == form)
+  }
+
+  @Test func diagnosticsPrintLikeCompilers() {
+    let d = Diagnostic.warning("empty PRIORITY", file: "tasks.ics", at: SourcePosition(line: 12, column: 1))
+    #expect(d.description == "tasks.ics:12:1: warning: empty PRIORITY")
+  }
+}
