@@ -48,6 +48,8 @@ struct ICalendarReader {
 
   /// Reads the whole input.
   mutating func read() throws {
+    keys.reserveCapacity(bytes.count / 1024)
+    result.tasks.reserveCapacity(bytes.count / 1024)
     guard bytes.count <= limits.maximumFileSize else {
       throw UnreadableInput("the file is larger than \(limits.maximumFileSize) bytes", file: file, at: .start)
     }
@@ -67,7 +69,7 @@ struct ICalendarReader {
 
   /// Handles one logical line.
   private mutating func take(_ line: ContentLine, _ content: ArraySlice<UInt8>) throws {
-    if content.isEmpty || content.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+    if content.isEmpty || (content.first! <= 0x20 && content.allSatisfy({ $0 == 0x20 || $0 == 0x09 })) { return }
     if line.isOverLong { problem("this line is longer than \(limits.maximumLineLength) bytes", line) }
     if hasNUL, content.contains(0) { problem("this line holds a NUL byte", line) }
     guard let tokens = PropertyTokens.split(content, content.indices) else {

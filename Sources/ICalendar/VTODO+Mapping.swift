@@ -98,7 +98,9 @@ struct TodoMapper {
     case .classification: item.isPrivate = isPrivate(todo, line)
     case .categories:
       for part in TextCodec.splitList(todo.value(line)) where !part.isEmpty {
-        item.categories.append(decoded(TextCodec.unescaped(part), line))
+        let (value, fallback) = TextCodec.text(part)
+        if fallback { sawInvalidUTF8(line) }
+        item.categories.append(value)
       }
     case .whoId: item.whoId = SalesforceID.normalised(text(todo, line))
     case .whatId: item.whatId = SalesforceID.normalised(text(todo, line))
@@ -114,16 +116,20 @@ struct TodoMapper {
 
   /// The unescaped TEXT value of `line`.
   mutating func text(_ todo: TodoBuffer, _ line: TodoBuffer.Line) -> String {
-    decoded(TextCodec.unescaped(todo.value(line)), line)
+    let (value, fallback) = TextCodec.text(todo.value(line))
+    if fallback { sawInvalidUTF8(line) }
+    return value
+  }
+
+  private mutating func sawInvalidUTF8(_ line: TodoBuffer.Line) {
+    sawWindows1252 = true
+    warn("this value is not valid UTF-8; it was read as Windows-1252 (save the file as UTF-8 to avoid this)", line)
   }
 
   /// `bytes` as UTF-8, else as Windows-1252 with a warning.
   mutating func decoded(_ bytes: ArraySlice<UInt8>, _ line: TodoBuffer.Line) -> String {
     let (value, fallback) = TextCodec.decode(bytes)
-    if fallback {
-      sawWindows1252 = true
-      warn("this value is not valid UTF-8; it was read as Windows-1252 (save the file as UTF-8 to avoid this)", line)
-    }
+    if fallback { sawInvalidUTF8(line) }
     return value
   }
 
