@@ -44,11 +44,13 @@ enum TextCodec {
   /// when the bytes are not valid UTF-8, with `wasWindows1252` true), built in one pass.
   static func text(_ bytes: ArraySlice<UInt8>) -> (text: String, wasWindows1252: Bool) {
     bytes.withUnsafeBufferPointer { buffer in
-      if !isASCII(buffer) && String(validating: buffer, as: UTF8.self) == nil {
-        return (windows1252(unescaped(bytes)), true)
+      var validated: String?
+      if !isASCII(buffer) {
+        validated = String(validating: buffer, as: UTF8.self)
+        if validated == nil { return (windows1252(unescaped(bytes)), true) }
       }
       guard let base = buffer.baseAddress, memchr(base, 0x5C, buffer.count) != nil else {
-        return (String(decoding: buffer, as: UTF8.self), false)
+        return (validated ?? String(decoding: buffer, as: UTF8.self), false)
       }
       let text = String(unsafeUninitializedCapacity: buffer.count) { out in
         var n = 0

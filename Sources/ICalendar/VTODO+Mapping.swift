@@ -50,7 +50,7 @@ struct TodoMapper {
       switch property {
       case .uid: if outcome.key == nil { outcome.key = text(todo, line).trimmingASCIISpaces }
       case .recurrenceID: outcome.isOverride = true
-      case .status: status = (text(todo, line).trimmingASCIISpaces.uppercased(), line)
+      case .status: status = (TodoMapper.statusKeyword(todo.value(line).trimmed), line)
       case .taskSyncStatus: taskSyncStatus = text(todo, line).trimmingASCIISpaces
       case .dtstamp: stamp = timestamp(todo, line)
       case .due, .dtstart:
@@ -131,6 +131,15 @@ struct TodoMapper {
     let (value, fallback) = TextCodec.decode(bytes)
     if fallback { sawInvalidUTF8(line) }
     return value
+  }
+
+  /// The STATUS keyword in upper case, without building a String for the common ones.
+  static func statusKeyword(_ value: ArraySlice<UInt8>) -> String {
+    for keyword: StaticString in ["NEEDS-ACTION", "IN-PROCESS", "COMPLETED", "CANCELLED"]
+    where ASCIICase.equals(value, value.indices, keyword) {
+      return keyword.description
+    }
+    return ASCIICase.upper(value, value.indices)
   }
 
   mutating func warn(_ message: String, _ line: TodoBuffer.Line) {

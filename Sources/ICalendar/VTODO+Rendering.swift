@@ -109,8 +109,7 @@ struct TaskPropertyWriter {
         w.utcLine(name, instant)
         return
       }
-      let tzid = ";TZID=" + PropertyParameter.encoded(zone)
-      w.wallLine(name, parameters: tzid, ZoneResolver.wall(of: instant, in: tz))
+      w.wallLine(name, parameters: zones.parameter(for: zone), ZoneResolver.wall(of: instant, in: tz))
     }
   }
 
@@ -155,6 +154,15 @@ struct TaskPropertyWriter {
 /// Zone names resolved once: `TimeZone(identifier:)` is far too slow to call per task.
 final class ZoneNameCache {
   private var zones: [String: TimeZone?] = [:]
+  private var parameters: [String: String] = [:]
+
+  /// `;TZID=name`, encoded once.
+  func parameter(for name: String) -> String {
+    if let known = parameters[name] { return known }
+    let parameter = ";TZID=" + PropertyParameter.encoded(name)
+    parameters[name] = parameter
+    return parameter
+  }
 
   func zone(named name: String) -> TimeZone? {
     if let known = zones[name] { return known }
