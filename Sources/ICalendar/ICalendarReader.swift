@@ -25,46 +25,70 @@ struct ICalendarReader {
   var todos: [ICalendarDocument.TodoSpan] = []
   var calendarEnd: Int?
   var scannerCounts = (crlf: 0, lf: 0)
+  /// The part of the input this reader covers (all of it, or one half of a parallel read).
+  let range: Range<Int>
+  /// The 1-based line number where ``range`` starts.
+  let firstLine: Int
+  /// True for the second half of a parallel read: it starts inside the VCALENDAR.
+  let continuing: Bool
   private var mapper: TodoMapper
-  private var stack: [OpenComponent] = []
+  private(set) var stack: [OpenComponent] = []
   private var todo = TodoBuffer()
   /// The nesting depth of the VTODO being read, or nil outside one.
-  private var todoDepth: Int?
+  private(set) var todoDepth: Int?
   private var todoChildren = 0
   private var calendars = 0
-  private var keys: [String: Int] = [:]
+  private(set) var keys: [String: Int] = [:]
   private let hasNUL: Bool
 
-  init(bytes: [UInt8], file: String, timeZone: TimeZone, limits: ICalendarLimits) {
+  init(
+    bytes: [UInt8], file: String, timeZone: TimeZone, limits: ICalendarLimits,
+    definitions: [String: TimeZoneDefinition]? = nil, hasNUL: Bool? = nil,
+    range: Range<Int>? = nil, firstLine: Int = 1, continuing: Bool = false
+  ) {
     self.bytes = bytes
     self.file = file
     self.limits = limits
-    let definitions = Self.timeZoneDefinitions(bytes)
-    mapper = TodoMapper(resolver: ZoneResolver(definitions: definitions, localZone: timeZone), file: file)
-    hasNUL = bytes.withUnsafeBufferPointer { buffer in
+    self.range = range ?? 0..<bytes.count
+    self.firstLine = firstLine
+    self.continuing = continuing
+    let zones = definitions ?? Self.timeZoneDefinitions(bytes)
+    mapper = TodoMapper(resolver: ZoneResolver(definitions: zones, localZone: timeZone), file: file)
+    self.hasNUL = hasNUL ?? Self.containsNUL(bytes)
+  }
+
+  /// True when `bytes` holds a NUL byte anywhere.
+  static func containsNUL(_ bytes: [UInt8]) -> Bool {
+    bytes.withUnsafeBufferPointer { buffer in
       buffer.baseAddress.map { memchr($0, 0, buffer.count) != nil } ?? false
     }
   }
 
-  /// Reads the whole input.
-  mutating func read() throws {
-    keys.reserveCapacity(bytes.count / 1024)
-    result.tasks.reserveCapacity(bytes.count / 1024)
+  /// Reads the whole input, or its part: a first half is left open (`isLast` false) for the
+  /// second half to continue.
+  mutating func read(isLast: Bool = true) throws {
+    keys.reserveCapacity(range.count / 1024)
+    result.tasks.reserveCapacity(range.count / 1024)
     guard bytes.count <= limits.maximumFileSize else {
       throw UnreadableInput("the file is larger than \(limits.maximumFileSize) bytes", file: file, at: .start)
     }
-    var start = 0
-    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+    var start = range.lowerBound
+    if continuing {
+      stack = [OpenComponent(name: "VCALENDAR", lineNumber: 1, rawStart: 0)]
+      calendars = 1
+    } else if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
       start = 3
       warn("the file starts with a UTF-8 byte order mark; it is accepted and kept", line: 1, column: 1)
     }
-    var scanner = ContentLineScanner(bytes: bytes, from: start, maximumLineLength: limits.maximumLineLength)
+    var scanner = ContentLineScanner(
+      bytes: bytes, from: start, upTo: range.upperBound, lineNumber: firstLine,
+      maximumLineLength: limits.maximumLineLength)
     while let line = scanner.next() {
       try take(line, scanner.content(of: line))
       if todoDepth == nil { scanner.discardUnfoldedContent() }
     }
     scannerCounts = (scanner.crlfCount, scanner.lfCount)
-    try finish()
+    if isLast { try finish() } else { collectDiagnostics() }
   }
 
   /// Handles one logical line.
@@ -149,7 +173,13 @@ struct ICalendarReader {
     guard calendars > 0 else {
       throw UnreadableInput("this is not an iCalendar file: it has no BEGIN:VCALENDAR", file: file, at: .start)
     }
+    collectDiagnostics()
+  }
+
+  /// Moves the mapping's diagnostics into the result.
+  private mutating func collectDiagnostics() {
     result.diagnostics += mapper.diagnostics
+    mapper.diagnostics = []
     var seen = Set<String>()
     result.invalidKeys = result.invalidKeys.filter { seen.insert($0).inserted }
     if mapper.sawWindows1252 {
