@@ -11,8 +11,13 @@ extension ICalendarReader {
     var lf: Int
   }
 
-  var outcome: Outcome {
-    Outcome(result: result, todos: todos, calendarEnd: calendarEnd, crlf: scannerCounts.crlf, lf: scannerCounts.lf)
+  /// The outcome, moved out of the reader (so that appending to it copies nothing).
+  mutating func takeOutcome() -> Outcome {
+    let outcome = Outcome(
+      result: result, todos: todos, calendarEnd: calendarEnd, crlf: scannerCounts.crlf, lf: scannerCounts.lf)
+    result = TaskReadResult()
+    todos = []
+    return outcome
   }
 
   /// Reads `bytes`: in two halves on two cores when the input is large enough and splits
@@ -25,7 +30,7 @@ extension ICalendarReader {
     }
     var reader = ICalendarReader(bytes: bytes, file: file, timeZone: timeZone, limits: limits)
     try reader.read()
-    return reader.outcome
+    return reader.takeOutcome()
   }
 
   /// The start of a `BEGIN:VTODO` line at or after the middle of `bytes`.
@@ -54,17 +59,19 @@ extension ICalendarReader {
       }
     }
     guard let firstResult = halves[0].result, let secondResult = halves[1].result else { return nil }
-    let first = try firstResult.get()
+    var first = try firstResult.get()
     guard first.stack.count == 1, first.stack[0].name == "VCALENDAR", first.todoDepth == nil,
-      case .success(let second) = secondResult
+      case .success(var second) = secondResult
     else { return nil }
-    return merge(first, second)
+    halves[0].result = nil
+    halves[1].result = nil
+    return merge(&first, &second)
   }
 
   /// Joins two halves: the second's tasks whose UID the first already has become errors.
-  private static func merge(_ first: ICalendarReader, _ second: ICalendarReader) -> Outcome {
-    var outcome = first.outcome
-    var tail = second.outcome
+  private static func merge(_ first: inout ICalendarReader, _ second: inout ICalendarReader) -> Outcome {
+    var outcome = first.takeOutcome()
+    var tail = second.takeOutcome()
     var duplicates = Set<String>()
     for task in tail.result.tasks where first.keys[task.key] != nil { duplicates.insert(task.key) }
     if !duplicates.isEmpty {

@@ -67,8 +67,10 @@ struct ICalendarReader {
   /// Reads the whole input, or its part: a first half is left open (`isLast` false) for the
   /// second half to continue.
   mutating func read(isLast: Bool = true) throws {
-    keys.reserveCapacity(range.count / 1024)
-    result.tasks.reserveCapacity(range.count / 1024)
+    // Over-reserving costs address space only: untouched pages are never faulted in.
+    keys.reserveCapacity(range.count / 512)
+    result.tasks.reserveCapacity(range.count / 256)
+    todos.reserveCapacity(range.count / 256)
     guard bytes.count <= limits.maximumFileSize else {
       throw UnreadableInput("the file is larger than \(limits.maximumFileSize) bytes", file: file, at: .start)
     }
@@ -192,14 +194,14 @@ struct ICalendarReader {
   private mutating func closeTodo() {
     let outcome = mapper.map(todo)
     var span = ICalendarDocument.TodoSpan(raw: todo.raw, key: outcome.key, isTask: false)
-    if var item = outcome.item {
-      if let first = keys[item.key] {
+    if let item = outcome.item {
+      if let first = keys.updateValue(todo.startLine, forKey: item.key) {
+        keys[item.key] = first
         mapper.diagnostics.append(
           Diagnostic(.error, file: file, line: todo.startLine, column: 1,
             "UID \"\(item.key)\" is used by the task of line \(first) too; this one is skipped. Give each task its own UID"))
         result.invalidKeys.append(item.key)
       } else {
-        keys[item.key] = todo.startLine
         result.tasks.append(item)
         span.isTask = true
       }

@@ -102,8 +102,8 @@ struct TodoMapper {
         if fallback { sawInvalidUTF8(line) }
         item.categories.append(value)
       }
-    case .whoId: item.whoId = SalesforceID.normalised(text(todo, line))
-    case .whatId: item.whatId = SalesforceID.normalised(text(todo, line))
+    case .whoId: item.whoId = SalesforceReference.normalised(text(todo, line))
+    case .whatId: item.whatId = SalesforceReference.normalised(text(todo, line))
     case .salesforceField:
       if let name = todo.parameter("NAME", of: line), !name.isEmpty { item.extraFields[name] = text(todo, line) }
     case .salesforceID:
