@@ -1,3 +1,4 @@
+import Foundation
 import TaskModel
 
 extension ICalendarDocument {
@@ -12,15 +13,74 @@ extension ICalendarDocument {
   ///
   /// New lines end in CRLF, or in LF when `preserveLineEnds` is true and the input used only
   /// LF. With `preserveLineEnds` false every line end of the output is CRLF.
-  public func rendered(applying changes: TaskChangeSet, preserveLineEnds: Bool = true) -> [UInt8] {
+  ///
+  /// Large outputs are written in two segments at once (split between two tasks, or in the
+  /// middle of the created ones), joined in order: the bytes are the same either way.
+  /// `allowingParallel` false always writes in one pass (for tests that compare the two).
+  public func rendered(
+    applying changes: TaskChangeSet, preserveLineEnds: Bool = true, allowingParallel: Bool = true
+  ) -> [UInt8] {
     if changes.isEmpty && preserveLineEnds { return bytes }
     let crlf = !(preserveLineEnds && usesBareLineFeeds)
-    var w = ICalendarWriter(crlf: crlf, reservingCapacity: bytes.count + changes.creates.count * 700)
     let deletes = Set(changes.deletes)
     let updates = Dictionary(changes.updates.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
+    let parts = segments(changes, touched: deletes.count + updates.count, allowingParallel: allowingParallel)
+    var out: [UInt8]
+    if parts.count == 1 {
+      out = render(parts[0], changes, deletes, updates, crlf: crlf)
+    } else {
+      let slots = [RenderedPart(), RenderedPart()]
+      DispatchQueue.concurrentPerform(iterations: 2) { index in
+        slots[index].bytes = render(parts[index], changes, deletes, updates, crlf: crlf)
+      }
+      out = slots[0].bytes
+      out.append(contentsOf: slots[1].bytes)
+    }
+    return preserveLineEnds ? out : Self.withCRLF(out)
+  }
+
+  /// A part of the output: a byte range of the input with the task spans inside it, and the
+  /// created tasks it inserts at `insertion` (END:VCALENDAR).
+  struct Segment {
+    var range: Range<Int>
+    var spans: Range<Int>
+    var creates: Range<Int>
+    var insertion: Int
+  }
+
+  /// Outputs this large are written in two segments at once.
+  static let parallelRenderThreshold = 4 << 20
+
+  /// One segment, or two of about equal work when the output is large.
+  func segments(_ changes: TaskChangeSet, touched: Int, allowingParallel: Bool) -> [Segment] {
+    let whole = Segment(
+      range: 0..<bytes.count, spans: todos.indices, creates: changes.creates.indices, insertion: calendarEnd)
+    guard allowingParallel, bytes.count + changes.creates.count * 700 >= Self.parallelRenderThreshold else { return [whole] }
+    if touched >= changes.creates.count, todos.count >= 2 {
+      let middle = todos.count / 2
+      let split = todos[middle].raw.lowerBound
+      guard calendarEnd >= split else { return [whole] }
+      return [
+        Segment(range: 0..<split, spans: 0..<middle, creates: 0..<0, insertion: split),
+        Segment(range: split..<bytes.count, spans: middle..<todos.count, creates: changes.creates.indices, insertion: calendarEnd),
+      ]
+    }
+    guard changes.creates.count >= 2, (todos.last?.raw.upperBound ?? 0) <= calendarEnd else { return [whole] }
+    let half = changes.creates.count / 2
+    return [
+      Segment(range: 0..<calendarEnd, spans: todos.indices, creates: 0..<half, insertion: calendarEnd),
+      Segment(range: calendarEnd..<bytes.count, spans: 0..<0, creates: half..<changes.creates.count, insertion: calendarEnd),
+    ]
+  }
+
+  /// The output of one segment.
+  private func render(
+    _ segment: Segment, _ changes: TaskChangeSet, _ deletes: Set<String>, _ updates: [String: TaskUpdate], crlf: Bool
+  ) -> [UInt8] {
+    var w = ICalendarWriter(crlf: crlf, reservingCapacity: segment.range.count + segment.creates.count * 700)
     let properties = TaskPropertyWriter(localZone: timeZone, stamp: changes.stamp)
-    var cursor = 0
-    for span in todos {
+    var cursor = segment.range.lowerBound
+    for span in todos[segment.spans] {
       guard let key = span.key else { continue }
       if deletes.contains(key) {
         w.verbatim(bytes[cursor..<span.raw.lowerBound])
@@ -31,11 +91,11 @@ extension ICalendarDocument {
         cursor = span.raw.upperBound
       }
     }
-    let insertion = max(cursor, calendarEnd)
+    let insertion = min(max(cursor, segment.insertion), segment.range.upperBound)
     w.verbatim(bytes[cursor..<insertion])
-    for item in changes.creates { properties.create(item, to: &w) }
-    w.verbatim(bytes[insertion...])
-    return preserveLineEnds ? w.bytes : Self.withCRLF(w.bytes)
+    for item in changes.creates[segment.creates] { properties.create(item, to: &w) }
+    w.verbatim(bytes[insertion..<segment.range.upperBound])
+    return w.bytes
   }
 
   /// One updated VTODO: its own lines, with the groups of the listed fields rewritten.
@@ -138,4 +198,9 @@ extension ICalendarDocument {
     }
     return out
   }
+}
+
+/// One segment's bytes, written by the thread that rendered it.
+private final class RenderedPart: @unchecked Sendable {
+  var bytes: [UInt8] = []
 }

@@ -69,3 +69,44 @@ import TestSupport
     try bothWays(bytes)
   }
 }
+
+/// Large outputs are written in two segments at once; the bytes must not change.
+@Suite struct ParallelWriteTests {
+  /// A document of about 5 MB (over the two-segment threshold).
+  static let document: ICalendarDocument = {
+    var text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+    let filler = String(repeating: "Lorem ipsum dolor sit amet, ", count: 8)
+    for i in 0..<16_000 {
+      text += "BEGIN:VTODO\r\nUID:t\(i)\r\nSUMMARY:Task \(i)\r\nDESCRIPTION:\(filler)\r\nSEQUENCE:1\r\nEND:VTODO\r\n"
+    }
+    text += "END:VCALENDAR\r\n"
+    return try! ICalendarDocument(bytes: Array(text.utf8), file: "big.ics", timeZone: .gmt)
+  }()
+
+  func same(_ changes: TaskChangeSet) {
+    #expect(Self.document.bytes.count > 4 << 20, "big enough to be written in two segments")
+    let one = Self.document.rendered(applying: changes, allowingParallel: false)
+    let two = Self.document.rendered(applying: changes)
+    #expect(one == two)
+  }
+
+  @Test func updatesAndDeletesSplitBetweenTasks() {
+    let tasks = Self.document.result.tasks
+    let updates = tasks.enumerated().filter { $0.offset % 3 == 0 }.map { pair in
+      var item = pair.element
+      item.subject += " edited"
+      return TaskUpdate(key: item.key, item: item, fields: [.subject])
+    }
+    let deletes = tasks.enumerated().filter { $0.offset % 3 == 1 }.map(\.element.key)
+    same(TaskChangeSet(creates: [TaskItem(key: "new", subject: "n")], updates: updates, deletes: deletes))
+  }
+
+  @Test func createsSplitInTheMiddle() {
+    let creates = (0..<8_000).map { TaskItem(key: "c\($0)", subject: "Created \($0)", body: "Body \($0)") }
+    same(TaskChangeSet(creates: creates, deletes: ["t5"]))
+    let empty = ICalendarDocument.empty()
+    #expect(
+      empty.rendered(applying: TaskChangeSet(creates: creates))
+        == empty.rendered(applying: TaskChangeSet(creates: creates), allowingParallel: false))
+  }
+}
