@@ -102,8 +102,7 @@ extension ICalendarDocument {
   private func renderUpdate(
     _ span: TodoSpan, _ update: TaskUpdate, _ properties: TaskPropertyWriter, to w: inout ICalendarWriter
   ) {
-    var pending = Set(update.fields.map(PropertyGroup.field))
-    pending.formUnion([.lastModified, .dtstamp])
+    var pending = GroupList(update.fields.map(PropertyGroup.field) + [.lastModified, .dtstamp])
     let rewritten = pending
     let replacesAlarm = pending.contains(.field(.reminder))
     var scanner = ContentLineScanner(bytes: bytes, from: span.raw.lowerBound)
@@ -135,7 +134,7 @@ extension ICalendarDocument {
           continue
         }
         if depth == 1 {
-          for group in pending.sorted(by: Self.order) { emit(group, &pending, update.item, properties, &w) }
+          for group in pending.members.sorted(by: Self.order) { emit(group, &pending, update.item, properties, &w) }
         }
         w.verbatim(raw)
       } else if skipping != nil {
@@ -162,10 +161,10 @@ extension ICalendarDocument {
 
   /// Writes a group once and marks it done.
   private func emit(
-    _ group: PropertyGroup, _ pending: inout Set<PropertyGroup>, _ item: TaskItem,
+    _ group: PropertyGroup, _ pending: inout GroupList, _ item: TaskItem,
     _ properties: TaskPropertyWriter, _ w: inout ICalendarWriter
   ) {
-    guard pending.remove(group) != nil else { return }
+    guard pending.remove(group) else { return }
     properties.write(group, of: item, to: &w)
   }
 
@@ -203,4 +202,23 @@ extension ICalendarDocument {
 /// One segment's bytes, written by the thread that rendered it.
 private final class RenderedPart: @unchecked Sendable {
   var bytes: [UInt8] = []
+}
+
+/// A few property groups: a linear list beats hashing for the handful an update names.
+struct GroupList {
+  private(set) var members: [PropertyGroup]
+
+  init(_ groups: [PropertyGroup]) {
+    members = []
+    for group in groups where !members.contains(group) { members.append(group) }
+  }
+
+  func contains(_ group: PropertyGroup) -> Bool { members.contains(group) }
+
+  /// Removes `group`; false when it was not there.
+  mutating func remove(_ group: PropertyGroup) -> Bool {
+    guard let index = members.firstIndex(of: group) else { return false }
+    members.remove(at: index)
+    return true
+  }
 }
