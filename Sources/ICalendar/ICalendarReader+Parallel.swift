@@ -58,13 +58,10 @@ extension ICalendarReader {
         return reader
       }
     }
-    guard let firstResult = halves[0].result, let secondResult = halves[1].result else { return nil }
-    var first = try firstResult.get()
-    guard first.stack.count == 1, first.stack[0].name == "VCALENDAR", first.todoDepth == nil,
-      case .success(var second) = secondResult
+    // Moved out of the slots, so that the readers' arrays are uniquely referenced when merged.
+    guard var first = try halves[0].take(), var second = try? halves[1].take(),
+      first.stack.count == 1, first.stack[0].name == "VCALENDAR", first.todoDepth == nil
     else { return nil }
-    halves[0].result = nil
-    halves[1].result = nil
     return merge(&first, &second)
   }
 
@@ -125,4 +122,13 @@ extension ICalendarReader {
 /// One half's outcome, written by the thread that read it and read after both finished.
 private final class Half: @unchecked Sendable {
   var result: Result<ICalendarReader, any Error>?
+
+  /// The reader, moved out of the slot (`nil` if the half never ran); throws its error.
+  func take() throws -> ICalendarReader? {
+    switch result.take() {
+    case nil: return nil
+    case .failure(let error)?: throw error
+    case .success(let reader)?: return reader
+    }
+  }
 }

@@ -192,9 +192,9 @@ struct ICalendarReader {
 
   /// Maps the VTODO just closed and records where it lies.
   private mutating func closeTodo() {
-    let outcome = mapper.map(todo)
+    var outcome = mapper.map(todo)
     var span = ICalendarDocument.TodoSpan(raw: todo.raw, key: outcome.key, isTask: false)
-    if let item = outcome.item {
+    if let item = outcome.item.take() {
       if let first = keys.updateValue(todo.startLine, forKey: item.key) {
         keys[item.key] = first
         mapper.diagnostics.append(
