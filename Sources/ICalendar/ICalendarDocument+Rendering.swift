@@ -102,74 +102,27 @@ extension ICalendarDocument {
   private func renderUpdate(
     _ span: TodoSpan, _ update: TaskUpdate, _ properties: TaskPropertyWriter, to w: inout ICalendarWriter
   ) {
-    var pending = GroupList(update.fields.map(PropertyGroup.field) + [.lastModified, .dtstamp])
-    let rewritten = pending
-    let replacesAlarm = pending.contains(.field(.reminder))
+    var rewrite = TodoRewrite(update: update, properties: properties)
     var scanner = ContentLineScanner(bytes: bytes, from: span.raw.lowerBound)
-    var depth = 0
-    var skipping: Int?
-    var alarmSeen = false
     while let line = scanner.next(), line.raw.lowerBound < span.raw.upperBound {
       let content = scanner.content(of: line)
       let raw = bytes[line.raw]
       guard let tokens = PropertyTokens.split(content, content.indices) else {
-        if skipping == nil { w.verbatim(raw) }
+        if rewrite.skipping == nil { w.verbatim(raw) }
         continue
       }
       if ASCIICase.equals(content, tokens.name, "BEGIN") {
-        depth += 1
-        if skipping != nil { continue }
-        let isAlarm = ASCIICase.equals(content, content[tokens.value].trimmed.indices, "VALARM")
-        if depth == 2, isAlarm, replacesAlarm, !alarmSeen {
-          alarmSeen = true
-          skipping = depth
-          emit(.field(.reminder), &pending, update.item, properties, &w)
-          continue
-        }
-        w.verbatim(raw)
+        rewrite.begin(content, tokens, raw, &w)
       } else if ASCIICase.equals(content, tokens.name, "END") {
-        defer { depth -= 1 }
-        if let level = skipping {
-          if level == depth { skipping = nil }
-          continue
-        }
-        if depth == 1 {
-          for group in pending.members.sorted(by: Self.order) { emit(group, &pending, update.item, properties, &w) }
-        }
-        w.verbatim(raw)
-      } else if skipping != nil {
-        continue
-      } else if depth == 1, let group = Self.group(content, tokens), rewritten.contains(group) || group == .sequence {
-        if group == .sequence {
-          let next = (ASCIIDigits.value(content[tokens.value].trimmed) ?? 0) + 1
-          w.rawLine("SEQUENCE", String(next))
-        } else {
-          emit(group, &pending, update.item, properties, &w)
-        }
-      } else {
-        w.verbatim(raw)
+        rewrite.end(raw, &w)
+      } else if rewrite.skipping == nil {
+        rewrite.property(content, tokens, raw, &w)
       }
     }
   }
 
-  /// The group of one property line.
-  private static func group(_ content: ArraySlice<UInt8>, _ tokens: PropertyTokens) -> PropertyGroup? {
-    PropertyGroup.of(
-      TodoProperty.identify(content, tokens.name),
-      extraName: PropertyParameter.value("NAME", in: content, tokens.parameters))
-  }
-
-  /// Writes a group once and marks it done.
-  private func emit(
-    _ group: PropertyGroup, _ pending: inout GroupList, _ item: TaskItem,
-    _ properties: TaskPropertyWriter, _ w: inout ICalendarWriter
-  ) {
-    guard pending.remove(group) else { return }
-    properties.write(group, of: item, to: &w)
-  }
-
   /// A stable order for groups added at the end of a task.
-  private static func order(_ a: PropertyGroup, _ b: PropertyGroup) -> Bool {
+  static func order(_ a: PropertyGroup, _ b: PropertyGroup) -> Bool {
     func rank(_ g: PropertyGroup) -> (Int, SyncField?) {
       switch g {
       case .dtstamp: (0, nil)

@@ -12,6 +12,8 @@ public struct ICalendarWriter: Sendable {
   public let crlf: Bool
   /// Where the line being written starts.
   private var lineStart = 0
+  /// The line being folded, reused from line to line.
+  private var scratch: [UInt8] = []
   /// RFC 5545 §3.1: lines SHOULD NOT be longer than 75 octets, excluding the line break.
   public static let foldWidth = 75
 
@@ -121,7 +123,9 @@ public struct ICalendarWriter: Sendable {
   /// Folds the current line: physical lines of at most 75 octets, each break before the first
   /// byte of a UTF-8 sequence, continuation lines starting with a space.
   private mutating func fold() {
-    let line = Array(bytes[lineStart...])
+    scratch.removeAll(keepingCapacity: true)
+    scratch.append(contentsOf: bytes[lineStart...])
+    let line = scratch
     bytes.removeSubrange(lineStart...)
     var start = 0
     var width = Self.foldWidth
