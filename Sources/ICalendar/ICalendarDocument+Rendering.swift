@@ -23,7 +23,10 @@ extension ICalendarDocument {
     if changes.isEmpty && preserveLineEnds { return bytes }
     let crlf = !(preserveLineEnds && usesBareLineFeeds)
     let deletes = Set(changes.deletes)
-    let updates = Dictionary(changes.updates.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
+    // Positions, not copies, of the updates (the last one for a key wins).
+    var positions = [String: Int](minimumCapacity: changes.updates.count)
+    for (index, update) in changes.updates.enumerated() { positions[update.key] = index }
+    let updates = positions
     let parts = segments(changes, touched: deletes.count + updates.count, allowingParallel: allowingParallel)
     var out: [UInt8]
     if parts.count == 1 {
@@ -75,7 +78,7 @@ extension ICalendarDocument {
 
   /// The output of one segment.
   private func render(
-    _ segment: Segment, _ changes: TaskChangeSet, _ deletes: Set<String>, _ updates: [String: TaskUpdate], crlf: Bool
+    _ segment: Segment, _ changes: TaskChangeSet, _ deletes: Set<String>, _ updates: [String: Int], crlf: Bool
   ) -> [UInt8] {
     var w = ICalendarWriter(crlf: crlf, reservingCapacity: segment.range.count + segment.creates.count * 700)
     let properties = TaskPropertyWriter(localZone: timeZone, stamp: changes.stamp)
@@ -85,9 +88,9 @@ extension ICalendarDocument {
       if deletes.contains(key) {
         w.verbatim(bytes[cursor..<span.raw.lowerBound])
         cursor = span.raw.upperBound
-      } else if span.isTask, let update = updates[key] {
+      } else if span.isTask, let index = updates[key] {
         w.verbatim(bytes[cursor..<span.raw.lowerBound])
-        renderUpdate(span, update, properties, to: &w)
+        renderUpdate(span, changes.updates[index], properties, to: &w)
         cursor = span.raw.upperBound
       }
     }
