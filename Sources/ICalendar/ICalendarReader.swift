@@ -104,9 +104,9 @@ struct ICalendarReader {
       return
     }
     if ASCIICase.equals(content, tokens.name, "BEGIN") {
-      try begin(ASCIICase.upper(content, content[tokens.value].trimmed.indices), line)
+      try begin(ASCIICase.componentName(content, content[tokens.value].trimmed.indices), line)
     } else if ASCIICase.equals(content, tokens.name, "END") {
-      try end(ASCIICase.upper(content, content[tokens.value].trimmed.indices), line)
+      try end(ASCIICase.componentName(content, content[tokens.value].trimmed.indices), line)
     } else if stack.isEmpty {
       guard calendars > 0 else { throw noCalendar(line) }
       warn("this line is outside any VCALENDAR; it is kept as is and not read", line: line.lineNumber, column: 1)

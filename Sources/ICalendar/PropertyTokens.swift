@@ -54,6 +54,19 @@ enum ASCIICase {
     return true
   }
 
+  /// The component names BEGIN and END lines name most, as Strings made once.
+  private static let componentNames: [(StaticString, String)] = [
+    ("VTODO", "VTODO"), ("VALARM", "VALARM"), ("VEVENT", "VEVENT"), ("VCALENDAR", "VCALENDAR"),
+    ("VTIMEZONE", "VTIMEZONE"), ("STANDARD", "STANDARD"), ("DAYLIGHT", "DAYLIGHT"), ("VJOURNAL", "VJOURNAL"),
+  ]
+
+  /// `bytes[range]` as an upper-case component name, without building a String for the
+  /// common ones.
+  static func componentName(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> String {
+    for (name, text) in componentNames where equals(bytes, range, name) { return text }
+    return upper(bytes, range)
+  }
+
   /// `bytes[range]` as an upper-case String.
   static func upper<C: RandomAccessCollection>(_ bytes: C, _ range: Range<Int>) -> String
   where C.Element == UInt8, C.Index == Int {
@@ -146,6 +159,37 @@ public struct PropertyParameter: Hashable, Sendable {
       raw.append(contentsOf: bytes[start..<i])
     }
     return (TextCodec.string(from: (plain ? raw : caretDecoded(raw))[...]), i)
+  }
+
+  /// Where the first value of parameter `name` lies in `bytes` (inside its quotes, escapes not
+  /// decoded), or `nil` when the parameter is absent or has no value.
+  static func valueRange(_ name: StaticString, in bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Range<Int>? {
+    var i = range.lowerBound
+    let end = range.upperBound
+    while i < end {
+      let nameStart = i
+      while i < end, bytes[i] != 0x3D, bytes[i] != 0x3B { i += 1 }
+      let matches = ASCIICase.equals(bytes, nameStart..<i, name)
+      if i < end, bytes[i] == 0x3D {
+        i += 1
+        if matches {
+          let quoted = i < end && bytes[i] == 0x22
+          let start = quoted ? i + 1 : i
+          var stop = start
+          while stop < end, quoted ? bytes[stop] != 0x22 : (bytes[stop] != 0x2C && bytes[stop] != 0x3B) { stop += 1 }
+          return start..<stop
+        }
+      } else if matches {
+        return nil
+      }
+      var quoted = false
+      while i < end, quoted || bytes[i] != 0x3B {
+        if bytes[i] == 0x22 { quoted.toggle() }
+        i += 1
+      }
+      i += 1
+    }
+    return nil
   }
 
   /// RFC 6868: `^n` → LF, `^^` → `^`, `^'` → `"`; any other `^` is kept.

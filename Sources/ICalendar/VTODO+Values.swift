@@ -68,7 +68,21 @@ extension TodoMapper {
       return nil
     }
     if value.isUTC { return Timestamp(secondsSince1970: value.wallSeconds) }
-    return resolver.instant(wall: value.wallSeconds, in: zone(todo.parameter("TZID", of: line), line))
+    return resolver.instant(wall: value.wallSeconds, in: zoneParameter(todo, line)?.zone ?? .floating)
+  }
+
+  /// The TZID parameter of `line` and its zone; `nil` without one (floating time). The last
+  /// name is remembered by its bytes, so a file that names one zone resolves it once.
+  mutating func zoneParameter(_ todo: TodoBuffer, _ line: TodoBuffer.Line) -> (name: String, zone: ZoneResolver.Zone)? {
+    guard let range = PropertyParameter.valueRange("TZID", in: todo.bytes[...], line.tokens.parameters) else {
+      return nil
+    }
+    let raw = todo.bytes[range]
+    if let last = lastTZID, last.raw.elementsEqual(raw) { return (last.name, last.zone) }
+    guard let name = todo.parameter("TZID", of: line), !name.isEmpty else { return nil }
+    let resolved = zone(name, line)
+    lastTZID = (Array(raw), name, resolved)
+    return (name, resolved)
   }
 
   /// The zone of a property's TZID parameter, or floating (local) without one.
@@ -88,9 +102,9 @@ extension TodoMapper {
       let instant = Timestamp(secondsSince1970: value.wallSeconds)
       return TaskDate(day: resolver.localDay(of: instant), instant: instant, zone: "UTC")
     }
-    let tzid = todo.parameter("TZID", of: line).flatMap { $0.isEmpty ? nil : $0 }
-    let instant = resolver.instant(wall: value.wallSeconds, in: zone(tzid, line))
-    return TaskDate(day: value.day, instant: instant, zone: tzid)
+    let zone = zoneParameter(todo, line)
+    let instant = resolver.instant(wall: value.wallSeconds, in: zone?.zone ?? .floating)
+    return TaskDate(day: value.day, instant: instant, zone: zone?.name)
   }
 
   /// The reminder of a TRIGGER line: absolute, or relative to DTSTART or DUE.
