@@ -24,8 +24,8 @@ struct TodoMapper {
   var diagnostics: [Diagnostic] = []
   /// True once a value was read as Windows-1252.
   var sawWindows1252 = false
-  /// The last TZID parameter seen (its bytes) and what it resolved to.
-  var lastTZID: (raw: [UInt8], name: String, zone: ZoneResolver.Zone)?
+  /// The last TZID parameters seen (their bytes) and what they resolved to.
+  var recentTZIDs: [(raw: [UInt8], name: String, zone: ZoneResolver.Zone)] = []
 
   /// The outcome of mapping one VTODO.
   struct Outcome {

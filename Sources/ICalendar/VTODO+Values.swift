@@ -72,16 +72,18 @@ extension TodoMapper {
   }
 
   /// The TZID parameter of `line` and its zone; `nil` without one (floating time). The last
-  /// name is remembered by its bytes, so a file that names one zone resolves it once.
+  /// eight names are remembered by their bytes, so a file that names a few zones resolves each
+  /// once.
   mutating func zoneParameter(_ todo: TodoBuffer, _ line: TodoBuffer.Line) -> (name: String, zone: ZoneResolver.Zone)? {
     guard let range = PropertyParameter.valueRange("TZID", in: todo.bytes[...], line.tokens.parameters) else {
       return nil
     }
     let raw = todo.bytes[range]
-    if let last = lastTZID, last.raw.elementsEqual(raw) { return (last.name, last.zone) }
+    for known in recentTZIDs where known.raw.elementsEqual(raw) { return (known.name, known.zone) }
     guard let name = todo.parameter("TZID", of: line), !name.isEmpty else { return nil }
     let resolved = zone(name, line)
-    lastTZID = (Array(raw), name, resolved)
+    if recentTZIDs.count == 8 { recentTZIDs.removeFirst() }
+    recentTZIDs.append((Array(raw), name, resolved))
     return (name, resolved)
   }
 
