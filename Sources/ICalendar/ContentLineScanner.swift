@@ -36,6 +36,8 @@ public struct ContentLineScanner: Sendable {
   public private(set) var lfCount = 0
   private let maximumLineLength: Int
   private var finished: Bool
+  /// Where the input ends (all of ``storage``, or a bound given at creation).
+  private var end: Int
   /// State of the logical line being scanned.
   private var lineStart: Int
   private var segmentStart: Int
@@ -49,9 +51,14 @@ public struct ContentLineScanner: Sendable {
   /// physical line starts.
   private var pendingBreak: (contentEnd: Int, nextStart: Int)?
 
-  /// A scanner over a whole input, from `offset`, whose first line is `lineNumber`.
-  public init(bytes: [UInt8], from offset: Int = 0, lineNumber: Int = 1, maximumLineLength: Int = 1 << 20) {
+  /// A scanner over a whole input, from `offset` up to `bound` (default: the end), whose first
+  /// line is `lineNumber`. The bound must be the start of a line.
+  public init(
+    bytes: [UInt8], from offset: Int = 0, upTo bound: Int? = nil, lineNumber: Int = 1,
+    maximumLineLength: Int = 1 << 20
+  ) {
     storage = bytes
+    end = bound ?? bytes.count
     finished = true
     lineStart = offset
     segmentStart = offset
@@ -71,6 +78,7 @@ public struct ContentLineScanner: Sendable {
   public mutating func feed<C: Collection>(_ chunk: C) where C.Element == UInt8 {
     precondition(!finished, "feed after finish")
     storage.append(contentsOf: chunk)
+    end = storage.count
   }
 
   /// Marks the end of the input: the last line no longer waits for a continuation.
@@ -92,7 +100,7 @@ public struct ContentLineScanner: Sendable {
   public mutating func next() -> ContentLine? {
     while true {
       if let brk = pendingBreak {
-        if brk.nextStart < storage.count {
+        if brk.nextStart < end {
           let b = storage[brk.nextStart]
           if b == 0x20 || b == 0x09 {
             appendSegment(segmentStart..<brk.contentEnd)
@@ -111,9 +119,9 @@ public struct ContentLineScanner: Sendable {
         return emit(contentEnd: brk.contentEnd, rawEnd: brk.nextStart)
       }
       guard let lf = findLineFeed() else {
-        searchFrom = storage.count
-        if finished && lineStart < storage.count {
-          return emit(contentEnd: storage.count, rawEnd: storage.count)
+        searchFrom = end
+        if finished && lineStart < end {
+          return emit(contentEnd: end, rawEnd: end)
         }
         return nil
       }
@@ -131,10 +139,11 @@ public struct ContentLineScanner: Sendable {
   /// The offset of the next LF at or after `searchFrom`.
   private func findLineFeed() -> Int? {
     let from = searchFrom
-    guard from < storage.count else { return nil }
+    guard from < end else { return nil }
+    let end = self.end
     return storage.withUnsafeBufferPointer { buffer -> Int? in
       guard let base = buffer.baseAddress,
-        let hit = memchr(base + from, 0x0A, buffer.count - from)
+        let hit = memchr(base + from, 0x0A, end - from)
       else { return nil }
       return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
     }

@@ -10,12 +10,10 @@ struct ICalendarDateTime: Hashable, Sendable {
 
   /// Reads the value; `nil` when it is not a DATE or DATE-TIME.
   init?(_ bytes: ArraySlice<UInt8>) {
-    var b = bytes
-    while let last = b.last, last == 0x20 || last == 0x09 { b.removeLast() }
-    while let first = b.first, first == 0x20 || first == 0x09 { b.removeFirst() }
+    let b = bytes.trimmed
     let s = b.startIndex
-    guard b.count >= 8, let y = ASCIIDigits.value(b[s..<s + 4]), let m = ASCIIDigits.value(b[s + 4..<s + 6]),
-      let d = ASCIIDigits.value(b[s + 6..<s + 8]), let day = CalendarDay(year: y, month: m, day: d)
+    guard b.count >= 8, let y = Self.number(b, s, 4), let m = Self.number(b, s + 4, 2),
+      let d = Self.number(b, s + 6, 2), let day = CalendarDay(year: y, month: m, day: d)
     else { return nil }
     self.day = day
     if b.count == 8 {
@@ -25,11 +23,23 @@ struct ICalendarDateTime: Hashable, Sendable {
     }
     guard b.count == 15 || (b.count == 16 && (b[s + 15] == 0x5A || b[s + 15] == 0x7A)),
       b[s + 8] == 0x54 || b[s + 8] == 0x74,
-      let h = ASCIIDigits.value(b[s + 9..<s + 11]), let mi = ASCIIDigits.value(b[s + 11..<s + 13]),
-      let se = ASCIIDigits.value(b[s + 13..<s + 15]), h < 25, mi < 60, se < 61
+      let h = Self.number(b, s + 9, 2), let mi = Self.number(b, s + 11, 2),
+      let se = Self.number(b, s + 13, 2), h < 25, mi < 60, se < 61
     else { return nil }
     secondOfDay = h * 3600 + mi * 60 + min(se, 59)
     isUTC = b.count == 16
+  }
+
+  /// The decimal number of `count` digits at `start`, or `nil` when one is not a digit.
+  @inline(__always)
+  static func number(_ b: ArraySlice<UInt8>, _ start: Int, _ count: Int) -> Int? {
+    var value = 0
+    for i in start..<(start + count) {
+      let digit = b[i] &- 0x30
+      guard digit < 10 else { return nil }
+      value = value * 10 + Int(digit)
+    }
+    return value
   }
 
   /// Seconds since 1970 of the written wall time, as if it were UTC.
@@ -82,25 +92,47 @@ enum ICalendarDuration {
   }
 }
 
-/// The digits of a formatted date-time, for writing.
+/// Date-times formatted for writing, straight into bytes.
 enum ICalendarFormat {
-  /// `YYYYMMDD`.
-  static func date(_ day: CalendarDay) -> String {
-    pad(day.year, 4) + pad(day.month, 2) + pad(day.day, 2)
+  /// Appends `YYYYMMDD`.
+  static func appendDate(_ day: CalendarDay, to out: inout [UInt8]) {
+    appendDigits(day.year, 4, to: &out)
+    appendDigits(day.month, 2, to: &out)
+    appendDigits(day.day, 2, to: &out)
   }
 
-  /// `YYYYMMDDTHHMMSS` of a wall time given as seconds since 1970 read as UTC.
-  static func wall(_ seconds: Int64) -> String {
+  /// Appends `YYYYMMDDTHHMMSS` of a wall time given as seconds since 1970 read as UTC.
+  static func appendWall(_ seconds: Int64, to out: inout [UInt8]) {
     let stamp = Timestamp(secondsSince1970: seconds)
     let s = stamp.utcSecondOfDay
-    return date(stamp.utcDay) + "T" + pad(s / 3600, 2) + pad(s / 60 % 60, 2) + pad(s % 60, 2)
+    appendDate(stamp.utcDay, to: &out)
+    out.append(0x54)
+    appendDigits(s / 3600, 2, to: &out)
+    appendDigits(s / 60 % 60, 2, to: &out)
+    appendDigits(s % 60, 2, to: &out)
   }
 
-  /// `YYYYMMDDTHHMMSSZ`.
-  static func utc(_ stamp: Timestamp) -> String { wall(stamp.secondsSince1970) + "Z" }
+  /// Appends `YYYYMMDDTHHMMSSZ`.
+  static func appendUTC(_ stamp: Timestamp, to out: inout [UInt8]) {
+    appendWall(stamp.secondsSince1970, to: &out)
+    out.append(0x5A)
+  }
 
-  private static func pad(_ v: Int, _ width: Int) -> String {
-    let s = String(v)
-    return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+  /// Appends `value` in decimal with at least `width` digits.
+  static func appendDigits(_ value: Int, _ width: Int, to out: inout [UInt8]) {
+    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+      (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var v = value.magnitude
+    var count = 0
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      repeat {
+        buffer[count] = UInt8(v % 10) + 0x30
+        v /= 10
+        count += 1
+      } while v > 0 && count < 20
+      if value < 0 { out.append(0x2D) }
+      for _ in count..<max(count, width) { out.append(0x30) }
+      for i in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[i]) }
+    }
   }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import TaskModel
 
 extension ICalendarDocument {
@@ -12,105 +13,119 @@ extension ICalendarDocument {
   ///
   /// New lines end in CRLF, or in LF when `preserveLineEnds` is true and the input used only
   /// LF. With `preserveLineEnds` false every line end of the output is CRLF.
-  public func rendered(applying changes: TaskChangeSet, preserveLineEnds: Bool = true) -> [UInt8] {
+  ///
+  /// Large outputs are written in two segments at once (split between two tasks, or in the
+  /// middle of the created ones), joined in order: the bytes are the same either way.
+  /// `allowingParallel` false always writes in one pass (for tests that compare the two).
+  public func rendered(
+    applying changes: TaskChangeSet, preserveLineEnds: Bool = true, allowingParallel: Bool = true
+  ) -> [UInt8] {
     if changes.isEmpty && preserveLineEnds { return bytes }
     let crlf = !(preserveLineEnds && usesBareLineFeeds)
-    var w = ICalendarWriter(crlf: crlf, reservingCapacity: bytes.count + changes.creates.count * 700)
     let deletes = Set(changes.deletes)
-    let updates = Dictionary(changes.updates.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
+    // Positions, not copies, of the updates (the last one for a key wins).
+    var positions = [String: Int](minimumCapacity: changes.updates.count)
+    for (index, update) in changes.updates.enumerated() { positions[update.key] = index }
+    let updates = positions
+    let parts = segments(changes, touched: deletes.count + updates.count, allowingParallel: allowingParallel)
+    var out: [UInt8]
+    if parts.count == 1 {
+      out = render(parts[0], changes, deletes, updates, crlf: crlf)
+    } else {
+      let slots = [RenderedPart(), RenderedPart()]
+      DispatchQueue.concurrentPerform(iterations: 2) { index in
+        slots[index].bytes = render(parts[index], changes, deletes, updates, crlf: crlf)
+      }
+      out = slots[0].bytes
+      out.append(contentsOf: slots[1].bytes)
+    }
+    return preserveLineEnds ? out : Self.withCRLF(out)
+  }
+
+  /// A part of the output: a byte range of the input with the task spans inside it, and the
+  /// created tasks it inserts at `insertion` (END:VCALENDAR).
+  struct Segment {
+    var range: Range<Int>
+    var spans: Range<Int>
+    var creates: Range<Int>
+    var insertion: Int
+  }
+
+  /// Outputs this large are written in two segments at once.
+  static let parallelRenderThreshold = 4 << 20
+
+  /// One segment, or two of about equal work when the output is large.
+  func segments(_ changes: TaskChangeSet, touched: Int, allowingParallel: Bool) -> [Segment] {
+    let whole = Segment(
+      range: 0..<bytes.count, spans: todos.indices, creates: changes.creates.indices, insertion: calendarEnd)
+    guard allowingParallel, bytes.count + changes.creates.count * 700 >= Self.parallelRenderThreshold else { return [whole] }
+    if touched >= changes.creates.count, todos.count >= 2 {
+      let middle = todos.count / 2
+      let split = todos[middle].raw.lowerBound
+      guard calendarEnd >= split else { return [whole] }
+      return [
+        Segment(range: 0..<split, spans: 0..<middle, creates: 0..<0, insertion: split),
+        Segment(range: split..<bytes.count, spans: middle..<todos.count, creates: changes.creates.indices, insertion: calendarEnd),
+      ]
+    }
+    guard changes.creates.count >= 2, (todos.last?.raw.upperBound ?? 0) <= calendarEnd else { return [whole] }
+    let half = changes.creates.count / 2
+    return [
+      Segment(range: 0..<calendarEnd, spans: todos.indices, creates: 0..<half, insertion: calendarEnd),
+      Segment(range: calendarEnd..<bytes.count, spans: 0..<0, creates: half..<changes.creates.count, insertion: calendarEnd),
+    ]
+  }
+
+  /// The output of one segment.
+  private func render(
+    _ segment: Segment, _ changes: TaskChangeSet, _ deletes: Set<String>, _ updates: [String: Int], crlf: Bool
+  ) -> [UInt8] {
+    var w = ICalendarWriter(crlf: crlf, reservingCapacity: segment.range.count + segment.creates.count * 700)
     let properties = TaskPropertyWriter(localZone: timeZone, stamp: changes.stamp)
-    var cursor = 0
-    for span in todos {
+    var cursor = segment.range.lowerBound
+    for span in todos[segment.spans] {
       guard let key = span.key else { continue }
       if deletes.contains(key) {
         w.verbatim(bytes[cursor..<span.raw.lowerBound])
         cursor = span.raw.upperBound
-      } else if span.isTask, let update = updates[key] {
+      } else if span.isTask, let index = updates[key] {
         w.verbatim(bytes[cursor..<span.raw.lowerBound])
-        renderUpdate(span, update, properties, to: &w)
+        renderUpdate(span, changes.updates[index], properties, to: &w)
         cursor = span.raw.upperBound
       }
     }
-    let insertion = max(cursor, calendarEnd)
+    let insertion = min(max(cursor, segment.insertion), segment.range.upperBound)
     w.verbatim(bytes[cursor..<insertion])
-    for item in changes.creates { properties.create(item, to: &w) }
-    w.verbatim(bytes[insertion...])
-    return preserveLineEnds ? w.bytes : Self.withCRLF(w.bytes)
+    for item in changes.creates[segment.creates] { properties.create(item, to: &w) }
+    w.verbatim(bytes[insertion..<segment.range.upperBound])
+    return w.bytes
   }
 
   /// One updated VTODO: its own lines, with the groups of the listed fields rewritten.
   private func renderUpdate(
     _ span: TodoSpan, _ update: TaskUpdate, _ properties: TaskPropertyWriter, to w: inout ICalendarWriter
   ) {
-    var pending = Set(update.fields.map(PropertyGroup.field))
-    pending.formUnion([.lastModified, .dtstamp])
-    let rewritten = pending
-    let replacesAlarm = pending.contains(.field(.reminder))
+    var rewrite = TodoRewrite(update: update, properties: properties)
     var scanner = ContentLineScanner(bytes: bytes, from: span.raw.lowerBound)
-    var depth = 0
-    var skipping: Int?
-    var alarmSeen = false
     while let line = scanner.next(), line.raw.lowerBound < span.raw.upperBound {
       let content = scanner.content(of: line)
       let raw = bytes[line.raw]
       guard let tokens = PropertyTokens.split(content, content.indices) else {
-        if skipping == nil { w.verbatim(raw) }
+        if rewrite.skipping == nil { w.verbatim(raw) }
         continue
       }
       if ASCIICase.equals(content, tokens.name, "BEGIN") {
-        depth += 1
-        if skipping != nil { continue }
-        let isAlarm = ASCIICase.equals(content, content[tokens.value].trimmed.indices, "VALARM")
-        if depth == 2, isAlarm, replacesAlarm, !alarmSeen {
-          alarmSeen = true
-          skipping = depth
-          emit(.field(.reminder), &pending, update.item, properties, &w)
-          continue
-        }
-        w.verbatim(raw)
+        rewrite.begin(content, tokens, raw, &w)
       } else if ASCIICase.equals(content, tokens.name, "END") {
-        defer { depth -= 1 }
-        if let level = skipping {
-          if level == depth { skipping = nil }
-          continue
-        }
-        if depth == 1 {
-          for group in pending.sorted(by: Self.order) { emit(group, &pending, update.item, properties, &w) }
-        }
-        w.verbatim(raw)
-      } else if skipping != nil {
-        continue
-      } else if depth == 1, let group = Self.group(content, tokens), rewritten.contains(group) || group == .sequence {
-        if group == .sequence {
-          let next = (ASCIIDigits.value(content[tokens.value].trimmed) ?? 0) + 1
-          w.rawLine("SEQUENCE", String(next))
-        } else {
-          emit(group, &pending, update.item, properties, &w)
-        }
-      } else {
-        w.verbatim(raw)
+        rewrite.end(raw, &w)
+      } else if rewrite.skipping == nil {
+        rewrite.property(content, tokens, raw, &w)
       }
     }
   }
 
-  /// The group of one property line.
-  private static func group(_ content: ArraySlice<UInt8>, _ tokens: PropertyTokens) -> PropertyGroup? {
-    PropertyGroup.of(
-      TodoProperty.identify(content, tokens.name),
-      extraName: PropertyParameter.value("NAME", in: content, tokens.parameters))
-  }
-
-  /// Writes a group once and marks it done.
-  private func emit(
-    _ group: PropertyGroup, _ pending: inout Set<PropertyGroup>, _ item: TaskItem,
-    _ properties: TaskPropertyWriter, _ w: inout ICalendarWriter
-  ) {
-    guard pending.remove(group) != nil else { return }
-    properties.write(group, of: item, to: &w)
-  }
-
   /// A stable order for groups added at the end of a task.
-  private static func order(_ a: PropertyGroup, _ b: PropertyGroup) -> Bool {
+  static func order(_ a: PropertyGroup, _ b: PropertyGroup) -> Bool {
     func rank(_ g: PropertyGroup) -> (Int, SyncField?) {
       switch g {
       case .dtstamp: (0, nil)
@@ -137,5 +152,29 @@ extension ICalendarDocument {
       previous = b
     }
     return out
+  }
+}
+
+/// One segment's bytes, written by the thread that rendered it.
+private final class RenderedPart: @unchecked Sendable {
+  var bytes: [UInt8] = []
+}
+
+/// A few property groups: a linear list beats hashing for the handful an update names.
+struct GroupList {
+  private(set) var members: [PropertyGroup]
+
+  init(_ groups: [PropertyGroup]) {
+    members = []
+    for group in groups where !members.contains(group) { members.append(group) }
+  }
+
+  func contains(_ group: PropertyGroup) -> Bool { members.contains(group) }
+
+  /// Removes `group`; false when it was not there.
+  mutating func remove(_ group: PropertyGroup) -> Bool {
+    guard let index = members.firstIndex(of: group) else { return false }
+    members.remove(at: index)
+    return true
   }
 }

@@ -35,15 +35,14 @@ public struct ICalendarDocument: Sendable {
   /// BEGIN:VCALENDAR, a component not closed (the file ends early), END without BEGIN,
   /// nesting deeper than the limit, or a file larger than the limit.
   public init(bytes: [UInt8], file: String, timeZone: TimeZone, limits: ICalendarLimits = .standard) throws {
-    var reader = ICalendarReader(bytes: bytes, file: file, timeZone: timeZone, limits: limits)
-    try reader.read()
+    let outcome = try ICalendarReader.readAll(bytes: bytes, file: file, timeZone: timeZone, limits: limits)
     self.bytes = bytes
     self.file = file
     self.timeZone = timeZone
-    result = reader.result
-    todos = reader.todos
-    calendarEnd = reader.calendarEnd ?? bytes.count
-    usesBareLineFeeds = reader.scannerCounts.lf > 0 && reader.scannerCounts.crlf == 0
+    result = outcome.result
+    todos = outcome.todos
+    calendarEnd = outcome.calendarEnd ?? bytes.count
+    usesBareLineFeeds = outcome.lf > 0 && outcome.crlf == 0
   }
 
   /// A document holding an empty VCALENDAR (VERSION:2.0, PRODID), written with CRLF.

@@ -8,11 +8,18 @@ public struct ICalendarLimits: Hashable, Sendable {
   public var maximumDepth: Int
   /// The largest input, in bytes.
   public var maximumFileSize: Int
+  /// Inputs at least this large are read in two halves at once (split before a BEGIN:VTODO
+  /// near the middle), when the two halves provably join up; otherwise in one pass.
+  public var parallelThreshold: Int
 
-  public init(maximumLineLength: Int = 1 << 20, maximumDepth: Int = 64, maximumFileSize: Int = Int(Int32.max)) {
+  public init(
+    maximumLineLength: Int = 1 << 20, maximumDepth: Int = 64, maximumFileSize: Int = Int(Int32.max),
+    parallelThreshold: Int = 4 << 20
+  ) {
     self.maximumLineLength = maximumLineLength
     self.maximumDepth = maximumDepth
     self.maximumFileSize = maximumFileSize
+    self.parallelThreshold = parallelThreshold
   }
 
   /// 1 MiB lines, 64 levels, 2 GiB files.

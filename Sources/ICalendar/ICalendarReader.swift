@@ -25,49 +25,77 @@ struct ICalendarReader {
   var todos: [ICalendarDocument.TodoSpan] = []
   var calendarEnd: Int?
   var scannerCounts = (crlf: 0, lf: 0)
+  /// The part of the input this reader covers (all of it, or one half of a parallel read).
+  let range: Range<Int>
+  /// The 1-based line number where ``range`` starts.
+  let firstLine: Int
+  /// True for the second half of a parallel read: it starts inside the VCALENDAR.
+  let continuing: Bool
   private var mapper: TodoMapper
-  private var stack: [OpenComponent] = []
+  private(set) var stack: [OpenComponent] = []
   private var todo = TodoBuffer()
   /// The nesting depth of the VTODO being read, or nil outside one.
-  private var todoDepth: Int?
+  private(set) var todoDepth: Int?
   private var todoChildren = 0
   private var calendars = 0
-  private var keys: [String: Int] = [:]
+  private(set) var keys: [String: Int] = [:]
   private let hasNUL: Bool
 
-  init(bytes: [UInt8], file: String, timeZone: TimeZone, limits: ICalendarLimits) {
+  init(
+    bytes: [UInt8], file: String, timeZone: TimeZone, limits: ICalendarLimits,
+    definitions: [String: TimeZoneDefinition]? = nil, hasNUL: Bool? = nil,
+    range: Range<Int>? = nil, firstLine: Int = 1, continuing: Bool = false
+  ) {
     self.bytes = bytes
     self.file = file
     self.limits = limits
-    let definitions = Self.timeZoneDefinitions(bytes)
-    mapper = TodoMapper(resolver: ZoneResolver(definitions: definitions, localZone: timeZone), file: file)
-    hasNUL = bytes.withUnsafeBufferPointer { buffer in
+    self.range = range ?? 0..<bytes.count
+    self.firstLine = firstLine
+    self.continuing = continuing
+    let zones = definitions ?? Self.timeZoneDefinitions(bytes)
+    mapper = TodoMapper(resolver: ZoneResolver(definitions: zones, localZone: timeZone), file: file)
+    self.hasNUL = hasNUL ?? Self.containsNUL(bytes)
+  }
+
+  /// True when `bytes` holds a NUL byte anywhere.
+  static func containsNUL(_ bytes: [UInt8]) -> Bool {
+    bytes.withUnsafeBufferPointer { buffer in
       buffer.baseAddress.map { memchr($0, 0, buffer.count) != nil } ?? false
     }
   }
 
-  /// Reads the whole input.
-  mutating func read() throws {
+  /// Reads the whole input, or its part: a first half is left open (`isLast` false) for the
+  /// second half to continue.
+  mutating func read(isLast: Bool = true) throws {
+    // Over-reserving costs address space only: untouched pages are never faulted in.
+    keys.reserveCapacity(range.count / 512)
+    result.tasks.reserveCapacity(range.count / 256)
+    todos.reserveCapacity(range.count / 256)
     guard bytes.count <= limits.maximumFileSize else {
       throw UnreadableInput("the file is larger than \(limits.maximumFileSize) bytes", file: file, at: .start)
     }
-    var start = 0
-    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+    var start = range.lowerBound
+    if continuing {
+      stack = [OpenComponent(name: "VCALENDAR", lineNumber: 1, rawStart: 0)]
+      calendars = 1
+    } else if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
       start = 3
       warn("the file starts with a UTF-8 byte order mark; it is accepted and kept", line: 1, column: 1)
     }
-    var scanner = ContentLineScanner(bytes: bytes, from: start, maximumLineLength: limits.maximumLineLength)
+    var scanner = ContentLineScanner(
+      bytes: bytes, from: start, upTo: range.upperBound, lineNumber: firstLine,
+      maximumLineLength: limits.maximumLineLength)
     while let line = scanner.next() {
       try take(line, scanner.content(of: line))
       if todoDepth == nil { scanner.discardUnfoldedContent() }
     }
     scannerCounts = (scanner.crlfCount, scanner.lfCount)
-    try finish()
+    if isLast { try finish() } else { collectDiagnostics() }
   }
 
   /// Handles one logical line.
   private mutating func take(_ line: ContentLine, _ content: ArraySlice<UInt8>) throws {
-    if content.isEmpty || content.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+    if content.isEmpty || (content.first! <= 0x20 && content.allSatisfy({ $0 == 0x20 || $0 == 0x09 })) { return }
     if line.isOverLong { problem("this line is longer than \(limits.maximumLineLength) bytes", line) }
     if hasNUL, content.contains(0) { problem("this line holds a NUL byte", line) }
     guard let tokens = PropertyTokens.split(content, content.indices) else {
@@ -76,9 +104,9 @@ struct ICalendarReader {
       return
     }
     if ASCIICase.equals(content, tokens.name, "BEGIN") {
-      try begin(ASCIICase.upper(content, content[tokens.value].trimmed.indices), line)
+      try begin(ASCIICase.componentName(content, content[tokens.value].trimmed.indices), line)
     } else if ASCIICase.equals(content, tokens.name, "END") {
-      try end(ASCIICase.upper(content, content[tokens.value].trimmed.indices), line)
+      try end(ASCIICase.componentName(content, content[tokens.value].trimmed.indices), line)
     } else if stack.isEmpty {
       guard calendars > 0 else { throw noCalendar(line) }
       warn("this line is outside any VCALENDAR; it is kept as is and not read", line: line.lineNumber, column: 1)
@@ -147,7 +175,13 @@ struct ICalendarReader {
     guard calendars > 0 else {
       throw UnreadableInput("this is not an iCalendar file: it has no BEGIN:VCALENDAR", file: file, at: .start)
     }
+    collectDiagnostics()
+  }
+
+  /// Moves the mapping's diagnostics into the result.
+  private mutating func collectDiagnostics() {
     result.diagnostics += mapper.diagnostics
+    mapper.diagnostics = []
     var seen = Set<String>()
     result.invalidKeys = result.invalidKeys.filter { seen.insert($0).inserted }
     if mapper.sawWindows1252 {
@@ -158,16 +192,16 @@ struct ICalendarReader {
 
   /// Maps the VTODO just closed and records where it lies.
   private mutating func closeTodo() {
-    let outcome = mapper.map(todo)
+    var outcome = mapper.map(todo)
     var span = ICalendarDocument.TodoSpan(raw: todo.raw, key: outcome.key, isTask: false)
-    if var item = outcome.item {
-      if let first = keys[item.key] {
+    if let item = outcome.item.take() {
+      if let first = keys.updateValue(todo.startLine, forKey: item.key) {
+        keys[item.key] = first
         mapper.diagnostics.append(
           Diagnostic(.error, file: file, line: todo.startLine, column: 1,
             "UID \"\(item.key)\" is used by the task of line \(first) too; this one is skipped. Give each task its own UID"))
         result.invalidKeys.append(item.key)
       } else {
-        keys[item.key] = todo.startLine
         result.tasks.append(item)
         span.isTask = true
       }

@@ -54,6 +54,19 @@ enum ASCIICase {
     return true
   }
 
+  /// The component names BEGIN and END lines name most, as Strings made once.
+  private static let componentNames: [(StaticString, String)] = [
+    ("VTODO", "VTODO"), ("VALARM", "VALARM"), ("VEVENT", "VEVENT"), ("VCALENDAR", "VCALENDAR"),
+    ("VTIMEZONE", "VTIMEZONE"), ("STANDARD", "STANDARD"), ("DAYLIGHT", "DAYLIGHT"), ("VJOURNAL", "VJOURNAL"),
+  ]
+
+  /// `bytes[range]` as an upper-case component name, without building a String for the
+  /// common ones.
+  static func componentName(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> String {
+    for (name, text) in componentNames where equals(bytes, range, name) { return text }
+    return upper(bytes, range)
+  }
+
   /// `bytes[range]` as an upper-case String.
   static func upper<C: RandomAccessCollection>(_ bytes: C, _ range: Range<Int>) -> String
   where C.Element == UInt8, C.Index == Int {
@@ -71,8 +84,7 @@ public struct PropertyParameter: Hashable, Sendable {
   public var values: [String]
 
   /// Every parameter in `bytes[range]` (the ``PropertyTokens/parameters`` part).
-  public static func all<C: RandomAccessCollection>(_ bytes: C, _ range: Range<Int>) -> [PropertyParameter]
-  where C.Element == UInt8, C.Index == Int {
+  public static func all(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> [PropertyParameter] {
     var result: [PropertyParameter] = []
     var i = range.lowerBound
     let end = range.upperBound
@@ -98,9 +110,7 @@ public struct PropertyParameter: Hashable, Sendable {
   }
 
   /// The first value of parameter `name` (upper case) in `bytes[range]`, or `nil`.
-  public static func value<C: RandomAccessCollection>(
-    _ name: StaticString, in bytes: C, _ range: Range<Int>
-  ) -> String? where C.Element == UInt8, C.Index == Int {
+  public static func value(_ name: StaticString, in bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> String? {
     guard !range.isEmpty else { return nil }
     var i = range.lowerBound
     let end = range.upperBound
@@ -109,9 +119,8 @@ public struct PropertyParameter: Hashable, Sendable {
       while i < end, bytes[i] != 0x3D, bytes[i] != 0x3B { i += 1 }
       let matches = ASCIICase.equals(bytes, nameStart..<i, name)
       if i < end, bytes[i] == 0x3D {
-        let (value, next) = readValue(bytes, from: i + 1, end: end)
-        if matches { return value }
-        i = next
+        if matches { return readValue(bytes, from: i + 1, end: end).0 }
+        i += 1
       } else if matches {
         return ""
       }
@@ -126,24 +135,61 @@ public struct PropertyParameter: Hashable, Sendable {
   }
 
   /// One parameter value from `from`: quoted or not; returns it decoded and where it ended.
-  private static func readValue<C: RandomAccessCollection>(_ bytes: C, from: Int, end: Int) -> (String, Int)
-  where C.Element == UInt8, C.Index == Int {
+  private static func readValue(_ bytes: ArraySlice<UInt8>, from: Int, end: Int) -> (String, Int) {
     var i = from
     var raw: [UInt8] = []
+    var plain = true
     if i < end, bytes[i] == 0x22 {
       i += 1
+      let start = i
       while i < end, bytes[i] != 0x22 {
-        raw.append(bytes[i])
+        if bytes[i] == 0x5E { plain = false }
         i += 1
       }
+      if plain { return (TextCodec.string(from: bytes[start..<i]), i < end ? i + 1 : i) }
+      raw.append(contentsOf: bytes[start..<i])
       if i < end { i += 1 }
     } else {
+      let start = i
       while i < end, bytes[i] != 0x2C, bytes[i] != 0x3B {
-        raw.append(bytes[i])
+        if bytes[i] == 0x5E { plain = false }
         i += 1
       }
+      if plain { return (TextCodec.string(from: bytes[start..<i]), i) }
+      raw.append(contentsOf: bytes[start..<i])
     }
-    return (TextCodec.string(from: caretDecoded(raw)[...]), i)
+    return (TextCodec.string(from: (plain ? raw : caretDecoded(raw))[...]), i)
+  }
+
+  /// Where the first value of parameter `name` lies in `bytes` (inside its quotes, escapes not
+  /// decoded), or `nil` when the parameter is absent or has no value.
+  static func valueRange(_ name: StaticString, in bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Range<Int>? {
+    var i = range.lowerBound
+    let end = range.upperBound
+    while i < end {
+      let nameStart = i
+      while i < end, bytes[i] != 0x3D, bytes[i] != 0x3B { i += 1 }
+      let matches = ASCIICase.equals(bytes, nameStart..<i, name)
+      if i < end, bytes[i] == 0x3D {
+        i += 1
+        if matches {
+          let quoted = i < end && bytes[i] == 0x22
+          let start = quoted ? i + 1 : i
+          var stop = start
+          while stop < end, quoted ? bytes[stop] != 0x22 : (bytes[stop] != 0x2C && bytes[stop] != 0x3B) { stop += 1 }
+          return start..<stop
+        }
+      } else if matches {
+        return nil
+      }
+      var quoted = false
+      while i < end, quoted || bytes[i] != 0x3B {
+        if bytes[i] == 0x22 { quoted.toggle() }
+        i += 1
+      }
+      i += 1
+    }
+    return nil
   }
 
   /// RFC 6868: `^n` → LF, `^^` → `^`, `^'` → `"`; any other `^` is kept.

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Bytes to text and back: UTF-8 with a Windows-1252 fallback, and RFC 5545 TEXT escapes.
 enum TextCodec {
   /// `bytes` as UTF-8, or as Windows-1252 when they are not valid UTF-8.
@@ -8,8 +14,71 @@ enum TextCodec {
   /// `bytes` as UTF-8; when they are not valid UTF-8, decoded as Windows-1252 and
   /// `wasWindows1252` is true.
   static func decode(_ bytes: ArraySlice<UInt8>) -> (text: String, wasWindows1252: Bool) {
-    if let text = String(validating: bytes, as: UTF8.self) { return (text, false) }
+    let valid = bytes.withUnsafeBufferPointer { buffer -> String? in
+      if isASCII(buffer) { return String(decoding: buffer, as: UTF8.self) }
+      return String(validating: buffer, as: UTF8.self)
+    }
+    if let valid { return (valid, false) }
     return (windows1252(bytes), true)
+  }
+
+  /// True when every byte is below 0x80 (eight bytes at a time).
+  @inline(__always)
+  static func isASCII(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = buffer.baseAddress else { return true }
+    var i = 0
+    let n = buffer.count
+    let raw = UnsafeRawPointer(base)
+    while i + 8 <= n {
+      if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+      i += 8
+    }
+    while i < n {
+      if base[i] >= 0x80 { return false }
+      i += 1
+    }
+    return true
+  }
+
+  /// The unescaped TEXT value of `bytes` as a String, decoded as UTF-8 (or as Windows-1252
+  /// when the bytes are not valid UTF-8, with `wasWindows1252` true), built in one pass.
+  static func text(_ bytes: ArraySlice<UInt8>) -> (text: String, wasWindows1252: Bool) {
+    bytes.withUnsafeBufferPointer { buffer in
+      var validated: String?
+      if !isASCII(buffer) {
+        validated = String(validating: buffer, as: UTF8.self)
+        if validated == nil { return (windows1252(unescaped(bytes)), true) }
+      }
+      guard let base = buffer.baseAddress, memchr(base, 0x5C, buffer.count) != nil else {
+        return (validated ?? String(decoding: buffer, as: UTF8.self), false)
+      }
+      let text = String(unsafeUninitializedCapacity: buffer.count) { out in
+        var n = 0
+        var i = 0
+        while i < buffer.count {
+          let b = buffer[i]
+          if b == 0x5C, i + 1 < buffer.count {
+            let next = buffer[i + 1]
+            switch next {
+            case 0x6E, 0x4E: out[n] = 0x0A
+            case 0x5C, 0x3B, 0x2C: out[n] = next
+            default:
+              out[n] = b
+              n += 1
+              out[n] = next
+            }
+            n += 1
+            i += 2
+            continue
+          }
+          out[n] = b
+          n += 1
+          i += 1
+        }
+        return n
+      }
+      return (text, false)
+    }
   }
 
   /// Windows-1252 bytes as a String (the 0x80–0x9F block mapped to its punctuation).

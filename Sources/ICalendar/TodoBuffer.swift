@@ -48,6 +48,6 @@ struct TodoBuffer {
 
   /// The first value of parameter `name` of `line`.
   func parameter(_ name: StaticString, of line: Line) -> String? {
-    PropertyParameter.value(name, in: bytes, line.tokens.parameters)
+    PropertyParameter.value(name, in: bytes[...], line.tokens.parameters)
   }
 }

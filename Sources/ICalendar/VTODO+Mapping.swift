@@ -24,6 +24,8 @@ struct TodoMapper {
   var diagnostics: [Diagnostic] = []
   /// True once a value was read as Windows-1252.
   var sawWindows1252 = false
+  /// The last TZID parameters seen (their bytes) and what they resolved to.
+  var recentTZIDs: [(raw: [UInt8], name: String, zone: ZoneResolver.Zone)] = []
 
   /// The outcome of mapping one VTODO.
   struct Outcome {
@@ -50,7 +52,7 @@ struct TodoMapper {
       switch property {
       case .uid: if outcome.key == nil { outcome.key = text(todo, line).trimmingASCIISpaces }
       case .recurrenceID: outcome.isOverride = true
-      case .status: status = (text(todo, line).trimmingASCIISpaces.uppercased(), line)
+      case .status: status = (TodoMapper.statusKeyword(todo.value(line).trimmed), line)
       case .taskSyncStatus: taskSyncStatus = text(todo, line).trimmingASCIISpaces
       case .dtstamp: stamp = timestamp(todo, line)
       case .due, .dtstart:
@@ -98,10 +100,12 @@ struct TodoMapper {
     case .classification: item.isPrivate = isPrivate(todo, line)
     case .categories:
       for part in TextCodec.splitList(todo.value(line)) where !part.isEmpty {
-        item.categories.append(decoded(TextCodec.unescaped(part), line))
+        let (value, fallback) = TextCodec.text(part)
+        if fallback { sawInvalidUTF8(line) }
+        item.categories.append(value)
       }
-    case .whoId: item.whoId = SalesforceID.normalised(text(todo, line))
-    case .whatId: item.whatId = SalesforceID.normalised(text(todo, line))
+    case .whoId: item.whoId = SalesforceReference.normalised(text(todo, line))
+    case .whatId: item.whatId = SalesforceReference.normalised(text(todo, line))
     case .salesforceField:
       if let name = todo.parameter("NAME", of: line), !name.isEmpty { item.extraFields[name] = text(todo, line) }
     case .salesforceID:
@@ -114,17 +118,30 @@ struct TodoMapper {
 
   /// The unescaped TEXT value of `line`.
   mutating func text(_ todo: TodoBuffer, _ line: TodoBuffer.Line) -> String {
-    decoded(TextCodec.unescaped(todo.value(line)), line)
+    let (value, fallback) = TextCodec.text(todo.value(line))
+    if fallback { sawInvalidUTF8(line) }
+    return value
+  }
+
+  private mutating func sawInvalidUTF8(_ line: TodoBuffer.Line) {
+    sawWindows1252 = true
+    warn("this value is not valid UTF-8; it was read as Windows-1252 (save the file as UTF-8 to avoid this)", line)
   }
 
   /// `bytes` as UTF-8, else as Windows-1252 with a warning.
   mutating func decoded(_ bytes: ArraySlice<UInt8>, _ line: TodoBuffer.Line) -> String {
     let (value, fallback) = TextCodec.decode(bytes)
-    if fallback {
-      sawWindows1252 = true
-      warn("this value is not valid UTF-8; it was read as Windows-1252 (save the file as UTF-8 to avoid this)", line)
-    }
+    if fallback { sawInvalidUTF8(line) }
     return value
+  }
+
+  /// The STATUS keyword in upper case, without building a String for the common ones.
+  static func statusKeyword(_ value: ArraySlice<UInt8>) -> String {
+    for keyword: StaticString in ["NEEDS-ACTION", "IN-PROCESS", "COMPLETED", "CANCELLED"]
+    where ASCIICase.equals(value, value.indices, keyword) {
+      return keyword.description
+    }
+    return ASCIICase.upper(value, value.indices)
   }
 
   mutating func warn(_ message: String, _ line: TodoBuffer.Line) {

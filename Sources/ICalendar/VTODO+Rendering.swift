@@ -34,12 +34,19 @@ struct TaskPropertyWriter {
   /// The zone of floating times (the document's configured zone).
   let localZone: TimeZone
   let stamp: Timestamp
+  /// Zones looked up by name once per rendering.
+  private let zones = ZoneNameCache()
+
+  init(localZone: TimeZone, stamp: Timestamp) {
+    self.localZone = localZone
+    self.stamp = stamp
+  }
 
   /// The lines of `group` for `item`; nothing when the value is empty.
   func write(_ group: PropertyGroup, of item: TaskItem, to w: inout ICalendarWriter) {
     switch group {
-    case .lastModified: w.rawLine("LAST-MODIFIED", ICalendarFormat.utc(stamp))
-    case .dtstamp: w.rawLine("DTSTAMP", ICalendarFormat.utc(stamp))
+    case .lastModified: w.utcLine("LAST-MODIFIED", stamp)
+    case .dtstamp: w.utcLine("DTSTAMP", stamp)
     case .sequence: break
     case .field(let field): write(field, of: item, to: &w)
     }
@@ -85,25 +92,24 @@ struct TaskPropertyWriter {
       if item.status == .notStarted { percent = 0 }
       w.rawLine("PERCENT-COMPLETE", String(min(100, max(0, percent))))
     }
-    if item.status == .completed, let at = item.completedAt { w.rawLine("COMPLETED", ICalendarFormat.utc(at)) }
+    if item.status == .completed, let at = item.completedAt { w.utcLine("COMPLETED", at) }
   }
 
   /// A DATE, or a DATE-TIME in UTC, in its TZID, or floating, as the task date came.
   func date(_ name: String, _ date: TaskDate, to w: inout ICalendarWriter) {
     guard let instant = date.instant else {
-      w.rawLine(name, parameters: ";VALUE=DATE", ICalendarFormat.date(date.day))
+      w.dateLine(name, parameters: ";VALUE=DATE", date.day)
       return
     }
     switch date.zone {
-    case nil: w.rawLine(name, ICalendarFormat.wall(ZoneResolver.wall(of: instant, in: localZone)))
-    case "UTC"?: w.rawLine(name, ICalendarFormat.utc(instant))
+    case nil: w.wallLine(name, ZoneResolver.wall(of: instant, in: localZone))
+    case "UTC"?: w.utcLine(name, instant)
     case let zone?:
-      guard let tz = ZoneResolver.named(zone) else {
-        w.rawLine(name, ICalendarFormat.utc(instant))
+      guard let tz = zones.zone(named: zone) else {
+        w.utcLine(name, instant)
         return
       }
-      let tzid = ";TZID=" + PropertyParameter.encoded(zone)
-      w.rawLine(name, parameters: tzid, ICalendarFormat.wall(ZoneResolver.wall(of: instant, in: tz)))
+      w.wallLine(name, parameters: zones.parameter(for: zone), ZoneResolver.wall(of: instant, in: tz))
     }
   }
 
@@ -113,7 +119,7 @@ struct TaskPropertyWriter {
     w.rawLine("ACTION", "DISPLAY")
     w.textLine("DESCRIPTION", "Reminder")
     if let at = reminder.at {
-      w.rawLine("TRIGGER", parameters: ";VALUE=DATE-TIME", ICalendarFormat.utc(at))
+      w.utcLine("TRIGGER", parameters: ";VALUE=DATE-TIME", at)
     } else {
       w.rawLine("TRIGGER", parameters: ";RELATED=END", "PT0S")
     }
@@ -142,5 +148,26 @@ struct TaskPropertyWriter {
     if let reference = item.crossReference, !reference.isEmpty { w.textLine("X-SALESFORCE-ID", reference) }
     write(.reminder, of: item, to: &w)
     w.rawLine("END", "VTODO")
+  }
+}
+
+/// Zone names resolved once: `TimeZone(identifier:)` is far too slow to call per task.
+final class ZoneNameCache {
+  private var zones: [String: TimeZone?] = [:]
+  private var parameters: [String: String] = [:]
+
+  /// `;TZID=name`, encoded once.
+  func parameter(for name: String) -> String {
+    if let known = parameters[name] { return known }
+    let parameter = ";TZID=" + PropertyParameter.encoded(name)
+    parameters[name] = parameter
+    return parameter
+  }
+
+  func zone(named name: String) -> TimeZone? {
+    if let known = zones[name] { return known }
+    let zone = ZoneResolver.named(name)
+    zones[name] = zone
+    return zone
   }
 }

@@ -21,8 +21,10 @@ extension TodoMapper {
 
   /// PERCENT-COMPLETE as 0…100, or `nil` with a warning when unreadable.
   mutating func percent(_ todo: TodoBuffer, _ line: TodoBuffer.Line) -> Int? {
-    let value = todo.value(line)
-    guard let number = ASCIIDigits.value(value.trimmed), number <= 100 else {
+    let value = todo.value(line).trimmed
+    guard value.count <= 3, !value.isEmpty, let number = ICalendarDateTime.number(value, value.startIndex, value.count),
+      number <= 100
+    else {
       warn("PERCENT-COMPLETE must be a whole number from 0 to 100; it is ignored", line)
       return nil
     }
@@ -36,7 +38,7 @@ extension TodoMapper {
       warn("PRIORITY is empty; read as no priority", line)
       return .none
     }
-    switch ASCIIDigits.value(value) {
+    switch value.count == 1 ? ICalendarDateTime.number(value, value.startIndex, 1) : nil {
     case 0: return .none
     case 1, 2, 3, 4: return .high
     case 5: return .normal
@@ -66,12 +68,28 @@ extension TodoMapper {
       return nil
     }
     if value.isUTC { return Timestamp(secondsSince1970: value.wallSeconds) }
-    return resolver.instant(wall: value.wallSeconds, in: zone(todo, line))
+    return resolver.instant(wall: value.wallSeconds, in: zoneParameter(todo, line)?.zone ?? .floating)
+  }
+
+  /// The TZID parameter of `line` and its zone; `nil` without one (floating time). The last
+  /// eight names are remembered by their bytes, so a file that names a few zones resolves each
+  /// once.
+  mutating func zoneParameter(_ todo: TodoBuffer, _ line: TodoBuffer.Line) -> (name: String, zone: ZoneResolver.Zone)? {
+    guard let range = PropertyParameter.valueRange("TZID", in: todo.bytes[...], line.tokens.parameters) else {
+      return nil
+    }
+    let raw = todo.bytes[range]
+    for known in recentTZIDs where known.raw.elementsEqual(raw) { return (known.name, known.zone) }
+    guard let name = todo.parameter("TZID", of: line), !name.isEmpty else { return nil }
+    let resolved = zone(name, line)
+    if recentTZIDs.count == 8 { recentTZIDs.removeFirst() }
+    recentTZIDs.append((Array(raw), name, resolved))
+    return (name, resolved)
   }
 
   /// The zone of a property's TZID parameter, or floating (local) without one.
-  mutating func zone(_ todo: TodoBuffer, _ line: TodoBuffer.Line) -> ZoneResolver.Zone {
-    guard var tzid = todo.parameter("TZID", of: line), !tzid.isEmpty else { return .floating }
+  mutating func zone(_ tzid: String?, _ line: TodoBuffer.Line) -> ZoneResolver.Zone {
+    guard var tzid, !tzid.isEmpty else { return .floating }
     if tzid.hasPrefix("\""), tzid.hasSuffix("\""), tzid.count >= 2 { tzid = String(tzid.dropFirst().dropLast()) }
     let resolution = resolver.resolve(tzid)
     if let warning = resolution.warning { warn(warning, line) }
@@ -86,9 +104,9 @@ extension TodoMapper {
       let instant = Timestamp(secondsSince1970: value.wallSeconds)
       return TaskDate(day: resolver.localDay(of: instant), instant: instant, zone: "UTC")
     }
-    let tzid = todo.parameter("TZID", of: line).flatMap { $0.isEmpty ? nil : $0 }
-    let instant = resolver.instant(wall: value.wallSeconds, in: zone(todo, line))
-    return TaskDate(day: value.day, instant: instant, zone: tzid)
+    let zone = zoneParameter(todo, line)
+    let instant = resolver.instant(wall: value.wallSeconds, in: zone?.zone ?? .floating)
+    return TaskDate(day: value.day, instant: instant, zone: zone?.name)
   }
 
   /// The reminder of a TRIGGER line: absolute, or relative to DTSTART or DUE.

@@ -196,3 +196,14 @@ import Testing
     #expect(document.result.errorCount == 0)
   }
 }
+
+@Suite struct SalesforceReferenceTests {
+  @Test(arguments: [
+    "003000000000001", "003000000000001AAA", "003000000000001zzz", "001Aa000003BcDe", "#N/A", "", "  003000000000001 ",
+    "000000000000000", "000000000000000AAA", "external-ref", "0030000000000010", "abcdefghijklmnopqr",
+  ])
+  func readsIdsLikeTheModel(_ text: String) throws {
+    let item = try task("X-SALESFORCE-WHOID:\(text)")
+    #expect(item?.whoId == SalesforceID.normalised(text))
+  }
+}

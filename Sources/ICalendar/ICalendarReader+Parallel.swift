@@ -1,0 +1,134 @@
+import Foundation
+import TaskModel
+
+extension ICalendarReader {
+  /// What a read produces for the document.
+  struct Outcome {
+    var result: TaskReadResult
+    var todos: [ICalendarDocument.TodoSpan]
+    var calendarEnd: Int?
+    var crlf: Int
+    var lf: Int
+  }
+
+  /// The outcome, moved out of the reader (so that appending to it copies nothing).
+  mutating func takeOutcome() -> Outcome {
+    let outcome = Outcome(
+      result: result, todos: todos, calendarEnd: calendarEnd, crlf: scannerCounts.crlf, lf: scannerCounts.lf)
+    result = TaskReadResult()
+    todos = []
+    return outcome
+  }
+
+  /// Reads `bytes`: in two halves on two cores when the input is large enough and splits
+  /// cleanly, else in one pass. Both ways give the same tasks, spans and diagnostics.
+  static func readAll(bytes: [UInt8], file: String, timeZone: TimeZone, limits: ICalendarLimits) throws -> Outcome {
+    if bytes.count >= limits.parallelThreshold, let split = splitPoint(bytes),
+      let outcome = try readInHalves(bytes: bytes, split: split, file: file, timeZone: timeZone, limits: limits)
+    {
+      return outcome
+    }
+    var reader = ICalendarReader(bytes: bytes, file: file, timeZone: timeZone, limits: limits)
+    try reader.read()
+    return reader.takeOutcome()
+  }
+
+  /// The start of a `BEGIN:VTODO` line at or after the middle of `bytes`.
+  static func splitPoint(_ bytes: [UInt8]) -> Int? {
+    find(Array("\nBEGIN:VTODO".utf8), in: bytes, from: bytes.count / 2).map { $0 + 1 }
+  }
+
+  /// Reads `[0, split)` and `[split, end)` at once. `nil` when the first half does not end
+  /// directly inside the VCALENDAR or the second half fails (the caller then reads in one pass,
+  /// which reports the right error); a first-half error is the file's error.
+  static func readInHalves(
+    bytes: [UInt8], split: Int, file: String, timeZone: TimeZone, limits: ICalendarLimits
+  ) throws -> Outcome? {
+    let definitions = timeZoneDefinitions(bytes)
+    let hasNUL = containsNUL(bytes)
+    let halves = [Half(), Half()]
+    DispatchQueue.concurrentPerform(iterations: 2) { index in
+      let first = index == 0
+      let line = first ? 1 : 1 + countLineFeeds(bytes, before: split)
+      var reader = ICalendarReader(
+        bytes: bytes, file: file, timeZone: timeZone, limits: limits, definitions: definitions, hasNUL: hasNUL,
+        range: first ? 0..<split : split..<bytes.count, firstLine: line, continuing: !first)
+      halves[index].result = Result {
+        try reader.read(isLast: !first)
+        return reader
+      }
+    }
+    // Moved out of the slots, so that the readers' arrays are uniquely referenced when merged.
+    guard var first = try halves[0].take(), var second = try? halves[1].take(),
+      first.stack.count == 1, first.stack[0].name == "VCALENDAR", first.todoDepth == nil
+    else { return nil }
+    return merge(&first, &second)
+  }
+
+  /// Joins two halves: the second's tasks whose UID the first already has become errors.
+  private static func merge(_ first: inout ICalendarReader, _ second: inout ICalendarReader) -> Outcome {
+    var outcome = first.takeOutcome()
+    var tail = second.takeOutcome()
+    var duplicates = Set<String>()
+    for task in tail.result.tasks where first.keys[task.key] != nil { duplicates.insert(task.key) }
+    if !duplicates.isEmpty {
+      tail.result.tasks.removeAll { duplicates.contains($0.key) }
+      for i in tail.todos.indices where tail.todos[i].isTask && duplicates.contains(tail.todos[i].key ?? "") {
+        tail.todos[i].isTask = false
+      }
+      for key in duplicates.sorted() {
+        let line = second.keys[key] ?? 1
+        tail.result.diagnostics.append(
+          Diagnostic(.error, file: first.file, line: line, column: 1,
+            "UID \"\(key)\" is used by the task of line \(first.keys[key] ?? 1) too; this one is skipped. Give each task its own UID"))
+        tail.result.invalidKeys.append(key)
+      }
+    }
+    let known = Set(outcome.result.diagnostics.filter { $0.severity != .error }.map(\.message))
+    outcome.result.tasks += tail.result.tasks
+    outcome.result.diagnostics += tail.result.diagnostics.filter { $0.severity == .error || !known.contains($0.message) }
+    var seen = Set(outcome.result.invalidKeys)
+    outcome.result.invalidKeys += tail.result.invalidKeys.filter { seen.insert($0).inserted }
+    outcome.todos += tail.todos
+    outcome.calendarEnd = tail.calendarEnd ?? outcome.calendarEnd
+    outcome.crlf += tail.crlf
+    outcome.lf += tail.lf
+    return outcome
+  }
+
+  /// The number of LF bytes in `bytes[0..<end]`, eight at a time.
+  static func countLineFeeds(_ bytes: [UInt8], before end: Int) -> Int {
+    bytes.withUnsafeBufferPointer { buffer -> Int in
+      guard let base = buffer.baseAddress else { return 0 }
+      let raw = UnsafeRawPointer(base)
+      var count = 0
+      var i = 0
+      let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+      while i + 8 <= end {
+        let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
+        let zeroes = ~(((x & low7) &+ low7) | x | low7)
+        count += zeroes.nonzeroBitCount
+        i += 8
+      }
+      while i < end {
+        if base[i] == 0x0A { count += 1 }
+        i += 1
+      }
+      return count
+    }
+  }
+}
+
+/// One half's outcome, written by the thread that read it and read after both finished.
+private final class Half: @unchecked Sendable {
+  var result: Result<ICalendarReader, any Error>?
+
+  /// The reader, moved out of the slot (`nil` if the half never ran); throws its error.
+  func take() throws -> ICalendarReader? {
+    switch result.take() {
+    case nil: return nil
+    case .failure(let error)?: throw error
+    case .success(let reader)?: return reader
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import TaskModel
+
+/// The state of rewriting one updated VTODO line by line: which property groups are replaced,
+/// which are still to be written, and whether the lines of a replaced VALARM are being skipped.
+struct TodoRewrite {
+  let update: TaskUpdate
+  let properties: TaskPropertyWriter
+  /// Every group the update replaces (its fields, LAST-MODIFIED and DTSTAMP).
+  private let rewritten: GroupList
+  /// The replaced groups not written yet; the rest go before END:VTODO.
+  private var pending: GroupList
+  private var depth = 0
+  /// The depth of a VALARM being dropped, while its lines are skipped.
+  private(set) var skipping: Int?
+  private var alarmSeen = false
+
+  init(update: TaskUpdate, properties: TaskPropertyWriter) {
+    self.update = update
+    self.properties = properties
+    pending = GroupList(update.fields.map(PropertyGroup.field) + [.lastModified, .dtstamp])
+    rewritten = pending
+  }
+
+  /// BEGIN: the first VALARM is replaced when the reminder changes.
+  mutating func begin(_ content: ArraySlice<UInt8>, _ tokens: PropertyTokens, _ raw: ArraySlice<UInt8>, _ w: inout ICalendarWriter) {
+    depth += 1
+    if skipping != nil { return }
+    let isAlarm = ASCIICase.equals(content, content[tokens.value].trimmed.indices, "VALARM")
+    if depth == 2, isAlarm, rewritten.contains(.field(.reminder)), !alarmSeen {
+      alarmSeen = true
+      skipping = depth
+      emit(.field(.reminder), &w)
+      return
+    }
+    w.verbatim(raw)
+  }
+
+  /// END: END:VTODO is preceded by the groups still to write.
+  mutating func end(_ raw: ArraySlice<UInt8>, _ w: inout ICalendarWriter) {
+    defer { depth -= 1 }
+    if let level = skipping {
+      if level == depth { skipping = nil }
+      return
+    }
+    if depth == 1 {
+      for group in pending.members.sorted(by: ICalendarDocument.order) { emit(group, &w) }
+    }
+    w.verbatim(raw)
+  }
+
+  /// A property line: replaced when its group is, SEQUENCE counted up, else kept verbatim.
+  mutating func property(_ content: ArraySlice<UInt8>, _ tokens: PropertyTokens, _ raw: ArraySlice<UInt8>, _ w: inout ICalendarWriter) {
+    guard depth == 1,
+      let group = PropertyGroup.of(
+        TodoProperty.identify(content, tokens.name),
+        extraName: PropertyParameter.value("NAME", in: content, tokens.parameters)),
+      rewritten.contains(group) || group == .sequence
+    else {
+      w.verbatim(raw)
+      return
+    }
+    if group == .sequence {
+      let value = content[tokens.value].trimmed
+      let current = value.count <= 9 ? ICalendarDateTime.number(value, value.startIndex, value.count) : nil
+      w.rawLine("SEQUENCE", String((current ?? 0) + 1))
+    } else {
+      emit(group, &w)
+    }
+  }
+
+  /// Writes a group once.
+  private mutating func emit(_ group: PropertyGroup, _ w: inout ICalendarWriter) {
+    guard pending.remove(group) else { return }
+    properties.write(group, of: update.item, to: &w)
+  }
+}
