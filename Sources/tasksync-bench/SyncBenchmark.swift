@@ -26,9 +26,17 @@ func syncBenchmark(count: Int) -> [BenchResult] {
 
   func timedRun() -> (seconds: Double, decisions: Int) {
     let start = DispatchTime.now().uptimeNanoseconds
+    let cpu0 = processCPUSeconds()
     let run = try! session.prepare()
+    let (mid, cpu1) = (DispatchTime.now().uptimeNanoseconds, processCPUSeconds())
     try! session.apply(run, startedAt: Timestamp(secondsSince1970: 0))
-    return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, run.plan.decisions.count)
+    let end = DispatchTime.now().uptimeNanoseconds
+    let cpu2 = processCPUSeconds()
+    let line = String(
+      format: "  read+plan %.2fs wall %.2fs CPU; write+commit %.2fs wall %.2fs CPU\n",
+      Double(mid - start) / 1e9, cpu1 - cpu0, Double(end - mid) / 1e9, cpu2 - cpu1)
+    FileHandle.standardError.write(Data(line.utf8))
+    return (Double(end - start) / 1e9, run.plan.decisions.count)
   }
 
   resetPeakResident()
