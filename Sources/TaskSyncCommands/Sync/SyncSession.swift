@@ -50,13 +50,13 @@ package struct SyncSession {
   package func prepare(excluding excluded: Set<String> = []) throws -> PreparedRun {
     let outlook = try Export.read(configuration.outlook, options: options)
     let salesforce = try Export.read(configuration.salesforce, format: .csv, options: options)
-    let state = try loadState()
+    let (state, journal) = try loadState()
     let o = outlook.result
     let s = salesforce.result
     var policy = configuration.policy
     policy.allowMassDelete = allowMassDelete
     let learnt = try learnedSalesforceIDs()
-    let runID = runID(outlook: outlook, salesforce: salesforce, state: state)
+    let runID = runID(outlook: outlook, salesforce: salesforce, state: state, journal: journal)
     let input = SyncInput(
       outlook: SideSnapshot(tasks: o.tasks, invalidKeys: Set(o.invalidKeys)),
       salesforce: SideSnapshot(tasks: s.tasks, invalidKeys: Set(s.invalidKeys)),
@@ -76,12 +76,14 @@ package struct SyncSession {
       planFile: planFile, summary: summary)
   }
 
-  /// The saved state, or an empty one when there is none yet (reading never creates it).
-  func loadState() throws -> SyncState {
+  /// The saved state and the ids of the journal's runs, or an empty state when there is none
+  /// yet (reading never creates it).
+  func loadState() throws -> (SyncState, [String]) {
     let database = configuration.state.appendingPathComponent(StateStore.fileName)
-    guard FileManager.default.fileExists(atPath: database.path) else { return SyncState() }
+    guard FileManager.default.fileExists(atPath: database.path) else { return (SyncState(), []) }
     do {
-      return try StateStore(folder: configuration.state).load()
+      let store = try StateStore(folder: configuration.state)
+      return (try store.load(), try store.runs().map(\.runID))
     } catch {
       throw CommandFailure(.failed, "\(configuration.state.path): \(error)")
     }
@@ -110,8 +112,10 @@ package struct SyncSession {
   }
 
   /// A run id that depends only on what the run reads, so the same inputs plan the same way.
-  func runID(outlook: Export, salesforce: Export, state: SyncState) -> String {
-    var text = "\(today)|\(configuration.checksum)|\(state.pairs.count)"
+  /// The journal's runs are part of it: a second run over unchanged inputs and an unchanged
+  /// state (nothing to do, or only prevented decisions) must not reuse the first one's id.
+  func runID(outlook: Export, salesforce: Export, state: SyncState, journal: [String]) -> String {
+    var text = "\(today)|\(configuration.checksum)|\(state.pairs.count)|\(journal.count)|\(journal.last ?? "")"
     for (name, sum) in (outlook.checksums.merging(salesforce.checksums) { a, _ in a }).sorted(by: { $0.key < $1.key }) {
       text += "|\(name)=\(sum)"
     }
