@@ -25,8 +25,9 @@ public struct MassDeletionGuard: Sendable {
   public func refusal(for plan: SyncPlan, input: SyncInput) -> String? {
     for side in Side.allCases {
       let paired = input.state.pairs.filter { $0.key(on: side) != nil }
-      // Tasks whose deletion tasksync itself sent are expected to be gone.
-      let expected = paired.filter { pair in !pair.pending.contains { $0.side == side && $0.operation == .delete } }
+      // A pair with a delete pending (sent to this side, or sent to the other side because
+      // this side's task was deleted) is expected to be gone from this export.
+      let expected = paired.filter { pair in !pair.pending.contains { $0.operation == .delete } }
       if input.snapshot(side).tasks.isEmpty && !expected.isEmpty {
         return "the \(side) export is empty but \(expected.count) tasks were paired with it: refusing to read that as deletions (check the export, or pass --allow-mass-delete)"
       }
