@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+import TaskSyncCommands
+import TestSupport
+
+/// The sync scenarios of `Fixtures/Sync/`, run through the command line in-process, each in
+/// its own temporary folder. Serialised: a few steps capture standard error, which hides the
+/// test library's output of tests running meanwhile.
+@Suite("Sync scenarios", .serialized)
+struct SyncScenarioTests {
+  @Test("every step meets its hand-written expectation", arguments: SyncScenario.all)
+  func scenario(_ scenario: SyncScenario) throws {
+    #expect(!scenario.steps.isEmpty, "\(scenario.name) has no steps")
+    let workspace = try ScenarioWorkspace(scenario)
+    try workspace.runAllSteps()
+  }
+
+  @Test("the scenario folders are there")
+  func scenariosExist() {
+    #expect(SyncScenario.all.count >= 40)
+  }
+
+  /// Same inputs, state, configuration and --today give byte-identical outputs (SPEC §9),
+  /// whatever folder the run happens in.
+  @Test("the same scenario run twice in two folders gives the same bytes", arguments: SyncScenario.all)
+  func determinism(_ scenario: SyncScenario) throws {
+    let first = try ScenarioWorkspace(scenario)
+    try first.runAllSteps()
+    let second = try ScenarioWorkspace(scenario)
+    try second.runAllSteps()
+    let a = first.outputs()
+    let b = second.outputs()
+    #expect(a.keys.sorted() == b.keys.sorted())
+    for path in a.keys.sorted() where a[path] != b[path] {
+      Issue.record("\(scenario.name): \(path) differs between two runs of the same scenario")
+    }
+  }
+
+  /// A scenario's complete outputs, byte for byte. Re-record with TASKSYNC_RECORD=1.
+  @Test("golden outputs", arguments: SyncScenario.all.filter(\.hasGolden))
+  func golden(_ scenario: SyncScenario) throws {
+    let workspace = try ScenarioWorkspace(scenario)
+    try workspace.runAllSteps()
+    let outputs = workspace.outputs()
+    #expect(!outputs.isEmpty)
+    let record = ProcessInfo.processInfo.environment["TASKSYNC_RECORD"] == "1"
+    let golden = scenario.goldenFolder
+    if record {
+      try? FileManager.default.removeItem(at: golden)
+    }
+    for (path, bytes) in outputs.sorted(by: { $0.key < $1.key }) {
+      let url = golden.appendingPathComponent(path)
+      if record {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(bytes).write(to: url)
+        continue
+      }
+      guard let expected = FileManager.default.contents(atPath: url.path) else {
+        Issue.record("\(scenario.name): no golden file \(path); run with TASKSYNC_RECORD=1 and review it")
+        continue
+      }
+      #expect([UInt8](expected) == bytes, "\(scenario.name): \(path) differs from its golden file")
+    }
+    if !record, let walker = FileManager.default.enumerator(at: golden, includingPropertiesForKeys: [.isRegularFileKey]) {
+      for case let url as URL in walker where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
+        let path = String(url.path.dropFirst(golden.path.count + 1))
+        #expect(outputs[path] != nil, "\(scenario.name): golden file \(path) is no longer written")
+      }
+    }
+  }
+
+  /// The whole loop: sync, re-import both outputs as the next exports, sync again: the plan
+  /// is empty and the re-imported files come out byte-identical (SPEC §9).
+  @Test(
+    "sync, re-import, sync: nothing to do and the files come back unchanged",
+    arguments: ["golden-mixed-run", "table-new-each-side", "pending-create-arrives", "policy-formatted-body-to-salesforce"]
+  )
+  func roundTrip(_ name: String) throws {
+    let scenario = SyncScenario.named(name)
+    let workspace = try ScenarioWorkspace(scenario)
+    let first = try #require(scenario.steps.first)
+    try workspace.run(step: first)
+    for name in ["outlook.ics", "Task.csv"] { try workspace.reimport(name) }
+    let arguments = try workspace.stepArguments(first)
+    #expect(TaskSyncCommand.run(arguments) == 0)
+    let pairs = [("outlook.ics", "outlook/outlook.ics"), ("Task.csv", "salesforce/Task.csv")]
+    for (input, output) in pairs {
+      let imported = FileManager.default.contents(atPath: workspace.exports.appendingPathComponent(input).path)
+      let written = FileManager.default.contents(atPath: workspace.out.appendingPathComponent(output).path)
+      #expect(imported != nil && imported == written, "\(name): \(output) differs from the re-imported \(input)")
+    }
+    let summary = try JSONSerialization.jsonObject(
+      with: Data(contentsOf: workspace.out.appendingPathComponent("summary.json")))
+    let zero: [String: Any] = [
+      "outlook": ["create": 0, "update": 0, "delete": 0], "salesforce": ["create": 0, "update": 0, "delete": 0],
+    ]
+    #expect(JSONSubset.mismatch(zero, in: summary) == nil, "\(name): the second sync changed something")
+    #expect(try workspace.plannedDecisions(after: arguments).isEmpty)
+  }
+}
