@@ -382,10 +382,14 @@ scenario("window-edges", [
     step("first-and-last-day", args=WARGS, outlook=ics(
         todo("ol-a", "Day before window", "2026-02-19"), todo("ol-b", "First day of window", "2026-02-20"),
         todo("ol-c", "Last day of window", "2026-03-22"), todo("ol-d", "Day after window", "2026-03-23")),
-         salesforce=csv(),
-         exit=0, summary=summary(o=ZERO, s=counts(c=2), skipped={"outOfWindow": 2}),
-         contains={"salesforce/Task.csv": ["First day of window", "Last day of window"]},
-         absent={"salesforce/Task.csv": ["Day before window", "Day after window"]}),
+         salesforce=csv(row(S[11], "SF day before", "2026-02-19"), row(S[12], "SF first day", "2026-02-20"),
+                        row(S[13], "SF last day", "2026-03-22"), row(S[14], "SF day after", "2026-03-23")),
+         exit=0, summary=summary(o=counts(c=2), s=counts(c=2), skipped={"outOfWindow": 4}),
+         contains={"salesforce/Task.csv": ["First day of window", "Last day of window"],
+                   "outlook/outlook.ics": ["SUMMARY:SF first day", "SUMMARY:SF last day"]},
+         absent={"salesforce/Task.csv": ["Day before window", "Day after window"],
+                 "outlook/outlook.ics": ["SUMMARY:SF day before", "SUMMARY:SF day after"]}),
+    dict(REIMPORT_EMPTY, args=WARGS),
 ])
 
 scenario("window-task-moves-out", [
@@ -597,6 +601,102 @@ scenario("golden-mixed-run", [
          salesforce=SF(r2=dict(status="In Progress", priority="High", lm="2026-03-02T08:00:00.000Z"), more=[NEW_S]),
          exit=0, summary=summary(o=counts(c=1, u=1), s=counts(c=1, u=1))),
 ], golden=True)
+
+# Pending updates and deletes whose files were not imported: offered again, the old values
+# never copied back, the deleted task never re-created.
+scenario("pending-update-not-imported", [
+    FIRST,
+    step("outlook-edits", outlook=O(t1=dict(summary="Call Acme today", lm="20260302T080000Z")),
+         exit=0, summary=summary(o=ZERO, s=counts(u=1))),
+    step("salesforce-not-imported", outlook=O(t1=dict(summary="Call Acme today", lm="20260302T080000Z")),
+         salesforce=SF(), exit=0, summary=summary(o=ZERO, s=counts(u=1), conflicts=0),
+         decisions={"salesforce/update/" + S[1]: "planned"},
+         contains={"salesforce/Task.csv": [S[1] + ",Call Acme today,"], "outlook/outlook.ics": ["SUMMARY:Call Acme today"]}),
+    REIMPORT_EMPTY,
+])
+
+scenario("pending-delete-not-imported", [
+    FIRST,
+    step("outlook-deletes", outlook=O(drop2=True), exit=0, summary=summary(o=ZERO, s=counts(d=1))),
+    step("salesforce-not-imported", outlook=O(drop2=True), salesforce=SF(),
+         exit=0, summary=summary(o=ZERO, s=counts(d=1)),
+         decisions={"salesforce/delete/" + S[2]: "planned"},
+         absent={"outlook/outlook.ics": ["Send contract"], "salesforce/Task.csv": ["Send contract"]}),
+    REIMPORT_EMPTY,
+])
+
+scenario("table-conflict-newest-tie", [
+    FIRST,
+    step("same-time", outlook=O(t1=dict(summary="Call Acme (Outlook)", lm="20260302T080000Z")),
+         salesforce=SF(r1=dict(subject="Call Acme (Salesforce)", lm="2026-03-02T08:00:00.000Z")),
+         exit=0, summary=summary(o=ZERO, s=counts(u=1), conflicts=1),
+         contains={"salesforce/Task.csv": ["Call Acme (Outlook)"]}),
+    REIMPORT_EMPTY,
+])
+
+UNDATED_O = ics(todo("ol-u", "Someday idea"))
+UNDATED_S = csv(row(S[20], "Someday call"))
+scenario("window-undated-include", [
+    step("undated", outlook=UNDATED_O, salesforce=UNDATED_S, exit=0, summary=summary(o=counts(c=1), s=counts(c=1)),
+         contains={"salesforce/Task.csv": ["Someday idea"], "outlook/outlook.ics": ["SUMMARY:Someday call"]}),
+    REIMPORT_EMPTY,
+])
+
+scenario("window-undated-exclude", [
+    step("undated", outlook=UNDATED_O, salesforce=UNDATED_S, exit=0,
+         summary=summary(o=ZERO, s=ZERO, skipped={"outOfWindow": 2}),
+         absent={"salesforce/Task.csv": ["Someday idea"], "outlook/outlook.ics": ["Someday call"]}, planEmpty=True),
+], config='[window]\nundated = "exclude"\n')
+
+# Becoming private is leaving scope: the pair goes dormant, and a later deletion of the
+# private task is not copied.
+scenario("privacy-becomes-private", [
+    FIRST,
+    step("made-private", outlook=O(t1=dict(summary="Call Acme (personal)", lm="20260302T080000Z", extra=["CLASS:PRIVATE"])),
+         exit=0, summary=summary(o=ZERO, s=ZERO, skipped={"private": 2}),
+         contains={"salesforce/Task.csv": [S[1] + ",Call Acme,"]}, absent={"salesforce/Task.csv": ["personal"]}),
+    step("private-one-deleted", outlook=O(drop1=True), exit=0, summary=summary(o=ZERO, s=ZERO),
+         contains={"salesforce/Task.csv": [S[1] + ",Call Acme,"]}),
+])
+
+scenario("prevent-cli-flag", [
+    FIRST,
+    step("outlook-deletes", args=SYNC + " --prevent salesforce:delete", outlook=O(drop2=True),
+         exit=0, summary=summary(o=ZERO, s=ZERO, prevented=1), decisions={"salesforce/delete/" + S[2]: "prevented"},
+         contains={"salesforce/Task.csv": ["Send contract"]}),
+])
+
+scenario("conflict-cli-flag", [
+    FIRST,
+    step("outlook-newer-salesforce-wins", args=SYNC + " --conflict salesforce",
+         outlook=O(t1=dict(summary="Call Acme (Outlook)", lm="20260302T100000Z")),
+         salesforce=SF(r1=dict(subject="Call Acme (Salesforce)", lm="2026-03-02T08:00:00.000Z")),
+         exit=0, summary=summary(o=counts(u=1), s=ZERO, conflicts=1),
+         contains={"outlook/outlook.ics": ["SUMMARY:Call Acme (Salesforce)"]}),
+])
+
+scenario("exclude-sync-by-task-key", [
+    FIRST,
+    step("sync-without-ol-1", args=SYNC + " --exclude ol-1", outlook=TWO_EDITS, exit=0,
+         summary=summary(o=ZERO, s=counts(u=1), excluded=1),
+         contains={"salesforce/Task.csv": ["Send contract today", S[1] + ",Call Acme,"]}),
+    step("offered-again", exit=0, summary=summary(o=ZERO, s=counts(u=1)),
+         decisions={"salesforce/update/" + S[1]: "planned"}, contains={"salesforce/Task.csv": ["Call Acme today"]}),
+    REIMPORT_EMPTY,
+])
+
+# A structurally broken export fails the run before anything is written.
+scenario("bad-file-truncated-csv", [
+    FIRST,
+    step("open-quote", salesforce=SF()[:-40] + '"Send con', exit=1, writes=False),
+    step("whole-again", salesforce=SF(), exit=0, summary=summary(o=ZERO, s=ZERO), planEmpty=True),
+])
+
+scenario("bad-file-truncated-ics", [
+    FIRST,
+    step("no-end", outlook=O().replace("END:VCALENDAR\r\n", "").replace("END:VTODO\r\n", "", 1)[:-60], exit=1, writes=False),
+    step("whole-again", outlook=O(), exit=0, summary=summary(o=ZERO, s=ZERO), planEmpty=True),
+])
 
 # ---------------------------------------------------------------- writing
 
