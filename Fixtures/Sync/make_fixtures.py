@@ -59,11 +59,12 @@ def ics(*todos):
 # ---------------------------------------------------------------- Salesforce side
 
 HEADER = ["Id", "Subject", "Description", "ActivityDate", "Status", "Priority", "WhoId", "WhatId",
-          "IsReminderSet", "IsDeleted", "LastModifiedDate"]
+          "IsReminderSet", "ReminderDateTime", "IsDeleted", "LastModifiedDate"]
 
 def row(id, subject, due="", status="Not Started", priority="Normal", description="", who="",
-        deleted="false", lm="2026-03-01T09:00:00.000Z"):
-    return [id, subject, description, due, status, priority, who, "", "false", deleted, lm]
+        deleted="false", lm="2026-03-01T09:00:00.000Z", reminder=""):
+    return [id, subject, description, due, status, priority, who, "", "true" if reminder else "false", reminder,
+            deleted, lm]
 
 def quote(cell):
     if any(c in cell for c in ',"\r\n'):
@@ -698,6 +699,75 @@ scenario("bad-file-truncated-ics", [
     step("whole-again", outlook=O(), exit=0, summary=summary(o=ZERO, s=ZERO), planEmpty=True),
 ])
 
+# Text that needs escaping on each side, long lines, non-ASCII: copied, re-imported, and the
+# next plan is empty (nothing drifts through a round of escaping and folding).
+LONG = "Prepare the quarterly business review deck for the regional sales leadership offsite in Lisbon"
+scenario("text-escaping-round-trip", [
+    step("tricky-text", outlook=O(more=[todo("ol-t", 'Café\\, déjà vu\\; "quoted"', "2026-03-18",
+                                            description='Line one\\nLine two\\, with comma\\; and semicolon'),
+                                       todo("ol-l", LONG, "2026-03-19")]),
+         salesforce=SF(more=[row(S[21], 'Réunion; budget, Q2 "final"', "2026-03-17",
+                                 description='First line\nSecond, with "quotes"\n\nAfter a blank line')]),
+         exit=0, summary=summary(o=counts(c=1), s=counts(c=2)),
+         contains={"outlook/outlook.ics": ['SUMMARY:Réunion\\; budget\\, Q2 "final"',
+                                           'DESCRIPTION:First line\\nSecond\\, with "quotes"\\n\\nAfter a blank line'],
+                   "salesforce/Task.csv": ['"Café, déjà vu; ""quoted"""', '"Line one\nLine two, with comma; and semicolon"', LONG]}),
+    REIMPORT_EMPTY,
+])
+
+# Reminders both ways.
+VALARM = ["BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:Reminder", "TRIGGER;VALUE=DATE-TIME:20260311T080000Z", "END:VALARM"]
+scenario("reminder-both-ways", [
+    FIRST,
+    step("reminders-set", outlook=O(t2=dict(extra=VALARM, lm="20260302T080000Z")),
+         salesforce=SF(r1=dict(reminder="2026-03-09T08:00:00.000Z", lm="2026-03-02T08:00:00.000Z")),
+         exit=0, summary=summary(o=counts(u=1), s=counts(u=1)),
+         contains={"outlook/outlook.ics": ["BEGIN:VALARM", "20260309T080000Z"],
+                   "salesforce/Task.csv": [S[2] + ",Send contract,,2026-03-12,Not Started,Normal,,,true,2026-03-11T08:00:00"]}),
+    REIMPORT_EMPTY,
+])
+
+# A due time in UTC is read as the day in the configured zone (SPEC §3 "due date (a calendar
+# day)"): 2026-03-11T02:30Z is 2026-03-10 in New York, so it pairs with the Salesforce task due
+# that day, and a Salesforce edit keeps the Outlook DUE line as written.
+scenario("due-time-in-zone", [
+    step("pair-by-local-day", outlook=ics(
+        ["BEGIN:VTODO", "UID:ol-z", "DTSTAMP:20260301T090000Z", "LAST-MODIFIED:20260301T090000Z",
+         "SUMMARY:Evening call", "DUE:20260311T023000Z", "STATUS:NEEDS-ACTION", "PRIORITY:5", "END:VTODO"]),
+         salesforce=csv(row(S[22], "Evening call", "2026-03-10")),
+         exit=0, summary=summary(o=ZERO, s=ZERO), planEmpty=True),
+    step("salesforce-edits-subject", salesforce=csv(row(S[22], "Evening call with Bob", "2026-03-10", lm="2026-03-02T08:00:00.000Z")),
+         exit=0, summary=summary(o=counts(u=1), s=ZERO),
+         contains={"outlook/outlook.ics": ["SUMMARY:Evening call with Bob", "DUE:20260311T023000Z"]}),
+    REIMPORT_EMPTY,
+], config='time_zone = "America/New_York"\n')
+
+# Outlook gave the imported tasks its own UIDs: one kept the X-SALESFORCE-ID, one lost it
+# (recognised by subject and due day). Both pending creates settle; nothing is created twice.
+NEW_S4 = row(S[4], "Order toner", "2026-03-26")
+scenario("pending-create-rekeyed", [
+    step("salesforce-new", outlook=O(), salesforce=SF(more=[NEW_S, NEW_S4]), exit=0, summary=summary(o=counts(c=2), s=ZERO)),
+    step("outlook-rekeyed", outlook=O(more=[
+        todo("outlook-generated-1", "Renew licence", "2026-03-25", extra=["X-SALESFORCE-ID:" + S[3]]),
+        todo("outlook-generated-2", "Order toner", "2026-03-26")]),
+         exit=0, summary=summary(o=ZERO, s=ZERO), planEmpty=True,
+         count={"outlook/outlook.ics": {"SUMMARY:Renew licence": 1, "SUMMARY:Order toner": 1}}),
+    step("edited-after", outlook=O(more=[
+        todo("outlook-generated-1", "Renew licence", "2026-03-25", extra=["X-SALESFORCE-ID:" + S[3]]),
+        todo("outlook-generated-2", "Order toner (colour)", "2026-03-26", lm="20260302T080000Z")]),
+         exit=0, summary=summary(o=ZERO, s=counts(u=1)), contains={"salesforce/Task.csv": [S[4] + ",Order toner (colour),"]}),
+])
+
+# A tombstoned Salesforce task whose Outlook task was edited: keep-edit re-creates it.
+scenario("tombstone-vs-edit", [
+    FIRST,
+    step("tombstone-and-edit", outlook=O(t2=dict(summary="Send contract v2", lm="20260302T080000Z")),
+         salesforce=SF(r2=dict(deleted="true", lm="2026-03-02T07:00:00.000Z")),
+         exit=0, summary=summary(o=ZERO, s=counts(c=1)),
+         contains={"salesforce/insert.csv": ["Send contract v2"]}),
+    dict(REIMPORT_EMPTY, expect=dict(REIMPORT_EMPTY["expect"], count={"salesforce/Task.csv": {"Send contract v2": 1}})),
+])
+
 # ---------------------------------------------------------------- writing
 
 BASE_CONFIG = 'outlook = "exports/outlook.ics"\nsalesforce = "exports/Task.csv"\ntime_zone = "UTC"\n'
@@ -718,7 +788,10 @@ def main():
             if entry != "golden":
                 p = os.path.join(folder, entry)
                 shutil.rmtree(p) if os.path.isdir(p) else os.remove(p)
-        write(os.path.join(folder, "tasksync.toml"), BASE_CONFIG + ("\n" + config if config else ""))
+        base = BASE_CONFIG
+        if config.startswith("time_zone"):
+            base = base.replace('time_zone = "UTC"\n', "")
+        write(os.path.join(folder, "tasksync.toml"), base + ("\n" + config if config else ""))
         for i, s in enumerate(steps, 1):
             d = os.path.join(folder, "%d-%s" % (i, s["name"]))
             os.makedirs(d, exist_ok=True)
