@@ -768,6 +768,46 @@ scenario("tombstone-vs-edit", [
     dict(REIMPORT_EMPTY, expect=dict(REIMPORT_EMPTY["expect"], count={"salesforce/Task.csv": {"Send contract v2": 1}})),
 ])
 
+# SPEC §7: a conflict on a field that may only flow one way resolves toward the allowed
+# direction, whatever `conflict` says (here Salesforce is newer, but Outlook may not be updated).
+scenario("prevent-conflict-allowed-direction", [
+    FIRST,
+    step("salesforce-newer", outlook=O(t1=dict(summary="Call Acme (Outlook)", lm="20260302T080000Z")),
+         salesforce=SF(r1=dict(subject="Call Acme (Salesforce)", lm="2026-03-02T10:00:00.000Z")),
+         exit=0, summary=summary(o=ZERO, s=counts(u=1), conflicts=1, prevented=0),
+         contains={"salesforce/Task.csv": ["Call Acme (Outlook)"], "outlook/outlook.ics": ["SUMMARY:Call Acme (Outlook)"]}),
+], config='[prevent]\noutlook = ["update"]\n')
+
+# The mass-deletion threshold: more than 25 % and more than 5. 6 of 24 is exactly 25 %: allowed;
+# 7 of 24 is refused.
+T24_O = [todo("ol-%d" % n, "Task %d" % n, "2026-03-%02d" % (n + 3)) for n in range(1, 25)]
+T24_S = [row(S[n], "Task %d" % n, "2026-03-%02d" % (n + 3)) for n in range(1, 25)]
+scenario("mass-delete-threshold", [
+    step("pair-24", outlook=ics(*T24_O), salesforce=csv(*T24_S), exit=0, summary=summary(o=ZERO, s=ZERO)),
+    step("seven-gone", outlook=ics(*T24_O[7:]), salesforce=csv(*T24_S), exit=3, writes=False, stderr=["7 of 24"]),
+    step("six-gone", outlook=ics(*T24_O[6:]), salesforce=csv(*T24_S), exit=0, summary=summary(o=ZERO, s=counts(d=6))),
+])
+
+# A dormant pair (both tasks moved out of the window) comes back when a task moves back in.
+scenario("window-dormant-returns", [
+    FIRST,
+    step("both-moved-out", outlook=O(t1=dict(due="2027-06-01", lm="20260302T080000Z")),
+         salesforce=SF(r1=dict(due="2027-06-01", lm="2026-03-02T08:00:00.000Z")),
+         exit=0, summary=summary(o=ZERO, s=ZERO, skipped={"outOfWindow": 2})),
+    step("outlook-moves-back", outlook=O(t1=dict(due="2026-03-15", lm="20260302T090000Z")),
+         exit=0, summary=summary(o=ZERO, s=counts(u=1)),
+         contains={"salesforce/Task.csv": [S[1] + ",Call Acme,,2026-03-15,"]}),
+    REIMPORT_EMPTY,
+])
+
+# Two VTODOs with one UID: an error; the pair is frozen, nothing deleted or duplicated.
+scenario("bad-record-duplicate-uid", [
+    FIRST,
+    step("duplicate-uid", outlook=ics(*base_o(), todo("ol-2", "Send contract (copy)", "2026-03-12")),
+         exit=1, summary=summary(o=ZERO, s=ZERO, skipped={"invalid": 1}),
+         count={"salesforce/Task.csv": {"Send contract": 1}}),
+])
+
 # ---------------------------------------------------------------- writing
 
 BASE_CONFIG = 'outlook = "exports/outlook.ics"\nsalesforce = "exports/Task.csv"\ntime_zone = "UTC"\n'
