@@ -808,6 +808,38 @@ scenario("bad-record-duplicate-uid", [
          count={"salesforce/Task.csv": {"Send contract": 1}}),
 ])
 
+# Salesforce keeps 32,000 characters of Description: a longer Outlook body is cut with a
+# warning, and the cut copy is not read as an edit afterwards (no ping-pong).
+LONG_BODY = "lorem ipsum " * 2750
+scenario("long-body-cut", [
+    step("long-body", outlook=O(more=[todo("ol-b", "Read the long brief", "2026-03-20", description=LONG_BODY)]),
+         salesforce=SF(), exit=0, summary=summary(o=ZERO, s=counts(c=1)),
+         contains={"summary.json": ["Salesforce keeps 32000"], "salesforce/Task.csv": [LONG_BODY[:32000]]},
+         absent={"salesforce/Task.csv": [LONG_BODY[:32001]]}),
+    REIMPORT_EMPTY,
+])
+
+# Salesforce statuses without a direct iCalendar STATUS survive the round trip.
+scenario("status-waiting-deferred", [
+    FIRST,
+    step("salesforce-statuses", salesforce=SF(r1=dict(status="Waiting on someone else", lm="2026-03-02T08:00:00.000Z"),
+                                              r2=dict(status="Deferred", lm="2026-03-02T08:00:00.000Z")),
+         exit=0, summary=summary(o=counts(u=2), s=ZERO),
+         contains={"outlook/outlook.ics": ["X-TASKSYNC-STATUS:waiting", "STATUS:CANCELLED"]}),
+    REIMPORT_EMPTY,
+])
+
+# Excluding a create and a delete: neither is written, both are offered again.
+scenario("exclude-create-and-delete", [
+    FIRST,
+    step("sync-excluding", args=SYNC + " --exclude salesforce/create/ol-3 --exclude salesforce/delete/" + S[2],
+         outlook=O(drop2=True, more=[NEW_O]), exit=0, summary=summary(o=ZERO, s=ZERO, excluded=2),
+         contains={"salesforce/Task.csv": ["Send contract"]}, absent={"salesforce/Task.csv": ["Book flights"]}),
+    step("offered-again", exit=0, summary=summary(o=ZERO, s=counts(c=1, d=1)),
+         absent={"salesforce/Task.csv": ["Send contract"]}, contains={"salesforce/Task.csv": ["Book flights"]}),
+    REIMPORT_EMPTY,
+])
+
 # ---------------------------------------------------------------- writing
 
 BASE_CONFIG = 'outlook = "exports/outlook.ics"\nsalesforce = "exports/Task.csv"\ntime_zone = "UTC"\n'
