@@ -59,7 +59,9 @@ struct SyncScenarioTests {
         Issue.record("\(scenario.name): no golden file \(path); run with TASKSYNC_RECORD=1 and review it")
         continue
       }
-      #expect([UInt8](expected) == bytes, "\(scenario.name): \(path) differs from its golden file")
+      if [UInt8](expected) != bytes {
+        Issue.record("\(scenario.name): \(path) differs from its golden file: \(GoldenDiff.firstDifference([UInt8](expected), bytes))")
+      }
     }
     if !record, let walker = FileManager.default.enumerator(at: golden, includingPropertiesForKeys: [.isRegularFileKey]) {
       for case let url as URL in walker where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
@@ -96,5 +98,21 @@ struct SyncScenarioTests {
     ]
     #expect(JSONSubset.mismatch(zero, in: summary) == nil, "\(name): the second sync changed something")
     #expect(try workspace.plannedDecisions(after: arguments).isEmpty)
+  }
+}
+
+/// Where two files first differ, for a readable golden-file failure.
+enum GoldenDiff {
+  static func firstDifference(_ expected: [UInt8], _ actual: [UInt8]) -> String {
+    // Split bytes, not Strings: "\r\n" is one Character.
+    let a = expected.split(separator: 0x0A, omittingEmptySubsequences: false)
+    let b = actual.split(separator: 0x0A, omittingEmptySubsequences: false)
+    let text = { (line: ArraySlice<UInt8>) in String(decoding: line, as: UTF8.self).debugDescription }
+    for i in 0..<max(a.count, b.count) where i >= a.count || i >= b.count || a[i] != b[i] {
+      let was = i < a.count ? text(a[i]) : "(end of file)"
+      let now = i < b.count ? text(b[i]) : "(end of file)"
+      return "line \(i + 1): golden \(was), now \(now)"
+    }
+    return "same lines, different bytes"
   }
 }
