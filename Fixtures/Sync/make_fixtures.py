@@ -840,6 +840,25 @@ scenario("exclude-create-and-delete", [
     REIMPORT_EMPTY,
 ])
 
+# Export shapes: a Data Loader file (upper-case headers, every cell quoted) and an LF-only
+# iCalendar file (Thunderbird, vdirsyncer). Created records follow the file's own style.
+DL_HEADER = ",".join('"%s"' % h.upper() for h in HEADER) + "\r\n"
+def dl_row(r):
+    return ",".join('"%s"' % c.replace('"', '""') for c in r) + "\r\n"
+scenario("export-shape-dataloader-csv", [
+    step("quoted-everything", outlook=O(more=[NEW_O]), salesforce=DL_HEADER + "".join(dl_row(r) for r in base_s()),
+         exit=0, summary=summary(o=ZERO, s=counts(c=1)),
+         contains={"salesforce/Task.csv": ['"","Book flights","","2026-03-20","Not Started","Normal"', '"ID","SUBJECT"']}),
+    REIMPORT_EMPTY,
+])
+
+scenario("export-shape-lf-ics", [
+    step("lf-only", outlook=O().replace("\r\n", "\n"), salesforce=SF(more=[NEW_S]),
+         exit=0, summary=summary(o=counts(c=1), s=ZERO),
+         contains={"outlook/outlook.ics": ["SUMMARY:Renew licence\n"]}, absent={"outlook/outlook.ics": ["\r"]}),
+    REIMPORT_EMPTY,
+])
+
 # ---------------------------------------------------------------- writing
 
 BASE_CONFIG = 'outlook = "exports/outlook.ics"\nsalesforce = "exports/Task.csv"\ntime_zone = "UTC"\n'
