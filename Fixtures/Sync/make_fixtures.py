@@ -650,14 +650,19 @@ scenario("window-undated-exclude", [
 ], config='[window]\nundated = "exclude"\n')
 
 # Becoming private is leaving scope: the pair goes dormant, and a later deletion of the
-# private task is not copied.
+# private task is not copied. The Salesforce task, still in scope and now unpaired, is copied
+# back to Outlook in that same run (SPEC open; chosen: nothing is lost, and the run after a
+# re-import plans nothing).
 scenario("privacy-becomes-private", [
     FIRST,
     step("made-private", outlook=O(t1=dict(summary="Call Acme (personal)", lm="20260302T080000Z", extra=["CLASS:PRIVATE"])),
          exit=0, summary=summary(o=ZERO, s=ZERO, skipped={"private": 2}),
          contains={"salesforce/Task.csv": [S[1] + ",Call Acme,"]}, absent={"salesforce/Task.csv": ["personal"]}),
-    step("private-one-deleted", outlook=O(drop1=True), exit=0, summary=summary(o=ZERO, s=ZERO),
-         contains={"salesforce/Task.csv": [S[1] + ",Call Acme,"]}),
+    step("private-one-deleted", outlook=O(drop1=True), exit=0, summary=summary(o=counts(c=1), s=ZERO),
+         contains={"salesforce/Task.csv": [S[1] + ",Call Acme,"],
+                   "outlook/outlook.ics": ["SUMMARY:Call Acme\r\n", "X-SALESFORCE-ID:" + S[1]]},
+         absent={"outlook/outlook.ics": ["CLASS:PRIVATE"]}),
+    REIMPORT_EMPTY,
 ])
 
 scenario("prevent-cli-flag", [

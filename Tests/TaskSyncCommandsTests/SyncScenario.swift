@@ -321,6 +321,24 @@ final class ScenarioWorkspace {
     return decisions.filter { ["planned", "conflict"].contains($0["status"] as? String) }.map { "\($0["id"] ?? "?")" }
   }
 
+  /// `sync --yes` with the common options of `arguments` (a step's command line): the run
+  /// that follows a re-import.
+  func settlingArguments(after arguments: [String]) -> [String] {
+    var words = ["sync", "--yes"]
+    var i = arguments.first == "apply" ? 2 : 1
+    while i < arguments.count {
+      switch arguments[i] {
+      case "--yes", "--allow-mass-delete": i += 1
+      case "--exclude", "--plan-file": i += 2
+      default:
+        words.append(arguments[i])
+        i += 1
+      }
+    }
+    if !words.contains("--today") { words += ["--today", SyncScenarioDefaults.today] }
+    return words
+  }
+
   /// Every output file's bytes by path under `--out`, with this workspace's folder written as
   /// `$WORK` so that runs in different folders compare.
   func outputs() -> [String: [UInt8]] {
