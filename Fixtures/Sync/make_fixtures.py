@@ -864,6 +864,20 @@ scenario("export-shape-lf-ics", [
     REIMPORT_EMPTY,
 ])
 
+# Both sides edit the body of a task whose Outlook body is formatted. Salesforce is newer, but
+# its body may not overwrite the formatted one (keep_formatted_body): the conflict resolves
+# toward the allowed direction (SPEC §7), so Outlook's text reaches Salesforce and nothing is
+# held back for ever.
+HTML3 = "X-ALT-DESC;FMTTYPE=text/html:<html><body><b>Agenda v3</b></body></html>"
+scenario("policy-keep-formatted-body-conflict", [
+    dict(FIRST, outlook=O(t1=dict(description="Agenda", extra=[HTML])), salesforce=SF(r1=dict(description="Agenda"))),
+    step("both-edit-body", outlook=O(t1=dict(description="Agenda v3", extra=[HTML3], lm="20260302T080000Z")),
+         salesforce=SF(r1=dict(description="Agenda v2", lm="2026-03-02T10:00:00.000Z")),
+         exit=0, summary=summary(o=ZERO, s=counts(u=1), conflicts=1, prevented=0),
+         contains={"salesforce/Task.csv": [S[1] + ",Call Acme,Agenda v3,"], "outlook/outlook.ics": [HTML3]}),
+    REIMPORT_EMPTY,
+])
+
 # ---------------------------------------------------------------- writing
 
 BASE_CONFIG = 'outlook = "exports/outlook.ics"\nsalesforce = "exports/Task.csv"\ntime_zone = "UTC"\n'
