@@ -878,13 +878,56 @@ scenario("policy-keep-formatted-body-conflict", [
     REIMPORT_EMPTY,
 ])
 
+# Deleted on both sides: the pair is forgotten, nothing is written.
+scenario("table-deleted-both", [
+    FIRST,
+    step("both-delete", outlook=O(drop2=True), salesforce=SF(drop2=True), exit=0, summary=summary(o=ZERO, s=ZERO),
+         planEmpty=True),
+])
+
+# NFC and NFD spellings of one subject are the same subject (RELIABILITY: compare normalised,
+# write the original bytes).
+import unicodedata
+NFD_CAFE = unicodedata.normalize("NFD", "Café meeting")
+scenario("first-run-unicode-nfc", [
+    step("nfc-vs-nfd", outlook=ics(todo("ol-c", "Café meeting", "2026-03-10")),
+         salesforce=csv(row(S[23], NFD_CAFE, "2026-03-10")),
+         exit=0, summary=summary(o=ZERO, s=ZERO, conflicts=0), planEmpty=True,
+         contains={"salesforce/Task.csv": [NFD_CAFE], "outlook/outlook.ics": ["SUMMARY:Café meeting"]}),
+])
+
+# Other export shapes: a Windows-1252 Task.csv (created rows are written in Windows-1252 too),
+# and a UTF-8 file with a BOM, LF line ends and lower-case headers.
+scenario("export-shape-windows1252-csv", [
+    step("cp1252", outlook=O(more=[todo("ol-r", "Réunion budget", "2026-03-20")]),
+         salesforce=SF(more=[row(S[24], "Café à emporter", "2026-03-21")]).encode("cp1252"),
+         exit=0, summary=summary(o=counts(c=1), s=counts(c=1)),
+         contains={"salesforce/Task.csv": ["R\ufffdunion budget", "Caf\ufffd \ufffd emporter"],
+                   "outlook/outlook.ics": ["SUMMARY:Café à emporter"], "summary.json": ["Windows-1252"]},
+         absent={"salesforce/Task.csv": ["Réunion"]}),
+    REIMPORT_EMPTY,
+])
+
+scenario("export-shape-bom-lf-lowercase-csv", [
+    step("bom", outlook=O(more=[NEW_O]), salesforce="\ufeff" + SF().replace("\r\n", "\n").replace(
+        ",".join(HEADER), ",".join(h.lower() for h in HEADER)),
+         exit=0, summary=summary(o=ZERO, s=counts(c=1)),
+         contains={"salesforce/Task.csv": ["\ufeffid,subject,", ",Book flights,,2026-03-20,Not Started,Normal,,,false,,,\n"]},
+         absent={"salesforce/Task.csv": ["\r"]}),
+    REIMPORT_EMPTY,
+])
+
 # ---------------------------------------------------------------- writing
 
 BASE_CONFIG = 'outlook = "exports/outlook.ics"\nsalesforce = "exports/Task.csv"\ntime_zone = "UTC"\n'
 
 def write(path, text):
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", newline="") as f:
+    if isinstance(text, bytes):
+        with open(path, "wb") as f:
+            f.write(text)
+        return
+    with open(path, "w", newline="", encoding="utf-8") as f:
         f.write(text)
 
 def main():
@@ -912,7 +955,7 @@ def main():
             write(os.path.join(d, "args"), s["args"] + "\n")
             if s.get("actions"):
                 write(os.path.join(d, "actions"), "\n".join(s["actions"]) + "\n")
-            write(os.path.join(d, "expect.json"), json.dumps(s["expect"], indent=2, sort_keys=True) + "\n")
+            write(os.path.join(d, "expect.json"), json.dumps(s["expect"], indent=2, sort_keys=True, ensure_ascii=False) + "\n")
         if golden:
             os.makedirs(os.path.join(folder, "golden"), exist_ok=True)
 

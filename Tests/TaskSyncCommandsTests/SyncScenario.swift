@@ -462,6 +462,7 @@ enum CSVCells {
     if text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 {
       text = String(text.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"")
     }
+    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
     return text.trimmingCharacters(in: .whitespaces)
   }
 }
