@@ -917,6 +917,26 @@ scenario("export-shape-bom-lf-lowercase-csv", [
     REIMPORT_EMPTY,
 ])
 
+# A plan made under other rules is stale too.
+scenario("stale-plan-configuration", [
+    FIRST,
+    step("plan", args="plan --plan-file $WORK/plan.json --today " + TODAY,
+         outlook=O(t1=dict(summary="Call Acme today", lm="20260302T080000Z")), exit=0, writes=False),
+    step("apply-under-other-rules", args="apply $WORK/plan.json --conflict manual", exit=3, writes=False,
+         stderr=["configuration changed"]),
+    step("apply", args="apply $WORK/plan.json", exit=0, summary=summary(o=ZERO, s=counts(u=1))),
+])
+
+# The guards on the Outlook side: six of eight gone from Salesforce; an empty Task.csv.
+scenario("mass-delete-guard-outlook", [
+    step("pair-eight", outlook=ics(*EIGHT_O), salesforce=csv(*EIGHT_S), exit=0, summary=summary(o=ZERO, s=ZERO)),
+    step("six-gone", outlook=ics(*EIGHT_O), salesforce=csv(*EIGHT_S[:2]), exit=3, writes=False,
+         stderr=["6 of 8", "outlook"]),
+    step("header-only", outlook=ics(*EIGHT_O), salesforce=csv(), exit=3, writes=False, stderr=["salesforce export is empty"]),
+    step("allowed", args=SYNC + " --allow-mass-delete", outlook=ics(*EIGHT_O), salesforce=csv(*EIGHT_S[:2]),
+         exit=0, summary=summary(o=counts(d=6), s=ZERO), count={"outlook/outlook.ics": {"BEGIN:VTODO": 2}}),
+])
+
 # ---------------------------------------------------------------- writing
 
 BASE_CONFIG = 'outlook = "exports/outlook.ics"\nsalesforce = "exports/Task.csv"\ntime_zone = "UTC"\n'
