@@ -76,7 +76,7 @@ let package = Package(
     .testTarget(name: "SyncStoreTests", dependencies: ["SyncStore", "SyncEngine", "TaskModel", "TestSupport"]),
     .testTarget(
       name: "TaskSyncCommandsTests",
-      dependencies: ["TaskSyncCommands", "TaskModel", "TestSupport"]
+      dependencies: ["TaskSyncCommands", "TaskModel", "SyncStore", "TestSupport"]
     ),
   ]
 )

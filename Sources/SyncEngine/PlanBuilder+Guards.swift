@@ -29,13 +29,19 @@ public struct MassDeletionGuard: Sendable {
   public init(policy: SyncPolicy) { self.policy = policy }
 
   public func refusal(for plan: SyncPlan, input: SyncInput) -> String? {
+    // Empty exports first: they explain the deletions the other side would then see.
     for side in Side.allCases {
       let paired = input.state.pairs.filter { $0.key(on: side) != nil }
-      if input.snapshot(side).tasks.isEmpty && !paired.isEmpty {
-        return "the \(side) export is empty but \(paired.count) tasks were paired with it: refusing to read that as deletions (check the export, or pass --allow-mass-delete)"
+      // A pair with a delete pending (sent to this side, or sent to the other side because
+      // this side's task was deleted) is expected to be gone from this export.
+      let expected = paired.filter { pair in !pair.pending.contains { $0.operation == .delete } }
+      if input.snapshot(side).tasks.isEmpty && !expected.isEmpty {
+        return "the \(side) export is empty but \(expected.count) tasks were paired with it: refusing to read that as deletions (check the export, or pass --allow-mass-delete)"
       }
+    }
+    for side in Side.allCases {
       let deletes = plan.counts(for: side).delete
-      let base = paired.filter(\.wasInScope).count
+      let base = input.state.pairs.filter { $0.key(on: side) != nil && $0.wasInScope }.count
       if deletes > MassDeletionGuard.minimumDeletes && deletes * 100 > policy.maxDeletePercent * base {
         return "the plan deletes \(deletes) of \(base) paired \(side) tasks, more than max_delete_percent = \(policy.maxDeletePercent)%: refusing (pass --allow-mass-delete if this is intended)"
       }

@@ -36,8 +36,8 @@ extension Planner {
         next.pending = next.pending.clearing(field)
       case .conflict:
         out.conflicts += 1
-        if let winner = conflictWinner(o, s) {
-          let rule = "conflict: \(conflictRuleName(winner)) → \(winner) wins"
+        if let winner = conflictWinner(field, o, s) {
+          let rule = "conflict: \(conflictRuleName(field, winner, o)) → \(winner) wins"
           copies[winner.other]!.append(copy(field, to: winner.other, o, rule: rule))
         } else {
           manual.append(FieldChange(field: field, old: o.syncValue(field), new: s.syncValue(field)))
@@ -69,23 +69,30 @@ extension Planner {
     out.keep(next, note: nil)
   }
 
+  /// True when `field` is the formatted body of Outlook task `o`, which Salesforce may not
+  /// overwrite.
+  func keepsFormattedBody(_ field: SyncField, _ o: TaskItem) -> Bool {
+    field == .body && o.htmlBody != nil && input.policy.keepFormattedBody
+  }
+
   /// A field copy, held back when the target side's updates are prevented or when it would
   /// overwrite a formatted Outlook body.
   func copy(_ field: SyncField, to target: Side, _ o: TaskItem, rule: String?) -> FieldCopy {
     var result = FieldCopy(field: field, rule: rule)
     if input.policy.isPrevented(.update, on: target) {
       result.blockedBy = "prevent.\(target) = update"
-    } else if target == .outlook, field == .body, o.htmlBody != nil, input.policy.keepFormattedBody {
+    } else if target == .outlook, keepsFormattedBody(field, o) {
       result.blockedBy = "keep_formatted_body: the Outlook body is formatted"
     }
     return result
   }
 
   /// The side whose value wins a conflict, or `nil` to leave it for the user. A conflict on a
-  /// field that may only flow one way resolves toward the allowed direction.
-  func conflictWinner(_ o: TaskItem, _ s: TaskItem) -> Side? {
+  /// field that may only flow one way resolves toward the allowed direction; a formatted
+  /// Outlook body kept by `keep_formatted_body` is such a field.
+  func conflictWinner(_ field: SyncField, _ o: TaskItem, _ s: TaskItem) -> Side? {
     let policy = input.policy
-    let toOutlookAllowed = !policy.isPrevented(.update, on: .outlook)
+    let toOutlookAllowed = !policy.isPrevented(.update, on: .outlook) && !keepsFormattedBody(field, o)
     let toSalesforceAllowed = !policy.isPrevented(.update, on: .salesforce)
     if toOutlookAllowed != toSalesforceAllowed { return toOutlookAllowed ? .salesforce : .outlook }
     switch policy.conflict {
@@ -99,8 +106,11 @@ extension Planner {
     }
   }
 
-  func conflictRuleName(_ winner: Side) -> String {
+  func conflictRuleName(_ field: SyncField, _ winner: Side, _ o: TaskItem) -> String {
     let policy = input.policy
+    if winner == .outlook && keepsFormattedBody(field, o) && !policy.isPrevented(.update, on: .salesforce) {
+      return "keep_formatted_body: the Outlook body is formatted"
+    }
     if policy.isPrevented(.update, on: winner) != policy.isPrevented(.update, on: winner.other) {
       return "only \(winner.other) may be updated"
     }

@@ -41,9 +41,9 @@ extension Planner {
     case .nothing, .mergeFields:
       merge(pair, present, rule: "edited since the last sync")
     case .delete(let side):
-      delete(pair, on: side, item: side == .outlook ? o! : s!)
+      delete(pair, on: side, item: side == .outlook ? o! : s!, items: items)
     case .deleteVersusEdit(let edited):
-      deleteVersusEdit(pair, edited: edited, index: edited == .outlook ? present.outlook! : present.salesforce!)
+      deleteVersusEdit(pair, edited: edited, index: edited == .outlook ? present.outlook! : present.salesforce!, items: items)
     case .forget:
       out.forget(pair)
     case .create, .impossible:
@@ -113,19 +113,21 @@ extension Planner {
     return pair.wasInScope && scope.dayInScope(pair.windowDay)
   }
 
-  mutating func delete(_ pair: PairState, on side: Side, item: TaskItem) {
+  mutating func delete(_ pair: PairState, on side: Side, item: TaskItem, items: PairItems) {
     guard deletionAllowed(pair, on: side) else {
       out.forget(pair, note: "\(side.other) task of '\(item.subject)' is gone outside the window: left alone")
+      release(side, items)
       return
     }
     out.delete(on: side, item: item, pair: pair, rule: "deleted in \(side.other), unchanged in \(side)")
   }
 
-  mutating func deleteVersusEdit(_ pair: PairState, edited: Side, index i: Int) {
+  mutating func deleteVersusEdit(_ pair: PairState, edited: Side, index i: Int, items: PairItems) {
     let item = index(edited).tasks[i]
     let deleter = edited.other
     guard deletionAllowed(pair, on: edited) else {
       out.forget(pair, note: "\(deleter) task of '\(item.subject)' is gone outside the window: left alone")
+      release(edited, items)
       return
     }
     switch input.policy.deleteVsEdit {
@@ -142,5 +144,13 @@ extension Planner {
         on: edited, item: item, pair: pair,
         rule: "deleted in \(deleter) but edited in \(edited): delete_vs_edit = delete")
     }
+  }
+
+  /// Makes the surviving task of a forgotten pair unpaired again, so that this same run pairs
+  /// or copies it like any unpaired task. Waiting for the next run would make the run after a
+  /// re-import plan something (SPEC §9: after a re-import the next plan is empty).
+  mutating func release(_ side: Side, _ items: PairItems) {
+    guard let i = side == .outlook ? items.outlook : items.salesforce else { return }
+    if side == .outlook { outlook.release(i) } else { salesforce.release(i) }
   }
 }

@@ -66,6 +66,8 @@ struct SideIndex {
 
   mutating func take(_ index: Int) { taken[index] = true }
 
+  mutating func release(_ index: Int) { taken[index] = false }
+
   /// The normalised key of the task at `index`.
   func key(at index: Int) -> String { SideIndex.normalise(tasks[index].key, side) }
 }

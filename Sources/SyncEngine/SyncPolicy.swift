@@ -66,6 +66,10 @@ public struct SyncPolicy: Hashable, Sendable, Codable {
   public var allowMassDelete: Bool
   /// Extra Salesforce fields that sync (`extra:` fields).
   public var extraFields: [String]
+  /// Whether the Salesforce side can carry the private flag (a `private_column` is
+  /// configured). Without one the flag is neither compared nor copied: every Salesforce task
+  /// would read as "not private" and make Outlook's private tasks public.
+  public var salesforceCarriesPrivate = true
 
   public init(
     pastDays: Int = 30, futureDays: Int = 365, undated: UndatedPolicy = .include,
@@ -103,7 +107,8 @@ public struct SyncPolicy: Hashable, Sendable, Codable {
 
   /// The fields compared and copied between the sides.
   public var syncedFields: [SyncField] {
-    SyncField.standard.filter { $0 != .isPrivate || includePrivate } + extraFields.map(SyncField.extra)
+    SyncField.standard.filter { $0 != .isPrivate || (includePrivate && salesforceCarriesPrivate) }
+      + extraFields.map(SyncField.extra)
   }
 
   public func window(today: CalendarDay) -> SyncWindow {

@@ -55,6 +55,7 @@ package struct SyncSession {
     let s = salesforce.result
     var policy = configuration.policy
     policy.allowMassDelete = allowMassDelete
+    policy.salesforceCarriesPrivate = configuration.salesforceMapping.privateColumn != nil
     let learnt = try learnedSalesforceIDs()
     let runID = runID(outlook: outlook, salesforce: salesforce, after: lastRunID, pairs: state.pairs.count)
     let input = SyncInput(
