@@ -28,6 +28,8 @@ struct ApplyCommand: ParsableCommand {
       throw CommandFailure(.refused, "\(plan): the configuration changed since the plan was made; make a new plan")
     }
     let excluded = reviewed.excludedIDs.union(exclude)
+    let lock = try session.lock(command: "tasksync apply \(plan)")
+    defer { lock.release() }
     let run = try session.prepare(excluding: excluded)
     for input in reviewed.inputs {
       let now = input.side == "outlook" ? run.outlook.checksums : run.salesforce.checksums

@@ -49,10 +49,8 @@ extension SyncSession {
     }
   }
 
-  /// Applies a prepared run under the lock and reports it; the exit status follows the outcome.
+  /// Applies a run prepared under the lock and reports it; the exit status follows the outcome.
   func applyAndReport(_ run: PreparedRun, show: SummaryShow, json: Bool) throws {
-    let lock = try self.lock(command: "tasksync apply \(run.input.runID)")
-    defer { lock.release() }
     try apply(run, startedAt: Clock.now)
     let summary = run.summary
     if json {

@@ -22,6 +22,9 @@ struct SyncCommand: ParsableCommand {
 
   func run() throws {
     let session = try SyncSession(common: common, allowMassDelete: allowMassDelete)
+    // The lock is taken before anything is read: what is planned is what is applied.
+    let lock = try session.lock(command: "tasksync sync")
+    defer { lock.release() }
     let run = try session.prepare(excluding: Set(exclude))
     if let refusal = run.plan.refusal {
       print(PlanText.render(run.plan), terminator: "")
