@@ -23,13 +23,13 @@ struct PlanCommand: ParsableCommand {
     let run = try session.prepare()
     if let planFile {
       do {
-        try AtomicFile.write(run.planFile.json, to: URL(fileURLWithPath: planFile))
+        try AtomicFile.write(run.planJSON, to: URL(fileURLWithPath: planFile))
       } catch {
         throw CommandFailure(.failed, "\(planFile): \(error)")
       }
     }
     if common.json {
-      FileHandle.standardOutput.write(Data(run.planFile.json))
+      FileHandle.standardOutput.write(Data(run.planJSON))
     } else {
       print(PlanText.render(run.plan), terminator: "")
       print(run.summary.text, terminator: "")

@@ -20,8 +20,6 @@ package struct PlanFile: Codable, Sendable {
   package var decisions: [SyncDecision]
   package var summary: RunSummary
 
-  package var json: [UInt8] { JSONOutput.encode(self) }
-
   package static func read(_ url: URL) throws -> PlanFile {
     guard let data = FileManager.default.contents(atPath: url.path) else {
       throw CommandFailure(.failed, "\(url.path): cannot read the plan")

@@ -54,8 +54,6 @@ package struct RunSummary: Codable, Hashable, Sendable {
     outlook.create + outlook.update + outlook.delete + salesforce.create + salesforce.update + salesforce.delete
   }
 
-  package var json: [UInt8] { JSONOutput.encode(self) }
-
   /// A few lines for the terminal and summary.txt.
   package var text: String {
     func line(_ name: String, _ c: Counts) -> String {
@@ -110,17 +108,5 @@ enum HTMLEscape {
       }
     }
     return out
-  }
-}
-
-/// JSON as tasksync writes it: sorted keys, indented, a final new line, so files diff well and
-/// the same value always gives the same bytes.
-package enum JSONOutput {
-  package static func encode<T: Encodable>(_ value: T) -> [UInt8] {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    // Plain value types always encode.
-    let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-    return Array(data) + [0x0A]
   }
 }

@@ -24,7 +24,7 @@ extension SyncSession {
     do {
       let store = try StateStore(folder: configuration.state)
       let entry = JournalEntry(
-        runID: run.input.runID, startedAt: startedAt, planJSON: run.planFile.json,
+        runID: run.input.runID, startedAt: startedAt, planJSON: run.planJSON,
         summaryJSON: run.summary.json, files: journaled)
       try store.commit(run.plan.nextState, previous: run.state, journal: entry, keepingRuns: Self.journalRuns)
     } catch let error as StoreError {
@@ -69,7 +69,7 @@ extension SyncSession {
     if let instructions = salesforce as? ImportInstructions {
       files += instructions.importFiles(applying: salesforceChanges).map { OutputFile(path: "salesforce/\($0.name)", bytes: $0.bytes) }
     }
-    files.append(OutputFile(path: "plan.json", bytes: run.planFile.json))
+    files.append(OutputFile(path: "plan.json", bytes: run.planJSON))
     files.append(OutputFile(path: "summary.json", bytes: run.summary.json))
     files.append(OutputFile(path: "summary.txt", bytes: Array(run.summary.text.utf8)))
     files.append(OutputFile(path: "summary.html", bytes: Array(run.summary.html.utf8)))

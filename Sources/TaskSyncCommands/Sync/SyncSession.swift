@@ -18,6 +18,8 @@ package struct PreparedRun: Sendable {
   package var diagnostics: [Diagnostic]
   package var planFile: PlanFile
   package var summary: RunSummary
+  /// plan.json's bytes, made once (the plan file, the journal and the output all use them).
+  package var planJSON: [UInt8]
 }
 
 /// The settings of one run and the steps that carry it out.
@@ -74,7 +76,7 @@ package struct SyncSession {
       decisions: plan.decisions, summary: summary)
     return PreparedRun(
       outlook: outlook, salesforce: salesforce, state: state, input: input, plan: plan, diagnostics: diagnostics,
-      planFile: planFile, summary: summary)
+      planFile: planFile, summary: summary, planJSON: planFile.json)
   }
 
   /// The saved state and the id of the last run, or an empty state when there is none yet
