@@ -31,8 +31,24 @@ struct SideIndex {
     }
     taken = Array(repeating: false, count: tasks.count)
     prints.reserveCapacity(tasks.count * fields.count)
+    // Most fields take few values (statuses, days, empty references): hash each value once.
+    let repeating = fields.map { $0 != .subject && $0 != .body }
+    var seen = Array(repeating: [String: Fingerprint](), count: fields.count)
     for task in tasks {
-      for field in fields { prints.append(task.fingerprint(field)) }
+      for (f, field) in fields.enumerated() {
+        let value = task.syncValue(field)
+        guard repeating[f] else {
+          prints.append(Fingerprint(field: field, value: value))
+          continue
+        }
+        if let known = seen[f][value] {
+          prints.append(known)
+        } else {
+          let print = Fingerprint(field: field, value: value)
+          seen[f][value] = print
+          prints.append(print)
+        }
+      }
     }
   }
 
