@@ -14,25 +14,4 @@ public enum Checksum {
     }
     return String(decoding: out, as: UTF8.self)
   }
-
-  /// The first 128 bits of SHA-256 over `prefix`, one separator byte and `text`, as two words,
-  /// hashed straight from the strings' storage.
-  public static func sha256Prefix(_ prefix: String, _ separator: UInt8, _ text: String) -> (UInt64, UInt64) {
-    var hasher = SHA256()
-    var p = prefix
-    var t = text
-    p.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-    withUnsafeBytes(of: separator) { hasher.update(bufferPointer: $0) }
-    t.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-    let digest = hasher.finalize()
-    return digest.withUnsafeBytes { raw in
-      var high: UInt64 = 0
-      var low: UInt64 = 0
-      for i in 0..<8 {
-        high = high << 8 | UInt64(raw[i])
-        low = low << 8 | UInt64(raw[8 + i])
-      }
-      return (high, low)
-    }
-  }
 }

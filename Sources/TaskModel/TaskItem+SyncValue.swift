@@ -26,8 +26,7 @@ extension TaskItem {
     }
   }
 
-  /// A stable fingerprint of ``syncValue(_:)``: SHA-256 over the NFC form, the same on every
-  /// run and machine.
+  /// A stable fingerprint of ``syncValue(_:)`` (see ``Fingerprint``).
   public func fingerprint(_ field: SyncField) -> Fingerprint {
     Fingerprint(field: field, value: syncValue(field))
   }
@@ -73,9 +72,9 @@ extension TaskItem {
   }
 }
 
-/// A stable fingerprint of one field's value, as kept in the state for the last sync: the first
-/// 128 bits of SHA-256 over the field name and the value's NFC form, the same on every run and
-/// machine.
+/// A stable fingerprint of one field's value, as kept in the state for the last sync:
+/// MurmurHash3 (x64, 128 bits, seed 0) over the field name, a zero byte and the value's NFC form,
+/// the same on every run and machine. `high` is the hash's first half (h1), `low` its second (h2).
 public struct Fingerprint: Hashable, Sendable, Codable, CustomStringConvertible {
   public let high: UInt64
   public let low: UInt64
@@ -109,8 +108,18 @@ public struct Fingerprint: Hashable, Sendable, Codable, CustomStringConvertible 
   }
 
   public init(field: SyncField, value: String) {
-    let text = value.utf8.allSatisfy { $0 < 0x80 } ? value : value.precomposedNFC
-    (high, low) = Checksum.sha256Prefix(field.name, 0, text)
+    var text = value.utf8.allSatisfy { $0 < 0x80 } ? value : value.precomposedNFC
+    var name = field.name
+    (high, low) = name.withUTF8 { n in
+      text.withUTF8 { v in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n.count + 1 + v.count) { buffer in
+          _ = buffer.initialize(from: n)
+          buffer[n.count] = 0
+          _ = UnsafeMutableBufferPointer(rebasing: buffer[(n.count + 1)...]).initialize(from: v)
+          return Murmur3.hash128(UnsafeRawBufferPointer(buffer))
+        }
+      }
+    }
   }
 
   /// 32 lowercase hex digits.
