@@ -24,8 +24,9 @@ enum BaselineCoding {
     for (index, field) in SyncField.standard.enumerated() {
       guard let fingerprint = baseline[field] else { continue }
       standardSeen += 1
-      if !appendRaw(fingerprint.hex, tag: UInt8(index + 1), to: &out) {
-        appendGeneral(field, fingerprint, to: &out)
+      out.append(UInt8(index + 1))
+      for word in [fingerprint.high, fingerprint.low] {
+        for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
       }
     }
     if standardSeen < baseline.count {
@@ -52,7 +53,12 @@ enum BaselineCoding {
       if tag >= 1 && Int(tag) <= SyncField.standard.count {
         guard i + 16 <= bytes.count else { return nil }
         field = SyncField.standard[Int(tag) - 1]
-        fingerprint = Fingerprint(hex: hex(UnsafeRawBufferPointer(rebasing: bytes[i..<(i + 16)])))
+        var words: (UInt64, UInt64) = (0, 0)
+        for k in 0..<8 {
+          words.0 = words.0 << 8 | UInt64(bytes[i + k])
+          words.1 = words.1 << 8 | UInt64(bytes[i + 8 + k])
+        }
+        fingerprint = Fingerprint(high: words.0, low: words.1)
         i += 16
       } else if tag == 0 {
         guard let name = string(bytes, &i), let hex = string(bytes, &i) else { return nil }
@@ -67,29 +73,6 @@ enum BaselineCoding {
   }
 
   // MARK: - Pieces
-
-  /// Appends a standard entry when `hex` is 32 lowercase hex digits; returns false otherwise.
-  private static func appendRaw(_ hex: String, tag: UInt8, to out: inout [UInt8]) -> Bool {
-    let appended = hex.utf8.withContiguousStorageIfAvailable { digits -> Bool in
-      guard digits.count == 32 else { return false }
-      let start = out.count
-      out.append(tag)
-      var k = 0
-      while k < 32 {
-        guard let hi = lowerHexValue(digits[k]), let lo = lowerHexValue(digits[k + 1]) else {
-          out.removeSubrange(start...)
-          return false
-        }
-        out.append(hi << 4 | lo)
-        k += 2
-      }
-      return true
-    }
-    if let appended { return appended }
-    var copy = hex
-    copy.makeContiguousUTF8()
-    return appendRaw(copy, tag: tag, to: &out)
-  }
 
   private static func appendGeneral(_ field: SyncField, _ fingerprint: Fingerprint, to out: inout [UInt8]) {
     out.append(0)
@@ -130,25 +113,4 @@ enum BaselineCoding {
     return String(validating: UnsafeRawBufferPointer(rebasing: bytes[i..<(i + length)]), as: UTF8.self)
   }
 
-  private static func hex(_ raw: UnsafeRawBufferPointer) -> String {
-    String(unsafeUninitializedCapacity: raw.count * 2) { out in
-      var k = 0
-      for byte in raw {
-        out[k] = digit(byte >> 4)
-        out[k + 1] = digit(byte & 0xF)
-        k += 2
-      }
-      return k
-    }
-  }
-
-  private static func digit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x61 + v - 10 }
-
-  private static func lowerHexValue(_ b: UInt8) -> UInt8? {
-    switch b {
-    case 0x30...0x39: b - 0x30
-    case 0x61...0x66: b - 0x61 + 10
-    default: nil
-    }
-  }
 }
