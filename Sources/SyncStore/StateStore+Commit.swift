@@ -42,10 +42,8 @@ extension StateStore {
         throw StoreError(.invalidState, "the run lists this output file twice", path: file.path)
       }
     }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    let addedRows = try diff.added.map { try PairRow($0, encoder: encoder) }
-    let changedRows = try diff.changed.map { try PairRow($0, encoder: encoder) }
+    let addedRows = diff.added.map { PairRow($0) }
+    let changedRows = diff.changed.map { PairRow($0) }
 
     return try write("cannot save the state") { db in
       let saved = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pairs") ?? 0

@@ -119,8 +119,6 @@ extension StateStore {
       runID: runID, startedAt: Timestamp(secondsSince1970: run[1]), planJSON: [UInt8](plan),
       summaryJSON: [UInt8](summary), files: files)
     entry.isReverted = run[4]
-
-    let decoder = JSONDecoder()
     let rows = try Row.fetchCursor(
       db,
       sql: """
@@ -132,8 +130,8 @@ extension StateStore {
       let change: String = row[0]
       switch change {
       case "added": entry.addedPairIDs.append(row[1])
-      case "changed": entry.changedPairsBefore.append(try PairRow.pairState(row, offset: 1, decoder: decoder))
-      case "removed": entry.removedPairsBefore.append(try PairRow.pairState(row, offset: 1, decoder: decoder))
+      case "changed": entry.changedPairsBefore.append(try PairRow.pairState(row, offset: 1))
+      case "removed": entry.removedPairsBefore.append(try PairRow.pairState(row, offset: 1))
       default:
         throw StoreError(.corruptState, "run \(runID) records an unknown change \"\(change)\"", path: path)
       }

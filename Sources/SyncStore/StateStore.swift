@@ -72,7 +72,7 @@ public final class StateStore: Sendable {
             window_day TEXT,
             was_in_scope INTEGER NOT NULL,
             baseline BLOB NOT NULL,
-            pending TEXT
+            pending BLOB
           ) WITHOUT ROWID;
           CREATE TABLE runs (
             seq INTEGER PRIMARY KEY,
@@ -95,7 +95,7 @@ public final class StateStore: Sendable {
             window_day TEXT,
             was_in_scope INTEGER,
             baseline BLOB,
-            pending TEXT,
+            pending BLOB,
             PRIMARY KEY (run_seq, pair_id)
           ) WITHOUT ROWID;
           CREATE TABLE run_files (
@@ -155,7 +155,6 @@ public final class StateStore: Sendable {
   /// The saved state, pairs in id order (byte order of the UTF-8 ids).
   public func load() throws -> SyncState {
     try read("cannot read the saved state") { db in
-      let decoder = JSONDecoder()
       var pairs: [PairState] = []
       pairs.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pairs") ?? 0)
       let rows = try Row.fetchCursor(
@@ -165,7 +164,7 @@ public final class StateStore: Sendable {
           FROM pairs ORDER BY id
           """)
       while let row = try rows.next() {
-        pairs.append(try PairRow.pairState(row, decoder: decoder))
+        pairs.append(try PairRow.pairState(row))
       }
       return SyncState(pairs: pairs)
     }

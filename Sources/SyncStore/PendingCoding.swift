@@ -1,0 +1,135 @@
+import SyncEngine
+import TaskModel
+
+/// The compact binary spelling of a pair's pending operations in the state.
+///
+/// ```
+/// format byte 0x01, LEB128 operation count, then per operation:
+///   side (0 Outlook, 1 Salesforce), operation (0 create, 1 update, 2 delete),
+///   run id (string), created key, match subject, match due day (each: 0 absent, or 1 + string),
+///   LEB128 count of previous values, each: field name (string) + 16 fingerprint bytes
+/// string = LEB128 byte length + UTF-8
+/// ```
+/// The first run of a large sync leaves a pending create on most pairs; JSON for each of them took
+/// longer than the rest of the commit.
+enum PendingCoding {
+  static let formatVersion: UInt8 = 1
+
+  static func encode(_ operations: [PendingOperation]) -> [UInt8] {
+    var out: [UInt8] = [formatVersion]
+    out.reserveCapacity(64 * operations.count)
+    appendNumber(operations.count, to: &out)
+    for op in operations {
+      out.append(op.side == .outlook ? 0 : 1)
+      out.append(UInt8(SyncOperation.allCases.firstIndex(of: op.operation)!))
+      appendString(op.runID, to: &out)
+      for optional in [op.createdKey, op.matchSubject, op.matchDue?.description] {
+        if let text = optional {
+          out.append(1)
+          appendString(text, to: &out)
+        } else {
+          out.append(0)
+        }
+      }
+      appendNumber(op.previous.count, to: &out)
+      for (field, print) in op.previous.sorted(by: { $0.key.name < $1.key.name }) {
+        appendString(field.name, to: &out)
+        for word in [print.high, print.low] {
+          for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+        }
+      }
+    }
+    return out
+  }
+
+  /// Reads what ``encode(_:)`` wrote, or `nil` when the bytes are not valid.
+  static func decode(_ bytes: UnsafeRawBufferPointer) -> [PendingOperation]? {
+    var reader = Reader(bytes: bytes)
+    guard reader.byte() == formatVersion, let count = reader.number(), count <= bytes.count else { return nil }
+    var result: [PendingOperation] = []
+    result.reserveCapacity(count)
+    for _ in 0..<count {
+      guard let sideByte = reader.byte(), sideByte < 2, let opByte = reader.byte(), opByte < 3,
+        let runID = reader.string()
+      else { return nil }
+      var optionals: [String?] = []
+      for _ in 0..<3 {
+        switch reader.byte() {
+        case 0: optionals.append(nil)
+        case 1:
+          guard let text = reader.string() else { return nil }
+          optionals.append(text)
+        default: return nil
+        }
+      }
+      var due: CalendarDay?
+      if let text = optionals[2] {
+        guard let day = CalendarDay(text) else { return nil }
+        due = day
+      }
+      guard let previousCount = reader.number(), previousCount <= bytes.count else { return nil }
+      var previous: [SyncField: Fingerprint] = [:]
+      for _ in 0..<previousCount {
+        guard let name = reader.string(), let high = reader.word(), let low = reader.word() else { return nil }
+        previous[SyncField(name)] = Fingerprint(high: high, low: low)
+      }
+      result.append(
+        PendingOperation(
+          side: sideByte == 0 ? .outlook : .salesforce, operation: SyncOperation.allCases[Int(opByte)],
+          previous: previous, createdKey: optionals[0], matchSubject: optionals[1], matchDue: due, runID: runID))
+    }
+    return reader.atEnd ? result : nil
+  }
+
+  private static func appendNumber(_ value: Int, to out: inout [UInt8]) {
+    var value = value
+    repeat {
+      let low = UInt8(value & 0x7F)
+      value >>= 7
+      out.append(value > 0 ? low | 0x80 : low)
+    } while value > 0
+  }
+
+  private static func appendString(_ text: String, to out: inout [UInt8]) {
+    appendNumber(text.utf8.count, to: &out)
+    out.append(contentsOf: text.utf8)
+  }
+
+  /// A cursor over the bytes; every read returns `nil` past the end.
+  private struct Reader {
+    let bytes: UnsafeRawBufferPointer
+    var i = 0
+
+    var atEnd: Bool { i == bytes.count }
+
+    mutating func byte() -> UInt8? {
+      guard i < bytes.count else { return nil }
+      defer { i += 1 }
+      return bytes[i]
+    }
+
+    mutating func number() -> Int? {
+      var value = 0
+      var shift = 0
+      while true {
+        guard shift < 28, let b = byte() else { return nil }
+        value |= Int(b & 0x7F) << shift
+        shift += 7
+        if b & 0x80 == 0 { return value }
+      }
+    }
+
+    mutating func string() -> String? {
+      guard let length = number(), length <= bytes.count - i else { return nil }
+      defer { i += length }
+      return String(validating: UnsafeRawBufferPointer(rebasing: bytes[i..<(i + length)]), as: UTF8.self)
+    }
+
+    mutating func word() -> UInt64? {
+      guard bytes.count - i >= 8 else { return nil }
+      var v: UInt64 = 0
+      for _ in 0..<8 { v = v << 8 | UInt64(bytes[i]); i += 1 }
+      return v
+    }
+  }
+}
