@@ -77,6 +77,9 @@ public enum PlainText {
 import Foundation
 
 extension String {
-  /// The NFC form (Foundation's canonical composition).
-  package var precomposedNFC: String { precomposedStringWithCanonicalMapping }
+  /// The NFC form (Foundation's canonical composition). Text whose scalars all lie below U+0300
+  /// is already in NFC (no character there decomposes or combines), so it is returned as is.
+  package var precomposedNFC: String {
+    unicodeScalars.allSatisfy({ $0.value < 0x300 }) ? self : precomposedStringWithCanonicalMapping
+  }
 }

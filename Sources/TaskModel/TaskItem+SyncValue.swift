@@ -108,7 +108,7 @@ public struct Fingerprint: Hashable, Sendable, Codable, CustomStringConvertible 
   }
 
   public init(field: SyncField, value: String) {
-    var text = value.utf8.allSatisfy { $0 < 0x80 } ? value : value.precomposedNFC
+    var text = value.precomposedNFC
     var name = field.name
     (high, low) = name.withUTF8 { n in
       text.withUTF8 { v in

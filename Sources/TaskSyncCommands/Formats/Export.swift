@@ -9,6 +9,15 @@ package struct Export: Sendable {
     package var name: String
     package var document: any TaskDocument
     package var bytes: [UInt8]
+    /// SHA-256 of `bytes`, in hex.
+    package var sha256: String
+
+    package init(name: String, document: any TaskDocument, bytes: [UInt8]) {
+      self.name = name
+      self.document = document
+      self.bytes = bytes
+      sha256 = Checksum.sha256Hex(of: bytes)
+    }
   }
 
   package var url: URL
@@ -31,7 +40,7 @@ package struct Export: Sendable {
 
   /// SHA-256 of every file read, by name — what a plan records to detect a changed input.
   package var checksums: [String: String] {
-    Dictionary(uniqueKeysWithValues: parts.map { ($0.name, Checksum.sha256Hex(of: $0.bytes)) })
+    Dictionary(uniqueKeysWithValues: parts.map { ($0.name, $0.sha256) })
   }
 
   /// Reads `url` as `format` (or the format its extension or first bytes show).

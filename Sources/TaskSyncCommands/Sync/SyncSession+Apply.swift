@@ -36,8 +36,7 @@ extension SyncSession {
   func checkUnchanged(_ export: Export) throws {
     for part in export.parts {
       let url = export.isFolder ? export.url.appendingPathComponent(part.name) : export.url
-      let now = (try? Export.readBytes(url)).map { Checksum.sha256Hex(of: $0) }
-      guard now == Checksum.sha256Hex(of: part.bytes) else {
+      guard (try? Export.readBytes(url)) == part.bytes else {
         throw CommandFailure(.refused, "\(url.path) changed while the run was reading it: nothing written; run again")
       }
     }
