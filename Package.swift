@@ -76,7 +76,10 @@ let package = Package(
     .testTarget(name: "SyncStoreTests", dependencies: ["SyncStore", "SyncEngine", "TaskModel", "TestSupport"]),
     .testTarget(
       name: "TaskSyncCommandsTests",
-      dependencies: ["TaskSyncCommands", "TaskModel", "SyncStore", "TestSupport"]
+      dependencies: [
+        "TaskSyncCommands", "TaskModel", "SyncEngine", "SyncStore", "SalesforceCSV", "TestSupport",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
     ),
   ]
 )

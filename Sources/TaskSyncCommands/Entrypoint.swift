@@ -7,8 +7,8 @@ public struct TaskSyncCommand: ParsableCommand {
     commandName: "tasksync",
     abstract: "Keep Outlook and Salesforce task lists in step through export files.",
     subcommands: [
-      InitCommand.self, PlanCommand.self, ApplyCommand.self, SyncCommand.self, ValidateCommand.self,
-      ConvertCommand.self,
+      InitCommand.self, PlanCommand.self, ApplyCommand.self, SyncCommand.self, StatusCommand.self,
+      ExplainCommand.self, RevertCommand.self, ValidateCommand.self, ConvertCommand.self,
     ]
   )
 

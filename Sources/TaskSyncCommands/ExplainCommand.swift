@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import SyncEngine
+import SyncStore
+import TaskModel
+
+/// `tasksync explain KEY`: why the last run did what it did to one task, and where its pair
+/// stands now.
+struct ExplainCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "explain", abstract: "Why the last run did what it did to one task.")
+
+  @Argument(help: "An Outlook key, a Salesforce Id, a pair id or a decision id.")
+  var key: String
+
+  @OptionGroup var common: CommonOptions
+
+  func run() throws {
+    let session = try SyncSession(common: common, allowMassDelete: false)
+    guard let store = try session.existingStore() else {
+      throw CommandFailure(.usage, "\(session.configuration.state.path): no state yet, nothing to explain")
+    }
+    let salesforceKey = SalesforceID.normalised(key) ?? key
+    do {
+      let pair = try store.load().pairs.first {
+        $0.id == key || $0.outlookKey == key || $0.salesforceKey == salesforceKey
+      }
+      guard let runID = try store.runs().last(where: { !$0.isReverted })?.runID,
+        let entry = try store.journalEntry(runID: runID)
+      else {
+        print("No run in effect yet.")
+        return
+      }
+      let plan = try JSONDecoder().decode(PlanFile.self, from: Data(entry.planJSON))
+      let decisions = plan.decisions.filter { $0.matches(key) || $0.salesforceKey == salesforceKey }
+      print("Run \(runID) (today = \(plan.today)):")
+      if decisions.isEmpty { print("  did nothing to \(key)") }
+      for d in decisions {
+        let state = d.status == .planned ? (d.include ? "done" : "excluded") : d.status.rawValue
+        print("  \(d.side) \(d.operation) '\(d.subject)' — \(state)")
+        for c in d.changes {
+          print("    \(c.field): \(PlanText.quoted(c.old)) → \(PlanText.quoted(c.new))\(c.rule.map { "  (\($0))" } ?? "")")
+        }
+        print("    because: \(d.rule)")
+      }
+      guard let pair else {
+        print("No saved pair holds \(key).")
+        return
+      }
+      print("Pair \(pair.id): Outlook \(pair.outlookKey ?? "(create pending)"), Salesforce \(pair.salesforceKey ?? "(create pending)")")
+      print("  \(pair.wasInScope ? "in scope" : "dormant (out of scope)") at the last sync, window day \(pair.windowDay?.description ?? "none")")
+      for op in pair.pending {
+        print("  pending \(op.operation) in \(op.side) since run \(op.runID)")
+      }
+    } catch let error as StoreError {
+      throw CommandFailure(.failed, error.description)
+    } catch let error as DecodingError {
+      throw CommandFailure(.failed, "the journal's plan cannot be read: \(error)")
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import SyncStore
+import TaskModel
+
+/// `tasksync revert RUN`: puts back the outputs and the state of before a run, from its journal.
+struct RevertCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "revert",
+    abstract: "Undo the latest run: restore its outputs and the state from before it.",
+    discussion: """
+      Runs are undone one at a time, newest first (`tasksync status` lists them). Files changed \
+      since the run wrote them are not overwritten unless --force is given.
+      """)
+
+  @Argument(help: "The run id, as `tasksync status` shows it.")
+  var runID: String
+
+  @Flag(help: "Restore even output files changed since the run wrote them.")
+  var force = false
+
+  @OptionGroup var common: CommonOptions
+
+  func run() throws {
+    let session = try SyncSession(common: common, allowMassDelete: false)
+    let lock = try session.lock(command: "tasksync revert \(runID)")
+    defer { lock.release() }
+    guard let store = try session.existingStore() else {
+      throw CommandFailure(.usage, "\(session.configuration.state.path): no state, so no run to revert")
+    }
+    do {
+      guard let entry = try store.journalEntry(runID: runID) else {
+        throw CommandFailure(.usage, "the journal has no run \(runID); `tasksync status` lists the runs")
+      }
+      guard try store.revertibleRunID() == runID else {
+        let latest = try store.revertibleRunID().map { "revert \($0) first" } ?? "every run is already reverted"
+        throw CommandFailure(.refused, "run \(runID) is not the latest run in effect: \(latest)")
+      }
+      try entry.restoreFiles(outFolder: session.configuration.out.path, overwritingChanges: force)
+      try store.revert(runID: runID)
+      print("Reverted \(runID): \(entry.files.count) output files restored, the state is as before the run.")
+    } catch let error as StoreError where error.code == .fileChangedSinceRun {
+      throw CommandFailure(.refused, "\(error.description); pass --force to overwrite")
+    } catch let error as StoreError {
+      throw CommandFailure(.failed, error.description)
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import SyncEngine
+import SyncStore
+import TaskModel
+
+/// `tasksync status`: what the saved state holds — pairs, pending operations, dormant pairs,
+/// and the last runs.
+struct StatusCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "status", abstract: "Show the pairs, pending operations, dormant pairs and last runs.")
+
+  @OptionGroup var common: CommonOptions
+
+  struct Report: Encodable {
+    var pairs = 0
+    var dormant = 0
+    var pendingCreates = ["outlook": 0, "salesforce": 0]
+    var pendingUpdates = ["outlook": 0, "salesforce": 0]
+    var pendingDeletes = ["outlook": 0, "salesforce": 0]
+    var runs: [Run] = []
+
+    struct Run: Encodable {
+      var runID: String
+      var startedAt: String
+      var pairsAdded: Int
+      var pairsChanged: Int
+      var pairsRemoved: Int
+      var files: Int
+      var reverted: Bool
+    }
+  }
+
+  func run() throws {
+    let session = try SyncSession(common: common, allowMassDelete: false)
+    guard let store = try session.existingStore() else {
+      print("No state yet in \(session.configuration.state.path): the first sync will create it.")
+      return
+    }
+    let report = try Self.report(store)
+    if common.json {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+      print(String(decoding: try encoder.encode(report), as: UTF8.self))
+      return
+    }
+    print("State: \(session.configuration.state.path)")
+    print("Pairs: \(report.pairs) (\(report.dormant) dormant: out of scope at the last sync)")
+    for (name, counts) in [("creates", report.pendingCreates), ("updates", report.pendingUpdates), ("deletes", report.pendingDeletes)] {
+      print("Pending \(name): \(counts["outlook"]!) in Outlook, \(counts["salesforce"]!) in Salesforce")
+    }
+    print(report.runs.isEmpty ? "No runs yet." : "Last runs (newest last; `tasksync revert RUN` undoes the latest):")
+    for run in report.runs.suffix(10) {
+      let mark = run.reverted ? " (reverted)" : ""
+      print(
+        "  \(run.runID)  \(run.startedAt)  +\(run.pairsAdded) ~\(run.pairsChanged) -\(run.pairsRemoved) pairs, \(run.files) files\(mark)"
+      )
+    }
+  }
+
+  static func report(_ store: StateStore) throws -> Report {
+    do {
+      var report = Report()
+      let state = try store.load()
+      report.pairs = state.pairs.count
+      report.dormant = state.pairs.count { !$0.wasInScope }
+      for pair in state.pairs {
+        for op in pair.pending {
+          switch op.operation {
+          case .create: report.pendingCreates[op.side.rawValue, default: 0] += 1
+          case .update: report.pendingUpdates[op.side.rawValue, default: 0] += 1
+          case .delete: report.pendingDeletes[op.side.rawValue, default: 0] += 1
+          }
+        }
+      }
+      report.runs = try store.runs().map {
+        Report.Run(
+          runID: $0.runID, startedAt: $0.startedAt.description, pairsAdded: $0.pairsAdded,
+          pairsChanged: $0.pairsChanged, pairsRemoved: $0.pairsRemoved, files: $0.files, reverted: $0.isReverted)
+      }
+      return report
+    } catch let error as StoreError {
+      throw CommandFailure(.failed, error.description)
+    }
+  }
+}
+
+extension SyncSession {
+  /// The saved state's store, or `nil` when no run has created it yet (never creates it).
+  func existingStore() throws -> StateStore? {
+    let database = configuration.state.appendingPathComponent(StateStore.fileName)
+    guard FileManager.default.fileExists(atPath: database.path) else { return nil }
+    do {
+      return try StateStore(folder: configuration.state)
+    } catch let error as StoreError {
+      throw CommandFailure(.failed, error.description)
+    }
+  }
+}
