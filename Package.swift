@@ -58,7 +58,9 @@ let package = Package(
     // Release-build throughput benchmarks, run by scripts/bench.sh.
     .executableTarget(
       name: "tasksync-bench",
-      dependencies: ["TaskModel", "ICalendar", "SalesforceCSV", "EWSXML", "SyncEngine", "TaskSyncCommands"]
+      dependencies: [
+        "TaskModel", "ICalendar", "SalesforceCSV", "EWSXML", "SyncEngine", "SyncStore", "TaskSyncCommands",
+      ]
     ),
 
     .target(name: "TestSupport", dependencies: ["TaskModel"], path: "Tests/TestSupport"),
