@@ -36,16 +36,17 @@ extension Planner {
     }
   }
 
-  /// Untaken, live, in-scope tasks of `side` grouped by match key, keys in export order.
+  /// Untaken, live, in-scope tasks of `side` grouped by match key, keys in export order (from
+  /// the match index built once the saved pairs were attached).
   func inScopeUntakenGroups(_ side: Side) -> (groups: [MatchKey: [Int]], order: [MatchKey]) {
     let idx = index(side)
     var groups: [MatchKey: [Int]] = [:]
     var order: [MatchKey] = []
-    for i in idx.tasks.indices where !idx.taken[i] && !idx.tasks[i].isTombstone {
-      guard scope.skipReason(idx.tasks[i]) == nil else { continue }
-      let key = MatchKey(idx.tasks[i])
-      if groups[key] == nil { order.append(key) }
-      groups[key, default: []].append(i)
+    for key in matchOrder[side] ?? [] {
+      let members = (matchIndex[side]?[key] ?? []).filter { !idx.taken[$0] && scope.skipReason(idx.tasks[$0]) == nil }
+      guard !members.isEmpty else { continue }
+      groups[key] = members
+      order.append(key)
     }
     return (groups, order)
   }

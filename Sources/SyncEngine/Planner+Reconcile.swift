@@ -152,5 +152,10 @@ extension Planner {
   mutating func release(_ side: Side, _ items: PairItems) {
     guard let i = side == .outlook ? items.outlook : items.salesforce else { return }
     if side == .outlook { outlook.release(i) } else { salesforce.release(i) }
+    let task = index(side).tasks[i]
+    guard !task.isTombstone else { return }
+    let key = MatchKey(task)
+    if matchIndex[side]?[key] == nil { matchOrder[side, default: []].append(key) }
+    matchIndex[side, default: [:]][key, default: []].append(i)
   }
 }

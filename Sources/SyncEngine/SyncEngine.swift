@@ -36,6 +36,8 @@ struct Planner {
   var out: PlanBuilder
   /// Untaken tasks by subject and due day, per side, built once the saved pairs are attached.
   var matchIndex: [Side: [MatchKey: [Int]]] = [:]
+  /// Per side, the keys of `matchIndex` in the order their first task appears in the export.
+  var matchOrder: [Side: [MatchKey]] = [:]
 
   init(input: SyncInput, excluded: Set<String>) {
     self.input = input
@@ -49,7 +51,7 @@ struct Planner {
   mutating func run() -> SyncPlan {
     let pairs = input.state.pairs.sorted { $0.id < $1.id }
     var attached: [PairItems] = pairs.map { attach($0) }
-    for side in Side.allCases { matchIndex[side] = buildMatchIndex(side) }
+    for side in Side.allCases { (matchIndex[side], matchOrder[side]) = buildMatchIndex(side) }
     for (i, pair) in pairs.enumerated() where pair.outlookKey == nil || pair.salesforceKey == nil {
       attached[i] = recognisePendingCreate(pair, attached[i])
     }
@@ -71,13 +73,16 @@ struct Planner {
   }
 
   /// Untaken live tasks of `side` grouped by subject and due day.
-  func buildMatchIndex(_ side: Side) -> [MatchKey: [Int]] {
+  func buildMatchIndex(_ side: Side) -> ([MatchKey: [Int]], [MatchKey]) {
     let idx = index(side)
     var result: [MatchKey: [Int]] = [:]
+    var order: [MatchKey] = []
     for i in idx.tasks.indices where !idx.taken[i] && !idx.tasks[i].isTombstone {
-      result[MatchKey(idx.tasks[i]), default: []].append(i)
+      let key = MatchKey(idx.tasks[i])
+      if result[key] == nil { order.append(key) }
+      result[key, default: []].append(i)
     }
-    return result
+    return (result, order)
   }
 
   /// Finds a saved pair's items by key and marks them taken.
