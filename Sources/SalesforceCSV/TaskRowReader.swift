@@ -129,7 +129,9 @@ struct TaskRowReader {
       switch mapRow(record, columns, into: &tasks) {
       case .appended(let key):
         guard !key.isEmpty else { continue }
-        if let first = rowOfKey[key] {
+        // One hash in the common case: insert, and put the first row back on a duplicate.
+        if let first = rowOfKey.updateValue((record, tasks.count - 1), forKey: key) {
+          rowOfKey[key] = first
           tasks.removeLast()
           let firstLine = position(table.contentRange(record: first.record).lowerBound).line
           add(
@@ -138,7 +140,6 @@ struct TaskRowReader {
           invalid.append(key)
           continue
         }
-        rowOfKey[key] = (record, tasks.count - 1)
       case .bad(let key):
         if let key, !key.isEmpty { invalid.append(key) }
       }
@@ -186,6 +187,11 @@ struct TaskRowReader {
     }
   }
 
+  /// The cell without leading and trailing spaces and TABs, trimmed before decoding (one string).
+  func trimmedString(_ record: Int, _ column: Int) -> String {
+    table.withValueBytes(record: record, field: column) { table.encoding.decode(SalesforceValues.trimmed($0)) }
+  }
+
   func string(_ record: Int, _ column: Int?) -> String? {
     column.map { table.value(record: record, field: $0) }
   }
@@ -195,7 +201,9 @@ struct TaskRowReader {
     let key: String
     if let k = self.key(record, columns) {
       key = k
-    } else if let ext = columns.externalId, !table.value(record: record, field: ext).trimmingASCIISpaces.isEmpty {
+    } else if let ext = columns.externalId,
+      !table.withValueBytes(record: record, field: ext, { SalesforceValues.trimmed($0).isEmpty })
+    {
       key = ""  // created by tasksync, not yet assigned an Id
     } else if columns.id == nil {
       key = ""  // a Data Loader insert file, read on request
@@ -285,7 +293,7 @@ struct TaskRowReader {
       time(columns.lastModifiedDate, "LastModifiedDate", required: false)
       ?? time(columns.systemModstamp, "SystemModstamp", required: false)
     if let c = columns.externalId {
-      let text = table.value(record: record, field: c).trimmingASCIISpaces
+      let text = trimmedString(record, c)
       if !text.isEmpty { task.crossReference = text }
     }
     for extra in columns.extras {
