@@ -7,16 +7,16 @@ struct TaskRowReader {
   let mapping: SalesforceTaskMapping
   let options: SalesforceCSVOptions
   private var lines: CSVLineIndex?
-  private var diagnostics: [Diagnostic] = []
+  var diagnostics: [Diagnostic] = []
   /// Records found bad before mapping (NUL bytes, oversized fields).
-  private var badRecords: Set<Int> = []
+  var badRecords: Set<Int> = []
   /// The picklist values as bytes, for matching cells without building strings.
   private let statusBytes: [([UInt8], TaskStatus)]
   private let priorityBytes: [([UInt8], TaskPriority)]
   /// True when no data row has an Id (a file written for Data Loader or by `convert`, never
   /// loaded): its rows read as tasks not yet assigned an Id. Worked out at the first row
   /// without an Id.
-  private var noRowHasAnId: Bool?
+  var noRowHasAnId: Bool?
 
   init(table: CSVTable, file: String, mapping: SalesforceTaskMapping, options: SalesforceCSVOptions) {
     self.table = table
@@ -103,56 +103,6 @@ struct TaskRowReader {
     }
   }
 
-  struct Rows {
-    var result: TaskReadResult
-    var rowOfKey: [String: (record: Int, task: Int)]
-  }
-
-  mutating func readRows(_ columns: TaskColumnIndex) throws -> Rows {
-    let expected = table.fieldCount(0)
-    var mismatches: [Int] = []
-    var tasks: [TaskItem] = []
-    tasks.reserveCapacity(table.recordCount)
-    var invalid: [String] = []
-    var rowOfKey: [String: (record: Int, task: Int)] = [:]
-    rowOfKey.reserveCapacity(table.recordCount)
-    for record in 1..<table.recordCount {
-      guard table.fieldCount(record) == expected else {
-        mismatches.append(record)
-        continue
-      }
-      if !mismatches.isEmpty { continue }
-      if badRecords.contains(record) {
-        if let key = key(record, columns), !key.isEmpty { invalid.append(key) }
-        continue
-      }
-      switch mapRow(record, columns, into: &tasks) {
-      case .appended(let key):
-        guard !key.isEmpty else { continue }
-        // One hash in the common case: insert, and put the first row back on a duplicate.
-        if let first = rowOfKey.updateValue((record, tasks.count - 1), forKey: key) {
-          rowOfKey[key] = first
-          tasks.removeLast()
-          let firstLine = position(table.contentRange(record: first.record).lowerBound).line
-          add(
-            .error, SalesforceCSVMessage.duplicateId(key, firstLine: firstLine),
-            at: table.rawRange(record: record, field: columns.id!).lowerBound)
-          invalid.append(key)
-          continue
-        }
-      case .bad(let key):
-        if let key, !key.isEmpty { invalid.append(key) }
-      }
-    }
-    if let first = mismatches.first {
-      let others = mismatches.dropFirst().map { position(table.contentRange(record: $0).lowerBound).line }
-      let message = SalesforceCSVMessage.fieldCount(found: table.fieldCount(first), expected: expected, others: others)
-      throw unreadable(message, at: table.contentRange(record: first).lowerBound)
-    }
-    return Rows(
-      result: TaskReadResult(tasks: tasks, diagnostics: diagnostics, invalidKeys: invalid), rowOfKey: rowOfKey)
-  }
-
   enum RowOutcome {
     /// The row's task was appended; its key.
     case appended(key: String)
@@ -197,7 +147,10 @@ struct TaskRowReader {
   }
 
   /// One row to one task; a value that cannot be read makes the row a bad record.
-  mutating func mapRow(_ record: Int, _ columns: TaskColumnIndex, into tasks: inout [TaskItem]) -> RowOutcome {
+  /// The task goes to `slot` (left uninitialized when the row is bad).
+  mutating func mapRow(_ record: Int, _ columns: TaskColumnIndex, into slot: UnsafeMutablePointer<TaskItem>)
+    -> RowOutcome
+  {
     let key: String
     if let k = self.key(record, columns) {
       key = k
@@ -301,7 +254,7 @@ struct TaskRowReader {
       if !text.isEmpty { task.extraFields[extra.name] = text }
     }
     if failed { return .bad(key: key) }
-    tasks.append(task)
+    slot.initialize(to: task)
     return .appended(key: key)
   }
 }
