@@ -166,6 +166,28 @@ struct TaskRowReader {
       add(.error, SalesforceCSVMessage.noId, at: table.contentRange(record: record).lowerBound)
       return .bad(key: nil)
     }
+    var problems: [Problem] = []
+    let outcome = fill(record, key: key, columns, into: slot, problems: &problems)
+    for p in problems { add(p.severity, p.message, at: p.offset) }
+    return outcome
+  }
+
+  /// A diagnostic found while filling a row, added (in order) once the row is done.
+  struct Problem {
+    var severity: Diagnostic.Severity
+    var message: String
+    var offset: Int
+  }
+
+  /// The cells of a keyed row into its task. Not mutating: the helpers it calls on `self` for
+  /// every cell would otherwise each get a copy of the reader (a retain of each of its arrays).
+  func fill(
+    _ record: Int, key: String, _ columns: TaskColumnIndex, into slot: UnsafeMutablePointer<TaskItem>,
+    problems: inout [Problem]
+  ) -> RowOutcome {
+    func add(_ severity: Diagnostic.Severity, _ message: String, at offset: Int) {
+      problems.append(Problem(severity: severity, message: message, offset: offset))
+    }
     var task = TaskItem(key: key, subject: string(record, columns.subject) ?? "")
     if let body = string(record, columns.description), !body.isEmpty { task.body = body }
 
