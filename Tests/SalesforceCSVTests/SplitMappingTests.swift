@@ -14,7 +14,9 @@ struct SplitMappingTests {
   /// Row `i` of a file where every kind of row problem comes back every 11 rows.
   static func row(_ i: Int, ids: Bool) -> String {
     let id = ids ? "00T0000000\(String(10_000 + i % 13))" + (i % 2 == 0 ? "AAA" : "") : ""
-    var cells = [id, "Task \(i), \"quoted\"", "2026-03-\(String(10 + i % 18))", "Not Started", "High", "", "", "", "EMEA"]
+    var cells = [
+      id, "Task \(i), \"quoted\"", "2026-03-\(String(10 + i % 18))", "Not Started", "High", "", "", "", "EMEA",
+    ]
     switch i % 11 {
     case 1: cells[2] = "2026-13-45"  // bad date: an error, the row is skipped
     case 2: cells[3] = "Someday"  // unknown status: a warning
