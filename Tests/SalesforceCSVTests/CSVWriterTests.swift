@@ -33,4 +33,28 @@ struct CSVWriterTests {
       #expect(String(decoding: out, as: UTF8.self) == expected)
     }
   }
+
+  /// A quoted cell read back gives what was written, wherever its quotes are; and a cell with
+  /// text after its closing quote reads the same through `value` and `withValueBytes`.
+  @Test func quotedCellsReadBackWhereverTheQuotesAre() {
+    var texts: [String] = []
+    for length in 0...20 {
+      for place in 0..<max(1, length) {
+        var chars = Array(repeating: Character("x"), count: length)
+        if length > 0 { chars[place] = "\"" }
+        if length > 3 { chars[(place + 3) % length] = "\"" }
+        texts.append(String(chars) + (length % 3 == 0 ? ",\r\n\u{e9}" : ""))
+      }
+    }
+    var bytes: [UInt8] = []
+    CSVWriter.appendRecord(texts, to: &bytes, delimiter: UInt8(ascii: ","), quoteAlways: true)
+    bytes += Array("\r\n\"ab\"\"c\"tail\"x,\"\"\"\"after\r\n".utf8)
+    let table = CSVTable(bytes: bytes)
+    #expect(table.values(record: 0) == texts)
+    for field in 0..<table.fieldCount(1) {
+      let viaBytes = table.withValueBytes(record: 1, field: field) { String(decoding: $0, as: UTF8.self) }
+      #expect(table.value(record: 1, field: field) == viaBytes)
+    }
+    #expect(table.values(record: 1) == ["ab\"ctail\"x", "\"after"])
+  }
 }
