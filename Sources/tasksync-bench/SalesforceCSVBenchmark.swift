@@ -45,8 +45,13 @@ func salesforceCSVBenchmark(count: Int) -> [BenchResult] {
     return table
   }
   var doc: SalesforceTaskCSV?
+  // TASKSYNC_BENCH_SPLIT=N maps in two threads from N rows (default: the library's); "max" never.
+  var options = SalesforceCSVOptions()
+  if let split = ProcessInfo.processInfo.environment["TASKSYNC_BENCH_SPLIT"] {
+    options.splitMappingFromRows = Int(split) ?? .max
+  }
   measure("csv read (tokenize + map to TaskItem)", items: count, bytes: bytes.count) {
-    let read = try! SalesforceTaskCSV(bytes: bytes, file: "Task.csv", mapping: mapping)
+    let read = try! SalesforceTaskCSV(bytes: bytes, file: "Task.csv", mapping: mapping, options: options)
     precondition(read.result.tasks.count == count && read.result.errorCount == 0)
     if doc == nil { doc = read }
     return read
