@@ -108,26 +108,31 @@ public struct CSVTable: Sendable {
     return bytes.withUnsafeBufferPointer { buf in
       let raw = UnsafeBufferPointer(rebasing: buf[range])
       return String(unsafeUninitializedCapacity: raw.count) { out in
+        // Runs between quotes are copied whole (memchr finds the next quote).
+        let base = raw.baseAddress!
+        let target = out.baseAddress!
         var n = 0
         var i = 1
         while i < raw.count {
-          let b = raw[i]
-          if b == CSVDialect.quote {
-            if i + 1 < raw.count && raw[i + 1] == CSVDialect.quote {
-              out[n] = b
-              n += 1
-              i += 2
-              continue
-            }
-            for rest in raw[(i + 1)...] {
-              out[n] = rest
-              n += 1
-            }
+          guard let hit = memchr(base + i, Int32(CSVDialect.quote), raw.count - i) else {
+            (target + n).initialize(from: base + i, count: raw.count - i)
+            n += raw.count - i
             break
           }
-          out[n] = b
-          n += 1
-          i += 1
+          let q = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+          (target + n).initialize(from: base + i, count: q - i)
+          n += q - i
+          if q + 1 < raw.count && raw[q + 1] == CSVDialect.quote {
+            target[n] = CSVDialect.quote
+            n += 1
+            i = q + 2
+            continue
+          }
+          // The closing quote: every byte after it is literal.
+          let rest = raw.count - (q + 1)
+          (target + n).initialize(from: base + q + 1, count: rest)
+          n += rest
+          break
         }
         return n
       }

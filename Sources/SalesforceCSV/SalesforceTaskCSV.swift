@@ -9,15 +9,19 @@ public struct SalesforceCSVOptions: Hashable, Sendable {
   public var requireIdColumn: Bool
   /// New rows follow the file's line end; when false they use CRLF.
   public var preserveLineEnds: Bool
+  /// From this many data rows on, the rows are mapped to tasks in two halves on two threads
+  /// (the result is the same as one pass); `Int.max` never splits.
+  public var splitMappingFromRows: Int
 
   public init(
     dialect: CSVDialect = .comma, limits: CSVLimits = .standard, requireIdColumn: Bool = true,
-    preserveLineEnds: Bool = true
+    preserveLineEnds: Bool = true, splitMappingFromRows: Int = 20_000
   ) {
     self.dialect = dialect
     self.limits = limits
     self.requireIdColumn = requireIdColumn
     self.preserveLineEnds = preserveLineEnds
+    self.splitMappingFromRows = splitMappingFromRows
   }
 }
 

@@ -7,16 +7,16 @@ struct TaskRowReader {
   let mapping: SalesforceTaskMapping
   let options: SalesforceCSVOptions
   private var lines: CSVLineIndex?
-  private var diagnostics: [Diagnostic] = []
+  var diagnostics: [Diagnostic] = []
   /// Records found bad before mapping (NUL bytes, oversized fields).
-  private var badRecords: Set<Int> = []
+  var badRecords: Set<Int> = []
   /// The picklist values as bytes, for matching cells without building strings.
   private let statusBytes: [([UInt8], TaskStatus)]
   private let priorityBytes: [([UInt8], TaskPriority)]
   /// True when no data row has an Id (a file written for Data Loader or by `convert`, never
   /// loaded): its rows read as tasks not yet assigned an Id. Worked out at the first row
   /// without an Id.
-  private var noRowHasAnId: Bool?
+  var noRowHasAnId: Bool?
 
   init(table: CSVTable, file: String, mapping: SalesforceTaskMapping, options: SalesforceCSVOptions) {
     self.table = table
@@ -103,55 +103,6 @@ struct TaskRowReader {
     }
   }
 
-  struct Rows {
-    var result: TaskReadResult
-    var rowOfKey: [String: (record: Int, task: Int)]
-  }
-
-  mutating func readRows(_ columns: TaskColumnIndex) throws -> Rows {
-    let expected = table.fieldCount(0)
-    var mismatches: [Int] = []
-    var tasks: [TaskItem] = []
-    tasks.reserveCapacity(table.recordCount)
-    var invalid: [String] = []
-    var rowOfKey: [String: (record: Int, task: Int)] = [:]
-    rowOfKey.reserveCapacity(table.recordCount)
-    for record in 1..<table.recordCount {
-      guard table.fieldCount(record) == expected else {
-        mismatches.append(record)
-        continue
-      }
-      if !mismatches.isEmpty { continue }
-      if badRecords.contains(record) {
-        if let key = key(record, columns), !key.isEmpty { invalid.append(key) }
-        continue
-      }
-      switch mapRow(record, columns, into: &tasks) {
-      case .appended(let key):
-        guard !key.isEmpty else { continue }
-        if let first = rowOfKey[key] {
-          tasks.removeLast()
-          let firstLine = position(table.contentRange(record: first.record).lowerBound).line
-          add(
-            .error, SalesforceCSVMessage.duplicateId(key, firstLine: firstLine),
-            at: table.rawRange(record: record, field: columns.id!).lowerBound)
-          invalid.append(key)
-          continue
-        }
-        rowOfKey[key] = (record, tasks.count - 1)
-      case .bad(let key):
-        if let key, !key.isEmpty { invalid.append(key) }
-      }
-    }
-    if let first = mismatches.first {
-      let others = mismatches.dropFirst().map { position(table.contentRange(record: $0).lowerBound).line }
-      let message = SalesforceCSVMessage.fieldCount(found: table.fieldCount(first), expected: expected, others: others)
-      throw unreadable(message, at: table.contentRange(record: first).lowerBound)
-    }
-    return Rows(
-      result: TaskReadResult(tasks: tasks, diagnostics: diagnostics, invalidKeys: invalid), rowOfKey: rowOfKey)
-  }
-
   enum RowOutcome {
     /// The row's task was appended; its key.
     case appended(key: String)
@@ -186,16 +137,26 @@ struct TaskRowReader {
     }
   }
 
+  /// The cell without leading and trailing spaces and TABs, trimmed before decoding (one string).
+  func trimmedString(_ record: Int, _ column: Int) -> String {
+    table.withValueBytes(record: record, field: column) { table.encoding.decode(SalesforceValues.trimmed($0)) }
+  }
+
   func string(_ record: Int, _ column: Int?) -> String? {
     column.map { table.value(record: record, field: $0) }
   }
 
   /// One row to one task; a value that cannot be read makes the row a bad record.
-  mutating func mapRow(_ record: Int, _ columns: TaskColumnIndex, into tasks: inout [TaskItem]) -> RowOutcome {
+  /// The task goes to `slot` (left uninitialized when the row is bad).
+  mutating func mapRow(_ record: Int, _ columns: TaskColumnIndex, into slot: UnsafeMutablePointer<TaskItem>)
+    -> RowOutcome
+  {
     let key: String
     if let k = self.key(record, columns) {
       key = k
-    } else if let ext = columns.externalId, !table.value(record: record, field: ext).trimmingASCIISpaces.isEmpty {
+    } else if let ext = columns.externalId,
+      !table.withValueBytes(record: record, field: ext, { SalesforceValues.trimmed($0).isEmpty })
+    {
       key = ""  // created by tasksync, not yet assigned an Id
     } else if columns.id == nil {
       key = ""  // a Data Loader insert file, read on request
@@ -204,6 +165,28 @@ struct TaskRowReader {
     } else {
       add(.error, SalesforceCSVMessage.noId, at: table.contentRange(record: record).lowerBound)
       return .bad(key: nil)
+    }
+    var problems: [Problem] = []
+    let outcome = fill(record, key: key, columns, into: slot, problems: &problems)
+    for p in problems { add(p.severity, p.message, at: p.offset) }
+    return outcome
+  }
+
+  /// A diagnostic found while filling a row, added (in order) once the row is done.
+  struct Problem {
+    var severity: Diagnostic.Severity
+    var message: String
+    var offset: Int
+  }
+
+  /// The cells of a keyed row into its task. Not mutating: the helpers it calls on `self` for
+  /// every cell would otherwise each get a copy of the reader (a retain of each of its arrays).
+  func fill(
+    _ record: Int, key: String, _ columns: TaskColumnIndex, into slot: UnsafeMutablePointer<TaskItem>,
+    problems: inout [Problem]
+  ) -> RowOutcome {
+    func add(_ severity: Diagnostic.Severity, _ message: String, at offset: Int) {
+      problems.append(Problem(severity: severity, message: message, offset: offset))
     }
     var task = TaskItem(key: key, subject: string(record, columns.subject) ?? "")
     if let body = string(record, columns.description), !body.isEmpty { task.body = body }
@@ -285,7 +268,7 @@ struct TaskRowReader {
       time(columns.lastModifiedDate, "LastModifiedDate", required: false)
       ?? time(columns.systemModstamp, "SystemModstamp", required: false)
     if let c = columns.externalId {
-      let text = table.value(record: record, field: c).trimmingASCIISpaces
+      let text = trimmedString(record, c)
       if !text.isEmpty { task.crossReference = text }
     }
     for extra in columns.extras {
@@ -293,7 +276,7 @@ struct TaskRowReader {
       if !text.isEmpty { task.extraFields[extra.name] = text }
     }
     if failed { return .bad(key: key) }
-    tasks.append(task)
+    slot.initialize(to: task)
     return .appended(key: key)
   }
 }

@@ -1,0 +1,137 @@
+import Dispatch
+import TaskModel
+
+/// Mapping every data row, split into two stretches of records mapped on two threads when the
+/// file is large. Records are independent once tokenized; the stretches are then merged in
+/// record order, so tasks, diagnostics, invalid keys and duplicate-Id findings are exactly those
+/// of one pass from top to bottom.
+extension TaskRowReader {
+  struct Rows {
+    var result: TaskReadResult
+    var rowOfKey: [String: (record: Int, task: Int)]
+  }
+
+  /// What mapping one stretch of records gave, before the merge.
+  struct Stretch: Sendable {
+    var records: Range<Int>
+    /// Per record, in order: its outcome and the end of its diagnostics in `diagnostics`.
+    var outcomes: [(outcome: RowOutcome, diagnosticsEnd: Int)] = []
+    var diagnostics: [Diagnostic] = []
+    /// The index in `diagnostics` of the "no row has an Id" warning, when this stretch gave it
+    /// (every stretch works the answer out for itself; only the first one's warning is kept).
+    var noIdsWarning: Int?
+  }
+
+  /// A pointer handed to the mapping threads, each writing only its own slots.
+  struct Slots<T>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<T>
+  }
+
+  mutating func readRows(_ columns: TaskColumnIndex) throws -> Rows {
+    let expected = table.fieldCount(0)
+    let mismatches = (1..<max(1, table.recordCount)).filter { table.fieldCount($0) != expected }
+    if let first = mismatches.first {
+      let others = mismatches.dropFirst().map { position(table.contentRange(record: $0).lowerBound).line }
+      let message = SalesforceCSVMessage.fieldCount(found: table.fieldCount(first), expected: expected, others: others)
+      throw unreadable(message, at: table.contentRange(record: first).lowerBound)
+    }
+    let rows = max(0, table.recordCount - 1)
+    var invalid: [String] = []
+    var rowOfKey: [String: (record: Int, task: Int)] = [:]
+    rowOfKey.reserveCapacity(rows)
+    let tasks = [TaskItem](unsafeUninitializedCapacity: rows) { buffer, count in
+      guard let base = buffer.baseAddress else { return }
+      let stretches = mapStretches(columns, into: Slots(base: base))
+      count = merge(stretches, columns, slots: base, invalid: &invalid, rowOfKey: &rowOfKey)
+    }
+    return Rows(
+      result: TaskReadResult(tasks: tasks, diagnostics: diagnostics, invalidKeys: invalid), rowOfKey: rowOfKey)
+  }
+
+  /// Maps the data rows in one stretch, or in two on two threads when there are at least
+  /// `options.splitMappingFromRows` of them. Stretch `k` writes its tasks one after another
+  /// from slot `records.lowerBound - 1`, so stretches never share a slot.
+  func mapStretches(_ columns: TaskColumnIndex, into slots: Slots<TaskItem>) -> [Stretch] {
+    let rows = table.recordCount - 1
+    guard rows >= 2, rows >= options.splitMappingFromRows else {
+      return [mapStretch(1..<table.recordCount, columns, into: slots)]
+    }
+    let middle = 1 + rows / 2
+    let ranges = [1..<middle, middle..<table.recordCount]
+    let results = UnsafeMutableBufferPointer<Stretch>.allocate(capacity: ranges.count)
+    defer { results.deallocate() }
+    let out = Slots(base: results.baseAddress!)
+    DispatchQueue.concurrentPerform(iterations: ranges.count) { k in
+      (out.base + k).initialize(to: mapStretch(ranges[k], columns, into: slots))
+    }
+    return (0..<ranges.count).map { (out.base + $0).move() }
+  }
+
+  /// Maps `records` with a reader of its own (its own diagnostics and lazy state).
+  func mapStretch(_ records: Range<Int>, _ columns: TaskColumnIndex, into slots: Slots<TaskItem>) -> Stretch {
+    var worker = self
+    worker.diagnostics = []
+    var stretch = Stretch(records: records)
+    stretch.outcomes.reserveCapacity(records.count)
+    var next = slots.base + (records.lowerBound - 1)
+    for record in records {
+      let outcome: RowOutcome
+      if badRecords.contains(record) {
+        outcome = .bad(key: key(record, columns))
+      } else {
+        let knew = worker.noRowHasAnId != nil
+        let before = worker.diagnostics.count
+        outcome = worker.mapRow(record, columns, into: next)
+        if !knew, worker.noRowHasAnId == true { stretch.noIdsWarning = before }
+        if case .appended = outcome { next += 1 }
+      }
+      stretch.outcomes.append((outcome, worker.diagnostics.count))
+    }
+    stretch.diagnostics = worker.diagnostics
+    return stretch
+  }
+
+  /// Joins the stretches in record order: their diagnostics, the invalid keys, duplicate Ids
+  /// (the later row is dropped with an error), the tasks moved down to close gaps. Returns the
+  /// number of tasks.
+  mutating func merge(
+    _ stretches: [Stretch], _ columns: TaskColumnIndex, slots base: UnsafeMutablePointer<TaskItem>,
+    invalid: inout [String], rowOfKey: inout [String: (record: Int, task: Int)]
+  ) -> Int {
+    var count = 0
+    var warnedNoIds = false
+    for stretch in stretches {
+      var source = stretch.records.lowerBound - 1
+      var d = 0
+      for (offset, entry) in stretch.outcomes.enumerated() {
+        let record = stretch.records.lowerBound + offset
+        while d < entry.diagnosticsEnd {
+          if d != stretch.noIdsWarning || !warnedNoIds { diagnostics.append(stretch.diagnostics[d]) }
+          if d == stretch.noIdsWarning { warnedNoIds = true }
+          d += 1
+        }
+        switch entry.outcome {
+        case .bad(let key):
+          if let key, !key.isEmpty { invalid.append(key) }
+        case .appended(let key):
+          let slot = base + source
+          source += 1
+          // One hash in the common case: insert, and put the first row back on a duplicate.
+          if !key.isEmpty, let first = rowOfKey.updateValue((record, count), forKey: key) {
+            rowOfKey[key] = first
+            slot.deinitialize(count: 1)
+            let firstLine = position(table.contentRange(record: first.record).lowerBound).line
+            add(
+              .error, SalesforceCSVMessage.duplicateId(key, firstLine: firstLine),
+              at: table.rawRange(record: record, field: columns.id!).lowerBound)
+            invalid.append(key)
+            continue
+          }
+          if slot != base + count { (base + count).moveInitialize(from: slot, count: 1) }
+          count += 1
+        }
+      }
+    }
+    return count
+  }
+}
