@@ -30,7 +30,7 @@ struct ConvertCommand: ParsableCommand {
     }
     let result = source.result
     for diagnostic in result.diagnostics { printError(diagnostic.description) }
-    let changes = TaskChangeSet(creates: result.tasks.filter { !$0.isTombstone })
+    let changes = TaskChangeSet(creates: Self.keyed(result.tasks.filter { !$0.isTombstone }))
     let bytes = target.codec.empty(options).rendered(applying: changes)
     do {
       try AtomicFile.write(bytes, to: URL(fileURLWithPath: output))
@@ -39,5 +39,18 @@ struct ConvertCommand: ParsableCommand {
     }
     print("\(output): \(changes.creates.count) tasks written as \(target.rawValue)")
     if result.errorCount > 0 { throw CommandFailure(.failed, "\(input): \(result.errorCount) records were skipped") }
+  }
+
+  /// Tasks that have no key yet (Salesforce rows not loaded, EWS items not saved) get one, so
+  /// that formats which need a key (an iCalendar UID) can hold them: their cross-reference when
+  /// they carry one, else a key made from their position and subject, the same on every run.
+  static func keyed(_ tasks: [TaskItem]) -> [TaskItem] {
+    tasks.enumerated().map { position, task in
+      guard task.key.isEmpty else { return task }
+      var keyed = task
+      keyed.key = task.crossReference.flatMap { $0.isEmpty ? nil : $0 }
+        ?? "tasksync-" + Checksum.sha256Hex(of: Array("\(position)|\(task.subject)".utf8), bytes: 12)
+      return keyed
+    }
   }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SalesforceCSV
 import TaskModel
 
 /// `tasksync validate FILE... [--json] [--strict]`: checks exports, for people and for CI.
@@ -55,6 +56,9 @@ struct ValidateCommand: ParsableCommand {
       let export = try Export.read(URL(fileURLWithPath: file), format: from, options: FormatOptions())
       let result = export.result
       var diagnostics = result.diagnostics
+      for part in export.parts {
+        if let csv = part.document as? SalesforceTaskCSV { diagnostics += csv.formulaLikeCells() }
+      }
       if result.tasks.isEmpty && !diagnostics.contains(where: { $0.severity == .error }) {
         diagnostics.append(.warning("no tasks found", file: file, at: .start))
       }
