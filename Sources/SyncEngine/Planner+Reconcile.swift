@@ -4,7 +4,10 @@ extension Planner {
   /// Reconciles one saved pair with what the exports show now.
   mutating func reconcile(_ saved: PairState, _ items: PairItems) {
     var pair = saved
-    if outlook.isInvalid(pair.outlookKey) || salesforce.isInvalid(pair.salesforceKey) {
+    let unreadable =
+      (pair.outlookKey != nil && items.outlook == nil && !input.outlook.isComplete)
+      || (pair.salesforceKey != nil && items.salesforce == nil && !input.salesforce.isComplete)
+    if unreadable || outlook.isInvalid(pair.outlookKey) || salesforce.isInvalid(pair.salesforceKey) {
       out.keep(pair, note: nil)
       out.skip(.invalid)
       return

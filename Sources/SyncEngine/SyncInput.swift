@@ -5,10 +5,14 @@ import TaskModel
 public struct SideSnapshot: Sendable {
   public var tasks: [TaskItem]
   public var invalidKeys: Set<String>
+  /// False when the export had a bad record whose key could not be read (a VTODO without UID,
+  /// an EWS error response): any missing task might be that record, so none is read as deleted.
+  public var isComplete: Bool
 
-  public init(tasks: [TaskItem], invalidKeys: Set<String> = []) {
+  public init(tasks: [TaskItem], invalidKeys: Set<String> = [], isComplete: Bool = true) {
     self.tasks = tasks
     self.invalidKeys = invalidKeys
+    self.isComplete = isComplete
   }
 }
 

@@ -202,6 +202,20 @@ struct ScopeTests {
     #expect(world.salesforceTask("Call Ann") != nil)
   }
 
+  @Test func aRecordWithoutReadableKeyFreezesEveryMissingTask() {
+    var world = pairedWorld()
+    world.sync()
+    world.outlook = [TaskItem(key: "uid-z", subject: "Other", due: World.day(1))]
+    let plan = SyncEngine.plan(
+      SyncInput(
+        outlook: SideSnapshot(tasks: world.outlook, isComplete: false),
+        salesforce: SideSnapshot(tasks: world.salesforce), state: world.state, policy: world.policy,
+        today: world.today, runID: "r"))
+    #expect(plan.counts(for: .salesforce).delete == 0)
+    #expect(plan.skipped[.invalid] == 1)
+    #expect(plan.counts(for: .salesforce).create == 1)
+  }
+
   @Test func invalidRecordFreezesItsPair() {
     var world = pairedWorld()
     let key = world.outlook[0].key

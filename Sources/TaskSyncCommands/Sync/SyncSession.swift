@@ -61,8 +61,10 @@ package struct SyncSession {
     let learnt = try learnedSalesforceIDs()
     let runID = runID(outlook: outlook, salesforce: salesforce, after: lastRunID, pairs: state.pairs.count)
     let input = SyncInput(
-      outlook: SideSnapshot(tasks: o.tasks, invalidKeys: Set(o.invalidKeys)),
-      salesforce: SideSnapshot(tasks: s.tasks, invalidKeys: Set(s.invalidKeys)),
+      outlook: SideSnapshot(
+        tasks: o.tasks, invalidKeys: Set(o.invalidKeys), isComplete: o.errorCount <= Set(o.invalidKeys).count),
+      salesforce: SideSnapshot(
+        tasks: s.tasks, invalidKeys: Set(s.invalidKeys), isComplete: s.errorCount <= Set(s.invalidKeys).count),
       state: state, policy: policy, today: today, runID: runID, learnedSalesforceIDs: learnt.ids)
     let plan = SyncEngine.plan(input, excluding: excluded)
     let diagnostics = o.diagnostics + s.diagnostics + learnt.diagnostics
