@@ -3,11 +3,13 @@ import TaskModel
 /// One side's tasks by key, with the bookkeeping of which are taken by a pair.
 struct SideIndex {
   let side: Side
-  /// Tasks in export order (first of duplicate keys wins; the reader reports the others).
-  private(set) var tasks: [TaskItem] = []
+  /// Tasks in export order: the snapshot's own array, shared, not copied. Of tasks with the same
+  /// key the first counts; the others start out taken, so nothing pairs with them or copies them
+  /// (the reader reports them).
+  let tasks: [TaskItem]
   private var byKey: [String: Int] = [:]
   private var byCrossReference: [String: [Int]] = [:]
-  private(set) var taken: [Bool] = []
+  private(set) var taken: [Bool]
   let invalidKeys: Set<String>
   /// Every task's field fingerprints, `fieldCount` per task, computed once per run.
   private(set) var prints: [Fingerprint] = []
@@ -17,19 +19,22 @@ struct SideIndex {
     fieldCount = fields.count
     self.side = side
     invalidKeys = Set(snapshot.invalidKeys.map { SideIndex.normalise($0, side) })
-    tasks.reserveCapacity(snapshot.tasks.count)
-    for task in snapshot.tasks {
+    tasks = snapshot.tasks
+    taken = Array(repeating: false, count: tasks.count)
+    byKey.reserveCapacity(tasks.count)
+    for (i, task) in tasks.enumerated() {
       let key = SideIndex.normalise(task.key, side)
       if !key.isEmpty {
-        guard byKey[key] == nil else { continue }
-        byKey[key] = tasks.count
+        guard byKey[key] == nil else {
+          taken[i] = true
+          continue
+        }
+        byKey[key] = i
       }
       if let reference = task.crossReference, !reference.isEmpty {
-        byCrossReference[SideIndex.normalise(reference, side.other), default: []].append(tasks.count)
+        byCrossReference[SideIndex.normalise(reference, side.other), default: []].append(i)
       }
-      tasks.append(task)
     }
-    taken = Array(repeating: false, count: tasks.count)
     prints.reserveCapacity(tasks.count * fields.count)
     // Most fields take few values (statuses, days, empty references): hash each value once.
     let repeating = fields.map { $0 != .subject && $0 != .body }
