@@ -91,7 +91,7 @@ struct TodoMapper {
     case .summary: item.subject = text(todo, line)
     case .description: if item.body == nil { item.body = text(todo, line) }
     case .altDescription:
-      if item.htmlBody == nil, todo.parameter("FMTTYPE", of: line)?.lowercased() == "text/html" {
+      if item.htmlBody == nil, todo.parameter("FMTTYPE", of: line, is: "TEXT/HTML") {
         item.htmlBody = text(todo, line)
       }
     case .percentComplete: item.percentComplete = percent(todo, line)

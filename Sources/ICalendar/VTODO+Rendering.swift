@@ -102,14 +102,14 @@ struct TaskPropertyWriter {
       return
     }
     switch date.zone {
-    case nil: w.wallLine(name, ZoneResolver.wall(of: instant, in: localZone))
+    case nil: w.wallLine(name, ZoneResolver.wall(of: instant, in: zones.local(localZone)))
     case "UTC"?: w.utcLine(name, instant)
     case let zone?:
-      guard let tz = zones.zone(named: zone) else {
+      guard let offsets = zones.zone(named: zone) else {
         w.utcLine(name, instant)
         return
       }
-      w.wallLine(name, parameters: zones.parameter(for: zone), ZoneResolver.wall(of: instant, in: tz))
+      w.wallLine(name, parameters: zones.parameter(for: zone), ZoneResolver.wall(of: instant, in: offsets))
     }
   }
 
@@ -153,8 +153,17 @@ struct TaskPropertyWriter {
 
 /// Zone names resolved once: `TimeZone(identifier:)` is far too slow to call per task.
 final class ZoneNameCache {
-  private var zones: [String: TimeZone?] = [:]
+  private var zones: [String: ZoneOffsets?] = [:]
   private var parameters: [String: String] = [:]
+  private var localOffsets: ZoneOffsets?
+
+  /// The offsets of the document's own zone (floating times), made once.
+  func local(_ zone: TimeZone) -> ZoneOffsets {
+    if let localOffsets { return localOffsets }
+    let offsets = ZoneOffsets(zone)
+    localOffsets = offsets
+    return offsets
+  }
 
   /// `;TZID=name`, encoded once.
   func parameter(for name: String) -> String {
@@ -164,9 +173,9 @@ final class ZoneNameCache {
     return parameter
   }
 
-  func zone(named name: String) -> TimeZone? {
+  func zone(named name: String) -> ZoneOffsets? {
     if let known = zones[name] { return known }
-    let zone = ZoneResolver.named(name)
+    let zone = ZoneResolver.named(name).map(ZoneOffsets.init)
     zones[name] = zone
     return zone
   }
