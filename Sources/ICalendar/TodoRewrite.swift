@@ -3,7 +3,10 @@ import TaskModel
 /// The state of rewriting one updated VTODO line by line: which property groups are replaced,
 /// which are still to be written, and whether the lines of a replaced VALARM are being skipped.
 struct TodoRewrite {
-  let update: TaskUpdate
+  /// The change set's updates and the position of this one: one reference to the array
+  /// instead of a copy of the update (its task's every String and array).
+  let updates: [TaskUpdate]
+  let index: Int
   let properties: TaskPropertyWriter
   /// Every group the update replaces (its fields, LAST-MODIFIED and DTSTAMP).
   private let rewritten: GroupList
@@ -14,10 +17,11 @@ struct TodoRewrite {
   private(set) var skipping: Int?
   private var alarmSeen = false
 
-  init(update: TaskUpdate, properties: TaskPropertyWriter) {
-    self.update = update
+  init(updates: [TaskUpdate], index: Int, properties: TaskPropertyWriter) {
+    self.updates = updates
+    self.index = index
     self.properties = properties
-    pending = GroupList(update.fields.map(PropertyGroup.field) + [.lastModified, .dtstamp])
+    pending = GroupList(updates[index].fields.map(PropertyGroup.field) + [.lastModified, .dtstamp])
     rewritten = pending
   }
 
@@ -71,6 +75,6 @@ struct TodoRewrite {
   /// Writes a group once.
   private mutating func emit(_ group: PropertyGroup, _ w: inout ICalendarWriter) {
     guard pending.remove(group) else { return }
-    properties.write(group, of: update.item, to: &w)
+    properties.write(group, of: updates[index].item, to: &w)
   }
 }
