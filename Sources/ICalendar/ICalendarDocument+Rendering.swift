@@ -178,9 +178,13 @@ private final class RenderedPart: @unchecked Sendable {
 struct GroupList {
   private(set) var members: [PropertyGroup]
 
-  init(_ groups: [PropertyGroup]) {
+  /// The groups of `fields`, then LAST-MODIFIED and DTSTAMP, in one allocation.
+  init(fields: [SyncField]) {
     members = []
-    for group in groups where !members.contains(group) { members.append(group) }
+    members.reserveCapacity(fields.count + 2)
+    for field in fields where !members.contains(.field(field)) { members.append(.field(field)) }
+    members.append(.lastModified)
+    members.append(.dtstamp)
   }
 
   func contains(_ group: PropertyGroup) -> Bool { members.contains(group) }

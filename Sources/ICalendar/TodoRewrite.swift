@@ -16,13 +16,18 @@ struct TodoRewrite {
   /// The depth of a VALARM being dropped, while its lines are skipped.
   private(set) var skipping: Int?
   private var alarmSeen = false
+  /// True when the update names an extra field: only then is an X-SALESFORCE-FIELD's NAME
+  /// read to see whether the line is replaced.
+  private let rewritesExtra: Bool
 
   init(updates: [TaskUpdate], index: Int, properties: TaskPropertyWriter) {
     self.updates = updates
     self.index = index
     self.properties = properties
-    pending = GroupList(updates[index].fields.map(PropertyGroup.field) + [.lastModified, .dtstamp])
+    let fields = updates[index].fields
+    pending = GroupList(fields: fields)
     rewritten = pending
+    rewritesExtra = fields.contains { $0.extraName != nil }
   }
 
   /// BEGIN: the first VALARM is replaced when the reminder changes.
@@ -54,10 +59,9 @@ struct TodoRewrite {
 
   /// A property line: replaced when its group is, SEQUENCE counted up, else kept verbatim.
   mutating func property(_ content: ArraySlice<UInt8>, _ tokens: PropertyTokens, _ raw: ArraySlice<UInt8>, _ w: inout ICalendarWriter) {
-    guard depth == 1,
-      let group = PropertyGroup.of(
-        TodoProperty.identify(content, tokens.name),
-        extraName: PropertyParameter.value("NAME", in: content, tokens.parameters)),
+    let property = depth == 1 ? TodoProperty.identify(content, tokens.name) : nil
+    guard property != .salesforceField || rewritesExtra,
+      let group = PropertyGroup.of(property, extraName: PropertyParameter.value("NAME", in: content, tokens.parameters)),
       rewritten.contains(group) || group == .sequence
     else {
       w.verbatim(raw)
