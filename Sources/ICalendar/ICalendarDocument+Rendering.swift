@@ -119,13 +119,13 @@ extension ICalendarDocument {
     _ span: TodoSpan, _ updates: [TaskUpdate], _ index: Int, _ properties: TaskPropertyWriter,
     to w: inout ICalendarWriter
   ) {
-    var rewrite = TodoRewrite(updates: updates, index: index, properties: properties)
+    var rewrite = TodoRewrite(updates: updates, index: index, properties: properties, source: bytes)
     var scanner = ContentLineScanner(bytes: bytes, from: span.raw.lowerBound)
     while let line = scanner.next(), line.raw.lowerBound < span.raw.upperBound {
       let content = scanner.content(of: line)
       let raw = bytes[line.raw]
       guard let tokens = PropertyTokens.split(content, content.indices) else {
-        if rewrite.skipping == nil { w.verbatim(raw) }
+        if rewrite.skipping == nil { rewrite.keep(raw, &w) }
         continue
       }
       if ASCIICase.equals(content, tokens.name, "BEGIN") {
@@ -136,6 +136,7 @@ extension ICalendarDocument {
         rewrite.property(content, tokens, raw, &w)
       }
     }
+    rewrite.flush(&w)
   }
 
   /// A stable order for groups added at the end of a task.

@@ -8,6 +8,10 @@ struct TodoRewrite {
   let updates: [TaskUpdate]
   let index: Int
   let properties: TaskPropertyWriter
+  /// The document's bytes, which every line given to the rewrite is a slice of.
+  let source: [UInt8]
+  /// Kept lines not written yet: a range of ``source``.
+  private var kept: Range<Int>?
   /// Every group the update replaces (its fields, LAST-MODIFIED and DTSTAMP).
   private let rewritten: GroupList
   /// The replaced groups not written yet; the rest go before END:VTODO.
@@ -20,7 +24,8 @@ struct TodoRewrite {
   /// read to see whether the line is replaced.
   private let rewritesExtra: Bool
 
-  init(updates: [TaskUpdate], index: Int, properties: TaskPropertyWriter) {
+  init(updates: [TaskUpdate], index: Int, properties: TaskPropertyWriter, source: [UInt8]) {
+    self.source = source
     self.updates = updates
     self.index = index
     self.properties = properties
@@ -41,7 +46,7 @@ struct TodoRewrite {
       emit(.field(.reminder), &w)
       return
     }
-    w.verbatim(raw)
+    keep(raw, &w)
   }
 
   /// END: END:VTODO is preceded by the groups still to write.
@@ -54,7 +59,7 @@ struct TodoRewrite {
     if depth == 1 {
       for group in pending.members.sorted(by: ICalendarDocument.order) { emit(group, &w) }
     }
-    w.verbatim(raw)
+    keep(raw, &w)
   }
 
   /// A property line: replaced when its group is, SEQUENCE counted up, else kept verbatim.
@@ -64,9 +69,10 @@ struct TodoRewrite {
       let group = PropertyGroup.of(property, extraName: PropertyParameter.value("NAME", in: content, tokens.parameters)),
       rewritten.contains(group) || group == .sequence
     else {
-      w.verbatim(raw)
+      keep(raw, &w)
       return
     }
+    flush(&w)
     if group == .sequence {
       let value = content[tokens.value].trimmed
       let current = value.count <= 9 ? ICalendarDateTime.number(value, value.startIndex, value.count) : nil
@@ -76,9 +82,28 @@ struct TodoRewrite {
     }
   }
 
+  /// Keeps `raw` (lines of ``source``) as they are: runs of kept lines are written with one
+  /// copy when the run ends.
+  mutating func keep(_ raw: ArraySlice<UInt8>, _ w: inout ICalendarWriter) {
+    if let run = kept, run.upperBound == raw.startIndex {
+      kept = run.lowerBound..<raw.endIndex
+      return
+    }
+    flush(&w)
+    kept = raw.indices
+  }
+
+  /// Writes the run of kept lines; before anything else is written, and after the last line.
+  mutating func flush(_ w: inout ICalendarWriter) {
+    guard let run = kept else { return }
+    w.verbatim(source[run])
+    kept = nil
+  }
+
   /// Writes a group once.
   private mutating func emit(_ group: PropertyGroup, _ w: inout ICalendarWriter) {
     guard pending.remove(group) else { return }
+    flush(&w)
     properties.write(group, of: updates[index].item, to: &w)
   }
 }
