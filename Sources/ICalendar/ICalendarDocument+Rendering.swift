@@ -33,8 +33,12 @@ extension ICalendarDocument {
       out = render(parts[0], changes, deletes, updates, crlf: crlf)
     } else {
       let slots = [RenderedPart(), RenderedPart()]
+      // The first part reserves room for the whole output, so that joining the second one
+      // to it copies only that part (reserved pages that are never written cost nothing).
+      let whole = Self.outputEstimate(bytes.count, creates: changes.creates.count)
       DispatchQueue.concurrentPerform(iterations: 2) { index in
-        slots[index].bytes = render(parts[index], changes, deletes, updates, crlf: crlf)
+        slots[index].bytes = render(
+          parts[index], changes, deletes, updates, crlf: crlf, reserving: index == 0 ? whole : nil)
       }
       out = slots[0].bytes
       out.append(contentsOf: slots[1].bytes)
@@ -76,21 +80,30 @@ extension ICalendarDocument {
     ]
   }
 
+  /// Room for an output of `count` input bytes and `creates` new tasks, with a margin for
+  /// updated tasks that grow, so that the buffer is not copied to a larger one at the end.
+  static func outputEstimate(_ count: Int, creates: Int) -> Int {
+    count + count / 8 + creates * 700 + 4096
+  }
+
   /// The output of one segment.
   private func render(
-    _ segment: Segment, _ changes: TaskChangeSet, _ deletes: Set<String>, _ updates: [String: Int], crlf: Bool
+    _ segment: Segment, _ changes: TaskChangeSet, _ deletes: Set<String>, _ updates: [String: Int], crlf: Bool,
+    reserving capacity: Int? = nil
   ) -> [UInt8] {
-    var w = ICalendarWriter(crlf: crlf, reservingCapacity: segment.range.count + segment.creates.count * 700)
+    var w = ICalendarWriter(
+      crlf: crlf,
+      reservingCapacity: capacity ?? Self.outputEstimate(segment.range.count, creates: segment.creates.count))
     let properties = TaskPropertyWriter(localZone: timeZone, stamp: changes.stamp)
     var cursor = segment.range.lowerBound
-    for span in todos[segment.spans] {
+    for span in todos[segment.spans] where !deletes.isEmpty || !updates.isEmpty {
       guard let key = span.key else { continue }
-      if deletes.contains(key) {
+      if !deletes.isEmpty && deletes.contains(key) {
         w.verbatim(bytes[cursor..<span.raw.lowerBound])
         cursor = span.raw.upperBound
       } else if span.isTask, let index = updates[key] {
         w.verbatim(bytes[cursor..<span.raw.lowerBound])
-        renderUpdate(span, changes.updates[index], properties, to: &w)
+        renderUpdate(span, changes.updates, index, properties, to: &w)
         cursor = span.raw.upperBound
       }
     }
@@ -103,15 +116,16 @@ extension ICalendarDocument {
 
   /// One updated VTODO: its own lines, with the groups of the listed fields rewritten.
   private func renderUpdate(
-    _ span: TodoSpan, _ update: TaskUpdate, _ properties: TaskPropertyWriter, to w: inout ICalendarWriter
+    _ span: TodoSpan, _ updates: [TaskUpdate], _ index: Int, _ properties: TaskPropertyWriter,
+    to w: inout ICalendarWriter
   ) {
-    var rewrite = TodoRewrite(update: update, properties: properties)
+    var rewrite = TodoRewrite(updates: updates, index: index, properties: properties, source: bytes)
     var scanner = ContentLineScanner(bytes: bytes, from: span.raw.lowerBound)
     while let line = scanner.next(), line.raw.lowerBound < span.raw.upperBound {
       let content = scanner.content(of: line)
       let raw = bytes[line.raw]
       guard let tokens = PropertyTokens.split(content, content.indices) else {
-        if rewrite.skipping == nil { w.verbatim(raw) }
+        if rewrite.skipping == nil { rewrite.keep(raw, &w) }
         continue
       }
       if ASCIICase.equals(content, tokens.name, "BEGIN") {
@@ -122,6 +136,7 @@ extension ICalendarDocument {
         rewrite.property(content, tokens, raw, &w)
       }
     }
+    rewrite.flush(&w)
   }
 
   /// A stable order for groups added at the end of a task.
@@ -164,9 +179,13 @@ private final class RenderedPart: @unchecked Sendable {
 struct GroupList {
   private(set) var members: [PropertyGroup]
 
-  init(_ groups: [PropertyGroup]) {
+  /// The groups of `fields`, then LAST-MODIFIED and DTSTAMP, in one allocation.
+  init(fields: [SyncField]) {
     members = []
-    for group in groups where !members.contains(group) { members.append(group) }
+    members.reserveCapacity(fields.count + 2)
+    for field in fields where !members.contains(.field(field)) { members.append(.field(field)) }
+    members.append(.lastModified)
+    members.append(.dtstamp)
   }
 
   func contains(_ group: PropertyGroup) -> Bool { members.contains(group) }

@@ -41,44 +41,53 @@ enum TextCodec {
   }
 
   /// The unescaped TEXT value of `bytes` as a String, decoded as UTF-8 (or as Windows-1252
-  /// when the bytes are not valid UTF-8, with `wasWindows1252` true), built in one pass.
+  /// when the bytes are not valid UTF-8, with `wasWindows1252` true), validated once.
+  ///
+  /// Unescaping replaces ASCII bytes by ASCII bytes only, so the unescaped bytes are valid UTF-8
+  /// exactly when the input is: a value with escapes is unescaped into scratch space first and
+  /// validated there, in the one pass that also builds the String.
   static func text(_ bytes: ArraySlice<UInt8>) -> (text: String, wasWindows1252: Bool) {
     bytes.withUnsafeBufferPointer { buffer in
-      var validated: String?
-      if !isASCII(buffer) {
-        validated = String(validating: buffer, as: UTF8.self)
-        if validated == nil { return (windows1252(unescaped(bytes)), true) }
-      }
+      let ascii = isASCII(buffer)
       guard let base = buffer.baseAddress, memchr(base, 0x5C, buffer.count) != nil else {
-        return (validated ?? String(decoding: buffer, as: UTF8.self), false)
+        if ascii { return (String(decoding: buffer, as: UTF8.self), false) }
+        if let valid = String(validating: buffer, as: UTF8.self) { return (valid, false) }
+        return (windows1252(bytes), true)
       }
-      let text = String(unsafeUninitializedCapacity: buffer.count) { out in
-        var n = 0
-        var i = 0
-        while i < buffer.count {
-          let b = buffer[i]
-          if b == 0x5C, i + 1 < buffer.count {
-            let next = buffer[i + 1]
-            switch next {
-            case 0x6E, 0x4E: out[n] = 0x0A
-            case 0x5C, 0x3B, 0x2C: out[n] = next
-            default:
-              out[n] = b
-              n += 1
-              out[n] = next
-            }
-            n += 1
-            i += 2
-            continue
-          }
+      return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: buffer.count) { out in
+        let value = UnsafeBufferPointer(rebasing: out[..<unescape(buffer, into: out)])
+        if ascii { return (String(decoding: value, as: UTF8.self), false) }
+        if let valid = String(validating: value, as: UTF8.self) { return (valid, false) }
+        return (windows1252(unescaped(bytes)), true)
+      }
+    }
+  }
+
+  /// Writes the unescaped bytes of `buffer` to `out` (at least as large); returns their count.
+  private static func unescape(_ buffer: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+    var n = 0
+    var i = 0
+    while i < buffer.count {
+      let b = buffer[i]
+      if b == 0x5C, i + 1 < buffer.count {
+        let next = buffer[i + 1]
+        switch next {
+        case 0x6E, 0x4E: out[n] = 0x0A
+        case 0x5C, 0x3B, 0x2C: out[n] = next
+        default:
           out[n] = b
           n += 1
-          i += 1
+          out[n] = next
         }
-        return n
+        n += 1
+        i += 2
+        continue
       }
-      return (text, false)
+      out[n] = b
+      n += 1
+      i += 1
     }
+    return n
   }
 
   /// Windows-1252 bytes as a String (the 0x80–0x9F block mapped to its punctuation).

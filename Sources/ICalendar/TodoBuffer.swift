@@ -46,6 +46,14 @@ struct TodoBuffer {
   /// The value bytes of `line`.
   func value(_ line: Line) -> ArraySlice<UInt8> { bytes[line.tokens.value] }
 
+  /// True when the first value of parameter `name` of `line` is `upper` (given in upper case),
+  /// ignoring ASCII case; compares the bytes without building a String. (A value holding RFC
+  /// 6868 escapes or quotes cannot equal a plain keyword once decoded, so the raw bytes decide.)
+  func parameter(_ name: StaticString, of line: Line, is upper: StaticString) -> Bool {
+    guard let range = PropertyParameter.valueRange(name, in: bytes[...], line.tokens.parameters) else { return false }
+    return ASCIICase.equals(bytes, range, upper)
+  }
+
   /// The first value of parameter `name` of `line`.
   func parameter(_ name: StaticString, of line: Line) -> String? {
     PropertyParameter.value(name, in: bytes[...], line.tokens.parameters)

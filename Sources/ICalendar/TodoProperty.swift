@@ -6,13 +6,31 @@ enum TodoProperty: UInt8, Sendable {
   case salesforceField, salesforceID, lastModified, dtstamp, sequence, recurrenceID, trigger
 
   /// The property named by `bytes[range]`, ignoring ASCII case, or `nil` for any other name.
+  /// Chosen by length first, then compared with the few names of that length (no table to
+  /// load, no array to retain).
   static func identify<C: RandomAccessCollection>(_ bytes: C, _ range: Range<Int>) -> TodoProperty?
   where C.Element == UInt8, C.Index == Int {
-    for candidate in byLength[min(range.count, byLength.count - 1)]
-    where ASCIICase.equals(bytes, range, candidate.name) {
-      return candidate.property
+    @inline(__always)
+    func match(_ name: StaticString, _ property: TodoProperty) -> TodoProperty? {
+      ASCIICase.equals(bytes, range, name) ? property : nil
     }
-    return nil
+    switch range.count {
+    case 3: return match("UID", .uid) ?? match("DUE", .due)
+    case 5: return match("CLASS", .classification)
+    case 6: return match("STATUS", .status)
+    case 7: return match("SUMMARY", .summary) ?? match("DTSTART", .dtstart) ?? match("DTSTAMP", .dtstamp) ?? match("TRIGGER", .trigger)
+    case 8: return match("DURATION", .duration) ?? match("PRIORITY", .priority) ?? match("SEQUENCE", .sequence)
+    case 9: return match("COMPLETED", .completed)
+    case 10: return match("X-ALT-DESC", .altDescription) ?? match("CATEGORIES", .categories)
+    case 11: return match("DESCRIPTION", .description)
+    case 13: return match("LAST-MODIFIED", .lastModified) ?? match("RECURRENCE-ID", .recurrenceID)
+    case 15: return match("X-SALESFORCE-ID", .salesforceID)
+    case 16: return match("PERCENT-COMPLETE", .percentComplete)
+    case 17: return match("X-TASKSYNC-STATUS", .taskSyncStatus)
+    case 18: return match("X-SALESFORCE-WHOID", .whoId) ?? match("X-SALESFORCE-FIELD", .salesforceField)
+    case 19: return match("X-SALESFORCE-WHATID", .whatId)
+    default: return nil
+    }
   }
 
   /// The name as written.
@@ -29,11 +47,4 @@ enum TodoProperty: UInt8, Sendable {
     ("X-SALESFORCE-ID", .salesforceID), ("LAST-MODIFIED", .lastModified), ("DTSTAMP", .dtstamp),
     ("SEQUENCE", .sequence), ("RECURRENCE-ID", .recurrenceID), ("TRIGGER", .trigger),
   ]
-
-  /// ``names`` grouped by length, so a lookup compares only names of the right length.
-  private static let byLength: [[(name: StaticString, property: TodoProperty)]] = {
-    var table = Array(repeating: [(name: StaticString, property: TodoProperty)](), count: 20)
-    for entry in names { table[entry.name.utf8CodeUnitCount].append(entry) }
-    return table
-  }()
 }

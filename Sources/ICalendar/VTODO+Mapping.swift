@@ -50,10 +50,10 @@ struct TodoMapper {
         continue
       }
       switch property {
-      case .uid: if outcome.key == nil { outcome.key = text(todo, line).trimmingASCIISpaces }
+      case .uid: if outcome.key == nil { outcome.key = trimmedText(todo, line) }
       case .recurrenceID: outcome.isOverride = true
       case .status: status = (TodoMapper.statusKeyword(todo.value(line).trimmed), line)
-      case .taskSyncStatus: taskSyncStatus = text(todo, line).trimmingASCIISpaces
+      case .taskSyncStatus: taskSyncStatus = trimmedText(todo, line)
       case .dtstamp: stamp = timestamp(todo, line)
       case .due, .dtstart:
         guard let date = taskDate(todo, line) else {
@@ -91,7 +91,7 @@ struct TodoMapper {
     case .summary: item.subject = text(todo, line)
     case .description: if item.body == nil { item.body = text(todo, line) }
     case .altDescription:
-      if item.htmlBody == nil, todo.parameter("FMTTYPE", of: line)?.lowercased() == "text/html" {
+      if item.htmlBody == nil, todo.parameter("FMTTYPE", of: line, is: "TEXT/HTML") {
         item.htmlBody = text(todo, line)
       }
     case .percentComplete: item.percentComplete = percent(todo, line)
@@ -109,7 +109,7 @@ struct TodoMapper {
     case .salesforceField:
       if let name = todo.parameter("NAME", of: line), !name.isEmpty { item.extraFields[name] = text(todo, line) }
     case .salesforceID:
-      let reference = text(todo, line).trimmingASCIISpaces
+      let reference = trimmedText(todo, line)
       item.crossReference = reference.isEmpty ? nil : reference
     case .lastModified: item.lastModified = timestamp(todo, line)
     default: break
@@ -119,6 +119,15 @@ struct TodoMapper {
   /// The unescaped TEXT value of `line`.
   mutating func text(_ todo: TodoBuffer, _ line: TodoBuffer.Line) -> String {
     let (value, fallback) = TextCodec.text(todo.value(line))
+    if fallback { sawInvalidUTF8(line) }
+    return value
+  }
+
+  /// The unescaped TEXT value of `line` without leading and trailing spaces and TABs, built
+  /// once: the value's bytes are trimmed first, which gives the same text (no escape yields a
+  /// space or TAB, and a backslash before one keeps both bytes).
+  mutating func trimmedText(_ todo: TodoBuffer, _ line: TodoBuffer.Line) -> String {
+    let (value, fallback) = TextCodec.text(todo.value(line).trimmed)
     if fallback { sawInvalidUTF8(line) }
     return value
   }

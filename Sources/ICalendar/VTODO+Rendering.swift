@@ -54,27 +54,51 @@ struct TaskPropertyWriter {
 
   private func write(_ field: SyncField, of item: TaskItem, to w: inout ICalendarWriter) {
     switch field {
-    case .subject: if !item.subject.isEmpty { w.textLine("SUMMARY", item.subject) }
-    case .body:
-      if let body = item.body, !body.isEmpty { w.textLine("DESCRIPTION", body) }
-      if let html = item.htmlBody, !html.isEmpty { w.textLine("X-ALT-DESC", parameters: ";FMTTYPE=text/html", html) }
+    case .subject: subject(item, to: &w)
+    case .body: body(item, to: &w)
     case .due: if let due = item.due { date("DUE", due, to: &w) }
     case .status: status(item, to: &w)
-    case .priority:
-      switch item.priority {
-      case .none: break
-      case .high: w.rawLine("PRIORITY", "1")
-      case .normal: w.rawLine("PRIORITY", "5")
-      case .low: w.rawLine("PRIORITY", "9")
-      }
+    case .priority: priority(item, to: &w)
     case .reminder: if let reminder = item.reminder, reminder.isSet { alarm(reminder, to: &w) }
     case .isPrivate: if item.isPrivate { w.rawLine("CLASS", "PRIVATE") }
-    case .whoId: if let id = item.whoId, !id.isEmpty { w.textLine("X-SALESFORCE-WHOID", id) }
-    case .whatId: if let id = item.whatId, !id.isEmpty { w.textLine("X-SALESFORCE-WHATID", id) }
-    default:
-      if let name = field.extraName, let value = item.extraFields[name] {
-        w.textLine("X-SALESFORCE-FIELD", parameters: ";NAME=" + PropertyParameter.encoded(name), value)
-      }
+    case .whoId: whoId(item, to: &w)
+    case .whatId: whatId(item, to: &w)
+    default: if let name = field.extraName { extra(name, of: item, to: &w) }
+    }
+  }
+
+  // One function per field, so that creating a task calls each directly (a SyncField is a
+  // name: choosing by it compares Strings).
+
+  private func subject(_ item: TaskItem, to w: inout ICalendarWriter) {
+    if !item.subject.isEmpty { w.textLine("SUMMARY", item.subject) }
+  }
+
+  private func body(_ item: TaskItem, to w: inout ICalendarWriter) {
+    if let body = item.body, !body.isEmpty { w.textLine("DESCRIPTION", body) }
+    if let html = item.htmlBody, !html.isEmpty { w.textLine("X-ALT-DESC", parameters: ";FMTTYPE=text/html", html) }
+  }
+
+  private func priority(_ item: TaskItem, to w: inout ICalendarWriter) {
+    switch item.priority {
+    case .none: break
+    case .high: w.rawLine("PRIORITY", "1")
+    case .normal: w.rawLine("PRIORITY", "5")
+    case .low: w.rawLine("PRIORITY", "9")
+    }
+  }
+
+  private func whoId(_ item: TaskItem, to w: inout ICalendarWriter) {
+    if let id = item.whoId, !id.isEmpty { w.textLine("X-SALESFORCE-WHOID", id) }
+  }
+
+  private func whatId(_ item: TaskItem, to w: inout ICalendarWriter) {
+    if let id = item.whatId, !id.isEmpty { w.textLine("X-SALESFORCE-WHATID", id) }
+  }
+
+  private func extra(_ name: String, of item: TaskItem, to w: inout ICalendarWriter) {
+    if let value = item.extraFields[name] {
+      w.textLine("X-SALESFORCE-FIELD", parameters: zones.nameParameter(for: name), value)
     }
   }
 
@@ -102,14 +126,14 @@ struct TaskPropertyWriter {
       return
     }
     switch date.zone {
-    case nil: w.wallLine(name, ZoneResolver.wall(of: instant, in: localZone))
+    case nil: w.wallLine(name, ZoneResolver.wall(of: instant, in: zones.local(localZone)))
     case "UTC"?: w.utcLine(name, instant)
     case let zone?:
-      guard let tz = zones.zone(named: zone) else {
+      guard let offsets = zones.zone(named: zone) else {
         w.utcLine(name, instant)
         return
       }
-      w.wallLine(name, parameters: zones.parameter(for: zone), ZoneResolver.wall(of: instant, in: tz))
+      w.wallLine(name, parameters: zones.parameter(for: zone), ZoneResolver.wall(of: instant, in: offsets))
     }
   }
 
@@ -130,11 +154,15 @@ struct TaskPropertyWriter {
   func create(_ item: TaskItem, to w: inout ICalendarWriter) {
     w.rawLine("BEGIN", "VTODO")
     w.textLine("UID", item.key)
-    write(.dtstamp, of: item, to: &w)
-    write(.lastModified, of: item, to: &w)
-    for field in [SyncField.subject, .body] { write(field, of: item, to: &w) }
+    w.utcLine("DTSTAMP", stamp)
+    w.utcLine("LAST-MODIFIED", stamp)
+    subject(item, to: &w)
+    body(item, to: &w)
     if let start = item.start { date("DTSTART", start, to: &w) }
-    for field in [SyncField.due, .status, .priority, .isPrivate] { write(field, of: item, to: &w) }
+    if let due = item.due { date("DUE", due, to: &w) }
+    status(item, to: &w)
+    priority(item, to: &w)
+    if item.isPrivate { w.rawLine("CLASS", "PRIVATE") }
     if !item.categories.isEmpty {
       w.begin("CATEGORIES")
       for (i, category) in item.categories.enumerated() {
@@ -143,18 +171,41 @@ struct TaskPropertyWriter {
       }
       w.endLine()
     }
-    for field in [SyncField.whoId, .whatId] { write(field, of: item, to: &w) }
-    for name in item.extraFields.keys.sorted() { write(.extra(name), of: item, to: &w) }
+    whoId(item, to: &w)
+    whatId(item, to: &w)
+    if item.extraFields.count == 1, let name = item.extraFields.keys.first {
+      extra(name, of: item, to: &w)
+    } else {
+      for name in item.extraFields.keys.sorted() { extra(name, of: item, to: &w) }
+    }
     if let reference = item.crossReference, !reference.isEmpty { w.textLine("X-SALESFORCE-ID", reference) }
-    write(.reminder, of: item, to: &w)
+    if let reminder = item.reminder, reminder.isSet { alarm(reminder, to: &w) }
     w.rawLine("END", "VTODO")
   }
 }
 
 /// Zone names resolved once: `TimeZone(identifier:)` is far too slow to call per task.
 final class ZoneNameCache {
-  private var zones: [String: TimeZone?] = [:]
+  private var zones: [String: ZoneOffsets?] = [:]
   private var parameters: [String: String] = [:]
+  private var names: [String: String] = [:]
+  private var localOffsets: ZoneOffsets?
+
+  /// The offsets of the document's own zone (floating times), made once.
+  func local(_ zone: TimeZone) -> ZoneOffsets {
+    if let localOffsets { return localOffsets }
+    let offsets = ZoneOffsets(zone)
+    localOffsets = offsets
+    return offsets
+  }
+
+  /// `;NAME=name` of an X-SALESFORCE-FIELD, encoded once.
+  func nameParameter(for name: String) -> String {
+    if let known = names[name] { return known }
+    let parameter = ";NAME=" + PropertyParameter.encoded(name)
+    names[name] = parameter
+    return parameter
+  }
 
   /// `;TZID=name`, encoded once.
   func parameter(for name: String) -> String {
@@ -164,9 +215,9 @@ final class ZoneNameCache {
     return parameter
   }
 
-  func zone(named name: String) -> TimeZone? {
+  func zone(named name: String) -> ZoneOffsets? {
     if let known = zones[name] { return known }
-    let zone = ZoneResolver.named(name)
+    let zone = ZoneResolver.named(name).map(ZoneOffsets.init)
     zones[name] = zone
     return zone
   }

@@ -123,7 +123,7 @@ extension TodoMapper {
       warn("TRIGGER is neither a duration nor a DATE-TIME; the reminder is ignored", line)
       return nil
     }
-    let relatedToEnd = todo.parameter("RELATED", of: line)?.uppercased() == "END"
+    let relatedToEnd = todo.parameter("RELATED", of: line, is: "END")
     let anchor = relatedToEnd ? (item.due ?? item.start) : (item.start ?? item.due)
     guard let base = anchor?.instant else { return Reminder(isSet: true, at: nil) }
     return Reminder(isSet: true, at: Timestamp(secondsSince1970: base.secondsSince1970 + offset))

@@ -11,8 +11,8 @@ import TaskModel
 struct ZoneResolver {
   /// What a TZID resolved to.
   enum Zone {
-    case foundation(TimeZone)
-    case defined(TimeZoneDefinition)
+    case foundation(ZoneOffsets)
+    case defined(DefinedOffsets)
     case floating
   }
 
@@ -24,11 +24,14 @@ struct ZoneResolver {
 
   var definitions: [String: TimeZoneDefinition]
   let localZone: TimeZone
+  /// The local zone's offsets, remembered per instant.
+  private let localOffsets: ZoneOffsets
   private var cache: [String: Zone] = [:]
 
   init(definitions: [String: TimeZoneDefinition], localZone: TimeZone) {
     self.definitions = definitions
     self.localZone = localZone
+    localOffsets = ZoneOffsets(localZone)
   }
 
   /// The zone of `tzid`; the warning is given only on the first lookup of a name.
@@ -42,13 +45,13 @@ struct ZoneResolver {
   private func lookUp(_ tzid: String) -> (Zone, String?) {
     if let definition = definitions[tzid] {
       for name in [tzid, definition.location].compactMap({ $0 }) {
-        if let zone = Self.named(name) { return (.foundation(zone), nil) }
+        if let zone = Self.named(name) { return (.foundation(ZoneOffsets(zone)), nil) }
       }
-      return (.defined(definition), nil)
+      return (.defined(DefinedOffsets(definition)), nil)
     }
     let missing = "TZID \"\(tzid)\" has no VTIMEZONE in this file"
     if let zone = Self.named(tzid) {
-      return (.foundation(zone), "\(missing); read as the zone \(zone.identifier)")
+      return (.foundation(ZoneOffsets(zone)), "\(missing); read as the zone \(zone.identifier)")
     }
     return (.floating, "\(missing) and is not a known zone; its times are read as local time (\(localZone.identifier))")
   }
@@ -74,30 +77,67 @@ struct ZoneResolver {
   /// The instant of wall time `wall` (seconds since 1970 read as UTC) in `zone`.
   func instant(wall: Int64, in zone: Zone) -> Timestamp {
     switch zone {
-    case .foundation(let tz): return Self.instant(wall: wall, in: tz)
+    case .foundation(let offsets): return Self.instant(wall: wall, in: offsets)
     case .defined(let definition):
       return Timestamp(secondsSince1970: wall - Int64(definition.offset(atWall: wall) ?? 0))
-    case .floating: return Self.instant(wall: wall, in: localZone)
+    case .floating: return Self.instant(wall: wall, in: localOffsets)
     }
   }
 
   /// The instant of a wall time in a Foundation zone (the later offset wins in a gap).
-  static func instant(wall: Int64, in tz: TimeZone) -> Timestamp {
-    let first = Int64(tz.secondsFromGMT(for: Date(timeIntervalSince1970: Double(wall))))
+  static func instant(wall: Int64, in offsets: ZoneOffsets) -> Timestamp {
+    let first = Int64(offsets.secondsFromGMT(at: wall))
     var utc = wall - first
-    let second = Int64(tz.secondsFromGMT(for: Date(timeIntervalSince1970: Double(utc))))
+    let second = Int64(offsets.secondsFromGMT(at: utc))
     if second != first { utc = wall - second }
     return Timestamp(secondsSince1970: utc)
   }
 
   /// The calendar day of `instant` in the local zone.
   func localDay(of instant: Timestamp) -> CalendarDay {
-    let offset = localZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant.secondsSince1970)))
+    let offset = localOffsets.secondsFromGMT(at: instant.secondsSince1970)
     return Timestamp(secondsSince1970: instant.secondsSince1970 + Int64(offset)).utcDay
   }
 
-  /// The wall time (seconds since 1970 read as UTC) of `instant` in `tz`.
-  static func wall(of instant: Timestamp, in tz: TimeZone) -> Int64 {
-    instant.secondsSince1970 + Int64(tz.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant.secondsSince1970))))
+  /// The wall time (seconds since 1970 read as UTC) of `instant` in a zone.
+  static func wall(of instant: Timestamp, in offsets: ZoneOffsets) -> Int64 {
+    instant.secondsSince1970 + Int64(offsets.secondsFromGMT(at: instant.secondsSince1970))
+  }
+}
+
+/// A Foundation zone with its UTC offsets remembered per instant: `secondsFromGMT(for:)` costs
+/// an ICU call, and a file names the same few times again and again. The answers are the
+/// zone's own, so remembering them changes nothing. Not shared between threads: each reader
+/// and each rendering has its own.
+final class ZoneOffsets {
+  let zone: TimeZone
+  private var known: [Int64: Int] = [:]
+
+  init(_ zone: TimeZone) { self.zone = zone }
+
+  /// The zone's offset from UTC at `seconds` since 1970.
+  func secondsFromGMT(at seconds: Int64) -> Int {
+    if let offset = known[seconds] { return offset }
+    let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds)))
+    if known.count >= 1 << 16 { known.removeAll(keepingCapacity: true) }
+    known[seconds] = offset
+    return offset
+  }
+}
+
+/// A VTIMEZONE's rules with their offsets remembered per wall time.
+final class DefinedOffsets {
+  let definition: TimeZoneDefinition
+  private var known: [Int64: Int?] = [:]
+
+  init(_ definition: TimeZoneDefinition) { self.definition = definition }
+
+  /// ``TimeZoneDefinition/offset(atWall:)``, computed once per wall time.
+  func offset(atWall wall: Int64) -> Int? {
+    if let offset = known[wall] { return offset }
+    let offset = definition.offset(atWall: wall)
+    if known.count >= 1 << 16 { known.removeAll(keepingCapacity: true) }
+    known[wall] = offset
+    return offset
   }
 }

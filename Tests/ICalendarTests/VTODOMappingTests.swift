@@ -195,6 +195,34 @@ import Testing
     #expect(document.result.tasks.map(\.subject) == ["m"])
     #expect(document.result.errorCount == 0)
   }
+
+  /// UID, X-SALESFORCE-ID and X-TASKSYNC-STATUS are trimmed of spaces and TABs after
+  /// unescaping; a backslash before a trailing space stays, an escaped comma stays.
+  @Test(arguments: [
+    ("  plain-uid \t", "plain-uid"), ("ends-with-backslash\\ ", "ends-with-backslash\\"),
+    ("a\\\\\\ ", "a\\\\"), (" x\\, y ", "x, y"), ("\t \t", ""),
+  ])
+  func trimmedValuesMatchTrimmingAfterUnescaping(raw: String, expected: String) throws {
+    let document = try read(calendar("SUMMARY:s\nX-SALESFORCE-ID:\(raw)\nX-TASKSYNC-STATUS: waiting\t", uid: "u1"))
+    let item = try #require(document.result.tasks.first)
+    #expect(item.crossReference == (expected.isEmpty ? nil : expected))
+    #expect(item.status == .waiting)
+    let keyed = try read(calendar("SUMMARY:s", uid: raw))
+    #expect(keyed.result.tasks.map(\.key) == (expected.isEmpty ? [] : [expected]))
+  }
+
+  /// FMTTYPE and RELATED are matched ignoring ASCII case, quoted or not; other values are not.
+  @Test func keywordParametersIgnoreCaseAndQuotes() throws {
+    let html = "X-ALT-DESC;FMTTYPE=\"Text/HTML\":<b>x</b>"
+    #expect(try task(html)?.htmlBody == "<b>x</b>")
+    #expect(try task("X-ALT-DESC;FMTTYPE=text/html-x:<b>x</b>")?.htmlBody == nil)
+    #expect(try task("X-ALT-DESC;FMTTYPE:<b>x</b>")?.htmlBody == nil)
+    let alarm = "DTSTART:20260101T100000Z\nDUE:20260101T120000Z\nBEGIN:VALARM\nACTION:DISPLAY\nTRIGGER;RELATED=%@:-PT15M\nEND:VALARM"
+    let end = try task(alarm.replacingOccurrences(of: "%@", with: "\"eNd\""))
+    #expect(end?.reminder?.at == Timestamp(iso: "2026-01-01T11:45:00Z"))
+    let start = try task(alarm.replacingOccurrences(of: "%@", with: "ENDS"))
+    #expect(start?.reminder?.at == Timestamp(iso: "2026-01-01T09:45:00Z"))
+  }
 }
 
 @Suite struct SalesforceReferenceTests {
