@@ -62,21 +62,26 @@ extension ICalendarDocument {
   func segments(_ changes: TaskChangeSet, touched: Int, allowingParallel: Bool) -> [Segment] {
     let whole = Segment(
       range: 0..<bytes.count, spans: todos.indices, creates: changes.creates.indices, insertion: calendarEnd)
-    guard allowingParallel, bytes.count + changes.creates.count * 700 >= Self.parallelRenderThreshold else { return [whole] }
+    guard allowingParallel, bytes.count + changes.creates.count * 700 >= Self.parallelRenderThreshold else {
+      return [whole]
+    }
     if touched >= changes.creates.count, todos.count >= 2 {
       let middle = todos.count / 2
       let split = todos[middle].raw.lowerBound
       guard calendarEnd >= split else { return [whole] }
       return [
         Segment(range: 0..<split, spans: 0..<middle, creates: 0..<0, insertion: split),
-        Segment(range: split..<bytes.count, spans: middle..<todos.count, creates: changes.creates.indices, insertion: calendarEnd),
+        Segment(
+          range: split..<bytes.count, spans: middle..<todos.count, creates: changes.creates.indices,
+          insertion: calendarEnd),
       ]
     }
     guard changes.creates.count >= 2, (todos.last?.raw.upperBound ?? 0) <= calendarEnd else { return [whole] }
     let half = changes.creates.count / 2
     return [
       Segment(range: 0..<calendarEnd, spans: todos.indices, creates: 0..<half, insertion: calendarEnd),
-      Segment(range: calendarEnd..<bytes.count, spans: 0..<0, creates: half..<changes.creates.count, insertion: calendarEnd),
+      Segment(
+        range: calendarEnd..<bytes.count, spans: 0..<0, creates: half..<changes.creates.count, insertion: calendarEnd),
     ]
   }
 

@@ -79,14 +79,18 @@ extension ICalendarReader {
       for key in duplicates.sorted() {
         let line = second.keys[key] ?? 1
         tail.result.diagnostics.append(
-          Diagnostic(.error, file: first.file, line: line, column: 1,
-            "UID \"\(key)\" is used by the task of line \(first.keys[key] ?? 1) too; this one is skipped. Give each task its own UID"))
+          Diagnostic(
+            .error, file: first.file, line: line, column: 1,
+            "UID \"\(key)\" is used by the task of line \(first.keys[key] ?? 1) too; this one is skipped. Give each task its own UID"
+          ))
         tail.result.invalidKeys.append(key)
       }
     }
     let known = Set(outcome.result.diagnostics.filter { $0.severity != .error }.map(\.message))
     outcome.result.tasks += tail.result.tasks
-    outcome.result.diagnostics += tail.result.diagnostics.filter { $0.severity == .error || !known.contains($0.message) }
+    outcome.result.diagnostics += tail.result.diagnostics.filter {
+      $0.severity == .error || !known.contains($0.message)
+    }
     var seen = Set(outcome.result.invalidKeys)
     outcome.result.invalidKeys += tail.result.invalidKeys.filter { seen.insert($0).inserted }
     outcome.todos += tail.todos

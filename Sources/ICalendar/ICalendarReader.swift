@@ -1,10 +1,11 @@
+import Foundation
+import TaskModel
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import Foundation
-import TaskModel
 
 /// The reading pass: content lines → component nesting → VTODOs mapped as they close.
 ///
@@ -186,7 +187,9 @@ struct ICalendarReader {
     result.invalidKeys = result.invalidKeys.filter { seen.insert($0).inserted }
     if mapper.sawWindows1252 {
       result.diagnostics.append(
-        Diagnostic(.note, file: file, line: 1, column: 1, "unchanged tasks keep their original bytes; changed ones are written as UTF-8"))
+        Diagnostic(
+          .note, file: file, line: 1, column: 1,
+          "unchanged tasks keep their original bytes; changed ones are written as UTF-8"))
     }
   }
 
@@ -198,8 +201,10 @@ struct ICalendarReader {
       if let first = keys.updateValue(todo.startLine, forKey: item.key) {
         keys[item.key] = first
         mapper.diagnostics.append(
-          Diagnostic(.error, file: file, line: todo.startLine, column: 1,
-            "UID \"\(item.key)\" is used by the task of line \(first) too; this one is skipped. Give each task its own UID"))
+          Diagnostic(
+            .error, file: file, line: todo.startLine, column: 1,
+            "UID \"\(item.key)\" is used by the task of line \(first) too; this one is skipped. Give each task its own UID"
+          ))
         result.invalidKeys.append(item.key)
       } else {
         result.tasks.append(item)
@@ -216,7 +221,8 @@ struct ICalendarReader {
     if todoDepth != nil {
       todo.errors.append((message, line.lineNumber, 1))
     } else {
-      result.diagnostics.append(Diagnostic(.error, file: file, line: line.lineNumber, column: 1, message + "; it is kept as is"))
+      result.diagnostics.append(
+        Diagnostic(.error, file: file, line: line.lineNumber, column: 1, message + "; it is kept as is"))
     }
   }
 
@@ -231,7 +237,9 @@ struct ICalendarReader {
     var from = 0
     while let hit = find(needle, in: bytes, from: from) {
       from = hit + needle.count
-      guard hit == 0 || bytes[hit - 1] == 0x0A, let definition = TimeZoneDefinition.read(bytes, at: hit) else { continue }
+      guard hit == 0 || bytes[hit - 1] == 0x0A, let definition = TimeZoneDefinition.read(bytes, at: hit) else {
+        continue
+      }
       definitions[definition.tzid] = definitions[definition.tzid] ?? definition
     }
     return definitions

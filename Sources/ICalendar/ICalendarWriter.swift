@@ -61,7 +61,8 @@ public struct ICalendarWriter: Sendable {
           i += 1
           continue
         }
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[run..<(b == 0x0D && buffer[i] == 0x0A ? i - 1 : i)]))
+        bytes.append(
+          contentsOf: UnsafeBufferPointer(rebasing: buffer[run..<(b == 0x0D && buffer[i] == 0x0A ? i - 1 : i)]))
         bytes.append(0x5C)
         bytes.append(escape)
         i += 1

@@ -70,10 +70,11 @@ enum ASCIICase {
   /// `bytes[range]` as an upper-case String.
   static func upper<C: RandomAccessCollection>(_ bytes: C, _ range: Range<Int>) -> String
   where C.Element == UInt8, C.Index == Int {
-    String(decoding: range.map { (i: Int) -> UInt8 in
-      let b = bytes[i]
-      return b >= 0x61 && b <= 0x7A ? b - 0x20 : b
-    }, as: UTF8.self)
+    String(
+      decoding: range.map { (i: Int) -> UInt8 in
+        let b = bytes[i]
+        return b >= 0x61 && b <= 0x7A ? b - 0x20 : b
+      }, as: UTF8.self)
   }
 }
 

@@ -64,7 +64,8 @@ enum TextCodec {
   }
 
   /// Writes the unescaped bytes of `buffer` to `out` (at least as large); returns their count.
-  private static func unescape(_ buffer: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+  private static func unescape(_ buffer: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int
+  {
     var n = 0
     var i = 0
     while i < buffer.count {

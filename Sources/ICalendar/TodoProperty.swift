@@ -18,7 +18,9 @@ enum TodoProperty: UInt8, Sendable {
     case 3: return match("UID", .uid) ?? match("DUE", .due)
     case 5: return match("CLASS", .classification)
     case 6: return match("STATUS", .status)
-    case 7: return match("SUMMARY", .summary) ?? match("DTSTART", .dtstart) ?? match("DTSTAMP", .dtstamp) ?? match("TRIGGER", .trigger)
+    case 7:
+      return match("SUMMARY", .summary) ?? match("DTSTART", .dtstart) ?? match("DTSTAMP", .dtstamp)
+        ?? match("TRIGGER", .trigger)
     case 8: return match("DURATION", .duration) ?? match("PRIORITY", .priority) ?? match("SEQUENCE", .sequence)
     case 9: return match("COMPLETED", .completed)
     case 10: return match("X-ALT-DESC", .altDescription) ?? match("CATEGORIES", .categories)

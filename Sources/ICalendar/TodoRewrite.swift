@@ -36,7 +36,9 @@ struct TodoRewrite {
   }
 
   /// BEGIN: the first VALARM is replaced when the reminder changes.
-  mutating func begin(_ content: ArraySlice<UInt8>, _ tokens: PropertyTokens, _ raw: ArraySlice<UInt8>, _ w: inout ICalendarWriter) {
+  mutating func begin(
+    _ content: ArraySlice<UInt8>, _ tokens: PropertyTokens, _ raw: ArraySlice<UInt8>, _ w: inout ICalendarWriter
+  ) {
     depth += 1
     if skipping != nil { return }
     let isAlarm = ASCIICase.equals(content, content[tokens.value].trimmed.indices, "VALARM")
@@ -63,10 +65,13 @@ struct TodoRewrite {
   }
 
   /// A property line: replaced when its group is, SEQUENCE counted up, else kept verbatim.
-  mutating func property(_ content: ArraySlice<UInt8>, _ tokens: PropertyTokens, _ raw: ArraySlice<UInt8>, _ w: inout ICalendarWriter) {
+  mutating func property(
+    _ content: ArraySlice<UInt8>, _ tokens: PropertyTokens, _ raw: ArraySlice<UInt8>, _ w: inout ICalendarWriter
+  ) {
     let property = depth == 1 ? TodoProperty.identify(content, tokens.name) : nil
     guard property != .salesforceField || rewritesExtra,
-      let group = PropertyGroup.of(property, extraName: PropertyParameter.value("NAME", in: content, tokens.parameters)),
+      let group = PropertyGroup.of(
+        property, extraName: PropertyParameter.value("NAME", in: content, tokens.parameters)),
       rewritten.contains(group) || group == .sequence
     else {
       keep(raw, &w)

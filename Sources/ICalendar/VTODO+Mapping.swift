@@ -57,7 +57,11 @@ struct TodoMapper {
       case .dtstamp: stamp = timestamp(todo, line)
       case .due, .dtstart:
         guard let date = taskDate(todo, line) else {
-          errors.append(("\(property == .due ? "DUE" : "DTSTART") is not a DATE or DATE-TIME; write it as YYYYMMDD or YYYYMMDDTHHMMSS[Z]", line.lineNumber, line.valueColumn))
+          errors.append(
+            (
+              "\(property == .due ? "DUE" : "DTSTART") is not a DATE or DATE-TIME; write it as YYYYMMDD or YYYYMMDDTHHMMSS[Z]",
+              line.lineNumber, line.valueColumn
+            ))
           continue
         }
         if property == .due { item.due = date } else { item.start = date }
@@ -80,13 +84,16 @@ struct TodoMapper {
 
   private mutating func report(_ errors: [(message: String, line: Int, column: Int)], _ outcome: Outcome) -> Outcome {
     for error in errors {
-      diagnostics.append(Diagnostic(.error, file: file, line: error.line, column: error.column, error.message + "; the task is skipped"))
+      diagnostics.append(
+        Diagnostic(.error, file: file, line: error.line, column: error.column, error.message + "; the task is skipped"))
     }
     return outcome
   }
 
   /// The simple fields: text, numbers, keywords, references.
-  private mutating func read(_ property: TodoProperty, _ todo: TodoBuffer, _ line: TodoBuffer.Line, into item: inout TaskItem) {
+  private mutating func read(
+    _ property: TodoProperty, _ todo: TodoBuffer, _ line: TodoBuffer.Line, into item: inout TaskItem
+  ) {
     switch property {
     case .summary: item.subject = text(todo, line)
     case .description: if item.body == nil { item.body = text(todo, line) }

@@ -56,7 +56,9 @@ extension TodoMapper {
     if ASCIICase.equals(value, value.indices, "PRIVATE") || ASCIICase.equals(value, value.indices, "CONFIDENTIAL") {
       return true
     }
-    warn("CLASS \"\(TextCodec.string(from: value))\" is not PUBLIC, PRIVATE or CONFIDENTIAL; treated as private (RFC 5545 §3.8.1.3)", line)
+    warn(
+      "CLASS \"\(TextCodec.string(from: value))\" is not PUBLIC, PRIVATE or CONFIDENTIAL; treated as private (RFC 5545 §3.8.1.3)",
+      line)
     return true
   }
 

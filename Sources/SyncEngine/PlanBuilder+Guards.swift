@@ -36,14 +36,16 @@ public struct MassDeletionGuard: Sendable {
       // this side's task was deleted) is expected to be gone from this export.
       let expected = paired.filter { pair in !pair.pending.contains { $0.operation == .delete } }
       if input.snapshot(side).tasks.isEmpty && !expected.isEmpty {
-        return "the \(side) export is empty but \(expected.count) tasks were paired with it: refusing to read that as deletions (check the export, or pass --allow-mass-delete)"
+        return
+          "the \(side) export is empty but \(expected.count) tasks were paired with it: refusing to read that as deletions (check the export, or pass --allow-mass-delete)"
       }
     }
     for side in Side.allCases {
       let deletes = plan.counts(for: side).delete
       let base = input.state.pairs.filter { $0.key(on: side) != nil && $0.wasInScope }.count
       if deletes > MassDeletionGuard.minimumDeletes && deletes * 100 > policy.maxDeletePercent * base {
-        return "the plan deletes \(deletes) of \(base) paired \(side) tasks, more than max_delete_percent = \(policy.maxDeletePercent)%: refusing (pass --allow-mass-delete if this is intended)"
+        return
+          "the plan deletes \(deletes) of \(base) paired \(side) tasks, more than max_delete_percent = \(policy.maxDeletePercent)%: refusing (pass --allow-mass-delete if this is intended)"
       }
     }
     return nil

@@ -162,7 +162,8 @@ struct PlanBuilder {
     var cut = item
     cut.body = String(body.prefix(TaskItem.salesforceBodyLimit))
     warnings.append(
-      "the body of '\(item.subject)' has \(body.count) characters; Salesforce keeps \(TaskItem.salesforceBodyLimit): cut")
+      "the body of '\(item.subject)' has \(body.count) characters; Salesforce keeps \(TaskItem.salesforceBodyLimit): cut"
+    )
     return cut
   }
 }

@@ -80,7 +80,8 @@ extension Planner {
         id: (side == .outlook ? "o:" : "s:") + key,
         outlookKey: side == .outlook ? key : nil, salesforceKey: side == .salesforce ? key : nil)
       out.create(
-        on: side.other, from: item, baseline: idx.baseline(i, fields: fields), order: i, pair: pair, rule: "new in \(side)",
+        on: side.other, from: item, baseline: idx.baseline(i, fields: fields), order: i, pair: pair,
+        rule: "new in \(side)",
         original: nil)
     }
   }

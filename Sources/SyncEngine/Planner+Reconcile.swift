@@ -46,7 +46,8 @@ extension Planner {
     case .delete(let side):
       delete(pair, on: side, item: side == .outlook ? o! : s!, items: items)
     case .deleteVersusEdit(let edited):
-      deleteVersusEdit(pair, edited: edited, index: edited == .outlook ? present.outlook! : present.salesforce!, items: items)
+      deleteVersusEdit(
+        pair, edited: edited, index: edited == .outlook ? present.outlook! : present.salesforce!, items: items)
     case .forget:
       out.forget(pair)
     case .create, .impossible:
@@ -105,7 +106,8 @@ extension Planner {
     }
     let rule = "pending create from run \(create.runID), not in the \(create.side) export yet: offered again"
     out.create(
-      on: create.side, from: source, baseline: self.index(create.side.other).baseline(index, fields: fields), order: index, pair: pair,
+      on: create.side, from: source, baseline: self.index(create.side.other).baseline(index, fields: fields),
+      order: index, pair: pair,
       rule: rule, original: pair)
   }
 

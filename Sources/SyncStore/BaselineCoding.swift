@@ -26,7 +26,9 @@ enum BaselineCoding {
       standardSeen += 1
       out.append(UInt8(index + 1))
       for word in [fingerprint.high, fingerprint.low] {
-        for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+        for shift in stride(from: 56, through: 0, by: -8) {
+          out.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
+        }
       }
     }
     if standardSeen < baseline.count {

@@ -1,10 +1,11 @@
+import SyncEngine
+import TaskModel
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import SyncEngine
-import TaskModel
 
 /// What one run did, kept so it can be explained and undone: the plan, the summary, the output
 /// files it replaced (with their old bytes), and the saved pairs it added, changed or removed

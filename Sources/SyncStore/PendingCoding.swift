@@ -35,7 +35,9 @@ enum PendingCoding {
       for (field, print) in op.previous.sorted(by: { $0.key.name < $1.key.name }) {
         appendString(field.name, to: &out)
         for word in [print.high, print.low] {
-          for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+          for shift in stride(from: 56, through: 0, by: -8) {
+            out.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
+          }
         }
       }
     }

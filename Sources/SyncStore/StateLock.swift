@@ -1,9 +1,10 @@
+import TaskModel
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import TaskModel
 
 /// The lock that keeps two runs from using one state folder at the same time.
 ///

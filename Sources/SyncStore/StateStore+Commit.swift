@@ -48,7 +48,8 @@ extension StateStore {
     return try write("cannot save the state") { db in
       let saved = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pairs") ?? 0
       guard saved == previous.pairs.count else {
-        throw Self.mismatch("the saved state has \(saved) pairs, the run started from \(previous.pairs.count)", path: path)
+        throw Self.mismatch(
+          "the saved state has \(saved) pairs, the run started from \(previous.pairs.count)", path: path)
       }
       if try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE run_id = ?", arguments: [journal.runID]) == true {
         throw StoreError(.duplicateRun, "a run with id \(journal.runID) is already in the journal", path: path)

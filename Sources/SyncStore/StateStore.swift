@@ -179,7 +179,9 @@ public final class StateStore: Sendable {
 
   /// A stored setting (e.g. the configuration checksum), or `nil` when unset.
   public func meta(_ key: String) throws -> String? {
-    try read("cannot read a setting") { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
+    try read("cannot read a setting") { db in
+      try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
+    }
   }
 
   /// Stores a setting, or removes it when `value` is `nil`.

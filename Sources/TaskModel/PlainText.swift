@@ -1,3 +1,5 @@
+import Foundation
+
 /// Text conversions shared by every side: rich bodies to plain text, line-end normalisation,
 /// and the subject form used to match tasks on a first run.
 public enum PlainText {
@@ -73,8 +75,6 @@ public enum PlainText {
     return renderer.render()
   }
 }
-
-import Foundation
 
 extension String {
   /// The NFC form (Foundation's canonical composition). Text whose scalars all lie below U+0300

@@ -34,7 +34,8 @@ struct ApplyCommand: ParsableCommand {
     for input in reviewed.inputs {
       let now = input.side == "outlook" ? run.outlook.checksums : run.salesforce.checksums
       guard now == input.sha256 else {
-        throw CommandFailure(.refused, "\(input.path) changed since the plan was made: nothing written; make a new plan")
+        throw CommandFailure(
+          .refused, "\(input.path) changed since the plan was made: nothing written; make a new plan")
       }
     }
     guard run.plan.decisions.map(\.id) == reviewed.decisions.map(\.id) else {

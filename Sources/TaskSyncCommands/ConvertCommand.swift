@@ -48,7 +48,8 @@ struct ConvertCommand: ParsableCommand {
     tasks.enumerated().map { position, task in
       guard task.key.isEmpty else { return task }
       var keyed = task
-      keyed.key = task.crossReference.flatMap { $0.isEmpty ? nil : $0 }
+      keyed.key =
+        task.crossReference.flatMap { $0.isEmpty ? nil : $0 }
         ?? "tasksync-" + Checksum.sha256Hex(of: Array("\(position)|\(task.subject)".utf8), bytes: 12)
       return keyed
     }

@@ -39,7 +39,8 @@ struct ExplainCommand: ParsableCommand {
         let state = d.status == .planned ? (d.include ? "done" : "excluded") : d.status.rawValue
         print("  \(d.side) \(d.operation) '\(d.subject)' — \(state)")
         for c in d.changes {
-          print("    \(c.field): \(PlanText.quoted(c.old)) → \(PlanText.quoted(c.new))\(c.rule.map { "  (\($0))" } ?? "")")
+          print(
+            "    \(c.field): \(PlanText.quoted(c.old)) → \(PlanText.quoted(c.new))\(c.rule.map { "  (\($0))" } ?? "")")
         }
         print("    because: \(d.rule)")
       }
@@ -47,8 +48,12 @@ struct ExplainCommand: ParsableCommand {
         print("No saved pair holds \(key).")
         return
       }
-      print("Pair \(pair.id): Outlook \(pair.outlookKey ?? "(create pending)"), Salesforce \(pair.salesforceKey ?? "(create pending)")")
-      print("  \(pair.wasInScope ? "in scope" : "dormant (out of scope)") at the last sync, window day \(pair.windowDay?.description ?? "none")")
+      print(
+        "Pair \(pair.id): Outlook \(pair.outlookKey ?? "(create pending)"), Salesforce \(pair.salesforceKey ?? "(create pending)")"
+      )
+      print(
+        "  \(pair.wasInScope ? "in scope" : "dormant (out of scope)") at the last sync, window day \(pair.windowDay?.description ?? "none")"
+      )
       for op in pair.pending {
         print("  pending \(op.operation) in \(op.side) since run \(op.runID)")
       }

@@ -62,7 +62,8 @@ extension SyncSession {
       print("Outputs in \(configuration.out.path)")
     }
     if !summary.errors.isEmpty {
-      throw CommandFailure(.failed, "\(summary.errors.count) records could not be read; their tasks were left as they were")
+      throw CommandFailure(
+        .failed, "\(summary.errors.count) records could not be read; their tasks were left as they were")
     }
     if summary.unresolvedConflicts > 0 {
       throw CommandFailure(.conflicts, "\(summary.unresolvedConflicts) conflicts are left for review")

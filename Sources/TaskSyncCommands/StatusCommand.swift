@@ -46,7 +46,9 @@ struct StatusCommand: ParsableCommand {
     }
     print("State: \(session.configuration.state.path)")
     print("Pairs: \(report.pairs) (\(report.dormant) dormant: out of scope at the last sync)")
-    for (name, counts) in [("creates", report.pendingCreates), ("updates", report.pendingUpdates), ("deletes", report.pendingDeletes)] {
+    for (name, counts) in [
+      ("creates", report.pendingCreates), ("updates", report.pendingUpdates), ("deletes", report.pendingDeletes),
+    ] {
       print("Pending \(name): \(counts["outlook"]!) in Outlook, \(counts["salesforce"]!) in Salesforce")
     }
     print(report.runs.isEmpty ? "No runs yet." : "Last runs (newest last; `tasksync revert RUN` undoes the latest):")

@@ -11,7 +11,8 @@ extension SalesforceTaskCSV {
     for record in 1..<max(1, table.recordCount) {
       for field in 0..<table.fieldCount(record) {
         let value = table.value(record: record, field: field)
-        guard let first = value.utf8.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@")].contains(first),
+        guard let first = value.utf8.first,
+          [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@")].contains(first),
           Double(value) == nil
         else { continue }
         let p = lines.position(of: table.rawRange(record: record, field: field).lowerBound)

@@ -13,7 +13,9 @@ struct BenchResult {
   var itemsPerSecond: Double { Double(items) / seconds }
 
   static func table(_ results: [BenchResult]) -> String {
-    var lines = ["| benchmark | items | MB | median s | MB/s | items/s | peak MiB |", "|---|---:|---:|---:|---:|---:|---:|"]
+    var lines = [
+      "| benchmark | items | MB | median s | MB/s | items/s | peak MiB |", "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in results {
       lines.append(
         String(

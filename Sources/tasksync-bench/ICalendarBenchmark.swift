@@ -18,7 +18,9 @@ func iCalendarBenchmark(count: Int) -> [BenchResult] {
     return []
   }
   let readPeak = peakResidentMiB()
-  var results = [BenchResult(name: "ics read", items: count, bytes: input.count, seconds: readSeconds, peakMiB: readPeak)]
+  var results = [
+    BenchResult(name: "ics read", items: count, bytes: input.count, seconds: readSeconds, peakMiB: readPeak)
+  ]
   // For profiling one phase: TASKSYNC_BENCH_ONLY=read stops here.
   if ProcessInfo.processInfo.environment["TASKSYNC_BENCH_ONLY"] == "read" { return results }
 
@@ -27,7 +29,10 @@ func iCalendarBenchmark(count: Int) -> [BenchResult] {
   var created: [UInt8] = []
   resetPeakResident()
   let createSeconds = medianSeconds(runs: 3) { created = ICalendarDocument.empty().rendered(applying: creates) }
-  results.append(BenchResult(name: "ics write (create all)", items: count, bytes: created.count, seconds: createSeconds, peakMiB: peakResidentMiB()))
+  results.append(
+    BenchResult(
+      name: "ics write (create all)", items: count, bytes: created.count, seconds: createSeconds,
+      peakMiB: peakResidentMiB()))
 
   let updates = TaskChangeSet(
     updates: document.result.tasks.map { task in
@@ -39,14 +44,19 @@ func iCalendarBenchmark(count: Int) -> [BenchResult] {
   var updated: [UInt8] = []
   resetPeakResident()
   let updateSeconds = medianSeconds(runs: 3) { updated = document.rendered(applying: updates) }
-  results.append(BenchResult(name: "ics write (update all)", items: count, bytes: updated.count, seconds: updateSeconds, peakMiB: peakResidentMiB()))
+  results.append(
+    BenchResult(
+      name: "ics write (update all)", items: count, bytes: updated.count, seconds: updateSeconds,
+      peakMiB: peakResidentMiB()))
   // The machine is shared: wall time includes waiting for a core. The same runs measured in
   // CPU time of this process show what the code itself costs.
   results += [
     cpuResult("ics read (CPU time)", count, input.count) {
       _ = try? ICalendarDocument(bytes: input, file: "bench.ics", timeZone: zone)
     },
-    cpuResult("ics write create (CPU time)", count, created.count) { _ = ICalendarDocument.empty().rendered(applying: creates) },
+    cpuResult("ics write create (CPU time)", count, created.count) {
+      _ = ICalendarDocument.empty().rendered(applying: creates)
+    },
     cpuResult("ics write update (CPU time)", count, updated.count) { _ = document.rendered(applying: updates) },
   ]
   return results

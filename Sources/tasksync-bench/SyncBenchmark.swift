@@ -9,7 +9,8 @@ import TaskSyncCommands
 func syncBenchmark(count: Int) -> [BenchResult] {
   let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tasksync-bench-\(getpid())")
   try? FileManager.default.removeItem(at: folder)
-  try! FileManager.default.createDirectory(at: folder.appendingPathComponent("exports"), withIntermediateDirectories: true)
+  try! FileManager.default.createDirectory(
+    at: folder.appendingPathComponent("exports"), withIntermediateDirectories: true)
   defer { try? FileManager.default.removeItem(at: folder) }
   let exports = SyncBenchmarkExports(count: count)
   let ics = folder.appendingPathComponent("exports/outlook.ics")
@@ -55,8 +56,12 @@ func syncBenchmark(count: Int) -> [BenchResult] {
   let secondPeak = peakResidentMiB()
   precondition(second.decisions == 0, "the second run should plan nothing, planned \(second.decisions)")
   return [
-    BenchResult(name: "sync, first run (\(first.decisions) decisions)", items: 2 * count, bytes: bytes, seconds: first.seconds, peakMiB: firstPeak),
-    BenchResult(name: "sync, second run (unchanged)", items: 2 * count, bytes: bytes, seconds: second.seconds, peakMiB: secondPeak),
+    BenchResult(
+      name: "sync, first run (\(first.decisions) decisions)", items: 2 * count, bytes: bytes, seconds: first.seconds,
+      peakMiB: firstPeak),
+    BenchResult(
+      name: "sync, second run (unchanged)", items: 2 * count, bytes: bytes, seconds: second.seconds, peakMiB: secondPeak
+    ),
   ]
 }
 

@@ -1,7 +1,7 @@
 import Foundation
 import ICalendar
-import Testing
 import TestSupport
+import Testing
 
 /// A scanned line with its content copied out, so lines of different scanners compare.
 struct ScannedLine: Equatable, CustomStringConvertible {
@@ -37,7 +37,9 @@ func scanChunks(_ bytes: [UInt8], at points: [Int], maximumLineLength: Int = 1 <
 
 extension ScannedLine {
   init(_ line: ContentLine, _ scanner: ContentLineScanner) {
-    self.init(raw: line.raw, content: Array(scanner.content(of: line)), lineNumber: line.lineNumber, isOverLong: line.isOverLong)
+    self.init(
+      raw: line.raw, content: Array(scanner.content(of: line)), lineNumber: line.lineNumber, isOverLong: line.isOverLong
+    )
   }
 }
 
@@ -81,7 +83,9 @@ extension ScannedLine {
   }
 
   static let files: [URL] = {
-    let fixtures = (try? FileManager.default.contentsOfDirectory(at: TestPaths.fixtures.appendingPathComponent("ICalendar"), includingPropertiesForKeys: nil)) ?? []
+    let fixtures =
+      (try? FileManager.default.contentsOfDirectory(
+        at: TestPaths.fixtures.appendingPathComponent("ICalendar"), includingPropertiesForKeys: nil)) ?? []
     return fixtures.filter { $0.pathExtension == "ics" }.sorted { $0.path < $1.path }
       + TestPaths.corpusFiles("ics", extensions: ["ics", "txt"])
   }()

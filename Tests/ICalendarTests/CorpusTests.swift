@@ -1,8 +1,8 @@
 import Foundation
 import ICalendar
 import TaskModel
-import Testing
 import TestSupport
+import Testing
 
 /// Every real iCalendar file of the shared corpus. Skipped (visibly, as a disabled test) when the
 /// corpus is not on this machine.
@@ -21,7 +21,8 @@ struct CorpusTests {
     let bytes = Array(try Data(contentsOf: url))
     let document: ICalendarDocument
     do {
-      document = try ICalendarDocument(bytes: bytes, file: url.lastPathComponent, timeZone: TimeZone(identifier: "Europe/Berlin")!)
+      document = try ICalendarDocument(
+        bytes: bytes, file: url.lastPathComponent, timeZone: TimeZone(identifier: "Europe/Berlin")!)
     } catch let error as UnreadableInput {
       #expect(Self.knownInvalid.contains(url.lastPathComponent), "\(error)")
       #expect(error.diagnostic.line >= 1 && error.diagnostic.column >= 1)
@@ -39,7 +40,9 @@ struct CorpusTests {
   @Test(arguments: files)
   func crlfWriteReadsTheSameTasks(_ url: URL) throws {
     let bytes = Array(try Data(contentsOf: url))
-    guard let document = try? ICalendarDocument(bytes: bytes, file: url.lastPathComponent, timeZone: .gmt) else { return }
+    guard let document = try? ICalendarDocument(bytes: bytes, file: url.lastPathComponent, timeZone: .gmt) else {
+      return
+    }
     let written = document.rendered(applying: TaskChangeSet(), preserveLineEnds: false)
     #expect(!String(decoding: written, as: UTF8.self).contains(where: { $0 == "\n" }))
     let again = try ICalendarDocument(bytes: written, file: url.lastPathComponent, timeZone: .gmt)

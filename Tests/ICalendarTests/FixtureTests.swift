@@ -1,8 +1,8 @@
 import Foundation
 import ICalendar
 import TaskModel
-import Testing
 import TestSupport
+import Testing
 
 /// Fixture files written for these tests, and the RFC examples of the corpus.
 @Suite struct FixtureTests {
@@ -12,7 +12,8 @@ import TestSupport
 
   @Test func outlookStyleExportMapsEveryField() throws {
     let bytes = try load("outlook-mixed.ics")
-    let document = try ICalendarDocument(bytes: bytes, file: "outlook-mixed.ics", timeZone: TimeZone(identifier: "Europe/Berlin")!)
+    let document = try ICalendarDocument(
+      bytes: bytes, file: "outlook-mixed.ics", timeZone: TimeZone(identifier: "Europe/Berlin")!)
     let tasks = document.result.tasks
     #expect(tasks.count == 2)
     let first = try #require(tasks.first)
@@ -20,7 +21,11 @@ import TestSupport
     #expect(first.body == "Zeile eins\n Zeile zwei, mit Komma", "a fold inside the \\n escape")
     #expect(first.htmlBody == "<html><body><p>Zeile eins</p><p>Zeile zwei, mit Komma</p></body></html>")
     #expect(first.start?.instant == Timestamp(iso: "2026-03-01T07:00:00Z"))
-    #expect(first.due == TaskDate(day: CalendarDay("2026-03-02")!, instant: Timestamp(iso: "2026-03-02T16:00:00Z"), zone: "W. Europe Standard Time"))
+    #expect(
+      first.due
+        == TaskDate(
+          day: CalendarDay("2026-03-02")!, instant: Timestamp(iso: "2026-03-02T16:00:00Z"),
+          zone: "W. Europe Standard Time"))
     #expect(first.status == .inProgress && first.percentComplete == 25)
     #expect(first.priority == .high && first.isPrivate)
     #expect(first.categories == ["Vertrieb", "Kunde, wichtig"])
@@ -43,7 +48,9 @@ import TestSupport
       $0.lastPathComponent == "234.ics" || $0.lastPathComponent == "rfc5545-sec3.6.2.ics"
     }
     #expect(files.count == 2)
-    let tasks = try files.map { try ICalendarDocument(bytes: Array(Data(contentsOf: $0)), file: "rfc", timeZone: .gmt).result.tasks }
+    let tasks = try files.map {
+      try ICalendarDocument(bytes: Array(Data(contentsOf: $0)), file: "rfc", timeZone: .gmt).result.tasks
+    }
     #expect(tasks[0] == tasks[1], "CRLF and LF variants of the same examples")
     #expect(tasks[0].map(\.subject) == ["Submit Quebec Income Tax Return for 2006", "Submit Revised Internet-Draft"])
     #expect(tasks[0].map(\.isPrivate) == [true, false])

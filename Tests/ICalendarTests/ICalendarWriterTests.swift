@@ -1,8 +1,8 @@
 import Foundation
 import ICalendar
 import TaskModel
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ICalendarWriterTests {
   let stamp = Timestamp(iso: "2026-03-04T05:06:07Z")!
@@ -36,7 +36,9 @@ import TestSupport
     #expect(String(decoding: scanner.content(of: line), as: UTF8.self) == "SUMMARY:" + subject)
   }
 
-  @Test(arguments: ["plain", "a,b;c\\d", "two\nlines", "crlf\r\nend", "trailing\\", String(repeating: "\\,", count: 60)])
+  @Test(arguments: [
+    "plain", "a,b;c\\d", "two\nlines", "crlf\r\nend", "trailing\\", String(repeating: "\\,", count: 60),
+  ])
   func escapingRoundTrips(_ value: String) throws {
     let item = TaskItem(key: "k", subject: value, body: value)
     let bytes = ICalendarDocument.empty().rendered(applying: TaskChangeSet(creates: [item], stamp: stamp))
@@ -85,7 +87,8 @@ import TestSupport
     item.subject = "New"
     item.priority = .none
     item.due = TaskDate(day: CalendarDay("2026-05-06")!)
-    let changes = TaskChangeSet(updates: [TaskUpdate(key: "a", item: item, fields: [.subject, .priority, .due])], stamp: stamp)
+    let changes = TaskChangeSet(
+      updates: [TaskUpdate(key: "a", item: item, fields: [.subject, .priority, .due])], stamp: stamp)
     let out = text(document.rendered(applying: changes))
     let expected = """
       BEGIN:VCALENDAR
@@ -122,12 +125,14 @@ import TestSupport
     let document = try read(Self.source)
     var item = document.result.tasks[0]
     item.reminder = Reminder(isSet: true, at: Timestamp(iso: "2026-01-01T08:00:00Z"))
-    let out = document.rendered(applying: TaskChangeSet(updates: [TaskUpdate(key: "a", item: item, fields: [.reminder])], stamp: stamp))
+    let out = document.rendered(
+      applying: TaskChangeSet(updates: [TaskUpdate(key: "a", item: item, fields: [.reminder])], stamp: stamp))
     let again = try ICalendarDocument(bytes: out, file: "x", timeZone: .gmt)
     #expect(again.result.tasks[0].reminder == item.reminder)
     #expect(text(out).components(separatedBy: "BEGIN:VALARM").count == 2)
     item.reminder = nil
-    let removed = document.rendered(applying: TaskChangeSet(updates: [TaskUpdate(key: "a", item: item, fields: [.reminder])], stamp: stamp))
+    let removed = document.rendered(
+      applying: TaskChangeSet(updates: [TaskUpdate(key: "a", item: item, fields: [.reminder])], stamp: stamp))
     #expect(!text(removed).contains("VALARM"))
   }
 
@@ -161,7 +166,8 @@ import TestSupport
   }
 
   @Test func createsWithTimesKeepTheirZone() throws {
-    let berlin = TaskDate(day: CalendarDay("2026-07-01")!, instant: Timestamp(iso: "2026-07-01T07:30:00Z"), zone: "Europe/Berlin")
+    let berlin = TaskDate(
+      day: CalendarDay("2026-07-01")!, instant: Timestamp(iso: "2026-07-01T07:30:00Z"), zone: "Europe/Berlin")
     let utc = TaskDate(day: CalendarDay("2026-07-01")!, instant: Timestamp(iso: "2026-07-01T07:30:00Z"), zone: "UTC")
     let item = TaskItem(key: "t", due: berlin, start: utc)
     let out = ICalendarDocument.empty().rendered(applying: TaskChangeSet(creates: [item], stamp: stamp))

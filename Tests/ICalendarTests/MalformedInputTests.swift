@@ -25,7 +25,7 @@ import Testing
 
   /// A file cut short anywhere must never read as "fewer tasks".
   @Test func aTruncatedFileIsUnreadableAtEveryCut() throws {
-    let full = Array(calendar("SUMMARY:one").utf8) 
+    let full = Array(calendar("SUMMARY:one").utf8)
     let endOfCalendar = full.count - "END:VCALENDAR\n".utf8.count
     for cut in 1..<endOfCalendar {
       let error = unreadable(Array(full[..<cut]))
@@ -62,7 +62,10 @@ import Testing
     let document = try read(text)
     #expect(document.result.tasks.map(\.key) == ["fine"])
     #expect(document.result.invalidKeys == ["long"])
-    #expect(document.result.diagnostics.contains { $0.severity == .error && $0.line == 4 && $0.message.contains("longer than") })
+    #expect(
+      document.result.diagnostics.contains {
+        $0.severity == .error && $0.line == 4 && $0.message.contains("longer than")
+      })
     #expect(document.rendered(applying: TaskChangeSet()) == Array(text.utf8))
   }
 
@@ -71,7 +74,8 @@ import Testing
     var document = try ICalendarDocument(bytes: bytes, file: "nul.ics", timeZone: .gmt)
     #expect(document.result.tasks.isEmpty)
     #expect(document.result.invalidKeys == ["task-1"])
-    #expect(document.result.diagnostics.contains { $0.severity == .error && $0.line == 6 && $0.message.contains("NUL") })
+    #expect(
+      document.result.diagnostics.contains { $0.severity == .error && $0.line == 6 && $0.message.contains("NUL") })
     bytes = Array("BEGIN:VCALENDAR\nX-A:\u{0}\nEND:VCALENDAR\n".utf8)
     document = try ICalendarDocument(bytes: bytes, file: "nul.ics", timeZone: .gmt)
     #expect(document.result.diagnostics.contains { $0.severity == .error && $0.line == 2 })
@@ -85,7 +89,10 @@ import Testing
     patched.insert(contentsOf: [0xE9, 0x80], at: at)
     let document = try ICalendarDocument(bytes: patched, file: "latin.ics", timeZone: .gmt)
     #expect(document.result.tasks.first?.subject == "café€")
-    #expect(document.result.diagnostics.contains { $0.severity == .warning && $0.line == 6 && $0.message.contains("Windows-1252") })
+    #expect(
+      document.result.diagnostics.contains {
+        $0.severity == .warning && $0.line == 6 && $0.message.contains("Windows-1252")
+      })
     #expect(document.result.diagnostics.contains { $0.severity == .note })
     #expect(document.rendered(applying: TaskChangeSet()) == patched)
   }
@@ -106,7 +113,8 @@ import Testing
 
   @Test func aDuplicateUIDIsAnErrorOnTheSecond() throws {
     let document = try read(
-      "BEGIN:VCALENDAR\nBEGIN:VTODO\nUID:a\nSUMMARY:1\nEND:VTODO\nBEGIN:VTODO\nUID:a\nSUMMARY:2\nEND:VTODO\nEND:VCALENDAR\n")
+      "BEGIN:VCALENDAR\nBEGIN:VTODO\nUID:a\nSUMMARY:1\nEND:VTODO\nBEGIN:VTODO\nUID:a\nSUMMARY:2\nEND:VTODO\nEND:VCALENDAR\n"
+    )
     #expect(document.result.tasks.map(\.subject) == ["1"])
     #expect(document.result.invalidKeys == ["a"])
     #expect(document.result.diagnostics.first { $0.severity == .error }?.line == 6)

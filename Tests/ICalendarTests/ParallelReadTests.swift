@@ -1,8 +1,8 @@
 import Foundation
 import ICalendar
 import TaskModel
-import Testing
 import TestSupport
+import Testing
 
 /// Large inputs are read in two halves at once; that must never change what is read.
 @Suite struct ParallelReadTests {
@@ -27,7 +27,8 @@ import TestSupport
   func generated(_ count: Int, extra: (Int) -> String = { _ in "" }) -> [UInt8] {
     var text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
     for i in 0..<count {
-      text += "BEGIN:VTODO\r\nUID:t\(i)\r\nSUMMARY:Task \(i) caf\u{E9}\r\nDUE;TZID=Europe/Berlin:20260101T100000\r\n\(extra(i))END:VTODO\r\n"
+      text +=
+        "BEGIN:VTODO\r\nUID:t\(i)\r\nSUMMARY:Task \(i) caf\u{E9}\r\nDUE;TZID=Europe/Berlin:20260101T100000\r\n\(extra(i))END:VTODO\r\n"
     }
     return Array((text + "END:VCALENDAR\r\n").utf8)
   }
@@ -38,7 +39,9 @@ import TestSupport
   }
 
   @Test func duplicatesAcrossTheHalvesAreFound() throws {
-    let document = try bothWays(generated(400) { $0 == 399 ? "X-NOTE:dup\r\n" : "" }.replacing(Array("UID:t399\r\n".utf8), with: Array("UID:t1\r\n".utf8)))
+    let document = try bothWays(
+      generated(400) { $0 == 399 ? "X-NOTE:dup\r\n" : "" }.replacing(
+        Array("UID:t399\r\n".utf8), with: Array("UID:t1\r\n".utf8)))
     #expect(document.result.tasks.count == 399)
     #expect(document.result.invalidKeys == ["t1"])
   }

@@ -217,7 +217,8 @@ import Testing
     #expect(try task(html)?.htmlBody == "<b>x</b>")
     #expect(try task("X-ALT-DESC;FMTTYPE=text/html-x:<b>x</b>")?.htmlBody == nil)
     #expect(try task("X-ALT-DESC;FMTTYPE:<b>x</b>")?.htmlBody == nil)
-    let alarm = "DTSTART:20260101T100000Z\nDUE:20260101T120000Z\nBEGIN:VALARM\nACTION:DISPLAY\nTRIGGER;RELATED=%@:-PT15M\nEND:VALARM"
+    let alarm =
+      "DTSTART:20260101T100000Z\nDUE:20260101T120000Z\nBEGIN:VALARM\nACTION:DISPLAY\nTRIGGER;RELATED=%@:-PT15M\nEND:VALARM"
     let end = try task(alarm.replacingOccurrences(of: "%@", with: "\"eNd\""))
     #expect(end?.reminder?.at == Timestamp(iso: "2026-01-01T11:45:00Z"))
     let start = try task(alarm.replacingOccurrences(of: "%@", with: "ENDS"))

@@ -157,10 +157,12 @@ struct Simulation {
   /// other task was gone (or `delete_vs_edit = delete` settled an edit against a deletion).
   func checkDeletionsHaveACause(_ side: Side, old: [TaskItem], plan: SyncPlan, before: World) {
     let deleted = Set(plan.changes(for: side).deletes)
-    let otherKeys = Set((side == .outlook ? before.salesforce : before.outlook).filter { !$0.isTombstone }.map {
-      SalesforceID.normalised($0.key) ?? $0.key
-    })
-    for decision in plan.decisions where decision.operation == .delete && decision.isEffective && decision.side == side {
+    let otherKeys = Set(
+      (side == .outlook ? before.salesforce : before.outlook).filter { !$0.isTombstone }.map {
+        SalesforceID.normalised($0.key) ?? $0.key
+      })
+    for decision in plan.decisions where decision.operation == .delete && decision.isEffective && decision.side == side
+    {
       let otherKey = side == .outlook ? decision.salesforceKey : decision.outlookKey
       let otherGone = otherKey.map { !otherKeys.contains(SalesforceID.normalised($0) ?? $0) } ?? true
       #expect(otherGone, "\(side) task deleted while its \(side.other) task is still there: \(decision.rule)")

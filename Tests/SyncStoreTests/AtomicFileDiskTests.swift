@@ -1,7 +1,7 @@
 import Foundation
 import SyncStore
-import Testing
 import TestSupport
+import Testing
 
 /// A small tmpfs mounted on a temporary folder, for disk-full and read-only tests.
 struct ScratchMount {

@@ -9,7 +9,9 @@ import Testing
 struct BaselineCodingTests {
   static let full: [SyncField: Fingerprint] = {
     var b: [SyncField: Fingerprint] = [:]
-    for field in SyncField.standard + [.extra("A__c"), .extra("b c")] { b[field] = Fingerprint(field: field, value: "v") }
+    for field in SyncField.standard + [.extra("A__c"), .extra("b c")] {
+      b[field] = Fingerprint(field: field, value: "v")
+    }
     return b
   }()
 

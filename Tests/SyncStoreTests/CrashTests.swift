@@ -2,8 +2,8 @@ import Foundation
 import SyncEngine
 import SyncStore
 import TaskModel
-import Testing
 import TestSupport
+import Testing
 
 /// Kill tests: the test binary runs itself again as a child (the `child…` tests below, enabled
 /// only in that child by an environment variable), which writes in a loop until the parent kills
@@ -30,7 +30,9 @@ struct CrashTests {
         FileManager.default.fileExists(atPath: target.path)
       }
       let bytes = StoreFixtures.bytes(target)
-      #expect(bytes == Self.contents[0] || bytes == Self.contents[1], "round \(round): torn file of \(bytes?.count ?? -1) bytes")
+      #expect(
+        bytes == Self.contents[0] || bytes == Self.contents[1],
+        "round \(round): torn file of \(bytes?.count ?? -1) bytes")
       let others = try StoreFixtures.names(in: folder).filter { $0 != "tasks.csv" }
       #expect(others.allSatisfy { $0.hasPrefix(".tasks.csv.tasksync-tmp-\(pid)-") }, "round \(round): \(others)")
       leftovers += others.count
@@ -79,7 +81,8 @@ struct CrashTests {
     let store = try StateStore(folder: URL(fileURLWithPath: Self.childFolder!))
     var k = 0
     while true {
-      try store.commit(Self.storeState(k + 1), previous: Self.storeState(k), journal: StoreFixtures.entry("run-\(k + 1)"))
+      try store.commit(
+        Self.storeState(k + 1), previous: Self.storeState(k), journal: StoreFixtures.entry("run-\(k + 1)"))
       k += 1
     }
   }

@@ -1,8 +1,8 @@
 import Foundation
 import SyncStore
 import TaskModel
-import Testing
 import TestSupport
+import Testing
 
 @Suite("StateLock")
 struct StateLockTests {

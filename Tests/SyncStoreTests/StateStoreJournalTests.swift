@@ -2,8 +2,8 @@ import Foundation
 import SyncEngine
 import SyncStore
 import TaskModel
-import Testing
 import TestSupport
+import Testing
 
 @Suite("StateStore journal and revert")
 struct StateStoreJournalTests {

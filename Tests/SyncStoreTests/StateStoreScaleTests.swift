@@ -2,8 +2,8 @@ import Foundation
 import SyncEngine
 import SyncStore
 import TaskModel
-import Testing
 import TestSupport
+import Testing
 
 /// 100,000 pairs: correctness is asserted, timings only printed (never asserted: the machine is shared).
 @Suite("StateStore at 100,000 pairs")
@@ -45,7 +45,8 @@ struct StateStoreScaleTests {
 
     print(
       String(
-        format: "StateStore %d pairs: first commit %.3f s, load %.3f s, 1%% commit %.3f s, full commit %.3f s, revert %.3f s",
+        format:
+          "StateStore %d pairs: first commit %.3f s, load %.3f s, 1%% commit %.3f s, full commit %.3f s, revert %.3f s",
         Self.count, insertTime, loadTime, smallTime, fullTime, revertTime))
   }
 

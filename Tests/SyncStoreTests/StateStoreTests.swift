@@ -2,8 +2,8 @@ import Foundation
 import SyncEngine
 import SyncStore
 import TaskModel
-import Testing
 import TestSupport
+import Testing
 
 @Suite("StateStore")
 struct StateStoreTests {
@@ -49,8 +49,10 @@ struct StateStoreTests {
       PairState(id: "f-ünïcode-ключ", outlookKey: "", salesforceKey: "", baseline: [:], wasInScope: false),
       PairState(
         id: "g-odd-fingerprints", outlookKey: "k7", salesforceKey: nil,
-        baseline: [.subject: Fingerprint(hex: "not hex"), .body: Fingerprint(hex: String(repeating: "A", count: 32)),
-          .due: Fingerprint(hex: ""), odd[0]: Fingerprint(hex: String(repeating: "0", count: 32))]),
+        baseline: [
+          .subject: Fingerprint(hex: "not hex"), .body: Fingerprint(hex: String(repeating: "A", count: 32)),
+          .due: Fingerprint(hex: ""), odd[0]: Fingerprint(hex: String(repeating: "0", count: 32)),
+        ]),
     ])
   }()
 
@@ -112,9 +114,11 @@ struct StateStoreTests {
     #expect(try store.totalChanges() - idle == 1)
     let summaries = try store.runs()
     #expect(summaries.map(\.runID) == ["run-1", "run-2", "run-3"])
-    #expect(summaries[1] == JournalSummary(
-      runID: "run-2", startedAt: Timestamp(secondsSince1970: 1_770_000_000), pairsAdded: 1, pairsChanged: 2,
-      pairsRemoved: 1, files: 1, isReverted: false))
+    #expect(
+      summaries[1]
+        == JournalSummary(
+          runID: "run-2", startedAt: Timestamp(secondsSince1970: 1_770_000_000), pairsAdded: 1, pairsChanged: 2,
+          pairsRemoved: 1, files: 1, isReverted: false))
   }
 
   @Test("states in any order give the same saved state and journal as states in id order")
@@ -129,7 +133,8 @@ struct StateStoreTests {
       let store = try StateStore(folder: try TestPaths.temporaryFolder("store"))
       let start = shuffle ? SyncState(pairs: first.pairs.shuffled()) : first
       try store.commit(start, previous: SyncState(), journal: StoreFixtures.entry("run-1"))
-      let end = shuffle ? SyncState(pairs: next.pairs.shuffled()) : SyncState(pairs: next.pairs.sorted { $0.id < $1.id })
+      let end =
+        shuffle ? SyncState(pairs: next.pairs.shuffled()) : SyncState(pairs: next.pairs.sorted { $0.id < $1.id })
       entries.append(try store.commit(end, previous: start, journal: StoreFixtures.entry("run-2")))
       #expect(try store.load().pairs == next.pairs.sorted { $0.id < $1.id })
     }
@@ -181,7 +186,10 @@ struct StateStoreTests {
     #expect(error.code == .duplicateRun)
 
     let twice = StoreFixtures.entry(
-      "r-twice", files: [JournaledFile(path: "o.ics", before: nil, after: []), JournaledFile(path: "o.ics", before: [], after: [1])])
+      "r-twice",
+      files: [
+        JournaledFile(path: "o.ics", before: nil, after: []), JournaledFile(path: "o.ics", before: [], after: [1]),
+      ])
     error = try #require(throws: StoreError.self) {
       try store.commit(SyncState(pairs: [one]), previous: SyncState(pairs: [one]), journal: twice)
     }
@@ -229,7 +237,8 @@ struct StateStoreTests {
     let result = try StoreFixtures.run(
       "/usr/bin/env",
       [
-        "python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('CREATE TABLE t(x)'); c.commit()",
+        "python3", "-c",
+        "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('CREATE TABLE t(x)'); c.commit()",
         other.appendingPathComponent(StateStore.fileName).path,
       ])
     try #require(result.status == 0, "\(result.output)")

@@ -18,7 +18,9 @@ struct CalendarDayTests {
       let next = day.adding(days: 1)
       #expect(next.ordinal == day.ordinal + 1)
       day = next
-      if day.day == 1 && day.month == 1 && day.year % 50 != 0 { day = CalendarDay(year: day.year + 49, month: 1, day: 1)! }
+      if day.day == 1 && day.month == 1 && day.year % 50 != 0 {
+        day = CalendarDay(year: day.year + 49, month: 1, day: 1)!
+      }
     }
   }
 

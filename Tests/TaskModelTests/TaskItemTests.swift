@@ -8,7 +8,8 @@ struct TaskItemTests {
     let task = TaskItem(key: "k", subject: "Cafe\u{301}", due: TaskDate(day: CalendarDay("2026-03-02")!))
     #expect(task.fingerprint(.subject).hex == "fc19b839b6bb8a2110d535f136cb0d56")
     #expect(task.fingerprint(.due).hex == "151e2182ecdee332141d9d87b73ff135")
-    #expect(Fingerprint(field: .body, value: String(repeating: "x", count: 40)).hex == "9341d79c39efe582c60fea11558d7b22")
+    #expect(
+      Fingerprint(field: .body, value: String(repeating: "x", count: 40)).hex == "9341d79c39efe582c60fea11558d7b22")
     #expect(Fingerprint(hex: "fc19b839b6bb8a2110d535f136cb0d56") == task.fingerprint(.subject))
     #expect(Fingerprint(hex: "not hex") != task.fingerprint(.subject))
   }

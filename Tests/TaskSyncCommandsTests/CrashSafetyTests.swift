@@ -34,8 +34,10 @@ struct CrashSafetyTests {
       for (path, bytes) in expected where path.hasPrefix("outlook/") || path.hasPrefix("salesforce/") {
         #expect(got[path] == bytes, "\(path) differs after a kill at \(delay)s")
       }
-      let leftovers = try FileManager.default.subpathsOfDirectory(atPath: folder.appendingPathComponent("tasksync-out").path)
-        .filter { $0.contains("tasksync-tmp") }
+      let leftovers = try FileManager.default.subpathsOfDirectory(
+        atPath: folder.appendingPathComponent("tasksync-out").path
+      )
+      .filter { $0.contains("tasksync-tmp") }
       #expect(leftovers.isEmpty, "temporary files left: \(leftovers)")
       #expect(try planIsEmptyAfterReimport(folder))
     }
@@ -119,8 +121,10 @@ struct CrashSafetyTests {
     let planFile = folder.appendingPathComponent("plan.json")
     let status = try run(
       in: folder,
-      ["plan", "--today", "2026-03-02", "--config", folder.appendingPathComponent("tasksync.toml").path,
-       "--plan-file", planFile.path])
+      [
+        "plan", "--today", "2026-03-02", "--config", folder.appendingPathComponent("tasksync.toml").path,
+        "--plan-file", planFile.path,
+      ])
     guard status == 0, let plan = try JSONSerialization.jsonObject(with: Data(contentsOf: planFile)) as? [String: Any],
       let decisions = plan["decisions"] as? [[String: Any]]
     else { return false }

@@ -10,14 +10,17 @@ struct RevertCommandTests {
   func workspace() throws -> URL {
     let folder = try TestPaths.temporaryFolder("tasksync-revert")
     let demo = TestPaths.fixtures.appendingPathComponent("Demo")
-    try FileManager.default.copyItem(at: demo.appendingPathComponent("exports"), to: folder.appendingPathComponent("exports"))
+    try FileManager.default.copyItem(
+      at: demo.appendingPathComponent("exports"), to: folder.appendingPathComponent("exports"))
     try FileManager.default.copyItem(
       at: demo.appendingPathComponent("tasksync.toml"), to: folder.appendingPathComponent("tasksync.toml"))
     return folder
   }
 
   func sync(_ folder: URL) -> Int32 {
-    TaskSyncCommand.run(["sync", "--yes", "--today", "2026-03-02", "--config", folder.appendingPathComponent("tasksync.toml").path])
+    TaskSyncCommand.run([
+      "sync", "--yes", "--today", "2026-03-02", "--config", folder.appendingPathComponent("tasksync.toml").path,
+    ])
   }
 
   func outputs(_ folder: URL) throws -> [String: Data] {

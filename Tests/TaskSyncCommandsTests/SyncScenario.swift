@@ -1,8 +1,8 @@
 import Foundation
 import SyncStore
 import TaskSyncCommands
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
   import Glibc
@@ -153,7 +153,9 @@ final class ScenarioWorkspace {
       }
     }
     let before = snapshot()
-    let result = expectation.needsCapture ? CapturedCommand.run(arguments) : CommandRun(status: TaskSyncCommand.run(arguments), stdout: "", stderr: "")
+    let result =
+      expectation.needsCapture
+      ? CapturedCommand.run(arguments) : CommandRun(status: TaskSyncCommand.run(arguments), stdout: "", stderr: "")
     heldLock?.release()
     let command = arguments.first ?? ""
     lastStepWrote = ["sync", "apply"].contains(command) && [0, 1, 4].contains(result.status)
@@ -177,7 +179,9 @@ final class ScenarioWorkspace {
   /// Simulates the user importing the output into the system and exporting again: the
   /// Outlook file as written; the Salesforce file with a fresh Id on every created row.
   func reimport(_ name: String) throws {
-    let source = name == "outlook.ics" ? out.appendingPathComponent("outlook/outlook.ics") : out.appendingPathComponent("salesforce/Task.csv")
+    let source =
+      name == "outlook.ics"
+      ? out.appendingPathComponent("outlook/outlook.ics") : out.appendingPathComponent("salesforce/Task.csv")
     guard let data = FileManager.default.contents(atPath: source.path) else { return }
     var bytes = [UInt8](data)
     if name == "Task.csv" { bytes = assigningIDs(bytes) }
@@ -248,8 +252,12 @@ final class ScenarioWorkspace {
     }
   }
 
-  func check(_ e: StepExpectation, _ result: CommandRun, before: [String: Data], arguments: [String], label: String) throws {
-    let context = result.stdout.isEmpty && result.stderr.isEmpty ? label : "\(label)\n--- stdout\n\(result.stdout)--- stderr\n\(result.stderr)"
+  func check(_ e: StepExpectation, _ result: CommandRun, before: [String: Data], arguments: [String], label: String)
+    throws
+  {
+    let context =
+      result.stdout.isEmpty && result.stderr.isEmpty
+      ? label : "\(label)\n--- stdout\n\(result.stdout)--- stderr\n\(result.stderr)"
     #expect(result.status == e.exit, "exit status of \(arguments.joined(separator: " "))\n\(context)")
     if e.writes == false {
       #expect(snapshot() == before, "\(label): a refused or planning run changed the outputs or the state")
@@ -260,14 +268,19 @@ final class ScenarioWorkspace {
     if let wanted = e.summary {
       let url = out.appendingPathComponent("summary.json")
       let actual = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
-      #expect(JSONSubset.mismatch(wanted, in: actual) == nil, "\(label): summary.json \(JSONSubset.mismatch(wanted, in: actual) ?? "")\n\(context)")
+      #expect(
+        JSONSubset.mismatch(wanted, in: actual) == nil,
+        "\(label): summary.json \(JSONSubset.mismatch(wanted, in: actual) ?? "")\n\(context)")
     }
     if !e.decisions.isEmpty {
       let plan = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("plan.json")))
       let decisions = ((plan as? [String: Any])?["decisions"] as? [[String: Any]]) ?? []
       for (id, status) in e.decisions.sorted(by: { $0.key < $1.key }) {
         let found = decisions.first { $0["id"] as? String == id }
-        #expect(found?["status"] as? String == status, "\(label): decision \(id) should be \(status); plan has \(decisions.map { "\($0["id"] ?? "?")=\($0["status"] ?? "?")" })")
+        #expect(
+          found?["status"] as? String == status,
+          "\(label): decision \(id) should be \(status); plan has \(decisions.map { "\($0["id"] ?? "?")=\($0["status"] ?? "?")" })"
+        )
       }
     }
     for (file, fragments) in e.contains.sorted(by: { $0.key < $1.key }) {
@@ -287,7 +300,8 @@ final class ScenarioWorkspace {
       let text = self.text(of: file, result) ?? ""
       for (fragment, wanted) in counts.sorted(by: { $0.key < $1.key }) {
         let found = text.components(separatedBy: fragment).count - 1
-        #expect(found == wanted, "\(label): \(file) has \(fragment.debugDescription) \(found) times, not \(wanted)\n\(text)")
+        #expect(
+          found == wanted, "\(label): \(file) has \(fragment.debugDescription) \(found) times, not \(wanted)\n\(text)")
       }
     }
     if e.planEmpty {
@@ -352,7 +366,8 @@ final class ScenarioWorkspace {
         let data = FileManager.default.contents(atPath: url.path)
       else { continue }
       let text = String(decoding: data, as: UTF8.self)
-      let bytes = String(data: data, encoding: .utf8) != nil
+      let bytes =
+        String(data: data, encoding: .utf8) != nil
         ? Array(text.replacingOccurrences(of: work.path, with: "$WORK").utf8) : [UInt8](data)
       files[String(url.path.dropFirst(prefix.count))] = bytes
     }
@@ -384,7 +399,9 @@ struct StepExpectation {
 
   init(url: URL) throws {
     let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
-    let known: Set<String> = ["exit", "summary", "decisions", "contains", "absent", "count", "stderr", "writes", "planEmpty"]
+    let known: Set<String> = [
+      "exit", "summary", "decisions", "contains", "absent", "count", "stderr", "writes", "planEmpty",
+    ]
     let unknown = Set(object.keys).subtracting(known)
     #expect(unknown.isEmpty, "\(url.path): unknown keys \(unknown.sorted())")
     exit = Int32(try #require(object["exit"] as? Int, "\(url.path): no exit"))
@@ -410,7 +427,9 @@ enum JSONSubset {
       }
       return nil
     case let number as NSNumber:
-      guard let other = actual as? NSNumber, other == number else { return "\(path): \(actual ?? "missing") ≠ \(number)" }
+      guard let other = actual as? NSNumber, other == number else {
+        return "\(path): \(actual ?? "missing") ≠ \(number)"
+      }
       return nil
     case let text as String:
       return actual as? String == text ? nil : "\(path): \(actual ?? "missing") ≠ \(text)"

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import TaskSyncCommands
 import TestSupport
+import Testing
 
 /// The sync scenarios of `Fixtures/Sync/`, run through the command line in-process, each in
 /// its own temporary folder. Serialised: a few steps capture standard error, which hides the
@@ -60,11 +60,15 @@ struct SyncScenarioTests {
         continue
       }
       if [UInt8](expected) != bytes {
-        Issue.record("\(scenario.name): \(path) differs from its golden file: \(GoldenDiff.firstDifference([UInt8](expected), bytes))")
+        Issue.record(
+          "\(scenario.name): \(path) differs from its golden file: \(GoldenDiff.firstDifference([UInt8](expected), bytes))"
+        )
       }
     }
-    if !record, let walker = FileManager.default.enumerator(at: golden, includingPropertiesForKeys: [.isRegularFileKey]) {
-      for case let url as URL in walker where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
+    if !record, let walker = FileManager.default.enumerator(at: golden, includingPropertiesForKeys: [.isRegularFileKey])
+    {
+      for case let url as URL in walker
+      where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
         let path = String(url.path.dropFirst(golden.path.count + 1))
         #expect(outputs[path] != nil, "\(scenario.name): golden file \(path) is no longer written")
       }
@@ -89,7 +93,9 @@ struct SyncScenarioTests {
       let imported = FileManager.default.contents(atPath: workspace.exports.appendingPathComponent(input).path)
       let written = FileManager.default.contents(atPath: workspace.out.appendingPathComponent(output).path)
       if imported == nil || imported != written {
-        Issue.record("\(scenario.name): \(output) differs from the re-imported \(input): \(GoldenDiff.firstDifference([UInt8](imported ?? Data()), [UInt8](written ?? Data())))")
+        Issue.record(
+          "\(scenario.name): \(output) differs from the re-imported \(input): \(GoldenDiff.firstDifference([UInt8](imported ?? Data()), [UInt8](written ?? Data())))"
+        )
       }
     }
     let summary = try JSONSerialization.jsonObject(
@@ -98,7 +104,9 @@ struct SyncScenarioTests {
       "outlook": ["create": 0, "update": 0, "delete": 0], "salesforce": ["create": 0, "update": 0, "delete": 0],
       "unresolvedConflicts": 0,
     ]
-    #expect(JSONSubset.mismatch(zero, in: summary) == nil, "\(scenario.name): \(JSONSubset.mismatch(zero, in: summary) ?? "")")
+    #expect(
+      JSONSubset.mismatch(zero, in: summary) == nil, "\(scenario.name): \(JSONSubset.mismatch(zero, in: summary) ?? "")"
+    )
     #expect(try workspace.plannedDecisions(after: arguments).isEmpty, "\(scenario.name)")
   }
 
@@ -106,7 +114,9 @@ struct SyncScenarioTests {
   /// is empty and the re-imported files come out byte-identical (SPEC §9).
   @Test(
     "sync, re-import, sync: nothing to do and the files come back unchanged",
-    arguments: ["golden-mixed-run", "table-new-each-side", "pending-create-arrives", "policy-formatted-body-to-salesforce"]
+    arguments: [
+      "golden-mixed-run", "table-new-each-side", "pending-create-arrives", "policy-formatted-body-to-salesforce",
+    ]
   )
   func roundTrip(_ name: String) throws {
     let scenario = SyncScenario.named(name)

@@ -44,8 +44,10 @@ struct ValidateCommandTests {
       #expect(TaskSyncCommand.run(["convert", previous, next]) == 0, "to \(ext)")
       previous = next
     }
-    let original = try ExportFormat.ics.codec.read(Array(try Data(contentsOf: URL(fileURLWithPath: source))), source, FormatOptions())
-    let back = try ExportFormat.json.codec.read(Array(try Data(contentsOf: URL(fileURLWithPath: previous))), previous, FormatOptions())
+    let original = try ExportFormat.ics.codec.read(
+      Array(try Data(contentsOf: URL(fileURLWithPath: source))), source, FormatOptions())
+    let back = try ExportFormat.json.codec.read(
+      Array(try Data(contentsOf: URL(fileURLWithPath: previous))), previous, FormatOptions())
     let fields: [SyncField] = [.subject, .body, .due, .status, .priority]
     #expect(original.result.tasks.count == back.result.tasks.count)
     for (a, b) in zip(original.result.tasks, back.result.tasks) {

@@ -70,7 +70,8 @@ package struct Export: Sendable {
     for name in names {
       let file = url.appendingPathComponent(name)
       let bytes = try readBytes(file)
-      parts.append(Part(name: name, document: try decode(bytes, file: file.path, format: .ics, options: options), bytes: bytes))
+      parts.append(
+        Part(name: name, document: try decode(bytes, file: file.path, format: .ics, options: options), bytes: bytes))
     }
     return Export(url: url, format: .ics, isFolder: true, parts: parts)
   }
@@ -131,7 +132,9 @@ package struct Export: Sendable {
   /// A safe file name for a task key: letters, digits, `-`, `_`, `.`, `@` kept, the rest as `_`.
   package static func fileName(forKey key: String) -> String {
     let safe = key.unicodeScalars.map { s -> Character in
-      let ok = ("a"..."z").contains(s) || ("A"..."Z").contains(s) || ("0"..."9").contains(s) || "-_.@".unicodeScalars.contains(s)
+      let ok =
+        ("a"..."z").contains(s) || ("A"..."Z").contains(s) || ("0"..."9").contains(s)
+        || "-_.@".unicodeScalars.contains(s)
       return ok ? Character(s) : "_"
     }
     let name = String(safe.prefix(120)).trimmingCharacters(in: CharacterSet(charactersIn: "."))

@@ -60,7 +60,9 @@ package struct RunSummary: Codable, Hashable, Sendable {
       "\(name): \(c.create) to create, \(c.update) to update, \(c.delete) to delete"
     }
     var lines = [line("Outlook", outlook), line("Salesforce", salesforce)]
-    lines.append("Conflicts: \(conflicts) (\(unresolvedConflicts) left for review); prevented: \(prevented); excluded: \(excluded)")
+    lines.append(
+      "Conflicts: \(conflicts) (\(unresolvedConflicts) left for review); prevented: \(prevented); excluded: \(excluded)"
+    )
     lines.append(
       "Skipped: \(skipped.private) private, \(skipped.outOfWindow) out of window, \(skipped.unrelated) unrelated, \(skipped.invalid) invalid"
     )

@@ -60,13 +60,17 @@ extension SyncSession {
     }
     for part in run.outlook.parts.prefix(1) {
       if let instructions = part.document as? ImportInstructions {
-        files += instructions.importFiles(applying: outlookChanges).map { OutputFile(path: "outlook/\($0.name)", bytes: $0.bytes) }
+        files += instructions.importFiles(applying: outlookChanges).map {
+          OutputFile(path: "outlook/\($0.name)", bytes: $0.bytes)
+        }
       }
     }
     let salesforce = run.salesforce.parts[0].document
     files.append(OutputFile(path: "salesforce/Task.csv", bytes: salesforce.rendered(applying: salesforceChanges)))
     if let instructions = salesforce as? ImportInstructions {
-      files += instructions.importFiles(applying: salesforceChanges).map { OutputFile(path: "salesforce/\($0.name)", bytes: $0.bytes) }
+      files += instructions.importFiles(applying: salesforceChanges).map {
+        OutputFile(path: "salesforce/\($0.name)", bytes: $0.bytes)
+      }
     }
     files.append(OutputFile(path: "plan.json", bytes: run.planJSON))
     files.append(OutputFile(path: "summary.json", bytes: run.summary.json))
