@@ -51,8 +51,18 @@ struct ExtendedPropertyFields {
   /// The property name when it is one of tasksync's (its set or PublicStrings), else `nil`.
   var tasksyncName: String? {
     guard let name, name.hasPrefix("X-SALESFORCE-") else { return nil }
-    if let setId, setId.uppercased() == EWSNames.propertySetId { return name }
+    if let setId, ExtendedPropertyFields.equalIgnoringASCIICase(setId, EWSNames.propertySetId) { return name }
     if distinguishedSet == "PublicStrings" { return name }
     return nil
+  }
+
+  /// `a.uppercased() == b` for an upper-case ASCII `b`, without building a string (the exact
+  /// spelling, which tasksync writes, is one `memcmp`).
+  static func equalIgnoringASCIICase(_ a: String, _ b: String) -> Bool {
+    if a == b { return true }
+    guard a.utf8.count == b.utf8.count else { return false }
+    return zip(a.utf8, b.utf8).allSatisfy { byte, expected in
+      (byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte) == expected
+    }
   }
 }

@@ -33,8 +33,14 @@ struct EWSReader {
   private var nameByPointer: [UnsafeRawPointer: String] = [:]
   private var taskName: UnsafeRawPointer?
 
-  // The task being read.
-  private var task: TaskFields?
+  // Interned names of the grandchildren read inside a task (compared by pointer).
+  private var stringName: UnsafeRawPointer?
+  private var extendedFieldURIName: UnsafeRawPointer?
+  private var valueName: UnsafeRawPointer?
+
+  // The task being read: `fields` is reset, not reallocated, for each task.
+  private var inTask = false
+  private var fields = TaskFields()
   private var taskDepth = 0
   private var taskTag = RawTagScanner.Tag(kind: .start, start: 0, end: 0)
   /// The schema ranks of every task's children, all tasks in one array (records point into it).
@@ -78,6 +84,9 @@ struct EWSReader {
     let xml = try XMLStreamReader(
       bytes: UnsafeRawBufferPointer(buffer), file: file, maximumBytes: limits.maximumInputBytes)
     var scanner = RawTagScanner(bytes: buffer)
+    stringName = xml.intern("String")
+    extendedFieldURIName = xml.intern("ExtendedFieldURI")
+    valueName = xml.intern("Value")
     while let kind = try xml.read() {
       switch kind {
       case .element:
@@ -154,7 +163,7 @@ struct EWSReader {
   private mutating func startElement(
     _ xml: XMLStreamReader, tag: RawTagScanner.Tag, buffer: UnsafeBufferPointer<UInt8>
   ) throws {
-    guard task != nil else {
+    guard inTask else {
       try startOutsideTask(xml, tag: tag, buffer: buffer)
       return
     }
@@ -166,31 +175,30 @@ struct EWSReader {
       collecting = TaskField.isLeafText[Int(rank)]
       text.removeAll(keepingCapacity: true)
       if rank == TaskField.itemId {
-        task?.id = xml.attribute("Id")
-        task?.changeKey = xml.attribute("ChangeKey")
+        fields.id = xml.attribute("Id")
+        fields.changeKey = xml.attribute("ChangeKey")
       } else if rank == TaskField.body {
-        task?.bodyType = xml.attribute("BodyType")
+        fields.bodyType = xml.attribute("BodyType")
       } else if rank == TaskField.extendedProperty {
         extended = ExtendedPropertyFields()
       }
       if tag.kind == .empty { endTaskChild() }
     } else if depth == taskDepth + 2 {
-      guard xml.namespace == .types else { return }
-      if field == TaskField.categories, name(xml) == "String" {
+      guard field == TaskField.categories || field == TaskField.extendedProperty, xml.namespace == .types else { return }
+      let local = xml.internedLocalName
+      if field == TaskField.categories, local == stringName {
         collecting = true
         text.removeAll(keepingCapacity: true)
         if tag.kind == .empty { endTaskGrandchild() }
       } else if field == TaskField.extendedProperty {
-        switch name(xml) {
-        case "ExtendedFieldURI":
+        if local == extendedFieldURIName {
           extended.setId = xml.attribute("PropertySetId")
           extended.distinguishedSet = xml.attribute("DistinguishedPropertySetId")
           extended.name = xml.attribute("PropertyName")
-        case "Value":
+        } else if local == valueName {
           collecting = true
           text.removeAll(keepingCapacity: true)
           if tag.kind == .empty { endTaskGrandchild() }
-        default: break
         }
       }
     }
@@ -200,7 +208,8 @@ struct EWSReader {
     _ xml: XMLStreamReader, tag: RawTagScanner.Tag, buffer: UnsafeBufferPointer<UInt8>
   ) throws {
     if isTask(xml) {
-      task = TaskFields()
+      inTask = true
+      fields.reset()
       taskDepth = xml.depth
       taskTag = tag
       ranksStart = childRanks.count
@@ -234,7 +243,7 @@ struct EWSReader {
     _ xml: XMLStreamReader, tag: RawTagScanner.Tag, buffer: UnsafeBufferPointer<UInt8>
   ) throws {
     let depth = xml.depth
-    if task != nil {
+    if inTask {
       if depth == taskDepth {
         finishTask(end: tag.end, buffer: buffer)
       } else if depth == taskDepth + 1 {
@@ -262,11 +271,11 @@ struct EWSReader {
   private mutating func endTaskChild() {
     if TaskField.isDate[Int(field)] {
       let rank = field
-      text.withUnsafeBufferPointer { bytes in task?.setDate(rank, bytes: bytes, dates: &dates) }
+      text.withUnsafeBufferPointer { bytes in fields.setDate(rank, bytes: bytes, dates: &dates) }
     } else if TaskField.isLeafText[Int(field)] {
-      task?.values[TaskField.slot[Int(field)]] = String(decoding: text, as: UTF8.self)
+      fields.values[TaskField.slot[Int(field)]] = String(decoding: text, as: UTF8.self)
     } else if field == TaskField.extendedProperty {
-      task?.extended.append(extended)
+      fields.extended.append(extended)
     }
     collecting = false
     field = EWSNames.unknownRank
@@ -277,7 +286,7 @@ struct EWSReader {
     collecting = false
     let value = String(decoding: text, as: UTF8.self)
     if field == TaskField.categories {
-      task?.categories.append(value)
+      fields.categories.append(value)
     } else if field == TaskField.extendedProperty {
       extended.value = value
     }
@@ -297,8 +306,8 @@ struct EWSReader {
   // MARK: Tasks
 
   private mutating func finishTask(end: Int, buffer: UnsafeBufferPointer<UInt8>) {
-    guard let fields = task else { return }
-    task = nil
+    guard inTask else { return }
+    inTask = false
     collecting = false
     let key = fields.id ?? ""
     switch fields.item() {

@@ -19,6 +19,22 @@ struct TaskFields {
   /// The first date child that is not an `xs:dateTime`: its name and text.
   var badDate: (name: String, text: String)?
 
+  /// Empties every field for the next task, keeping the buffers that are not handed on.
+  mutating func reset() {
+    id = nil
+    changeKey = nil
+    bodyType = nil
+    for slot in values.indices { values[slot] = nil }
+    categories = []
+    extended.removeAll(keepingCapacity: true)
+    dueDate = nil
+    startDate = nil
+    completeDate = nil
+    lastModifiedTime = nil
+    reminderDueBy = nil
+    badDate = nil
+  }
+
   /// Stores a date child read from `bytes`.
   mutating func setDate(_ rank: UInt8, bytes: UnsafeBufferPointer<UInt8>, dates: inout EWSDateTime) {
     let parsed = dates.parse(bytes: bytes)

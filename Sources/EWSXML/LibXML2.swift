@@ -193,6 +193,13 @@ final class XMLStreamReader {
   /// life of this reader, so callers may cache by it.
   var internedLocalName: UnsafeRawPointer? { xmlTextReaderConstLocalName(reader).map { UnsafeRawPointer($0) } }
 
+  /// `name` interned in this reader's dictionary: an element whose local name is `name` has
+  /// exactly this `internedLocalName`.
+  func intern(_ name: String) -> UnsafeRawPointer? {
+    name.withCString { xmlTextReaderConstString(reader, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) }
+      .map { UnsafeRawPointer($0) }
+  }
+
   /// The local name as a string.
   var localName: String { xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? "" }
 

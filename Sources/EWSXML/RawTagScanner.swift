@@ -74,18 +74,33 @@ struct RawTagScanner {
   }
 
   /// The offset of the `>` closing a start tag, skipping quoted attribute values.
+  ///
+  /// Most start tags are short and many have no attributes: `memchr` finds the first `>`, and
+  /// only when a quote comes before it is the tag walked byte by byte (a quoted value may hold `>`).
   private func endOfStartTag(from start: Int) -> Int? {
+    guard let close = find(RawTagScanner.gt, from: start) else { return nil }
+    let base = bytes.baseAddress!
     var i = start
-    var quote: UInt8 = 0
+    while i < close {
+      let b = base[i]
+      if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") { return endOfQuotedStartTag(from: i) }
+      i += 1
+    }
+    return close
+  }
+
+  /// `endOfStartTag` from the first quote on: each quoted value is skipped with `memchr`.
+  private func endOfQuotedStartTag(from start: Int) -> Int? {
+    let base = bytes.baseAddress!
+    var i = start
     while i < limit {
-      let b = bytes[i]
-      if quote != 0 {
-        if b == quote { quote = 0 }
-      } else if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
-        quote = b
-      } else if b == RawTagScanner.gt {
-        return i
+      let b = base[i]
+      if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
+        guard let close = find(b, from: i + 1) else { return nil }
+        i = close + 1
+        continue
       }
+      if b == RawTagScanner.gt { return i }
       i += 1
     }
     return nil

@@ -207,4 +207,33 @@ import Testing
     #expect(a == b)
     #expect(a.count == 1)
   }
+
+  /// The reader's fast paths (interned grandchild names, set ids compared without upper-casing,
+  /// start tags ended by `memchr` unless a quote comes first) read what the slow ones did.
+  @Test func extendedPropertiesCategoriesAndQuotedTagsReadAsBefore() throws {
+    let id = EWSNames.propertySetId
+    let text = """
+      <?xml version="1.0" encoding="utf-8"?>
+      <m:Items xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:o="urn:other">
+        <Task xmlns="http://schemas.microsoft.com/exchange/services/2006/types" note='a > b "q"'>
+          <ItemId Id="k1" ChangeKey='c>1'/>
+          <Subject lang="x>y">s1</Subject>
+          <Categories><String>A</String><o:String>not a category</o:String><String>B</String></Categories>
+          <ExtendedProperty><ExtendedFieldURI PropertySetId="\(id.lowercased())" PropertyName="X-SALESFORCE-ID" PropertyType="String"/><Value>00T5g00000AbCdEAAA</Value></ExtendedProperty>
+          <ExtendedProperty><ExtendedFieldURI DistinguishedPropertySetId="PublicStrings" PropertyName="X-SALESFORCE-FIELD:Region__c" PropertyType="String"/><Value>EMEA</Value></ExtendedProperty>
+          <ExtendedProperty><ExtendedFieldURI PropertySetId="\(String(id.dropLast()) + "5")" PropertyName="X-SALESFORCE-FIELD:Other__c" PropertyType="String"/><Value>ignored</Value></ExtendedProperty>
+          <ExtendedProperty><ExtendedFieldURI PropertySetId="\(id)x" PropertyName="X-SALESFORCE-FIELD:Longer__c" PropertyType="String"/><Value>ignored</Value></ExtendedProperty>
+        </Task>
+      </m:Items>
+      """
+    let document = try EWS.read(text)
+    let task = try #require(document.result.tasks.first)
+    #expect(document.result.tasks.count == 1)
+    #expect(task.key == "k1")
+    #expect(task.changeKey == "c>1")
+    #expect(task.subject == "s1")
+    #expect(task.categories == ["A", "B"])
+    #expect(task.crossReference == "00T5g00000AbCdEAAA")
+    #expect(task.extraFields == ["Region__c": "EMEA"])
+  }
 }
