@@ -84,7 +84,8 @@ struct EWSDateTime {
     let instant = Timestamp(
       secondsSince1970: wall.secondsSince1970 - Int64(sign * (offsetHours * 3600 + offsetMinutes * 60)))
     let zone = String(decoding: UnsafeBufferPointer(rebasing: b[i...]), as: UTF8.self)
-    return TaskDate(day: self.day(of: instant), instant: instant, zone: zone == "+00:00" || zone == "-00:00" ? "UTC" : zone)
+    return TaskDate(
+      day: self.day(of: instant), instant: instant, zone: zone == "+00:00" || zone == "-00:00" ? "UTC" : zone)
   }
 
   static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }

@@ -87,7 +87,9 @@ extension EWSDocument {
       childIndent = indentation(of: first.0).indent
       let lastEnd = spans.last!.1
       let trailing = bytes[lastEnd..<endTagStart]
-      closing = trailing.allSatisfy { [0x20, 0x09, 0x0A, 0x0D].contains($0) } ? trailing : ArraySlice(newline + Array(taskIndent.utf8))
+      closing =
+        trailing.allSatisfy { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        ? trailing : ArraySlice(newline + Array(taskIndent.utf8))
     } else {
       childIndent = taskIndent + "  "
       closing = ArraySlice(newline + Array(taskIndent.utf8))

@@ -73,11 +73,14 @@ public struct EWSDocument: Sendable {
 
   /// The whole document with `changes` applied, in the input's shape.
   public func rendered(applying changes: TaskChangeSet) -> [UInt8] {
-    if bytes.isEmpty { return EWSEnvelope.getItemResponse(creates: changes.creates, stamp: changes.stamp, timeZone: timeZone) }
+    if bytes.isEmpty {
+      return EWSEnvelope.getItemResponse(creates: changes.creates, stamp: changes.stamp, timeZone: timeZone)
+    }
     if changes.isEmpty { return bytes }
     if records.isEmpty && !changes.creates.isEmpty {
-      return insertIntoContainer(changes) ?? EWSEnvelope.getItemResponse(
-        creates: changes.creates, stamp: changes.stamp, timeZone: timeZone)
+      return insertIntoContainer(changes)
+        ?? EWSEnvelope.getItemResponse(
+          creates: changes.creates, stamp: changes.stamp, timeZone: timeZone)
     }
     let deleted = Set(changes.deletes.filter { !$0.isEmpty })
     let updates = Dictionary(changes.updates.map { ($0.key, $0) }, uniquingKeysWith: { $1 })

@@ -153,7 +153,10 @@ extension EWSDocument {
       case .reminder:
         let children = elements.reminder(item)
         if children.isEmpty {
-          set("item:ReminderIsSet", EWSTaskElements.Child(rank: TaskField.reminderIsSet, bytes: Array("<t:ReminderIsSet>false</t:ReminderIsSet>".utf8)))
+          set(
+            "item:ReminderIsSet",
+            EWSTaskElements.Child(
+              rank: TaskField.reminderIsSet, bytes: Array("<t:ReminderIsSet>false</t:ReminderIsSet>".utf8)))
         }
         for child in children {
           set(child.rank == TaskField.reminderDueBy ? "item:ReminderDueBy" : "item:ReminderIsSet", child)

@@ -115,7 +115,8 @@ struct EWSReader {
       }
     }
     for warning in xml.warnings {
-      result.diagnostics.append(Diagnostic(.warning, file: file, line: warning.line, column: warning.column, warning.message))
+      result.diagnostics.append(
+        Diagnostic(.warning, file: file, line: warning.line, column: warning.column, warning.message))
     }
     if records.isEmpty && result.invalidKeys.isEmpty && result.errorCount == 0 {
       result.diagnostics.append(.warning(EWSMessage.noTasks, file: file, at: .start))
@@ -184,7 +185,9 @@ struct EWSReader {
       }
       if tag.kind == .empty { endTaskChild() }
     } else if depth == taskDepth + 2 {
-      guard field == TaskField.categories || field == TaskField.extendedProperty, xml.namespace == .types else { return }
+      guard field == TaskField.categories || field == TaskField.extendedProperty, xml.namespace == .types else {
+        return
+      }
       let local = xml.internedLocalName
       if field == TaskField.categories, local == stringName {
         collecting = true
@@ -300,7 +303,8 @@ struct EWSReader {
     if let code = open.responseCode, !code.isEmpty { message += " \(code)" }
     if let text = open.messageText, !text.isEmpty { message += ": \(text)" }
     let severity: Diagnostic.Severity = open.responseClass == "Error" ? .error : .warning
-    result.diagnostics.append(Diagnostic(severity, file: file, line: open.position.line, column: open.position.column, message))
+    result.diagnostics.append(
+      Diagnostic(severity, file: file, line: open.position.line, column: open.position.column, message))
   }
 
   // MARK: Tasks
@@ -313,7 +317,8 @@ struct EWSReader {
     switch fields.item() {
     case .failure(let problem):
       let position = lines.position(of: taskTag.start, in: buffer)
-      result.diagnostics.append(.error("task \(key.isEmpty ? "without ItemId" : key): \(problem.text)", file: file, at: position))
+      result.diagnostics.append(
+        .error("task \(key.isEmpty ? "without ItemId" : key): \(problem.text)", file: file, at: position))
       if !key.isEmpty { result.invalidKeys.append(key) }
     case .success(let item):
       if !key.isEmpty {
@@ -327,9 +332,9 @@ struct EWSReader {
       records.append(
         EWSTaskRecord(
           key: key, start: taskTag.start, startTagEnd: taskTag.end, end: end, isEmptyElement: taskTag.kind == .empty,
-          ranks: ranksStart..<childRanks.count, extendedNames: fields.extended.map(\.tasksyncName), taskIndex: result.tasks.count - 1,
+          ranks: ranksStart..<childRanks.count, extendedNames: fields.extended.map(\.tasksyncName),
+          taskIndex: result.tasks.count - 1,
           changeKey: fields.changeKey))
     }
   }
 }
-

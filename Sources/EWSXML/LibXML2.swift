@@ -129,8 +129,12 @@ final class XMLStreamReader {
         guard let context else { return }
         Unmanaged<ProblemLog>.fromOpaque(context).takeUnretainedValue().record(error)
       }, context)
-    typesURI = EWSNames.typesNamespace.withCString { xmlTextReaderConstString(reader, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) }
-    messagesURI = EWSNames.messagesNamespace.withCString { xmlTextReaderConstString(reader, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) }
+    typesURI = EWSNames.typesNamespace.withCString {
+      xmlTextReaderConstString(reader, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self))
+    }
+    messagesURI = EWSNames.messagesNamespace.withCString {
+      xmlTextReaderConstString(reader, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self))
+    }
   }
 
   deinit { xmlFreeTextReader(reader) }

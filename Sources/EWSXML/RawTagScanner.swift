@@ -1,3 +1,5 @@
+import TaskModel
+
 /// Finds the byte spans of tags in an XML document that libxml2 has checked (or is checking)
 /// for well-formedness.
 ///
@@ -160,8 +162,6 @@ struct RawTagScanner {
     return SourcePosition(line: line, column: end - lineStart + 1)
   }
 }
-
-import TaskModel
 
 #if canImport(Glibc)
   import Glibc

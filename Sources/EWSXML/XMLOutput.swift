@@ -15,7 +15,10 @@ struct XMLOutput {
   /// LF); characters XML 1.0 cannot carry at all (C0 controls but TAB, LF, CR) dropped.
   mutating func appendEscaped(_ text: String, attribute: Bool = false) {
     let utf8 = text.utf8
-    if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"") }) {
+    if !utf8.contains(where: {
+      $0 < 0x20 || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
+        || $0 == UInt8(ascii: "\"")
+    }) {
       bytes.append(contentsOf: utf8)
       return
     }

@@ -39,14 +39,16 @@ func ewsBenchmark(count: Int) -> [BenchResult] {
     }
     precondition(document?.result.tasks.count == n, "the benchmark document did not read back")
     results.append(
-      BenchResult(name: "ews read \(n)", items: n, bytes: bytes.count, seconds: readSeconds, peakMiB: peakResidentMiB()))
+      BenchResult(name: "ews read \(n)", items: n, bytes: bytes.count, seconds: readSeconds, peakMiB: peakResidentMiB())
+    )
     // On a shared machine wall time depends on the other processes; CPU time does not.
     let readCPU = medianCPUSeconds {
       document = nil
       document = try! EWSDocument.read(bytes, file: "bench.xml", timeZone: zone)
     }
     results.append(
-      BenchResult(name: "ews read \(n) (CPU time)", items: n, bytes: bytes.count, seconds: readCPU, peakMiB: peakResidentMiB()))
+      BenchResult(
+        name: "ews read \(n) (CPU time)", items: n, bytes: bytes.count, seconds: readCPU, peakMiB: peakResidentMiB()))
 
     // Rewrite with a tenth of the tasks updated, a hundredth deleted, plus changes.xml.
     guard let document else { continue }
@@ -66,7 +68,8 @@ func ewsBenchmark(count: Int) -> [BenchResult] {
     }
     results.append(
       BenchResult(
-        name: "ews update 10% \(n)", items: n, bytes: output.count, seconds: rewriteSeconds, peakMiB: peakResidentMiB()))
+        name: "ews update 10% \(n)", items: n, bytes: output.count, seconds: rewriteSeconds, peakMiB: peakResidentMiB())
+    )
   }
   return results
 }
@@ -111,7 +114,8 @@ private func benchmarkTask(_ n: Int) -> TaskItem {
   let day = CalendarDay(year: 2026, month: 1 + n % 12, day: 1 + n % 28)!
   var item = TaskItem(key: "AAMkADBenchmarkTask\(n)=", changeKey: "EwAAABYAAAB\(n)")
   item.subject = "Follow up with customer \(n) about the renewal & pricing"
-  let paragraph = "We discussed the renewal of contract \(n). Next steps: send the revised quote, confirm the delivery date and loop in the account team."
+  let paragraph =
+    "We discussed the renewal of contract \(n). Next steps: send the revised quote, confirm the delivery date and loop in the account team."
   if n % 2 == 0 {
     item.htmlBody =
       "<html><head><meta charset=\"utf-8\"></head><body><div><p>\(paragraph)</p><ul><li>Quote</li><li>Delivery</li><li>Account team</li></ul><p><b>Owner:</b> Sales EMEA</p></div></body></html>"

@@ -28,8 +28,9 @@ enum EWS {
 
   /// Every EWS input the tests know: corpus samples and fixtures (not the security ones).
   static var allSamples: [URL] {
-    let fixtures = (try? FileManager.default.contentsOfDirectory(
-      at: TestPaths.fixtures.appendingPathComponent("EWS"), includingPropertiesForKeys: nil)) ?? []
+    let fixtures =
+      (try? FileManager.default.contentsOfDirectory(
+        at: TestPaths.fixtures.appendingPathComponent("EWS"), includingPropertiesForKeys: nil)) ?? []
     return corpusSamples + fixtures.filter { $0.pathExtension == "xml" }.sorted { $0.path < $1.path }
   }
 
@@ -80,9 +81,11 @@ enum EWS {
     let types = wsdl.appendingPathComponent("types.xsd").path
     let xml = TestPaths.fixtures.appendingPathComponent("EWS/schema/xml.xsd").standardizedFileURL.path
     let folder = try TestPaths.temporaryFolder("ews-schema")
-    let wrapperTemplate = (try? String(
-      contentsOf: TestPaths.fixtures.appendingPathComponent("EWS/schema/soap-envelope.xsd"), encoding: .utf8)) ?? ""
-    let wrapper = wrapperTemplate
+    let wrapperTemplate =
+      (try? String(
+        contentsOf: TestPaths.fixtures.appendingPathComponent("EWS/schema/soap-envelope.xsd"), encoding: .utf8)) ?? ""
+    let wrapper =
+      wrapperTemplate
       .replacingOccurrences(of: "MESSAGES_XSD", with: URL(fileURLWithPath: messages).absoluteString)
       .replacingOccurrences(of: "TYPES_XSD", with: URL(fileURLWithPath: types).absoluteString)
       .replacingOccurrences(of: "XML_XSD", with: URL(fileURLWithPath: xml).absoluteString)

@@ -179,8 +179,12 @@ import Testing
     #expect(text.contains("<t:ItemId Id=\"AAMkTask1\" ChangeKey=\"EwAAABYA1\"/>"))
     #expect(text.contains("<t:FieldURI FieldURI=\"item:Subject\"/><t:Task><t:Subject>Renamed</t:Subject></t:Task>"))
     #expect(text.contains("<t:DeleteItemField><t:FieldURI FieldURI=\"task:DueDate\"/></t:DeleteItemField>"))
-    #expect(text.contains("<t:DeleteItemField><t:ExtendedFieldURI PropertySetId=\"\(EWSNames.propertySetId)\" PropertyName=\"X-SALESFORCE-WHOID\""))
-    #expect(text.contains("PropertyName=\"X-SALESFORCE-FIELD:Type__c\" PropertyType=\"String\"/><t:Value>Call</t:Value>"))
+    #expect(
+      text.contains(
+        "<t:DeleteItemField><t:ExtendedFieldURI PropertySetId=\"\(EWSNames.propertySetId)\" PropertyName=\"X-SALESFORCE-WHOID\""
+      ))
+    #expect(
+      text.contains("PropertyName=\"X-SALESFORCE-FIELD:Type__c\" PropertyType=\"String\"/><t:Value>Call</t:Value>"))
     #expect(text.contains("<m:DeleteItem DeleteType=\"MoveToDeletedItems\""))
     #expect(text.contains("<t:ItemId Id=\"AAMkTask2\" ChangeKey=\"EwAAABYA2\"/>"))
     #expect(!text.contains("LastModifiedTime"))
