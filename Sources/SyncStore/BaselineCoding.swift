@@ -18,7 +18,7 @@ enum BaselineCoding {
   static func encode(_ baseline: [SyncField: Fingerprint]) -> [UInt8] {
     var out: [UInt8] = [formatVersion]
     out.reserveCapacity(2 + baseline.count * 17)
-    appendLength(baseline.count, to: &out)
+    LEB128.append(baseline.count, to: &out)
     var extras: [SyncField] = []
     var standardSeen = 0
     for (index, field) in SyncField.standard.enumerated() {
@@ -43,7 +43,7 @@ enum BaselineCoding {
   static func decode(_ bytes: UnsafeRawBufferPointer) -> [SyncField: Fingerprint]? {
     guard bytes.first == formatVersion else { return nil }
     var i = 1
-    guard let count = length(bytes, &i), count <= bytes.count else { return nil }
+    guard let count = LEB128.read(bytes, &i), count <= bytes.count else { return nil }
     var result: [SyncField: Fingerprint] = [:]
     result.reserveCapacity(count)
     for _ in 0..<count {
@@ -80,37 +80,14 @@ enum BaselineCoding {
     out.append(0)
     for text in [field.name, fingerprint.hex] {
       let utf8 = Array(text.utf8)
-      appendLength(utf8.count, to: &out)
+      LEB128.append(utf8.count, to: &out)
       out.append(contentsOf: utf8)
-    }
-  }
-
-  private static func appendLength(_ value: Int, to out: inout [UInt8]) {
-    var value = value
-    repeat {
-      let low = UInt8(value & 0x7F)
-      value >>= 7
-      out.append(value > 0 ? low | 0x80 : low)
-    } while value > 0
-  }
-
-  /// Reads a LEB128 number at `i`.
-  private static func length(_ bytes: UnsafeRawBufferPointer, _ i: inout Int) -> Int? {
-    var value = 0
-    var shift = 0
-    while true {
-      guard i < bytes.count, shift < 28 else { return nil }
-      let byte = bytes[i]
-      i += 1
-      value |= Int(byte & 0x7F) << shift
-      shift += 7
-      if byte & 0x80 == 0 { return value }
     }
   }
 
   /// Reads a LEB128 length and that many bytes of UTF-8 at `i`.
   private static func string(_ bytes: UnsafeRawBufferPointer, _ i: inout Int) -> String? {
-    guard let length = length(bytes, &i), length <= bytes.count - i else { return nil }
+    guard let length = LEB128.read(bytes, &i), length <= bytes.count - i else { return nil }
     defer { i += length }
     return String(validating: UnsafeRawBufferPointer(rebasing: bytes[i..<(i + length)]), as: UTF8.self)
   }

@@ -18,7 +18,7 @@ enum PendingCoding {
   static func encode(_ operations: [PendingOperation]) -> [UInt8] {
     var out: [UInt8] = [formatVersion]
     out.reserveCapacity(64 * operations.count)
-    appendNumber(operations.count, to: &out)
+    LEB128.append(operations.count, to: &out)
     for op in operations {
       out.append(op.side == .outlook ? 0 : 1)
       out.append(UInt8(SyncOperation.allCases.firstIndex(of: op.operation)!))
@@ -31,7 +31,7 @@ enum PendingCoding {
           out.append(0)
         }
       }
-      appendNumber(op.previous.count, to: &out)
+      LEB128.append(op.previous.count, to: &out)
       for (field, print) in op.previous.sorted(by: { $0.key.name < $1.key.name }) {
         appendString(field.name, to: &out)
         for word in [print.high, print.low] {
@@ -83,17 +83,8 @@ enum PendingCoding {
     return reader.atEnd ? result : nil
   }
 
-  private static func appendNumber(_ value: Int, to out: inout [UInt8]) {
-    var value = value
-    repeat {
-      let low = UInt8(value & 0x7F)
-      value >>= 7
-      out.append(value > 0 ? low | 0x80 : low)
-    } while value > 0
-  }
-
   private static func appendString(_ text: String, to out: inout [UInt8]) {
-    appendNumber(text.utf8.count, to: &out)
+    LEB128.append(text.utf8.count, to: &out)
     out.append(contentsOf: text.utf8)
   }
 
@@ -110,16 +101,7 @@ enum PendingCoding {
       return bytes[i]
     }
 
-    mutating func number() -> Int? {
-      var value = 0
-      var shift = 0
-      while true {
-        guard shift < 28, let b = byte() else { return nil }
-        value |= Int(b & 0x7F) << shift
-        shift += 7
-        if b & 0x80 == 0 { return value }
-      }
-    }
+    mutating func number() -> Int? { LEB128.read(bytes, &i) }
 
     mutating func string() -> String? {
       guard let length = number(), length <= bytes.count - i else { return nil }
