@@ -7,7 +7,7 @@ public struct TaskSyncCommand: ParsableCommand {
     commandName: "tasksync",
     abstract: "Keep Outlook and Salesforce task lists in step through export files.",
     subcommands: [
-      InitCommand.self, PlanCommand.self, ApplyCommand.self, SyncCommand.self, StatusCommand.self,
+      InitCommand.self, PlanCommand.self, ApplyCommand.self, SyncCommand.self, WatchCommand.self, StatusCommand.self,
       ExplainCommand.self, RevertCommand.self, ValidateCommand.self, ConvertCommand.self,
     ]
   )

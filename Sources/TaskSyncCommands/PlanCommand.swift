@@ -53,6 +53,7 @@ extension SyncSession {
   func applyAndReport(_ run: PreparedRun, show: SummaryShow, json: Bool) throws {
     try apply(run, startedAt: Clock.now)
     let summary = run.summary
+    Notifier(configuration: configuration).notify(summary)
     if json {
       FileHandle.standardOutput.write(Data(summary.json))
     } else if show == .always || (show == .changes && (summary.changeCount > 0 || !summary.errors.isEmpty))

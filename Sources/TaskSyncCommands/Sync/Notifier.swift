@@ -1,0 +1,61 @@
+import Foundation
+
+/// Tells the user about a run, as `[notify]` asks: a line in the log always; for the events in
+/// `notify.on`, a desktop notification where `notify-send` and a desktop session exist, and the
+/// configured command with summary.json on its standard input.
+struct Notifier {
+  let configuration: TaskSyncConfiguration
+
+  /// The events a run's summary amounts to.
+  static func events(of summary: RunSummary) -> Set<NotifyEvent> {
+    var events: Set<NotifyEvent> = []
+    if !summary.errors.isEmpty || summary.refused != nil { events.insert(.errors) }
+    if summary.unresolvedConflicts > 0 || summary.conflicts > 0 { events.insert(.conflicts) }
+    if summary.changeCount > 0 { events.insert(.changes) }
+    return events
+  }
+
+  /// Notifies about `summary`; returns the events that were sent to the desktop and command.
+  @discardableResult
+  func notify(_ summary: RunSummary) -> Set<NotifyEvent> {
+    let line =
+      "tasksync: \(summary.changeCount) changes, \(summary.conflicts) conflicts, \(summary.errors.count) errors"
+      + (summary.refused.map { ", refused: \($0)" } ?? "")
+    printError(line)
+    let wanted = Self.events(of: summary).intersection(configuration.notify.on)
+    guard !wanted.isEmpty else { return [] }
+    let environment = ProcessInfo.processInfo.environment
+    if environment["DISPLAY"] != nil || environment["WAYLAND_DISPLAY"] != nil,
+      FileManager.default.isExecutableFile(atPath: "/usr/bin/notify-send")
+    {
+      _ = run("/usr/bin/notify-send", ["tasksync", line], input: nil)
+    }
+    if !configuration.notify.command.isEmpty {
+      let status = run("/bin/sh", ["-c", configuration.notify.command], input: summary.json)
+      if status != 0 { printError("tasksync: notify.command exited with status \(status)") }
+    }
+    return wanted
+  }
+
+  /// Runs a program to completion, feeding it `input`; returns its exit status (-1 if it did not start).
+  func run(_ path: String, _ arguments: [String], input: [UInt8]?) -> Int32 {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    process.currentDirectoryURL = configuration.baseFolder
+    let pipe = Pipe()
+    process.standardInput = input == nil ? FileHandle.nullDevice : pipe
+    do {
+      try process.run()
+    } catch {
+      printError("tasksync: cannot run \(path): \(error)")
+      return -1
+    }
+    if let input {
+      pipe.fileHandleForWriting.write(Data(input))
+      try? pipe.fileHandleForWriting.close()
+    }
+    process.waitUntilExit()
+    return process.terminationStatus
+  }
+}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import TaskModel
+
+/// `tasksync watch`: automatic background sync every `auto.every`, inside `auto.active_hours`,
+/// and soon after an input file changes. SIGINT and SIGTERM stop it after the current run.
+struct WatchCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "watch",
+    abstract: "Sync automatically on a schedule inside active hours (requires mode = \"automatic\").",
+    discussion: "With --once it runs one scheduled check and exits, for cron or systemd timers."
+  )
+
+  @OptionGroup var common: CommonOptions
+
+  @Flag(help: "Run one scheduled check and exit.")
+  var once = false
+
+  @Flag(name: .customLong("allow-mass-delete"), help: "Do not refuse plans that delete many tasks.")
+  var allowMassDelete = false
+
+  @Option(name: .customLong("at"), help: .hidden)
+  var clock: String?
+
+  func run() throws {
+    let session = try SyncSession(common: common, allowMassDelete: allowMassDelete)
+    let configuration = session.configuration
+    guard configuration.mode == .automatic, configuration.auto.enabled else {
+      throw CommandFailure(
+        .usage,
+        "watch syncs without review: set mode = \"automatic\" and auto.enabled = true in the configuration"
+          + " (now mode = \"\(configuration.mode.rawValue)\", auto.enabled = \(configuration.auto.enabled))")
+    }
+    if once {
+      try check(session, at: try now())
+      return
+    }
+    let stop = StopSignal()
+    var lastRun: Date?
+    var lastInputs = inputStamps(configuration)
+    while !stop.requested {
+      let current = Date()
+      let inputs = inputStamps(configuration)
+      let due = lastRun.map { current.timeIntervalSince($0) >= Double(configuration.auto.every.seconds) } ?? true
+      if configuration.isActive(at: current) && (due || inputs != lastInputs) {
+        do {
+          try check(session, at: current)
+        } catch let failure as CommandFailure {
+          if !failure.message.isEmpty { printError(failure.message) }
+        }
+        lastRun = current
+        lastInputs = inputStamps(configuration)
+      }
+      Thread.sleep(forTimeInterval: 2)
+    }
+  }
+
+  /// One scheduled check: a sync when `now` is inside the active hours, else nothing.
+  func check(_ session: SyncSession, at now: Date) throws {
+    let configuration = session.configuration
+    guard configuration.isActive(at: now) else {
+      print("Outside active hours (\(configuration.auto.activeHours)): nothing to do.")
+      return
+    }
+    var session = session
+    if common.today == nil { session.today = configuration.today(at: now) }
+    let lock = try session.lock(command: "tasksync watch")
+    defer { lock.release() }
+    let run = try session.prepare()
+    if let refusal = run.plan.refusal {
+      Notifier(configuration: configuration).notify(run.summary)
+      throw CommandFailure(.refused, "refused: \(refusal)")
+    }
+    try session.applyAndReport(run, show: configuration.summaryShow, json: common.json)
+  }
+
+  func now() throws -> Date {
+    guard let clock else { return Date() }
+    guard let instant = Timestamp(iso: clock) else {
+      throw CommandFailure(.usage, "--at must be an ISO 8601 date-time, e.g. 2026-03-02T09:30:00Z")
+    }
+    return Date(timeIntervalSince1970: TimeInterval(instant.secondsSince1970))
+  }
+
+  /// The modification times of the inputs, to run soon after one changes.
+  func inputStamps(_ configuration: TaskSyncConfiguration) -> [Date?] {
+    [configuration.outlook, configuration.salesforce].map {
+      (try? FileManager.default.attributesOfItem(atPath: $0.path))?[.modificationDate] as? Date
+    }
+  }
+}
+
+/// Set once SIGINT or SIGTERM arrives; the watch loop finishes its current run, then stops.
+final class StopSignal: @unchecked Sendable {
+  private let lock = NSLock()
+  private var flag = false
+  private var sources: [DispatchSourceSignal] = []
+
+  init() {
+    for number in [SIGINT, SIGTERM] {
+      signal(number, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+      source.setEventHandler { [weak self] in self?.set() }
+      source.resume()
+      sources.append(source)
+    }
+  }
+
+  var requested: Bool { lock.withLock { flag } }
+
+  private func set() { lock.withLock { flag = true } }
+}

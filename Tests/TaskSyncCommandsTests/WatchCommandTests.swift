@@ -1,0 +1,67 @@
+import Foundation
+import TaskSyncCommands
+import TestSupport
+import Testing
+
+/// `watch --once`: one scheduled check, inside active hours only, with notifications.
+@Suite("Automatic sync")
+struct WatchCommandTests {
+  func workspace(_ settings: String) throws -> URL {
+    let folder = try TestPaths.temporaryFolder("tasksync-watch")
+    let demo = TestPaths.fixtures.appendingPathComponent("Demo")
+    try FileManager.default.copyItem(
+      at: demo.appendingPathComponent("exports"), to: folder.appendingPathComponent("exports"))
+    let config = """
+      outlook = "exports/outlook.ics"
+      salesforce = "exports/Task.csv"
+      time_zone = "UTC"
+      \(settings)
+      """
+    try Data(config.utf8).write(to: folder.appendingPathComponent("tasksync.toml"))
+    return folder
+  }
+
+  func watch(_ folder: URL, at instant: String) -> Int32 {
+    TaskSyncCommand.run([
+      "watch", "--once", "--at", instant, "--today", "2026-03-02", "--config",
+      folder.appendingPathComponent("tasksync.toml").path,
+    ])
+  }
+
+  static let automatic = """
+    mode = "automatic"
+
+    [auto]
+    enabled = true
+    active_hours = "08:00-18:00"
+    """
+
+  @Test func manualModeRefusesToSyncUnattended() throws {
+    let folder = try workspace("")
+    #expect(watch(folder, at: "2026-03-02T09:00:00Z") == 2)
+    #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("tasksync-out").path))
+  }
+
+  @Test func outsideActiveHoursNothingRuns() throws {
+    let folder = try workspace(Self.automatic)
+    #expect(watch(folder, at: "2026-03-02T20:00:00Z") == 0)
+    #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("tasksync-out").path))
+  }
+
+  @Test func insideActiveHoursItSyncsAndNotifies() throws {
+    let folder = try workspace(
+      Self.automatic + """
+
+        [notify]
+        on = ["changes"]
+        command = "cat > notified.json"
+        """)
+    #expect(watch(folder, at: "2026-03-02T09:00:00Z") == 0)
+    #expect(
+      FileManager.default.fileExists(atPath: folder.appendingPathComponent("tasksync-out/outlook/outlook.ics").path))
+    let notified = try String(contentsOf: folder.appendingPathComponent("notified.json"), encoding: .utf8)
+    let summary = try String(contentsOf: folder.appendingPathComponent("tasksync-out/summary.json"), encoding: .utf8)
+    #expect(notified == summary)
+    #expect(notified.contains("\"create\" : 1"))
+  }
+}
