@@ -125,14 +125,20 @@ public struct PropertyParameter: Hashable, Sendable {
       } else if matches {
         return ""
       }
-      var quoted = false
-      while i < end, quoted || bytes[i] != 0x3B {
-        if bytes[i] == 0x22 { quoted.toggle() }
-        i += 1
-      }
-      i += 1
+      i = afterParameter(bytes, from: i, end: end)
     }
     return nil
+  }
+
+  /// Where the next parameter starts: past the `;` that ends this one, quotes respected.
+  private static func afterParameter(_ bytes: ArraySlice<UInt8>, from: Int, end: Int) -> Int {
+    var i = from
+    var quoted = false
+    while i < end, quoted || bytes[i] != 0x3B {
+      if bytes[i] == 0x22 { quoted.toggle() }
+      i += 1
+    }
+    return i + 1
   }
 
   /// One parameter value from `from`: quoted or not; returns it decoded and where it ended.
@@ -183,12 +189,7 @@ public struct PropertyParameter: Hashable, Sendable {
       } else if matches {
         return nil
       }
-      var quoted = false
-      while i < end, quoted || bytes[i] != 0x3B {
-        if bytes[i] == 0x22 { quoted.toggle() }
-        i += 1
-      }
-      i += 1
+      i = afterParameter(bytes, from: i, end: end)
     }
     return nil
   }
