@@ -51,21 +51,24 @@ public enum PlainText {
 
   /// ``matchingForm(_:)`` for ASCII text, byte by byte.
   static func asciiMatchingForm(_ subject: String) -> String {
-    var out: [UInt8] = []
-    out.reserveCapacity(subject.utf8.count)
-    var pendingSpace = false
-    for b in subject.utf8 {
-      if b == 0x20 || (b >= 0x09 && b <= 0x0D) {
-        pendingSpace = !out.isEmpty
-        continue
+    String(unsafeUninitializedCapacity: subject.utf8.count) { out in
+      var count = 0
+      var pendingSpace = false
+      for b in subject.utf8 {
+        if b == 0x20 || (b >= 0x09 && b <= 0x0D) {
+          pendingSpace = count > 0
+          continue
+        }
+        if pendingSpace {
+          out[count] = 0x20
+          count += 1
+          pendingSpace = false
+        }
+        out[count] = b >= 0x41 && b <= 0x5A ? b + 32 : b
+        count += 1
       }
-      if pendingSpace {
-        out.append(0x20)
-        pendingSpace = false
-      }
-      out.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
+      return count
     }
-    return String(decoding: out, as: UTF8.self)
   }
 
   /// Readable plain text from HTML: tags removed, entities decoded, block elements and `<br>`
@@ -80,6 +83,9 @@ extension String {
   /// The NFC form (Foundation's canonical composition). Text whose scalars all lie below U+0300
   /// is already in NFC (no character there decomposes or combines), so it is returned as is.
   package var precomposedNFC: String {
-    unicodeScalars.allSatisfy({ $0.value < 0x300 }) ? self : precomposedStringWithCanonicalMapping
+    // In UTF-8, every byte of a scalar below U+0300 is below 0xCC (U+0300 is CC 80).
+    let isPrecomposed =
+      utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0xCC } } ?? utf8.allSatisfy { $0 < 0xCC }
+    return isPrecomposed ? self : precomposedStringWithCanonicalMapping
   }
 }

@@ -9,22 +9,42 @@ public enum SalesforceID {
 
   /// The 18-character form of a 15- or 18-character Id; `nil` for a null reference; any other
   /// text is returned unchanged (it may be an external reference the user maintains).
+  ///
+  /// Runs once or more per task and pair, so an Id already in 18-character form comes back as
+  /// the same string, and no step allocates beyond the result.
   public static func normalised(_ text: String) -> String? {
-    let t = text.trimmingASCIISpaces
-    if isNull(t) { return nil }
-    let bytes = Array(t.utf8)
-    guard bytes.count == 15 || bytes.count == 18, bytes.allSatisfy(isAlphanumeric) else { return t }
-    let base = Array(bytes.prefix(15))
-    let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ012345".utf8)
-    var suffix: [UInt8] = []
-    for chunk in 0..<3 {
-      var bits = 0
-      for i in 0..<5 where base[chunk * 5 + i] >= 0x41 && base[chunk * 5 + i] <= 0x5A {
-        bits |= 1 << i
-      }
-      suffix.append(alphabet[bits])
+    if let result = text.utf8.withContiguousStorageIfAvailable({ normalised($0, of: text) }) { return result }
+    return Array(text.utf8).withUnsafeBufferPointer { normalised($0, of: text) }
+  }
+
+  private static func normalised(_ whole: UnsafeBufferPointer<UInt8>, of text: String) -> String? {
+    var start = 0
+    var end = whole.count
+    while start < end && (whole[start] == 0x20 || whole[start] == 0x09) { start += 1 }
+    while end > start && (whole[end - 1] == 0x20 || whole[end - 1] == 0x09) { end -= 1 }
+    let t = UnsafeBufferPointer(rebasing: whole[start..<end])
+    if t.isEmpty || t.elementsEqual("#N/A".utf8) || t.elementsEqual("000000000000000AAA".utf8)
+      || t.elementsEqual("000000000000000".utf8)
+    {
+      return nil
     }
-    return String(decoding: base + suffix, as: UTF8.self)
+    let trimmed = start == 0 && end == whole.count ? text : String(decoding: t, as: UTF8.self)
+    guard t.count == 15 || t.count == 18, t.allSatisfy(isAlphanumeric) else { return trimmed }
+    let suffix = (0..<3).map { checksumCharacter(t, chunk: $0) }
+    if t.count == 18 && t[15] == suffix[0] && t[16] == suffix[1] && t[17] == suffix[2] { return trimmed }
+    return String(unsafeUninitializedCapacity: 18) { out in
+      for i in 0..<15 { out[i] = t[i] }
+      for i in 0..<3 { out[15 + i] = suffix[i] }
+      return 18
+    }
+  }
+
+  /// The checksum character of one five-character chunk: a bit per upper-case letter.
+  private static func checksumCharacter(_ id: UnsafeBufferPointer<UInt8>, chunk: Int) -> UInt8 {
+    var bits: UInt8 = 0
+    for i in 0..<5 where id[chunk * 5 + i] >= 0x41 && id[chunk * 5 + i] <= 0x5A { bits |= 1 << i }
+    // A–Z for 0–25, then 0–5.
+    return bits < 26 ? 0x41 + bits : 0x30 + bits - 26
   }
 
   private static func isAlphanumeric(_ b: UInt8) -> Bool {

@@ -5,8 +5,47 @@
 public struct SyncField: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
   /// The field's name in plans and the state: `subject`, `body`, `due`, …, or `extra:API_Name`.
   public let name: String
+  /// Which standard field this is, `nil` for an extra one: fields are compared, hashed and
+  /// switched over millions of times per run, so the standard ones are told apart by this
+  /// instead of by their names.
+  let standardField: Standard?
 
-  public init(_ name: String) { self.name = name }
+  /// The standard fields, in the order plans list them.
+  enum Standard: UInt8, CaseIterable {
+    case subject, body, due, status, priority, reminder, isPrivate, whoId, whatId
+
+    var name: String {
+      switch self {
+      case .subject: "subject"
+      case .body: "body"
+      case .due: "due"
+      case .status: "status"
+      case .priority: "priority"
+      case .reminder: "reminder"
+      case .isPrivate: "private"
+      case .whoId: "whoId"
+      case .whatId: "whatId"
+      }
+    }
+
+    init?(name: String) {
+      guard let found = Self.allCases.first(where: { $0.name == name }) else { return nil }
+      self = found
+    }
+  }
+
+  public init(_ name: String) {
+    self.name = name
+    standardField = Standard(name: name)
+  }
+
+  public static func == (a: SyncField, b: SyncField) -> Bool {
+    a.standardField == b.standardField && (a.standardField != nil || a.name == b.name)
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    if let standardField { hasher.combine(standardField) } else { hasher.combine(name) }
+  }
 
   public static let subject = SyncField("subject")
   public static let body = SyncField("body")
@@ -32,13 +71,16 @@ public struct SyncField: Hashable, Comparable, Sendable, Codable, CustomStringCo
   public var description: String { name }
 
   public static func < (a: SyncField, b: SyncField) -> Bool {
-    let ia = standard.firstIndex(of: a) ?? standard.count
-    let ib = standard.firstIndex(of: b) ?? standard.count
-    return ia != ib ? ia < ib : a.name < b.name
+    switch (a.standardField, b.standardField) {
+    case (let x?, let y?): x.rawValue < y.rawValue
+    case (.some, nil): true
+    case (nil, .some): false
+    case (nil, nil): a.name < b.name
+    }
   }
 
   public init(from decoder: Decoder) throws {
-    name = try decoder.singleValueContainer().decode(String.self)
+    self.init(try decoder.singleValueContainer().decode(String.self))
   }
 
   public func encode(to encoder: Encoder) throws {

@@ -7,7 +7,8 @@ extension TaskItem {
   /// The field's value as both sides compare it: line ends as LF, priority "none" as normal,
   /// Ids in 18-character form, absent values as the empty string.
   public func syncValue(_ field: SyncField) -> String {
-    switch field {
+    guard let standard = field.standardField else { return field.extraName.flatMap { extraFields[$0] } ?? "" }
+    switch standard {
     case .subject: return subject
     case .body:
       let text = comparableBody
@@ -22,8 +23,14 @@ extension TaskItem {
     case .isPrivate: return isPrivate ? "true" : "false"
     case .whoId: return whoId ?? ""
     case .whatId: return whatId ?? ""
-    default: return field.extraName.flatMap { extraFields[$0] } ?? ""
     }
+  }
+
+  /// Appends the fingerprint of each of `fields` to `prints`, in order: one call per task
+  /// where a run fingerprints every field of every task (a call per field copied the task
+  /// each time).
+  public func appendFingerprints(of fields: [SyncField], to prints: inout [Fingerprint]) {
+    for field in fields { prints.append(Fingerprint(field: field, value: syncValue(field))) }
   }
 
   /// A stable fingerprint of ``syncValue(_:)`` (see ``Fingerprint``).
@@ -41,7 +48,11 @@ extension TaskItem {
   /// Copies one synced field from `source`, with what goes with it (a status carries the
   /// completion time and percentage; a plain body replaces a rich one).
   public mutating func take(_ field: SyncField, from source: TaskItem) {
-    switch field {
+    guard let standard = field.standardField else {
+      if let name = field.extraName { extraFields[name] = source.extraFields[name] }
+      return
+    }
+    switch standard {
     case .subject: subject = source.subject
     case .body:
       let text = source.comparableBody
@@ -66,8 +77,6 @@ extension TaskItem {
     case .isPrivate: isPrivate = source.isPrivate
     case .whoId: whoId = source.whoId
     case .whatId: whatId = source.whatId
-    default:
-      if let name = field.extraName { extraFields[name] = source.extraFields[name] }
     }
   }
 }

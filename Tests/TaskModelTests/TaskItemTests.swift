@@ -1,3 +1,4 @@
+import Foundation
 import TaskModel
 import Testing
 
@@ -12,6 +13,19 @@ struct TaskItemTests {
       Fingerprint(field: .body, value: String(repeating: "x", count: 40)).hex == "9341d79c39efe582c60fea11558d7b22")
     #expect(Fingerprint(hex: "fc19b839b6bb8a2110d535f136cb0d56") == task.fingerprint(.subject))
     #expect(Fingerprint(hex: "not hex") != task.fingerprint(.subject))
+  }
+
+  @Test func syncFieldsCompareByNameWhateverWayTheyAreMade() throws {
+    #expect(SyncField("due") == .due)
+    #expect(SyncField("due").hashValue == SyncField.due.hashValue)
+    #expect(SyncField.extra("Region__c") == SyncField("extra:Region__c"))
+    #expect(SyncField.extra("Region__c") != .extra("Type__c"))
+    #expect(Set([SyncField.extra("A__c"), .extra("B__c"), .subject, SyncField("subject")]).count == 3)
+    let shuffled: [SyncField] = [.extra("B__c"), .whatId, .extra("A__c"), .subject, .due]
+    #expect(shuffled.sorted() == [.subject, .due, .whatId, .extra("A__c"), .extra("B__c")])
+    let decoded = try JSONDecoder().decode([SyncField].self, from: Data(#"["status","extra:X__c"]"#.utf8))
+    #expect(decoded == [.status, .extra("X__c")])
+    #expect(decoded[0].hashValue == SyncField.status.hashValue)
   }
 
   @Test func syncValuesNormaliseWhatSidesSpellDifferently() {
@@ -49,6 +63,11 @@ struct TaskItemTests {
     ("0015e00000Acme1", "0015e00000Acme1AAB"),
     ("0015e00000Acme1aab", "0015e00000Acme1AAB"),
     ("00T5e00000AbCdE", "00T5e00000AbCdEEAV"),
+    ("ABCDE00000ABCDE", "ABCDE00000ABCDE5A5"),
+    (" 001000000000001AAA\t", "001000000000001AAA"),
+    ("001000000000001AAA", "001000000000001AAA"),
+    ("  legacy-ref 42 ", "legacy-ref 42"),
+    ("0015e00000Acme", "0015e00000Acme"),
   ])
   func salesforceIdsComparesInEighteenCharacters(id: String, expected: String) {
     #expect(SalesforceID.normalised(id) == expected)
