@@ -42,7 +42,10 @@ let package = Package(
     // The saved state (SQLite), journal and lock.
     .target(
       name: "SyncStore",
-      dependencies: ["TaskModel", "SyncEngine", .product(name: "GRDB", package: "GRDB.swift")]
+      dependencies: [
+        "TaskModel", "SyncEngine", .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),
+      ]
     ),
     // Command line: argument parsing, files, formats, rendering, exit codes.
     .target(

@@ -58,7 +58,7 @@ struct PlanBuilder {
   /// Creates `source`'s copy on `side`. Carried out: the pair waits for the copy to appear.
   /// Not carried out: `original` (the pair as saved, if any) stays as it was.
   mutating func create(
-    on side: Side, from source: TaskItem, baseline: [SyncField: Fingerprint], order: Int, pair: PairState,
+    on side: Side, from source: TaskItem, baseline: FieldFingerprints, order: Int, pair: PairState,
     rule: String, original: PairState?
   ) {
     let item = fitted(newItem(on: side, from: source), for: side)

@@ -11,9 +11,19 @@ extension Planner {
   /// Field-by-field three-way merge of a pair whose tasks are both present and in scope.
   mutating func merge(_ saved: PairState, _ items: PairItems, rule: String) {
     let (oi, si) = (items.outlook!, items.salesforce!)
-    let (o, s) = (outlook.tasks[oi], salesforce.tasks[si])
     var next = saved
-    var copies: [Side: [FieldCopy]] = [.outlook: [], .salesforce: []]
+    next.wasInScope = true
+    // Most pairs of most runs: nothing changed on either side since the last sync.
+    if saved.pending.isEmpty && saved.baseline.matches(fields, { outlook.print(oi, $0) })
+      && saved.baseline.matches(fields, { salesforce.print(si, $0) })
+    {
+      next.windowDay = outlook.tasks[oi].windowDay ?? salesforce.tasks[si].windowDay
+      out.keep(next, note: nil)
+      return
+    }
+    let (o, s) = (outlook.tasks[oi], salesforce.tasks[si])
+    var toOutlook: [FieldCopy] = []
+    var toSalesforce: [FieldCopy] = []
     var manual: [FieldChange] = []
     for (f, field) in fields.enumerated() {
       let fo = outlook.print(oi, f)
@@ -24,32 +34,38 @@ extension Planner {
       let action = Reconciliation.action(
         outlookChanged: fo != baseline && !staleO, salesforceChanged: fs != baseline && !staleS,
         sameValue: fo == fs)
+      var target: Side?
+      var copyRule: String?
       switch action {
       case .nothing:
         guard fo != fs else { break }
-        let target: Side = staleO ? .outlook : .salesforce
-        copies[target]!.append(copy(field, to: target, o, rule: "pending update offered again"))
-      case .copy(let target):
-        copies[target]!.append(copy(field, to: target, o, rule: nil))
+        target = staleO ? .outlook : .salesforce
+        copyRule = "pending update offered again"
+      case .copy(let side):
+        target = side
       case .agree:
         next.baseline[field] = fo
         next.pending = next.pending.clearing(field)
       case .conflict:
         out.conflicts += 1
         if let winner = conflictWinner(field, o, s) {
-          let rule = "conflict: \(conflictRuleName(field, winner, o)) → \(winner) wins"
-          copies[winner.other]!.append(copy(field, to: winner.other, o, rule: rule))
+          target = winner.other
+          copyRule = "conflict: \(conflictRuleName(field, winner, o)) → \(winner) wins"
         } else {
           manual.append(FieldChange(field: field, old: o.syncValue(field), new: s.syncValue(field)))
         }
       }
+      if let target {
+        let copy = copy(field, to: target, o, rule: copyRule)
+        if target == .outlook { toOutlook.append(copy) } else { toSalesforce.append(copy) }
+      }
     }
     if !manual.isEmpty { out.conflict(saved, o, s, manual) }
     var updatedO = o
-    for side in Side.allCases {
+    for (side, copies) in [(Side.outlook, toOutlook), (.salesforce, toSalesforce)] where !copies.isEmpty {
       let (target, source) = side == .outlook ? (o, s) : (s, o)
       let (ti, si2) = side == .outlook ? (oi, si) : (si, oi)
-      let written = out.update(on: side, target: target, source: source, copies: copies[side]!, pair: saved, rule: rule)
+      let written = out.update(on: side, target: target, source: source, copies: copies, pair: saved, rule: rule)
       for field in written {
         let f = fields.firstIndex(of: field)!
         next.baseline[field] = index(side.other).print(si2, f)
@@ -64,7 +80,6 @@ extension Planner {
         }
       }
     }
-    next.wasInScope = true
     next.windowDay = updatedO.windowDay ?? s.windowDay
     out.keep(next, note: nil)
   }

@@ -19,36 +19,44 @@ extension Planner {
   /// subject and day name more than one task on a side, nothing is paired or copied: it is
   /// reported for the user to settle.
   mutating func pairBySubjectAndDue() {
-    let outlookGroups = inScopeUntakenGroups(.outlook)
-    let salesforceGroups = inScopeUntakenGroups(.salesforce)
-    for key in outlookGroups.order {
-      guard let os = outlookGroups.groups[key], let ss = salesforceGroups.groups[key] else { continue }
+    for group in outlookMatches.keys.indices {
+      let key = outlookMatches.keys[group]
+      let os = candidates(.outlook, in: group)
+      guard os.count > 0, let other = salesforceMatches.group(of: key) else { continue }
+      let ss = candidates(.salesforce, in: other)
+      guard ss.count > 0 else { continue }
       if os.count == 1 && ss.count == 1 {
-        pairNew(PairItems(outlook: os[0], salesforce: ss[0]))
+        pairNew(PairItems(outlook: os.first, salesforce: ss.first))
         continue
       }
-      for i in os { outlook.take(i) }
-      for j in ss { salesforce.take(j) }
+      let outlookMembers = allCandidates(.outlook, in: group)
+      for i in outlookMembers { outlook.take(i) }
+      for j in allCandidates(.salesforce, in: other) { salesforce.take(j) }
       let day = key.due.map { " due \($0)" } ?? " without a due date"
       out.warnings.append(
-        "ambiguous match: \(os.count) Outlook and \(ss.count) Salesforce tasks named '\(outlook.tasks[os[0]].subject)'\(day); not paired and not copied — relate them by hand or make the subjects differ"
+        "ambiguous match: \(os.count) Outlook and \(ss.count) Salesforce tasks named '\(outlook.tasks[outlookMembers[0]].subject)'\(day); not paired and not copied — relate them by hand or make the subjects differ"
       )
     }
   }
 
-  /// Untaken, live, in-scope tasks of `side` grouped by match key, keys in export order (from
-  /// the match index built once the saved pairs were attached).
-  func inScopeUntakenGroups(_ side: Side) -> (groups: [MatchKey: [Int]], order: [MatchKey]) {
-    let idx = index(side)
-    var groups: [MatchKey: [Int]] = [:]
-    var order: [MatchKey] = []
-    for key in matchOrder[side] ?? [] {
-      let members = (matchIndex[side]?[key] ?? []).filter { !idx.taken[$0] && scope.skipReason(idx.tasks[$0]) == nil }
-      guard !members.isEmpty else { continue }
-      groups[key] = members
-      order.append(key)
+  /// The untaken, in-scope members of match group `group` of `side`: how many, and the first.
+  func candidates(_ side: Side, in group: Int) -> (count: Int, first: Int?) {
+    var count = 0
+    var first: Int?
+    for i in matches(side).members(group) where isCandidate(side, i) {
+      count += 1
+      if first == nil { first = i }
     }
-    return (groups, order)
+    return (count, first)
+  }
+
+  func allCandidates(_ side: Side, in group: Int) -> [Int] {
+    matches(side).members(group).filter { isCandidate(side, $0) }
+  }
+
+  func isCandidate(_ side: Side, _ i: Int) -> Bool {
+    let idx = index(side)
+    return !idx.taken[i] && scope.skipReason(idx.tasks[i]) == nil
   }
 
   /// A pair found this run: no baseline yet, so every differing field is a conflict that the

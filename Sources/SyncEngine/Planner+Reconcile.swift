@@ -12,39 +12,41 @@ extension Planner {
       out.skip(.invalid)
       return
     }
-    let o = task(.outlook, items)
-    let exported = task(.salesforce, items)
-    let s = exported.flatMap { $0.isTombstone ? nil : $0 }
-    if let o, pair.outlookKey == nil { pair.outlookKey = o.key }
-    if let exported, pair.salesforceKey == nil {
-      pair.salesforceKey = SideIndex.normalise(exported.key, .salesforce)
+    // The live tasks: a Salesforce tombstone counts as gone.
+    let present = PairItems(
+      outlook: items.outlook, salesforce: items.salesforce.flatMap { salesforce.tasks[$0].isTombstone ? nil : $0 })
+    if let i = items.outlook, pair.outlookKey == nil { pair.outlookKey = outlook.tasks[i].key }
+    if let i = items.salesforce, pair.salesforceKey == nil { pair.salesforceKey = salesforce.key(at: i) }
+    if !pair.pending.isEmpty {
+      let settled = pair
+      pair.pending.removeAll { op in op.operation == .create && settled.key(on: op.side) != nil }
     }
-    let settled = pair
-    pair.pending.removeAll { op in op.operation == .create && settled.key(on: op.side) != nil }
 
     if let create = pair.pending.first(where: { $0.operation == .create }) {
       let source: (item: TaskItem, index: Int)? =
-        create.side == .outlook ? s.map { ($0, items.salesforce!) } : o.map { ($0, items.outlook!) }
+        create.side == .outlook
+        ? present.salesforce.map { (salesforce.tasks[$0], $0) } : present.outlook.map { (outlook.tasks[$0], $0) }
       offerPendingCreateAgain(pair, create, source: source)
       return
     }
-    let live = [o, s].compactMap { $0 }
+    let facts = [present.outlook.map { outlook.facts($0) }, present.salesforce.map { salesforce.facts($0) }]
+    let live = facts.compactMap { $0 }
     guard !live.isEmpty else {
       out.forget(pair)
       return
     }
-    if let reason = scope.skipReason(pair: live) {
+    if let reason = scope.skipReason(pair: live[0], live.count > 1 ? live[1] : nil) {
       setDormant(pair, live: live, reason: reason)
       return
     }
-    let present = PairItems(outlook: o == nil ? nil : items.outlook, salesforce: s == nil ? nil : items.salesforce)
     let action = Reconciliation.action(
       outlook: change(.outlook, present.outlook, pair), salesforce: change(.salesforce, present.salesforce, pair))
     switch action {
     case .nothing, .mergeFields:
       merge(pair, present, rule: "edited since the last sync")
     case .delete(let side):
-      delete(pair, on: side, item: side == .outlook ? o! : s!, items: items)
+      let item = side == .outlook ? outlook.tasks[present.outlook!] : salesforce.tasks[present.salesforce!]
+      delete(pair, on: side, item: item, items: items)
     case .deleteVersusEdit(let edited):
       deleteVersusEdit(
         pair, edited: edited, index: edited == .outlook ? present.outlook! : present.salesforce!, items: items)
@@ -78,7 +80,7 @@ extension Planner {
 
   /// An out-of-scope pair keeps its place in the state, dormant; if one of its tasks is gone
   /// the pair is forgotten and the other task left alone — leaving scope is never a deletion.
-  mutating func setDormant(_ saved: PairState, live: [TaskItem], reason: SkipReason) {
+  mutating func setDormant(_ saved: PairState, live: [ScopeFacts], reason: SkipReason) {
     for _ in live { out.skip(reason) }
     guard saved.outlookKey != nil, saved.salesforceKey != nil, live.count == 2 else {
       out.forget(saved)
@@ -159,8 +161,6 @@ extension Planner {
     if side == .outlook { outlook.release(i) } else { salesforce.release(i) }
     let task = index(side).tasks[i]
     guard !task.isTombstone else { return }
-    let key = MatchKey(task)
-    if matchIndex[side]?[key] == nil { matchOrder[side, default: []].append(key) }
-    matchIndex[side, default: [:]][key, default: []].append(i)
+    addToMatches(side, i)
   }
 }

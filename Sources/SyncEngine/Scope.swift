@@ -19,7 +19,9 @@ struct Scope {
   }
 
   /// `nil` when the task is in scope, else the first reason it is not.
-  func skipReason(_ task: TaskItem) -> SkipReason? {
+  func skipReason(_ task: TaskItem) -> SkipReason? { skipReason(ScopeFacts(task)) }
+
+  func skipReason(_ task: ScopeFacts) -> SkipReason? {
     if task.isPrivate && !policy.includePrivate { return .private }
     if policy.relatedOnly && !task.isRelated { return .unrelated }
     if !dayInScope(task.windowDay) { return .outOfWindow }
@@ -32,12 +34,27 @@ struct Scope {
   }
 
   /// A pair is in scope when none of its tasks is held back by privacy or the relation filter
-  /// and at least one of them is inside the window.
-  func skipReason(pair tasks: [TaskItem]) -> SkipReason? {
-    let reasons = tasks.map(skipReason)
-    if reasons.contains(.private) { return .private }
-    if policy.relatedOnly && !tasks.contains(where: \.isRelated) { return .unrelated }
-    if reasons.contains(where: { $0 == nil }) { return nil }
-    return reasons.compactMap { $0 }.first ?? .outOfWindow
+  /// and at least one of them is inside the window. `first` is the Outlook task when both are
+  /// there.
+  func skipReason(pair first: ScopeFacts, _ second: ScopeFacts?) -> SkipReason? {
+    let a = skipReason(first)
+    let b = second.flatMap(skipReason)
+    if a == .private || b == .private { return .private }
+    if policy.relatedOnly && !first.isRelated && second?.isRelated != true { return .unrelated }
+    if a == nil || (second != nil && b == nil) { return nil }
+    return a ?? b ?? .outOfWindow
+  }
+}
+
+/// What scope looks at in a task, read without copying the task.
+struct ScopeFacts {
+  var isPrivate: Bool
+  var isRelated: Bool
+  var windowDay: CalendarDay?
+
+  init(_ task: TaskItem) {
+    isPrivate = task.isPrivate
+    isRelated = task.isRelated
+    windowDay = task.windowDay
   }
 }

@@ -22,8 +22,8 @@ struct SideIndex {
     tasks = snapshot.tasks
     taken = Array(repeating: false, count: tasks.count)
     byKey.reserveCapacity(tasks.count)
-    for (i, task) in tasks.enumerated() {
-      let key = SideIndex.normalise(task.key, side)
+    for i in tasks.indices {
+      let key = SideIndex.normalise(tasks[i].key, side)
       if !key.isEmpty {
         guard byKey[key] == nil else {
           taken[i] = true
@@ -31,41 +31,20 @@ struct SideIndex {
         }
         byKey[key] = i
       }
-      if let reference = task.crossReference, !reference.isEmpty {
+      if let reference = tasks[i].crossReference, !reference.isEmpty {
         byCrossReference[SideIndex.normalise(reference, side.other), default: []].append(i)
       }
     }
     prints.reserveCapacity(tasks.count * fields.count)
-    // Most fields take few values (statuses, days, empty references): hash each value once.
-    let repeating = fields.map { $0 != .subject && $0 != .body }
-    var seen = Array(repeating: [String: Fingerprint](), count: fields.count)
-    for task in tasks {
-      for (f, field) in fields.enumerated() {
-        let value = task.syncValue(field)
-        guard repeating[f] else {
-          prints.append(Fingerprint(field: field, value: value))
-          continue
-        }
-        if let known = seen[f][value] {
-          prints.append(known)
-        } else {
-          let print = Fingerprint(field: field, value: value)
-          seen[f][value] = print
-          prints.append(print)
-        }
-      }
-    }
+    for i in tasks.indices { tasks[i].appendFingerprints(of: fields, to: &prints) }
   }
 
   /// The fingerprint of field number `field` (an index into the run's synced fields) of task `index`.
   func print(_ index: Int, _ field: Int) -> Fingerprint { prints[index * fieldCount + field] }
 
   /// All of task `index`'s fingerprints by field.
-  func baseline(_ index: Int, fields: [SyncField]) -> [SyncField: Fingerprint] {
-    var result: [SyncField: Fingerprint] = [:]
-    result.reserveCapacity(fields.count)
-    for (f, field) in fields.enumerated() { result[field] = print(index, f) }
-    return result
+  func baseline(_ index: Int, fields: [SyncField]) -> FieldFingerprints {
+    FieldFingerprints(ordered: fields) { print(index, $0) }
   }
 
   /// Salesforce Ids compare in 18-character form; Outlook keys byte for byte.
@@ -76,7 +55,7 @@ struct SideIndex {
   func index(ofKey key: String) -> Int? { byKey[SideIndex.normalise(key, side)] }
 
   func isInvalid(_ key: String?) -> Bool {
-    guard let key else { return false }
+    guard let key, !invalidKeys.isEmpty else { return false }
     return invalidKeys.contains(SideIndex.normalise(key, side))
   }
 
@@ -89,22 +68,9 @@ struct SideIndex {
 
   mutating func release(_ index: Int) { taken[index] = false }
 
+  /// What scope looks at in the task at `index`.
+  func facts(_ index: Int) -> ScopeFacts { ScopeFacts(tasks[index]) }
+
   /// The normalised key of the task at `index`.
   func key(at index: Int) -> String { SideIndex.normalise(tasks[index].key, side) }
-}
-
-/// The first-run matching key: normalised subject plus due day.
-struct MatchKey: Hashable {
-  let subject: String
-  let due: CalendarDay?
-
-  init(_ task: TaskItem) {
-    subject = PlainText.matchingForm(task.subject)
-    due = task.due?.day
-  }
-
-  init(subject: String, due: CalendarDay?) {
-    self.subject = subject
-    self.due = due
-  }
 }

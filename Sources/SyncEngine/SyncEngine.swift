@@ -35,9 +35,8 @@ struct Planner {
   var salesforce: SideIndex
   var out: PlanBuilder
   /// Untaken tasks by subject and due day, per side, built once the saved pairs are attached.
-  var matchIndex: [Side: [MatchKey: [Int]]] = [:]
-  /// Per side, the keys of `matchIndex` in the order their first task appears in the export.
-  var matchOrder: [Side: [MatchKey]] = [:]
+  var outlookMatches: MatchIndex
+  var salesforceMatches: MatchIndex
 
   init(input: SyncInput, excluded: Set<String>) {
     self.input = input
@@ -46,12 +45,17 @@ struct Planner {
     outlook = SideIndex(side: .outlook, snapshot: input.outlook, fields: fields)
     salesforce = SideIndex(side: .salesforce, snapshot: input.salesforce, fields: fields)
     out = PlanBuilder(input: input, excluded: excluded)
+    outlookMatches = MatchIndex(taskCount: outlook.tasks.count)
+    salesforceMatches = MatchIndex(taskCount: salesforce.tasks.count)
   }
 
   mutating func run() -> SyncPlan {
-    let pairs = input.state.pairs.sorted { $0.id < $1.id }
+    // The store loads pairs in id order already; sorting a copy is only needed for other callers.
+    let saved = input.state.pairs
+    let pairs =
+      saved.indices.dropFirst().allSatisfy { saved[$0 - 1].id < saved[$0].id } ? saved : saved.sorted { $0.id < $1.id }
     var attached: [PairItems] = pairs.map { attach($0) }
-    for side in Side.allCases { (matchIndex[side], matchOrder[side]) = buildMatchIndex(side) }
+    for side in Side.allCases { addUntakenToMatches(side) }
     for (i, pair) in pairs.enumerated() where pair.outlookKey == nil || pair.salesforceKey == nil {
       attached[i] = recognisePendingCreate(pair, attached[i])
     }
@@ -67,22 +71,24 @@ struct Planner {
 
   func index(_ side: Side) -> SideIndex { side == .outlook ? outlook : salesforce }
 
-  func task(_ side: Side, _ items: PairItems) -> TaskItem? {
-    let i = side == .outlook ? items.outlook : items.salesforce
-    return i.map { index(side).tasks[$0] }
+  func matches(_ side: Side) -> MatchIndex { side == .outlook ? outlookMatches : salesforceMatches }
+
+  /// Adds task `i` of `side` to that side's match index.
+  mutating func addToMatches(_ side: Side, _ i: Int) {
+    let key = MatchKey(index(side).tasks[i])
+    if side == .outlook { outlookMatches.insert(i, key: key) } else { salesforceMatches.insert(i, key: key) }
   }
 
-  /// Untaken live tasks of `side` grouped by subject and due day.
-  func buildMatchIndex(_ side: Side) -> ([MatchKey: [Int]], [MatchKey]) {
+  /// Groups the untaken live tasks of `side` by subject and due day.
+  mutating func addUntakenToMatches(_ side: Side) {
     let idx = index(side)
-    var result: [MatchKey: [Int]] = [:]
-    var order: [MatchKey] = []
-    for i in idx.tasks.indices where !idx.taken[i] && !idx.tasks[i].isTombstone {
-      let key = MatchKey(idx.tasks[i])
-      if result[key] == nil { order.append(key) }
-      result[key, default: []].append(i)
+    let untaken = idx.tasks.indices.filter { !idx.taken[$0] && !idx.tasks[$0].isTombstone }
+    if side == .outlook {
+      outlookMatches.reserveCapacity(untaken.count)
+    } else {
+      salesforceMatches.reserveCapacity(untaken.count)
     }
-    return (result, order)
+    for i in untaken { addToMatches(side, i) }
   }
 
   /// Finds a saved pair's items by key and marks them taken.
@@ -117,9 +123,10 @@ struct Planner {
     {
       found = i
     }
-    if found == nil, let subject = create.matchSubject {
-      let wanted = MatchKey(subject: subject, due: create.matchDue)
-      let candidates = (matchIndex[target]?[wanted] ?? []).filter { !side.taken[$0] }
+    if found == nil, let subject = create.matchSubject,
+      let group = matches(target).group(of: MatchKey(subject: subject, due: create.matchDue))
+    {
+      let candidates = Array(matches(target).members(group).lazy.filter { !side.taken[$0] }.prefix(2))
       if candidates.count == 1 { found = candidates[0] }
     }
     guard let found else { return items }

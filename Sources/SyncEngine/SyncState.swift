@@ -18,7 +18,7 @@ public struct PairState: Hashable, Sendable, Codable {
   /// `nil` while a create on Salesforce is pending and not recognised yet.
   public var salesforceKey: String?
   /// Per field, the fingerprint of the value both sides had after the last sync.
-  public var baseline: [SyncField: Fingerprint]
+  public var baseline: FieldFingerprints
   /// The window day the pair had at the last sync.
   public var windowDay: CalendarDay?
   /// Whether the pair was in scope at the last sync (out of scope = dormant).
@@ -27,7 +27,7 @@ public struct PairState: Hashable, Sendable, Codable {
   public var pending: [PendingOperation]
 
   public init(
-    id: String, outlookKey: String?, salesforceKey: String?, baseline: [SyncField: Fingerprint] = [:],
+    id: String, outlookKey: String?, salesforceKey: String?, baseline: FieldFingerprints = [:],
     windowDay: CalendarDay? = nil, wasInScope: Bool = true, pending: [PendingOperation] = []
   ) {
     self.id = id
@@ -49,7 +49,7 @@ public struct PendingOperation: Hashable, Sendable, Codable {
   public var operation: SyncOperation
   /// For an update: per field, the fingerprint of the value the side had before, which is
   /// not to be read as an edit while the update is pending.
-  public var previous: [SyncField: Fingerprint]
+  public var previous: FieldFingerprints
   /// For a create: the key tasksync gave the new item when the format lets it choose (an
   /// iCalendar UID), else `nil`.
   public var createdKey: String?
@@ -61,7 +61,7 @@ public struct PendingOperation: Hashable, Sendable, Codable {
   public var runID: String
 
   public init(
-    side: Side, operation: SyncOperation, previous: [SyncField: Fingerprint] = [:], createdKey: String? = nil,
+    side: Side, operation: SyncOperation, previous: FieldFingerprints = [:], createdKey: String? = nil,
     matchSubject: String? = nil, matchDue: CalendarDay? = nil, runID: String
   ) {
     self.side = side

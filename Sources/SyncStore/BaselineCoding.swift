@@ -1,7 +1,7 @@
 import SyncEngine
 import TaskModel
 
-/// The compact binary spelling of a pair's baseline (`[SyncField: Fingerprint]`) in the state.
+/// The compact binary spelling of a pair's baseline (``FieldFingerprints``) in the state.
 ///
 /// ```
 /// format byte 0x01, LEB128 entry count, then one entry per field, in SyncField order:
@@ -15,15 +15,17 @@ import TaskModel
 enum BaselineCoding {
   static let formatVersion: UInt8 = 1
 
-  static func encode(_ baseline: [SyncField: Fingerprint]) -> [UInt8] {
+  static func encode(_ baseline: FieldFingerprints) -> [UInt8] {
     var out: [UInt8] = [formatVersion]
     out.reserveCapacity(2 + baseline.count * 17)
     LEB128.append(baseline.count, to: &out)
-    var extras: [SyncField] = []
-    var standardSeen = 0
-    for (index, field) in SyncField.standard.enumerated() {
-      guard let fingerprint = baseline[field] else { continue }
-      standardSeen += 1
+    var extras: [FieldFingerprints.Entry] = []
+    for entry in baseline {
+      guard let index = SyncField.standard.firstIndex(of: entry.field) else {
+        extras.append(entry)
+        continue
+      }
+      let fingerprint = entry.fingerprint
       out.append(UInt8(index + 1))
       for word in [fingerprint.high, fingerprint.low] {
         for shift in stride(from: 56, through: 0, by: -8) {
@@ -31,21 +33,17 @@ enum BaselineCoding {
         }
       }
     }
-    if standardSeen < baseline.count {
-      extras = baseline.keys.filter { SyncField.standard.firstIndex(of: $0) == nil }
-      extras.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
-      for field in extras { appendGeneral(field, baseline[field]!, to: &out) }
-    }
+    extras.sort { $0.field.name.utf8.lexicographicallyPrecedes($1.field.name.utf8) }
+    for entry in extras { appendGeneral(entry.field, entry.fingerprint, to: &out) }
     return out
   }
 
   /// Reads what ``encode(_:)`` wrote, or `nil` when the bytes are not a valid baseline.
-  static func decode(_ bytes: UnsafeRawBufferPointer) -> [SyncField: Fingerprint]? {
+  static func decode(_ bytes: UnsafeRawBufferPointer) -> FieldFingerprints? {
     guard bytes.first == formatVersion else { return nil }
     var i = 1
     guard let count = LEB128.read(bytes, &i), count <= bytes.count else { return nil }
-    var result: [SyncField: Fingerprint] = [:]
-    result.reserveCapacity(count)
+    var result = FieldFingerprints()
     for _ in 0..<count {
       guard i < bytes.count else { return nil }
       let tag = bytes[i]

@@ -5,26 +5,9 @@ import TaskModel
 
 /// How a ``PairState`` is spelled in a row of the `pairs` table (and of the journal's copy):
 /// keys and window day as text, the baseline and the pending operations as compact blobs
-/// (``BaselineCoding``, ``PendingCoding``; `NULL` when nothing is pending).
-struct PairRow {
-  var id: String
-  var outlookKey: String?
-  var salesforceKey: String?
-  var windowDay: String?
-  var wasInScope: Bool
-  var baseline: Data
-  var pending: Data?
-
-  init(_ pair: PairState) {
-    id = pair.id
-    outlookKey = pair.outlookKey
-    salesforceKey = pair.salesforceKey
-    windowDay = pair.windowDay?.description
-    wasInScope = pair.wasInScope
-    baseline = Data(BaselineCoding.encode(pair.baseline))
-    pending = pair.pending.isEmpty ? nil : Data(PendingCoding.encode(pair.pending))
-  }
-
+/// (``BaselineCoding``, ``PendingCoding``; `NULL` when nothing is pending). The state's own
+/// rows are written and read in bulk by ``PairRowStatements``; this reads the journal's copies.
+enum PairRow {
   /// The columns `id, outlook_key, salesforce_key, window_day, was_in_scope, baseline, pending`
   /// of `row`, starting at column `offset`, as a pair.
   static func pairState(_ row: Row, offset: Int = 0) throws -> PairState {

@@ -32,7 +32,7 @@ enum PendingCoding {
         }
       }
       LEB128.append(op.previous.count, to: &out)
-      for (field, print) in op.previous.sorted(by: { $0.key.name < $1.key.name }) {
+      for (field, print) in op.previous.map({ ($0.field, $0.fingerprint) }).sorted(by: { $0.0.name < $1.0.name }) {
         appendString(field.name, to: &out)
         for word in [print.high, print.low] {
           for shift in stride(from: 56, through: 0, by: -8) {
@@ -70,7 +70,7 @@ enum PendingCoding {
         due = day
       }
       guard let previousCount = reader.number(), previousCount <= bytes.count else { return nil }
-      var previous: [SyncField: Fingerprint] = [:]
+      var previous = FieldFingerprints()
       for _ in 0..<previousCount {
         guard let name = reader.string(), let high = reader.word(), let low = reader.word() else { return nil }
         previous[SyncField(name)] = Fingerprint(high: high, low: low)

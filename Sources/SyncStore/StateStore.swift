@@ -155,18 +155,12 @@ public final class StateStore: Sendable {
   /// The saved state, pairs in id order (byte order of the UTF-8 ids).
   public func load() throws -> SyncState {
     try read("cannot read the saved state") { db in
-      var pairs: [PairState] = []
-      pairs.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pairs") ?? 0)
-      let rows = try Row.fetchCursor(
-        db,
+      let select = try db.makeStatement(
         sql: """
           SELECT id, outlook_key, salesforce_key, window_day, was_in_scope, baseline, pending
           FROM pairs ORDER BY id
           """)
-      while let row = try rows.next() {
-        pairs.append(try PairRow.pairState(row))
-      }
-      return SyncState(pairs: pairs)
+      return SyncState(pairs: try PairRowStatements.pairs(select))
     }
   }
 

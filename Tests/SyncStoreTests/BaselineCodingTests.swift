@@ -7,8 +7,8 @@ import Testing
 
 @Suite("Baseline blob")
 struct BaselineCodingTests {
-  static let full: [SyncField: Fingerprint] = {
-    var b: [SyncField: Fingerprint] = [:]
+  static let full: FieldFingerprints = {
+    var b: FieldFingerprints = [:]
     for field in SyncField.standard + [.extra("A__c"), .extra("b c")] {
       b[field] = Fingerprint(field: field, value: "v")
     }
@@ -27,8 +27,8 @@ struct BaselineCodingTests {
   @Test("the same baseline always gives the same bytes")
   func deterministic() {
     let bytes = BaselineCoding.encode(Self.full)
-    var rebuilt: [SyncField: Fingerprint] = [:]
-    for (k, v) in Self.full.shuffled() { rebuilt[k] = v }
+    var rebuilt: FieldFingerprints = [:]
+    for entry in Self.full.shuffled() { rebuilt[entry.field] = entry.fingerprint }
     #expect(BaselineCoding.encode(rebuilt) == bytes)
     #expect(bytes.withUnsafeBytes { BaselineCoding.decode($0) } == Self.full)
   }

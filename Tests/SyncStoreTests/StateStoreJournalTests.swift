@@ -107,6 +107,27 @@ struct StateStoreJournalTests {
     #expect(error.code == .unknownRun)
   }
 
+  @Test("pair ids with quotes, backslashes, control characters and non-ASCII are journaled and reverted")
+  func oddPairIDs() throws {
+    let store = try StateStore(folder: try TestPaths.temporaryFolder("odd-ids"))
+    let ids = ["o:a\"quoted\"", "o:back\\slash", "o:tab\there", "o:nul\u{1}bell\u{7}", "o:ünï ключ", "s:plain"]
+    let first = SyncState(pairs: ids.sorted().map { PairState(id: $0, outlookKey: $0, salesforceKey: nil) })
+    try store.commit(first, previous: SyncState(), journal: StoreFixtures.entry("run-1"))
+    var second = first
+    second.pairs.removeFirst()
+    second.pairs[0].wasInScope = false
+    second.pairs[1].salesforceKey = "00T000000000001AAA"
+    try store.commit(second, previous: first, journal: StoreFixtures.entry("run-2"))
+    #expect(try store.load() == second)
+    let entry = try #require(try store.journalEntry(runID: "run-2"))
+    #expect(entry.removedPairsBefore == [first.pairs[0]])
+    #expect(entry.changedPairsBefore == [first.pairs[1], first.pairs[2]])
+    try store.revert(runID: "run-2")
+    #expect(try store.load() == first)
+    try store.revert(runID: "run-1")
+    #expect(try store.load() == SyncState())
+  }
+
   @Test("a run committed after a revert is the next to revert, and reverting it lands on the same state")
   func runAfterRevert() throws {
     let h = try History()

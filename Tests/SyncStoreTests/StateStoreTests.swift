@@ -12,7 +12,7 @@ struct StateStoreTests {
   static let richState: SyncState = {
     let f = StoreFixtures.fingerprint
     let odd = [SyncField.extra("Custom_Field__c"), SyncField("extra:with space"), SyncField("extra:per%cent\nline")]
-    var full: [SyncField: Fingerprint] = [:]
+    var full: FieldFingerprints = [:]
     for field in SyncField.standard + odd { full[field] = f(field, field.name) }
     return SyncState(pairs: [
       PairState(id: "a-plain", outlookKey: "AAMkA=", salesforceKey: "00T000000000001AAA", baseline: full),

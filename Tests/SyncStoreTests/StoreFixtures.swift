@@ -15,7 +15,7 @@ enum StoreFixtures {
   /// A pair with a full standard baseline whose values depend on `n` and `version` (cheap
   /// made-up fingerprints of the usual 32 hex digits, so 100,000 pairs build fast in debug).
   static func pair(_ n: Int, version: Int = 0) -> PairState {
-    var baseline: [SyncField: Fingerprint] = [:]
+    var baseline: FieldFingerprints = [:]
     for (index, field) in SyncField.standard.enumerated() {
       baseline[field] = Fingerprint(hex: hex32(UInt64(n) << 20 | UInt64(version) << 4 | UInt64(index)))
     }

@@ -1,0 +1,133 @@
+import GRDB
+internal import GRDBSQLite
+import SyncEngine
+import TaskModel
+
+/// The `pairs` rows of a large state, written and read through SQLite's own binding and column
+/// calls on GRDB's prepared statements.
+///
+/// A state holds a row per pair, a hundred thousand and more, and a run reads all of them and
+/// writes every one it changed. SQLite itself spends about a microsecond on such a row; GRDB's
+/// general argument and row values cost several times that, so these two loops — and only
+/// these — go underneath, on statements GRDB prepared, inside GRDB's transactions. The only
+/// file that imports SQLite.
+enum PairRowStatements {
+  /// Binds `pair` to `statement`'s parameters in the order `id, outlook_key, salesforce_key,
+  /// window_day, was_in_scope, baseline, pending` (or, with `idLast`, `outlook_key, …,
+  /// pending, id` for an `UPDATE … WHERE id = ?`), runs it and resets it.
+  ///
+  /// - Returns: the number of rows changed.
+  /// - Throws: `DatabaseError` with SQLite's code and message (a duplicate id is
+  ///   `SQLITE_CONSTRAINT`).
+  @discardableResult
+  static func execute(_ statement: Statement, _ pair: PairState, idLast: Bool) throws -> Int {
+    let handle = statement.sqliteStatement
+    defer {
+      sqlite3_reset(handle)
+      sqlite3_clear_bindings(handle)
+    }
+    let baseline = BaselineCoding.encode(pair.baseline)
+    let pending = pair.pending.isEmpty ? nil : PendingCoding.encode(pair.pending)
+    let first: Int32 = idLast ? 0 : 1
+    var codes: [Int32] = []
+    if !idLast { codes.append(bind(handle, 1, pair.id)) }
+    codes.append(bind(handle, first + 1, pair.outlookKey))
+    codes.append(bind(handle, first + 2, pair.salesforceKey))
+    codes.append(bind(handle, first + 3, pair.windowDay?.description))
+    codes.append(sqlite3_bind_int64(handle, first + 4, pair.wasInScope ? 1 : 0))
+    codes.append(bind(handle, first + 5, blob: baseline))
+    codes.append(bind(handle, first + 6, blob: pending))
+    if idLast { codes.append(bind(handle, 7, pair.id)) }
+    if let failed = codes.first(where: { $0 != SQLITE_OK }) { throw error(statement, failed) }
+    let step = sqlite3_step(handle)
+    guard step == SQLITE_DONE else { throw error(statement, step) }
+    return Int(sqlite3_changes(sqlite3_db_handle(handle)))
+  }
+
+  /// Runs `statement`, a `SELECT id, outlook_key, salesforce_key, window_day, was_in_scope,
+  /// baseline, pending …`, and decodes every row.
+  static func pairs(_ statement: Statement) throws -> [PairState] {
+    let handle = statement.sqliteStatement
+    defer { sqlite3_reset(handle) }
+    var pairs: [PairState] = []
+    while true {
+      let step = sqlite3_step(handle)
+      if step == SQLITE_DONE { return pairs }
+      guard step == SQLITE_ROW else { throw error(statement, step) }
+      pairs.append(try pair(handle))
+    }
+  }
+
+  private static func pair(_ row: OpaquePointer) throws -> PairState {
+    guard let id = text(row, 0) else {
+      throw StoreError(.corruptState, "a pair without an id; the state file was damaged or edited")
+    }
+    func corrupt(_ what: String) -> StoreError {
+      StoreError(.corruptState, "pair \(id): \(what); the state file was damaged or edited")
+    }
+    var day: CalendarDay?
+    if let text = text(row, 3) {
+      guard let parsed = CalendarDay(text) else { throw corrupt("its window day \"\(text)\" is not YYYY-MM-DD") }
+      day = parsed
+    }
+    guard sqlite3_column_type(row, 4) == SQLITE_INTEGER else { throw corrupt("its scope flag is empty") }
+    let inScope = sqlite3_column_int64(row, 4) != 0
+    guard sqlite3_column_type(row, 5) != SQLITE_NULL, let baseline = withBlob(row, 5, BaselineCoding.decode) else {
+      throw corrupt("its baseline cannot be read")
+    }
+    var pending: [PendingOperation] = []
+    if sqlite3_column_type(row, 6) != SQLITE_NULL {
+      guard let operations = withBlob(row, 6, PendingCoding.decode) else {
+        throw corrupt("its pending operations cannot be read")
+      }
+      pending = operations
+    }
+    return PairState(
+      id: id, outlookKey: text(row, 1), salesforceKey: text(row, 2), baseline: baseline, windowDay: day,
+      wasInScope: inScope, pending: pending)
+  }
+
+  // MARK: - Pieces
+
+  /// Tells SQLite to copy a bound value before the call returns.
+  private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+  private static func bind(_ handle: OpaquePointer, _ index: Int32, _ text: String?) -> Int32 {
+    guard var text else { return sqlite3_bind_null(handle, index) }
+    return text.withUTF8 { utf8 in
+      utf8.withMemoryRebound(to: CChar.self) { chars in
+        // An empty text still needs an address, or SQLite stores NULL.
+        guard let base = chars.baseAddress else { return sqlite3_bind_text(handle, index, "", 0, transient) }
+        return sqlite3_bind_text(handle, index, base, Int32(chars.count), transient)
+      }
+    }
+  }
+
+  private static func bind(_ handle: OpaquePointer, _ index: Int32, blob: [UInt8]?) -> Int32 {
+    guard let blob else { return sqlite3_bind_null(handle, index) }
+    return blob.withUnsafeBytes { bytes in
+      // A zero-length blob still needs an address, or SQLite stores NULL.
+      sqlite3_bind_blob(handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count), transient)
+    }
+  }
+
+  private static func text(_ row: OpaquePointer, _ column: Int32) -> String? {
+    guard sqlite3_column_type(row, column) != SQLITE_NULL, let bytes = sqlite3_column_text(row, column) else {
+      return nil
+    }
+    let count = Int(sqlite3_column_bytes(row, column))
+    return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+  }
+
+  private static func withBlob<T>(_ row: OpaquePointer, _ column: Int32, _ body: (UnsafeRawBufferPointer) -> T?) -> T? {
+    let start = sqlite3_column_blob(row, column)
+    let count = Int(sqlite3_column_bytes(row, column))
+    return body(UnsafeRawBufferPointer(start: count == 0 ? nil : start, count: count))
+  }
+
+  private static func error(_ statement: Statement, _ code: Int32) -> DatabaseError {
+    let handle = sqlite3_db_handle(statement.sqliteStatement)
+    let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "SQLite error \(code)"
+    return DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+  }
+}
