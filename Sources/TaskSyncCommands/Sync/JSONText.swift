@@ -66,6 +66,16 @@ struct JSONText {
   /// A string value, escaped as JSON requires (slashes and non-ASCII kept as they are).
   mutating func string(_ value: String) {
     bytes.append(UInt8(ascii: "\""))
+    let plain = value.utf8.withContiguousStorageIfAvailable { text -> Bool in
+      guard !text.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == 0x5C }) else { return false }
+      bytes.append(contentsOf: text)
+      return true
+    }
+    if plain != true { escape(value) }
+    bytes.append(UInt8(ascii: "\""))
+  }
+
+  private mutating func escape(_ value: String) {
     for b in value.utf8 {
       switch b {
       case UInt8(ascii: "\""): bytes += [0x5C, 0x22]
@@ -81,7 +91,6 @@ struct JSONText {
       default: bytes.append(b)
       }
     }
-    bytes.append(UInt8(ascii: "\""))
   }
 
   private mutating func open(_ bracket: UInt8) {
