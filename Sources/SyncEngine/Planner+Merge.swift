@@ -13,10 +13,15 @@ extension Planner {
     let (oi, si) = (items.outlook!, items.salesforce!)
     var next = saved
     next.wasInScope = true
-    // Most pairs of most runs: nothing changed on either side since the last sync.
-    if saved.pending.isEmpty && saved.baseline.matches(fields, { outlook.print(oi, $0) })
+    // Most pairs of most runs: nothing changed on either side since the last sync; and most
+    // pairs found on a first run: both sides already agree on every field.
+    let unchanged =
+      saved.baseline.matches(fields, { outlook.print(oi, $0) })
       && saved.baseline.matches(fields, { salesforce.print(si, $0) })
-    {
+    let agreeing =
+      saved.baseline.isEmpty && fields.indices.allSatisfy { outlook.print(oi, $0) == salesforce.print(si, $0) }
+    if saved.pending.isEmpty && (unchanged || agreeing) {
+      if agreeing { next.baseline = outlook.baseline(oi, fields: fields) }
       next.windowDay = outlook.tasks[oi].windowDay ?? salesforce.tasks[si].windowDay
       out.keep(next, note: nil)
       return

@@ -16,8 +16,16 @@ enum BaselineCoding {
   static let formatVersion: UInt8 = 1
 
   static func encode(_ baseline: FieldFingerprints) -> [UInt8] {
-    var out: [UInt8] = [formatVersion]
+    var out: [UInt8] = []
+    encode(baseline, into: &out)
+    return out
+  }
+
+  /// ``encode(_:)`` into `out`, replacing what it held (a state's rows reuse one buffer).
+  static func encode(_ baseline: FieldFingerprints, into out: inout [UInt8]) {
+    out.removeAll(keepingCapacity: true)
     out.reserveCapacity(2 + baseline.count * 17)
+    out.append(formatVersion)
     LEB128.append(baseline.count, to: &out)
     var extras: [FieldFingerprints.Entry] = []
     for entry in baseline {
@@ -27,15 +35,10 @@ enum BaselineCoding {
       }
       let fingerprint = entry.fingerprint
       out.append(UInt8(index + 1))
-      for word in [fingerprint.high, fingerprint.low] {
-        for shift in stride(from: 56, through: 0, by: -8) {
-          out.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
-        }
-      }
+      withUnsafeBytes(of: (fingerprint.high.bigEndian, fingerprint.low.bigEndian)) { out.append(contentsOf: $0) }
     }
     extras.sort { $0.field.name.utf8.lexicographicallyPrecedes($1.field.name.utf8) }
     for entry in extras { appendGeneral(entry.field, entry.fingerprint, to: &out) }
-    return out
   }
 
   /// Reads what ``encode(_:)`` wrote, or `nil` when the bytes are not a valid baseline.

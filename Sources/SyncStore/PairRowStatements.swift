@@ -19,14 +19,17 @@ enum PairRowStatements {
   /// - Returns: the number of rows changed.
   /// - Throws: `DatabaseError` with SQLite's code and message (a duplicate id is
   ///   `SQLITE_CONSTRAINT`).
+  ///
+  /// `scratch` is a buffer the caller keeps across rows, so encoding a baseline allocates
+  /// nothing.
   @discardableResult
-  static func execute(_ statement: Statement, _ pair: PairState, idLast: Bool) throws -> Int {
+  static func execute(_ statement: Statement, _ pair: PairState, idLast: Bool, scratch: inout [UInt8]) throws -> Int {
     let handle = statement.sqliteStatement
     defer {
       sqlite3_reset(handle)
       sqlite3_clear_bindings(handle)
     }
-    let baseline = BaselineCoding.encode(pair.baseline)
+    BaselineCoding.encode(pair.baseline, into: &scratch)
     let pending = pair.pending.isEmpty ? nil : PendingCoding.encode(pair.pending)
     let first: Int32 = idLast ? 0 : 1
     var codes: [Int32] = []
@@ -35,7 +38,7 @@ enum PairRowStatements {
     codes.append(bind(handle, first + 2, pair.salesforceKey))
     codes.append(bind(handle, first + 3, pair.windowDay?.description))
     codes.append(sqlite3_bind_int64(handle, first + 4, pair.wasInScope ? 1 : 0))
-    codes.append(bind(handle, first + 5, blob: baseline))
+    codes.append(bind(handle, first + 5, blob: scratch))
     codes.append(bind(handle, first + 6, blob: pending))
     if idLast { codes.append(bind(handle, 7, pair.id)) }
     if let failed = codes.first(where: { $0 != SQLITE_OK }) { throw error(statement, failed) }
@@ -107,7 +110,8 @@ enum PairRowStatements {
     guard let blob else { return sqlite3_bind_null(handle, index) }
     return blob.withUnsafeBytes { bytes in
       // A zero-length blob still needs an address, or SQLite stores NULL.
-      sqlite3_bind_blob(handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count), transient)
+      sqlite3_bind_blob(
+        handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count), transient)
     }
   }
 

@@ -62,7 +62,7 @@ extension StateStore {
           diff.added.count, diff.changed.count, diff.removedIDs.count, journal.files.count,
         ])
       let seq = db.lastInsertedRowID
-      let writer = try PairWriter(db, runSeq: seq, path: path)
+      var writer = try PairWriter(db, runSeq: seq, path: path)
       try writer.journal(diff.removedIDs, as: "removed")
       try writer.journal(diff.changed.map(\.id), as: "changed")
       try writer.journalAdded(diff.added.map(\.id))
@@ -186,6 +186,8 @@ private struct PairWriter {
   let path: String
   let insertPair: Statement
   let updatePair: Statement
+  /// Reused for every row's baseline blob.
+  var scratch: [UInt8] = []
 
   init(_ db: Database, runSeq: Int64, path: String) throws {
     self.db = db
@@ -235,13 +237,13 @@ private struct PairWriter {
       sql: "DELETE FROM pairs WHERE id IN (SELECT value FROM json_each(?))", arguments: [Self.jsonArray(ids)])
   }
 
-  func update(_ pair: PairState) throws {
-    try PairRowStatements.execute(updatePair, pair, idLast: true)
+  mutating func update(_ pair: PairState) throws {
+    try PairRowStatements.execute(updatePair, pair, idLast: true, scratch: &scratch)
   }
 
-  func insert(_ pair: PairState) throws {
+  mutating func insert(_ pair: PairState) throws {
     do {
-      try PairRowStatements.execute(insertPair, pair, idLast: false)
+      try PairRowStatements.execute(insertPair, pair, idLast: false, scratch: &scratch)
     } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
       throw StateStore.mismatch("pair \(pair.id) is new to the run but already saved", path: path)
     }

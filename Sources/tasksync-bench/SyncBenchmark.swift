@@ -11,7 +11,12 @@ func syncBenchmark(count: Int) -> [BenchResult] {
   try? FileManager.default.removeItem(at: folder)
   try! FileManager.default.createDirectory(
     at: folder.appendingPathComponent("exports"), withIntermediateDirectories: true)
-  defer { try? FileManager.default.removeItem(at: folder) }
+  // TASKSYNC_BENCH_KEEP=1 leaves the folder (exports, outputs, state) for inspection.
+  defer {
+    if ProcessInfo.processInfo.environment["TASKSYNC_BENCH_KEEP"] == nil {
+      try? FileManager.default.removeItem(at: folder)
+    }
+  }
   let exports = SyncBenchmarkExports(count: count)
   let ics = folder.appendingPathComponent("exports/outlook.ics")
   let csv = folder.appendingPathComponent("exports/Task.csv")
