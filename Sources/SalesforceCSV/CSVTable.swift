@@ -19,21 +19,35 @@ public struct CSVTable: Sendable {
   public let firstInvalidUTF8: Int?
 
   init(bytes: [UInt8], dialect: CSVDialect, tokens: CSVTokens) {
-    self.bytes = bytes
-    self.dialect = dialect
-    self.tokens = tokens
     let start = tokens.hasUTF8BOM ? 3 : 0
     let invalid = bytes.withUnsafeBufferPointer {
       UTF8Check.firstInvalid(in: UnsafeBufferPointer(rebasing: $0[start...]))
     }
-    firstInvalidUTF8 = invalid.map { $0 + start }
-    encoding = invalid == nil ? .utf8 : .windows1252
+    self.init(bytes: bytes, dialect: dialect, tokens: tokens, firstInvalidUTF8: invalid.map { $0 + start })
   }
 
-  /// Tokenizes a whole input.
+  init(bytes: [UInt8], dialect: CSVDialect, tokens: CSVTokens, firstInvalidUTF8: Int?) {
+    self.bytes = bytes
+    self.dialect = dialect
+    self.tokens = tokens
+    self.firstInvalidUTF8 = firstInvalidUTF8
+    encoding = firstInvalidUTF8 == nil ? .utf8 : .windows1252
+  }
+
+  /// Tokenizes a whole input (a large one on two cores, with the same result).
   public init(bytes: [UInt8], dialect: CSVDialect = .comma, limits: CSVLimits = .standard) {
-    var tokenizer = CSVTokenizer(whole: bytes, dialect: dialect, limits: limits)
-    self = tokenizer.finish()
+    self.init(bytes: bytes, dialect: dialect, limits: limits, halvesFrom: CSVTokenizer.halvesFrom)
+  }
+
+  /// ``init(bytes:dialect:limits:)`` with the size from which the input is tokenized in halves.
+  init(bytes: [UInt8], dialect: CSVDialect, limits: CSVLimits, halvesFrom: Int) {
+    if let (tokens, invalid) = CSVTokenizer.tokenizeInHalves(bytes, dialect: dialect, limits: limits, from: halvesFrom)
+    {
+      self.init(bytes: bytes, dialect: dialect, tokens: tokens, firstInvalidUTF8: invalid)
+    } else {
+      var tokenizer = CSVTokenizer(whole: bytes, dialect: dialect, limits: limits)
+      self = tokenizer.finish()
+    }
   }
 
   /// True when the input starts with a UTF-8 byte-order mark (written back as it was).
