@@ -116,6 +116,7 @@ public struct CSVTable: Sendable {
   public func value(record: Int, field: Int) -> String {
     let range = rawRange(record: record, field: field)
     guard encoding == .utf8, range.count > 2, bytes[range.lowerBound] == CSVDialect.quote else {
+      let encoding = self.encoding  // a closure using `self` would copy the table
       return withValueBytes(record: record, field: field) { encoding.decode($0) }
     }
     // A quoted UTF-8 field: unescape straight into the string's storage (one copy).

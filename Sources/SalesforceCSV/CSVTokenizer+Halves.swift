@@ -1,5 +1,11 @@
 import Dispatch
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Tokenizing a large input on two cores.
 ///
 /// The input is cut at a line end near its middle where the quotes before it balance (so,
@@ -60,8 +66,14 @@ extension CSVTokenizer {
   /// before it, or `nil` when there is none.
   static func balancedLineEnd(_ bytes: UnsafeBufferPointer<UInt8>, near middle: Int) -> Int? {
     let quote = CSVDialect.quote
+    guard let base = bytes.baseAddress else { return nil }
     var quotes = 0
-    for i in 0..<middle where bytes[i] == quote { quotes += 1 }
+    var at = 0
+    // Quotes are sparse: hop from one to the next.
+    while at < middle, let hit = memchr(base + at, Int32(quote), middle - at) {
+      quotes += 1
+      at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
+    }
     var i = middle
     while i < bytes.count {
       let b = bytes[i]

@@ -43,7 +43,7 @@ extension SalesforceTaskCSV {
     }
     let rows = updates.map { update -> [String] in
       let changed = Set(update.fields.flatMap { columnNames(for: $0) })
-      let record = rowOfKey[SalesforceID.normalised(update.key) ?? update.key]?.record
+      let record = rowOfKey[SalesforceID.normalised(update.key) ?? update.key]
       return [
         record.flatMap { r in columns.id.map { table.value(record: r, field: $0).trimmingASCIISpaces } } ?? update.key
       ]

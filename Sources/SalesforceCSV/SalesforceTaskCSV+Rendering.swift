@@ -43,15 +43,15 @@ extension SalesforceTaskCSV {
   private func render(_ changes: TaskChangeSet) -> [UInt8]? {
     var deleted = Set<Int>()
     for key in changes.deletes {
-      if let row = rowOfKey[SalesforceID.normalised(key) ?? key] { deleted.insert(row.record) }
+      if let record = rowOfKey[SalesforceID.normalised(key) ?? key] { deleted.insert(record) }
     }
     var edits: [Int: [Int: [UInt8]]] = [:]
     for update in changes.updates {
-      guard let row = rowOfKey[SalesforceID.normalised(update.key) ?? update.key], !deleted.contains(row.record)
+      guard let record = rowOfKey[SalesforceID.normalised(update.key) ?? update.key], !deleted.contains(record)
       else { continue }
-      for (column, text) in cellEdits(update, record: row.record) {
-        guard let bytes = cell(text, quoted: table.isQuoted(record: row.record, field: column)) else { return nil }
-        edits[row.record, default: [:]][column] = bytes
+      for (column, text) in cellEdits(update, record: record) {
+        guard let bytes = cell(text, quoted: table.isQuoted(record: record, field: column)) else { return nil }
+        edits[record, default: [:]][column] = bytes
       }
     }
     let lineEnd = self.lineEnd

@@ -41,7 +41,8 @@ public struct SalesforceTaskCSV: Sendable {
   public let header: [String]
   let columns: TaskColumnIndex
   /// Key → (record, index in `result.tasks`) of every task read with a key.
-  let rowOfKey: [String: (record: Int, task: Int)]
+  /// The record of each key's first row.
+  let rowOfKey: [String: Int]
   /// True when the file quotes every field (Data Loader's own output); new rows do the same.
   let quotesEveryField: Bool
   /// The picklist value written for each status and priority (the reverse tables).
@@ -132,6 +133,6 @@ public struct SalesforceTaskCSV: Sendable {
 
   /// The record a task key (15 or 18 characters) was read from.
   public func record(forKey key: String) -> Int? {
-    rowOfKey[SalesforceID.normalised(key) ?? key]?.record
+    rowOfKey[SalesforceID.normalised(key) ?? key]
   }
 }

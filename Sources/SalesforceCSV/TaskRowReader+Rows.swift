@@ -8,7 +8,8 @@ import TaskModel
 extension TaskRowReader {
   struct Rows {
     var result: TaskReadResult
-    var rowOfKey: [String: (record: Int, task: Int)]
+    /// The record of each key's first row.
+    var rowOfKey: [String: Int]
   }
 
   /// What mapping one stretch of records gave, before the merge.
@@ -37,7 +38,7 @@ extension TaskRowReader {
     }
     let rows = max(0, table.recordCount - 1)
     var invalid: [String] = []
-    var rowOfKey: [String: (record: Int, task: Int)] = [:]
+    var rowOfKey: [String: Int] = [:]
     rowOfKey.reserveCapacity(rows)
     let tasks = [TaskItem](unsafeUninitializedCapacity: rows) { buffer, count in
       guard let base = buffer.baseAddress else { return }
@@ -96,7 +97,7 @@ extension TaskRowReader {
   /// number of tasks.
   mutating func merge(
     _ stretches: [Stretch], _ columns: TaskColumnIndex, slots base: UnsafeMutablePointer<TaskItem>,
-    invalid: inout [String], rowOfKey: inout [String: (record: Int, task: Int)]
+    invalid: inout [String], rowOfKey: inout [String: Int]
   ) -> Int {
     var count = 0
     var warnedNoIds = false
@@ -117,10 +118,10 @@ extension TaskRowReader {
           let slot = base + source
           source += 1
           // One hash in the common case: insert, and put the first row back on a duplicate.
-          if !key.isEmpty, let first = rowOfKey.updateValue((record, count), forKey: key) {
+          if !key.isEmpty, let first = rowOfKey.updateValue(record, forKey: key) {
             rowOfKey[key] = first
             slot.deinitialize(count: 1)
-            let firstLine = position(table.contentRange(record: first.record).lowerBound).line
+            let firstLine = position(table.contentRange(record: first).lowerBound).line
             add(
               .error, SalesforceCSVMessage.duplicateId(key, firstLine: firstLine),
               at: table.rawRange(record: record, field: columns.id!).lowerBound)

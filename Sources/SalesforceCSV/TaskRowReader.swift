@@ -111,11 +111,12 @@ struct TaskRowReader {
 
   func key(_ record: Int, _ columns: TaskColumnIndex) -> String? {
     guard let id = columns.id else { return nil }
+    // Closures here use copies of what they need: one using `self` would copy the reader.
+    let encoding = table.encoding
     return table.withValueBytes(record: record, field: id) { cell in
       SalesforceValues.trimmed(cell).isEmpty
         ? nil
-        : SalesforceValues.normalisedID(cell, encoding: table.encoding)
-          ?? table.encoding.decode(SalesforceValues.trimmed(cell))
+        : SalesforceValues.normalisedID(cell, encoding: encoding) ?? encoding.decode(SalesforceValues.trimmed(cell))
     }
   }
 
@@ -132,14 +133,14 @@ struct TaskRowReader {
 
   func reference(_ record: Int, _ column: Int?) -> String? {
     guard let column else { return nil }
-    return table.withValueBytes(record: record, field: column) {
-      SalesforceValues.normalisedID($0, encoding: table.encoding)
-    }
+    let encoding = table.encoding
+    return table.withValueBytes(record: record, field: column) { SalesforceValues.normalisedID($0, encoding: encoding) }
   }
 
   /// The cell without leading and trailing spaces and TABs, trimmed before decoding (one string).
   func trimmedString(_ record: Int, _ column: Int) -> String {
-    table.withValueBytes(record: record, field: column) { table.encoding.decode(SalesforceValues.trimmed($0)) }
+    let encoding = table.encoding
+    return table.withValueBytes(record: record, field: column) { encoding.decode(SalesforceValues.trimmed($0)) }
   }
 
   func string(_ record: Int, _ column: Int?) -> String? {
@@ -177,23 +178,25 @@ struct TaskRowReader {
     var severity: Diagnostic.Severity
     var message: String
     var offset: Int
+
+    init(_ severity: Diagnostic.Severity, _ message: String, at offset: Int) {
+      self.severity = severity
+      self.message = message
+      self.offset = offset
+    }
   }
 
-  /// The cells of a keyed row into its task. Not mutating: the helpers it calls on `self` for
-  /// every cell would otherwise each get a copy of the reader (a retain of each of its arrays).
+  /// The cells of a keyed row into its task. Not mutating, and no nested functions or
+  /// closures that capture `self`: each would copy the reader (a retain of each of its arrays)
+  /// for every cell.
   func fill(
     _ record: Int, key: String, _ columns: TaskColumnIndex, into slot: UnsafeMutablePointer<TaskItem>,
     problems: inout [Problem]
   ) -> RowOutcome {
-    func add(_ severity: Diagnostic.Severity, _ message: String, at offset: Int) {
-      problems.append(Problem(severity: severity, message: message, offset: offset))
-    }
     var task = TaskItem(key: key, subject: string(record, columns.subject) ?? "")
     if let body = string(record, columns.description), !body.isEmpty { task.body = body }
 
     var failed = false
-    func cellOffset(_ column: Int) -> Int { table.rawRange(record: record, field: column).lowerBound }
-
     if let c = columns.activityDate {
       let day: CalendarDay?? = table.withValueBytes(record: record, field: c) {
         SalesforceValues.trimmed($0).isEmpty ? .some(nil) : SalesforceValues.day($0).map { .some($0) }
@@ -201,9 +204,10 @@ struct TaskRowReader {
       switch day {
       case .some(let value): task.due = value.map { TaskDate(day: $0) }
       case .none:
-        add(
-          .error, SalesforceCSVMessage.badDate("ActivityDate", table.value(record: record, field: c)), at: cellOffset(c)
-        )
+        problems.append(
+          Problem(
+            .error, SalesforceCSVMessage.badDate("ActivityDate", table.value(record: record, field: c)),
+            at: cellOffset(record, c)))
         failed = true
       }
     }
@@ -214,7 +218,10 @@ struct TaskRowReader {
       if let status = mapping.status(for: value) {
         task.status = status
       } else if !value.trimmingASCIISpaces.isEmpty {
-        add(.warning, SalesforceCSVMessage.unknownStatus(value, mapping.status.keys.sorted()), at: cellOffset(c))
+        problems.append(
+          Problem(
+            .warning, SalesforceCSVMessage.unknownStatus(value, mapping.status.keys.sorted()), at: cellOffset(record, c)
+          ))
       }
     }
     if let c = columns.priority, let priority = exact(priorityBytes, record, c) {
@@ -224,49 +231,31 @@ struct TaskRowReader {
       if let priority = mapping.priority(for: value) {
         task.priority = priority
       } else if !value.trimmingASCIISpaces.isEmpty {
-        add(.warning, SalesforceCSVMessage.unknownPriority(value, mapping.priority.keys.sorted()), at: cellOffset(c))
+        problems.append(
+          Problem(
+            .warning, SalesforceCSVMessage.unknownPriority(value, mapping.priority.keys.sorted()),
+            at: cellOffset(record, c)))
       }
     }
 
     // Date-times: a bad reminder makes the row bad (it is synced); bad others are ignored.
-    func time(_ column: Int?, _ name: String, required: Bool) -> Timestamp? {
-      guard let c = column else { return nil }
-      let parsed: Timestamp?? = table.withValueBytes(record: record, field: c) {
-        SalesforceValues.trimmed($0).isEmpty ? .some(nil) : SalesforceValues.timestamp($0).map { .some($0) }
-      }
-      if let parsed { return parsed }
-      let text = table.value(record: record, field: c)
-      if required {
-        add(.error, SalesforceCSVMessage.badDateTime(name, text), at: cellOffset(c))
-        failed = true
-      } else {
-        add(.warning, SalesforceCSVMessage.badDateTimeIgnored(name, text), at: cellOffset(c))
-      }
-      return nil
-    }
-    func flag(_ column: Int?, _ name: String) -> Bool? {
-      guard let c = column else { return nil }
-      let parsed = table.withValueBytes(record: record, field: c) { SalesforceValues.boolean($0) }
-      if !parsed.valid {
-        add(.error, SalesforceCSVMessage.badBoolean(name, table.value(record: record, field: c)), at: cellOffset(c))
-        failed = true
-      }
-      return parsed.value
-    }
-
-    task.completedAt = time(columns.completedDateTime, "CompletedDateTime", required: false)
-    let reminderAt = time(columns.reminderDateTime, "ReminderDateTime", required: true)
+    task.completedAt = time(
+      record, columns.completedDateTime, "CompletedDateTime", required: false, &problems, &failed)
+    let reminderAt = time(record, columns.reminderDateTime, "ReminderDateTime", required: true, &problems, &failed)
     let reminderSet =
-      flag(columns.isReminderSet, "IsReminderSet") ?? (columns.isReminderSet == nil && reminderAt != nil)
+      flag(record, columns.isReminderSet, "IsReminderSet", &problems, &failed)
+      ?? (columns.isReminderSet == nil && reminderAt != nil)
     if reminderSet || reminderAt != nil { task.reminder = Reminder(isSet: reminderSet, at: reminderAt) }
-    task.isDeleted = flag(columns.isDeleted, "IsDeleted") ?? false
-    task.isArchived = flag(columns.isArchived, "IsArchived") ?? false
-    if let c = columns.isPrivate { task.isPrivate = flag(c, mapping.privateColumn ?? "private") ?? false }
+    task.isDeleted = flag(record, columns.isDeleted, "IsDeleted", &problems, &failed) ?? false
+    task.isArchived = flag(record, columns.isArchived, "IsArchived", &problems, &failed) ?? false
+    if let c = columns.isPrivate {
+      task.isPrivate = flag(record, c, mapping.privateColumn ?? "private", &problems, &failed) ?? false
+    }
     task.whoId = reference(record, columns.whoId)
     task.whatId = reference(record, columns.whatId)
     task.lastModified =
-      time(columns.lastModifiedDate, "LastModifiedDate", required: false)
-      ?? time(columns.systemModstamp, "SystemModstamp", required: false)
+      time(record, columns.lastModifiedDate, "LastModifiedDate", required: false, &problems, &failed)
+      ?? time(record, columns.systemModstamp, "SystemModstamp", required: false, &problems, &failed)
     if let c = columns.externalId {
       let text = trimmedString(record, c)
       if !text.isEmpty { task.crossReference = text }
@@ -278,5 +267,40 @@ struct TaskRowReader {
     if failed { return .bad(key: key) }
     slot.initialize(to: task)
     return .appended(key: key)
+  }
+
+  func cellOffset(_ record: Int, _ column: Int) -> Int { table.rawRange(record: record, field: column).lowerBound }
+
+  /// A date-time cell; a bad one is an error when `required` (the row is bad), else a warning.
+  func time(
+    _ record: Int, _ column: Int?, _ name: String, required: Bool, _ problems: inout [Problem], _ failed: inout Bool
+  ) -> Timestamp? {
+    guard let c = column else { return nil }
+    let parsed: Timestamp?? = table.withValueBytes(record: record, field: c) {
+      SalesforceValues.trimmed($0).isEmpty ? .some(nil) : SalesforceValues.timestamp($0).map { .some($0) }
+    }
+    if let parsed { return parsed }
+    let text = table.value(record: record, field: c)
+    if required {
+      problems.append(Problem(.error, SalesforceCSVMessage.badDateTime(name, text), at: cellOffset(record, c)))
+      failed = true
+    } else {
+      problems.append(Problem(.warning, SalesforceCSVMessage.badDateTimeIgnored(name, text), at: cellOffset(record, c)))
+    }
+    return nil
+  }
+
+  /// A boolean cell; a bad one is an error and makes the row bad.
+  func flag(_ record: Int, _ column: Int?, _ name: String, _ problems: inout [Problem], _ failed: inout Bool) -> Bool? {
+    guard let c = column else { return nil }
+    let parsed = table.withValueBytes(record: record, field: c) { SalesforceValues.boolean($0) }
+    if !parsed.valid {
+      problems.append(
+        Problem(
+          .error, SalesforceCSVMessage.badBoolean(name, table.value(record: record, field: c)),
+          at: cellOffset(record, c)))
+      failed = true
+    }
+    return parsed.value
   }
 }
