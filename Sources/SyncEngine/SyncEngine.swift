@@ -42,8 +42,7 @@ struct Planner {
     self.input = input
     scope = Scope(policy: input.policy, today: input.today)
     fields = input.policy.syncedFields
-    outlook = SideIndex(side: .outlook, snapshot: input.outlook, fields: fields)
-    salesforce = SideIndex(side: .salesforce, snapshot: input.salesforce, fields: fields)
+    (outlook, salesforce) = SideIndex.both(input, fields: fields)
     out = PlanBuilder(input: input, excluded: excluded)
     outlookMatches = MatchIndex(taskCount: outlook.tasks.count)
     salesforceMatches = MatchIndex(taskCount: salesforce.tasks.count)

@@ -8,6 +8,8 @@ struct JSONText {
   private var depth = 0
   /// Per open container: whether it has an element yet.
   private var hasElement: [Bool] = []
+  /// Set while writing a container on one line (see ``inlineObject(_:)``).
+  private var inline = false
 
   init(capacity: Int = 4096) { bytes.reserveCapacity(capacity) }
 
@@ -16,6 +18,15 @@ struct JSONText {
     open(UInt8(ascii: "{"))
     body(&self)
     close(UInt8(ascii: "}"))
+  }
+
+  /// Writes a small object on one line, `{ "a" : 1, "b" : 2 }`: a plan's many field changes
+  /// stay readable and take a third of the room.
+  mutating func inlineObject(_ body: (inout JSONText) -> Void) {
+    let outer = inline
+    inline = true
+    object(body)
+    inline = outer
   }
 
   mutating func array<S: Sequence>(_ elements: S, _ write: (inout JSONText, S.Element) -> Void) {
@@ -112,6 +123,10 @@ struct JSONText {
   }
 
   private mutating func newline() {
+    if inline {
+      bytes.append(0x20)
+      return
+    }
     bytes.append(0x0A)
     bytes += repeatElement(0x20, count: 2 * depth)
   }

@@ -2,7 +2,8 @@ import SyncEngine
 import TaskModel
 
 extension PlanFile {
-  /// The plan as indented JSON with sorted keys and a final new line.
+  /// The plan as indented JSON with sorted keys and a final new line; each field change on
+  /// one line.
   package var json: [UInt8] {
     var text = JSONText(capacity: 512 * decisions.count + 4096)
     text.object { o in
@@ -43,7 +44,7 @@ extension JSONText {
     object { o in
       o.key("changes")
       o.array(d.changes) { t, c in
-        t.object { o in
+        t.inlineObject { o in
           o.member("field", c.field.name)
           o.member("new", c.new)
           o.member("old", c.old)
