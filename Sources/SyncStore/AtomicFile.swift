@@ -24,6 +24,10 @@ public enum AtomicFile {
   /// - Throws: ``StoreError`` with code `refusedSymlink`, `refusedFolder` or `refusedSpecialFile`
   ///   when the target is not a regular file, or `ioFailed` with the `errno` (e.g. `ENOSPC`,
   ///   `EROFS`). On failure the old file is untouched and no temporary file is left.
+  /// The whole file at `path` read into one buffer sized from the file (no intermediate
+  /// `Data`), or `nil` when it cannot be read (`errno` says why).
+  package static func contents(atPath path: String) -> [UInt8]? { Posix.readFile(path) }
+
   public static func write(_ bytes: [UInt8], to path: String) throws {
     let (folder, name) = split(path)
     var mode = newFileMode

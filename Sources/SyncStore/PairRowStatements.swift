@@ -90,6 +90,67 @@ enum PairRowStatements {
       wasInScope: inScope, pending: pending)
   }
 
+  /// A value for ``run(_:_:)``.
+  enum Value {
+    case text(String?)
+    case integer(Int64)
+    case blob([UInt8]?)
+  }
+
+  /// Binds `values` to `statement`'s parameters in order and runs it once. Blobs and texts are
+  /// bound in place, not copied: a run's plan can be tens of megabytes.
+  static func run(_ statement: Statement, _ values: [Value]) throws {
+    let handle = statement.sqliteStatement
+    defer { sqlite3_reset(handle) }
+    let step = try bindInPlace(statement, values, from: 0) { sqlite3_step(handle) }
+    guard step == SQLITE_DONE else { throw error(statement, step) }
+  }
+
+  /// Binds `values[k...]`, each inside the scope that keeps its bytes alive, runs `body` in the
+  /// innermost one, then clears the bindings there (nothing points at freed bytes afterwards).
+  private static func bindInPlace(
+    _ statement: Statement, _ values: [Value], from k: Int, _ body: () -> Int32
+  ) throws -> Int32 {
+    let handle = statement.sqliteStatement
+    guard k < values.count else {
+      let result = body()
+      sqlite3_clear_bindings(handle)
+      return result
+    }
+    let index = Int32(k + 1)
+    func check(_ code: Int32) throws {
+      if code != SQLITE_OK {
+        sqlite3_clear_bindings(handle)
+        throw error(statement, code)
+      }
+    }
+    switch values[k] {
+    case .integer(let number):
+      try check(sqlite3_bind_int64(handle, index, number))
+      return try bindInPlace(statement, values, from: k + 1, body)
+    case .text(nil), .blob(nil):
+      try check(sqlite3_bind_null(handle, index))
+      return try bindInPlace(statement, values, from: k + 1, body)
+    case .text(var text?):
+      return try text.withUTF8 { utf8 in
+        try utf8.withMemoryRebound(to: CChar.self) { chars in
+          // An empty text still needs an address, or SQLite stores NULL.
+          let empty: StaticString = ""
+          let start = chars.baseAddress ?? UnsafeRawPointer(empty.utf8Start).assumingMemoryBound(to: CChar.self)
+          try check(sqlite3_bind_text(handle, index, start, Int32(chars.count), nil))
+          return try bindInPlace(statement, values, from: k + 1, body)
+        }
+      }
+    case .blob(let bytes?):
+      return try bytes.withUnsafeBytes { raw in
+        // A zero-length blob still needs an address, or SQLite stores NULL.
+        let start = raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)
+        try check(sqlite3_bind_blob(handle, index, start, Int32(raw.count), nil))
+        return try bindInPlace(statement, values, from: k + 1, body)
+      }
+    }
+  }
+
   // MARK: - Pieces
 
   /// Tells SQLite to copy a bound value before the call returns.

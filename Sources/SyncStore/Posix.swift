@@ -66,12 +66,27 @@ enum Posix {
     return r == 0 ? st : nil
   }
 
-  /// Reads the whole file at `path`, or `nil` with `errno` set.
+  /// Reads the whole file at `path`, or `nil` with `errno` set. The buffer is sized from the
+  /// file's size up front (a large export is read once, not regrown and copied); a file that
+  /// grows meanwhile is read on to its end.
   static func readFile(_ path: String, limit: Int = .max) -> [UInt8]? {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
-    var out: [UInt8] = []
+    var st = stat()
+    guard fstat(fd, &st) == 0 else { return nil }
+    let size = min(limit, max(0, Int(st.st_size)))
+    var failed = false
+    var out = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+      while count < size {
+        let n = read(fd, buffer.baseAddress! + count, size - count)
+        if n < 0 && errno == EINTR { continue }
+        if n < 0 { failed = true }
+        if n <= 0 { break }
+        count += n
+      }
+    }
+    guard !failed else { return nil }
     var chunk = [UInt8](repeating: 0, count: 65536)
     while out.count < limit {
       let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
@@ -80,7 +95,7 @@ enum Posix {
         return nil
       }
       if n == 0 { break }
-      out.append(contentsOf: chunk[0..<n])
+      out.append(contentsOf: chunk[0..<min(n, limit - out.count)])
     }
     return out
   }

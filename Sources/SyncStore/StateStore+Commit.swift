@@ -52,14 +52,17 @@ extension StateStore {
       if try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE run_id = ?", arguments: [journal.runID]) == true {
         throw StoreError(.duplicateRun, "a run with id \(journal.runID) is already in the journal", path: path)
       }
-      try db.execute(
+      let insertRun = try db.makeStatement(
         sql: """
           INSERT INTO runs (run_id, started_at, plan, summary, pairs_added, pairs_changed, pairs_removed, files)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-          """,
-        arguments: [
-          journal.runID, journal.startedAt.secondsSince1970, Data(journal.planJSON), Data(journal.summaryJSON),
-          diff.added.count, diff.changed.count, diff.removedIDs.count, journal.files.count,
+          """)
+      try PairRowStatements.run(
+        insertRun,
+        [
+          .text(journal.runID), .integer(journal.startedAt.secondsSince1970), .blob(journal.planJSON),
+          .blob(journal.summaryJSON), .integer(Int64(diff.added.count)), .integer(Int64(diff.changed.count)),
+          .integer(Int64(diff.removedIDs.count)), .integer(Int64(journal.files.count)),
         ])
       let seq = db.lastInsertedRowID
       var writer = try PairWriter(db, runSeq: seq, path: path)
@@ -73,7 +76,9 @@ extension StateStore {
       let insertFile = try db.makeStatement(
         sql: "INSERT INTO run_files (run_seq, position, path, before, after_sha256) VALUES (?, ?, ?, ?, ?)")
       for (position, file) in journal.files.enumerated() {
-        try insertFile.execute(arguments: [seq, position, file.path, file.before.map { Data($0) }, file.afterSHA256])
+        try PairRowStatements.run(
+          insertFile,
+          [.integer(seq), .integer(Int64(position)), .text(file.path), .blob(file.before), .text(file.afterSHA256)])
       }
       for key in meta.keys.sorted() { try Self.setMeta(db, key, meta[key]!) }
       if let keepingRuns { _ = try Self.prune(db, keepingLatest: keepingRuns) }

@@ -128,6 +128,28 @@ struct StateStoreJournalTests {
     #expect(try store.load() == SyncState())
   }
 
+  @Test("an empty file a run replaced comes back empty, not missing; a large one comes back whole")
+  func emptyAndLargeBefore() throws {
+    let folder = try TestPaths.temporaryFolder("empty-before")
+    let store = try StateStore(folder: folder.appendingPathComponent("state"))
+    let large = (0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+    try store.commit(
+      SyncState(), previous: SyncState(),
+      journal: StoreFixtures.entry(
+        "run-1",
+        files: [
+          JournaledFile(path: "empty.csv", before: [], after: Array("x".utf8)),
+          JournaledFile(path: "large.bin", before: large, after: []),
+          JournaledFile(path: "new.txt", before: nil, after: Array("new".utf8)),
+        ]))
+    let entry = try #require(try store.journalEntry(runID: "run-1"))
+    #expect(entry.files.map(\.before) == [[], large, nil])
+    #expect(
+      entry.files.map(\.afterSHA256) == [
+        Checksum.sha256Hex(of: Array("x".utf8)), Checksum.sha256Hex(of: []), Checksum.sha256Hex(of: Array("new".utf8)),
+      ])
+  }
+
   @Test("a run committed after a revert is the next to revert, and reverting it lands on the same state")
   func runAfterRevert() throws {
     let h = try History()

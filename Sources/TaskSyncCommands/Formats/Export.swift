@@ -1,4 +1,5 @@
 import Foundation
+import SyncStore
 import TaskModel
 
 /// An export on disk, read: one file, or a folder of one-task `.ics` files (the vdir layout).
@@ -92,10 +93,10 @@ package struct Export: Sendable {
     if let size = try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int, size > limit {
       throw CommandFailure(.failed, "\(url.path): \(size) bytes is over the 2 GiB input limit")
     }
-    guard let data = FileManager.default.contents(atPath: url.path) else {
+    guard let bytes = AtomicFile.contents(atPath: url.path) else {
       throw CommandFailure(.failed, "\(url.path): cannot read the file")
     }
-    return [UInt8](data)
+    return bytes
   }
 
   /// The files that make up this export with `changes` applied: (relative name, bytes).

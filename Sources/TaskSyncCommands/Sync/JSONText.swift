@@ -5,6 +5,9 @@
 /// same bytes.
 struct JSONText {
   private(set) var bytes: [UInt8] = []
+
+  /// Ends the text with a new line (a file's last byte).
+  mutating func endLine() { bytes.append(0x0A) }
   private var depth = 0
   /// Per open container: whether it has an element yet.
   private var hasElement: [Bool] = []

@@ -5,7 +5,8 @@ extension PlanFile {
   /// The plan as indented JSON with sorted keys and a final new line; each field change on
   /// one line.
   package var json: [UInt8] {
-    var text = JSONText(capacity: 512 * decisions.count + 4096)
+    // Generous: pages never written are never resident, and regrowing would copy the plan.
+    var text = JSONText(capacity: 2048 * decisions.count + 65536)
     text.object { o in
       o.member("configurationSHA256", configurationSHA256)
       o.key("decisions")
@@ -26,7 +27,8 @@ extension PlanFile {
       o.member("today", today.description)
       o.member("version", version)
     }
-    return text.bytes + [0x0A]
+    text.endLine()
+    return text.bytes
   }
 }
 

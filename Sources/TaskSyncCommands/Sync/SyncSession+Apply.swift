@@ -90,7 +90,7 @@ extension SyncSession {
         let folder = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         if swept.insert(folder.path).inserted { _ = try AtomicFile.sweepTemporaryFiles(in: folder) }
-        let before = FileManager.default.contents(atPath: url.path).map { [UInt8]($0) }
+        let before = FileManager.default.fileExists(atPath: url.path) ? try Export.readBytes(url) : nil
         if before == file.bytes { continue }
         journal.append(JournaledFile(path: file.path, before: before, after: file.bytes))
         if let bytes = file.bytes {
@@ -101,6 +101,8 @@ extension SyncSession {
       }
     } catch let error as StoreError {
       throw CommandFailure(.failed, error.description)
+    } catch let failure as CommandFailure {
+      throw failure
     } catch {
       throw CommandFailure(.failed, "\(out.path): \(error)")
     }
