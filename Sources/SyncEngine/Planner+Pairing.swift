@@ -89,7 +89,7 @@ extension Planner {
         outlookKey: side == .outlook ? key : nil, salesforceKey: side == .salesforce ? key : nil)
       out.create(
         on: side.other, from: item, baseline: idx.baseline(i, fields: fields), order: i, pair: pair,
-        rule: "new in \(side)",
+        rule: side == .outlook ? "new in outlook" : "new in salesforce",
         original: nil)
     }
   }

@@ -49,6 +49,14 @@ func syncBenchmark(count: Int) -> [BenchResult] {
   let first = timedRun()
   let firstPeak = peakResidentMiB()
 
+  // For profiling one run: TASKSYNC_BENCH_ONLY=first stops here.
+  if ProcessInfo.processInfo.environment["TASKSYNC_BENCH_ONLY"] == "first" {
+    return [
+      BenchResult(
+        name: "sync, first run (\(first.decisions) decisions)", items: 2 * count, bytes: bytes, seconds: first.seconds,
+        peakMiB: firstPeak)
+    ]
+  }
   // Re-import: the Outlook output as is; the Salesforce output with Ids for inserted rows.
   let out = configuration.out
   try! FileManager.default.removeItem(at: ics)

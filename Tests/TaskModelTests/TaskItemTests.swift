@@ -28,6 +28,15 @@ struct TaskItemTests {
     #expect(decoded[0].hashValue == SyncField.status.hashValue)
   }
 
+  @Test func checksumsAreSHA256InLowercaseHex() {
+    // FIPS 180-2 test vectors.
+    let abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    #expect(Checksum.sha256Hex(of: Array("abc".utf8)) == abc)
+    #expect(Checksum.sha256Hex(of: "abc".utf8) == abc)
+    #expect(Checksum.sha256Hex(of: Array("abc".utf8), bytes: 12) == String(abc.prefix(24)))
+    #expect(Checksum.sha256Hex(of: []) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+  }
+
   @Test func syncValuesNormaliseWhatSidesSpellDifferently() {
     let a = TaskItem(key: "a", body: "one\r\ntwo  \r\n", priority: .none, whatId: nil)
     let b = TaskItem(key: "b", body: "one\ntwo", priority: .normal)
