@@ -24,8 +24,8 @@ extension SyncSession {
     do {
       let store = try StateStore(folder: configuration.state)
       let entry = JournalEntry(
-        runID: run.input.runID, startedAt: startedAt, planJSON: run.planJSON,
-        summaryJSON: run.summary.json, files: journaled)
+        runID: run.input.runID, startedAt: startedAt, planJSON: run.planJSON, summaryJSON: run.summary.json,
+        files: journaled)
       try store.commit(run.plan.nextState, previous: run.state, journal: entry, keepingRuns: Self.journalRuns)
     } catch let error as StoreError {
       throw CommandFailure(.failed, "\(configuration.state.path): \(error)")
@@ -42,62 +42,63 @@ extension SyncSession {
     }
   }
 
-  /// Every file the run writes, in a fixed order.
-  func outputFiles(_ run: PreparedRun) -> [OutputFile] {
-    var files: [OutputFile] = []
+  /// Every file the run writes, in a fixed order, in groups made one at a time: each group is
+  /// rendered when its turn comes and released once written, so a large run never holds all
+  /// of its outputs at once.
+  func outputFiles(_ run: PreparedRun) -> [() -> [OutputFile]] {
     let outlookChanges = run.plan.outlookChanges
     let salesforceChanges = run.plan.salesforceChanges
     let outlookName = run.outlook.url.lastPathComponent
-    let rendered = run.outlook.rendered(applying: outlookChanges, options: options)
-    if run.outlook.isFolder {
-      let kept = Set(rendered.map(\.name))
-      for part in run.outlook.parts where !kept.contains(part.name) {
-        files.append(OutputFile(path: "outlook/\(outlookName)/\(part.name)", bytes: nil))
-      }
-      files += rendered.map { OutputFile(path: "outlook/\(outlookName)/\($0.name)", bytes: $0.bytes) }
-    } else {
-      files.append(OutputFile(path: "outlook/\(outlookName)", bytes: rendered[0].bytes))
-    }
-    for part in run.outlook.parts.prefix(1) {
-      if let instructions = part.document as? ImportInstructions {
-        files += instructions.importFiles(applying: outlookChanges).map {
-          OutputFile(path: "outlook/\($0.name)", bytes: $0.bytes)
+    let options = self.options
+    let outlook: () -> [OutputFile] = {
+      var files: [OutputFile] = []
+      let rendered = run.outlook.rendered(applying: outlookChanges, options: options)
+      if run.outlook.isFolder {
+        let kept = Set(rendered.map(\.name))
+        for part in run.outlook.parts where !kept.contains(part.name) {
+          files.append(OutputFile(path: "outlook/\(outlookName)/\(part.name)", bytes: nil))
         }
+        files += rendered.map { OutputFile(path: "outlook/\(outlookName)/\($0.name)", bytes: $0.bytes) }
+      } else {
+        files.append(OutputFile(path: "outlook/\(outlookName)", bytes: rendered[0].bytes))
+      }
+      return files
+    }
+    let outlookImports: () -> [OutputFile] = {
+      guard let instructions = run.outlook.parts.first?.document as? ImportInstructions else { return [] }
+      return instructions.importFiles(applying: outlookChanges).map {
+        OutputFile(path: "outlook/\($0.name)", bytes: $0.bytes)
       }
     }
     let salesforce = run.salesforce.parts[0].document
-    files.append(OutputFile(path: "salesforce/Task.csv", bytes: salesforce.rendered(applying: salesforceChanges)))
-    if let instructions = salesforce as? ImportInstructions {
-      files += instructions.importFiles(applying: salesforceChanges).map {
+    let salesforceFiles: () -> [OutputFile] = {
+      [OutputFile(path: "salesforce/Task.csv", bytes: salesforce.rendered(applying: salesforceChanges))]
+    }
+    let salesforceImports: () -> [OutputFile] = {
+      guard let instructions = salesforce as? ImportInstructions else { return [] }
+      return instructions.importFiles(applying: salesforceChanges).map {
         OutputFile(path: "salesforce/\($0.name)", bytes: $0.bytes)
       }
     }
-    files.append(OutputFile(path: "plan.json", bytes: run.planJSON))
-    files.append(OutputFile(path: "summary.json", bytes: run.summary.json))
-    files.append(OutputFile(path: "summary.txt", bytes: Array(run.summary.text.utf8)))
-    files.append(OutputFile(path: "summary.html", bytes: Array(run.summary.html.utf8)))
-    return files
+    let reports: () -> [OutputFile] = {
+      [
+        OutputFile(path: "plan.json", bytes: run.planJSON),
+        OutputFile(path: "summary.json", bytes: run.summary.json),
+        OutputFile(path: "summary.txt", bytes: Array(run.summary.text.utf8)),
+        OutputFile(path: "summary.html", bytes: Array(run.summary.html.utf8)),
+      ]
+    }
+    return [outlook, outlookImports, salesforceFiles, salesforceImports, reports]
   }
 
   /// Writes (or removes) every output atomically and returns the journal's record of them.
-  func writeOutputs(_ outputs: [OutputFile]) throws -> [JournaledFile] {
+  func writeOutputs(_ groups: [() -> [OutputFile]]) throws -> [JournaledFile] {
     let out = configuration.out
     var journal: [JournaledFile] = []
     var swept: Set<String> = []
     do {
-      for file in outputs {
-        let url = out.appendingPathComponent(file.path)
-        let folder = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        if swept.insert(folder.path).inserted { _ = try AtomicFile.sweepTemporaryFiles(in: folder) }
-        let before = FileManager.default.fileExists(atPath: url.path) ? try Export.readBytes(url) : nil
-        if before == file.bytes { continue }
-        journal.append(JournaledFile(path: file.path, before: before, after: file.bytes))
-        if let bytes = file.bytes {
-          try AtomicFile.write(bytes, to: url)
-        } else if before != nil {
-          try AtomicFile.remove(url)
-        }
+      for group in groups {
+        try writeOutputs(group(), into: out, journal: &journal, swept: &swept)
       }
     } catch let error as StoreError {
       throw CommandFailure(.failed, error.description)
@@ -107,5 +108,24 @@ extension SyncSession {
       throw CommandFailure(.failed, "\(out.path): \(error)")
     }
     return journal
+  }
+
+  private func writeOutputs(
+    _ outputs: [OutputFile], into out: URL, journal: inout [JournaledFile], swept: inout Set<String>
+  ) throws {
+    for file in outputs {
+      let url = out.appendingPathComponent(file.path)
+      let folder = url.deletingLastPathComponent()
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      if swept.insert(folder.path).inserted { _ = try AtomicFile.sweepTemporaryFiles(in: folder) }
+      let before = FileManager.default.fileExists(atPath: url.path) ? try Export.readBytes(url) : nil
+      if before == file.bytes { continue }
+      journal.append(JournaledFile(path: file.path, before: before, after: file.bytes))
+      if let bytes = file.bytes {
+        try AtomicFile.write(bytes, to: url)
+      } else if before != nil {
+        try AtomicFile.remove(url)
+      }
+    }
   }
 }
