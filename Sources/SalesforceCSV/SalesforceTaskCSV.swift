@@ -42,7 +42,7 @@ public struct SalesforceTaskCSV: Sendable {
   let columns: TaskColumnIndex
   /// Key → (record, index in `result.tasks`) of every task read with a key.
   /// The record of each key's first row.
-  let rowOfKey: [String: Int]
+  let rowOfKey: RecordKeyIndex
   /// True when the file quotes every field (Data Loader's own output); new rows do the same.
   let quotesEveryField: Bool
   /// The picklist value written for each status and priority (the reverse tables).

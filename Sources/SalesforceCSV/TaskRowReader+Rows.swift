@@ -9,7 +9,7 @@ extension TaskRowReader {
   struct Rows {
     var result: TaskReadResult
     /// The record of each key's first row.
-    var rowOfKey: [String: Int]
+    var rowOfKey: RecordKeyIndex
   }
 
   /// What mapping one stretch of records gave, before the merge.
@@ -18,6 +18,9 @@ extension TaskRowReader {
     /// Per record, in order: its outcome and the end of its diagnostics in `diagnostics`.
     var outcomes: [(outcome: RowOutcome, diagnosticsEnd: Int)] = []
     var diagnostics: [Diagnostic] = []
+    /// Per outcome: the ``RecordKeyIndex`` partition of an appended row's key, worked out on
+    /// the mapping thread while the key is still in its cache.
+    var partitions: [UInt8] = []
     /// The index in `diagnostics` of the "no row has an Id" warning, when this stretch gave it
     /// (every stretch works the answer out for itself; only the first one's warning is kept).
     var noIdsWarning: Int?
@@ -38,12 +41,13 @@ extension TaskRowReader {
     }
     let rows = max(0, table.recordCount - 1)
     var invalid: [String] = []
-    var rowOfKey: [String: Int] = [:]
-    rowOfKey.reserveCapacity(rows)
+    var rowOfKey = RecordKeyIndex(partitions: 1)
     let tasks = [TaskItem](unsafeUninitializedCapacity: rows) { buffer, count in
       guard let base = buffer.baseAddress else { return }
       let stretches = mapStretches(columns, into: Slots(base: base))
-      count = merge(stretches, columns, slots: base, invalid: &invalid, rowOfKey: &rowOfKey)
+      let keys = indexKeys(stretches)
+      rowOfKey = keys.index
+      count = merge(stretches, firstRecords: keys.firstRecords, columns, slots: base, invalid: &invalid)
     }
     return Rows(
       result: TaskReadResult(tasks: tasks, diagnostics: diagnostics, invalidKeys: invalid), rowOfKey: rowOfKey)
@@ -87,39 +91,83 @@ extension TaskRowReader {
         if case .appended = outcome { next += 1 }
       }
       stretch.outcomes.append((outcome, worker.diagnostics.count))
+      var partition: UInt8 = 0
+      if case .appended(let key) = outcome, !key.isEmpty {
+        partition = UInt8(RecordKeyIndex.partition(of: key, among: Self.keyPartitions))
+      }
+      stretch.partitions.append(partition)
     }
     stretch.diagnostics = worker.diagnostics
     return stretch
+  }
+
+  /// The key index of the mapped rows and, per stretch and outcome, the record of the first
+  /// row with the same key when it is an earlier one (a duplicate Id). Built in partitions by
+  /// key, on two threads for a file mapped in two stretches: each thread walks every row in
+  /// record order but indexes only its partition's keys.
+  static let keyPartitions = 2
+
+  func indexKeys(_ stretches: [Stretch]) -> (index: RecordKeyIndex, firstRecords: [[Int?]]) {
+    let count = stretches.count > 1 ? Self.keyPartitions : 1
+    let results = UnsafeMutableBufferPointer<(index: [String: Int], firsts: [(stretch: Int, offset: Int, first: Int)])>
+      .allocate(capacity: count)
+    defer { results.deallocate() }
+    let out = Slots(base: results.baseAddress!)
+    let rows = stretches.reduce(0) { $0 + $1.outcomes.count }
+    DispatchQueue.concurrentPerform(iterations: count) { p in
+      var index: [String: Int] = [:]
+      index.reserveCapacity(rows / count + rows / 16 + 16)
+      var firsts: [(stretch: Int, offset: Int, first: Int)] = []
+      for (s, stretch) in stretches.enumerated() {
+        for offset in stretch.outcomes.indices where count == 1 || stretch.partitions[offset] == p {
+          guard case .appended(let key) = stretch.outcomes[offset].outcome, !key.isEmpty else { continue }
+          let record = stretch.records.lowerBound + offset
+          if let first = index.updateValue(record, forKey: key) {
+            index[key] = first
+            firsts.append((s, offset, first))
+          }
+        }
+      }
+      (out.base + p).initialize(to: (index, firsts))
+    }
+    var partitions: [[String: Int]] = []
+    var firstRecords = stretches.map { [Int?](repeating: nil, count: $0.outcomes.count) }
+    for p in 0..<count {
+      let (index, firsts) = (out.base + p).move()
+      partitions.append(index)
+      for f in firsts { firstRecords[f.stretch][f.offset] = f.first }
+    }
+    return (RecordKeyIndex(partitions), firstRecords)
   }
 
   /// Joins the stretches in record order: their diagnostics, the invalid keys, duplicate Ids
   /// (the later row is dropped with an error), the tasks moved down to close gaps. Returns the
   /// number of tasks.
   mutating func merge(
-    _ stretches: [Stretch], _ columns: TaskColumnIndex, slots base: UnsafeMutablePointer<TaskItem>,
-    invalid: inout [String], rowOfKey: inout [String: Int]
+    _ stretches: [Stretch], firstRecords: [[Int?]], _ columns: TaskColumnIndex,
+    slots base: UnsafeMutablePointer<TaskItem>, invalid: inout [String]
   ) -> Int {
     var count = 0
     var warnedNoIds = false
-    for stretch in stretches {
+    for (n, stretch) in stretches.enumerated() {
       var source = stretch.records.lowerBound - 1
       var d = 0
-      for (offset, entry) in stretch.outcomes.enumerated() {
+      // By index, binding a key only where it is needed: each key was made on a mapping
+      // thread, and touching it here would cost a cache miss per row.
+      for offset in stretch.outcomes.indices {
         let record = stretch.records.lowerBound + offset
-        while d < entry.diagnosticsEnd {
+        while d < stretch.outcomes[offset].diagnosticsEnd {
           if d != stretch.noIdsWarning || !warnedNoIds { diagnostics.append(stretch.diagnostics[d]) }
           if d == stretch.noIdsWarning { warnedNoIds = true }
           d += 1
         }
-        switch entry.outcome {
+        switch stretch.outcomes[offset].outcome {
         case .bad(let key):
           if let key, !key.isEmpty { invalid.append(key) }
-        case .appended(let key):
+        case .appended:
           let slot = base + source
           source += 1
-          // One hash in the common case: insert, and put the first row back on a duplicate.
-          if !key.isEmpty, let first = rowOfKey.updateValue(record, forKey: key) {
-            rowOfKey[key] = first
+          if let first = firstRecords[n][offset], case .appended(let key) = stretch.outcomes[offset].outcome {
             slot.deinitialize(count: 1)
             let firstLine = position(table.contentRange(record: first).lowerBound).line
             add(
