@@ -25,7 +25,7 @@ extension ICalendarDocument {
     let deletes = Set(changes.deletes)
     // Positions, not copies, of the updates (the last one for a key wins).
     var positions = [String: Int](minimumCapacity: changes.updates.count)
-    for (index, update) in changes.updates.enumerated() { positions[update.key] = index }
+    for index in changes.updates.indices { positions[changes.updates[index].key] = index }
     let updates = positions
     let parts = segments(changes, touched: deletes.count + updates.count, allowingParallel: allowingParallel)
     var out: [UInt8]
@@ -40,8 +40,10 @@ extension ICalendarDocument {
         slots[index].bytes = render(
           parts[index], changes, deletes, updates, crlf: crlf, reserving: index == 0 ? whole : nil)
       }
-      out = slots[0].bytes
-      out.append(contentsOf: slots[1].bytes)
+      // Moved out of the slot, so that the first part is uniquely referenced and the second
+      // is appended to it in place (not the whole first part copied to a new buffer).
+      out = slots[0].take()
+      out.append(contentsOf: slots[1].take())
     }
     return preserveLineEnds ? out : Self.withCRLF(out)
   }
@@ -178,6 +180,12 @@ extension ICalendarDocument {
 /// One segment's bytes, written by the thread that rendered it.
 private final class RenderedPart: @unchecked Sendable {
   var bytes: [UInt8] = []
+
+  /// The bytes, moved out of the slot.
+  func take() -> [UInt8] {
+    defer { bytes = [] }
+    return bytes
+  }
 }
 
 /// A few property groups: a linear list beats hashing for the handful an update names.

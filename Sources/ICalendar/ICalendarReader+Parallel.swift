@@ -87,7 +87,7 @@ extension ICalendarReader {
       }
     }
     let known = Set(outcome.result.diagnostics.filter { $0.severity != .error }.map(\.message))
-    outcome.result.tasks += tail.result.tasks
+    appendMoving(&tail.result.tasks, to: &outcome.result.tasks)
     outcome.result.diagnostics += tail.result.diagnostics.filter {
       $0.severity == .error || !known.contains($0.message)
     }
@@ -98,6 +98,19 @@ extension ICalendarReader {
     outcome.crlf += tail.crlf
     outcome.lf += tail.lf
     return outcome
+  }
+
+  /// Appends `tail` to `head` by moving each task: it is swapped with an empty task (which
+  /// holds no references), so no String or array of it is retained and released again, as
+  /// `head += tail` would do for every one.
+  static func appendMoving(_ tail: inout [TaskItem], to head: inout [TaskItem]) {
+    let start = head.count
+    head.append(contentsOf: repeatElement(TaskItem(key: "", priority: .none), count: tail.count))
+    head.withUnsafeMutableBufferPointer { head in
+      tail.withUnsafeMutableBufferPointer { tail in
+        for i in tail.indices { swap(&head[start + i], &tail[i]) }
+      }
+    }
   }
 
   /// The number of LF bytes in `bytes[0..<end]`, eight at a time.

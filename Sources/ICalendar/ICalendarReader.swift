@@ -207,7 +207,7 @@ struct ICalendarReader {
           ))
         result.invalidKeys.append(item.key)
       } else {
-        result.tasks.append(item)
+        result.tasks.append(consume item)
         span.isTask = true
       }
     } else if let key = outcome.key, !key.isEmpty, !outcome.isOverride {
