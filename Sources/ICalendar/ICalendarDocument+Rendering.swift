@@ -103,15 +103,22 @@ extension ICalendarDocument {
       reservingCapacity: capacity ?? Self.outputEstimate(segment.range.count, creates: segment.creates.count))
     let properties = TaskPropertyWriter(localZone: timeZone, stamp: changes.stamp)
     var cursor = segment.range.lowerBound
-    for span in todos[segment.spans] where !deletes.isEmpty || !updates.isEmpty {
-      guard let key = span.key else { continue }
-      if !deletes.isEmpty && deletes.contains(key) {
-        w.verbatim(bytes[cursor..<span.raw.lowerBound])
-        cursor = span.raw.upperBound
-      } else if span.isTask, let index = updates[key] {
-        w.verbatim(bytes[cursor..<span.raw.lowerBound])
-        renderUpdate(span, changes.updates, index, properties, to: &w)
-        cursor = span.raw.upperBound
+    // One buffer for the segment: lines are offsets into it, and the updates are borrowed
+    // from their array, so nothing shared with the other segment is retained per task.
+    bytes.withUnsafeBufferPointer { input in
+      changes.updates.withUnsafeBufferPointer { changed in
+        for spanIndex in segment.spans where !deletes.isEmpty || !updates.isEmpty {
+          guard let key = todos[spanIndex].key else { continue }
+          let raw = todos[spanIndex].raw
+          if !deletes.isEmpty && deletes.contains(key) {
+            w.verbatim(UnsafeBufferPointer(rebasing: input[cursor..<raw.lowerBound]))
+            cursor = raw.upperBound
+          } else if todos[spanIndex].isTask, let index = updates[key] {
+            w.verbatim(UnsafeBufferPointer(rebasing: input[cursor..<raw.lowerBound]))
+            renderUpdate(raw, changed[index], properties, input, to: &w)
+            cursor = raw.upperBound
+          }
+        }
       }
     }
     let insertion = min(max(cursor, segment.insertion), segment.range.upperBound)
@@ -121,29 +128,30 @@ extension ICalendarDocument {
     return w.bytes
   }
 
-  /// One updated VTODO: its own lines, with the groups of the listed fields rewritten.
+  /// One updated VTODO, whose lines are `raw` of `input`: its own lines, with the groups of
+  /// the listed fields rewritten.
   private func renderUpdate(
-    _ span: TodoSpan, _ updates: [TaskUpdate], _ index: Int, _ properties: TaskPropertyWriter,
+    _ raw: Range<Int>, _ update: TaskUpdate, _ properties: TaskPropertyWriter, _ input: UnsafeBufferPointer<UInt8>,
     to w: inout ICalendarWriter
   ) {
-    var rewrite = TodoRewrite(updates: updates, index: index, properties: properties, source: bytes)
-    var scanner = ContentLineScanner(bytes: bytes, from: span.raw.lowerBound)
-    while let line = scanner.next(), line.raw.lowerBound < span.raw.upperBound {
-      let content = scanner.content(of: line)
-      let raw = bytes[line.raw]
-      guard let tokens = PropertyTokens.split(content, content.indices) else {
-        if rewrite.skipping == nil { rewrite.keep(raw, &w) }
-        continue
-      }
-      if ASCIICase.equals(content, tokens.name, "BEGIN") {
-        rewrite.begin(content, tokens, raw, &w)
-      } else if ASCIICase.equals(content, tokens.name, "END") {
-        rewrite.end(raw, &w)
-      } else if rewrite.skipping == nil {
-        rewrite.property(content, tokens, raw, &w)
+    var rewrite = TodoRewrite(fields: update.fields, properties: properties)
+    var lines = ContentLineCursor(from: raw.lowerBound, upTo: raw.upperBound)
+    while let line = lines.next(in: input) {
+      lines.withContent(of: line, in: input) { content in
+        guard let tokens = PropertyTokens.split(content, content.indices) else {
+          if rewrite.skipping == nil { rewrite.keep(line.raw, input, &w) }
+          return
+        }
+        if ASCIICase.equals(content, tokens.name, "BEGIN") {
+          rewrite.begin(content, tokens, raw: line.raw, in: input, update.item, &w)
+        } else if ASCIICase.equals(content, tokens.name, "END") {
+          rewrite.end(raw: line.raw, in: input, update.item, &w)
+        } else if rewrite.skipping == nil {
+          rewrite.property(content, tokens, raw: line.raw, in: input, update.item, &w)
+        }
       }
     }
-    rewrite.flush(&w)
+    rewrite.flush(input, &w)
   }
 
   /// A stable order for groups added at the end of a task.

@@ -83,19 +83,21 @@ struct ICalendarReader {
       start = 3
       warn("the file starts with a UTF-8 byte order mark; it is accepted and kept", line: 1, column: 1)
     }
-    var scanner = ContentLineScanner(
-      bytes: bytes, from: start, upTo: range.upperBound, lineNumber: firstLine,
-      maximumLineLength: limits.maximumLineLength)
-    while let line = scanner.next() {
-      try take(line, scanner.content(of: line))
-      if todoDepth == nil { scanner.discardUnfoldedContent() }
+    var lines = ContentLineCursor(
+      from: start, upTo: range.upperBound, lineNumber: firstLine, maximumLineLength: limits.maximumLineLength)
+    // One buffer for the whole pass: lines are offsets into it, not slices that retain it.
+    let bytes = self.bytes
+    try bytes.withUnsafeBufferPointer { input in
+      while let line = lines.next(in: input) {
+        try lines.withContent(of: line, in: input) { try take(line, $0) }
+      }
     }
-    scannerCounts = (scanner.crlfCount, scanner.lfCount)
+    scannerCounts = (lines.crlfCount, lines.lfCount)
     if isLast { try finish() } else { collectDiagnostics() }
   }
 
   /// Handles one logical line.
-  private mutating func take(_ line: ContentLine, _ content: ArraySlice<UInt8>) throws {
+  private mutating func take(_ line: ContentLine, _ content: UnsafeBufferPointer<UInt8>) throws {
     if content.isEmpty || (content.first! <= 0x20 && content.allSatisfy({ $0 == 0x20 || $0 == 0x09 })) { return }
     if line.isOverLong { problem("this line is longer than \(limits.maximumLineLength) bytes", line) }
     if hasNUL, content.contains(0) { problem("this line holds a NUL byte", line) }
@@ -105,9 +107,9 @@ struct ICalendarReader {
       return
     }
     if ASCIICase.equals(content, tokens.name, "BEGIN") {
-      try begin(ASCIICase.componentName(content, content[tokens.value].trimmed.indices), line)
+      try begin(ASCIICase.componentName(content, ASCIICase.trimmed(content, tokens.value)), line)
     } else if ASCIICase.equals(content, tokens.name, "END") {
-      try end(ASCIICase.componentName(content, content[tokens.value].trimmed.indices), line)
+      try end(ASCIICase.componentName(content, ASCIICase.trimmed(content, tokens.value)), line)
     } else if stack.isEmpty {
       guard calendars > 0 else { throw noCalendar(line) }
       warn("this line is outside any VCALENDAR; it is kept as is and not read", line: line.lineNumber, column: 1)

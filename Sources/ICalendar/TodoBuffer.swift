@@ -29,7 +29,9 @@ struct TodoBuffer {
   }
 
   /// Copies one property line in.
-  mutating func append(_ content: ArraySlice<UInt8>, tokens: PropertyTokens, depth: Int, child: Int, lineNumber: Int) {
+  mutating func append(
+    _ content: UnsafeBufferPointer<UInt8>, tokens: PropertyTokens, depth: Int, child: Int, lineNumber: Int
+  ) {
     let shift = bytes.count - content.startIndex
     bytes.append(contentsOf: content)
     var moved = tokens
@@ -40,7 +42,7 @@ struct TodoBuffer {
       Line(
         tokens: moved, depth: depth, child: child, lineNumber: lineNumber,
         valueColumn: tokens.value.lowerBound - content.startIndex + 1,
-        property: TodoProperty.identify(bytes, moved.name)))
+        property: TodoProperty.identify(content, tokens.name)))
   }
 
   /// The value bytes of `line`.
