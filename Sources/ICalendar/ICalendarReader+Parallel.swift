@@ -70,18 +70,18 @@ extension ICalendarReader {
     var outcome = first.takeOutcome()
     var tail = second.takeOutcome()
     var duplicates = Set<String>()
-    for task in tail.result.tasks where first.keys[task.key] != nil { duplicates.insert(task.key) }
+    for task in tail.result.tasks where first.keys[UIDKey(task.key)] != nil { duplicates.insert(task.key) }
     if !duplicates.isEmpty {
       tail.result.tasks.removeAll { duplicates.contains($0.key) }
       for i in tail.todos.indices where tail.todos[i].isTask && duplicates.contains(tail.todos[i].key ?? "") {
         tail.todos[i].isTask = false
       }
       for key in duplicates.sorted() {
-        let line = second.keys[key] ?? 1
+        let line = second.keys[UIDKey(key)] ?? 1
         tail.result.diagnostics.append(
           Diagnostic(
             .error, file: first.file, line: line, column: 1,
-            "UID \"\(key)\" is used by the task of line \(first.keys[key] ?? 1) too; this one is skipped. Give each task its own UID"
+            "UID \"\(key)\" is used by the task of line \(first.keys[UIDKey(key)] ?? 1) too; this one is skipped. Give each task its own UID"
           ))
         tail.result.invalidKeys.append(key)
       }

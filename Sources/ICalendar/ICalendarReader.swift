@@ -39,7 +39,8 @@ struct ICalendarReader {
   private(set) var todoDepth: Int?
   private var todoChildren = 0
   private var calendars = 0
-  private(set) var keys: [String: Int] = [:]
+  /// The line of the first task with each UID.
+  private(set) var keys: [UIDKey: Int] = [:]
   private let hasNUL: Bool
 
   init(
@@ -200,8 +201,9 @@ struct ICalendarReader {
     var outcome = mapper.map(todo)
     var span = ICalendarDocument.TodoSpan(raw: todo.raw, key: outcome.key, isTask: false)
     if let item = outcome.item.take() {
-      if let first = keys.updateValue(todo.startLine, forKey: item.key) {
-        keys[item.key] = first
+      let key = UIDKey(item.key)
+      if let first = keys.updateValue(todo.startLine, forKey: key) {
+        keys[key] = first
         mapper.diagnostics.append(
           Diagnostic(
             .error, file: file, line: todo.startLine, column: 1,
@@ -263,4 +265,23 @@ struct ICalendarReader {
       return nil
     }
   }
+}
+
+/// A UID as a dictionary key whose hash is worked out once and kept in the table: a lookup
+/// compares the stored hashes first and reads a key's text only when they are equal (a String
+/// key is hashed anew by every operation, and compared with every key it probes, each in its
+/// own allocation). The hash is the String's own, so keys that are `==` (NFC and NFD forms)
+/// stay one key.
+struct UIDKey: Hashable {
+  let text: String
+  let hash: Int
+
+  init(_ text: String) {
+    self.text = text
+    hash = text.hashValue
+  }
+
+  static func == (a: UIDKey, b: UIDKey) -> Bool { a.hash == b.hash && a.text == b.text }
+
+  func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 }

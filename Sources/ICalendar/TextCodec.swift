@@ -137,9 +137,9 @@ enum TextCodec {
     return out[...]
   }
 
-  /// The parts of a comma-separated TEXT list, split at commas that are not escaped.
-  static func splitList(_ bytes: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
-    var parts: [ArraySlice<UInt8>] = []
+  /// Calls `body` with each part of a comma-separated TEXT list, split at commas that are not
+  /// escaped (no array of the parts is made).
+  static func forEachListPart(_ bytes: ArraySlice<UInt8>, _ body: (ArraySlice<UInt8>) -> Void) {
     var start = bytes.startIndex
     var i = bytes.startIndex
     while i < bytes.endIndex {
@@ -148,13 +148,12 @@ enum TextCodec {
         continue
       }
       if bytes[i] == 0x2C {
-        parts.append(bytes[start..<i])
+        body(bytes[start..<i])
         start = i + 1
       }
       i += 1
     }
-    parts.append(bytes[start..<min(bytes.endIndex, max(start, bytes.endIndex))])
-    return parts
+    body(bytes[start..<min(bytes.endIndex, max(start, bytes.endIndex))])
   }
 
   /// Appends `text` escaped as a TEXT value (`\\`, `\;`, `\,`, `\n`; CR dropped before LF).

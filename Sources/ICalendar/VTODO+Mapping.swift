@@ -106,7 +106,8 @@ struct TodoMapper {
     case .completed: item.completedAt = timestamp(todo, line)
     case .classification: item.isPrivate = isPrivate(todo, line)
     case .categories:
-      for part in TextCodec.splitList(todo.value(line)) where !part.isEmpty {
+      TextCodec.forEachListPart(todo.value(line)) { part in
+        guard !part.isEmpty else { return }
         let (value, fallback) = TextCodec.text(part)
         if fallback { sawInvalidUTF8(line) }
         item.categories.append(value)
