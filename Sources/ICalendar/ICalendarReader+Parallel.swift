@@ -44,12 +44,22 @@ extension ICalendarReader {
   static func readInHalves(
     bytes: [UInt8], split: Int, file: String, timeZone: TimeZone, limits: ICalendarLimits
   ) throws -> Outcome? {
-    let definitions = timeZoneDefinitions(bytes)
-    let hasNUL = containsNUL(bytes)
+    // The whole-file facts both halves need, found at once: the zones on one core, NUL bytes
+    // and the line number where the second half starts on the other.
+    let zones = Slot<[String: TimeZoneDefinition]>()
+    let scan = Slot<(hasNUL: Bool, secondLine: Int)>()
+    DispatchQueue.concurrentPerform(iterations: 2) { index in
+      if index == 0 {
+        zones.value = timeZoneDefinitions(bytes)
+      } else {
+        scan.value = (containsNUL(bytes), 1 + countLineFeeds(bytes, before: split))
+      }
+    }
+    guard let definitions = zones.value, let (hasNUL, secondLine) = scan.value else { return nil }
     let halves = [Half(), Half()]
     DispatchQueue.concurrentPerform(iterations: 2) { index in
       let first = index == 0
-      let line = first ? 1 : 1 + countLineFeeds(bytes, before: split)
+      let line = first ? 1 : secondLine
       var reader = ICalendarReader(
         bytes: bytes, file: file, timeZone: timeZone, limits: limits, definitions: definitions, hasNUL: hasNUL,
         range: first ? 0..<split : split..<bytes.count, firstLine: line, continuing: !first)
@@ -70,7 +80,8 @@ extension ICalendarReader {
     var outcome = first.takeOutcome()
     var tail = second.takeOutcome()
     var duplicates = Set<String>()
-    for task in tail.result.tasks where first.keys[UIDKey(task.key)] != nil { duplicates.insert(task.key) }
+    // The second half's keys are its tasks' UIDs, with their hashes already worked out.
+    for key in second.keys.keys where first.keys[key] != nil { duplicates.insert(key.text) }
     if !duplicates.isEmpty {
       tail.result.tasks.removeAll { duplicates.contains($0.key) }
       for i in tail.todos.indices where tail.todos[i].isTask && duplicates.contains(tail.todos[i].key ?? "") {
@@ -87,25 +98,25 @@ extension ICalendarReader {
       }
     }
     let known = Set(outcome.result.diagnostics.filter { $0.severity != .error }.map(\.message))
-    appendMoving(&tail.result.tasks, to: &outcome.result.tasks)
+    appendMoving(&tail.result.tasks, to: &outcome.result.tasks, filler: TaskItem(key: "", priority: .none))
     outcome.result.diagnostics += tail.result.diagnostics.filter {
       $0.severity == .error || !known.contains($0.message)
     }
     var seen = Set(outcome.result.invalidKeys)
     outcome.result.invalidKeys += tail.result.invalidKeys.filter { seen.insert($0).inserted }
-    outcome.todos += tail.todos
+    appendMoving(&tail.todos, to: &outcome.todos, filler: ICalendarDocument.TodoSpan(raw: 0..<0, key: nil, isTask: false))
     outcome.calendarEnd = tail.calendarEnd ?? outcome.calendarEnd
     outcome.crlf += tail.crlf
     outcome.lf += tail.lf
     return outcome
   }
 
-  /// Appends `tail` to `head` by moving each task: it is swapped with an empty task (which
-  /// holds no references), so no String or array of it is retained and released again, as
+  /// Appends `tail` to `head` by moving each element: it is swapped with `filler` (which holds
+  /// no references), so no String or array of it is retained and released again, as
   /// `head += tail` would do for every one.
-  static func appendMoving(_ tail: inout [TaskItem], to head: inout [TaskItem]) {
+  static func appendMoving<Element>(_ tail: inout [Element], to head: inout [Element], filler: Element) {
     let start = head.count
-    head.append(contentsOf: repeatElement(TaskItem(key: "", priority: .none), count: tail.count))
+    head.append(contentsOf: repeatElement(filler, count: tail.count))
     head.withUnsafeMutableBufferPointer { head in
       tail.withUnsafeMutableBufferPointer { tail in
         for i in tail.indices { swap(&head[start + i], &tail[i]) }
@@ -134,6 +145,11 @@ extension ICalendarReader {
       return count
     }
   }
+}
+
+/// A value worked out by one thread and read after `concurrentPerform` returns.
+private final class Slot<Value>: @unchecked Sendable {
+  var value: Value?
 }
 
 /// One half's outcome, written by the thread that read it and read after both finished.
