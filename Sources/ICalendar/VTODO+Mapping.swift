@@ -78,8 +78,8 @@ struct TodoMapper {
     }
     item.key = key
     guard errors.isEmpty else { return report(errors, outcome) }
-    outcome.item = item
-    return outcome
+    // A new outcome around the finished task: `item` is moved into it, not copied.
+    return Outcome(item: item, key: outcome.key, isOverride: outcome.isOverride)
   }
 
   private mutating func report(_ errors: [(message: String, line: Int, column: Int)], _ outcome: Outcome) -> Outcome {
