@@ -135,10 +135,10 @@ final class ZoneOffsets {
 /// The last answers for a few keys, one slot per key's bits (a direct-mapped cache): looked at
 /// before a dictionary, it answers the times a file repeats without hashing.
 struct RecentAnswers<Value> {
-  private var slots = [(key: Int64, value: Value)?](repeating: nil, count: 64)
+  private var slots = [(key: Int64, value: Value)?](repeating: nil, count: 256)
 
   private static func slot(_ key: Int64) -> Int {
-    Int(truncatingIfNeeded: UInt64(bitPattern: key &* -7_046_029_254_386_353_131) >> 58)
+    Int(truncatingIfNeeded: UInt64(bitPattern: key &* -7_046_029_254_386_353_131) >> 56)
   }
 
   subscript(key: Int64) -> Value? {
