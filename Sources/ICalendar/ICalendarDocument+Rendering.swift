@@ -22,10 +22,12 @@ extension ICalendarDocument {
   ) -> [UInt8] {
     if changes.isEmpty && preserveLineEnds { return bytes }
     let crlf = !(preserveLineEnds && usesBareLineFeeds)
-    let deletes = Set(changes.deletes)
+    // Keys with their hashes: a task's span already holds its key's hash, and a lookup
+    // compares hashes before texts.
+    let deletes = Set(changes.deletes.map(UIDKey.init))
     // Positions, not copies, of the updates (the last one for a key wins).
-    var positions = [String: Int](minimumCapacity: changes.updates.count)
-    for index in changes.updates.indices { positions[changes.updates[index].key] = index }
+    var positions = [UIDKey: Int](minimumCapacity: changes.updates.count)
+    for index in changes.updates.indices { positions[UIDKey(changes.updates[index].key)] = index }
     let updates = positions
     let parts = segments(changes, touched: deletes.count + updates.count, allowingParallel: allowingParallel)
     var out: [UInt8]
@@ -95,7 +97,7 @@ extension ICalendarDocument {
 
   /// The output of one segment.
   private func render(
-    _ segment: Segment, _ changes: TaskChangeSet, _ deletes: Set<String>, _ updates: [String: Int], crlf: Bool,
+    _ segment: Segment, _ changes: TaskChangeSet, _ deletes: Set<UIDKey>, _ updates: [UIDKey: Int], crlf: Bool,
     reserving capacity: Int? = nil
   ) -> [UInt8] {
     var w = ICalendarWriter(
@@ -115,7 +117,8 @@ extension ICalendarDocument {
             cursor = raw.upperBound
           } else if todos[spanIndex].isTask, let index = updates[key] {
             w.verbatim(UnsafeBufferPointer(rebasing: input[cursor..<raw.lowerBound]))
-            renderUpdate(raw, changed[index], properties, input, to: &w)
+            precondition(changed.indices.contains(index), "an update position outside the change set")
+            renderUpdate(raw, changed.baseAddress! + index, properties, input, to: &w)
             cursor = raw.upperBound
           }
         }
@@ -123,18 +126,22 @@ extension ICalendarDocument {
     }
     let insertion = min(max(cursor, segment.insertion), segment.range.upperBound)
     w.verbatim(bytes[cursor..<insertion])
-    for item in changes.creates[segment.creates] { properties.create(item, to: &w) }
+    // Borrowed from the array, not copied task by task.
+    changes.creates.withUnsafeBufferPointer { creates in
+      for index in segment.creates { properties.create(creates[index], to: &w) }
+    }
     w.verbatim(bytes[insertion..<segment.range.upperBound])
     return w.bytes
   }
 
   /// One updated VTODO, whose lines are `raw` of `input`: its own lines, with the groups of
-  /// the listed fields rewritten.
+  /// the listed fields rewritten. `update` points into the change set's updates for the call
+  /// (so that the update is read in place, not copied with all its Strings).
   private func renderUpdate(
-    _ raw: Range<Int>, _ update: TaskUpdate, _ properties: TaskPropertyWriter, _ input: UnsafeBufferPointer<UInt8>,
-    to w: inout ICalendarWriter
+    _ raw: Range<Int>, _ update: UnsafePointer<TaskUpdate>, _ properties: TaskPropertyWriter,
+    _ input: UnsafeBufferPointer<UInt8>, to w: inout ICalendarWriter
   ) {
-    var rewrite = TodoRewrite(fields: update.fields, properties: properties)
+    var rewrite = TodoRewrite(fields: update.pointee.fields, properties: properties)
     var lines = ContentLineCursor(from: raw.lowerBound, upTo: raw.upperBound)
     while let line = lines.next(in: input) {
       lines.withContent(of: line, in: input) { content in
@@ -143,11 +150,11 @@ extension ICalendarDocument {
           return
         }
         if ASCIICase.equals(content, tokens.name, "BEGIN") {
-          rewrite.begin(content, tokens, raw: line.raw, in: input, update.item, &w)
+          rewrite.begin(content, tokens, raw: line.raw, in: input, update.pointee.item, &w)
         } else if ASCIICase.equals(content, tokens.name, "END") {
-          rewrite.end(raw: line.raw, in: input, update.item, &w)
+          rewrite.end(raw: line.raw, in: input, update.pointee.item, &w)
         } else if rewrite.skipping == nil {
-          rewrite.property(content, tokens, raw: line.raw, in: input, update.item, &w)
+          rewrite.property(content, tokens, raw: line.raw, in: input, update.pointee.item, &w)
         }
       }
     }

@@ -85,7 +85,7 @@ extension ICalendarReader {
     for key in second.keys.keys where first.keys[key] != nil { duplicates.insert(key.text) }
     if !duplicates.isEmpty {
       tail.result.tasks.removeAll { duplicates.contains($0.key) }
-      for i in tail.todos.indices where tail.todos[i].isTask && duplicates.contains(tail.todos[i].key ?? "") {
+      for i in tail.todos.indices where tail.todos[i].isTask && duplicates.contains(tail.todos[i].key?.text ?? "") {
         tail.todos[i].isTask = false
       }
       for key in duplicates.sorted() {

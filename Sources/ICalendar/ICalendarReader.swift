@@ -199,9 +199,9 @@ struct ICalendarReader {
   /// Maps the VTODO just closed and records where it lies.
   private mutating func closeTodo() {
     var outcome = mapper.map(todo)
-    var span = ICalendarDocument.TodoSpan(raw: todo.raw, key: outcome.key, isTask: false)
-    if let item = outcome.item.take() {
-      let key = UIDKey(item.key)
+    var span = ICalendarDocument.TodoSpan(raw: todo.raw, key: outcome.key.map(UIDKey.init), isTask: false)
+    // A mapped task's key is the outcome's.
+    if let item = outcome.item.take(), let key = span.key {
       if let first = keys.updateValue(todo.startLine, forKey: key) {
         keys[key] = first
         mapper.diagnostics.append(
