@@ -105,43 +105,39 @@ extension ICalendarDocument {
       reservingCapacity: capacity ?? Self.outputEstimate(segment.range.count, creates: segment.creates.count))
     let properties = TaskPropertyWriter(localZone: timeZone, stamp: changes.stamp)
     var cursor = segment.range.lowerBound
-    // One buffer for the segment: lines are offsets into it, and the updates are borrowed
-    // from their array, so nothing shared with the other segment is retained per task.
+    // One buffer for the segment: lines are offsets into it, so nothing shared with the other
+    // segment is retained per line.
     bytes.withUnsafeBufferPointer { input in
-      changes.updates.withUnsafeBufferPointer { changed in
-        for spanIndex in segment.spans where !deletes.isEmpty || !updates.isEmpty {
-          guard let key = todos[spanIndex].key else { continue }
-          let raw = todos[spanIndex].raw
-          if !deletes.isEmpty && deletes.contains(key) {
-            w.verbatim(UnsafeBufferPointer(rebasing: input[cursor..<raw.lowerBound]))
-            cursor = raw.upperBound
-          } else if todos[spanIndex].isTask, let index = updates[key] {
-            w.verbatim(UnsafeBufferPointer(rebasing: input[cursor..<raw.lowerBound]))
-            precondition(changed.indices.contains(index), "an update position outside the change set")
-            renderUpdate(raw, changed.baseAddress! + index, properties, input, to: &w)
-            cursor = raw.upperBound
-          }
+      for spanIndex in segment.spans where !deletes.isEmpty || !updates.isEmpty {
+        guard let key = todos[spanIndex].key else { continue }
+        let raw = todos[spanIndex].raw
+        if !deletes.isEmpty && deletes.contains(key) {
+          w.verbatim(UnsafeBufferPointer(rebasing: input[cursor..<raw.lowerBound]))
+          cursor = raw.upperBound
+        } else if todos[spanIndex].isTask, let index = updates[key] {
+          w.verbatim(UnsafeBufferPointer(rebasing: input[cursor..<raw.lowerBound]))
+          // Borrowed from the change set's own (immutable) array: not copied.
+          renderUpdate(raw, changes.updates[index], properties, input, to: &w)
+          cursor = raw.upperBound
         }
       }
     }
     let insertion = min(max(cursor, segment.insertion), segment.range.upperBound)
     w.verbatim(bytes[cursor..<insertion])
     // Borrowed from the array, not copied task by task.
-    changes.creates.withUnsafeBufferPointer { creates in
-      for index in segment.creates { properties.create(creates[index], to: &w) }
-    }
+    for index in segment.creates { properties.create(changes.creates[index], to: &w) }
     w.verbatim(bytes[insertion..<segment.range.upperBound])
     return w.bytes
   }
 
   /// One updated VTODO, whose lines are `raw` of `input`: its own lines, with the groups of
-  /// the listed fields rewritten. `update` points into the change set's updates for the call
-  /// (so that the update is read in place, not copied with all its Strings).
+  /// the listed fields rewritten. `update` is borrowed (read in place, never copied with all
+  /// its Strings).
   private func renderUpdate(
-    _ raw: Range<Int>, _ update: UnsafePointer<TaskUpdate>, _ properties: TaskPropertyWriter,
+    _ raw: Range<Int>, _ update: borrowing TaskUpdate, _ properties: TaskPropertyWriter,
     _ input: UnsafeBufferPointer<UInt8>, to w: inout ICalendarWriter
   ) {
-    var rewrite = TodoRewrite(fields: update.pointee.fields, properties: properties)
+    var rewrite = TodoRewrite(fields: update.fields, properties: properties)
     var lines = ContentLineCursor(from: raw.lowerBound, upTo: raw.upperBound)
     while let line = lines.next(in: input) {
       lines.withContent(of: line, in: input) { content in
@@ -150,11 +146,11 @@ extension ICalendarDocument {
           return
         }
         if ASCIICase.equals(content, tokens.name, "BEGIN") {
-          rewrite.begin(content, tokens, raw: line.raw, in: input, update.pointee.item, &w)
+          rewrite.begin(content, tokens, raw: line.raw, in: input, update.item, &w)
         } else if ASCIICase.equals(content, tokens.name, "END") {
-          rewrite.end(raw: line.raw, in: input, update.pointee.item, &w)
+          rewrite.end(raw: line.raw, in: input, update.item, &w)
         } else if rewrite.skipping == nil {
-          rewrite.property(content, tokens, raw: line.raw, in: input, update.pointee.item, &w)
+          rewrite.property(content, tokens, raw: line.raw, in: input, update.item, &w)
         }
       }
     }
