@@ -105,7 +105,8 @@ extension ICalendarReader {
     }
     var seen = Set(outcome.result.invalidKeys)
     outcome.result.invalidKeys += tail.result.invalidKeys.filter { seen.insert($0).inserted }
-    appendMoving(&tail.todos, to: &outcome.todos, filler: ICalendarDocument.TodoSpan(raw: 0..<0, key: nil, isTask: false))
+    appendMoving(
+      &tail.todos, to: &outcome.todos, filler: ICalendarDocument.TodoSpan(raw: 0..<0, key: nil, isTask: false))
     outcome.calendarEnd = tail.calendarEnd ?? outcome.calendarEnd
     outcome.crlf += tail.crlf
     outcome.lf += tail.lf

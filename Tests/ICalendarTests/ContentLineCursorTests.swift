@@ -1,7 +1,8 @@
 import Foundation
-@testable import ICalendar
 import TestSupport
 import Testing
+
+@testable import ICalendar
 
 /// All lines of `bytes` walked by the cursor, in the scanner's terms.
 func walkCursor(_ bytes: [UInt8], maximumLineLength: Int = 1 << 20) -> (lines: [ScannedLine], crlf: Int, lf: Int) {
@@ -10,7 +11,8 @@ func walkCursor(_ bytes: [UInt8], maximumLineLength: Int = 1 << 20) -> (lines: [
   bytes.withUnsafeBufferPointer { input in
     while let line = cursor.next(in: input) {
       let content = cursor.withContent(of: line, in: input) { Array($0) }
-      lines.append(ScannedLine(raw: line.raw, content: content, lineNumber: line.lineNumber, isOverLong: line.isOverLong))
+      lines.append(
+        ScannedLine(raw: line.raw, content: content, lineNumber: line.lineNumber, isOverLong: line.isOverLong))
     }
   }
   return (lines, cursor.crlfCount, cursor.lfCount)
@@ -18,7 +20,9 @@ func walkCursor(_ bytes: [UInt8], maximumLineLength: Int = 1 << 20) -> (lines: [
 
 /// The reader's and the update-writer's cursor gives exactly the scanner's lines.
 @Suite struct ContentLineCursorTests {
-  func expectSame(_ bytes: [UInt8], maximumLineLength: Int = 1 << 20, sourceLocation: SourceLocation = #_sourceLocation) {
+  func expectSame(
+    _ bytes: [UInt8], maximumLineLength: Int = 1 << 20, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
     var scanner = ContentLineScanner(bytes: bytes, maximumLineLength: maximumLineLength)
     var expected: [ScannedLine] = []
     while let line = scanner.next() { expected.append(ScannedLine(line, scanner)) }

@@ -1,5 +1,6 @@
-@testable import ICalendar
 import Testing
+
+@testable import ICalendar
 
 /// Text values are UTF-8 when valid, else Windows-1252, whatever the shape of the invalid bytes.
 @Suite struct TextCodecTests {

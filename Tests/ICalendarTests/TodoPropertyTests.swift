@@ -1,5 +1,6 @@
-@testable import ICalendar
 import Testing
+
+@testable import ICalendar
 
 /// Property names are recognised in any ASCII case, and only exact names are.
 @Suite struct TodoPropertyTests {
