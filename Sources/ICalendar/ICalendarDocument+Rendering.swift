@@ -111,6 +111,8 @@ extension ICalendarDocument {
       for spanIndex in segment.spans where !deletes.isEmpty || !updates.isEmpty {
         guard let key = todos[spanIndex].key else { continue }
         let raw = todos[spanIndex].raw
+        // Spans lie in order inside the input; checked, since the buffer's slices are not.
+        precondition(cursor <= raw.lowerBound && raw.upperBound <= input.count, "task spans out of order")
         if !deletes.isEmpty && deletes.contains(key) {
           w.verbatim(UnsafeBufferPointer(rebasing: input[cursor..<raw.lowerBound]))
           cursor = raw.upperBound
