@@ -46,17 +46,20 @@ extension ICalendarReader {
     bytes: [UInt8], split: Int, file: String, timeZone: TimeZone, limits: ICalendarLimits
   ) throws -> Outcome? {
     // The whole-file facts both halves need, found at once: the zones on one core, NUL bytes
-    // and the line number where the second half starts on the other.
-    let zones = Slot<[String: TimeZoneDefinition]>()
-    let scan = Slot<(hasNUL: Bool, secondLine: Int)>()
+    // on the other, and the line number where the second half starts by counting the LFs
+    // before it on both (the zone search being the longer task, its core counts a third).
+    let third = split / 3
+    let zones = Slot<(definitions: [String: TimeZoneDefinition], lineFeeds: Int)>()
+    let scan = Slot<(hasNUL: Bool, lineFeeds: Int)>()
     DispatchQueue.concurrentPerform(iterations: 2) { index in
       if index == 0 {
-        zones.value = timeZoneDefinitions(bytes)
+        zones.value = (timeZoneDefinitions(bytes), countLineFeeds(bytes, in: 0..<third))
       } else {
-        scan.value = (containsNUL(bytes), 1 + countLineFeeds(bytes, before: split))
+        scan.value = (containsNUL(bytes), countLineFeeds(bytes, in: third..<split))
       }
     }
-    guard let definitions = zones.value, let (hasNUL, secondLine) = scan.value else { return nil }
+    guard let (definitions, firstLineFeeds) = zones.value, let (hasNUL, lineFeeds) = scan.value else { return nil }
+    let secondLine = 1 + firstLineFeeds + lineFeeds
     let halves = [Half(), Half()]
     DispatchQueue.concurrentPerform(iterations: 2) { index in
       let first = index == 0
@@ -126,13 +129,15 @@ extension ICalendarReader {
     }
   }
 
-  /// The number of LF bytes in `bytes[0..<end]`, eight at a time.
-  static func countLineFeeds(_ bytes: [UInt8], before end: Int) -> Int {
-    bytes.withUnsafeBufferPointer { buffer -> Int in
+  /// The number of LF bytes in `bytes[range]`, eight at a time.
+  static func countLineFeeds(_ bytes: [UInt8], in range: Range<Int>) -> Int {
+    precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "a range outside the input")
+    return bytes.withUnsafeBufferPointer { buffer -> Int in
       guard let base = buffer.baseAddress else { return 0 }
       let raw = UnsafeRawPointer(base)
+      let end = range.upperBound
       var count = 0
-      var i = 0
+      var i = range.lowerBound
       let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
       while i + 8 <= end {
         let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
