@@ -141,8 +141,11 @@ extension ICalendarReader {
       let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
       while i + 8 <= end {
         let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
+        // 0x80 in each byte that was an LF, nothing elsewhere (no false hits).
         let zeroes = ~(((x & low7) &+ low7) | x | low7)
-        count += zeroes.nonzeroBitCount
+        // Their sum in the top byte: one multiply, where `nonzeroBitCount` is a dozen
+        // instructions on a baseline x86-64 build (no POPCNT).
+        count += Int(truncatingIfNeeded: ((zeroes >> 7) &* 0x0101_0101_0101_0101) >> 56)
         i += 8
       }
       while i < end {

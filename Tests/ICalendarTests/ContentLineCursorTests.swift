@@ -73,3 +73,18 @@ func walkCursor(_ bytes: [UInt8], maximumLineLength: Int = 1 << 20) -> (lines: [
     #expect(lines.map(\.0.raw) == [5..<14])
   }
 }
+
+/// The parallel read's line count before the second half.
+@Suite struct LineFeedCountTests {
+  @Test func countsEveryLineFeedInAnyRange() {
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<500 {
+      let bytes = (0..<Int.random(in: 0...80, using: &generator)).map { _ in
+        [0x0A, 0x0D, 0x0B, 0x8A, 0x41, 0xFF, 0x00].randomElement(using: &generator)! as UInt8
+      }
+      let lower = Int.random(in: 0...bytes.count, using: &generator)
+      let upper = Int.random(in: lower...bytes.count, using: &generator)
+      #expect(ICalendarReader.countLineFeeds(bytes, in: lower..<upper) == bytes[lower..<upper].count { $0 == 0x0A })
+    }
+  }
+}
