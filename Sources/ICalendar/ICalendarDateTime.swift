@@ -32,7 +32,8 @@ struct ICalendarDateTime: Hashable, Sendable {
 
   /// The decimal number of `count` digits at `start`, or `nil` when one is not a digit.
   @inline(__always)
-  static func number(_ b: ArraySlice<UInt8>, _ start: Int, _ count: Int) -> Int? {
+  static func number<C: RandomAccessCollection>(_ b: C, _ start: Int, _ count: Int) -> Int?
+  where C.Element == UInt8, C.Index == Int {
     var value = 0
     for i in start..<(start + count) {
       let digit = b[i] &- 0x30

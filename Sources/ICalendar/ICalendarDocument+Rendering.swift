@@ -22,10 +22,12 @@ extension ICalendarDocument {
   ) -> [UInt8] {
     if changes.isEmpty && preserveLineEnds { return bytes }
     let crlf = !(preserveLineEnds && usesBareLineFeeds)
-    let deletes = Set(changes.deletes)
+    // Keys with their hashes: a task's span already holds its key's hash, and a lookup
+    // compares hashes before texts.
+    let deletes = Set(changes.deletes.map(UIDKey.init))
     // Positions, not copies, of the updates (the last one for a key wins).
-    var positions = [String: Int](minimumCapacity: changes.updates.count)
-    for (index, update) in changes.updates.enumerated() { positions[update.key] = index }
+    var positions = [UIDKey: Int](minimumCapacity: changes.updates.count)
+    for index in changes.updates.indices { positions[UIDKey(changes.updates[index].key)] = index }
     let updates = positions
     let parts = segments(changes, touched: deletes.count + updates.count, allowingParallel: allowingParallel)
     var out: [UInt8]
@@ -40,8 +42,10 @@ extension ICalendarDocument {
         slots[index].bytes = render(
           parts[index], changes, deletes, updates, crlf: crlf, reserving: index == 0 ? whole : nil)
       }
-      out = slots[0].bytes
-      out.append(contentsOf: slots[1].bytes)
+      // Moved out of the slot, so that the first part is uniquely referenced and the second
+      // is appended to it in place (not the whole first part copied to a new buffer).
+      out = slots[0].take()
+      out.append(contentsOf: slots[1].take())
     }
     return preserveLineEnds ? out : Self.withCRLF(out)
   }
@@ -93,7 +97,7 @@ extension ICalendarDocument {
 
   /// The output of one segment.
   private func render(
-    _ segment: Segment, _ changes: TaskChangeSet, _ deletes: Set<String>, _ updates: [String: Int], crlf: Bool,
+    _ segment: Segment, _ changes: TaskChangeSet, _ deletes: Set<UIDKey>, _ updates: [UIDKey: Int], crlf: Bool,
     reserving capacity: Int? = nil
   ) -> [UInt8] {
     var w = ICalendarWriter(
@@ -101,47 +105,58 @@ extension ICalendarDocument {
       reservingCapacity: capacity ?? Self.outputEstimate(segment.range.count, creates: segment.creates.count))
     let properties = TaskPropertyWriter(localZone: timeZone, stamp: changes.stamp)
     var cursor = segment.range.lowerBound
-    for span in todos[segment.spans] where !deletes.isEmpty || !updates.isEmpty {
-      guard let key = span.key else { continue }
-      if !deletes.isEmpty && deletes.contains(key) {
-        w.verbatim(bytes[cursor..<span.raw.lowerBound])
-        cursor = span.raw.upperBound
-      } else if span.isTask, let index = updates[key] {
-        w.verbatim(bytes[cursor..<span.raw.lowerBound])
-        renderUpdate(span, changes.updates, index, properties, to: &w)
-        cursor = span.raw.upperBound
+    // One buffer for the segment: lines are offsets into it, so nothing shared with the other
+    // segment is retained per line.
+    bytes.withUnsafeBufferPointer { input in
+      for spanIndex in segment.spans where !deletes.isEmpty || !updates.isEmpty {
+        guard let key = todos[spanIndex].key else { continue }
+        let raw = todos[spanIndex].raw
+        // Spans lie in order inside the input; checked, since the buffer's slices are not.
+        precondition(cursor <= raw.lowerBound && raw.upperBound <= input.count, "task spans out of order")
+        if !deletes.isEmpty && deletes.contains(key) {
+          w.verbatim(UnsafeBufferPointer(rebasing: input[cursor..<raw.lowerBound]))
+          cursor = raw.upperBound
+        } else if todos[spanIndex].isTask, let index = updates[key] {
+          w.verbatim(UnsafeBufferPointer(rebasing: input[cursor..<raw.lowerBound]))
+          // Borrowed from the change set's own (immutable) array: not copied.
+          renderUpdate(raw, changes.updates[index], properties, input, to: &w)
+          cursor = raw.upperBound
+        }
       }
     }
     let insertion = min(max(cursor, segment.insertion), segment.range.upperBound)
     w.verbatim(bytes[cursor..<insertion])
-    for item in changes.creates[segment.creates] { properties.create(item, to: &w) }
+    // Borrowed from the array, not copied task by task.
+    for index in segment.creates { properties.create(changes.creates[index], to: &w) }
     w.verbatim(bytes[insertion..<segment.range.upperBound])
     return w.bytes
   }
 
-  /// One updated VTODO: its own lines, with the groups of the listed fields rewritten.
+  /// One updated VTODO, whose lines are `raw` of `input`: its own lines, with the groups of
+  /// the listed fields rewritten. `update` is borrowed (read in place, never copied with all
+  /// its Strings).
   private func renderUpdate(
-    _ span: TodoSpan, _ updates: [TaskUpdate], _ index: Int, _ properties: TaskPropertyWriter,
-    to w: inout ICalendarWriter
+    _ raw: Range<Int>, _ update: borrowing TaskUpdate, _ properties: TaskPropertyWriter,
+    _ input: UnsafeBufferPointer<UInt8>, to w: inout ICalendarWriter
   ) {
-    var rewrite = TodoRewrite(updates: updates, index: index, properties: properties, source: bytes)
-    var scanner = ContentLineScanner(bytes: bytes, from: span.raw.lowerBound)
-    while let line = scanner.next(), line.raw.lowerBound < span.raw.upperBound {
-      let content = scanner.content(of: line)
-      let raw = bytes[line.raw]
-      guard let tokens = PropertyTokens.split(content, content.indices) else {
-        if rewrite.skipping == nil { rewrite.keep(raw, &w) }
-        continue
-      }
-      if ASCIICase.equals(content, tokens.name, "BEGIN") {
-        rewrite.begin(content, tokens, raw, &w)
-      } else if ASCIICase.equals(content, tokens.name, "END") {
-        rewrite.end(raw, &w)
-      } else if rewrite.skipping == nil {
-        rewrite.property(content, tokens, raw, &w)
+    var rewrite = TodoRewrite(fields: update.fields, properties: properties)
+    var lines = ContentLineCursor(from: raw.lowerBound, upTo: raw.upperBound)
+    while let line = lines.next(in: input) {
+      lines.withContent(of: line, in: input) { content in
+        guard let tokens = PropertyTokens.split(content, content.indices) else {
+          if rewrite.skipping == nil { rewrite.keep(line.raw, input, &w) }
+          return
+        }
+        if ASCIICase.equals(content, tokens.name, "BEGIN") {
+          rewrite.begin(content, tokens, raw: line.raw, in: input, update.item, &w)
+        } else if ASCIICase.equals(content, tokens.name, "END") {
+          rewrite.end(raw: line.raw, in: input, update.item, &w)
+        } else if rewrite.skipping == nil {
+          rewrite.property(content, tokens, raw: line.raw, in: input, update.item, &w)
+        }
       }
     }
-    rewrite.flush(&w)
+    rewrite.flush(input, &w)
   }
 
   /// A stable order for groups added at the end of a task.
@@ -178,6 +193,12 @@ extension ICalendarDocument {
 /// One segment's bytes, written by the thread that rendered it.
 private final class RenderedPart: @unchecked Sendable {
   var bytes: [UInt8] = []
+
+  /// The bytes, moved out of the slot.
+  func take() -> [UInt8] {
+    defer { bytes = [] }
+    return bytes
+  }
 }
 
 /// A few property groups: a linear list beats hashing for the handful an update names.

@@ -11,8 +11,8 @@ public struct ICalendarDocument: Sendable {
   struct TodoSpan: Sendable {
     /// From the first byte of BEGIN:VTODO to after the line end of END:VTODO.
     var raw: Range<Int>
-    /// Its UID, when it has one.
-    var key: String?
+    /// Its UID, when it has one, with its hash (for the update and delete lookups).
+    var key: UIDKey?
     /// True when it was mapped to a task (not skipped, not a recurrence override).
     var isTask: Bool
   }

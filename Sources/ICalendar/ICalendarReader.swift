@@ -39,7 +39,8 @@ struct ICalendarReader {
   private(set) var todoDepth: Int?
   private var todoChildren = 0
   private var calendars = 0
-  private(set) var keys: [String: Int] = [:]
+  /// The line of the first task with each UID.
+  private(set) var keys: [UIDKey: Int] = [:]
   private let hasNUL: Bool
 
   init(
@@ -83,19 +84,21 @@ struct ICalendarReader {
       start = 3
       warn("the file starts with a UTF-8 byte order mark; it is accepted and kept", line: 1, column: 1)
     }
-    var scanner = ContentLineScanner(
-      bytes: bytes, from: start, upTo: range.upperBound, lineNumber: firstLine,
-      maximumLineLength: limits.maximumLineLength)
-    while let line = scanner.next() {
-      try take(line, scanner.content(of: line))
-      if todoDepth == nil { scanner.discardUnfoldedContent() }
+    var lines = ContentLineCursor(
+      from: start, upTo: range.upperBound, lineNumber: firstLine, maximumLineLength: limits.maximumLineLength)
+    // One buffer for the whole pass: lines are offsets into it, not slices that retain it.
+    let bytes = self.bytes
+    try bytes.withUnsafeBufferPointer { input in
+      while let line = lines.next(in: input) {
+        try lines.withContent(of: line, in: input) { try take(line, $0) }
+      }
     }
-    scannerCounts = (scanner.crlfCount, scanner.lfCount)
+    scannerCounts = (lines.crlfCount, lines.lfCount)
     if isLast { try finish() } else { collectDiagnostics() }
   }
 
   /// Handles one logical line.
-  private mutating func take(_ line: ContentLine, _ content: ArraySlice<UInt8>) throws {
+  private mutating func take(_ line: ContentLine, _ content: UnsafeBufferPointer<UInt8>) throws {
     if content.isEmpty || (content.first! <= 0x20 && content.allSatisfy({ $0 == 0x20 || $0 == 0x09 })) { return }
     if line.isOverLong { problem("this line is longer than \(limits.maximumLineLength) bytes", line) }
     if hasNUL, content.contains(0) { problem("this line holds a NUL byte", line) }
@@ -105,9 +108,9 @@ struct ICalendarReader {
       return
     }
     if ASCIICase.equals(content, tokens.name, "BEGIN") {
-      try begin(ASCIICase.componentName(content, content[tokens.value].trimmed.indices), line)
+      try begin(ASCIICase.componentName(content, ASCIICase.trimmed(content, tokens.value)), line)
     } else if ASCIICase.equals(content, tokens.name, "END") {
-      try end(ASCIICase.componentName(content, content[tokens.value].trimmed.indices), line)
+      try end(ASCIICase.componentName(content, ASCIICase.trimmed(content, tokens.value)), line)
     } else if stack.isEmpty {
       guard calendars > 0 else { throw noCalendar(line) }
       warn("this line is outside any VCALENDAR; it is kept as is and not read", line: line.lineNumber, column: 1)
@@ -196,10 +199,11 @@ struct ICalendarReader {
   /// Maps the VTODO just closed and records where it lies.
   private mutating func closeTodo() {
     var outcome = mapper.map(todo)
-    var span = ICalendarDocument.TodoSpan(raw: todo.raw, key: outcome.key, isTask: false)
-    if let item = outcome.item.take() {
-      if let first = keys.updateValue(todo.startLine, forKey: item.key) {
-        keys[item.key] = first
+    var span = ICalendarDocument.TodoSpan(raw: todo.raw, key: outcome.key.map(UIDKey.init), isTask: false)
+    // A mapped task's key is the outcome's.
+    if let item = outcome.item.take(), let key = span.key {
+      if let first = keys.updateValue(todo.startLine, forKey: key) {
+        keys[key] = first
         mapper.diagnostics.append(
           Diagnostic(
             .error, file: file, line: todo.startLine, column: 1,
@@ -207,7 +211,7 @@ struct ICalendarReader {
           ))
         result.invalidKeys.append(item.key)
       } else {
-        result.tasks.append(item)
+        result.tasks.append(consume item)
         span.isTask = true
       }
     } else if let key = outcome.key, !key.isEmpty, !outcome.isOverride {
@@ -261,4 +265,23 @@ struct ICalendarReader {
       return nil
     }
   }
+}
+
+/// A UID as a dictionary key whose hash is worked out once and kept in the table: a lookup
+/// compares the stored hashes first and reads a key's text only when they are equal (a String
+/// key is hashed anew by every operation, and compared with every key it probes, each in its
+/// own allocation). The hash is the String's own, so keys that are `==` (NFC and NFD forms)
+/// stay one key.
+struct UIDKey: Hashable {
+  let text: String
+  let hash: Int
+
+  init(_ text: String) {
+    self.text = text
+    hash = text.hashValue
+  }
+
+  static func == (a: UIDKey, b: UIDKey) -> Bool { a.hash == b.hash && a.text == b.text }
+
+  func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 }

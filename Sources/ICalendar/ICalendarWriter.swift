@@ -121,6 +121,12 @@ public struct ICalendarWriter: Sendable {
     lineStart = bytes.count
   }
 
+  /// Appends bytes that are already whole lines (kept verbatim).
+  mutating func verbatim(_ buffer: UnsafeBufferPointer<UInt8>) {
+    bytes.append(contentsOf: buffer)
+    lineStart = bytes.count
+  }
+
   /// Folds the current line: physical lines of at most 75 octets, each break before the first
   /// byte of a UTF-8 sequence, continuation lines starting with a space.
   private mutating func fold() {

@@ -62,9 +62,20 @@ enum ASCIICase {
 
   /// `bytes[range]` as an upper-case component name, without building a String for the
   /// common ones.
-  static func componentName(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> String {
+  static func componentName<C: RandomAccessCollection>(_ bytes: C, _ range: Range<Int>) -> String
+  where C.Element == UInt8, C.Index == Int {
     for (name, text) in componentNames where equals(bytes, range, name) { return text }
     return upper(bytes, range)
+  }
+
+  /// `range` without the spaces and TABs at its ends.
+  static func trimmed<C: RandomAccessCollection>(_ bytes: C, _ range: Range<Int>) -> Range<Int>
+  where C.Element == UInt8, C.Index == Int {
+    var lower = range.lowerBound
+    var upper = range.upperBound
+    while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
+    while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
+    return lower..<upper
   }
 
   /// `bytes[range]` as an upper-case String.

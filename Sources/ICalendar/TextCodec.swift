@@ -16,10 +16,25 @@ enum TextCodec {
   static func decode(_ bytes: ArraySlice<UInt8>) -> (text: String, wasWindows1252: Bool) {
     let valid = bytes.withUnsafeBufferPointer { buffer -> String? in
       if isASCII(buffer) { return String(decoding: buffer, as: UTF8.self) }
-      return String(validating: buffer, as: UTF8.self)
+      return validUTF8(buffer)
     }
     if let valid { return (valid, false) }
     return (windows1252(bytes), true)
+  }
+
+  /// `buffer` as a String when it is valid UTF-8, else `nil`: decoded once by the repairing
+  /// decoder (a concrete fast path, where `String(validating:as:)` is generic and looks up type
+  /// metadata on every call), then compared with the input. A repair puts U+FFFD where the
+  /// input holds an invalid sequence, and an invalid sequence never spells U+FFFD itself, so
+  /// any repair makes the bytes differ.
+  static func validUTF8(_ buffer: UnsafeBufferPointer<UInt8>) -> String? {
+    var text = String(decoding: buffer, as: UTF8.self)
+    let unchanged = text.withUTF8 { decoded in
+      guard decoded.count == buffer.count else { return false }
+      guard let a = decoded.baseAddress, let b = buffer.baseAddress else { return true }
+      return memcmp(a, b, buffer.count) == 0
+    }
+    return unchanged ? text : nil
   }
 
   /// True when every byte is below 0x80 (eight bytes at a time).
@@ -51,42 +66,49 @@ enum TextCodec {
       let ascii = isASCII(buffer)
       guard let base = buffer.baseAddress, memchr(base, 0x5C, buffer.count) != nil else {
         if ascii { return (String(decoding: buffer, as: UTF8.self), false) }
-        if let valid = String(validating: buffer, as: UTF8.self) { return (valid, false) }
+        if let valid = validUTF8(buffer) { return (valid, false) }
         return (windows1252(bytes), true)
       }
       return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: buffer.count) { out in
         let value = UnsafeBufferPointer(rebasing: out[..<unescape(buffer, into: out)])
         if ascii { return (String(decoding: value, as: UTF8.self), false) }
-        if let valid = String(validating: value, as: UTF8.self) { return (valid, false) }
+        if let valid = validUTF8(value) { return (valid, false) }
         return (windows1252(unescaped(bytes)), true)
       }
     }
   }
 
   /// Writes the unescaped bytes of `buffer` to `out` (at least as large); returns their count.
+  /// Runs without a backslash are copied whole, found with `memchr`.
   private static func unescape(_ buffer: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int
   {
+    guard let base = buffer.baseAddress, let target = out.baseAddress else { return 0 }
     var n = 0
     var i = 0
     while i < buffer.count {
-      let b = buffer[i]
-      if b == 0x5C, i + 1 < buffer.count {
-        let next = buffer[i + 1]
-        switch next {
-        case 0x6E, 0x4E: out[n] = 0x0A
-        case 0x5C, 0x3B, 0x2C: out[n] = next
-        default:
-          out[n] = b
-          n += 1
-          out[n] = next
-        }
+      let backslash =
+        memchr(base + i, 0x5C, buffer.count - i).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
+        ?? buffer.count
+      (target + n).initialize(from: base + i, count: backslash - i)
+      n += backslash - i
+      i = backslash
+      guard i < buffer.count else { break }
+      guard i + 1 < buffer.count else {
+        out[n] = 0x5C
         n += 1
-        i += 2
-        continue
+        break
       }
-      out[n] = b
+      let next = buffer[i + 1]
+      switch next {
+      case 0x6E, 0x4E: out[n] = 0x0A
+      case 0x5C, 0x3B, 0x2C: out[n] = next
+      default:
+        out[n] = 0x5C
+        n += 1
+        out[n] = next
+      }
       n += 1
-      i += 1
+      i += 2
     }
     return n
   }
@@ -137,9 +159,9 @@ enum TextCodec {
     return out[...]
   }
 
-  /// The parts of a comma-separated TEXT list, split at commas that are not escaped.
-  static func splitList(_ bytes: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
-    var parts: [ArraySlice<UInt8>] = []
+  /// Calls `body` with each part of a comma-separated TEXT list, split at commas that are not
+  /// escaped (no array of the parts is made).
+  static func forEachListPart(_ bytes: ArraySlice<UInt8>, _ body: (ArraySlice<UInt8>) -> Void) {
     var start = bytes.startIndex
     var i = bytes.startIndex
     while i < bytes.endIndex {
@@ -148,13 +170,12 @@ enum TextCodec {
         continue
       }
       if bytes[i] == 0x2C {
-        parts.append(bytes[start..<i])
+        body(bytes[start..<i])
         start = i + 1
       }
       i += 1
     }
-    parts.append(bytes[start..<min(bytes.endIndex, max(start, bytes.endIndex))])
-    return parts
+    body(bytes[start..<min(bytes.endIndex, max(start, bytes.endIndex))])
   }
 
   /// Appends `text` escaped as a TEXT value (`\\`, `\;`, `\,`, `\n`; CR dropped before LF).

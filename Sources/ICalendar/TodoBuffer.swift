@@ -1,4 +1,5 @@
-/// The lines of one VTODO, copied into one buffer so that every token is a range of it.
+/// The lines of one VTODO that the mapping reads, copied into one buffer so that every token
+/// is a range of it.
 struct TodoBuffer {
   /// One property line of the VTODO or of a component nested in it.
   struct Line {
@@ -28,8 +29,15 @@ struct TodoBuffer {
     raw = rawStart..<rawStart
   }
 
-  /// Copies one property line in.
-  mutating func append(_ content: ArraySlice<UInt8>, tokens: PropertyTokens, depth: Int, child: Int, lineNumber: Int) {
+  /// Copies one property line in, when the mapping reads it: a known property of the VTODO
+  /// itself, or a TRIGGER of a component directly inside it. Other lines are kept by the
+  /// document's bytes and never looked at again.
+  mutating func append(
+    _ content: UnsafeBufferPointer<UInt8>, tokens: PropertyTokens, depth: Int, child: Int, lineNumber: Int
+  ) {
+    guard let property = TodoProperty.identify(content, tokens.name),
+      depth == 0 || (depth == 1 && property == .trigger)
+    else { return }
     let shift = bytes.count - content.startIndex
     bytes.append(contentsOf: content)
     var moved = tokens
@@ -40,7 +48,7 @@ struct TodoBuffer {
       Line(
         tokens: moved, depth: depth, child: child, lineNumber: lineNumber,
         valueColumn: tokens.value.lowerBound - content.startIndex + 1,
-        property: TodoProperty.identify(bytes, moved.name)))
+        property: property))
   }
 
   /// The value bytes of `line`.

@@ -6,30 +6,44 @@ enum TodoProperty: UInt8, Sendable {
   case salesforceField, salesforceID, lastModified, dtstamp, sequence, recurrenceID, trigger
 
   /// The property named by `bytes[range]`, ignoring ASCII case, or `nil` for any other name.
-  /// Chosen by length first, then compared with the few names of that length (no table to
-  /// load, no array to retain).
+  /// Chosen by length, then by a letter where names of that length differ, then compared with
+  /// the one name left (or two: DTSTART, DTSTAMP) — no table to load, no array to retain.
   static func identify<C: RandomAccessCollection>(_ bytes: C, _ range: Range<Int>) -> TodoProperty?
   where C.Element == UInt8, C.Index == Int {
     @inline(__always)
     func match(_ name: StaticString, _ property: TodoProperty) -> TodoProperty? {
       ASCIICase.equals(bytes, range, name) ? property : nil
     }
+    guard !range.isEmpty else { return nil }
+    // Upper case for letters; any other byte becomes one no name starts with.
+    let initial = bytes[range.lowerBound] & 0xDF
     switch range.count {
-    case 3: return match("UID", .uid) ?? match("DUE", .due)
+    case 3: return initial == 0x55 ? match("UID", .uid) : match("DUE", .due)
     case 5: return match("CLASS", .classification)
     case 6: return match("STATUS", .status)
     case 7:
-      return match("SUMMARY", .summary) ?? match("DTSTART", .dtstart) ?? match("DTSTAMP", .dtstamp)
-        ?? match("TRIGGER", .trigger)
-    case 8: return match("DURATION", .duration) ?? match("PRIORITY", .priority) ?? match("SEQUENCE", .sequence)
+      switch initial {
+      case 0x53: return match("SUMMARY", .summary)
+      case 0x44: return match("DTSTART", .dtstart) ?? match("DTSTAMP", .dtstamp)
+      default: return match("TRIGGER", .trigger)
+      }
+    case 8:
+      switch initial {
+      case 0x44: return match("DURATION", .duration)
+      case 0x50: return match("PRIORITY", .priority)
+      default: return match("SEQUENCE", .sequence)
+      }
     case 9: return match("COMPLETED", .completed)
-    case 10: return match("X-ALT-DESC", .altDescription) ?? match("CATEGORIES", .categories)
+    case 10: return initial == 0x58 ? match("X-ALT-DESC", .altDescription) : match("CATEGORIES", .categories)
     case 11: return match("DESCRIPTION", .description)
-    case 13: return match("LAST-MODIFIED", .lastModified) ?? match("RECURRENCE-ID", .recurrenceID)
+    case 13: return initial == 0x4C ? match("LAST-MODIFIED", .lastModified) : match("RECURRENCE-ID", .recurrenceID)
     case 15: return match("X-SALESFORCE-ID", .salesforceID)
     case 16: return match("PERCENT-COMPLETE", .percentComplete)
     case 17: return match("X-TASKSYNC-STATUS", .taskSyncStatus)
-    case 18: return match("X-SALESFORCE-WHOID", .whoId) ?? match("X-SALESFORCE-FIELD", .salesforceField)
+    case 18:
+      // The two names differ first at byte 13 (W or F).
+      let thirteenth = bytes[range.lowerBound + 13] & 0xDF
+      return thirteenth == 0x57 ? match("X-SALESFORCE-WHOID", .whoId) : match("X-SALESFORCE-FIELD", .salesforceField)
     case 19: return match("X-SALESFORCE-WHATID", .whatId)
     default: return nil
     }

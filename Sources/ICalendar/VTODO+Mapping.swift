@@ -78,8 +78,8 @@ struct TodoMapper {
     }
     item.key = key
     guard errors.isEmpty else { return report(errors, outcome) }
-    outcome.item = item
-    return outcome
+    // A new outcome around the finished task: `item` is moved into it, not copied.
+    return Outcome(item: item, key: outcome.key, isOverride: outcome.isOverride)
   }
 
   private mutating func report(_ errors: [(message: String, line: Int, column: Int)], _ outcome: Outcome) -> Outcome {
@@ -106,7 +106,8 @@ struct TodoMapper {
     case .completed: item.completedAt = timestamp(todo, line)
     case .classification: item.isPrivate = isPrivate(todo, line)
     case .categories:
-      for part in TextCodec.splitList(todo.value(line)) where !part.isEmpty {
+      TextCodec.forEachListPart(todo.value(line)) { part in
+        guard !part.isEmpty else { return }
         let (value, fallback) = TextCodec.text(part)
         if fallback { sawInvalidUTF8(line) }
         item.categories.append(value)

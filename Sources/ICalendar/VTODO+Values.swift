@@ -1,5 +1,11 @@
 import TaskModel
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 extension TodoMapper {
   /// Sets status (and the percentage rule) from STATUS, or from COMPLETED/percent without it.
   func applyStatus(_ status: (value: String, line: TodoBuffer.Line)?, waiting: Bool, to item: inout TaskItem) {
@@ -81,7 +87,16 @@ extension TodoMapper {
       return nil
     }
     let raw = todo.bytes[range]
-    for known in recentTZIDs where known.raw.elementsEqual(raw) { return (known.name, known.zone) }
+    // Compared in place: iterating the tuples would copy (retain) each name and array.
+    for i in recentTZIDs.indices where recentTZIDs[i].raw.count == raw.count {
+      let same = recentTZIDs[i].raw.withUnsafeBufferPointer { known in
+        raw.withUnsafeBufferPointer { bytes in
+          guard let a = known.baseAddress, let b = bytes.baseAddress else { return true }  // both empty
+          return memcmp(a, b, bytes.count) == 0
+        }
+      }
+      if same { return (recentTZIDs[i].name, recentTZIDs[i].zone) }
+    }
     guard let name = todo.parameter("TZID", of: line), !name.isEmpty else { return nil }
     let resolved = zone(name, line)
     if recentTZIDs.count == 8 { recentTZIDs.removeFirst() }

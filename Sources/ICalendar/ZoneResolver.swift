@@ -112,16 +112,41 @@ struct ZoneResolver {
 final class ZoneOffsets {
   let zone: TimeZone
   private var known: [Int64: Int] = [:]
+  private var recent = RecentAnswers<Int>()
 
   init(_ zone: TimeZone) { self.zone = zone }
 
   /// The zone's offset from UTC at `seconds` since 1970.
   func secondsFromGMT(at seconds: Int64) -> Int {
-    if let offset = known[seconds] { return offset }
-    let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds)))
-    if known.count >= 1 << 16 { known.removeAll(keepingCapacity: true) }
-    known[seconds] = offset
+    if let offset = recent[seconds] { return offset }
+    let offset: Int
+    if let known = known[seconds] {
+      offset = known
+    } else {
+      offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds)))
+      if known.count >= 1 << 16 { known.removeAll(keepingCapacity: true) }
+      known[seconds] = offset
+    }
+    recent[seconds] = offset
     return offset
+  }
+}
+
+/// The last answers for a few keys, one slot per key's bits (a direct-mapped cache): looked at
+/// before a dictionary, it answers the times a file repeats without hashing.
+struct RecentAnswers<Value> {
+  private var slots = [(key: Int64, value: Value)?](repeating: nil, count: 256)
+
+  private static func slot(_ key: Int64) -> Int {
+    Int(truncatingIfNeeded: UInt64(bitPattern: key &* -7_046_029_254_386_353_131) >> 56)
+  }
+
+  subscript(key: Int64) -> Value? {
+    get {
+      guard let entry = slots[Self.slot(key)], entry.key == key else { return nil }
+      return entry.value
+    }
+    set { slots[Self.slot(key)] = newValue.map { (key, $0) } }
   }
 }
 
@@ -129,15 +154,22 @@ final class ZoneOffsets {
 final class DefinedOffsets {
   let definition: TimeZoneDefinition
   private var known: [Int64: Int?] = [:]
+  private var recent = RecentAnswers<Int?>()
 
   init(_ definition: TimeZoneDefinition) { self.definition = definition }
 
   /// ``TimeZoneDefinition/offset(atWall:)``, computed once per wall time.
   func offset(atWall wall: Int64) -> Int? {
-    if let offset = known[wall] { return offset }
-    let offset = definition.offset(atWall: wall)
-    if known.count >= 1 << 16 { known.removeAll(keepingCapacity: true) }
-    known[wall] = offset
+    if let offset = recent[wall] { return offset }
+    let offset: Int?
+    if let known = known[wall] {
+      offset = known
+    } else {
+      offset = definition.offset(atWall: wall)
+      if known.count >= 1 << 16 { known.removeAll(keepingCapacity: true) }
+      known[wall] = offset
+    }
+    recent[wall] = offset
     return offset
   }
 }
