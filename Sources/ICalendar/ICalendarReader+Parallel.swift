@@ -101,10 +101,14 @@ extension ICalendarReader {
         tail.result.invalidKeys.append(key)
       }
     }
-    let known = Set(outcome.result.diagnostics.filter { $0.severity != .error }.map(\.message))
+    // What a reader says once per file (a note; a zone warning at a TZID's first use) both
+    // halves may say: the second half's copy is dropped. Warnings with the same text on other
+    // lines are separate findings and all kept.
+    let notes = Set(outcome.result.diagnostics.filter { $0.severity == .note }.map(\.description))
+    let once = first.mapper.oncePerFile.intersection(second.mapper.oncePerFile)
     appendMoving(&tail.result.tasks, to: &outcome.result.tasks, filler: TaskItem(key: "", priority: .none))
     outcome.result.diagnostics += tail.result.diagnostics.filter {
-      $0.severity == .error || !known.contains($0.message)
+      $0.severity == .note ? !notes.contains($0.description) : $0.severity == .error || !once.contains($0.message)
     }
     var seen = Set(outcome.result.invalidKeys)
     outcome.result.invalidKeys += tail.result.invalidKeys.filter { seen.insert($0).inserted }

@@ -32,7 +32,7 @@ struct ICalendarReader {
   let firstLine: Int
   /// True for the second half of a parallel read: it starts inside the VCALENDAR.
   let continuing: Bool
-  private var mapper: TodoMapper
+  private(set) var mapper: TodoMapper
   private(set) var stack: [OpenComponent] = []
   private var todo = TodoBuffer()
   /// The nesting depth of the VTODO being read, or nil outside one.

@@ -24,6 +24,10 @@ struct TodoMapper {
   var diagnostics: [Diagnostic] = []
   /// True once a value was read as Windows-1252.
   var sawWindows1252 = false
+  /// Warnings given once per file, not per line (a TZID without VTIMEZONE, at its first use):
+  /// when halves of a file are read apart, the second half's copy of one the first half gave
+  /// is dropped.
+  var oncePerFile: Set<String> = []
   /// The last TZID parameters seen (their bytes) and what they resolved to.
   var recentTZIDs: [(raw: [UInt8], name: String, zone: ZoneResolver.Zone)] = []
 

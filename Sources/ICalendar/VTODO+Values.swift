@@ -109,7 +109,10 @@ extension TodoMapper {
     guard var tzid, !tzid.isEmpty else { return .floating }
     if tzid.hasPrefix("\""), tzid.hasSuffix("\""), tzid.count >= 2 { tzid = String(tzid.dropFirst().dropLast()) }
     let resolution = resolver.resolve(tzid)
-    if let warning = resolution.warning { warn(warning, line) }
+    if let warning = resolution.warning {
+      warn(warning, line)
+      oncePerFile.insert(warning)
+    }
     return resolution.zone
   }
 

@@ -46,6 +46,18 @@ import Testing
     #expect(document.result.invalidKeys == ["t1"])
   }
 
+  @Test func theSameWarningOnLinesOfBothHalvesIsKeptForEach() throws {
+    // Every task has the same bad DUE: the same message on many lines, in both halves.
+    let bytes = generated(300).replacing(
+      Array("DUE;TZID=Europe/Berlin:20260101T100000".utf8), with: Array("DUE:2026-01-01 10:00".utf8))
+    let one = try ICalendarDocument(bytes: bytes, file: "f.ics", timeZone: .gmt, limits: Self.sequential)
+    #expect(one.result.diagnostics.count >= 300)
+    try bothWays(bytes)
+    // And one in a single task of each half, with invalid UTF-8 (a per-value warning and one note).
+    let latin = generated(300).replacing(Array("caf\u{E9}".utf8), with: [0x63, 0x61, 0x66, 0xE9])
+    try bothWays(latin)
+  }
+
   @Test func errorsInTheSecondHalfAreTheSameAsInOnePass() throws {
     var bytes = generated(400)
     bytes.removeLast("END:VCALENDAR\r\n".utf8.count)
