@@ -15,8 +15,12 @@ extension TaskRowReader {
   /// What mapping one stretch of records gave, before the merge.
   struct Stretch: Sendable {
     var records: Range<Int>
-    /// Per record, in order: its outcome and the end of its diagnostics in `diagnostics`.
-    var outcomes: [(outcome: RowOutcome, diagnosticsEnd: Int)] = []
+    /// Per record, in order: whether its task was appended (its key is the task's), and the
+    /// end of its diagnostics in `diagnostics`. No strings: the keys stay in the tasks, so
+    /// nothing here is retained or released per row by the threads that join the stretches.
+    var outcomes: [(appended: Bool, diagnosticsEnd: Int)] = []
+    /// The keys of the bad records that have one, with their offsets in `records`, in order.
+    var badKeys: [(offset: Int, key: String)] = []
     var diagnostics: [Diagnostic] = []
     /// Per outcome: the ``RecordKeyIndex`` partition of an appended row's key, worked out on
     /// the mapping thread while the key is still in its cache.
@@ -45,7 +49,7 @@ extension TaskRowReader {
     let tasks = [TaskItem](unsafeUninitializedCapacity: rows) { buffer, count in
       guard let base = buffer.baseAddress else { return }
       let stretches = mapStretches(columns, into: Slots(base: base))
-      let keys = indexKeys(stretches)
+      let keys = indexKeys(stretches, tasks: Slots(base: base))
       rowOfKey = keys.index
       count = merge(stretches, firstRecords: keys.firstRecords, columns, slots: base, invalid: &invalid)
     }
@@ -90,11 +94,14 @@ extension TaskRowReader {
         if !knew, worker.noRowHasAnId == true { stretch.noIdsWarning = before }
         if case .appended = outcome { next += 1 }
       }
-      stretch.outcomes.append((outcome, worker.diagnostics.count))
       var partition: UInt8 = 0
-      if case .appended(let key) = outcome, !key.isEmpty {
-        partition = UInt8(RecordKeyIndex.partition(of: key, among: Self.keyPartitions))
+      switch outcome {
+      case .appended(let key):
+        if !key.isEmpty { partition = UInt8(RecordKeyIndex.partition(of: key, among: Self.keyPartitions)) }
+      case .bad(let key):
+        if let key, !key.isEmpty { stretch.badKeys.append((record - records.lowerBound, key)) }
       }
+      stretch.outcomes.append((outcome.isAppended, worker.diagnostics.count))
       stretch.partitions.append(partition)
     }
     stretch.diagnostics = worker.diagnostics
@@ -107,7 +114,7 @@ extension TaskRowReader {
   /// record order but indexes only its partition's keys.
   static let keyPartitions = 2
 
-  func indexKeys(_ stretches: [Stretch]) -> (index: RecordKeyIndex, firstRecords: [[Int?]]) {
+  func indexKeys(_ stretches: [Stretch], tasks: Slots<TaskItem>) -> (index: RecordKeyIndex, firstRecords: [[Int?]]) {
     let count = stretches.count > 1 ? Self.keyPartitions : 1
     let results = UnsafeMutableBufferPointer<(index: [String: Int], firsts: [(stretch: Int, offset: Int, first: Int)])>
       .allocate(capacity: count)
@@ -119,8 +126,13 @@ extension TaskRowReader {
       index.reserveCapacity(rows / count + rows / 16 + 16)
       var firsts: [(stretch: Int, offset: Int, first: Int)] = []
       for (s, stretch) in stretches.enumerated() {
-        for offset in stretch.outcomes.indices where count == 1 || stretch.partitions[offset] == p {
-          guard case .appended(let key) = stretch.outcomes[offset].outcome, !key.isEmpty else { continue }
+        // Stretch `s` wrote its tasks one after another from this slot.
+        var slot = tasks.base + (stretch.records.lowerBound - 1)
+        for offset in stretch.outcomes.indices where stretch.outcomes[offset].appended {
+          defer { slot += 1 }
+          guard count == 1 || stretch.partitions[offset] == p else { continue }
+          let key = slot.pointee.key
+          guard !key.isEmpty else { continue }
           let record = stretch.records.lowerBound + offset
           if let first = index.updateValue(record, forKey: key) {
             index[key] = first
@@ -152,8 +164,9 @@ extension TaskRowReader {
     for (n, stretch) in stretches.enumerated() {
       var source = stretch.records.lowerBound - 1
       var d = 0
-      // By index, binding a key only where it is needed: each key was made on a mapping
-      // thread, and touching it here would cost a cache miss per row.
+      var bad = 0
+      // No key is touched here but a duplicate's: each was made on a mapping thread, and
+      // touching it would cost a cache miss per row.
       for offset in stretch.outcomes.indices {
         let record = stretch.records.lowerBound + offset
         while d < stretch.outcomes[offset].diagnosticsEnd {
@@ -161,13 +174,16 @@ extension TaskRowReader {
           if d == stretch.noIdsWarning { warnedNoIds = true }
           d += 1
         }
-        switch stretch.outcomes[offset].outcome {
-        case .bad(let key):
-          if let key, !key.isEmpty { invalid.append(key) }
-        case .appended:
+        if !stretch.outcomes[offset].appended {
+          if bad < stretch.badKeys.count && stretch.badKeys[bad].offset == offset {
+            invalid.append(stretch.badKeys[bad].key)
+            bad += 1
+          }
+        } else {
           let slot = base + source
           source += 1
-          if let first = firstRecords[n][offset], case .appended(let key) = stretch.outcomes[offset].outcome {
+          if let first = firstRecords[n][offset] {
+            let key = slot.pointee.key
             slot.deinitialize(count: 1)
             let firstLine = position(table.contentRange(record: first).lowerBound).line
             add(

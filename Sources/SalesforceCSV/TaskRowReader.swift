@@ -107,6 +107,10 @@ struct TaskRowReader {
     /// The row's task was appended; its key.
     case appended(key: String)
     case bad(key: String?)
+
+    var isAppended: Bool {
+      if case .appended = self { true } else { false }
+    }
   }
 
   func key(_ record: Int, _ columns: TaskColumnIndex) -> String? {
