@@ -100,16 +100,34 @@ extension CSVTokenizer {
 
 extension CSVTokens {
   /// The tokens of the input's next stretch (offsets already into the whole input) appended.
+  /// The offset arrays are joined into new arrays of their exact size, each half copied on a
+  /// core of its own (a large input has millions of field ends).
   mutating func append(_ next: CSVTokens) {
     let records = recordStarts.count
     let fields = UInt32(fieldEnds.count)
-    recordStarts += next.recordStarts
-    firstField += next.firstField.map { $0 + fields }
-    fieldEnds += next.fieldEnds
+    recordStarts = Self.joined(recordStarts, next.recordStarts, adding: 0)
+    firstField = Self.joined(firstField, next.firstField, adding: fields)
+    fieldEnds = Self.joined(fieldEnds, next.fieldEnds, adding: 0)
     unterminatedQuote = next.unterminatedQuote
     oversized += next.oversized.map { CSVFieldRef(record: $0.record + records, field: $0.field) }
     strayQuotes += next.strayQuotes.map { CSVFieldRef(record: $0.record + records, field: $0.field) }
     sawLoneCR = sawLoneCR || next.sawLoneCR
+  }
+
+  /// `head` then `tail` with `offset` added to each of `tail`'s values.
+  static func joined(_ head: [UInt32], _ tail: [UInt32], adding offset: UInt32) -> [UInt32] {
+    [UInt32](unsafeUninitializedCapacity: head.count + tail.count) { buffer, count in
+      let out = CSVTokenizer.Slots(base: buffer.baseAddress!)
+      DispatchQueue.concurrentPerform(iterations: 2) { k in
+        if k == 0 {
+          head.withUnsafeBufferPointer { out.base.initialize(from: $0.baseAddress!, count: $0.count) }
+        } else {
+          let target = out.base + head.count
+          for i in tail.indices { (target + i).initialize(to: tail[i] &+ offset) }
+        }
+      }
+      count = head.count + tail.count
+    }
   }
 
   /// With the sentinel after the last record's fields (see ``CSVTokenizer/finish()``).
