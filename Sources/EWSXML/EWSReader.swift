@@ -5,8 +5,8 @@ import TaskModel
 public struct EWSLimits: Sendable {
   /// Inputs larger than this are refused before parsing (libxml2 takes at most 2 GiB - 1).
   public var maximumInputBytes: Int
-  /// A single field's text (a body, a subject) longer than this is refused. libxml2 itself
-  /// refuses text nodes over 10,000,000 bytes, as it does without XML_PARSE_HUGE.
+  /// A single field's text (a body, a subject) longer than this is refused. Any text node over
+  /// 10,000,000 bytes is refused too, as libxml2 does without XML_PARSE_HUGE.
   public var maximumTextBytes: Int
 
   public init(maximumInputBytes: Int = Int(Int32.max), maximumTextBytes: Int = 64 << 20) {
@@ -15,10 +15,12 @@ public struct EWSLimits: Sendable {
   }
 }
 
-/// The streaming pass over one EWS document: libxml2's reader says what each node is, the tag
-/// scanner says where its bytes are, and each `t:Task` becomes a `TaskItem` plus the span its
+/// The streaming pass over one EWS document: libxml2's SAX parser reports each element with the
+/// byte offset where its tag ends, and each `t:Task` becomes a `TaskItem` plus the span its
 /// bytes occupy.
-struct EWSReader {
+///
+/// A class because libxml2 calls it back (`XMLEventHandler`); one reader reads one document.
+final class EWSReader: XMLEventHandler {
   let file: String
   private let limits: EWSLimits
   private var dates: EWSDateTime
@@ -27,16 +29,19 @@ struct EWSReader {
   private var keys: Set<String> = []
   var lines = LineCounter()
   private var itemsContainer: EWSItemsContainer?
+  /// The input, while `run` parses it.
+  private var buffer = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+  /// The first problem a callback found; it stops the parse.
+  private var failure: UnreadableInput?
+  /// Elements open around the current event (the root's children are at depth 1).
+  private var depth = 0
+  /// The parser, while `run` parses (for positions).
+  private var parser: XMLEventParser?
 
-  // Name caches: interned libxml2 name pointers are stable for one reader.
+  // Name caches: interned libxml2 name pointers are stable for one parser.
   private var rankByName: [UnsafeRawPointer: UInt8] = [:]
   private var nameByPointer: [UnsafeRawPointer: String] = [:]
-  private var taskName: UnsafeRawPointer?
-
-  // Interned names of the grandchildren read inside a task (compared by pointer).
-  private var stringName: UnsafeRawPointer?
-  private var extendedFieldURIName: UnsafeRawPointer?
-  private var valueName: UnsafeRawPointer?
+  private var names = InternedNames()
 
   // The task being read: `fields` is reset, not reallocated, for each task.
   private var inTask = false
@@ -54,21 +59,52 @@ struct EWSReader {
   // The response message being read, when it is not a success.
   private var response: ResponseFields?
 
-  init(file: String, timeZone: TimeZone, limits: EWSLimits) {
+  /// The element and attribute names the reader compares, interned in the parser's dictionary.
+  private struct InternedNames {
+    var task: UnsafeRawPointer?
+    var string: UnsafeRawPointer?
+    var extendedFieldURI: UnsafeRawPointer?
+    var value: UnsafeRawPointer?
+    var id: UnsafeRawPointer?
+    var changeKey: UnsafeRawPointer?
+    var bodyType: UnsafeRawPointer?
+    var propertySetId: UnsafeRawPointer?
+    var distinguishedPropertySetId: UnsafeRawPointer?
+    var propertyName: UnsafeRawPointer?
+    var responseClass: UnsafeRawPointer?
+
+    init() {}
+
+    init(_ parser: XMLEventParser) {
+      task = parser.intern("Task")
+      string = parser.intern("String")
+      extendedFieldURI = parser.intern("ExtendedFieldURI")
+      value = parser.intern("Value")
+      id = parser.intern("Id")
+      changeKey = parser.intern("ChangeKey")
+      bodyType = parser.intern("BodyType")
+      propertySetId = parser.intern("PropertySetId")
+      distinguishedPropertySetId = parser.intern("DistinguishedPropertySetId")
+      propertyName = parser.intern("PropertyName")
+      responseClass = parser.intern("ResponseClass")
+    }
+  }
+
+  private init(file: String, timeZone: TimeZone, limits: EWSLimits) {
     self.file = file
     self.limits = limits
     dates = EWSDateTime(timeZone: timeZone)
   }
 
   static func read(_ bytes: [UInt8], file: String, timeZone: TimeZone, limits: EWSLimits) throws -> EWSDocument {
-    var reader = EWSReader(file: file, timeZone: timeZone, limits: limits)
+    let reader = EWSReader(file: file, timeZone: timeZone, limits: limits)
     try bytes.withUnsafeBufferPointer { buffer in try reader.run(buffer) }
     return EWSDocument(
       bytes: bytes, result: reader.result, records: reader.records, childRanks: reader.childRanks,
       itemsContainer: reader.itemsContainer, timeZone: timeZone)
   }
 
-  private mutating func run(_ buffer: UnsafeBufferPointer<UInt8>) throws {
+  private func run(_ buffer: UnsafeBufferPointer<UInt8>) throws {
     guard buffer.count <= limits.maximumInputBytes else {
       throw UnreadableInput(
         "the file is \(buffer.count) bytes; EWS XML inputs are limited to \(limits.maximumInputBytes) bytes",
@@ -81,40 +117,15 @@ struct EWSReader {
     records.reserveCapacity(expectedTasks)
     keys.reserveCapacity(expectedTasks)
     childRanks.reserveCapacity(expectedTasks * 24)
-    let xml = try XMLStreamReader(
-      bytes: UnsafeRawBufferPointer(buffer), file: file, maximumBytes: limits.maximumInputBytes)
-    var scanner = RawTagScanner(bytes: buffer)
-    stringName = xml.intern("String")
-    extendedFieldURIName = xml.intern("ExtendedFieldURI")
-    valueName = xml.intern("Value")
-    while let kind = try xml.read() {
-      switch kind {
-      case .element:
-        let tag = try locate(&scanner, expecting: xml.isEmptyElement ? .empty : .start, in: buffer)
-        try startElement(xml, tag: tag, buffer: buffer)
-      case .endElement:
-        let tag = try locate(&scanner, expecting: .end, in: buffer)
-        try endElement(xml, tag: tag, buffer: buffer)
-      case .text, .whitespace:
-        if collecting {
-          xml.appendValue(to: &text)
-          if text.count > limits.maximumTextBytes {
-            throw UnreadableInput(
-              EWSMessage.textTooLong(limits.maximumTextBytes), file: file,
-              at: SourcePosition(line: xml.parserLine, column: xml.parserColumn))
-          }
-        }
-      case .documentType:
-        let offset = scanner.firstOffset(of: "<!DOCTYPE", from: 0) ?? 0
-        throw UnreadableInput(EWSMessage.doctype, file: file, at: lines.position(of: offset, in: buffer))
-      case .entityReference, .entityDeclaration:
-        throw UnreadableInput(
-          EWSMessage.entity, file: file, at: SourcePosition(line: xml.parserLine, column: xml.parserColumn))
-      case .comment, .processingInstruction, .other:
-        break
-      }
-    }
-    for warning in xml.warnings {
+    self.buffer = buffer
+    defer { self.buffer = UnsafeBufferPointer(start: nil, count: 0) }
+    let parser = try XMLEventParser(file: file, handler: self)
+    self.parser = parser
+    defer { self.parser = nil }
+    names = InternedNames(parser)
+    try parser.parse(UnsafeRawBufferPointer(buffer))
+    if let failure { throw failure }
+    for warning in parser.warnings {
       result.diagnostics.append(
         Diagnostic(.warning, file: file, line: warning.line, column: warning.column, warning.message))
     }
@@ -123,138 +134,40 @@ struct EWSReader {
     }
   }
 
-  /// The next tag in the bytes, which must be the one libxml2 just reported.
-  private mutating func locate(
-    _ scanner: inout RawTagScanner, expecting kind: RawTagScanner.TagKind, in buffer: UnsafeBufferPointer<UInt8>
-  ) throws -> RawTagScanner.Tag {
-    guard let tag = scanner.nextTag(), tag.kind == kind else {
-      throw UnreadableInput(EWSMessage.lostTrack, file: file, at: lines.position(of: scanner.offset, in: buffer))
+  // MARK: Events
+
+  func startElement(_ element: XMLStartElement) -> Bool {
+    let depth = self.depth
+    self.depth += 1
+    let end = element.endOffset
+    guard end < buffer.count, buffer[end] == UInt8(ascii: ">") || buffer[end] == UInt8(ascii: "/") else {
+      return fail(EWSMessage.lostTrack, at: min(end, buffer.count))
     }
-    return tag
-  }
-
-  private mutating func name(_ xml: XMLStreamReader) -> String {
-    guard let pointer = xml.internedLocalName else { return "" }
-    if let known = nameByPointer[pointer] { return known }
-    let value = xml.localName
-    nameByPointer[pointer] = value
-    return value
-  }
-
-  private mutating func isTask(_ xml: XMLStreamReader) -> Bool {
-    guard let pointer = xml.internedLocalName else { return false }
-    if let taskName, pointer != taskName { return false }
-    guard xml.namespace == .types else { return false }
-    if taskName != nil { return true }
-    guard name(xml) == "Task" else { return false }
-    taskName = pointer
-    return true
-  }
-
-  private mutating func rank(_ xml: XMLStreamReader) -> UInt8 {
-    guard xml.namespace == .types, let pointer = xml.internedLocalName else { return EWSNames.unknownRank }
-    if let known = rankByName[pointer] { return known }
-    let value = EWSNames.rank(name(xml))
-    rankByName[pointer] = value
-    return value
-  }
-
-  // MARK: Elements
-
-  private mutating func startElement(
-    _ xml: XMLStreamReader, tag: RawTagScanner.Tag, buffer: UnsafeBufferPointer<UInt8>
-  ) throws {
-    guard inTask else {
-      try startOutsideTask(xml, tag: tag, buffer: buffer)
-      return
+    let isEmpty = buffer[end] == UInt8(ascii: "/")
+    if inTask {
+      startInsideTask(element, depth: depth, isEmpty: isEmpty)
+    } else {
+      startOutsideTask(element, depth: depth, isEmpty: isEmpty)
     }
-    let depth = xml.depth
-    if depth == taskDepth + 1 {
-      let rank = rank(xml)
-      childRanks.append(rank)
-      field = rank
-      collecting = TaskField.isLeafText[Int(rank)]
-      text.removeAll(keepingCapacity: true)
-      if rank == TaskField.itemId {
-        fields.id = xml.attribute("Id")
-        fields.changeKey = xml.attribute("ChangeKey")
-      } else if rank == TaskField.body {
-        fields.bodyType = xml.attribute("BodyType")
-      } else if rank == TaskField.extendedProperty {
-        extended = ExtendedPropertyFields()
-      }
-      if tag.kind == .empty { endTaskChild() }
-    } else if depth == taskDepth + 2 {
-      guard field == TaskField.categories || field == TaskField.extendedProperty, xml.namespace == .types else {
-        return
-      }
-      let local = xml.internedLocalName
-      if field == TaskField.categories, local == stringName {
-        collecting = true
-        text.removeAll(keepingCapacity: true)
-        if tag.kind == .empty { endTaskGrandchild() }
-      } else if field == TaskField.extendedProperty {
-        if local == extendedFieldURIName {
-          extended.setId = xml.attribute("PropertySetId")
-          extended.distinguishedSet = xml.attribute("DistinguishedPropertySetId")
-          extended.name = xml.attribute("PropertyName")
-        } else if local == valueName {
-          collecting = true
-          text.removeAll(keepingCapacity: true)
-          if tag.kind == .empty { endTaskGrandchild() }
-        }
-      }
-    }
+    return failure == nil
   }
 
-  private mutating func startOutsideTask(
-    _ xml: XMLStreamReader, tag: RawTagScanner.Tag, buffer: UnsafeBufferPointer<UInt8>
-  ) throws {
-    if isTask(xml) {
-      inTask = true
-      fields.reset()
-      taskDepth = xml.depth
-      taskTag = tag
-      ranksStart = childRanks.count
-      if tag.kind == .empty { finishTask(end: tag.end, buffer: buffer) }
-      return
+  func endElement(endOffset: Int) -> Bool {
+    depth -= 1
+    guard endOffset > 1, endOffset <= buffer.count, buffer[endOffset - 1] == UInt8(ascii: ">") else {
+      return fail(EWSMessage.lostTrack, at: min(endOffset, buffer.count))
     }
-    let namespace = xml.namespace
-    guard namespace == .messages || namespace == .types else { return }
-    let depth = xml.depth
-    let local = name(xml)
-    if namespace == .messages, local.hasSuffix("ResponseMessage") {
-      let responseClass = xml.attribute("ResponseClass") ?? "Success"
-      if responseClass != "Success" {
-        response = ResponseFields(
-          depth: depth, operation: String(local.dropLast("ResponseMessage".count)), responseClass: responseClass,
-          position: lines.position(of: tag.start, in: buffer))
-        if tag.kind == .empty { finishResponse() }
-      }
-    } else if let open = response, depth == open.depth + 1, namespace == .messages,
-      local == "MessageText" || local == "ResponseCode"
-    {
-      response?.child = local
-      collecting = true
-      text.removeAll(keepingCapacity: true)
-    } else if local == "Items", itemsContainer == nil {
-      itemsContainer = EWSItemsContainer(startTag: tag, endTagStart: tag.kind == .empty ? nil : -1, depth: depth)
-    }
-  }
-
-  private mutating func endElement(
-    _ xml: XMLStreamReader, tag: RawTagScanner.Tag, buffer: UnsafeBufferPointer<UInt8>
-  ) throws {
-    let depth = xml.depth
+    // An empty element (`/>`) was handled whole at its start.
+    if buffer[endOffset - 2] == UInt8(ascii: "/") { return true }
     if inTask {
       if depth == taskDepth {
-        finishTask(end: tag.end, buffer: buffer)
+        finishTask(end: endOffset)
       } else if depth == taskDepth + 1 {
         endTaskChild()
       } else if depth == taskDepth + 2 {
         endTaskGrandchild()
       }
-      return
+      return true
     }
     if let open = response {
       if depth == open.depth {
@@ -267,11 +180,151 @@ struct EWSReader {
       }
     }
     if let container = itemsContainer, container.endTagStart == -1, depth == container.depth {
-      itemsContainer?.endTagStart = tag.start
+      itemsContainer?.endTagStart = tagStart(before: endOffset)
+    }
+    return true
+  }
+
+  func text(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard collecting else { return true }
+    text.append(contentsOf: bytes)
+    guard text.count <= limits.maximumTextBytes else {
+      failure = UnreadableInput(EWSMessage.textTooLong(limits.maximumTextBytes), file: file, at: parserPosition)
+      return false
+    }
+    return true
+  }
+
+  func refuse(_ construct: XMLRefusedConstruct, line: Int, column: Int) {
+    switch construct {
+    case .documentType:
+      let offset = RawTagScanner(bytes: buffer).firstOffset(of: "<!DOCTYPE", from: 0) ?? 0
+      failure = UnreadableInput(EWSMessage.doctype, file: file, at: lines.position(of: offset, in: buffer))
+    case .entityReference:
+      failure = UnreadableInput(EWSMessage.entity, file: file, at: SourcePosition(line: line, column: column))
     }
   }
 
-  private mutating func endTaskChild() {
+  /// Where libxml2's parser is, for problems found while reading text.
+  private var parserPosition: SourcePosition {
+    SourcePosition(line: parser?.line ?? 1, column: parser?.column ?? 1)
+  }
+
+  private func fail(_ message: String, at offset: Int) -> Bool {
+    failure = UnreadableInput(message, file: file, at: lines.position(of: offset, in: buffer))
+    return false
+  }
+
+  /// Offset of the `<` of the tag that ends just before `offset` (a tag holds no other `<`).
+  private func tagStart(before offset: Int) -> Int {
+    var index = offset - 1
+    while index > 0, buffer[index] != UInt8(ascii: "<") { index -= 1 }
+    return index
+  }
+
+  /// The tag of a start element: where it starts, where it ends, whether it is empty.
+  private func tag(of element: XMLStartElement) -> RawTagScanner.Tag {
+    let isEmpty = buffer[element.endOffset] == UInt8(ascii: "/")
+    return RawTagScanner.Tag(
+      kind: isEmpty ? .empty : .start, start: tagStart(before: element.endOffset),
+      end: element.endOffset + (isEmpty ? 2 : 1))
+  }
+
+  private func name(_ element: XMLStartElement) -> String {
+    if let known = nameByPointer[element.localName] { return known }
+    let value = element.localNameString
+    nameByPointer[element.localName] = value
+    return value
+  }
+
+  private func rank(_ element: XMLStartElement) -> UInt8 {
+    guard element.namespace == .types else { return EWSNames.unknownRank }
+    if let known = rankByName[element.localName] { return known }
+    let value = EWSNames.rank(name(element))
+    rankByName[element.localName] = value
+    return value
+  }
+
+  // MARK: Elements
+
+  private func startInsideTask(_ element: XMLStartElement, depth: Int, isEmpty: Bool) {
+    if depth == taskDepth + 1 {
+      let rank = rank(element)
+      childRanks.append(rank)
+      field = rank
+      collecting = TaskField.isLeafText[Int(rank)]
+      text.removeAll(keepingCapacity: true)
+      if rank == TaskField.itemId {
+        fields.id = element.attribute(names.id)
+        fields.changeKey = element.attribute(names.changeKey)
+      } else if rank == TaskField.body {
+        fields.bodyType = element.attribute(names.bodyType)
+      } else if rank == TaskField.extendedProperty {
+        extended = ExtendedPropertyFields()
+      }
+      if isEmpty { endTaskChild() }
+    } else if depth == taskDepth + 2 {
+      guard field == TaskField.categories || field == TaskField.extendedProperty, element.namespace == .types else {
+        return
+      }
+      let local = element.localName
+      if field == TaskField.categories, local == names.string {
+        collecting = true
+        text.removeAll(keepingCapacity: true)
+        if isEmpty { endTaskGrandchild() }
+      } else if field == TaskField.extendedProperty {
+        if local == names.extendedFieldURI {
+          extended.setId = element.attribute(names.propertySetId)
+          extended.distinguishedSet = element.attribute(names.distinguishedPropertySetId)
+          extended.name = element.attribute(names.propertyName)
+        } else if local == names.value {
+          collecting = true
+          text.removeAll(keepingCapacity: true)
+          if isEmpty { endTaskGrandchild() }
+        }
+      }
+    }
+  }
+
+  private func startOutsideTask(_ element: XMLStartElement, depth: Int, isEmpty: Bool) {
+    let namespace = element.namespace
+    if namespace == .types, isTask(element) {
+      inTask = true
+      fields.reset()
+      taskDepth = depth
+      taskTag = tag(of: element)
+      ranksStart = childRanks.count
+      if isEmpty { finishTask(end: taskTag.end) }
+      return
+    }
+    guard namespace == .messages || namespace == .types else { return }
+    let local = name(element)
+    if namespace == .messages, local.hasSuffix("ResponseMessage") {
+      let responseClass = element.attribute(names.responseClass) ?? "Success"
+      if responseClass != "Success" {
+        response = ResponseFields(
+          depth: depth, operation: String(local.dropLast("ResponseMessage".count)), responseClass: responseClass,
+          position: lines.position(of: tag(of: element).start, in: buffer))
+        if isEmpty { finishResponse() }
+      }
+    } else if let open = response, depth == open.depth + 1, namespace == .messages,
+      local == "MessageText" || local == "ResponseCode"
+    {
+      response?.child = local
+      collecting = true
+      text.removeAll(keepingCapacity: true)
+    } else if local == "Items", itemsContainer == nil {
+      let tag = tag(of: element)
+      itemsContainer = EWSItemsContainer(startTag: tag, endTagStart: tag.kind == .empty ? nil : -1, depth: depth)
+    }
+  }
+
+  private func isTask(_ element: XMLStartElement) -> Bool {
+    if let task = names.task { return element.localName == task }
+    return name(element) == "Task"
+  }
+
+  private func endTaskChild() {
     if TaskField.isDate[Int(field)] {
       let rank = field
       text.withUnsafeBufferPointer { bytes in fields.setDate(rank, bytes: bytes, dates: &dates) }
@@ -284,7 +337,7 @@ struct EWSReader {
     field = EWSNames.unknownRank
   }
 
-  private mutating func endTaskGrandchild() {
+  private func endTaskGrandchild() {
     guard collecting else { return }
     collecting = false
     let value = String(decoding: text, as: UTF8.self)
@@ -295,7 +348,7 @@ struct EWSReader {
     }
   }
 
-  private mutating func finishResponse() {
+  private func finishResponse() {
     guard let open = response else { return }
     response = nil
     collecting = false
@@ -309,7 +362,7 @@ struct EWSReader {
 
   // MARK: Tasks
 
-  private mutating func finishTask(end: Int, buffer: UnsafeBufferPointer<UInt8>) {
+  private func finishTask(end: Int) {
     guard inTask else { return }
     inTask = false
     collecting = false

@@ -195,6 +195,9 @@ enum EWSMessage {
   static func encoding(_ name: String) -> String {
     "the document is encoded as \(name); EWS XML is UTF-8: convert the file to UTF-8"
   }
+  static func notASCII(_ name: String) -> String {
+    "the document is declared \(name) but holds a byte that is not ASCII: convert the file to UTF-8 and declare it so"
+  }
   static func duplicateKey(_ key: String) -> String {
     "a second task has ItemId \(key); only the first is used"
   }
