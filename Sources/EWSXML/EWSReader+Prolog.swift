@@ -26,7 +26,7 @@ extension EWSReader {
   /// Refuses a DOCTYPE before libxml2 sees a byte of it: the prolog may hold only the XML
   /// declaration, comments, processing instructions and white space. (The reader's DOCTYPE and
   /// entity-reference checks stay as the second wall.)
-  func checkProlog(_ buffer: UnsafeBufferPointer<UInt8>) throws {
+  mutating func checkProlog(_ buffer: UnsafeBufferPointer<UInt8>) throws {
     var i = buffer.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
     let scanner = RawTagScanner(bytes: buffer)
     while i < buffer.count {

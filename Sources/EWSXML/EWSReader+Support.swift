@@ -43,25 +43,50 @@ struct ResponseFields {
 
 /// One `t:ExtendedProperty` of a task.
 struct ExtendedPropertyFields {
-  var setId: String?
-  var distinguishedSet: String?
-  var name: String?
+  /// The property name when its `t:ExtendedFieldURI` names one of tasksync's properties (in its
+  /// set or PublicStrings), else `nil`.
+  var tasksyncName: String?
   var value: String?
 
-  /// The property name when it is one of tasksync's (its set or PublicStrings), else `nil`.
-  var tasksyncName: String? {
-    guard let name, name.hasPrefix("X-SALESFORCE-") else { return nil }
-    if let setId, ExtendedPropertyFields.equalIgnoringASCIICase(setId, EWSNames.propertySetId) { return name }
-    if distinguishedSet == "PublicStrings" { return name }
-    return nil
+  /// tasksync's property name for the attributes of a `t:ExtendedFieldURI` (libxml2's bytes):
+  /// `name` when it starts with `X-SALESFORCE-` and the set is tasksync's (any case) or
+  /// PublicStrings. The usual names are the shared constants, so no string is built for them.
+  static func tasksyncName(
+    setId: UnsafeBufferPointer<UInt8>?, distinguishedSet: UnsafeBufferPointer<UInt8>?,
+    name: UnsafeBufferPointer<UInt8>?
+  ) -> String? {
+    let escaped = [setId, distinguishedSet, name].contains { $0?.contains(UInt8(ascii: "&")) == true }
+    if escaped {
+      // A value with `&` is kept as `&#38;` by libxml2: compare the decoded values instead.
+      func decoded(_ bytes: UnsafeBufferPointer<UInt8>?) -> [UInt8]? {
+        bytes.map { Array(XMLStartElement.decoded($0).utf8) }
+      }
+      let (setId, distinguishedSet, name) = (decoded(setId), decoded(distinguishedSet), decoded(name))
+      return matchingName(setId: setId?[...], distinguishedSet: distinguishedSet?[...], name: name?[...])
+    }
+    return matchingName(setId: setId, distinguishedSet: distinguishedSet, name: name)
   }
 
-  /// `a.uppercased() == b` for an upper-case ASCII `b`, without building a string (the exact
-  /// spelling, which tasksync writes, is one `memcmp`).
-  static func equalIgnoringASCIICase(_ a: String, _ b: String) -> Bool {
-    if a == b { return true }
-    guard a.utf8.count == b.utf8.count else { return false }
-    return zip(a.utf8, b.utf8).allSatisfy { byte, expected in
+  private static func matchingName<Bytes: Collection<UInt8>>(
+    setId: Bytes?, distinguishedSet: Bytes?, name: Bytes?
+  ) -> String? {
+    guard let name, name.starts(with: "X-SALESFORCE-".utf8) else { return nil }
+    let inSet =
+      setId.map { equalIgnoringASCIICase($0, EWSNames.propertySetId) } == true
+      || distinguishedSet?.elementsEqual("PublicStrings".utf8) == true
+    guard inSet else { return nil }
+    for known in [EWSNames.crossReferenceProperty, EWSNames.whoIdProperty, EWSNames.whatIdProperty]
+    where name.elementsEqual(known.utf8) {
+      return known
+    }
+    return String(decoding: name, as: UTF8.self)
+  }
+
+  /// `String(decoding: a).uppercased() == b` for an upper-case ASCII `b`, without building a
+  /// string.
+  static func equalIgnoringASCIICase<Bytes: Collection<UInt8>>(_ a: Bytes, _ b: String) -> Bool {
+    guard a.count == b.utf8.count else { return false }
+    return zip(a, b.utf8).allSatisfy { byte, expected in
       (byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte) == expected
     }
   }

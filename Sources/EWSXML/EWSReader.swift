@@ -18,9 +18,7 @@ public struct EWSLimits: Sendable {
 /// The streaming pass over one EWS document: libxml2's SAX parser reports each element with the
 /// byte offset where its tag ends, and each `t:Task` becomes a `TaskItem` plus the span its
 /// bytes occupy.
-///
-/// A class because libxml2 calls it back (`XMLEventHandler`); one reader reads one document.
-final class EWSReader: XMLEventHandler {
+struct EWSReader {
   let file: String
   private let limits: EWSLimits
   private var dates: EWSDateTime
@@ -97,14 +95,44 @@ final class EWSReader: XMLEventHandler {
   }
 
   static func read(_ bytes: [UInt8], file: String, timeZone: TimeZone, limits: EWSLimits) throws -> EWSDocument {
-    let reader = EWSReader(file: file, timeZone: timeZone, limits: limits)
-    try bytes.withUnsafeBufferPointer { buffer in try reader.run(buffer) }
+    var reader = EWSReader(file: file, timeZone: timeZone, limits: limits)
+    try bytes.withUnsafeBufferPointer { buffer in
+      try withUnsafeMutablePointer(to: &reader) { pointer in try EWSReader.run(pointer, buffer) }
+    }
     return EWSDocument(
       bytes: bytes, result: reader.result, records: reader.records, childRanks: reader.childRanks,
       itemsContainer: reader.itemsContainer, timeZone: timeZone)
   }
 
-  private func run(_ buffer: UnsafeBufferPointer<UInt8>) throws {
+  /// Parses `buffer` into `reader`, which libxml2's callbacks reach through `Events`.
+  private static func run(_ reader: UnsafeMutablePointer<EWSReader>, _ buffer: UnsafeBufferPointer<UInt8>) throws {
+    try reader.pointee.prepare(buffer)
+    let events = Events(reader)
+    let parser = try XMLEventParser(file: reader.pointee.file, handler: events)
+    reader.pointee.parser = parser
+    reader.pointee.names = InternedNames(parser)
+    try withExtendedLifetime(events) { try parser.parse(UnsafeRawBufferPointer(buffer)) }
+    reader.pointee.parser = nil
+    try reader.pointee.finish(warnings: parser.warnings)
+  }
+
+  /// Hands libxml2's events to the reader being run. The reader is a struct reached through a
+  /// pointer, not a class, so that its fields are not checked for exclusive access at run time
+  /// on each of the millions of events; `run` keeps it alive and in place for the whole parse.
+  private final class Events: XMLEventHandler {
+    private let reader: UnsafeMutablePointer<EWSReader>
+
+    init(_ reader: UnsafeMutablePointer<EWSReader>) { self.reader = reader }
+
+    func startElement(_ element: XMLStartElement) -> Bool { reader.pointee.startElement(element) }
+    func endElement(endOffset: Int) -> Bool { reader.pointee.endElement(endOffset: endOffset) }
+    func text(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { reader.pointee.text(bytes) }
+    func refuse(_ construct: XMLRefusedConstruct, line: Int, column: Int) {
+      reader.pointee.refuse(construct, line: line, column: column)
+    }
+  }
+
+  private mutating func prepare(_ buffer: UnsafeBufferPointer<UInt8>) throws {
     guard buffer.count <= limits.maximumInputBytes else {
       throw UnreadableInput(
         "the file is \(buffer.count) bytes; EWS XML inputs are limited to \(limits.maximumInputBytes) bytes",
@@ -118,14 +146,12 @@ final class EWSReader: XMLEventHandler {
     keys.reserveCapacity(expectedTasks)
     childRanks.reserveCapacity(expectedTasks * 24)
     self.buffer = buffer
-    defer { self.buffer = UnsafeBufferPointer(start: nil, count: 0) }
-    let parser = try XMLEventParser(file: file, handler: self)
-    self.parser = parser
-    defer { self.parser = nil }
-    names = InternedNames(parser)
-    try parser.parse(UnsafeRawBufferPointer(buffer))
+  }
+
+  private mutating func finish(warnings: [XMLProblem]) throws {
+    buffer = UnsafeBufferPointer(start: nil, count: 0)
     if let failure { throw failure }
-    for warning in parser.warnings {
+    for warning in warnings {
       result.diagnostics.append(
         Diagnostic(.warning, file: file, line: warning.line, column: warning.column, warning.message))
     }
@@ -136,7 +162,7 @@ final class EWSReader: XMLEventHandler {
 
   // MARK: Events
 
-  func startElement(_ element: XMLStartElement) -> Bool {
+  mutating func startElement(_ element: XMLStartElement) -> Bool {
     let depth = self.depth
     self.depth += 1
     let end = element.endOffset
@@ -152,7 +178,7 @@ final class EWSReader: XMLEventHandler {
     return failure == nil
   }
 
-  func endElement(endOffset: Int) -> Bool {
+  mutating func endElement(endOffset: Int) -> Bool {
     depth -= 1
     guard endOffset > 1, endOffset <= buffer.count, buffer[endOffset - 1] == UInt8(ascii: ">") else {
       return fail(EWSMessage.lostTrack, at: min(endOffset, buffer.count))
@@ -180,12 +206,13 @@ final class EWSReader: XMLEventHandler {
       }
     }
     if let container = itemsContainer, container.endTagStart == -1, depth == container.depth {
-      itemsContainer?.endTagStart = tagStart(before: endOffset)
+      let start = tagStart(before: endOffset)
+      itemsContainer?.endTagStart = start
     }
     return true
   }
 
-  func text(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+  mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     guard collecting else { return true }
     text.append(contentsOf: bytes)
     guard text.count <= limits.maximumTextBytes else {
@@ -195,7 +222,7 @@ final class EWSReader: XMLEventHandler {
     return true
   }
 
-  func refuse(_ construct: XMLRefusedConstruct, line: Int, column: Int) {
+  mutating func refuse(_ construct: XMLRefusedConstruct, line: Int, column: Int) {
     switch construct {
     case .documentType:
       let offset = RawTagScanner(bytes: buffer).firstOffset(of: "<!DOCTYPE", from: 0) ?? 0
@@ -210,7 +237,7 @@ final class EWSReader: XMLEventHandler {
     SourcePosition(line: parser?.line ?? 1, column: parser?.column ?? 1)
   }
 
-  private func fail(_ message: String, at offset: Int) -> Bool {
+  private mutating func fail(_ message: String, at offset: Int) -> Bool {
     failure = UnreadableInput(message, file: file, at: lines.position(of: offset, in: buffer))
     return false
   }
@@ -230,14 +257,14 @@ final class EWSReader: XMLEventHandler {
       end: element.endOffset + (isEmpty ? 2 : 1))
   }
 
-  private func name(_ element: XMLStartElement) -> String {
+  private mutating func name(_ element: XMLStartElement) -> String {
     if let known = nameByPointer[element.localName] { return known }
     let value = element.localNameString
     nameByPointer[element.localName] = value
     return value
   }
 
-  private func rank(_ element: XMLStartElement) -> UInt8 {
+  private mutating func rank(_ element: XMLStartElement) -> UInt8 {
     guard element.namespace == .types else { return EWSNames.unknownRank }
     if let known = rankByName[element.localName] { return known }
     let value = EWSNames.rank(name(element))
@@ -247,7 +274,7 @@ final class EWSReader: XMLEventHandler {
 
   // MARK: Elements
 
-  private func startInsideTask(_ element: XMLStartElement, depth: Int, isEmpty: Bool) {
+  private mutating func startInsideTask(_ element: XMLStartElement, depth: Int, isEmpty: Bool) {
     if depth == taskDepth + 1 {
       let rank = rank(element)
       childRanks.append(rank)
@@ -274,9 +301,10 @@ final class EWSReader: XMLEventHandler {
         if isEmpty { endTaskGrandchild() }
       } else if field == TaskField.extendedProperty {
         if local == names.extendedFieldURI {
-          extended.setId = element.attribute(names.propertySetId)
-          extended.distinguishedSet = element.attribute(names.distinguishedPropertySetId)
-          extended.name = element.attribute(names.propertyName)
+          extended.tasksyncName = ExtendedPropertyFields.tasksyncName(
+            setId: element.attributeBytes(names.propertySetId),
+            distinguishedSet: element.attributeBytes(names.distinguishedPropertySetId),
+            name: element.attributeBytes(names.propertyName))
         } else if local == names.value {
           collecting = true
           text.removeAll(keepingCapacity: true)
@@ -286,7 +314,7 @@ final class EWSReader: XMLEventHandler {
     }
   }
 
-  private func startOutsideTask(_ element: XMLStartElement, depth: Int, isEmpty: Bool) {
+  private mutating func startOutsideTask(_ element: XMLStartElement, depth: Int, isEmpty: Bool) {
     let namespace = element.namespace
     if namespace == .types, isTask(element) {
       inTask = true
@@ -319,12 +347,12 @@ final class EWSReader: XMLEventHandler {
     }
   }
 
-  private func isTask(_ element: XMLStartElement) -> Bool {
+  private mutating func isTask(_ element: XMLStartElement) -> Bool {
     if let task = names.task { return element.localName == task }
     return name(element) == "Task"
   }
 
-  private func endTaskChild() {
+  private mutating func endTaskChild() {
     if TaskField.isDate[Int(field)] {
       let rank = field
       text.withUnsafeBufferPointer { bytes in fields.setDate(rank, bytes: bytes, dates: &dates) }
@@ -337,7 +365,7 @@ final class EWSReader: XMLEventHandler {
     field = EWSNames.unknownRank
   }
 
-  private func endTaskGrandchild() {
+  private mutating func endTaskGrandchild() {
     guard collecting else { return }
     collecting = false
     let value = String(decoding: text, as: UTF8.self)
@@ -348,7 +376,7 @@ final class EWSReader: XMLEventHandler {
     }
   }
 
-  private func finishResponse() {
+  private mutating func finishResponse() {
     guard let open = response else { return }
     response = nil
     collecting = false
@@ -362,7 +390,7 @@ final class EWSReader: XMLEventHandler {
 
   // MARK: Tasks
 
-  private func finishTask(end: Int) {
+  private mutating func finishTask(end: Int) {
     guard inTask else { return }
     inTask = false
     collecting = false
