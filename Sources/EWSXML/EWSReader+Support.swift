@@ -1,3 +1,4 @@
+import Foundation
 import TaskModel
 
 /// Counts lines forward through the document (diagnostics come in document order).
@@ -56,38 +57,56 @@ struct ExtendedPropertyFields {
     name: UnsafeBufferPointer<UInt8>?
   ) -> String? {
     let escaped = [setId, distinguishedSet, name].contains { $0?.contains(UInt8(ascii: "&")) == true }
-    if escaped {
-      // A value with `&` is kept as `&#38;` by libxml2: compare the decoded values instead.
-      func decoded(_ bytes: UnsafeBufferPointer<UInt8>?) -> [UInt8]? {
-        bytes.map { Array(XMLStartElement.decoded($0).utf8) }
-      }
-      let (setId, distinguishedSet, name) = (decoded(setId), decoded(distinguishedSet), decoded(name))
-      return matchingName(setId: setId?[...], distinguishedSet: distinguishedSet?[...], name: name?[...])
+    guard escaped else { return matchingName(setId: setId, distinguishedSet: distinguishedSet, name: name) }
+    // A value with `&` is kept as `&#38;` by libxml2: compare the decoded values instead.
+    func decoded(_ bytes: UnsafeBufferPointer<UInt8>?) -> [UInt8]? {
+      bytes.map { Array(XMLStartElement.decoded($0).utf8) }
     }
-    return matchingName(setId: setId, distinguishedSet: distinguishedSet, name: name)
+    let (setId, distinguishedSet, name) = (decoded(setId), decoded(distinguishedSet), decoded(name))
+    return withOptionalBuffer(setId) { setId in
+      withOptionalBuffer(distinguishedSet) { distinguishedSet in
+        withOptionalBuffer(name) { name in matchingName(setId: setId, distinguishedSet: distinguishedSet, name: name) }
+      }
+    }
   }
 
-  private static func matchingName<Bytes: Collection<UInt8>>(
-    setId: Bytes?, distinguishedSet: Bytes?, name: Bytes?
+  private static func withOptionalBuffer<Result>(
+    _ bytes: [UInt8]?, _ body: (UnsafeBufferPointer<UInt8>?) -> Result
+  ) -> Result {
+    guard let bytes else { return body(nil) }
+    return bytes.withUnsafeBufferPointer { body($0) }
+  }
+
+  private static func matchingName(
+    setId: UnsafeBufferPointer<UInt8>?, distinguishedSet: UnsafeBufferPointer<UInt8>?,
+    name: UnsafeBufferPointer<UInt8>?
   ) -> String? {
-    guard let name, name.starts(with: "X-SALESFORCE-".utf8) else { return nil }
+    guard let name, starts(name, with: "X-SALESFORCE-") else { return nil }
     let inSet =
       setId.map { equalIgnoringASCIICase($0, EWSNames.propertySetId) } == true
-      || distinguishedSet?.elementsEqual("PublicStrings".utf8) == true
+      || distinguishedSet.map { $0.count == 13 && starts($0, with: "PublicStrings") } == true
     guard inSet else { return nil }
-    for known in [EWSNames.crossReferenceProperty, EWSNames.whoIdProperty, EWSNames.whatIdProperty]
-    where name.elementsEqual(known.utf8) {
-      return known
-    }
+    if name.count == 15, starts(name, with: "X-SALESFORCE-ID") { return EWSNames.crossReferenceProperty }
+    if name.count == 18, starts(name, with: "X-SALESFORCE-WHOID") { return EWSNames.whoIdProperty }
+    if name.count == 19, starts(name, with: "X-SALESFORCE-WHATID") { return EWSNames.whatIdProperty }
     return String(decoding: name, as: UTF8.self)
   }
 
+  private static func starts(_ bytes: UnsafeBufferPointer<UInt8>, with prefix: StaticString) -> Bool {
+    bytes.count >= prefix.utf8CodeUnitCount
+      && memcmp(bytes.baseAddress!, prefix.utf8Start, prefix.utf8CodeUnitCount) == 0
+  }
+
   /// `String(decoding: a).uppercased() == b` for an upper-case ASCII `b`, without building a
-  /// string.
-  static func equalIgnoringASCIICase<Bytes: Collection<UInt8>>(_ a: Bytes, _ b: String) -> Bool {
-    guard a.count == b.utf8.count else { return false }
-    return zip(a, b.utf8).allSatisfy { byte, expected in
-      (byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte) == expected
+  /// string (the exact spelling, which tasksync writes, is one `memcmp`).
+  static func equalIgnoringASCIICase(_ a: UnsafeBufferPointer<UInt8>, _ b: String) -> Bool {
+    var b = b
+    return b.withUTF8 { expected in
+      guard a.count == expected.count else { return false }
+      if a.isEmpty || memcmp(a.baseAddress!, expected.baseAddress!, a.count) == 0 { return true }
+      return zip(a, expected).allSatisfy { byte, expected in
+        (byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte) == expected
+      }
     }
   }
 }

@@ -38,6 +38,9 @@ struct EWSReader {
 
   // Name caches: interned libxml2 name pointers are stable for one parser.
   private var rankByName: [UnsafeRawPointer: UInt8] = [:]
+  /// A direct-mapped cache in front of `rankByName`: the children of every task repeat the same
+  /// few names, and a hash lookup per element showed in profiles.
+  private var recentRanks = [(name: UnsafeRawPointer?, rank: UInt8)](repeating: (nil, 0), count: 64)
   private var nameByPointer: [UnsafeRawPointer: String] = [:]
   private var names = InternedNames()
 
@@ -266,9 +269,16 @@ struct EWSReader {
 
   private mutating func rank(_ element: XMLStartElement) -> UInt8 {
     guard element.namespace == .types else { return EWSNames.unknownRank }
-    if let known = rankByName[element.localName] { return known }
-    let value = EWSNames.rank(name(element))
-    rankByName[element.localName] = value
+    let slot = (Int(bitPattern: element.localName) >> 3) & (recentRanks.count - 1)
+    if recentRanks[slot].name == element.localName { return recentRanks[slot].rank }
+    let value: UInt8
+    if let known = rankByName[element.localName] {
+      value = known
+    } else {
+      value = EWSNames.rank(name(element))
+      rankByName[element.localName] = value
+    }
+    recentRanks[slot] = (element.localName, value)
     return value
   }
 

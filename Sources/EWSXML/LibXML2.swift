@@ -182,8 +182,9 @@ final class XMLEventParser {
   private let context: xmlParserCtxtPtr
   private let log = ProblemLog()
   private let file: String
-  /// The handler outlives the parser: it is the parser's only caller.
-  private unowned(unsafe) let handler: any XMLEventHandler
+  /// A constant, so that calls to it need no retain (a handler that keeps the parser must let
+  /// go of it after `parse`).
+  private let handler: any XMLEventHandler
   private let typesURI: UnsafePointer<xmlChar>
   private let messagesURI: UnsafePointer<xmlChar>
   /// The handler stopped the parse (it keeps the reason).
@@ -209,40 +210,40 @@ final class XMLEventParser {
     sax.initialized = XML_SAX2_MAGIC
     sax.startElementNs = { context, localName, _, uri, _, _, count, _, attributes in
       guard let context, let localName else { return }
-      XMLEventParser.from(context).startElement(localName, uri, Int(count), attributes)
+      XMLEventParser.with(context) { $0.startElement(localName, uri, Int(count), attributes) }
     }
     sax.endElementNs = { context, _, _, _ in
       guard let context else { return }
-      XMLEventParser.from(context).endElement()
+      XMLEventParser.with(context) { $0.endElement() }
     }
     sax.characters = { context, bytes, count in
       guard let context, let bytes else { return }
-      XMLEventParser.from(context).text(UnsafeBufferPointer(start: bytes, count: Int(count)), isCDATA: false)
+      XMLEventParser.with(context) { $0.text(UnsafeBufferPointer(start: bytes, count: Int(count)), isCDATA: false) }
     }
     sax.ignorableWhitespace = sax.characters
     sax.cdataBlock = { context, bytes, count in
       guard let context, let bytes else { return }
-      XMLEventParser.from(context).text(UnsafeBufferPointer(start: bytes, count: Int(count)), isCDATA: true)
+      XMLEventParser.with(context) { $0.text(UnsafeBufferPointer(start: bytes, count: Int(count)), isCDATA: true) }
     }
     sax.comment = { context, _ in
       guard let context else { return }
-      XMLEventParser.from(context).textNodeBytes = 0
+      XMLEventParser.with(context) { $0.textNodeBytes = 0 }
     }
     sax.processingInstruction = { context, _, _ in
       guard let context else { return }
-      XMLEventParser.from(context).textNodeBytes = 0
+      XMLEventParser.with(context) { $0.textNodeBytes = 0 }
     }
     sax.internalSubset = { context, _, _, _ in
       guard let context else { return }
-      XMLEventParser.from(context).refuse(.documentType)
+      XMLEventParser.with(context) { $0.refuse(.documentType) }
     }
     sax.reference = { context, _ in
       guard let context else { return }
-      XMLEventParser.from(context).refuse(.entityReference)
+      XMLEventParser.with(context) { $0.refuse(.entityReference) }
     }
     sax.serror = { context, error in
       guard let context else { return }
-      XMLEventParser.from(context).log.record(error)
+      XMLEventParser.with(context) { $0.log.record(error) }
     }
     // The context is created without input; `parse` pushes the bytes. libxml2 copies `sax`.
     guard let context = xmlCreatePushParserCtxt(&sax, nil, nil, 0, nil) else {
@@ -271,8 +272,10 @@ final class XMLEventParser {
 
   deinit { xmlFreeParserCtxt(context) }
 
-  private static func from(_ context: UnsafeMutableRawPointer) -> XMLEventParser {
-    Unmanaged<XMLEventParser>.fromOpaque(context).takeUnretainedValue()
+  /// Calls `body` with the parser behind libxml2's user data, without retaining it: the parser
+  /// is alive while libxml2 calls back, since it is inside `parse`.
+  private static func with(_ context: UnsafeMutableRawPointer, _ body: (XMLEventParser) -> Void) {
+    Unmanaged<XMLEventParser>.fromOpaque(context)._withUnsafeGuaranteedRef(body)
   }
 
   /// `name` interned in the parser's dictionary: an element or attribute whose local name is
