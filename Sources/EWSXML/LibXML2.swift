@@ -357,8 +357,14 @@ final class XMLEventParser {
     halt()
   }
 
-  /// Offset of the parser's cursor in the input.
-  private var offset: Int { Int(xmlByteConsumed(context)) }
+  /// Offset of the parser's cursor in the input: what `xmlByteConsumed` computes, read directly
+  /// (libxml2 converts nothing, see IGNORE_ENC, so bytes parsed are bytes of the input).
+  private var offset: Int {
+    guard let input = context.pointee.input, let cursor = input.pointee.cur, let base = input.pointee.base else {
+      return -1
+    }
+    return Int(input.pointee.consumed) + (cursor - base)
+  }
 
   private func startElement(
     _ localName: UnsafePointer<xmlChar>, _ uri: UnsafePointer<xmlChar>?, _ attributeCount: Int,
