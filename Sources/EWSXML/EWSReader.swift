@@ -22,9 +22,11 @@ struct EWSReader {
   let file: String
   private let limits: EWSLimits
   private var dates: EWSDateTime
-  private var result = TaskReadResult()
-  private var records: [EWSTaskRecord] = []
-  private var keys: Set<String> = []
+  /// Maps finished tasks, here or on a second thread.
+  private var mapper: EWSTaskMapper?
+  private var mappingThread: EWSTaskMappingThread?
+  /// Finished tasks and diagnostics not yet handed to the mapper, in document order.
+  private var pending: [EWSReaderOutput] = []
   var lines = LineCounter()
   private var itemsContainer: EWSItemsContainer?
   /// The input, while `run` parses it.
@@ -97,26 +99,38 @@ struct EWSReader {
     dates = EWSDateTime(timeZone: timeZone)
   }
 
+  /// Inputs from this size on have their tasks mapped on a second thread (when there is a
+  /// second core); smaller ones are read on the caller's thread alone.
+  static let mappingThreadBytes = 1 << 20
+
   static func read(_ bytes: [UInt8], file: String, timeZone: TimeZone, limits: EWSLimits) throws -> EWSDocument {
     var reader = EWSReader(file: file, timeZone: timeZone, limits: limits)
-    try bytes.withUnsafeBufferPointer { buffer in
+    let mapper = try bytes.withUnsafeBufferPointer { buffer in
       try withUnsafeMutablePointer(to: &reader) { pointer in try EWSReader.run(pointer, buffer) }
     }
     return EWSDocument(
-      bytes: bytes, result: reader.result, records: reader.records, childRanks: reader.childRanks,
+      bytes: bytes, result: mapper.result, records: mapper.records, childRanks: reader.childRanks,
       itemsContainer: reader.itemsContainer, timeZone: timeZone)
   }
 
-  /// Parses `buffer` into `reader`, which libxml2's callbacks reach through `Events`.
-  private static func run(_ reader: UnsafeMutablePointer<EWSReader>, _ buffer: UnsafeBufferPointer<UInt8>) throws {
+  /// Parses `buffer` into `reader`, which libxml2's callbacks reach through `Events`; returns the
+  /// mapped tasks.
+  private static func run(
+    _ reader: UnsafeMutablePointer<EWSReader>, _ buffer: UnsafeBufferPointer<UInt8>
+  ) throws -> EWSTaskMapper {
     try reader.pointee.prepare(buffer)
+    // The mapping thread reads `buffer` (for positions): it must end before `buffer` does.
+    defer { reader.pointee.finishMapping() }
     let events = Events(reader)
     let parser = try XMLEventParser(file: reader.pointee.file, handler: events)
     reader.pointee.parser = parser
     reader.pointee.names = InternedNames(parser)
     try withExtendedLifetime(events) { try parser.parse(UnsafeRawBufferPointer(buffer)) }
     reader.pointee.parser = nil
-    try reader.pointee.finish(warnings: parser.warnings)
+    if let failure = reader.pointee.failure { throw failure }
+    var mapper = reader.pointee.finishMapping()
+    mapper.finish(warnings: parser.warnings)
+    return mapper
   }
 
   /// Hands libxml2's events to the reader being run. The reader is a struct reached through a
@@ -144,23 +158,44 @@ struct EWSReader {
     try checkEncoding(buffer)
     try checkProlog(buffer)
     let expectedTasks = min(buffer.count / 1024, 1 << 20)
-    result.tasks.reserveCapacity(expectedTasks)
-    records.reserveCapacity(expectedTasks)
-    keys.reserveCapacity(expectedTasks)
     childRanks.reserveCapacity(expectedTasks * 24)
     self.buffer = buffer
+    let mapper = EWSTaskMapper(file: file, buffer: buffer, expectedTasks: expectedTasks)
+    if buffer.count >= EWSReader.mappingThreadBytes, ProcessInfo.processInfo.activeProcessorCount > 1 {
+      mappingThread = EWSTaskMappingThread(mapper)
+    } else {
+      self.mapper = mapper
+    }
+    pending.reserveCapacity(EWSTaskMappingThread.batchSize)
   }
 
-  private mutating func finish(warnings: [XMLProblem]) throws {
+  /// Hands the pending output to the mapper.
+  private mutating func flush() {
+    if let mappingThread {
+      mappingThread.submit(pending)
+      pending = []
+      pending.reserveCapacity(EWSTaskMappingThread.batchSize)
+    } else {
+      for output in pending { mapper!.map(output) }
+      pending.removeAll(keepingCapacity: true)
+    }
+  }
+
+  /// Maps what is pending and waits for the mapping thread, if any; the mapper with every task.
+  @discardableResult
+  private mutating func finishMapping() -> EWSTaskMapper {
+    flush()
+    if let mappingThread {
+      mapper = mappingThread.finish()
+      self.mappingThread = nil
+    }
     buffer = UnsafeBufferPointer(start: nil, count: 0)
-    if let failure { throw failure }
-    for warning in warnings {
-      result.diagnostics.append(
-        Diagnostic(.warning, file: file, line: warning.line, column: warning.column, warning.message))
-    }
-    if records.isEmpty && result.invalidKeys.isEmpty && result.errorCount == 0 {
-      result.diagnostics.append(.warning(EWSMessage.noTasks, file: file, at: .start))
-    }
+    return mapper!
+  }
+
+  private mutating func hand(_ output: EWSReaderOutput) {
+    pending.append(output)
+    if pending.count >= EWSTaskMappingThread.batchSize { flush() }
   }
 
   // MARK: Events
@@ -394,8 +429,7 @@ struct EWSReader {
     if let code = open.responseCode, !code.isEmpty { message += " \(code)" }
     if let text = open.messageText, !text.isEmpty { message += ": \(text)" }
     let severity: Diagnostic.Severity = open.responseClass == "Error" ? .error : .warning
-    result.diagnostics.append(
-      Diagnostic(severity, file: file, line: open.position.line, column: open.position.column, message))
+    hand(.diagnostic(Diagnostic(severity, file: file, line: open.position.line, column: open.position.column, message)))
   }
 
   // MARK: Tasks
@@ -404,28 +438,6 @@ struct EWSReader {
     guard inTask else { return }
     inTask = false
     collecting = false
-    let key = fields.id ?? ""
-    switch fields.item() {
-    case .failure(let problem):
-      let position = lines.position(of: taskTag.start, in: buffer)
-      result.diagnostics.append(
-        .error("task \(key.isEmpty ? "without ItemId" : key): \(problem.text)", file: file, at: position))
-      if !key.isEmpty { result.invalidKeys.append(key) }
-    case .success(let item):
-      if !key.isEmpty {
-        guard keys.insert(key).inserted else {
-          let position = lines.position(of: taskTag.start, in: buffer)
-          result.diagnostics.append(.error(EWSMessage.duplicateKey(key), file: file, at: position))
-          return
-        }
-      }
-      result.tasks.append(item)
-      records.append(
-        EWSTaskRecord(
-          key: key, start: taskTag.start, startTagEnd: taskTag.end, end: end, isEmptyElement: taskTag.kind == .empty,
-          ranks: ranksStart..<childRanks.count, extendedNames: fields.extended.map(\.tasksyncName),
-          taskIndex: result.tasks.count - 1,
-          changeKey: fields.changeKey))
-    }
+    hand(.task(EWSFinishedTask(fields: fields, tag: taskTag, end: end, ranks: ranksStart..<childRanks.count)))
   }
 }
