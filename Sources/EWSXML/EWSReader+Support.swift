@@ -110,3 +110,34 @@ struct ExtendedPropertyFields {
     }
   }
 }
+
+/// The element and attribute names the reader compares, interned in the parser's dictionary.
+struct EWSInternedNames {
+  var task: UnsafeRawPointer?
+  var string: UnsafeRawPointer?
+  var extendedFieldURI: UnsafeRawPointer?
+  var value: UnsafeRawPointer?
+  var id: UnsafeRawPointer?
+  var changeKey: UnsafeRawPointer?
+  var bodyType: UnsafeRawPointer?
+  var propertySetId: UnsafeRawPointer?
+  var distinguishedPropertySetId: UnsafeRawPointer?
+  var propertyName: UnsafeRawPointer?
+  var responseClass: UnsafeRawPointer?
+
+  init() {}
+
+  init(_ parser: XMLEventParser) {
+    task = parser.intern("Task")
+    string = parser.intern("String")
+    extendedFieldURI = parser.intern("ExtendedFieldURI")
+    value = parser.intern("Value")
+    id = parser.intern("Id")
+    changeKey = parser.intern("ChangeKey")
+    bodyType = parser.intern("BodyType")
+    propertySetId = parser.intern("PropertySetId")
+    distinguishedPropertySetId = parser.intern("DistinguishedPropertySetId")
+    propertyName = parser.intern("PropertyName")
+    responseClass = parser.intern("ResponseClass")
+  }
+}

@@ -44,7 +44,7 @@ struct EWSReader {
   /// few names, and a hash lookup per element showed in profiles.
   private var recentRanks = [(name: UnsafeRawPointer?, rank: UInt8)](repeating: (nil, 0), count: 64)
   private var nameByPointer: [UnsafeRawPointer: String] = [:]
-  private var names = InternedNames()
+  private var names = EWSInternedNames()
 
   // The task being read: `fields` is reset, not reallocated, for each task.
   private var inTask = false
@@ -61,37 +61,6 @@ struct EWSReader {
 
   // The response message being read, when it is not a success.
   private var response: ResponseFields?
-
-  /// The element and attribute names the reader compares, interned in the parser's dictionary.
-  private struct InternedNames {
-    var task: UnsafeRawPointer?
-    var string: UnsafeRawPointer?
-    var extendedFieldURI: UnsafeRawPointer?
-    var value: UnsafeRawPointer?
-    var id: UnsafeRawPointer?
-    var changeKey: UnsafeRawPointer?
-    var bodyType: UnsafeRawPointer?
-    var propertySetId: UnsafeRawPointer?
-    var distinguishedPropertySetId: UnsafeRawPointer?
-    var propertyName: UnsafeRawPointer?
-    var responseClass: UnsafeRawPointer?
-
-    init() {}
-
-    init(_ parser: XMLEventParser) {
-      task = parser.intern("Task")
-      string = parser.intern("String")
-      extendedFieldURI = parser.intern("ExtendedFieldURI")
-      value = parser.intern("Value")
-      id = parser.intern("Id")
-      changeKey = parser.intern("ChangeKey")
-      bodyType = parser.intern("BodyType")
-      propertySetId = parser.intern("PropertySetId")
-      distinguishedPropertySetId = parser.intern("DistinguishedPropertySetId")
-      propertyName = parser.intern("PropertyName")
-      responseClass = parser.intern("ResponseClass")
-    }
-  }
 
   private init(file: String, timeZone: TimeZone, limits: EWSLimits) {
     self.file = file
@@ -124,7 +93,7 @@ struct EWSReader {
     let events = Events(reader)
     let parser = try XMLEventParser(file: reader.pointee.file, handler: events)
     reader.pointee.parser = parser
-    reader.pointee.names = InternedNames(parser)
+    reader.pointee.names = EWSInternedNames(parser)
     try withExtendedLifetime(events) { try parser.parse(UnsafeRawBufferPointer(buffer)) }
     reader.pointee.parser = nil
     if let failure = reader.pointee.failure { throw failure }

@@ -16,21 +16,6 @@ internal import CLibXML2
 import Foundation
 import TaskModel
 
-/// Which of the two EWS namespaces an element is in.
-enum EWSNamespace: Equatable {
-  case types
-  case messages
-  case other
-}
-
-/// One problem libxml2 reported, with its position.
-struct XMLProblem {
-  var message: String
-  var line: Int
-  var column: Int
-  var isError: Bool
-}
-
 /// Process-wide libxml2 setup, done exactly once (Swift runs a global's initialiser once,
 /// thread-safely): `xmlInitParser` and the refusing external entity loader.
 private let libXML2Ready: Bool = {
@@ -88,77 +73,6 @@ private final class ProblemLog {
   }
 }
 
-/// One start tag as libxml2 reports it. Valid only during `XMLEventHandler.startElement`: the
-/// attribute bytes belong to libxml2.
-struct XMLStartElement {
-  /// The local name, interned: the same name gives the same pointer for the whole parse (see
-  /// `XMLEventParser.intern`).
-  let localName: UnsafeRawPointer
-  let namespace: EWSNamespace
-  /// Offset of the `>` (or the `/` of `/>`) that ends the tag.
-  let endOffset: Int
-  /// libxml2's attribute array: five pointers per attribute (local name, prefix, namespace URI,
-  /// value, end of value).
-  fileprivate let attributes: UnsafePointer<UnsafePointer<UInt8>?>?
-  fileprivate let attributeCount: Int
-
-  /// The local name as a string.
-  var localNameString: String { String(cString: localName.assumingMemoryBound(to: UInt8.self)) }
-
-  /// The value of the attribute without namespace whose interned local name is `name`, or `nil`.
-  func attribute(_ name: UnsafeRawPointer?) -> String? {
-    guard let value = attributeBytes(name) else { return nil }
-    return XMLStartElement.decoded(value)
-  }
-
-  /// `attribute(_:)` as libxml2's bytes: a `&` of the value is written `&#38;` there (libxml2
-  /// keeps it escaped when it does not substitute entities).
-  func attributeBytes(_ name: UnsafeRawPointer?) -> UnsafeBufferPointer<UInt8>? {
-    guard let name, let attributes else { return nil }
-    for index in 0..<attributeCount {
-      let fields = attributes + 5 * index
-      guard UnsafeRawPointer(fields[0]) == name, fields[2] == nil, let value = fields[3], let end = fields[4] else {
-        continue
-      }
-      return UnsafeBufferPointer(start: value, count: end - value)
-    }
-    return nil
-  }
-
-  /// The attribute value with each `&#38;` turned back into `&` (the only reference libxml2
-  /// leaves in a value, since a literal `&` cannot appear in one).
-  static func decoded(_ value: UnsafeBufferPointer<UInt8>) -> String {
-    guard value.contains(UInt8(ascii: "&")) else { return String(decoding: value, as: UTF8.self) }
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(value.count)
-    var index = 0
-    while index < value.count {
-      bytes.append(value[index])
-      index += value[index] == UInt8(ascii: "&") && value[index...].starts(with: "&#38;".utf8) ? 5 : 1
-    }
-    return String(decoding: bytes, as: UTF8.self)
-  }
-}
-
-/// Constructs the EWS reader refuses when libxml2 reports them.
-enum XMLRefusedConstruct {
-  case documentType
-  case entityReference
-}
-
-/// Receives the parser's events in document order. A handler stops the parse by returning
-/// `false` (it keeps the reason itself).
-protocol XMLEventHandler: AnyObject {
-  func startElement(_ element: XMLStartElement) -> Bool
-  /// `endOffset` is just after the `>` of the end tag, or of `/>` for an empty element.
-  func endElement(endOffset: Int) -> Bool
-  /// Character data, CDATA and white space, entities and character references decoded; one text
-  /// may come in several pieces.
-  func text(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool
-  /// A DOCTYPE or an entity reference reached libxml2; the parse stops after this call.
-  func refuse(_ construct: XMLRefusedConstruct, line: Int, column: Int)
-}
-
 /// libxml2's SAX2 push parser over one in-memory document, fed in chunks.
 ///
 /// Why SAX and not the streaming reader (`xmlTextReader`): the reader builds a small tree node
@@ -206,6 +120,37 @@ final class XMLEventParser {
     precondition(libXML2Ready)
     self.file = file
     self.handler = handler
+    var sax = XMLEventParser.saxHandler()
+    // The context is created without input; `parse` pushes the bytes. libxml2 copies `sax`.
+    guard let context = xmlCreatePushParserCtxt(&sax, nil, nil, 0, nil) else {
+      throw UnreadableInput("the XML parser could not start (out of memory?)", file: file, at: .start)
+    }
+    self.context = context
+    guard let typesURI = XMLEventParser.intern(EWSNames.typesNamespace, in: context),
+      let messagesURI = XMLEventParser.intern(EWSNames.messagesNamespace, in: context)
+    else {
+      xmlFreeParserCtxt(context)
+      throw UnreadableInput("the XML parser could not start (out of memory?)", file: file, at: .start)
+    }
+    self.typesURI = typesURI
+    self.messagesURI = messagesURI
+    // NONET: never the network. IGNORE_ENC: the bytes are UTF-8 (or ASCII, checked before), so
+    // libxml2 converts nothing and its byte offsets are offsets into the input. Never NOENT,
+    // DTDLOAD or HUGE.
+    let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_IGNORE_ENC.rawValue)
+    guard xmlCtxtUseOptions(context, options) == 0 else {
+      xmlFreeParserCtxt(context)
+      throw UnreadableInput("the XML parser refused its options", file: file, at: .start)
+    }
+    // The context calls back with the parser as its user data.
+    context.pointee.userData = Unmanaged.passUnretained(self).toOpaque()
+  }
+
+  deinit { xmlFreeParserCtxt(context) }
+
+  /// The callbacks: each finds the parser in libxml2's user data. No entity callback is set, so
+  /// libxml2 never declares, looks up or expands an entity.
+  private static func saxHandler() -> xmlSAXHandler {
     var sax = xmlSAXHandler()
     sax.initialized = XML_SAX2_MAGIC
     sax.startElementNs = { context, localName, _, uri, _, _, count, _, attributes in
@@ -245,32 +190,8 @@ final class XMLEventParser {
       guard let context else { return }
       XMLEventParser.with(context) { $0.log.record(error) }
     }
-    // The context is created without input; `parse` pushes the bytes. libxml2 copies `sax`.
-    guard let context = xmlCreatePushParserCtxt(&sax, nil, nil, 0, nil) else {
-      throw UnreadableInput("the XML parser could not start (out of memory?)", file: file, at: .start)
-    }
-    self.context = context
-    guard let typesURI = XMLEventParser.intern(EWSNames.typesNamespace, in: context),
-      let messagesURI = XMLEventParser.intern(EWSNames.messagesNamespace, in: context)
-    else {
-      xmlFreeParserCtxt(context)
-      throw UnreadableInput("the XML parser could not start (out of memory?)", file: file, at: .start)
-    }
-    self.typesURI = typesURI
-    self.messagesURI = messagesURI
-    // NONET: never the network. IGNORE_ENC: the bytes are UTF-8 (or ASCII, checked before), so
-    // libxml2 converts nothing and its byte offsets are offsets into the input. Never NOENT,
-    // DTDLOAD or HUGE.
-    let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_IGNORE_ENC.rawValue)
-    guard xmlCtxtUseOptions(context, options) == 0 else {
-      xmlFreeParserCtxt(context)
-      throw UnreadableInput("the XML parser refused its options", file: file, at: .start)
-    }
-    // The context calls back with the parser as its user data.
-    context.pointee.userData = Unmanaged.passUnretained(self).toOpaque()
+    return sax
   }
-
-  deinit { xmlFreeParserCtxt(context) }
 
   /// Calls `body` with the parser behind libxml2's user data, without retaining it: the parser
   /// is alive while libxml2 calls back, since it is inside `parse`.
