@@ -55,6 +55,7 @@ struct EWSReader {
   private var childRanks: [UInt8] = []
   private var ranksStart = 0
   private var field: UInt8 = EWSNames.unknownRank
+  private let known = TaskFieldTables()
   private var collecting = false
   private var text: [UInt8] = []
   private var extended = ExtendedPropertyFields()
@@ -293,27 +294,27 @@ struct EWSReader {
       let rank = rank(element)
       childRanks.append(rank)
       field = rank
-      collecting = TaskField.isLeafText[Int(rank)]
+      collecting = known.isLeafText[Int(rank)]
       text.removeAll(keepingCapacity: true)
-      if rank == TaskField.itemId {
+      if rank == known.itemId {
         fields.id = element.attribute(names.id)
         fields.changeKey = element.attribute(names.changeKey)
-      } else if rank == TaskField.body {
+      } else if rank == known.body {
         fields.bodyType = element.attribute(names.bodyType)
-      } else if rank == TaskField.extendedProperty {
+      } else if rank == known.extendedProperty {
         extended = ExtendedPropertyFields()
       }
       if isEmpty { endTaskChild() }
     } else if depth == taskDepth + 2 {
-      guard field == TaskField.categories || field == TaskField.extendedProperty, element.namespace == .types else {
+      guard field == known.categories || field == known.extendedProperty, element.namespace == .types else {
         return
       }
       let local = element.localName
-      if field == TaskField.categories, local == names.string {
+      if field == known.categories, local == names.string {
         collecting = true
         text.removeAll(keepingCapacity: true)
         if isEmpty { endTaskGrandchild() }
-      } else if field == TaskField.extendedProperty {
+      } else if field == known.extendedProperty {
         if local == names.extendedFieldURI {
           extended.tasksyncName = ExtendedPropertyFields.tasksyncName(
             setId: element.attributeBytes(names.propertySetId),
@@ -367,12 +368,12 @@ struct EWSReader {
   }
 
   private mutating func endTaskChild() {
-    if TaskField.isDate[Int(field)] {
+    if known.isDate[Int(field)] {
       let rank = field
       text.withUnsafeBufferPointer { bytes in fields.setDate(rank, bytes: bytes, dates: &dates) }
-    } else if TaskField.isLeafText[Int(field)] {
-      fields.values[TaskField.slot[Int(field)]] = String(decoding: text, as: UTF8.self)
-    } else if field == TaskField.extendedProperty {
+    } else if known.isLeafText[Int(field)] {
+      fields.values[known.slot[Int(field)]] = String(decoding: text, as: UTF8.self)
+    } else if field == known.extendedProperty {
       fields.extended.append(extended)
     }
     collecting = false
@@ -383,9 +384,9 @@ struct EWSReader {
     guard collecting else { return }
     collecting = false
     let value = String(decoding: text, as: UTF8.self)
-    if field == TaskField.categories {
+    if field == known.categories {
       fields.categories.append(value)
-    } else if field == TaskField.extendedProperty {
+    } else if field == known.extendedProperty {
       extended.value = value
     }
   }
