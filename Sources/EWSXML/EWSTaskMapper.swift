@@ -88,8 +88,8 @@ struct EWSTaskMapper {
 /// handed over under a lock; at most a few wait, so memory stays bounded.
 final class EWSTaskMappingThread: @unchecked Sendable {
   /// Finished tasks per hand-over.
-  static let batchSize = 256
-  private static let maximumQueued = 8
+  static let batchSize = 1024
+  private static let maximumQueued = 4
 
   private let condition = NSCondition()
   /// Only the mapping thread touches it until `finish` returns.
