@@ -222,7 +222,8 @@ struct EWSReader {
 
   mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     guard collecting else { return true }
-    text.append(contentsOf: bytes)
+    // libxml2 hands over each predefined entity (`&lt;`, `&amp;`, …) as a text of its own, one byte long.
+    if bytes.count == 1 { text.append(bytes[0]) } else { text.append(contentsOf: bytes) }
     guard text.count <= limits.maximumTextBytes else {
       failure = UnreadableInput(EWSMessage.textTooLong(limits.maximumTextBytes), file: file, at: parserPosition)
       return false
