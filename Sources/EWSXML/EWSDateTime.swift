@@ -11,6 +11,9 @@ struct EWSDateTime {
   private let isUTC: Bool
   /// Offsets by hour since 1970, so that thousands of tasks do not each ask Foundation.
   private var offsetCache: [Int64: Int] = [:]
+  /// A direct-mapped cache in front of `offsetCache`: tasks repeat the same few hours (a due
+  /// date and a start date at local midnight), and a hash lookup per date showed in profiles.
+  private var recentOffsets = [(hour: Int64, offset: Int)](repeating: (Int64.min, 0), count: 64)
 
   init(timeZone: TimeZone) {
     self.timeZone = timeZone
@@ -21,10 +24,17 @@ struct EWSDateTime {
   mutating func offset(at instant: Int64) -> Int {
     if isUTC { return 0 }
     let hour = instant >= 0 ? instant / 3600 : (instant - 3599) / 3600
-    if let cached = offsetCache[hour] { return cached }
-    let value = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant)))
-    if offsetCache.count > 10_000 { offsetCache.removeAll() }
-    offsetCache[hour] = value
+    let slot = Int(truncatingIfNeeded: hour) & (recentOffsets.count - 1)
+    if recentOffsets[slot].hour == hour { return recentOffsets[slot].offset }
+    let value: Int
+    if let cached = offsetCache[hour] {
+      value = cached
+    } else {
+      value = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant)))
+      if offsetCache.count > 10_000 { offsetCache.removeAll() }
+      offsetCache[hour] = value
+    }
+    recentOffsets[slot] = (hour, value)
     return value
   }
 

@@ -102,3 +102,15 @@ enum TaskField {
     return table
   }()
 }
+
+/// `TaskField`'s ranks and tables as stored values, for the reader's checks on every element: a
+/// static initialised at run time is checked (`swift_once`) on each access, a stored copy is not.
+struct TaskFieldTables {
+  let itemId = TaskField.itemId
+  let body = TaskField.body
+  let categories = TaskField.categories
+  let extendedProperty = TaskField.extendedProperty
+  let isLeafText = TaskField.isLeafText
+  let isDate = TaskField.isDate
+  let slot = TaskField.slot
+}

@@ -2,6 +2,7 @@ import TaskModel
 
 extension EWSReader {
   /// Refuses encodings other than UTF-8: the writer copies bytes, and EWS always sends UTF-8.
+  /// A document declared ASCII must be ASCII (libxml2 is told to read every input as UTF-8).
   func checkEncoding(_ buffer: UnsafeBufferPointer<UInt8>) throws {
     if buffer.count >= 2, (buffer[0] == 0xFE && buffer[1] == 0xFF) || (buffer[0] == 0xFF && buffer[1] == 0xFE) {
       throw UnreadableInput(EWSMessage.encoding("UTF-16"), file: file, at: .start)
@@ -11,11 +12,14 @@ extension EWSReader {
       let declarationEnd = head.range(of: "?>"),
       let encoding = head[..<declarationEnd.lowerBound].range(of: "encoding")
     else { return }
-    let rest = head[encoding.upperBound..<declarationEnd.lowerBound].drop { $0 == " " || $0 == "=" }
+    let rest = head[encoding.upperBound..<declarationEnd.lowerBound].drop { $0.isWhitespace || $0 == "=" }
     guard let quote = rest.first, quote == "\"" || quote == "'" else { return }
     let name = rest.dropFirst().prefix { $0 != quote }.lowercased()
     guard ["utf-8", "utf8", "us-ascii", "ascii"].contains(name) else {
       throw UnreadableInput(EWSMessage.encoding(name), file: file, at: .start)
+    }
+    if name == "us-ascii" || name == "ascii", let offset = buffer.firstIndex(where: { $0 >= 0x80 }) {
+      throw UnreadableInput(EWSMessage.notASCII(name), file: file, at: RawTagScanner.position(of: offset, in: buffer))
     }
   }
 

@@ -5,8 +5,8 @@ import TaskModel
 public struct EWSLimits: Sendable {
   /// Inputs larger than this are refused before parsing (libxml2 takes at most 2 GiB - 1).
   public var maximumInputBytes: Int
-  /// A single field's text (a body, a subject) longer than this is refused. libxml2 itself
-  /// refuses text nodes over 10,000,000 bytes, as it does without XML_PARSE_HUGE.
+  /// A single field's text (a body, a subject) longer than this is refused. Any text node over
+  /// 10,000,000 bytes is refused too, as libxml2 does without XML_PARSE_HUGE.
   public var maximumTextBytes: Int
 
   public init(maximumInputBytes: Int = Int(Int32.max), maximumTextBytes: Int = 64 << 20) {
@@ -15,28 +15,36 @@ public struct EWSLimits: Sendable {
   }
 }
 
-/// The streaming pass over one EWS document: libxml2's reader says what each node is, the tag
-/// scanner says where its bytes are, and each `t:Task` becomes a `TaskItem` plus the span its
+/// The streaming pass over one EWS document: libxml2's SAX parser reports each element with the
+/// byte offset where its tag ends, and each `t:Task` becomes a `TaskItem` plus the span its
 /// bytes occupy.
 struct EWSReader {
   let file: String
   private let limits: EWSLimits
   private var dates: EWSDateTime
-  private var result = TaskReadResult()
-  private var records: [EWSTaskRecord] = []
-  private var keys: Set<String> = []
+  /// Maps finished tasks, here or on a second thread.
+  private var mapper: EWSTaskMapper?
+  private var mappingThread: EWSTaskMappingThread?
+  /// Finished tasks and diagnostics not yet handed to the mapper, in document order.
+  private var pending: [EWSReaderOutput] = []
   var lines = LineCounter()
   private var itemsContainer: EWSItemsContainer?
+  /// The input, while `run` parses it.
+  private var buffer = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+  /// The first problem a callback found; it stops the parse.
+  private var failure: UnreadableInput?
+  /// Elements open around the current event (the root's children are at depth 1).
+  private var depth = 0
+  /// The parser, while `run` parses (for positions).
+  private var parser: XMLEventParser?
 
-  // Name caches: interned libxml2 name pointers are stable for one reader.
+  // Name caches: interned libxml2 name pointers are stable for one parser.
   private var rankByName: [UnsafeRawPointer: UInt8] = [:]
+  /// A direct-mapped cache in front of `rankByName`: the children of every task repeat the same
+  /// few names, and a hash lookup per element showed in profiles.
+  private var recentRanks = [(name: UnsafeRawPointer?, rank: UInt8)](repeating: (nil, 0), count: 64)
   private var nameByPointer: [UnsafeRawPointer: String] = [:]
-  private var taskName: UnsafeRawPointer?
-
-  // Interned names of the grandchildren read inside a task (compared by pointer).
-  private var stringName: UnsafeRawPointer?
-  private var extendedFieldURIName: UnsafeRawPointer?
-  private var valueName: UnsafeRawPointer?
+  private var names = EWSInternedNames()
 
   // The task being read: `fields` is reset, not reallocated, for each task.
   private var inTask = false
@@ -47,6 +55,7 @@ struct EWSReader {
   private var childRanks: [UInt8] = []
   private var ranksStart = 0
   private var field: UInt8 = EWSNames.unknownRank
+  private let known = TaskFieldTables()
   private var collecting = false
   private var text: [UInt8] = []
   private var extended = ExtendedPropertyFields()
@@ -54,21 +63,63 @@ struct EWSReader {
   // The response message being read, when it is not a success.
   private var response: ResponseFields?
 
-  init(file: String, timeZone: TimeZone, limits: EWSLimits) {
+  private init(file: String, timeZone: TimeZone, limits: EWSLimits) {
     self.file = file
     self.limits = limits
     dates = EWSDateTime(timeZone: timeZone)
   }
 
+  /// Inputs from this size on have their tasks mapped on a second thread (when there is a
+  /// second core); smaller ones are read on the caller's thread alone.
+  static let mappingThreadBytes = 1 << 20
+
   static func read(_ bytes: [UInt8], file: String, timeZone: TimeZone, limits: EWSLimits) throws -> EWSDocument {
     var reader = EWSReader(file: file, timeZone: timeZone, limits: limits)
-    try bytes.withUnsafeBufferPointer { buffer in try reader.run(buffer) }
+    let mapper = try bytes.withUnsafeBufferPointer { buffer in
+      try withUnsafeMutablePointer(to: &reader) { pointer in try EWSReader.run(pointer, buffer) }
+    }
     return EWSDocument(
-      bytes: bytes, result: reader.result, records: reader.records, childRanks: reader.childRanks,
+      bytes: bytes, result: mapper.result, records: mapper.records, childRanks: reader.childRanks,
       itemsContainer: reader.itemsContainer, timeZone: timeZone)
   }
 
-  private mutating func run(_ buffer: UnsafeBufferPointer<UInt8>) throws {
+  /// Parses `buffer` into `reader`, which libxml2's callbacks reach through `Events`; returns the
+  /// mapped tasks.
+  private static func run(
+    _ reader: UnsafeMutablePointer<EWSReader>, _ buffer: UnsafeBufferPointer<UInt8>
+  ) throws -> EWSTaskMapper {
+    try reader.pointee.prepare(buffer)
+    // The mapping thread reads `buffer` (for positions): it must end before `buffer` does.
+    defer { reader.pointee.finishMapping() }
+    let events = Events(reader)
+    let parser = try XMLEventParser(file: reader.pointee.file, handler: events)
+    reader.pointee.parser = parser
+    reader.pointee.names = EWSInternedNames(parser)
+    try withExtendedLifetime(events) { try parser.parse(UnsafeRawBufferPointer(buffer)) }
+    reader.pointee.parser = nil
+    if let failure = reader.pointee.failure { throw failure }
+    var mapper = reader.pointee.finishMapping()
+    mapper.finish(warnings: parser.warnings)
+    return mapper
+  }
+
+  /// Hands libxml2's events to the reader being run. The reader is a struct reached through a
+  /// pointer, not a class, so that its fields are not checked for exclusive access at run time
+  /// on each of the millions of events; `run` keeps it alive and in place for the whole parse.
+  private final class Events: XMLEventHandler {
+    private let reader: UnsafeMutablePointer<EWSReader>
+
+    init(_ reader: UnsafeMutablePointer<EWSReader>) { self.reader = reader }
+
+    func startElement(_ element: XMLStartElement) -> Bool { reader.pointee.startElement(element) }
+    func endElement(endOffset: Int) -> Bool { reader.pointee.endElement(endOffset: endOffset) }
+    func text(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { reader.pointee.text(bytes) }
+    func refuse(_ construct: XMLRefusedConstruct, line: Int, column: Int) {
+      reader.pointee.refuse(construct, line: line, column: column)
+    }
+  }
+
+  private mutating func prepare(_ buffer: UnsafeBufferPointer<UInt8>) throws {
     guard buffer.count <= limits.maximumInputBytes else {
       throw UnreadableInput(
         "the file is \(buffer.count) bytes; EWS XML inputs are limited to \(limits.maximumInputBytes) bytes",
@@ -77,184 +128,80 @@ struct EWSReader {
     try checkEncoding(buffer)
     try checkProlog(buffer)
     let expectedTasks = min(buffer.count / 1024, 1 << 20)
-    result.tasks.reserveCapacity(expectedTasks)
-    records.reserveCapacity(expectedTasks)
-    keys.reserveCapacity(expectedTasks)
     childRanks.reserveCapacity(expectedTasks * 24)
-    let xml = try XMLStreamReader(
-      bytes: UnsafeRawBufferPointer(buffer), file: file, maximumBytes: limits.maximumInputBytes)
-    var scanner = RawTagScanner(bytes: buffer)
-    stringName = xml.intern("String")
-    extendedFieldURIName = xml.intern("ExtendedFieldURI")
-    valueName = xml.intern("Value")
-    while let kind = try xml.read() {
-      switch kind {
-      case .element:
-        let tag = try locate(&scanner, expecting: xml.isEmptyElement ? .empty : .start, in: buffer)
-        try startElement(xml, tag: tag, buffer: buffer)
-      case .endElement:
-        let tag = try locate(&scanner, expecting: .end, in: buffer)
-        try endElement(xml, tag: tag, buffer: buffer)
-      case .text, .whitespace:
-        if collecting {
-          xml.appendValue(to: &text)
-          if text.count > limits.maximumTextBytes {
-            throw UnreadableInput(
-              EWSMessage.textTooLong(limits.maximumTextBytes), file: file,
-              at: SourcePosition(line: xml.parserLine, column: xml.parserColumn))
-          }
-        }
-      case .documentType:
-        let offset = scanner.firstOffset(of: "<!DOCTYPE", from: 0) ?? 0
-        throw UnreadableInput(EWSMessage.doctype, file: file, at: lines.position(of: offset, in: buffer))
-      case .entityReference, .entityDeclaration:
-        throw UnreadableInput(
-          EWSMessage.entity, file: file, at: SourcePosition(line: xml.parserLine, column: xml.parserColumn))
-      case .comment, .processingInstruction, .other:
-        break
-      }
+    self.buffer = buffer
+    let mapper = EWSTaskMapper(file: file, buffer: buffer, expectedTasks: expectedTasks)
+    if buffer.count >= EWSReader.mappingThreadBytes, ProcessInfo.processInfo.activeProcessorCount > 1 {
+      mappingThread = EWSTaskMappingThread(mapper)
+    } else {
+      self.mapper = mapper
     }
-    for warning in xml.warnings {
-      result.diagnostics.append(
-        Diagnostic(.warning, file: file, line: warning.line, column: warning.column, warning.message))
-    }
-    if records.isEmpty && result.invalidKeys.isEmpty && result.errorCount == 0 {
-      result.diagnostics.append(.warning(EWSMessage.noTasks, file: file, at: .start))
+    pending.reserveCapacity(EWSTaskMappingThread.batchSize)
+  }
+
+  /// Hands the pending output to the mapper.
+  private mutating func flush() {
+    if let mappingThread {
+      mappingThread.submit(pending)
+      pending = []
+      pending.reserveCapacity(EWSTaskMappingThread.batchSize)
+    } else {
+      for output in pending { mapper!.map(output) }
+      pending.removeAll(keepingCapacity: true)
     }
   }
 
-  /// The next tag in the bytes, which must be the one libxml2 just reported.
-  private mutating func locate(
-    _ scanner: inout RawTagScanner, expecting kind: RawTagScanner.TagKind, in buffer: UnsafeBufferPointer<UInt8>
-  ) throws -> RawTagScanner.Tag {
-    guard let tag = scanner.nextTag(), tag.kind == kind else {
-      throw UnreadableInput(EWSMessage.lostTrack, file: file, at: lines.position(of: scanner.offset, in: buffer))
+  /// Maps what is pending and waits for the mapping thread, if any; the mapper with every task.
+  @discardableResult
+  private mutating func finishMapping() -> EWSTaskMapper {
+    flush()
+    if let mappingThread {
+      mapper = mappingThread.finish()
+      self.mappingThread = nil
     }
-    return tag
+    buffer = UnsafeBufferPointer(start: nil, count: 0)
+    return mapper!
   }
 
-  private mutating func name(_ xml: XMLStreamReader) -> String {
-    guard let pointer = xml.internedLocalName else { return "" }
-    if let known = nameByPointer[pointer] { return known }
-    let value = xml.localName
-    nameByPointer[pointer] = value
-    return value
+  private mutating func hand(_ output: EWSReaderOutput) {
+    pending.append(output)
+    if pending.count >= EWSTaskMappingThread.batchSize { flush() }
   }
 
-  private mutating func isTask(_ xml: XMLStreamReader) -> Bool {
-    guard let pointer = xml.internedLocalName else { return false }
-    if let taskName, pointer != taskName { return false }
-    guard xml.namespace == .types else { return false }
-    if taskName != nil { return true }
-    guard name(xml) == "Task" else { return false }
-    taskName = pointer
-    return true
-  }
+  // MARK: Events
 
-  private mutating func rank(_ xml: XMLStreamReader) -> UInt8 {
-    guard xml.namespace == .types, let pointer = xml.internedLocalName else { return EWSNames.unknownRank }
-    if let known = rankByName[pointer] { return known }
-    let value = EWSNames.rank(name(xml))
-    rankByName[pointer] = value
-    return value
-  }
-
-  // MARK: Elements
-
-  private mutating func startElement(
-    _ xml: XMLStreamReader, tag: RawTagScanner.Tag, buffer: UnsafeBufferPointer<UInt8>
-  ) throws {
-    guard inTask else {
-      try startOutsideTask(xml, tag: tag, buffer: buffer)
-      return
+  mutating func startElement(_ element: XMLStartElement) -> Bool {
+    let depth = self.depth
+    self.depth += 1
+    let end = element.endOffset
+    guard end < buffer.count, buffer[end] == UInt8(ascii: ">") || buffer[end] == UInt8(ascii: "/") else {
+      return fail(EWSMessage.lostTrack, at: min(end, buffer.count))
     }
-    let depth = xml.depth
-    if depth == taskDepth + 1 {
-      let rank = rank(xml)
-      childRanks.append(rank)
-      field = rank
-      collecting = TaskField.isLeafText[Int(rank)]
-      text.removeAll(keepingCapacity: true)
-      if rank == TaskField.itemId {
-        fields.id = xml.attribute("Id")
-        fields.changeKey = xml.attribute("ChangeKey")
-      } else if rank == TaskField.body {
-        fields.bodyType = xml.attribute("BodyType")
-      } else if rank == TaskField.extendedProperty {
-        extended = ExtendedPropertyFields()
-      }
-      if tag.kind == .empty { endTaskChild() }
-    } else if depth == taskDepth + 2 {
-      guard field == TaskField.categories || field == TaskField.extendedProperty, xml.namespace == .types else {
-        return
-      }
-      let local = xml.internedLocalName
-      if field == TaskField.categories, local == stringName {
-        collecting = true
-        text.removeAll(keepingCapacity: true)
-        if tag.kind == .empty { endTaskGrandchild() }
-      } else if field == TaskField.extendedProperty {
-        if local == extendedFieldURIName {
-          extended.setId = xml.attribute("PropertySetId")
-          extended.distinguishedSet = xml.attribute("DistinguishedPropertySetId")
-          extended.name = xml.attribute("PropertyName")
-        } else if local == valueName {
-          collecting = true
-          text.removeAll(keepingCapacity: true)
-          if tag.kind == .empty { endTaskGrandchild() }
-        }
-      }
+    let isEmpty = buffer[end] == UInt8(ascii: "/")
+    if inTask {
+      startInsideTask(element, depth: depth, isEmpty: isEmpty)
+    } else {
+      startOutsideTask(element, depth: depth, isEmpty: isEmpty)
     }
+    return failure == nil
   }
 
-  private mutating func startOutsideTask(
-    _ xml: XMLStreamReader, tag: RawTagScanner.Tag, buffer: UnsafeBufferPointer<UInt8>
-  ) throws {
-    if isTask(xml) {
-      inTask = true
-      fields.reset()
-      taskDepth = xml.depth
-      taskTag = tag
-      ranksStart = childRanks.count
-      if tag.kind == .empty { finishTask(end: tag.end, buffer: buffer) }
-      return
+  mutating func endElement(endOffset: Int) -> Bool {
+    depth -= 1
+    guard endOffset > 1, endOffset <= buffer.count, buffer[endOffset - 1] == UInt8(ascii: ">") else {
+      return fail(EWSMessage.lostTrack, at: min(endOffset, buffer.count))
     }
-    let namespace = xml.namespace
-    guard namespace == .messages || namespace == .types else { return }
-    let depth = xml.depth
-    let local = name(xml)
-    if namespace == .messages, local.hasSuffix("ResponseMessage") {
-      let responseClass = xml.attribute("ResponseClass") ?? "Success"
-      if responseClass != "Success" {
-        response = ResponseFields(
-          depth: depth, operation: String(local.dropLast("ResponseMessage".count)), responseClass: responseClass,
-          position: lines.position(of: tag.start, in: buffer))
-        if tag.kind == .empty { finishResponse() }
-      }
-    } else if let open = response, depth == open.depth + 1, namespace == .messages,
-      local == "MessageText" || local == "ResponseCode"
-    {
-      response?.child = local
-      collecting = true
-      text.removeAll(keepingCapacity: true)
-    } else if local == "Items", itemsContainer == nil {
-      itemsContainer = EWSItemsContainer(startTag: tag, endTagStart: tag.kind == .empty ? nil : -1, depth: depth)
-    }
-  }
-
-  private mutating func endElement(
-    _ xml: XMLStreamReader, tag: RawTagScanner.Tag, buffer: UnsafeBufferPointer<UInt8>
-  ) throws {
-    let depth = xml.depth
+    // An empty element (`/>`) was handled whole at its start.
+    if buffer[endOffset - 2] == UInt8(ascii: "/") { return true }
     if inTask {
       if depth == taskDepth {
-        finishTask(end: tag.end, buffer: buffer)
+        finishTask(end: endOffset)
       } else if depth == taskDepth + 1 {
         endTaskChild()
       } else if depth == taskDepth + 2 {
         endTaskGrandchild()
       }
-      return
+      return true
     }
     if let open = response {
       if depth == open.depth {
@@ -267,17 +214,167 @@ struct EWSReader {
       }
     }
     if let container = itemsContainer, container.endTagStart == -1, depth == container.depth {
-      itemsContainer?.endTagStart = tag.start
+      let start = tagStart(before: endOffset)
+      itemsContainer?.endTagStart = start
+    }
+    return true
+  }
+
+  mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard collecting else { return true }
+    // libxml2 hands over each predefined entity (`&lt;`, `&amp;`, …) as a text of its own, one byte long.
+    if bytes.count == 1 { text.append(bytes[0]) } else { text.append(contentsOf: bytes) }
+    guard text.count <= limits.maximumTextBytes else {
+      failure = UnreadableInput(EWSMessage.textTooLong(limits.maximumTextBytes), file: file, at: parserPosition)
+      return false
+    }
+    return true
+  }
+
+  mutating func refuse(_ construct: XMLRefusedConstruct, line: Int, column: Int) {
+    switch construct {
+    case .documentType:
+      let offset = RawTagScanner(bytes: buffer).firstOffset(of: "<!DOCTYPE", from: 0) ?? 0
+      failure = UnreadableInput(EWSMessage.doctype, file: file, at: lines.position(of: offset, in: buffer))
+    case .entityReference:
+      failure = UnreadableInput(EWSMessage.entity, file: file, at: SourcePosition(line: line, column: column))
     }
   }
 
+  /// Where libxml2's parser is, for problems found while reading text.
+  private var parserPosition: SourcePosition {
+    SourcePosition(line: parser?.line ?? 1, column: parser?.column ?? 1)
+  }
+
+  private mutating func fail(_ message: String, at offset: Int) -> Bool {
+    failure = UnreadableInput(message, file: file, at: lines.position(of: offset, in: buffer))
+    return false
+  }
+
+  /// Offset of the `<` of the tag that ends just before `offset` (a tag holds no other `<`).
+  private func tagStart(before offset: Int) -> Int {
+    var index = offset - 1
+    while index > 0, buffer[index] != UInt8(ascii: "<") { index -= 1 }
+    return index
+  }
+
+  /// The tag of a start element: where it starts, where it ends, whether it is empty.
+  private func tag(of element: XMLStartElement) -> RawTagScanner.Tag {
+    let isEmpty = buffer[element.endOffset] == UInt8(ascii: "/")
+    return RawTagScanner.Tag(
+      kind: isEmpty ? .empty : .start, start: tagStart(before: element.endOffset),
+      end: element.endOffset + (isEmpty ? 2 : 1))
+  }
+
+  private mutating func name(_ element: XMLStartElement) -> String {
+    if let known = nameByPointer[element.localName] { return known }
+    let value = element.localNameString
+    nameByPointer[element.localName] = value
+    return value
+  }
+
+  private mutating func rank(_ element: XMLStartElement) -> UInt8 {
+    guard element.namespace == .types else { return EWSNames.unknownRank }
+    let slot = (Int(bitPattern: element.localName) >> 3) & (recentRanks.count - 1)
+    if recentRanks[slot].name == element.localName { return recentRanks[slot].rank }
+    let value: UInt8
+    if let known = rankByName[element.localName] {
+      value = known
+    } else {
+      value = EWSNames.rank(name(element))
+      rankByName[element.localName] = value
+    }
+    recentRanks[slot] = (element.localName, value)
+    return value
+  }
+
+  // MARK: Elements
+
+  private mutating func startInsideTask(_ element: XMLStartElement, depth: Int, isEmpty: Bool) {
+    if depth == taskDepth + 1 {
+      let rank = rank(element)
+      childRanks.append(rank)
+      field = rank
+      collecting = known.isLeafText[Int(rank)]
+      text.removeAll(keepingCapacity: true)
+      if rank == known.itemId {
+        fields.id = element.attribute(names.id)
+        fields.changeKey = element.attribute(names.changeKey)
+      } else if rank == known.body {
+        fields.bodyType = element.attribute(names.bodyType)
+      } else if rank == known.extendedProperty {
+        extended = ExtendedPropertyFields()
+      }
+      if isEmpty { endTaskChild() }
+    } else if depth == taskDepth + 2 {
+      guard field == known.categories || field == known.extendedProperty, element.namespace == .types else {
+        return
+      }
+      let local = element.localName
+      if field == known.categories, local == names.string {
+        collecting = true
+        text.removeAll(keepingCapacity: true)
+        if isEmpty { endTaskGrandchild() }
+      } else if field == known.extendedProperty {
+        if local == names.extendedFieldURI {
+          extended.tasksyncName = ExtendedPropertyFields.tasksyncName(
+            setId: element.attributeBytes(names.propertySetId),
+            distinguishedSet: element.attributeBytes(names.distinguishedPropertySetId),
+            name: element.attributeBytes(names.propertyName))
+        } else if local == names.value {
+          collecting = true
+          text.removeAll(keepingCapacity: true)
+          if isEmpty { endTaskGrandchild() }
+        }
+      }
+    }
+  }
+
+  private mutating func startOutsideTask(_ element: XMLStartElement, depth: Int, isEmpty: Bool) {
+    let namespace = element.namespace
+    if namespace == .types, isTask(element) {
+      inTask = true
+      fields.reset()
+      taskDepth = depth
+      taskTag = tag(of: element)
+      ranksStart = childRanks.count
+      if isEmpty { finishTask(end: taskTag.end) }
+      return
+    }
+    guard namespace == .messages || namespace == .types else { return }
+    let local = name(element)
+    if namespace == .messages, local.hasSuffix("ResponseMessage") {
+      let responseClass = element.attribute(names.responseClass) ?? "Success"
+      if responseClass != "Success" {
+        response = ResponseFields(
+          depth: depth, operation: String(local.dropLast("ResponseMessage".count)), responseClass: responseClass,
+          position: lines.position(of: tag(of: element).start, in: buffer))
+        if isEmpty { finishResponse() }
+      }
+    } else if let open = response, depth == open.depth + 1, namespace == .messages,
+      local == "MessageText" || local == "ResponseCode"
+    {
+      response?.child = local
+      collecting = true
+      text.removeAll(keepingCapacity: true)
+    } else if local == "Items", itemsContainer == nil {
+      let tag = tag(of: element)
+      itemsContainer = EWSItemsContainer(startTag: tag, endTagStart: tag.kind == .empty ? nil : -1, depth: depth)
+    }
+  }
+
+  private mutating func isTask(_ element: XMLStartElement) -> Bool {
+    if let task = names.task { return element.localName == task }
+    return name(element) == "Task"
+  }
+
   private mutating func endTaskChild() {
-    if TaskField.isDate[Int(field)] {
+    if known.isDate[Int(field)] {
       let rank = field
       text.withUnsafeBufferPointer { bytes in fields.setDate(rank, bytes: bytes, dates: &dates) }
-    } else if TaskField.isLeafText[Int(field)] {
-      fields.values[TaskField.slot[Int(field)]] = String(decoding: text, as: UTF8.self)
-    } else if field == TaskField.extendedProperty {
+    } else if known.isLeafText[Int(field)] {
+      fields.values[known.slot[Int(field)]] = String(decoding: text, as: UTF8.self)
+    } else if field == known.extendedProperty {
       fields.extended.append(extended)
     }
     collecting = false
@@ -288,9 +385,9 @@ struct EWSReader {
     guard collecting else { return }
     collecting = false
     let value = String(decoding: text, as: UTF8.self)
-    if field == TaskField.categories {
+    if field == known.categories {
       fields.categories.append(value)
-    } else if field == TaskField.extendedProperty {
+    } else if field == known.extendedProperty {
       extended.value = value
     }
   }
@@ -303,38 +400,15 @@ struct EWSReader {
     if let code = open.responseCode, !code.isEmpty { message += " \(code)" }
     if let text = open.messageText, !text.isEmpty { message += ": \(text)" }
     let severity: Diagnostic.Severity = open.responseClass == "Error" ? .error : .warning
-    result.diagnostics.append(
-      Diagnostic(severity, file: file, line: open.position.line, column: open.position.column, message))
+    hand(.diagnostic(Diagnostic(severity, file: file, line: open.position.line, column: open.position.column, message)))
   }
 
   // MARK: Tasks
 
-  private mutating func finishTask(end: Int, buffer: UnsafeBufferPointer<UInt8>) {
+  private mutating func finishTask(end: Int) {
     guard inTask else { return }
     inTask = false
     collecting = false
-    let key = fields.id ?? ""
-    switch fields.item() {
-    case .failure(let problem):
-      let position = lines.position(of: taskTag.start, in: buffer)
-      result.diagnostics.append(
-        .error("task \(key.isEmpty ? "without ItemId" : key): \(problem.text)", file: file, at: position))
-      if !key.isEmpty { result.invalidKeys.append(key) }
-    case .success(let item):
-      if !key.isEmpty {
-        guard keys.insert(key).inserted else {
-          let position = lines.position(of: taskTag.start, in: buffer)
-          result.diagnostics.append(.error(EWSMessage.duplicateKey(key), file: file, at: position))
-          return
-        }
-      }
-      result.tasks.append(item)
-      records.append(
-        EWSTaskRecord(
-          key: key, start: taskTag.start, startTagEnd: taskTag.end, end: end, isEmptyElement: taskTag.kind == .empty,
-          ranks: ranksStart..<childRanks.count, extendedNames: fields.extended.map(\.tasksyncName),
-          taskIndex: result.tasks.count - 1,
-          changeKey: fields.changeKey))
-    }
+    hand(.task(EWSFinishedTask(fields: fields, tag: taskTag, end: end, ranks: ranksStart..<childRanks.count)))
   }
 }

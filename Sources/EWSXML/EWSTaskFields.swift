@@ -73,6 +73,28 @@ struct TaskFields {
     return String(raw[first...last])
   }
 
+  /// `SalesforceID.normalised(value)`, without building anything in the usual case: an
+  /// 18-character Id whose checksum suffix is already right is its own normal form.
+  static func salesforceID(_ value: String) -> String? {
+    var text = value
+    let isNormal = text.withUTF8 { id -> Bool in
+      guard id.count == 18, !id.elementsEqual("000000000000000AAA".utf8) else { return false }
+      let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+      for chunk in 0..<3 {
+        var bits = 0
+        for index in 0..<5 {
+          let byte = id[chunk * 5 + index]
+          let isUpper = byte >= 0x41 && byte <= 0x5A
+          guard isUpper || (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x7A) else { return false }
+          if isUpper { bits |= 1 << index }
+        }
+        guard id[15 + chunk] == alphabet.utf8Start[bits] else { return false }
+      }
+      return true
+    }
+    return isNormal ? value : SalesforceID.normalised(value)
+  }
+
   private func makeItem() throws -> TaskItem {
     var item = TaskItem(key: id ?? "")
     item.changeKey = changeKey
@@ -130,8 +152,8 @@ struct TaskFields {
       guard let name = property.tasksyncName, let value = property.value else { continue }
       switch name {
       case EWSNames.crossReferenceProperty: item.crossReference = value.isEmpty ? nil : value
-      case EWSNames.whoIdProperty: item.whoId = SalesforceID.normalised(value)
-      case EWSNames.whatIdProperty: item.whatId = SalesforceID.normalised(value)
+      case EWSNames.whoIdProperty: item.whoId = TaskFields.salesforceID(value)
+      case EWSNames.whatIdProperty: item.whatId = TaskFields.salesforceID(value)
       default:
         if name.hasPrefix(EWSNames.extraFieldPrefix) {
           item.extraFields[String(name.dropFirst(EWSNames.extraFieldPrefix.count))] = value
@@ -194,6 +216,9 @@ enum EWSMessage {
   }
   static func encoding(_ name: String) -> String {
     "the document is encoded as \(name); EWS XML is UTF-8: convert the file to UTF-8"
+  }
+  static func notASCII(_ name: String) -> String {
+    "the document is declared \(name) but holds a byte that is not ASCII: convert the file to UTF-8 and declare it so"
   }
   static func duplicateKey(_ key: String) -> String {
     "a second task has ItemId \(key); only the first is used"

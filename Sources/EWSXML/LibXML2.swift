@@ -1,47 +1,20 @@
 // The only file that touches libxml2. Nothing of libxml2's types leaves it: the rest of EWSXML
-// sees `XMLStreamReader` (node kinds, names as interned pointers, text as bytes) and
+// sees `XMLEventParser` (SAX events: names as interned pointers, text as bytes, byte offsets) and
 // `XMLSchemaValidator` (for tests and `validate`).
 //
 // Safety rules (RELIABILITY.md, "Parsers that say success on broken input"):
-// - parse with XML_PARSE_NONET only: never NOENT (it loads local files), never DTDLOAD, never HUGE;
+// - parse with XML_PARSE_NONET (plus IGNORE_ENC, see `XMLEventParser.init`): never NOENT (it loads
+//   local files), never DTDLOAD, never HUGE;
 // - an external entity loader that refuses everything is installed once, process-wide, before
 //   the first parse (schema files explicitly handed to `XMLSchemaValidator` are the one exception);
-// - the caller rejects the document at the first DOCTYPE or entity-reference node;
-// - every return value is checked, errors are captured per reader (never through the global
+// - the SAX handler has no entity callbacks, so no entity is ever declared, looked up or
+//   expanded; a DOCTYPE or an entity reference that reaches libxml2 stops the parse;
+// - every return value is checked, errors are captured per parser (never through the global
 //   handler), and the input size is capped before libxml2 sees a byte.
 
 internal import CLibXML2
 import Foundation
 import TaskModel
-
-/// The node kinds of libxml2's reader that tasksync distinguishes.
-enum XMLNodeKind: Equatable {
-  case element
-  case endElement
-  case text
-  case whitespace
-  case comment
-  case processingInstruction
-  case documentType
-  case entityReference
-  case entityDeclaration
-  case other
-}
-
-/// Which of the two EWS namespaces an element is in.
-enum EWSNamespace: Equatable {
-  case types
-  case messages
-  case other
-}
-
-/// One problem libxml2 reported, with its position.
-struct XMLProblem {
-  var message: String
-  var line: Int
-  var column: Int
-  var isError: Bool
-}
 
 /// Process-wide libxml2 setup, done exactly once (Swift runs a global's initialiser once,
 /// thread-safely): `xmlInitParser` and the refusing external entity loader.
@@ -77,10 +50,19 @@ private func refusingEntityLoader(
 /// Collects the problems of one reader; libxml2 calls `record` through the structured handler.
 private final class ProblemLog {
   var problems: [XMLProblem] = []
-  var firstError: XMLProblem? { problems.first { $0.isError } }
+  private(set) var hasError = false
+  var firstError: XMLProblem? { hasError ? problems.first { $0.isError } : nil }
+
+  /// A limit libxml2's tree builder enforces and its SAX parser leaves to the caller.
+  func recordLimit(_ message: String, line: Int, column: Int) {
+    hasError = true
+    problems.append(XMLProblem(message: message, line: line, column: column, isError: true))
+  }
 
   func record(_ error: xmlErrorPtr?) {
-    guard let error, problems.count < 100 else { return }
+    guard let error else { return }
+    if error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue { hasError = true }
+    guard problems.count < 100 else { return }
     let text = error.pointee.message.map { String(cString: $0) } ?? "unknown XML error"
     let message = text.trimmingCharacters(in: .whitespacesAndNewlines)
     let isError = error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue
@@ -91,67 +73,181 @@ private final class ProblemLog {
   }
 }
 
-/// libxml2's streaming reader over one in-memory document. Not thread-safe itself; many may run
-/// at once on different threads.
-final class XMLStreamReader {
-  /// The largest input libxml2 is handed: larger inputs are refused before parsing.
+/// libxml2's SAX2 push parser over one in-memory document, fed in chunks.
+///
+/// Why SAX and not the streaming reader (`xmlTextReader`): the reader builds a small tree node
+/// for every element and text, copies every text, and looks up namespaces per node; on a 177 MB
+/// export it alone took as long as the goal allows for the whole read. The SAX parser calls back
+/// with interned names and text slices and keeps no node, so memory does not grow with the
+/// document either. Its callbacks run inside `parse`; nothing of libxml2 outlives a callback.
+final class XMLEventParser {
+  /// The largest input accepted: larger inputs are refused before parsing.
   static let maximumInputBytes = Int(Int32.max)
+  /// How much libxml2 is handed at a time: large enough that the per-call cost vanishes, small
+  /// enough that libxml2's own buffer stays small.
+  static let chunkBytes = 64 << 10
+  /// The longest text node: the limit libxml2's tree builder applies without XML_PARSE_HUGE (the
+  /// SAX parser leaves it to its user).
+  static let maximumTextNodeBytes = 10_000_000
+  /// The deepest element nesting, libxml2's `xmlParserMaxDepth` without XML_PARSE_HUGE (also
+  /// enforced by its tree builder only).
+  static let maximumDepth = 256
 
-  private let reader: xmlTextReaderPtr
+  private let context: xmlParserCtxtPtr
   private let log = ProblemLog()
   private let file: String
-  private let typesURI: UnsafePointer<xmlChar>?
-  private let messagesURI: UnsafePointer<xmlChar>?
+  /// A constant, so that calls to it need no retain (a handler that keeps the parser must let
+  /// go of it after `parse`).
+  private let handler: any XMLEventHandler
+  private let typesURI: UnsafePointer<xmlChar>
+  private let messagesURI: UnsafePointer<xmlChar>
+  /// The handler stopped the parse (it keeps the reason).
+  private var stoppedByHandler = false
+  /// No more events go to the handler.
+  private var halted = false
+  /// The input, while `parse` runs.
+  private var input = UnsafeRawBufferPointer(start: nil, count: 0)
+  /// A start tag was reported before its end was found (at the end of a cut document); libxml2
+  /// reports the error right after.
+  private var incompleteTag = false
+  /// Bytes of the text node being read (text split by markup counts anew).
+  private var textNodeBytes = 0
+  /// Elements open around the current event.
+  private var depth = 0
 
-  /// Opens `bytes` (which must outlive the reader). Throws when the input is too large or libxml2
-  /// cannot start.
-  init(bytes: UnsafeRawBufferPointer, file: String, maximumBytes: Int = XMLStreamReader.maximumInputBytes) throws {
+  /// A parser that calls `handler`. Throws when libxml2 cannot start.
+  init(file: String, handler: any XMLEventHandler) throws {
     precondition(libXML2Ready)
     self.file = file
-    guard bytes.count <= min(maximumBytes, XMLStreamReader.maximumInputBytes) else {
-      throw UnreadableInput(
-        "the file is \(bytes.count) bytes; EWS XML inputs are limited to \(min(maximumBytes, XMLStreamReader.maximumInputBytes)) bytes",
-        file: file, at: .start)
-    }
-    guard let address = bytes.baseAddress, bytes.count > 0 else {
-      throw UnreadableInput("the file is empty: it holds no XML document", file: file, at: .start)
-    }
-    let base = address.assumingMemoryBound(to: CChar.self)
-    let options = Int32(XML_PARSE_NONET.rawValue)
-    guard let reader = xmlReaderForMemory(base, Int32(bytes.count), nil, nil, options) else {
+    self.handler = handler
+    var sax = XMLEventParser.saxHandler()
+    // The context is created without input; `parse` pushes the bytes. libxml2 copies `sax`.
+    guard let context = xmlCreatePushParserCtxt(&sax, nil, nil, 0, nil) else {
       throw UnreadableInput("the XML parser could not start (out of memory?)", file: file, at: .start)
     }
-    self.reader = reader
-    let context = Unmanaged.passUnretained(log).toOpaque()
-    xmlTextReaderSetStructuredErrorHandler(
-      reader,
-      { context, error in
-        guard let context else { return }
-        Unmanaged<ProblemLog>.fromOpaque(context).takeUnretainedValue().record(error)
-      }, context)
-    typesURI = EWSNames.typesNamespace.withCString {
-      xmlTextReaderConstString(reader, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self))
+    self.context = context
+    guard let typesURI = XMLEventParser.intern(EWSNames.typesNamespace, in: context),
+      let messagesURI = XMLEventParser.intern(EWSNames.messagesNamespace, in: context)
+    else {
+      xmlFreeParserCtxt(context)
+      throw UnreadableInput("the XML parser could not start (out of memory?)", file: file, at: .start)
     }
-    messagesURI = EWSNames.messagesNamespace.withCString {
-      xmlTextReaderConstString(reader, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self))
+    self.typesURI = typesURI
+    self.messagesURI = messagesURI
+    // NONET: never the network. IGNORE_ENC: the bytes are UTF-8 (or ASCII, checked before), so
+    // libxml2 converts nothing and its byte offsets are offsets into the input. Never NOENT,
+    // DTDLOAD or HUGE.
+    let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_IGNORE_ENC.rawValue)
+    guard xmlCtxtUseOptions(context, options) == 0 else {
+      xmlFreeParserCtxt(context)
+      throw UnreadableInput("the XML parser refused its options", file: file, at: .start)
+    }
+    // The context calls back with the parser as its user data.
+    context.pointee.userData = Unmanaged.passUnretained(self).toOpaque()
+  }
+
+  deinit { xmlFreeParserCtxt(context) }
+
+  /// The callbacks: each finds the parser in libxml2's user data. No entity callback is set, so
+  /// libxml2 never declares, looks up or expands an entity.
+  private static func saxHandler() -> xmlSAXHandler {
+    var sax = xmlSAXHandler()
+    sax.initialized = XML_SAX2_MAGIC
+    sax.startElementNs = { context, localName, _, uri, _, _, count, _, attributes in
+      guard let context, let localName else { return }
+      XMLEventParser.with(context) { $0.startElement(localName, uri, Int(count), attributes) }
+    }
+    sax.endElementNs = { context, _, _, _ in
+      guard let context else { return }
+      XMLEventParser.with(context) { $0.endElement() }
+    }
+    sax.characters = { context, bytes, count in
+      guard let context, let bytes else { return }
+      XMLEventParser.with(context) { $0.text(UnsafeBufferPointer(start: bytes, count: Int(count)), isCDATA: false) }
+    }
+    sax.ignorableWhitespace = sax.characters
+    sax.cdataBlock = { context, bytes, count in
+      guard let context, let bytes else { return }
+      XMLEventParser.with(context) { $0.text(UnsafeBufferPointer(start: bytes, count: Int(count)), isCDATA: true) }
+    }
+    sax.comment = { context, _ in
+      guard let context else { return }
+      XMLEventParser.with(context) { $0.textNodeBytes = 0 }
+    }
+    sax.processingInstruction = { context, _, _ in
+      guard let context else { return }
+      XMLEventParser.with(context) { $0.textNodeBytes = 0 }
+    }
+    sax.internalSubset = { context, _, _, _ in
+      guard let context else { return }
+      XMLEventParser.with(context) { $0.refuse(.documentType) }
+    }
+    sax.reference = { context, _ in
+      guard let context else { return }
+      XMLEventParser.with(context) { $0.refuse(.entityReference) }
+    }
+    sax.serror = { context, error in
+      guard let context else { return }
+      XMLEventParser.with(context) { $0.log.record(error) }
+    }
+    return sax
+  }
+
+  /// Calls `body` with the parser behind libxml2's user data, without retaining it: the parser
+  /// is alive while libxml2 calls back, since it is inside `parse`.
+  private static func with(_ context: UnsafeMutableRawPointer, _ body: (XMLEventParser) -> Void) {
+    Unmanaged<XMLEventParser>.fromOpaque(context)._withUnsafeGuaranteedRef(body)
+  }
+
+  /// `name` interned in the parser's dictionary: an element or attribute whose local name is
+  /// `name` reports exactly this pointer.
+  func intern(_ name: String) -> UnsafeRawPointer? {
+    XMLEventParser.intern(name, in: context).map { UnsafeRawPointer($0) }
+  }
+
+  private static func intern(_ name: String, in context: xmlParserCtxtPtr) -> UnsafePointer<xmlChar>? {
+    guard let dictionary = context.pointee.dict else { return nil }
+    return name.withCString {
+      xmlDictLookup(dictionary, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self), -1)
     }
   }
 
-  deinit { xmlFreeTextReader(reader) }
-
-  /// Moves to the next node; `nil` at the end of a well-formed document. Throws the first error
-  /// libxml2 reported, with its position.
-  func read() throws -> XMLNodeKind? {
-    let status = xmlTextReaderRead(reader)
-    if let problem = log.firstError { throw unreadable(problem) }
-    if status == 1 { return kind }
-    if status == 0 { return nil }
-    throw unreadable(
-      XMLProblem(message: "the XML parser stopped", line: parserLine, column: parserColumn, isError: true))
+  /// Parses the whole of `bytes` (which must outlive the parser), calling the handler. Returns
+  /// normally when the document ended or the handler stopped it; throws the first error libxml2
+  /// reported, with its position.
+  func parse(_ bytes: UnsafeRawBufferPointer) throws {
+    guard bytes.count <= XMLEventParser.maximumInputBytes else {
+      throw UnreadableInput(
+        "the file is \(bytes.count) bytes; EWS XML inputs are limited to \(XMLEventParser.maximumInputBytes) bytes",
+        file: file, at: .start)
+    }
+    guard let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count > 0 else {
+      throw UnreadableInput("the file is empty: it holds no XML document", file: file, at: .start)
+    }
+    input = bytes
+    defer { input = UnsafeRawBufferPointer(start: nil, count: 0) }
+    var offset = 0
+    var status: Int32 = 0
+    while status == 0, offset < bytes.count {
+      let count = min(XMLEventParser.chunkBytes, bytes.count - offset)
+      status = xmlParseChunk(context, base + offset, Int32(count), 0)
+      offset += count
+    }
+    if status == 0 { status = xmlParseChunk(context, nil, 0, 1) }
+    if stoppedByHandler { return }
+    if log.hasError || incompleteTag || status != 0 || context.pointee.wellFormed == 0 {
+      throw unreadable(
+        log.firstError ?? XMLProblem(message: "the XML parser stopped", line: line, column: column, isError: true))
+    }
   }
 
-  /// Warnings libxml2 reported so far (namespace oddities and the like).
+  /// Warnings libxml2 reported (namespace oddities and the like).
   var warnings: [XMLProblem] { log.problems.filter { !$0.isError } }
+
+  /// The parser's line (it may be a little ahead of the current event).
+  var line: Int { max(1, Int(context.pointee.input?.pointee.line ?? 1)) }
+  /// The parser's column (it may be a little ahead of the current event).
+  var column: Int { max(1, Int(context.pointee.input?.pointee.col ?? 1)) }
 
   private func unreadable(_ problem: XMLProblem) -> UnreadableInput {
     UnreadableInput(
@@ -159,66 +255,102 @@ final class XMLStreamReader {
         .error, file: file, line: problem.line, column: problem.column, "not well-formed XML: \(problem.message)"))
   }
 
-  private var kind: XMLNodeKind {
-    switch xmlTextReaderNodeType(reader) {
-    case 1: .element
-    case 15: .endElement
-    case 3, 4: .text
-    case 13, 14: .whitespace
-    case 8: .comment
-    case 7: .processingInstruction
-    case 10: .documentType
-    case 5: .entityReference
-    case 6, 17: .entityDeclaration
-    default: .other
+  // MARK: Callbacks
+
+  /// Whether events may still go to the handler: not after it stopped, nor after an error (libxml2
+  /// goes on after some, such as an unbound namespace prefix).
+  private func proceeds() -> Bool {
+    if halted { return false }
+    if log.hasError {
+      halt()
+      return false
     }
+    return true
   }
 
-  /// The parser's line (it may be a little ahead of the current node).
-  var parserLine: Int { max(1, Int(xmlTextReaderGetParserLineNumber(reader))) }
-  /// The parser's column (it may be a little ahead of the current node).
-  var parserColumn: Int { max(1, Int(xmlTextReaderGetParserColumnNumber(reader))) }
+  private func halt() {
+    halted = true
+    xmlStopParser(context)
+  }
 
-  /// The current node's depth (the root is 0).
-  var depth: Int { Int(xmlTextReaderDepth(reader)) }
+  private func stop() {
+    stoppedByHandler = true
+    halt()
+  }
 
-  /// True for `<x/>`.
-  var isEmptyElement: Bool { xmlTextReaderIsEmptyElement(reader) == 1 }
+  /// Offset of the parser's cursor in the input: what `xmlByteConsumed` computes, read directly
+  /// (libxml2 converts nothing, see IGNORE_ENC, so bytes parsed are bytes of the input).
+  private var offset: Int {
+    guard let input = context.pointee.input, let cursor = input.pointee.cur, let base = input.pointee.base else {
+      return -1
+    }
+    return Int(input.pointee.consumed) + (cursor - base)
+  }
 
-  /// The current element's namespace, by URI.
-  var namespace: EWSNamespace {
-    guard let uri = xmlTextReaderConstNamespaceUri(reader) else { return .other }
+  private func startElement(
+    _ localName: UnsafePointer<xmlChar>, _ uri: UnsafePointer<xmlChar>?, _ attributeCount: Int,
+    _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+  ) {
+    guard proceeds() else { return }
+    textNodeBytes = 0
+    let end = offset
+    // libxml2 reports a start tag cut off by the end of the input before it says so.
+    guard end < input.count, input[end] == UInt8(ascii: ">") || input[end] == UInt8(ascii: "/") else {
+      incompleteTag = true
+      halted = true
+      return
+    }
+    guard depth <= XMLEventParser.maximumDepth else {
+      log.recordLimit(
+        "Excessive depth in document: \(XMLEventParser.maximumDepth) use XML_PARSE_HUGE option", line: line,
+        column: column)
+      halt()
+      return
+    }
+    depth += 1
+    let element = XMLStartElement(
+      localName: UnsafeRawPointer(localName), namespace: namespace(uri), endOffset: end,
+      attributes: UnsafePointer(attributes), attributeCount: attributeCount)
+    if !handler.startElement(element) { stop() }
+  }
+
+  private func endElement() {
+    guard proceeds() else { return }
+    textNodeBytes = 0
+    depth -= 1
+    if !handler.endElement(endOffset: offset) { stop() }
+  }
+
+  private func text(_ bytes: UnsafeBufferPointer<UInt8>, isCDATA: Bool) {
+    guard proceeds() else { return }
+    if isCDATA {
+      textNodeBytes = 0
+    } else {
+      textNodeBytes += bytes.count
+      if textNodeBytes > XMLEventParser.maximumTextNodeBytes {
+        log.recordLimit(
+          "huge text node: more than \(XMLEventParser.maximumTextNodeBytes) bytes", line: line, column: column)
+        halt()
+        return
+      }
+    }
+    if !handler.text(bytes) { stop() }
+  }
+
+  private func refuse(_ construct: XMLRefusedConstruct) {
+    guard proceeds() else { return }
+    handler.refuse(construct, line: line, column: column)
+    stop()
+  }
+
+  private func namespace(_ uri: UnsafePointer<xmlChar>?) -> EWSNamespace {
+    guard let uri else { return .other }
+    // Namespace names are interned, so a pointer comparison nearly always decides.
     if uri == typesURI { return .types }
     if uri == messagesURI { return .messages }
+    if xmlStrEqual(uri, typesURI) == 1 { return .types }
+    if xmlStrEqual(uri, messagesURI) == 1 { return .messages }
     return .other
-  }
-
-  /// The current node's local name, interned: the same name gives the same pointer for the whole
-  /// life of this reader, so callers may cache by it.
-  var internedLocalName: UnsafeRawPointer? { xmlTextReaderConstLocalName(reader).map { UnsafeRawPointer($0) } }
-
-  /// `name` interned in this reader's dictionary: an element whose local name is `name` has
-  /// exactly this `internedLocalName`.
-  func intern(_ name: String) -> UnsafeRawPointer? {
-    name.withCString { xmlTextReaderConstString(reader, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) }
-      .map { UnsafeRawPointer($0) }
-  }
-
-  /// The local name as a string.
-  var localName: String { xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? "" }
-
-  /// Appends the current text node's bytes (UTF-8, entities and character references decoded).
-  func appendValue(to buffer: inout [UInt8]) {
-    guard let value = xmlTextReaderConstValue(reader) else { return }
-    let count = strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self))
-    buffer.append(contentsOf: UnsafeBufferPointer(start: value, count: count))
-  }
-
-  /// The value of the current element's attribute `name` (no namespace), or `nil`.
-  func attribute(_ name: String) -> String? {
-    guard let value = xmlTextReaderGetAttribute(reader, name) else { return nil }
-    defer { tasksync_xmlFree(value) }
-    return String(cString: value)
   }
 }
 

@@ -3,11 +3,11 @@ import TaskModel
 /// Finds the byte spans of tags in an XML document that libxml2 has checked (or is checking)
 /// for well-formedness.
 ///
-/// libxml2's reader says what each node is but not where its bytes are (its byte counter runs
-/// ahead by a parse chunk), so the EWS reader advances this scanner once per element event and
-/// cross-checks the two. The scanner knows just enough XML to skip comments, processing
-/// instructions, CDATA sections and quoted attribute values; it never needs to know more,
-/// because a document with a DOCTYPE is refused before any element is read.
+/// The reader takes tag spans from libxml2's byte offsets; the writer uses this scanner to walk
+/// the children of a task it rewrites, and the prolog check to skip to the end of comments and
+/// processing instructions. It knows just enough XML to skip comments, processing instructions,
+/// CDATA sections and quoted attribute values; it never needs to know more, because a document
+/// with a DOCTYPE is refused before any element is read.
 struct RawTagScanner {
   enum TagKind: Equatable {
     case start

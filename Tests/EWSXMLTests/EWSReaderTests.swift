@@ -237,3 +237,39 @@ import Testing
     #expect(task.extraFields == ["Region__c": "EMEA"])
   }
 }
+
+/// Values libxml2 hands over in a form of its own: attributes holding `&` (kept as `&#38;`)
+/// and Salesforce ids that are, or are not, in their 18-character form already.
+@Suite struct EWSReaderValueTests {
+  @Test func escapedAttributesReadAsWritten() throws {
+    let id = EWSNames.propertySetId
+    let text = """
+      <t:Items xmlns:t="\(EWSNames.typesNamespace)">
+        <t:Task>
+          <t:ItemId Id="k&amp;1&#38;&lt;" ChangeKey="c&amp;"/>
+          <t:ExtendedProperty><t:ExtendedFieldURI PropertySetId="\(id)" PropertyName="X-SALESFORCE-FIELD:A&amp;B" PropertyType="String"/><t:Value>v</t:Value></t:ExtendedProperty>
+          <t:ExtendedProperty><t:ExtendedFieldURI DistinguishedPropertySetId="Public&#83;trings" PropertyName="X-SALESFORCE-FIELD:C" PropertyType="String"/><t:Value>w</t:Value></t:ExtendedProperty>
+        </t:Task>
+      </t:Items>
+      """
+    let task = try #require(try EWS.read(text).result.tasks.first)
+    #expect(task.key == "k&1&<")
+    #expect(task.changeKey == "c&")
+    #expect(task.extraFields == ["A&B": "v", "C": "w"])
+  }
+
+  @Test func salesforceIdsAreNormalisedAsBefore() throws {
+    func whoId(_ value: String) throws -> String? {
+      let text = """
+        <t:Task xmlns:t="\(EWSNames.typesNamespace)"><t:ItemId Id="k"/><t:ExtendedProperty><t:ExtendedFieldURI PropertySetId="\(EWSNames.propertySetId)" PropertyName="X-SALESFORCE-WHOID" PropertyType="String"/><t:Value>\(value)</t:Value></t:ExtendedProperty></t:Task>
+        """
+      return try #require(try EWS.read(text).result.tasks.first).whoId
+    }
+    for value in [
+      "0035g00000XyZaBAAV", "0035g00000XyZaB", "0035g00000XyZaBzzz", " 0035g00000XyZaBAAV ", "000000000000000AAA",
+      "not-an-id",
+    ] {
+      #expect(try whoId(value) == SalesforceID.normalised(value), "\(value)")
+    }
+  }
+}
