@@ -197,7 +197,18 @@ struct TaskRowReader {
     _ record: Int, key: String, _ columns: TaskColumnIndex, into slot: UnsafeMutablePointer<TaskItem>,
     problems: inout [Problem]
   ) -> RowOutcome {
-    var task = TaskItem(key: key, subject: string(record, columns.subject) ?? "")
+    // Filled in its slot: a task built aside and then copied in costs a retain and a release
+    // of each of its strings.
+    slot.initialize(to: TaskItem(key: key, subject: string(record, columns.subject) ?? ""))
+    if fillCells(record, columns, into: &slot.pointee, problems: &problems) { return .appended(key: key) }
+    slot.deinitialize(count: 1)
+    return .bad(key: key)
+  }
+
+  /// The cells after the subject into `task`; false when one cannot be read (a bad row).
+  func fillCells(_ record: Int, _ columns: TaskColumnIndex, into task: inout TaskItem, problems: inout [Problem])
+    -> Bool
+  {
     if let body = string(record, columns.description), !body.isEmpty { task.body = body }
 
     var failed = false
@@ -268,9 +279,7 @@ struct TaskRowReader {
       let text = table.value(record: record, field: extra.index)
       if !text.isEmpty { task.extraFields[extra.name] = text }
     }
-    if failed { return .bad(key: key) }
-    slot.initialize(to: task)
-    return .appended(key: key)
+    return !failed
   }
 
   func cellOffset(_ record: Int, _ column: Int) -> Int { table.rawRange(record: record, field: column).lowerBound }
