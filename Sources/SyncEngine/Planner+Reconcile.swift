@@ -39,6 +39,15 @@ extension Planner {
       setDormant(pair, live: live, reason: reason)
       return
     }
+    // Both tasks there and neither changed since the last sync (most pairs of most runs): the
+    // table's "nothing" row, whose merge keeps the pair; decided without a field-by-field walk.
+    if let o = present.outlook, let s = present.salesforce, pair.pending.isEmpty,
+      pair.baseline.matches(fields, { outlook.print(o, $0) }),
+      pair.baseline.matches(fields, { salesforce.print(s, $0) })
+    {
+      merge(pair, present, rule: "edited since the last sync")
+      return
+    }
     let action = Reconciliation.action(
       outlook: change(.outlook, present.outlook, pair), salesforce: change(.salesforce, present.salesforce, pair))
     switch action {

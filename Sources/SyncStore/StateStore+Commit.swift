@@ -170,7 +170,16 @@ struct PairDiff {
   }
 
   /// Byte order of the UTF-8 ids, the order SQLite keeps them in.
-  static func precedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+  static func precedes(_ a: String, _ b: String) -> Bool {
+    var (a, b) = (a, b)
+    return a.withUTF8 { x in
+      b.withUTF8 { y in
+        let common = min(x.count, y.count)
+        let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+        return order != 0 ? order < 0 : x.count < y.count
+      }
+    }
+  }
 
   /// Whether the ids are in increasing order with no repeat.
   private static func isStrictlyOrdered(_ pairs: [PairState]) -> Bool {
