@@ -78,12 +78,19 @@ struct StateStoreTests {
     #expect(try store.load().pairs.map(\.id) == Self.richState.pairs.map(\.id))
   }
 
-  @Test("the connection runs with journal_mode=delete and synchronous=FULL")
+  @Test("the connection runs with journal_mode=delete and synchronous=FULL; a new state has 16 KiB pages")
   func durability() throws {
-    let store = try StateStore(folder: try TestPaths.temporaryFolder("store"))
+    let folder = try TestPaths.temporaryFolder("store")
+    let store = try StateStore(folder: folder)
     let settings = try store.durabilitySettings()
     #expect(settings.journalMode == "delete")
     #expect(settings.synchronous == 2)  // FULL
+    #expect(settings.pageSize == 16384)
+    // Reopened, the state keeps its pages and its data.
+    try store.commit(StoreFixtures.state(count: 3), previous: SyncState(), journal: StoreFixtures.entry("run-1"))
+    let reopened = try StateStore(folder: folder)
+    #expect(try reopened.durabilitySettings().pageSize == 16384)
+    #expect(try reopened.load() == StoreFixtures.state(count: 3))
   }
 
   @Test("a commit writes only the pairs that changed, with the journal entry")
