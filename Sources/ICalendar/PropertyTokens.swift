@@ -123,7 +123,22 @@ public struct PropertyParameter: Hashable, Sendable {
 
   /// The first value of parameter `name` (upper case) in `bytes[range]`, or `nil`.
   public static func value(_ name: StaticString, in bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> String? {
-    guard !range.isEmpty else { return nil }
+    switch locate(name, in: bytes, range) {
+    case .value(let start): readValue(bytes, from: start, end: range.upperBound).0
+    case .bare: ""
+    case nil: nil
+    }
+  }
+
+  /// Where parameter `name` first stands in `bytes[range]`.
+  private enum Located {
+    /// Just past its `=`.
+    case value(Int)
+    /// Written without `=` and a value.
+    case bare
+  }
+
+  private static func locate(_ name: StaticString, in bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Located? {
     var i = range.lowerBound
     let end = range.upperBound
     while i < end {
@@ -131,10 +146,10 @@ public struct PropertyParameter: Hashable, Sendable {
       while i < end, bytes[i] != 0x3D, bytes[i] != 0x3B { i += 1 }
       let matches = ASCIICase.equals(bytes, nameStart..<i, name)
       if i < end, bytes[i] == 0x3D {
-        if matches { return readValue(bytes, from: i + 1, end: end).0 }
+        if matches { return .value(i + 1) }
         i += 1
       } else if matches {
-        return ""
+        return .bare
       }
       i = afterParameter(bytes, from: i, end: end)
     }
@@ -182,27 +197,13 @@ public struct PropertyParameter: Hashable, Sendable {
   /// Where the first value of parameter `name` lies in `bytes` (inside its quotes, escapes not
   /// decoded), or `nil` when the parameter is absent or has no value.
   static func valueRange(_ name: StaticString, in bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> Range<Int>? {
-    var i = range.lowerBound
+    guard case .value(let i) = locate(name, in: bytes, range) else { return nil }
     let end = range.upperBound
-    while i < end {
-      let nameStart = i
-      while i < end, bytes[i] != 0x3D, bytes[i] != 0x3B { i += 1 }
-      let matches = ASCIICase.equals(bytes, nameStart..<i, name)
-      if i < end, bytes[i] == 0x3D {
-        i += 1
-        if matches {
-          let quoted = i < end && bytes[i] == 0x22
-          let start = quoted ? i + 1 : i
-          var stop = start
-          while stop < end, quoted ? bytes[stop] != 0x22 : (bytes[stop] != 0x2C && bytes[stop] != 0x3B) { stop += 1 }
-          return start..<stop
-        }
-      } else if matches {
-        return nil
-      }
-      i = afterParameter(bytes, from: i, end: end)
-    }
-    return nil
+    let quoted = i < end && bytes[i] == 0x22
+    let start = quoted ? i + 1 : i
+    var stop = start
+    while stop < end, quoted ? bytes[stop] != 0x22 : (bytes[stop] != 0x2C && bytes[stop] != 0x3B) { stop += 1 }
+    return start..<stop
   }
 
   /// RFC 6868: `^n` → LF, `^^` → `^`, `^'` → `"`; any other `^` is kept.

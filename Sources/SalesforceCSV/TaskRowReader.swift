@@ -226,31 +226,17 @@ struct TaskRowReader {
         failed = true
       }
     }
-    if let c = columns.status, let status = exact(statusBytes, record, c) {
+    if let status = picklist(
+      record, columns.status, statusBytes, { mapping.status(for: $0) },
+      unknown: { SalesforceCSVMessage.unknownStatus($0, mapping.status.keys.sorted()) }, &problems)
+    {
       task.status = status
-    } else if let c = columns.status {
-      let value = table.value(record: record, field: c)
-      if let status = mapping.status(for: value) {
-        task.status = status
-      } else if !value.trimmingASCIISpaces.isEmpty {
-        problems.append(
-          Problem(
-            .warning, SalesforceCSVMessage.unknownStatus(value, mapping.status.keys.sorted()), at: cellOffset(record, c)
-          ))
-      }
     }
-    if let c = columns.priority, let priority = exact(priorityBytes, record, c) {
+    if let priority = picklist(
+      record, columns.priority, priorityBytes, { mapping.priority(for: $0) },
+      unknown: { SalesforceCSVMessage.unknownPriority($0, mapping.priority.keys.sorted()) }, &problems)
+    {
       task.priority = priority
-    } else if let c = columns.priority {
-      let value = table.value(record: record, field: c)
-      if let priority = mapping.priority(for: value) {
-        task.priority = priority
-      } else if !value.trimmingASCIISpaces.isEmpty {
-        problems.append(
-          Problem(
-            .warning, SalesforceCSVMessage.unknownPriority(value, mapping.priority.keys.sorted()),
-            at: cellOffset(record, c)))
-      }
     }
 
     // Date-times: a bad reminder makes the row bad (it is synced); bad others are ignored.
@@ -283,6 +269,23 @@ struct TaskRowReader {
   }
 
   func cellOffset(_ record: Int, _ column: Int) -> Int { table.rawRange(record: record, field: column).lowerBound }
+
+  /// A picklist cell (Status, Priority): its bytes matched exactly against the configured
+  /// values, else its text looked up as the mapping allows; an unknown value that is not empty
+  /// is a warning and leaves the task's default.
+  func picklist<Value>(
+    _ record: Int, _ column: Int?, _ values: [([UInt8], Value)], _ lookUp: (String) -> Value?,
+    unknown message: (String) -> String, _ problems: inout [Problem]
+  ) -> Value? {
+    guard let c = column else { return nil }
+    if let value = exact(values, record, c) { return value }
+    let text = table.value(record: record, field: c)
+    if let value = lookUp(text) { return value }
+    if !text.trimmingASCIISpaces.isEmpty {
+      problems.append(Problem(.warning, message(text), at: cellOffset(record, c)))
+    }
+    return nil
+  }
 
   /// A date-time cell; a bad one is an error when `required` (the row is bad), else a warning.
   func time(
