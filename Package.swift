@@ -78,7 +78,12 @@ let package = Package(
         .product(name: "PropertyBased", package: "swift-property-based"),
       ]
     ),
-    .testTarget(name: "SyncStoreTests", dependencies: ["SyncStore", "SyncEngine", "TaskModel", "TestSupport"]),
+    .testTarget(
+      name: "SyncStoreTests",
+      dependencies: [
+        "SyncStore", "SyncEngine", "TaskModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+      ]
+    ),
     .testTarget(
       name: "TaskSyncCommandsTests",
       dependencies: [

@@ -43,28 +43,19 @@ enum BaselineCoding {
 
   /// Reads what ``encode(_:)`` wrote, or `nil` when the bytes are not a valid baseline.
   static func decode(_ bytes: UnsafeRawBufferPointer) -> FieldFingerprints? {
-    guard bytes.first == formatVersion else { return nil }
-    var i = 1
-    guard let count = LEB128.read(bytes, &i), count <= bytes.count else { return nil }
+    var reader = BlobReader(bytes)
+    guard reader.byte() == formatVersion, let count = reader.number(), count <= bytes.count else { return nil }
     var result = FieldFingerprints()
     for _ in 0..<count {
-      guard i < bytes.count else { return nil }
-      let tag = bytes[i]
-      i += 1
+      guard let tag = reader.byte() else { return nil }
       let field: SyncField
       let fingerprint: Fingerprint
       if tag >= 1 && Int(tag) <= SyncField.standard.count {
-        guard i + 16 <= bytes.count else { return nil }
+        guard let high = reader.word(), let low = reader.word() else { return nil }
         field = SyncField.standard[Int(tag) - 1]
-        var words: (UInt64, UInt64) = (0, 0)
-        for k in 0..<8 {
-          words.0 = words.0 << 8 | UInt64(bytes[i + k])
-          words.1 = words.1 << 8 | UInt64(bytes[i + 8 + k])
-        }
-        fingerprint = Fingerprint(high: words.0, low: words.1)
-        i += 16
+        fingerprint = Fingerprint(high: high, low: low)
       } else if tag == 0 {
-        guard let name = string(bytes, &i), let hex = string(bytes, &i) else { return nil }
+        guard let name = reader.string(), let hex = reader.string() else { return nil }
         field = SyncField(name)
         fingerprint = Fingerprint(hex: hex)
       } else {
@@ -72,25 +63,14 @@ enum BaselineCoding {
       }
       guard result.updateValue(fingerprint, forKey: field) == nil else { return nil }
     }
-    return i == bytes.count ? result : nil
+    return reader.atEnd ? result : nil
   }
 
   // MARK: - Pieces
 
   private static func appendGeneral(_ field: SyncField, _ fingerprint: Fingerprint, to out: inout [UInt8]) {
     out.append(0)
-    for text in [field.name, fingerprint.hex] {
-      let utf8 = Array(text.utf8)
-      LEB128.append(utf8.count, to: &out)
-      out.append(contentsOf: utf8)
-    }
+    LEB128.appendString(field.name, to: &out)
+    LEB128.appendString(fingerprint.hex, to: &out)
   }
-
-  /// Reads a LEB128 length and that many bytes of UTF-8 at `i`.
-  private static func string(_ bytes: UnsafeRawBufferPointer, _ i: inout Int) -> String? {
-    guard let length = LEB128.read(bytes, &i), length <= bytes.count - i else { return nil }
-    defer { i += length }
-    return String(validating: UnsafeRawBufferPointer(rebasing: bytes[i..<(i + length)]), as: UTF8.self)
-  }
-
 }

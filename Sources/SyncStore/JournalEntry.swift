@@ -12,14 +12,18 @@ import TaskModel
 /// (with their old versions).
 ///
 /// The caller fills the run's id, start time, plan, summary and files; the store fills the pair
-/// changes itself when it commits, from the saved state (so they are always the true "before").
+/// changes when it commits.
 public struct JournalEntry: Hashable, Sendable {
   /// The run's id, unique in the journal.
   public var runID: String
   /// When the run started (read by the caller; the store never reads the clock).
   public var startedAt: Timestamp
   /// The plan the run carried out, as JSON (stored as given).
-  public var planJSON: [UInt8]
+  public var planJSON: [UInt8] {
+    didSet { planSHA256 = Checksum.sha256Hex(of: planJSON) }
+  }
+  /// Lowercase hex SHA-256 of ``planJSON`` (a plan can be tens of megabytes: hashed once).
+  public private(set) var planSHA256: String
   /// The run's summary, as JSON (stored as given).
   public var summaryJSON: [UInt8]
   /// The output files the run wrote, with what was there before.
@@ -40,6 +44,7 @@ public struct JournalEntry: Hashable, Sendable {
     self.runID = runID
     self.startedAt = startedAt
     self.planJSON = planJSON
+    planSHA256 = Checksum.sha256Hex(of: planJSON)
     self.summaryJSON = summaryJSON
     self.files = files
   }

@@ -32,16 +32,18 @@ enum PairRowStatements {
     BaselineCoding.encode(pair.baseline, into: &scratch)
     let pending = pair.pending.isEmpty ? nil : PendingCoding.encode(pair.pending)
     let first: Int32 = idLast ? 0 : 1
-    var codes: [Int32] = []
-    if !idLast { codes.append(bind(handle, 1, pair.id)) }
-    codes.append(bind(handle, first + 1, pair.outlookKey))
-    codes.append(bind(handle, first + 2, pair.salesforceKey))
-    codes.append(bind(handle, first + 3, pair.windowDay?.description))
-    codes.append(sqlite3_bind_int64(handle, first + 4, pair.wasInScope ? 1 : 0))
-    codes.append(bind(handle, first + 5, blob: scratch))
-    codes.append(bind(handle, first + 6, blob: pending))
-    if idLast { codes.append(bind(handle, 7, pair.id)) }
-    if let failed = codes.first(where: { $0 != SQLITE_OK }) { throw error(statement, failed) }
+    // The first failing bind's code, checked once all are bound.
+    var failed = SQLITE_OK
+    func check(_ code: Int32) { if failed == SQLITE_OK { failed = code } }
+    if !idLast { check(bind(handle, 1, pair.id)) }
+    check(bind(handle, first + 1, pair.outlookKey))
+    check(bind(handle, first + 2, pair.salesforceKey))
+    check(bind(handle, first + 3, pair.windowDay?.description))
+    check(sqlite3_bind_int64(handle, first + 4, pair.wasInScope ? 1 : 0))
+    check(bind(handle, first + 5, blob: scratch))
+    check(bind(handle, first + 6, blob: pending))
+    if idLast { check(bind(handle, 7, pair.id)) }
+    if failed != SQLITE_OK { throw error(statement, failed) }
     let step = sqlite3_step(handle)
     guard step == SQLITE_DONE else { throw error(statement, step) }
     return Int(sqlite3_changes(sqlite3_db_handle(handle)))

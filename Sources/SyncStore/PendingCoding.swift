@@ -22,18 +22,18 @@ enum PendingCoding {
     for op in operations {
       out.append(op.side == .outlook ? 0 : 1)
       out.append(UInt8(SyncOperation.allCases.firstIndex(of: op.operation)!))
-      appendString(op.runID, to: &out)
+      LEB128.appendString(op.runID, to: &out)
       for optional in [op.createdKey, op.matchSubject, op.matchDue?.description] {
         if let text = optional {
           out.append(1)
-          appendString(text, to: &out)
+          LEB128.appendString(text, to: &out)
         } else {
           out.append(0)
         }
       }
       LEB128.append(op.previous.count, to: &out)
       for (field, print) in op.previous.map({ ($0.field, $0.fingerprint) }).sorted(by: { $0.0.name < $1.0.name }) {
-        appendString(field.name, to: &out)
+        LEB128.appendString(field.name, to: &out)
         for word in [print.high, print.low] {
           for shift in stride(from: 56, through: 0, by: -8) {
             out.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
@@ -46,7 +46,7 @@ enum PendingCoding {
 
   /// Reads what ``encode(_:)`` wrote, or `nil` when the bytes are not valid.
   static func decode(_ bytes: UnsafeRawBufferPointer) -> [PendingOperation]? {
-    var reader = Reader(bytes: bytes)
+    var reader = BlobReader(bytes)
     guard reader.byte() == formatVersion, let count = reader.number(), count <= bytes.count else { return nil }
     var result: [PendingOperation] = []
     result.reserveCapacity(count)
@@ -81,39 +81,5 @@ enum PendingCoding {
           previous: previous, createdKey: optionals[0], matchSubject: optionals[1], matchDue: due, runID: runID))
     }
     return reader.atEnd ? result : nil
-  }
-
-  private static func appendString(_ text: String, to out: inout [UInt8]) {
-    LEB128.append(text.utf8.count, to: &out)
-    out.append(contentsOf: text.utf8)
-  }
-
-  /// A cursor over the bytes; every read returns `nil` past the end.
-  private struct Reader {
-    let bytes: UnsafeRawBufferPointer
-    var i = 0
-
-    var atEnd: Bool { i == bytes.count }
-
-    mutating func byte() -> UInt8? {
-      guard i < bytes.count else { return nil }
-      defer { i += 1 }
-      return bytes[i]
-    }
-
-    mutating func number() -> Int? { LEB128.read(bytes, &i) }
-
-    mutating func string() -> String? {
-      guard let length = number(), length <= bytes.count - i else { return nil }
-      defer { i += length }
-      return String(validating: UnsafeRawBufferPointer(rebasing: bytes[i..<(i + length)]), as: UTF8.self)
-    }
-
-    mutating func word() -> UInt64? {
-      guard bytes.count - i >= 8 else { return nil }
-      var v: UInt64 = 0
-      for _ in 0..<8 { v = v << 8 | UInt64(bytes[i]); i += 1 }
-      return v
-    }
   }
 }

@@ -62,18 +62,7 @@ extension StateStore {
           "run \(runID) is not the latest run in effect; revert \(latest?.runID ?? "the later runs") first",
           path: path)
       }
-      try db.execute(
-        sql: """
-          DELETE FROM pairs WHERE id IN (SELECT pair_id FROM run_pairs WHERE run_seq = ? AND change = 'added')
-          """,
-        arguments: [seq])
-      try db.execute(
-        sql: """
-          INSERT OR REPLACE INTO pairs (id, outlook_key, salesforce_key, window_day, was_in_scope, baseline, pending)
-          SELECT pair_id, outlook_key, salesforce_key, window_day, was_in_scope, baseline, pending
-          FROM run_pairs WHERE run_seq = ? AND change IN ('changed', 'removed')
-          """,
-        arguments: [seq])
+      try Self.putBack(db, entry, path: path)
       try db.execute(sql: "UPDATE runs SET reverted = 1 WHERE seq = ?", arguments: [seq])
       entry.isReverted = true
       return entry
@@ -91,7 +80,47 @@ extension StateStore {
     try db.execute(
       sql: "DELETE FROM runs WHERE seq NOT IN (SELECT seq FROM runs ORDER BY seq DESC LIMIT ?)",
       arguments: [max(0, count)])
-    return db.changesCount
+    let removed = db.changesCount
+    if removed > 0 { try removeUnusedBlobs(db) }
+    return removed
+  }
+
+  // MARK: - Blobs
+
+  /// Stores `bytes` in `blobs` unless the same bytes are there already, and returns their
+  /// SHA-256 (`sha256` when the caller has it).
+  static func storeBlob(_ db: Database, _ bytes: [UInt8], sha256: String? = nil) throws -> String {
+    let sha256 = sha256 ?? Checksum.sha256Hex(of: bytes)
+    if try Bool.fetchOne(db, sql: "SELECT 1 FROM blobs WHERE sha256 = ?", arguments: [sha256]) != true {
+      let insert = try db.cachedStatement(sql: "INSERT INTO blobs (sha256, bytes) VALUES (?, ?)")
+      try PairRowStatements.run(insert, [.text(sha256), .blob(bytes)])
+    }
+    return sha256
+  }
+
+  /// Removes the blobs no run refers to any more.
+  static func removeUnusedBlobs(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        DELETE FROM blobs WHERE sha256 NOT IN (SELECT plan_sha256 FROM runs)
+          AND sha256 NOT IN (SELECT before_sha256 FROM run_files WHERE before_sha256 IS NOT NULL)
+        """)
+  }
+
+  /// Puts the pairs of `entry` back as they were before its run: removes those it added,
+  /// writes back those it changed or removed.
+  private static func putBack(_ db: Database, _ entry: JournalEntry, path: String) throws {
+    let delete = try db.makeStatement(sql: "DELETE FROM pairs WHERE id = ?")
+    for id in entry.addedPairIDs { try delete.execute(arguments: [id]) }
+    let restore = try db.makeStatement(
+      sql: """
+        INSERT OR REPLACE INTO pairs (id, outlook_key, salesforce_key, window_day, was_in_scope, baseline, pending)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """)
+    var scratch: [UInt8] = []
+    for pair in entry.changedPairsBefore + entry.removedPairsBefore {
+      try PairRowStatements.execute(restore, pair, idLast: false, scratch: &scratch)
+    }
   }
 
   // MARK: - Reading entries
@@ -104,38 +133,45 @@ extension StateStore {
   static func entry(_ db: Database, runID: String, path: String) throws -> JournalEntry? {
     guard
       let run = try Row.fetchOne(
-        db, sql: "SELECT seq, started_at, plan, summary, reverted FROM runs WHERE run_id = ?", arguments: [runID])
+        db,
+        sql: """
+          SELECT r.seq, r.started_at, r.plan_sha256, b.bytes, r.summary, r.reverted, r.pair_changes
+          FROM runs r LEFT JOIN blobs b ON b.sha256 = r.plan_sha256 WHERE r.run_id = ?
+          """,
+        arguments: [runID])
     else { return nil }
+    func corrupt(_ what: String) -> StoreError {
+      StoreError(.corruptState, "run \(runID): \(what); the state file was damaged or edited", path: path)
+    }
     let seq: Int64 = run[0]
-    let plan: Data = run[2]
-    let summary: Data = run[3]
+    guard let plan = run[3] as Data? else { throw corrupt("its plan is missing") }
+    let summary: Data = run[4]
     let files = try Row.fetchAll(
-      db, sql: "SELECT path, before, after_sha256 FROM run_files WHERE run_seq = ? ORDER BY position",
+      db,
+      sql: """
+        SELECT f.path, f.before_sha256, b.bytes, f.after_sha256
+        FROM run_files f LEFT JOIN blobs b ON b.sha256 = f.before_sha256
+        WHERE f.run_seq = ? ORDER BY f.position
+        """,
       arguments: [seq]
     ).map { row in
-      JournaledFile(path: row[0], before: (row[1] as Data?).map { [UInt8]($0) }, afterSHA256: row[2])
+      let path: String = row[0]
+      let beforeSHA256: String? = row[1]
+      let before = (row[2] as Data?).map { [UInt8]($0) }
+      if beforeSHA256 != nil && before == nil { throw corrupt("the old bytes of \(path) are missing") }
+      return JournaledFile(path: path, before: before, afterSHA256: row[3])
     }
     var entry = JournalEntry(
       runID: runID, startedAt: Timestamp(secondsSince1970: run[1]), planJSON: [UInt8](plan),
       summaryJSON: [UInt8](summary), files: files)
-    entry.isReverted = run[4]
-    let rows = try Row.fetchCursor(
-      db,
-      sql: """
-        SELECT change, pair_id, outlook_key, salesforce_key, window_day, was_in_scope, baseline, pending
-        FROM run_pairs WHERE run_seq = ? ORDER BY pair_id
-        """,
-      arguments: [seq])
-    while let row = try rows.next() {
-      let change: String = row[0]
-      switch change {
-      case "added": entry.addedPairIDs.append(row[1])
-      case "changed": entry.changedPairsBefore.append(try PairRow.pairState(row, offset: 1))
-      case "removed": entry.removedPairsBefore.append(try PairRow.pairState(row, offset: 1))
-      default:
-        throw StoreError(.corruptState, "run \(runID) records an unknown change \"\(change)\"", path: path)
-      }
+    entry.isReverted = run[5]
+    let changes = try run.withUnsafeData(atIndex: 6) { data in
+      data.flatMap { $0.withUnsafeBytes { PairChangesCoding.decode($0) } }
     }
+    guard let changes else { throw corrupt("its record of changed pairs cannot be read") }
+    entry.addedPairIDs = changes.addedIDs
+    entry.changedPairsBefore = changes.changedBefore
+    entry.removedPairsBefore = changes.removedBefore
     return entry
   }
 }

@@ -15,7 +15,7 @@ public final class StateStore: Sendable {
   /// The database file's name inside the state folder.
   public static let fileName = "state.sqlite"
   /// The schema versions this code knows, oldest first (GRDB migration identifiers).
-  public static let schemaVersions = ["v1"]
+  public static let schemaVersions = ["v1", "v2"]
   /// Written into the SQLite header (`PRAGMA application_id`) to recognise a tasksync state.
   static let applicationID: Int32 = 0x7473_7363  // "tssc"
 
@@ -61,62 +61,6 @@ public final class StateStore: Sendable {
   }
 
   // MARK: - Schema
-
-  private static let migrator: DatabaseMigrator = {
-    var migrator = DatabaseMigrator()
-    migrator.registerMigration("v1") { db in
-      try db.execute(sql: "PRAGMA application_id = \(applicationID)")
-      try db.execute(
-        sql: """
-          CREATE TABLE pairs (
-            id TEXT PRIMARY KEY NOT NULL,
-            outlook_key TEXT,
-            salesforce_key TEXT,
-            window_day TEXT,
-            was_in_scope INTEGER NOT NULL,
-            baseline BLOB NOT NULL,
-            pending BLOB
-          ) WITHOUT ROWID;
-          CREATE TABLE runs (
-            seq INTEGER PRIMARY KEY,
-            run_id TEXT NOT NULL UNIQUE,
-            started_at INTEGER NOT NULL,
-            plan BLOB NOT NULL,
-            summary BLOB NOT NULL,
-            pairs_added INTEGER NOT NULL,
-            pairs_changed INTEGER NOT NULL,
-            pairs_removed INTEGER NOT NULL,
-            files INTEGER NOT NULL,
-            reverted INTEGER NOT NULL DEFAULT 0
-          );
-          CREATE TABLE run_pairs (
-            run_seq INTEGER NOT NULL REFERENCES runs(seq) ON DELETE CASCADE,
-            pair_id TEXT NOT NULL,
-            change TEXT NOT NULL CHECK (change IN ('added', 'changed', 'removed')),
-            outlook_key TEXT,
-            salesforce_key TEXT,
-            window_day TEXT,
-            was_in_scope INTEGER,
-            baseline BLOB,
-            pending BLOB,
-            PRIMARY KEY (run_seq, pair_id)
-          ) WITHOUT ROWID;
-          CREATE TABLE run_files (
-            run_seq INTEGER NOT NULL REFERENCES runs(seq) ON DELETE CASCADE,
-            position INTEGER NOT NULL,
-            path TEXT NOT NULL,
-            before BLOB,
-            after_sha256 TEXT,
-            PRIMARY KEY (run_seq, position)
-          ) WITHOUT ROWID;
-          CREATE TABLE meta (
-            key TEXT PRIMARY KEY NOT NULL,
-            value TEXT NOT NULL
-          ) WITHOUT ROWID;
-          """)
-    }
-    return migrator
-  }()
 
   private func migrate() throws {
     do {
@@ -238,12 +182,14 @@ public final class StateStore: Sendable {
     try read("cannot read the change count") { db in db.totalChangesCount }
   }
 
-  /// How many old-pair and file rows the journal holds (for tests of pruning).
-  package func totalJournalRows() throws -> (pairs: Int, files: Int) {
+  /// How many file rows and stored blobs the journal holds, and the blobs' bytes (for tests of
+  /// pruning and of storing each content once).
+  package func journalStorage() throws -> (files: Int, blobs: Int, blobBytes: Int) {
     try read("cannot read the journal") { db in
       (
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run_pairs") ?? 0,
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run_files") ?? 0
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run_files") ?? 0,
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM blobs") ?? 0,
+        try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(LENGTH(bytes)), 0) FROM blobs") ?? 0
       )
     }
   }

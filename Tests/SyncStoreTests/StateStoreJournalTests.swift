@@ -208,6 +208,35 @@ struct StateStoreJournalTests {
     next.pairs[0].wasInScope.toggle()
     try h.store.commit(next, previous: h.afterRun2, journal: StoreFixtures.entry("run-3", at: 300), keepingRuns: 2)
     #expect(try h.store.runs().map(\.runID) == ["run-2", "run-3"])
-    #expect(try h.store.totalJournalRows() == (pairs: 4, files: 2))
+    // run-2's two files; the plans of run-2 and run-3 and the old out.ics: run-1's plan is gone.
+    #expect(try h.store.journalStorage().files == 2)
+    #expect(try h.store.journalStorage().blobs == 3)
+    let entry = try #require(try h.store.journalEntry(runID: "run-3"))
+    #expect(entry.changedPairsBefore == [h.afterRun2.pairs[0]])
+  }
+
+  @Test("bytes already in the journal are stored once: a replaced plan.json is the previous run's plan")
+  func sameBytesStoredOnce() throws {
+    let h = try History()
+    let previousPlan = try #require(try h.store.journalEntry(runID: "run-2")).planJSON
+    let plan = Array(repeating: UInt8(ascii: "p"), count: 100_000)
+    let before = try h.store.journalStorage()
+    var next = h.afterRun2
+    next.pairs[1].wasInScope.toggle()
+    var entry = StoreFixtures.entry("run-3", at: 300)
+    entry.planJSON = plan
+    entry.files = [JournaledFile(path: "plan.json", before: previousPlan, after: plan)]
+    try h.store.commit(next, previous: h.afterRun2, journal: entry)
+    let after = try h.store.journalStorage()
+    #expect(after.blobs == before.blobs + 1)
+    #expect(after.blobBytes == before.blobBytes + plan.count)
+    let stored = try #require(try h.store.journalEntry(runID: "run-3"))
+    #expect(stored.planJSON == plan)
+    #expect(stored.files.first?.before == previousPlan)
+
+    // Pruning run-2 keeps its plan: run-3 still needs it to put plan.json back.
+    #expect(try h.store.pruneJournal(keepingLatest: 1) == 2)
+    #expect(try h.store.journalEntry(runID: "run-3")?.files.first?.before == previousPlan)
+    #expect(try h.store.journalStorage().blobs == 2)
   }
 }

@@ -108,17 +108,17 @@ struct StateStoreTests {
     let entry = try store.commit(
       next, previous: first,
       journal: StoreFixtures.entry("run-2", files: [JournaledFile(path: "out.ics", before: nil, after: [1])]))
-    // 1 run + 4 journal rows (2 changed, 1 removed, 1 added) + 4 pair writes + 1 file.
-    #expect(try store.totalChanges() - before == 10)
+    // 1 plan blob + 1 run (its pair changes in one blob) + 4 pair writes + 1 file.
+    #expect(try store.totalChanges() - before == 7)
     #expect(entry.changedPairsBefore == [first.pairs[10], first.pairs[50]])
     #expect(entry.removedPairsBefore == [first.pairs[30]])
     #expect(entry.addedPairIDs == [StoreFixtures.pair(500).id])
     #expect(try store.load() == next)
 
-    // Nothing changed: only the run itself is recorded.
+    // Nothing changed: only the run itself and its plan are recorded.
     let idle = try store.totalChanges()
     try store.commit(next, previous: next, journal: StoreFixtures.entry("run-3"))
-    #expect(try store.totalChanges() - idle == 1)
+    #expect(try store.totalChanges() - idle == 2)
     let summaries = try store.runs()
     #expect(summaries.map(\.runID) == ["run-1", "run-2", "run-3"])
     #expect(
@@ -265,7 +265,7 @@ struct StateStoreTests {
       ])
     try #require(result.status == 0, "\(result.output)")
     let store = try StateStore(folder: folder)
-    #expect(try store.appliedSchemaVersions() == ["v1"])
+    #expect(try store.appliedSchemaVersions() == StateStore.schemaVersions)
     #expect(try store.load().pairs.isEmpty)
   }
 

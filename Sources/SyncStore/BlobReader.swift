@@ -1,0 +1,50 @@
+/// A cursor over one of the state's compact blobs: bytes, LEB128 numbers, length-prefixed
+/// strings and big-endian words. Every read returns `nil` past the end, so a cut-short blob is
+/// an error, never a shorter value.
+struct BlobReader {
+  let bytes: UnsafeRawBufferPointer
+  var i = 0
+
+  init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+  var atEnd: Bool { i == bytes.count }
+
+  mutating func byte() -> UInt8? {
+    guard i < bytes.count else { return nil }
+    defer { i += 1 }
+    return bytes[i]
+  }
+
+  mutating func number() -> Int? { LEB128.read(bytes, &i) }
+
+  /// A LEB128 length and that many bytes, valid UTF-8.
+  mutating func string() -> String? {
+    guard let part = slice() else { return nil }
+    return String(validating: part, as: UTF8.self)
+  }
+
+  /// A LEB128 length and that many bytes (a view into the blob).
+  mutating func slice() -> UnsafeRawBufferPointer? {
+    guard let length = number(), length <= bytes.count - i else { return nil }
+    defer { i += length }
+    return UnsafeRawBufferPointer(rebasing: bytes[i..<(i + length)])
+  }
+
+  mutating func word() -> UInt64? {
+    guard bytes.count - i >= 8 else { return nil }
+    var v: UInt64 = 0
+    for _ in 0..<8 {
+      v = v << 8 | UInt64(bytes[i])
+      i += 1
+    }
+    return v
+  }
+}
+
+extension LEB128 {
+  /// The string's UTF-8 length, then its bytes (what ``BlobReader/string()`` reads).
+  static func appendString(_ text: String, to out: inout [UInt8]) {
+    append(text.utf8.count, to: &out)
+    out.append(contentsOf: text.utf8)
+  }
+}
