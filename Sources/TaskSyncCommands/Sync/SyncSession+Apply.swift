@@ -7,6 +7,8 @@ import TaskModel
 struct OutputFile {
   var path: String
   var bytes: [UInt8]?
+  /// The SHA-256 of `bytes` when already known (the plan's, hashed once for the journal).
+  var sha256: String? = nil
 }
 
 extension SyncSession {
@@ -19,14 +21,16 @@ extension SyncSession {
     if let refusal = run.plan.refusal { throw CommandFailure(.refused, "refused: \(refusal)") }
     try checkUnchanged(run.outlook)
     try checkUnchanged(run.salesforce)
-    let outputs = outputFiles(run)
-    let journaled = try writeOutputs(outputs)
+    // What the run changes in the saved pairs is worked out beside the writing of the outputs.
+    let (previous, next) = (run.state, run.plan.nextState)
+    let pairChanges = BackgroundWork { try PairChanges(previous: previous, next: next) }
+    defer { pairChanges.wait() }
+    var entry = JournalEntry(
+      runID: run.input.runID, startedAt: startedAt, planJSON: run.planJSON, summaryJSON: run.summary.json, files: [])
+    entry.files = try writeOutputs(outputFiles(run, planSHA256: entry.planSHA256))
     do {
       let store = try StateStore(folder: configuration.state)
-      let entry = JournalEntry(
-        runID: run.input.runID, startedAt: startedAt, planJSON: run.planJSON, summaryJSON: run.summary.json,
-        files: journaled)
-      try store.commit(run.plan.nextState, previous: run.state, journal: entry, keepingRuns: Self.journalRuns)
+      try store.commit(try pairChanges.value(), journal: entry, keepingRuns: Self.journalRuns)
     } catch let error as StoreError {
       throw CommandFailure(.failed, "\(configuration.state.path): \(error)")
     }
@@ -45,7 +49,7 @@ extension SyncSession {
   /// Every file the run writes, in a fixed order, in groups made one at a time: each group is
   /// rendered when its turn comes and released once written, so a large run never holds all
   /// of its outputs at once.
-  func outputFiles(_ run: PreparedRun) -> [() -> [OutputFile]] {
+  func outputFiles(_ run: PreparedRun, planSHA256: String) -> [() -> [OutputFile]] {
     let outlookChanges = run.plan.outlookChanges
     let salesforceChanges = run.plan.salesforceChanges
     let outlookName = run.outlook.url.lastPathComponent
@@ -82,7 +86,7 @@ extension SyncSession {
     }
     let reports: () -> [OutputFile] = {
       [
-        OutputFile(path: "plan.json", bytes: run.planJSON),
+        OutputFile(path: "plan.json", bytes: run.planJSON, sha256: planSHA256),
         OutputFile(path: "summary.json", bytes: run.summary.json),
         OutputFile(path: "summary.txt", bytes: Array(run.summary.text.utf8)),
         OutputFile(path: "summary.html", bytes: Array(run.summary.html.utf8)),
@@ -120,7 +124,9 @@ extension SyncSession {
       if swept.insert(folder.path).inserted { _ = try AtomicFile.sweepTemporaryFiles(in: folder) }
       let before = FileManager.default.fileExists(atPath: url.path) ? try Export.readBytes(url) : nil
       if before == file.bytes { continue }
-      journal.append(JournaledFile(path: file.path, before: before, after: file.bytes))
+      journal.append(
+        file.sha256.map { JournaledFile(path: file.path, before: before, afterSHA256: $0) }
+          ?? JournaledFile(path: file.path, before: before, after: file.bytes))
       if let bytes = file.bytes {
         try AtomicFile.write(bytes, to: url)
       } else if before != nil {

@@ -50,9 +50,14 @@ package struct SyncSession {
 
   /// Reads both exports and the state, and plans. Writes nothing.
   package func prepare(excluding excluded: Set<String> = []) throws -> PreparedRun {
+    // The state loads on its own thread while the exports are read: it is one SQLite cursor on
+    // one core, and the readers leave part of the second core idle.
+    let stateFolder = configuration.state
+    let loading = BackgroundWork { try Self.loadState(from: stateFolder) }
+    defer { loading.wait() }
     let outlook = try Export.read(configuration.outlook, options: options)
     let salesforce = try Export.read(configuration.salesforce, format: .csv, options: options)
-    let (state, lastRunID) = try loadState()
+    let (state, lastRunID) = try loading.value()
     let o = outlook.result
     let s = salesforce.result
     var policy = configuration.policy
@@ -83,16 +88,16 @@ package struct SyncSession {
 
   /// The saved state and the id of the last run, or an empty state when there is none yet
   /// (reading never creates it).
-  func loadState() throws -> (SyncState, lastRunID: String?) {
-    let database = configuration.state.appendingPathComponent(StateStore.fileName)
+  static func loadState(from folder: URL) throws -> (SyncState, lastRunID: String?) {
+    let database = folder.appendingPathComponent(StateStore.fileName)
     guard FileManager.default.fileExists(atPath: database.path) else { return (SyncState(), nil) }
     do {
-      let store = try StateStore(folder: configuration.state)
+      let store = try StateStore(folder: folder)
       let runs = try store.runs()
       // The count keeps ids unique after a revert brings back an earlier state.
       return (try store.load(), runs.last.map { "\($0.runID)#\(runs.count)" })
     } catch {
-      throw CommandFailure(.failed, "\(configuration.state.path): \(error)")
+      throw CommandFailure(.failed, "\(folder.path): \(error)")
     }
   }
 
