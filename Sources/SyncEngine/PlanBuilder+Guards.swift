@@ -11,12 +11,18 @@ extension PlanBuilder {
     }
     var plan = SyncPlan(
       decisions: decisions, outlookChanges: changes[.outlook]!, salesforceChanges: changes[.salesforce]!,
-      nextState: SyncState(pairs: pairs.sorted { $0.id < $1.id }), skipped: skipped, conflicts: conflicts,
+      nextState: SyncState(pairs: Self.inIDOrder(pairs)), skipped: skipped, conflicts: conflicts,
       warnings: warnings, refusal: nil)
     if !input.policy.allowMassDelete {
       plan.refusal = MassDeletionGuard(policy: input.policy).refusal(for: plan, input: input)
     }
     return plan
+  }
+
+  /// The pairs sorted by id, left as they are when they already are: an unchanged run keeps
+  /// the saved pairs in their saved order, so the check is all it pays.
+  static func inIDOrder(_ pairs: [PairState]) -> [PairState] {
+    pairs.indices.dropFirst().allSatisfy { pairs[$0 - 1].id < pairs[$0].id } ? pairs : pairs.sorted { $0.id < $1.id }
   }
 }
 

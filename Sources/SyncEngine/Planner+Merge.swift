@@ -9,15 +9,17 @@ struct FieldCopy {
 
 extension Planner {
   /// Field-by-field three-way merge of a pair whose tasks are both present and in scope.
-  mutating func merge(_ saved: PairState, _ items: PairItems, rule: String) {
+  mutating func merge(_ saved: PairState, _ items: PairItems, rule: String, unchanged knownUnchanged: Bool = false) {
     let (oi, si) = (items.outlook!, items.salesforce!)
     var next = saved
     next.wasInScope = true
-    // Most pairs of most runs: nothing changed on either side since the last sync; and most
-    // pairs found on a first run: both sides already agree on every field.
+    // Most pairs of most runs: nothing changed on either side since the last sync (the caller
+    // may know it already); and most pairs found on a first run: both sides already agree on
+    // every field.
     let unchanged =
-      saved.baseline.matches(fields, { outlook.print(oi, $0) })
-      && saved.baseline.matches(fields, { salesforce.print(si, $0) })
+      knownUnchanged
+      || (saved.baseline.matches(fields, { outlook.print(oi, $0) })
+        && saved.baseline.matches(fields, { salesforce.print(si, $0) }))
     let agreeing =
       saved.baseline.isEmpty && fields.indices.allSatisfy { outlook.print(oi, $0) == salesforce.print(si, $0) }
     if saved.pending.isEmpty && (unchanged || agreeing) {

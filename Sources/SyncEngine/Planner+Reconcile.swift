@@ -29,14 +29,15 @@ extension Planner {
       offerPendingCreateAgain(pair, create, source: source)
       return
     }
-    let facts = [present.outlook.map { outlook.facts($0) }, present.salesforce.map { salesforce.facts($0) }]
-    let live = facts.compactMap { $0 }
-    guard !live.isEmpty else {
+    let outlookFacts = present.outlook.map { outlook.facts($0) }
+    let salesforceFacts = present.salesforce.map { salesforce.facts($0) }
+    guard let first = outlookFacts ?? salesforceFacts else {
       out.forget(pair)
       return
     }
-    if let reason = scope.skipReason(pair: live[0], live.count > 1 ? live[1] : nil) {
-      setDormant(pair, live: live, reason: reason)
+    let second = outlookFacts != nil ? salesforceFacts : nil
+    if let reason = scope.skipReason(pair: first, second) {
+      setDormant(pair, live: [first] + (second.map { [$0] } ?? []), reason: reason)
       return
     }
     // Both tasks there and neither changed since the last sync (most pairs of most runs): the
@@ -45,7 +46,7 @@ extension Planner {
       pair.baseline.matches(fields, { outlook.print(o, $0) }),
       pair.baseline.matches(fields, { salesforce.print(s, $0) })
     {
-      merge(pair, present, rule: "edited since the last sync")
+      merge(pair, present, rule: "edited since the last sync", unchanged: true)
       return
     }
     let action = Reconciliation.action(

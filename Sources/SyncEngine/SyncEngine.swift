@@ -51,8 +51,7 @@ struct Planner {
   mutating func run() -> SyncPlan {
     // The store loads pairs in id order already; sorting a copy is only needed for other callers.
     let saved = input.state.pairs
-    let pairs =
-      saved.indices.dropFirst().allSatisfy { saved[$0 - 1].id < saved[$0].id } ? saved : saved.sorted { $0.id < $1.id }
+    let pairs = PlanBuilder.inIDOrder(saved)
     var attached: [PairItems] = pairs.map { attach($0) }
     for side in Side.allCases { addUntakenToMatches(side) }
     for (i, pair) in pairs.enumerated() where pair.outlookKey == nil || pair.salesforceKey == nil {

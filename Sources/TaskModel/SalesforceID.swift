@@ -30,11 +30,11 @@ public enum SalesforceID {
     }
     let trimmed = start == 0 && end == whole.count ? text : String(decoding: t, as: UTF8.self)
     guard t.count == 15 || t.count == 18, t.allSatisfy(isAlphanumeric) else { return trimmed }
-    let suffix = (0..<3).map { checksumCharacter(t, chunk: $0) }
-    if t.count == 18 && t[15] == suffix[0] && t[16] == suffix[1] && t[17] == suffix[2] { return trimmed }
+    let suffix = (checksumCharacter(t, chunk: 0), checksumCharacter(t, chunk: 1), checksumCharacter(t, chunk: 2))
+    if t.count == 18 && t[15] == suffix.0 && t[16] == suffix.1 && t[17] == suffix.2 { return trimmed }
     return String(unsafeUninitializedCapacity: 18) { out in
       for i in 0..<15 { out[i] = t[i] }
-      for i in 0..<3 { out[15 + i] = suffix[i] }
+      (out[15], out[16], out[17]) = suffix
       return 18
     }
   }
