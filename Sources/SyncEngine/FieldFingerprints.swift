@@ -58,6 +58,19 @@ public struct FieldFingerprints: Hashable, Sendable, Sequence, ExpressibleByDict
   }
 
   /// True when this holds exactly `fields` (in increasing order) with these fingerprints.
+  /// Adds `field`, or replaces its fingerprint; returns whether it was new. Fast when `field`
+  /// sorts after every field already here — how a decoder rebuilds a baseline written in field
+  /// order — and an ``updateValue(_:forKey:)`` otherwise.
+  public mutating func insert(_ fingerprint: Fingerprint, for field: SyncField) -> Bool {
+    if entries.last.map({ $0.field < field }) ?? true {
+      entries.append(Entry(field: field, fingerprint: fingerprint))
+      return true
+    }
+    return updateValue(fingerprint, forKey: field) == nil
+  }
+
+  public mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(count) }
+
   func matches(_ fields: [SyncField], _ fingerprint: (Int) -> Fingerprint) -> Bool {
     guard entries.count == fields.count else { return false }
     for f in fields.indices where entries[f].field != fields[f] || entries[f].fingerprint != fingerprint(f) {

@@ -36,20 +36,24 @@ public struct MassDeletionGuard: Sendable {
 
   public func refusal(for plan: SyncPlan, input: SyncInput) -> String? {
     // Empty exports first: they explain the deletions the other side would then see.
-    for side in Side.allCases {
-      let paired = input.state.pairs.filter { $0.key(on: side) != nil }
+    // Counted, not filtered: a filter copies every pair, a tenth of a second at 100,000.
+    let pairs = input.state.pairs
+    for side in Side.allCases where input.snapshot(side).tasks.isEmpty {
       // A pair with a delete pending (sent to this side, or sent to the other side because
       // this side's task was deleted) is expected to be gone from this export.
-      let expected = paired.filter { pair in !pair.pending.contains { $0.operation == .delete } }
-      if input.snapshot(side).tasks.isEmpty && !expected.isEmpty {
+      let expected = pairs.count { pair in
+        pair.key(on: side) != nil && !pair.pending.contains { $0.operation == .delete }
+      }
+      if expected > 0 {
         return
-          "the \(side) export is empty but \(expected.count) tasks were paired with it: refusing to read that as deletions (check the export, or pass --allow-mass-delete)"
+          "the \(side) export is empty but \(expected) tasks were paired with it: refusing to read that as deletions (check the export, or pass --allow-mass-delete)"
       }
     }
     for side in Side.allCases {
       let deletes = plan.counts(for: side).delete
-      let base = input.state.pairs.filter { $0.key(on: side) != nil && $0.wasInScope }.count
-      if deletes > MassDeletionGuard.minimumDeletes && deletes * 100 > policy.maxDeletePercent * base {
+      guard deletes > MassDeletionGuard.minimumDeletes else { continue }
+      let base = pairs.count { $0.key(on: side) != nil && $0.wasInScope }
+      if deletes * 100 > policy.maxDeletePercent * base {
         return
           "the plan deletes \(deletes) of \(base) paired \(side) tasks, more than max_delete_percent = \(policy.maxDeletePercent)%: refusing (pass --allow-mass-delete if this is intended)"
       }

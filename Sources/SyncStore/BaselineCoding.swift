@@ -46,6 +46,7 @@ enum BaselineCoding {
     var reader = BlobReader(bytes)
     guard reader.byte() == formatVersion, let count = reader.number(), count <= bytes.count else { return nil }
     var result = FieldFingerprints()
+    result.reserveCapacity(count)
     for _ in 0..<count {
       guard let tag = reader.byte() else { return nil }
       let field: SyncField
@@ -61,7 +62,7 @@ enum BaselineCoding {
       } else {
         return nil
       }
-      guard result.updateValue(fingerprint, forKey: field) == nil else { return nil }
+      guard result.insert(fingerprint, for: field) else { return nil }
     }
     return reader.atEnd ? result : nil
   }
