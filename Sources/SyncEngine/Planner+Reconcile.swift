@@ -1,7 +1,37 @@
+import Dispatch
 import TaskModel
 
 extension Planner {
   /// Reconciles one saved pair with what the exports show now.
+  /// For each saved pair, whether it is settled (see ``isSettled(_:_:)``): worked out on two
+  /// cores for a large state, since it compares every field of both tasks of every pair.
+  func settledPairs() -> [Bool] {
+    guard pairs.count >= 20_000 else { return pairs.indices.map { isSettled(pairs[$0], attached[$0]) } }
+    let result = UnsafeMutableBufferPointer<Bool>.allocate(capacity: pairs.count)
+    defer { result.deallocate() }
+    let out = SettledSlots(base: result.baseAddress!)
+    let half = pairs.count / 2
+    DispatchQueue.concurrentPerform(iterations: 2) { k in
+      for i in (k == 0 ? 0..<half : half..<pairs.count) {
+        (out.base + i).initialize(to: isSettled(pairs[i], attached[i]))
+      }
+    }
+    return Array(result)
+  }
+
+  /// Whether a saved pair needs nothing this run — both tasks there, readable and in scope,
+  /// nothing pending, and neither changed since the last sync (most pairs of most runs). Such
+  /// a pair is kept through the table's "nothing" row without the rest of ``reconcile(_:_:)``.
+  func isSettled(_ pair: PairState, _ items: PairItems) -> Bool {
+    guard let o = items.outlook, let s = items.salesforce, pair.pending.isEmpty,
+      !salesforce.tasks[s].isTombstone, !outlook.isInvalid(pair.outlookKey),
+      !salesforce.isInvalid(pair.salesforceKey),
+      scope.skipReason(pair: outlook.facts(o), salesforce.facts(s)) == nil
+    else { return false }
+    return pair.baseline.matches(fields, { outlook.print(o, $0) })
+      && pair.baseline.matches(fields, { salesforce.print(s, $0) })
+  }
+
   mutating func reconcile(_ saved: PairState, _ items: PairItems) {
     var pair = saved
     let unreadable =
@@ -173,4 +203,9 @@ extension Planner {
     guard !task.isTombstone else { return }
     addToMatches(side, i)
   }
+}
+
+/// Handed to the two threads of ``Planner/settledPairs()``: each writes only its half.
+private struct SettledSlots: @unchecked Sendable {
+  let base: UnsafeMutablePointer<Bool>
 }

@@ -40,28 +40,45 @@ struct SideIndex {
     for i in tasks.indices { tasks[i].appendFingerprints(of: fields, to: &prints) }
   }
 
-  /// Both sides' indexes, built side by side on two cores when the exports are large (each
-  /// fingerprints every field of every task).
-  static func both(_ input: SyncInput, fields: [SyncField]) -> (SideIndex, SideIndex) {
-    guard input.outlook.tasks.count + input.salesforce.tasks.count >= 20_000 else {
-      return (
-        SideIndex(side: .outlook, snapshot: input.outlook, fields: fields),
-        SideIndex(side: .salesforce, snapshot: input.salesforce, fields: fields)
-      )
+  /// Both sides' indexes, with the saved `pairs` attached to their tasks, built side by side on
+  /// two cores when the exports are large (each fingerprints every field of every task, and
+  /// looks up every pair's key).
+  static func both(_ input: SyncInput, fields: [SyncField], attaching pairs: [PairState]) -> (
+    outlook: SideIndex, salesforce: SideIndex, attached: [PairItems]
+  ) {
+    @Sendable func build(_ side: Side) -> (SideIndex, [Int?]) {
+      var index = SideIndex(side: side, snapshot: input.snapshot(side), fields: fields)
+      let attached = index.attach(pairs)
+      return (index, attached)
     }
-    let built = UnsafeMutableBufferPointer<SideIndex>.allocate(capacity: 2)
-    defer { built.deallocate() }
-    let out = Slots(base: built.baseAddress!)
-    DispatchQueue.concurrentPerform(iterations: 2) { k in
-      let side: Side = k == 0 ? .outlook : .salesforce
-      (out.base + k).initialize(to: SideIndex(side: side, snapshot: input.snapshot(side), fields: fields))
+    let (o, s): ((SideIndex, [Int?]), (SideIndex, [Int?]))
+    if input.outlook.tasks.count + input.salesforce.tasks.count < 20_000 {
+      (o, s) = (build(.outlook), build(.salesforce))
+    } else {
+      let built = UnsafeMutableBufferPointer<(SideIndex, [Int?])>.allocate(capacity: 2)
+      defer { built.deallocate() }
+      let out = Slots(base: built.baseAddress!)
+      DispatchQueue.concurrentPerform(iterations: 2) { k in
+        (out.base + k).initialize(to: build(k == 0 ? .outlook : .salesforce))
+      }
+      (o, s) = (built.baseAddress!.move(), (built.baseAddress! + 1).move())
     }
-    return (built.baseAddress!.move(), (built.baseAddress! + 1).move())
+    return (o.0, s.0, zip(o.1, s.1).map { PairItems(outlook: $0, salesforce: $1) })
   }
 
   /// Handed to the two threads: each initializes only its own slot.
   private struct Slots: @unchecked Sendable {
-    let base: UnsafeMutablePointer<SideIndex>
+    let base: UnsafeMutablePointer<(SideIndex, [Int?])>
+  }
+
+  /// Finds each saved pair's task on this side by key, in pair order, and marks it taken: a
+  /// pair whose key another pair took first gets `nil`.
+  mutating func attach(_ pairs: [PairState]) -> [Int?] {
+    pairs.map { pair in
+      guard let key = pair.key(on: side), let i = index(ofKey: key), !taken[i] else { return nil }
+      take(i)
+      return i
+    }
   }
 
   /// The fingerprint of field number `field` (an index into the run's synced fields) of task `index`.

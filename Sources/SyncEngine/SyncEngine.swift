@@ -37,28 +37,34 @@ struct Planner {
   /// Untaken tasks by subject and due day, per side, built once the saved pairs are attached.
   var outlookMatches: MatchIndex
   var salesforceMatches: MatchIndex
+  /// The saved pairs in id order, and the items each is attached to.
+  let pairs: [PairState]
+  var attached: [PairItems]
 
   init(input: SyncInput, excluded: Set<String>) {
     self.input = input
     scope = Scope(policy: input.policy, today: input.today)
     fields = input.policy.syncedFields
-    (outlook, salesforce) = SideIndex.both(input, fields: fields)
+    // The store loads pairs in id order already; sorting a copy is only needed for other callers.
+    pairs = PlanBuilder.inIDOrder(input.state.pairs)
+    (outlook, salesforce, attached) = SideIndex.both(input, fields: fields, attaching: pairs)
     out = PlanBuilder(input: input, excluded: excluded)
     outlookMatches = MatchIndex(taskCount: outlook.tasks.count)
     salesforceMatches = MatchIndex(taskCount: salesforce.tasks.count)
   }
 
   mutating func run() -> SyncPlan {
-    // The store loads pairs in id order already; sorting a copy is only needed for other callers.
-    let saved = input.state.pairs
-    let pairs = PlanBuilder.inIDOrder(saved)
-    var attached: [PairItems] = pairs.map { attach($0) }
+    let settled = settledPairs()
     for side in Side.allCases { addUntakenToMatches(side) }
     for (i, pair) in pairs.enumerated() where pair.outlookKey == nil || pair.salesforceKey == nil {
       attached[i] = recognisePendingCreate(pair, attached[i])
     }
     for (i, pair) in pairs.enumerated() {
-      reconcile(pair, attached[i])
+      if settled[i] {
+        merge(pair, attached[i], rule: "edited since the last sync", unchanged: true)
+      } else {
+        reconcile(pair, attached[i])
+      }
     }
     pairByCrossReference()
     pairBySubjectAndDue()
@@ -87,20 +93,6 @@ struct Planner {
       salesforceMatches.reserveCapacity(untaken.count)
     }
     for i in untaken { addToMatches(side, i) }
-  }
-
-  /// Finds a saved pair's items by key and marks them taken.
-  mutating func attach(_ pair: PairState) -> PairItems {
-    var items = PairItems()
-    if let key = pair.outlookKey, let i = outlook.index(ofKey: key), !outlook.taken[i] {
-      outlook.take(i)
-      items.outlook = i
-    }
-    if let key = pair.salesforceKey, let i = salesforce.index(ofKey: key), !salesforce.taken[i] {
-      salesforce.take(i)
-      items.salesforce = i
-    }
-    return items
   }
 
   /// Looks for the item a pending create produced: by the key tasksync chose, by

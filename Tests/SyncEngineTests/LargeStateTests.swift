@@ -1,0 +1,53 @@
+import SyncEngine
+import TaskModel
+import Testing
+
+/// A state large enough that the engine indexes both sides, attaches the saved pairs and sorts
+/// out the settled ones on two cores (20,000 tasks or pairs and more).
+@Suite("Engine: a large state")
+struct LargeStateTests {
+  static let count = 21_000
+
+  /// `count` tasks made in Outlook, created in Salesforce, re-imported and confirmed by a
+  /// second sync: `count` settled pairs.
+  static func settledWorld() -> World {
+    var world = World()
+    world.outlook = (0..<count).map { n in
+      TaskItem(key: "uid-\(n)", subject: "Task \(n)", due: World.day(n % 200 - 20))
+    }
+    world.sync()
+    world.sync()
+    return world
+  }
+
+  @Test("every edit, deletion and scope change among 21,000 settled pairs is planned, and nothing else")
+  func editsAmongSettledPairs() throws {
+    var world = Self.settledWorld()
+    #expect(world.state.pairs.count == Self.count)
+    #expect(world.state.pairs.allSatisfy { $0.pending.isEmpty })
+    #expect(world.plan().decisions.isEmpty)
+
+    // Spread over the whole id order, so both halves of the two-core pass see some.
+    let edited = Set(stride(from: 7, to: Self.count, by: 997))
+    let deleted = Set(stride(from: 11, to: Self.count, by: 1_499)).subtracting(edited)
+    let madePrivate = Set(stride(from: 13, to: Self.count, by: 2_003)).subtracting(edited).subtracting(deleted)
+    for n in edited { world.outlook[n].subject += " (edited)" }
+    for n in madePrivate { world.outlook[n].isPrivate = true }
+    let deletedKeys = Set(deleted.map { world.salesforceTask("Task \($0)")!.key })
+    world.salesforce.removeAll { deletedKeys.contains($0.key) }
+
+    let plan = world.plan()
+    let updates = plan.decisions.filter { $0.operation == .update }
+    let deletes = plan.decisions.filter { $0.operation == .delete }
+    #expect(Set(updates.map(\.pairID)) == Set(edited.map { "o:uid-\($0)" }))
+    #expect(updates.allSatisfy { $0.side == .salesforce && $0.changes.map(\.field) == [.subject] })
+    #expect(Set(deletes.map(\.pairID)) == Set(deleted.map { "o:uid-\($0)" }))
+    #expect(deletes.allSatisfy { $0.side == .outlook })
+    #expect(plan.decisions.count == edited.count + deleted.count)
+    // A private pair is left alone, both of its tasks counted as skipped, and kept dormant; a
+    // deleted pair stays until its deletion is seen, with the delete pending.
+    #expect(plan.skipped[.private] == 2 * madePrivate.count)
+    #expect(plan.nextState.pairs.count == Self.count)
+    #expect(plan.nextState.pairs.count { !$0.pending.isEmpty } == edited.count + deleted.count)
+  }
+}
