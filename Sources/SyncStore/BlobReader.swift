@@ -47,4 +47,16 @@ extension LEB128 {
     append(text.utf8.count, to: &out)
     out.append(contentsOf: text.utf8)
   }
+
+  /// `0` for `nil`, else `1` and the string.
+  static func appendOptionalString(_ text: String?, to out: inout [UInt8]) {
+    guard let text else { return out.append(0) }
+    out.append(1)
+    appendString(text, to: &out)
+  }
+
+  /// Eight bytes, most significant first (what ``BlobReader/word()`` reads).
+  static func appendWord(_ word: UInt64, to out: inout [UInt8]) {
+    withUnsafeBytes(of: word.bigEndian) { out.append(contentsOf: $0) }
+  }
 }

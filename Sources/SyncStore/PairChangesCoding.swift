@@ -64,25 +64,17 @@ enum PairChangesCoding {
 
   private static func append(_ pair: PairState, to out: inout [UInt8], scratch: inout [UInt8]) {
     LEB128.appendString(pair.id, to: &out)
-    for optional in [pair.outlookKey, pair.salesforceKey, pair.windowDay?.description] {
-      if let text = optional {
-        out.append(1)
-        LEB128.appendString(text, to: &out)
-      } else {
-        out.append(0)
-      }
-    }
+    LEB128.appendOptionalString(pair.outlookKey, to: &out)
+    LEB128.appendOptionalString(pair.salesforceKey, to: &out)
+    LEB128.appendOptionalString(pair.windowDay?.description, to: &out)
     out.append(pair.wasInScope ? 1 : 0)
     BaselineCoding.encode(pair.baseline, into: &scratch)
     LEB128.append(scratch.count, to: &out)
     out += scratch
-    if pair.pending.isEmpty {
-      LEB128.append(0, to: &out)
-    } else {
-      let pending = PendingCoding.encode(pair.pending)
-      LEB128.append(pending.count, to: &out)
-      out += pending
-    }
+    scratch.removeAll(keepingCapacity: true)
+    if !pair.pending.isEmpty { PendingCoding.encode(pair.pending, appendingTo: &scratch) }
+    LEB128.append(scratch.count, to: &out)
+    out += scratch
   }
 
   private static func pair(_ reader: inout BlobReader) -> PairState? {

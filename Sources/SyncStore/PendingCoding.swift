@@ -16,32 +16,32 @@ enum PendingCoding {
   static let formatVersion: UInt8 = 1
 
   static func encode(_ operations: [PendingOperation]) -> [UInt8] {
-    var out: [UInt8] = [formatVersion]
-    out.reserveCapacity(64 * operations.count)
+    var out: [UInt8] = []
+    encode(operations, appendingTo: &out)
+    return out
+  }
+
+  /// ``encode(_:)`` appended to `out` (no array of its own: a large run journals tens of
+  /// thousands of pairs with a pending create each).
+  static func encode(_ operations: [PendingOperation], appendingTo out: inout [UInt8]) {
+    out.reserveCapacity(out.count + 1 + 64 * operations.count)
+    out.append(formatVersion)
     LEB128.append(operations.count, to: &out)
     for op in operations {
       out.append(op.side == .outlook ? 0 : 1)
       out.append(UInt8(SyncOperation.allCases.firstIndex(of: op.operation)!))
       LEB128.appendString(op.runID, to: &out)
-      for optional in [op.createdKey, op.matchSubject, op.matchDue?.description] {
-        if let text = optional {
-          out.append(1)
-          LEB128.appendString(text, to: &out)
-        } else {
-          out.append(0)
-        }
-      }
+      LEB128.appendOptionalString(op.createdKey, to: &out)
+      LEB128.appendOptionalString(op.matchSubject, to: &out)
+      LEB128.appendOptionalString(op.matchDue?.description, to: &out)
       LEB128.append(op.previous.count, to: &out)
-      for (field, print) in op.previous.map({ ($0.field, $0.fingerprint) }).sorted(by: { $0.0.name < $1.0.name }) {
-        LEB128.appendString(field.name, to: &out)
-        for word in [print.high, print.low] {
-          for shift in stride(from: 56, through: 0, by: -8) {
-            out.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
-          }
-        }
+      let byName = op.previous.count < 2 ? Array(op.previous) : op.previous.sorted { $0.field.name < $1.field.name }
+      for entry in byName {
+        LEB128.appendString(entry.field.name, to: &out)
+        LEB128.appendWord(entry.fingerprint.high, to: &out)
+        LEB128.appendWord(entry.fingerprint.low, to: &out)
       }
     }
-    return out
   }
 
   /// Reads what ``encode(_:)`` wrote, or `nil` when the bytes are not valid.
