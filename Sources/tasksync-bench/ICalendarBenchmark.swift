@@ -8,6 +8,11 @@ import TaskModel
 func iCalendarBenchmark(count: Int) -> [BenchResult] {
   let zone = TimeZone(identifier: "Europe/Berlin")!
   let input = SyntheticCalendar.bytes(tasks: count)
+  // TASKSYNC_BENCH_ICS_FILE=FILE keeps the generated calendar, to time other readers on it
+  // (scripts/libical-read.c).
+  if let path = ProcessInfo.processInfo.environment["TASKSYNC_BENCH_ICS_FILE"] {
+    _ = FileManager.default.createFile(atPath: path, contents: Data(input))
+  }
   resetPeakResident()
   var document: ICalendarDocument?
   let readSeconds = medianSeconds(runs: 3) {
