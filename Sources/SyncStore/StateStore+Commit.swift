@@ -138,7 +138,10 @@ struct PairDiff: Sendable {
   var removedIDs: [String] { removedBefore.map(\.id) }
 
   init(previous: SyncState, next: SyncState) throws {
-    if Self.isStrictlyOrdered(previous.pairs) && Self.isStrictlyOrdered(next.pairs) {
+    if previous.pairs.isEmpty && Self.isStrictlyOrdered(next.pairs) {
+      // A first run: every pair is new, and the list is shared, not copied.
+      added = next.pairs
+    } else if Self.isStrictlyOrdered(previous.pairs) && Self.isStrictlyOrdered(next.pairs) {
       merge(previous.pairs, next.pairs)
     } else {
       try hash(previous.pairs, next.pairs)
