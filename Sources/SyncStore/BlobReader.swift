@@ -1,3 +1,5 @@
+import TaskModel
+
 /// A cursor over one of the state's compact blobs: bytes, LEB128 numbers, length-prefixed
 /// strings and big-endian words. Every read returns `nil` past the end, so a cut-short blob is
 /// an error, never a shorter value.
@@ -21,6 +23,29 @@ struct BlobReader {
   mutating func string() -> String? {
     guard let part = slice() else { return nil }
     return String(validating: part, as: UTF8.self)
+  }
+
+  /// `0` for absent, or `1` and a string (what ``LEB128/appendOptionalString(_:to:)`` writes),
+  /// into `value`; `false` when the bytes are neither.
+  mutating func optionalString(into value: inout String?) -> Bool {
+    switch byte() {
+    case 0:
+      value = nil
+      return true
+    case 1:
+      value = string()
+      return value != nil
+    default:
+      return false
+    }
+  }
+
+  /// An optional string that must spell a `YYYY-MM-DD` day.
+  mutating func optionalDay(into value: inout CalendarDay?) -> Bool {
+    var text: String?
+    guard optionalString(into: &text) else { return false }
+    value = text.flatMap(CalendarDay.init)
+    return (value == nil) == (text == nil)
   }
 
   /// A LEB128 length and that many bytes (a view into the blob).

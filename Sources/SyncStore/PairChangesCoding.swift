@@ -78,23 +78,10 @@ enum PairChangesCoding {
   }
 
   private static func pair(_ reader: inout BlobReader) -> PairState? {
-    guard let id = reader.string() else { return nil }
-    var optionals: [String?] = []
-    for _ in 0..<3 {
-      switch reader.byte() {
-      case 0: optionals.append(nil)
-      case 1:
-        guard let text = reader.string() else { return nil }
-        optionals.append(text)
-      default: return nil
-      }
-    }
-    var day: CalendarDay?
-    if let text = optionals[2] {
-      guard let parsed = CalendarDay(text) else { return nil }
-      day = parsed
-    }
-    guard let scope = reader.byte(), scope < 2, let baselineBytes = reader.slice(),
+    var (outlookKey, salesforceKey, day): (String?, String?, CalendarDay?)
+    guard let id = reader.string(), reader.optionalString(into: &outlookKey),
+      reader.optionalString(into: &salesforceKey), reader.optionalDay(into: &day),
+      let scope = reader.byte(), scope < 2, let baselineBytes = reader.slice(),
       let baseline = BaselineCoding.decode(baselineBytes), let pendingBytes = reader.slice()
     else { return nil }
     var pending: [PendingOperation] = []
@@ -103,7 +90,7 @@ enum PairChangesCoding {
       pending = operations
     }
     return PairState(
-      id: id, outlookKey: optionals[0], salesforceKey: optionals[1], baseline: baseline, windowDay: day,
+      id: id, outlookKey: outlookKey, salesforceKey: salesforceKey, baseline: baseline, windowDay: day,
       wasInScope: scope == 1, pending: pending)
   }
 }

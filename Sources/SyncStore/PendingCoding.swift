@@ -51,25 +51,12 @@ enum PendingCoding {
     var result: [PendingOperation] = []
     result.reserveCapacity(count)
     for _ in 0..<count {
+      var (createdKey, matchSubject, due): (String?, String?, CalendarDay?)
       guard let sideByte = reader.byte(), sideByte < 2, let opByte = reader.byte(), opByte < 3,
-        let runID = reader.string()
+        let runID = reader.string(), reader.optionalString(into: &createdKey),
+        reader.optionalString(into: &matchSubject), reader.optionalDay(into: &due),
+        let previousCount = reader.number(), previousCount <= bytes.count
       else { return nil }
-      var optionals: [String?] = []
-      for _ in 0..<3 {
-        switch reader.byte() {
-        case 0: optionals.append(nil)
-        case 1:
-          guard let text = reader.string() else { return nil }
-          optionals.append(text)
-        default: return nil
-        }
-      }
-      var due: CalendarDay?
-      if let text = optionals[2] {
-        guard let day = CalendarDay(text) else { return nil }
-        due = day
-      }
-      guard let previousCount = reader.number(), previousCount <= bytes.count else { return nil }
       var previous = FieldFingerprints()
       for _ in 0..<previousCount {
         guard let name = reader.string(), let high = reader.word(), let low = reader.word() else { return nil }
@@ -78,7 +65,7 @@ enum PendingCoding {
       result.append(
         PendingOperation(
           side: sideByte == 0 ? .outlook : .salesforce, operation: SyncOperation.allCases[Int(opByte)],
-          previous: previous, createdKey: optionals[0], matchSubject: optionals[1], matchDue: due, runID: runID))
+          previous: previous, createdKey: createdKey, matchSubject: matchSubject, matchDue: due, runID: runID))
     }
     return reader.atEnd ? result : nil
   }
