@@ -26,10 +26,14 @@ struct BenchResult {
   }
 }
 
-/// Runs `body` `runs` times and returns the median wall time in seconds.
-func medianSeconds(runs: Int = 5, _ body: () throws -> Void) rethrows -> Double {
+/// Runs `body` `runs` times and returns the median wall time in seconds. Before each run,
+/// untimed, `before` runs: it frees what the previous run made, so freeing is not part of the
+/// figure. The runs after the first reuse the memory the allocator kept, as a long-running
+/// process does; ``freshMemorySeconds(untimed:_:)`` times a run on fresh pages.
+func medianSeconds(runs: Int = 5, untimed before: () -> Void = {}, _ body: () throws -> Void) rethrows -> Double {
   var times: [Double] = []
   for _ in 0..<runs {
+    before()
     let start = DispatchTime.now().uptimeNanoseconds
     try body()
     times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
@@ -48,6 +52,24 @@ func peakResidentMiB() -> Double {
 }
 
 /// Resets the peak resident set so the next figure is its own (Linux: write 5 to clear_refs).
+/// One run of `body`, in wall seconds, after `before` and after the freed memory went back to
+/// the system: the run pays for fresh pages, as the one read of a command-line run does.
+func freshMemorySeconds(untimed before: () -> Void = {}, _ body: () throws -> Void) rethrows -> Double {
+  before()
+  returnFreedMemory()
+  let start = DispatchTime.now().uptimeNanoseconds
+  try body()
+  return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+/// Gives the memory freed so far back to the system (glibc keeps it for reuse otherwise).
+func returnFreedMemory() {
+  typealias Trim = @convention(c) (Int) -> Int32
+  // malloc_trim is glibc's, declared in <malloc.h>, which the Glibc module does not expose.
+  guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "malloc_trim") else { return }
+  _ = unsafeBitCast(symbol, to: Trim.self)(0)
+}
+
 func resetPeakResident() {
   try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
 }
