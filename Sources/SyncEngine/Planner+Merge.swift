@@ -16,10 +16,7 @@ extension Planner {
     // Most pairs of most runs: nothing changed on either side since the last sync (the caller
     // may know it already); and most pairs found on a first run: both sides already agree on
     // every field.
-    let unchanged =
-      knownUnchanged
-      || (saved.baseline.matches(fields, { outlook.print(oi, $0) })
-        && saved.baseline.matches(fields, { salesforce.print(si, $0) }))
+    let unchanged = knownUnchanged || isUnchanged(saved, oi, si)
     let agreeing =
       saved.baseline.isEmpty && fields.indices.allSatisfy { outlook.print(oi, $0) == salesforce.print(si, $0) }
     if saved.pending.isEmpty && (unchanged || agreeing) {

@@ -28,7 +28,13 @@ extension Planner {
       !salesforce.isInvalid(pair.salesforceKey),
       scope.skipReason(pair: outlook.facts(o), salesforce.facts(s)) == nil
     else { return false }
-    return pair.baseline.matches(fields, { outlook.print(o, $0) })
+    return isUnchanged(pair, o, s)
+  }
+
+  /// Whether neither task of the pair (Outlook task `o`, Salesforce task `s`) changed a synced
+  /// field since the last sync: both match the pair's baseline.
+  func isUnchanged(_ pair: PairState, _ o: Int, _ s: Int) -> Bool {
+    pair.baseline.matches(fields, { outlook.print(o, $0) })
       && pair.baseline.matches(fields, { salesforce.print(s, $0) })
   }
 
@@ -72,10 +78,7 @@ extension Planner {
     }
     // Both tasks there and neither changed since the last sync (most pairs of most runs): the
     // table's "nothing" row, whose merge keeps the pair; decided without a field-by-field walk.
-    if let o = present.outlook, let s = present.salesforce, pair.pending.isEmpty,
-      pair.baseline.matches(fields, { outlook.print(o, $0) }),
-      pair.baseline.matches(fields, { salesforce.print(s, $0) })
-    {
+    if let o = present.outlook, let s = present.salesforce, pair.pending.isEmpty, isUnchanged(pair, o, s) {
       merge(pair, present, rule: "edited since the last sync", unchanged: true)
       return
     }

@@ -35,8 +35,7 @@ enum PendingCoding {
       LEB128.appendOptionalString(op.matchSubject, to: &out)
       LEB128.appendOptionalString(op.matchDue?.description, to: &out)
       LEB128.append(op.previous.count, to: &out)
-      let byName = op.previous.count < 2 ? Array(op.previous) : op.previous.sorted { $0.field.name < $1.field.name }
-      for entry in byName {
+      for entry in op.previous.sorted(by: { $0.field.name < $1.field.name }) {
         LEB128.appendString(entry.field.name, to: &out)
         LEB128.appendWord(entry.fingerprint.high, to: &out)
         LEB128.appendWord(entry.fingerprint.low, to: &out)

@@ -5,14 +5,13 @@ import Foundation
 /// For a step that runs beside the current one (the state loads while the exports are read).
 /// Join it on every path, errors included, so nothing still runs when the caller moves on.
 final class BackgroundWork<T: Sendable>: @unchecked Sendable {
+  /// Written once by the thread before it signals `finished`; read only after a wait.
   private var outcome: Result<T, any Error>?
   private let finished = DispatchSemaphore(value: 0)
-  private let lock = NSLock()
 
   init(_ work: @escaping @Sendable () throws -> T) {
     Thread.detachNewThread { [self] in
-      let result = Result { try work() }
-      lock.withLock { outcome = result }
+      outcome = Result { try work() }
       finished.signal()
     }
   }
@@ -26,6 +25,6 @@ final class BackgroundWork<T: Sendable>: @unchecked Sendable {
   /// The work's result or error, once it ends.
   func value() throws -> T {
     wait()
-    return try lock.withLock { outcome! }.get()
+    return try outcome!.get()
   }
 }
