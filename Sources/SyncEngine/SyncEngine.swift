@@ -113,11 +113,19 @@ struct Planner {
     {
       found = i
     }
-    if found == nil, let subject = create.matchSubject,
-      let group = matches(target).group(of: MatchKey(subject: subject, due: create.matchDue))
-    {
-      let candidates = Array(matches(target).members(group).lazy.filter { !side.taken[$0] }.prefix(2))
-      if candidates.count == 1 { found = candidates[0] }
+    // By subject and due day: as the create sent them, then as the source task has them now (an
+    // edit made on both sides before the created task came back moves both).
+    if found == nil {
+      var keys: [MatchKey] = []
+      if let subject = create.matchSubject { keys.append(MatchKey(subject: subject, due: create.matchDue)) }
+      if let source = target == .salesforce ? items.outlook : items.salesforce {
+        keys.append(MatchKey(index(target.other).tasks[source]))
+      }
+      for key in keys where found == nil {
+        guard let group = matches(target).group(of: key) else { continue }
+        let candidates = Array(matches(target).members(group).lazy.filter { !side.taken[$0] }.prefix(2))
+        if candidates.count == 1 { found = candidates[0] }
+      }
     }
     guard let found else { return items }
     if target == .outlook {
