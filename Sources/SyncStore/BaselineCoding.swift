@@ -29,13 +29,13 @@ enum BaselineCoding {
     LEB128.append(baseline.count, to: &out)
     var extras: [FieldFingerprints.Entry] = []
     for entry in baseline {
-      guard let index = SyncField.standard.firstIndex(of: entry.field) else {
+      guard let index = entry.field.standardIndex else {
         extras.append(entry)
         continue
       }
-      let fingerprint = entry.fingerprint
       out.append(UInt8(index + 1))
-      withUnsafeBytes(of: (fingerprint.high.bigEndian, fingerprint.low.bigEndian)) { out.append(contentsOf: $0) }
+      LEB128.appendWord(entry.fingerprint.high, to: &out)
+      LEB128.appendWord(entry.fingerprint.low, to: &out)
     }
     extras.sort { $0.field.name.utf8.lexicographicallyPrecedes($1.field.name.utf8) }
     for entry in extras { appendGeneral(entry.field, entry.fingerprint, to: &out) }

@@ -22,7 +22,14 @@ struct BlobReader {
   /// A LEB128 length and that many bytes, valid UTF-8.
   mutating func string() -> String? {
     guard let part = slice() else { return nil }
-    return String(validating: part, as: UTF8.self)
+    // Ids, keys and run ids are almost always ASCII, which needs no further check; the general
+    // validation looks its generic types up at run time, a tenth of reading a large state.
+    var ascii = true
+    for byte in part where byte >= 0x80 {
+      ascii = false
+      break
+    }
+    return ascii ? String(decoding: part, as: UTF8.self) : String(validating: part, as: UTF8.self)
   }
 
   /// `0` for absent, or `1` and a string (what ``LEB128/appendOptionalString(_:to:)`` writes),
@@ -57,12 +64,8 @@ struct BlobReader {
 
   mutating func word() -> UInt64? {
     guard bytes.count - i >= 8 else { return nil }
-    var v: UInt64 = 0
-    for _ in 0..<8 {
-      v = v << 8 | UInt64(bytes[i])
-      i += 1
-    }
-    return v
+    defer { i += 8 }
+    return UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
   }
 }
 
@@ -82,6 +85,7 @@ extension LEB128 {
 
   /// Eight bytes, most significant first (what ``BlobReader/word()`` reads).
   static func appendWord(_ word: UInt64, to out: inout [UInt8]) {
-    withUnsafeBytes(of: word.bigEndian) { out.append(contentsOf: $0) }
+    var bigEndian = word.bigEndian
+    withUnsafeBytes(of: &bigEndian) { out.append(contentsOf: $0) }
   }
 }

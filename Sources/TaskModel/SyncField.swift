@@ -63,6 +63,9 @@ public struct SyncField: Hashable, Comparable, Sendable, Codable, CustomStringCo
     .subject, .body, .due, .status, .priority, .reminder, .isPrivate, .whoId, .whatId,
   ]
 
+  /// The field's position in ``standard``, or `nil` for an extra field (no name comparison).
+  public var standardIndex: Int? { standardField.map { Int($0.rawValue) } }
+
   /// The API name of an extra Salesforce field, or `nil` for a standard field.
   public var extraName: String? {
     name.hasPrefix("extra:") ? String(name.dropFirst(6)) : nil
