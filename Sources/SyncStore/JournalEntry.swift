@@ -11,8 +11,8 @@ import TaskModel
 /// files it replaced (with their old bytes), and the saved pairs it added, changed or removed
 /// (with their old versions).
 ///
-/// The caller fills the run's id, start time, plan, summary and files; the store fills the pair
-/// changes when it commits.
+/// The caller fills the run's id, start time, plan, summary and files; the store keeps the
+/// pairs as they were before and after the run beside it (``StateStore/pairChanges(runID:)``).
 public struct JournalEntry: Hashable, Sendable {
   /// The run's id, unique in the journal.
   public var runID: String
@@ -29,12 +29,6 @@ public struct JournalEntry: Hashable, Sendable {
   /// The output files the run wrote, with what was there before.
   public var files: [JournaledFile]
 
-  /// The saved pairs the run changed, as they were before it, in id order. Filled by the store.
-  public internal(set) var changedPairsBefore: [PairState] = []
-  /// The saved pairs the run removed, as they were before it, in id order. Filled by the store.
-  public internal(set) var removedPairsBefore: [PairState] = []
-  /// The ids of the pairs the run added, in id order. Filled by the store.
-  public internal(set) var addedPairIDs: [String] = []
   /// Whether the run has been reverted. Filled by the store.
   public internal(set) var isReverted = false
 
@@ -51,6 +45,16 @@ public struct JournalEntry: Hashable, Sendable {
 }
 
 /// One output file a run wrote.
+/// What one run changed in the saved pairs (``StateStore/pairChanges(runID:)``).
+public struct JournaledPairChanges: Hashable, Sendable {
+  /// The ids of the pairs the run added, in id order.
+  public var addedIDs: [String]
+  /// The saved pairs the run changed, as they were before it, in id order.
+  public var changedBefore: [PairState]
+  /// The saved pairs the run removed, as they were before it, in id order.
+  public var removedBefore: [PairState]
+}
+
 public struct JournaledFile: Hashable, Sendable {
   /// The path relative to the output folder (no leading `/`, no `..`).
   public var path: String

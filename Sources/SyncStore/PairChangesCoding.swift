@@ -1,19 +1,16 @@
 import SyncEngine
 import TaskModel
 
-/// The journal's record of the pairs one run added, changed or removed, as one compact blob per
-/// run (`runs.pair_changes`): what ``StateStore/revert(runID:)`` needs to put them back.
+/// The v2 journal's record of the pairs one run added, changed or removed, as one compact blob
+/// per run (`runs.pair_changes`). Since v3 a run refers to whole snapshots of the pairs instead
+/// (``PairSnapshotCoding``); these blobs are read to convert a v2 journal, and kept for the
+/// runs it reverted (whose after-state no snapshot records).
 ///
 /// ```
 /// format byte 0x01, then three lists, each a LEB128 count and its entries:
 ///   added ids (string each), changed pairs as they were before, removed pairs as they were before
-/// pair = id (string), Outlook key, Salesforce key, window day (each: 0 absent, or 1 + string),
-///        scope byte (0 or 1), baseline (LEB128 length + BaselineCoding),
-///        pending (LEB128 length + PendingCoding; length 0 = nothing pending)
-/// string = LEB128 byte length + UTF-8
+/// pair = as in ``PairCoding``
 /// ```
-/// One blob, not a row per pair: a first run of 100,000 pairs journaled them as rows in about a
-/// sixth of a second, the blob takes a few milliseconds.
 enum PairChangesCoding {
   static let formatVersion: UInt8 = 1
 
@@ -32,7 +29,7 @@ enum PairChangesCoding {
     var scratch: [UInt8] = []
     for list in [changes.changedBefore, changes.removedBefore] {
       LEB128.append(list.count, to: &out)
-      for pair in list { append(pair, to: &out, scratch: &scratch) }
+      for pair in list { PairCoding.append(pair, to: &out, scratch: &scratch) }
     }
     return out
   }
@@ -52,45 +49,11 @@ enum PairChangesCoding {
       var list: [PairState] = []
       list.reserveCapacity(count)
       for _ in 0..<count {
-        guard let pair = pair(&reader) else { return nil }
+        guard let pair = PairCoding.pair(&reader) else { return nil }
         list.append(pair)
       }
       if k == 0 { changes.changedBefore = list } else { changes.removedBefore = list }
     }
     return reader.atEnd ? changes : nil
-  }
-
-  // MARK: - Pieces
-
-  private static func append(_ pair: PairState, to out: inout [UInt8], scratch: inout [UInt8]) {
-    LEB128.appendString(pair.id, to: &out)
-    LEB128.appendOptionalString(pair.outlookKey, to: &out)
-    LEB128.appendOptionalString(pair.salesforceKey, to: &out)
-    LEB128.appendOptionalString(pair.windowDay?.description, to: &out)
-    out.append(pair.wasInScope ? 1 : 0)
-    BaselineCoding.encode(pair.baseline, into: &scratch)
-    LEB128.append(scratch.count, to: &out)
-    out += scratch
-    scratch.removeAll(keepingCapacity: true)
-    if !pair.pending.isEmpty { PendingCoding.encode(pair.pending, appendingTo: &scratch) }
-    LEB128.append(scratch.count, to: &out)
-    out += scratch
-  }
-
-  private static func pair(_ reader: inout BlobReader) -> PairState? {
-    var (outlookKey, salesforceKey, day): (String?, String?, CalendarDay?)
-    guard let id = reader.string(), reader.optionalString(into: &outlookKey),
-      reader.optionalString(into: &salesforceKey), reader.optionalDay(into: &day),
-      let scope = reader.byte(), scope < 2, let baselineBytes = reader.slice(),
-      let baseline = BaselineCoding.decode(baselineBytes), let pendingBytes = reader.slice()
-    else { return nil }
-    var pending: [PendingOperation] = []
-    if pendingBytes.count > 0 {
-      guard let operations = PendingCoding.decode(pendingBytes) else { return nil }
-      pending = operations
-    }
-    return PairState(
-      id: id, outlookKey: outlookKey, salesforceKey: salesforceKey, baseline: baseline, windowDay: day,
-      wasInScope: scope == 1, pending: pending)
   }
 }

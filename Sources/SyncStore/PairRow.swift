@@ -3,10 +3,10 @@ import GRDB
 import SyncEngine
 import TaskModel
 
-/// How a ``PairState`` is spelled in a row of the `pairs` table (and of the journal's copy):
-/// keys and window day as text, the baseline and the pending operations as compact blobs
-/// (``BaselineCoding``, ``PendingCoding``; `NULL` when nothing is pending). The state's own
-/// rows are written and read in bulk by ``PairRowStatements``; this reads the journal's copies.
+/// How a ``PairState`` was spelled in a row of the v1 and v2 `pairs` table and of the v1
+/// journal's `run_pairs`: keys and window day as text, the baseline and the pending operations
+/// as compact blobs (``BaselineCoding``, ``PendingCoding``; `NULL` when nothing is pending).
+/// Read only to convert an older state (``PairRowStatements`` reads the `pairs` rows in bulk).
 enum PairRow {
   /// The columns `id, outlook_key, salesforce_key, window_day, was_in_scope, baseline, pending`
   /// of `row`, starting at column `offset`, as a pair.

@@ -3,52 +3,15 @@ internal import GRDBSQLite
 import SyncEngine
 import TaskModel
 
-/// The `pairs` rows of a large state, written and read through SQLite's own binding and column
-/// calls on GRDB's prepared statements.
+/// Large values bound in place, and the rows of a v2 `pairs` table read, through SQLite's own
+/// binding and column calls on GRDB's prepared statements.
 ///
-/// A state holds a row per pair, a hundred thousand and more, and a run reads all of them and
-/// writes every one it changed. SQLite itself spends about a microsecond on such a row; GRDB's
-/// general argument and row values cost several times that, so these two loops — and only
-/// these — go underneath, on statements GRDB prepared, inside GRDB's transactions. The only
-/// file that imports SQLite.
+/// A run stores plans and snapshots of tens of megabytes: GRDB's general argument values would
+/// copy them. A v2 state held a row per pair, a hundred thousand and more, which its conversion
+/// to v3 reads; GRDB's row values cost several times what SQLite spends on such a row. These
+/// loops — and only these — go underneath, on statements GRDB prepared, inside GRDB's
+/// transactions. The only file that imports SQLite.
 enum PairRowStatements {
-  /// Binds `pair` to `statement`'s parameters in the order `id, outlook_key, salesforce_key,
-  /// window_day, was_in_scope, baseline, pending` (or, with `idLast`, `outlook_key, …,
-  /// pending, id` for an `UPDATE … WHERE id = ?`), runs it and resets it.
-  ///
-  /// - Returns: the number of rows changed.
-  /// - Throws: `DatabaseError` with SQLite's code and message (a duplicate id is
-  ///   `SQLITE_CONSTRAINT`).
-  ///
-  /// `scratch` is a buffer the caller keeps across rows, so encoding a baseline allocates
-  /// nothing.
-  @discardableResult
-  static func execute(_ statement: Statement, _ pair: PairState, idLast: Bool, scratch: inout [UInt8]) throws -> Int {
-    let handle = statement.sqliteStatement
-    defer {
-      sqlite3_reset(handle)
-      sqlite3_clear_bindings(handle)
-    }
-    BaselineCoding.encode(pair.baseline, into: &scratch)
-    let pending = pair.pending.isEmpty ? nil : PendingCoding.encode(pair.pending)
-    let first: Int32 = idLast ? 0 : 1
-    // The first failing bind's code, checked once all are bound.
-    var failed = SQLITE_OK
-    func check(_ code: Int32) { if failed == SQLITE_OK { failed = code } }
-    if !idLast { check(bind(handle, 1, pair.id)) }
-    check(bind(handle, first + 1, pair.outlookKey))
-    check(bind(handle, first + 2, pair.salesforceKey))
-    check(bind(handle, first + 3, pair.windowDay?.description))
-    check(sqlite3_bind_int64(handle, first + 4, pair.wasInScope ? 1 : 0))
-    check(bind(handle, first + 5, blob: scratch))
-    check(bind(handle, first + 6, blob: pending))
-    if idLast { check(bind(handle, 7, pair.id)) }
-    if failed != SQLITE_OK { throw error(statement, failed) }
-    let step = sqlite3_step(handle)
-    guard step == SQLITE_DONE else { throw error(statement, step) }
-    return Int(sqlite3_changes(sqlite3_db_handle(handle)))
-  }
-
   /// Runs `statement`, a `SELECT id, outlook_key, salesforce_key, window_day, was_in_scope,
   /// baseline, pending …`, and decodes every row.
   static func pairs(_ statement: Statement) throws -> [PairState] {
@@ -154,29 +117,6 @@ enum PairRowStatements {
   }
 
   // MARK: - Pieces
-
-  /// Tells SQLite to copy a bound value before the call returns.
-  private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-
-  private static func bind(_ handle: OpaquePointer, _ index: Int32, _ text: String?) -> Int32 {
-    guard var text else { return sqlite3_bind_null(handle, index) }
-    return text.withUTF8 { utf8 in
-      utf8.withMemoryRebound(to: CChar.self) { chars in
-        // An empty text still needs an address, or SQLite stores NULL.
-        guard let base = chars.baseAddress else { return sqlite3_bind_text(handle, index, "", 0, transient) }
-        return sqlite3_bind_text(handle, index, base, Int32(chars.count), transient)
-      }
-    }
-  }
-
-  private static func bind(_ handle: OpaquePointer, _ index: Int32, blob: [UInt8]?) -> Int32 {
-    guard let blob else { return sqlite3_bind_null(handle, index) }
-    return blob.withUnsafeBytes { bytes in
-      // A zero-length blob still needs an address, or SQLite stores NULL.
-      sqlite3_bind_blob(
-        handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count), transient)
-    }
-  }
 
   private static func text(_ row: OpaquePointer, _ column: Int32) -> String? {
     guard sqlite3_column_type(row, column) != SQLITE_NULL, let bytes = sqlite3_column_text(row, column) else {

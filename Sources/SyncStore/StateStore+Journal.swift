@@ -36,6 +36,37 @@ extension StateStore {
     try read("cannot read the journal") { db in try Self.entry(db, runID: runID, path: path) }
   }
 
+  /// The pairs the run `runID` added, changed and removed (the changed and removed ones as they
+  /// were before it), or `nil` when the journal has no such run.
+  ///
+  /// Worked out from the snapshots before and after the run; a run reverted before the state
+  /// was converted to schema v3 keeps the record the older journal made of it.
+  public func pairChanges(runID: String) throws -> JournaledPairChanges? {
+    try read("cannot read the journal") { db in
+      guard
+        let row = try Row.fetchOne(
+          db, sql: "SELECT pairs_before, pairs_after, pair_changes FROM runs WHERE run_id = ?", arguments: [runID])
+      else { return nil }
+      let changes: PairChangesCoding.Changes?
+      if let before = row[0] as String?, let after = row[1] as String? {
+        changes = PairOrder.changes(
+          try Self.snapshot(db, before, path: path), try Self.snapshot(db, after, path: path))
+      } else {
+        changes = try row.withUnsafeData(atIndex: 2) { data in
+          data.flatMap { $0.withUnsafeBytes { PairChangesCoding.decode($0) } }
+        }
+      }
+      guard let changes else {
+        throw StoreError(
+          .corruptState,
+          "run \(runID): its record of changed pairs cannot be read; the state file was damaged or edited",
+          path: path)
+      }
+      return JournaledPairChanges(
+        addedIDs: changes.addedIDs, changedBefore: changes.changedBefore, removedBefore: changes.removedBefore)
+    }
+  }
+
   /// Puts the saved pairs back as they were before the run `runID`, and marks the run reverted.
   ///
   /// Only the latest run still in effect can be reverted (see ``revertibleRunID()``). The output
@@ -62,7 +93,19 @@ extension StateStore {
           "run \(runID) is not the latest run in effect; revert \(latest?.runID ?? "the later runs") first",
           path: path)
       }
-      try Self.putBack(db, entry, path: path)
+      guard
+        let snapshots = try Row.fetchOne(
+          db, sql: "SELECT pairs_before, pairs_after FROM runs WHERE seq = ?", arguments: [seq]),
+        let before = snapshots[0] as String?
+      else {
+        throw StoreError(
+          .corruptState, "run \(runID): the pairs before it are missing; the state file was damaged or edited",
+          path: path)
+      }
+      if let after = snapshots[1] as String?, try Self.currentSnapshot(db, path: path).sha256 != after {
+        throw Self.mismatch("the saved pairs are not the ones run \(runID) left", path: path)
+      }
+      try db.execute(sql: "UPDATE state_snapshot SET sha256 = ? WHERE id = 1", arguments: [before])
       try db.execute(sql: "UPDATE runs SET reverted = 1 WHERE seq = ?", arguments: [seq])
       entry.isReverted = true
       return entry
@@ -98,29 +141,16 @@ extension StateStore {
     return sha256
   }
 
-  /// Removes the blobs no run refers to any more.
+  /// Removes the blobs and the snapshots that neither a run nor the state refers to any more.
   static func removeUnusedBlobs(_ db: Database) throws {
     try db.execute(
       sql: """
         DELETE FROM blobs WHERE sha256 NOT IN (SELECT plan_sha256 FROM runs)
-          AND sha256 NOT IN (SELECT before_sha256 FROM run_files WHERE before_sha256 IS NOT NULL)
+          AND sha256 NOT IN (SELECT before_sha256 FROM run_files WHERE before_sha256 IS NOT NULL);
+        DELETE FROM snapshots WHERE sha256 NOT IN (SELECT sha256 FROM state_snapshot)
+          AND sha256 NOT IN (SELECT pairs_before FROM runs WHERE pairs_before IS NOT NULL)
+          AND sha256 NOT IN (SELECT pairs_after FROM runs WHERE pairs_after IS NOT NULL);
         """)
-  }
-
-  /// Puts the pairs of `entry` back as they were before its run: removes those it added,
-  /// writes back those it changed or removed.
-  private static func putBack(_ db: Database, _ entry: JournalEntry, path: String) throws {
-    let delete = try db.makeStatement(sql: "DELETE FROM pairs WHERE id = ?")
-    for id in entry.addedPairIDs { try delete.execute(arguments: [id]) }
-    let restore = try db.makeStatement(
-      sql: """
-        INSERT OR REPLACE INTO pairs (id, outlook_key, salesforce_key, window_day, was_in_scope, baseline, pending)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
-        """)
-    var scratch: [UInt8] = []
-    for pair in entry.changedPairsBefore + entry.removedPairsBefore {
-      try PairRowStatements.execute(restore, pair, idLast: false, scratch: &scratch)
-    }
   }
 
   // MARK: - Reading entries
@@ -135,7 +165,7 @@ extension StateStore {
       let run = try Row.fetchOne(
         db,
         sql: """
-          SELECT r.seq, r.started_at, r.plan_sha256, b.bytes, r.summary, r.reverted, r.pair_changes
+          SELECT r.seq, r.started_at, r.plan_sha256, b.bytes, r.summary, r.reverted
           FROM runs r LEFT JOIN blobs b ON b.sha256 = r.plan_sha256 WHERE r.run_id = ?
           """,
         arguments: [runID])
@@ -165,13 +195,6 @@ extension StateStore {
       runID: runID, startedAt: Timestamp(secondsSince1970: run[1]), planJSON: [UInt8](plan),
       summaryJSON: [UInt8](summary), files: files)
     entry.isReverted = run[5]
-    let changes = try run.withUnsafeData(atIndex: 6) { data in
-      data.flatMap { $0.withUnsafeBytes { PairChangesCoding.decode($0) } }
-    }
-    guard let changes else { throw corrupt("its record of changed pairs cannot be read") }
-    entry.addedPairIDs = changes.addedIDs
-    entry.changedPairsBefore = changes.changedBefore
-    entry.removedPairsBefore = changes.removedBefore
     return entry
   }
 }

@@ -12,6 +12,11 @@ import TaskModel
 ///   ``PairChangesCoding``), and every large byte string — plans, replaced files — once, by
 ///   SHA-256, in `blobs`. A run replaces the previous run's plan.json, which the previous run
 ///   already stored as its plan: v1 stored those bytes twice, v2 once.
+/// - v3: the pairs are one snapshot blob (`snapshots`, see ``PairSnapshotCoding``; the current
+///   one named in `state_snapshot`) instead of a row each, and a run refers to the snapshots
+///   before and after it (`runs.pairs_before`, `runs.pairs_after`): a revert puts the one before
+///   back. Converting a v2 state rebuilds, for every run still in effect, the pairs before it
+///   from its `pair_changes`, newest first; those blobs stay for the record.
 extension StateStore {
   static let migrator: DatabaseMigrator = {
     var migrator = DatabaseMigrator()
@@ -106,8 +111,85 @@ extension StateStore {
           ALTER TABLE run_files_v2 RENAME TO run_files;
           """)
     }
+    migrator.registerMigration("v3") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE snapshots (
+            sha256 TEXT PRIMARY KEY NOT NULL,
+            pairs INTEGER NOT NULL,
+            bytes BLOB NOT NULL
+          );
+          CREATE TABLE state_snapshot (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            sha256 TEXT NOT NULL REFERENCES snapshots(sha256)
+          );
+          CREATE TABLE runs_v3 (
+            seq INTEGER PRIMARY KEY,
+            run_id TEXT NOT NULL UNIQUE,
+            started_at INTEGER NOT NULL,
+            plan_sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+            summary BLOB NOT NULL,
+            pairs_added INTEGER NOT NULL,
+            pairs_changed INTEGER NOT NULL,
+            pairs_removed INTEGER NOT NULL,
+            pairs_before TEXT REFERENCES snapshots(sha256),
+            pairs_after TEXT REFERENCES snapshots(sha256),
+            pair_changes BLOB,
+            files INTEGER NOT NULL,
+            reverted INTEGER NOT NULL DEFAULT 0
+          );
+          INSERT INTO runs_v3 (seq, run_id, started_at, plan_sha256, summary, pairs_added, pairs_changed,
+            pairs_removed, pair_changes, files, reverted)
+          SELECT seq, run_id, started_at, plan_sha256, summary, pairs_added, pairs_changed, pairs_removed,
+            pair_changes, files, reverted
+          FROM runs;
+          """)
+      try convertPairsToV3(db)
+      try db.execute(
+        sql: """
+          DROP TABLE pairs;
+          DROP TABLE runs;
+          ALTER TABLE runs_v3 RENAME TO runs;
+          """)
+    }
     return migrator
   }()
+
+  /// Stores the v2 `pairs` rows as the current snapshot, then walks back through the runs still
+  /// in effect, newest first, undoing each one's recorded changes to get the pairs before it.
+  private static func convertPairsToV3(_ db: Database) throws {
+    let select = try db.makeStatement(
+      sql: "SELECT id, outlook_key, salesforce_key, window_day, was_in_scope, baseline, pending FROM pairs ORDER BY id")
+    var pairs = try PairRowStatements.pairs(select)
+    var current = try storeSnapshot(db, PairSnapshotCoding.encode(pairs), pairs: pairs.count)
+    try db.execute(sql: "INSERT INTO state_snapshot (id, sha256) VALUES (1, ?)", arguments: [current])
+    let runs = try Row.fetchAll(db, sql: "SELECT seq, run_id FROM runs_v3 WHERE reverted = 0 ORDER BY seq DESC")
+    for run in runs {
+      let (seq, runID): (Int64, String) = (run[0], run[1])
+      let changes = try Row.fetchOne(db, sql: "SELECT pair_changes FROM runs_v3 WHERE seq = ?", arguments: [seq])?
+        .withUnsafeData(atIndex: 0) { data in data.flatMap { $0.withUnsafeBytes { PairChangesCoding.decode($0) } } }
+      guard let changes else {
+        throw StoreError(
+          .corruptState,
+          "run \(runID): its record of changed pairs cannot be read; the state file was damaged or edited")
+      }
+      pairs = try undoing(changes, of: pairs, runID: runID)
+      let before = try storeSnapshot(db, PairSnapshotCoding.encode(pairs), pairs: pairs.count)
+      try db.execute(
+        sql: "UPDATE runs_v3 SET pairs_before = ?, pairs_after = ? WHERE seq = ?", arguments: [before, current, seq])
+      current = before
+    }
+  }
+
+  /// The pairs before a run, from the pairs after it and its record of changes.
+  private static func undoing(_ changes: PairChangesCoding.Changes, of pairs: [PairState], runID: String) throws
+    -> [PairState]
+  {
+    var byID = Dictionary(pairs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    for id in changes.addedIDs { byID[id] = nil }
+    for pair in changes.changedBefore + changes.removedBefore { byID[pair.id] = pair }
+    return byID.values.sorted { PairOrder.precedes($0.id, $1.id) }
+  }
 
   /// Copies every v1 journal entry into the v2 tables, one run at a time (plans can be tens
   /// of megabytes each).

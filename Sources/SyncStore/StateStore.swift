@@ -15,7 +15,7 @@ public final class StateStore: Sendable {
   /// The database file's name inside the state folder.
   public static let fileName = "state.sqlite"
   /// The schema versions this code knows, oldest first (GRDB migration identifiers).
-  public static let schemaVersions = ["v1", "v2"]
+  public static let schemaVersions = ["v1", "v2", "v3"]
   /// Written into the SQLite header (`PRAGMA application_id`) to recognise a tasksync state.
   static let applicationID: Int32 = 0x7473_7363  // "tssc"
 
@@ -100,20 +100,73 @@ public final class StateStore: Sendable {
   // MARK: - Reading the state
 
   /// The saved state, pairs in id order (byte order of the UTF-8 ids).
-  public func load() throws -> SyncState {
+  public func load() throws -> SyncState { try loadWithSnapshotID().state }
+
+  /// The saved state and the id of its snapshot, which
+  /// ``PairChanges/init(previous:next:previousSnapshot:)`` takes so that the commit can check
+  /// that the state is still the one loaded.
+  public func loadWithSnapshotID() throws -> (state: SyncState, snapshotID: String) {
     try read("cannot read the saved state") { db in
-      let select = try db.makeStatement(
-        sql: """
-          SELECT id, outlook_key, salesforce_key, window_day, was_in_scope, baseline, pending
-          FROM pairs ORDER BY id
-          """)
-      return SyncState(pairs: try PairRowStatements.pairs(select))
+      let rows = try Row.fetchCursor(
+        db, sql: "SELECT s.sha256, s.bytes FROM state_snapshot c JOIN snapshots s ON s.sha256 = c.sha256")
+      guard let row = try rows.next() else {
+        throw StoreError(.corruptState, "the saved pairs are missing; the state file was damaged or edited", path: path)
+      }
+      let sha256: String = row[0]
+      let pairs = try Self.decodeSnapshot(row, column: 1, path: path)
+      return (SyncState(pairs: pairs), sha256)
     }
   }
 
   /// The number of saved pairs.
   public func pairCount() throws -> Int {
-    try read("cannot read the saved state") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pairs") ?? 0 }
+    try read("cannot read the saved state") { db in try Self.currentSnapshot(db, path: path).pairs }
+  }
+
+  /// The id (SHA-256) and pair count of the saved pairs' snapshot.
+  static func currentSnapshot(_ db: Database, path: String) throws -> (sha256: String, pairs: Int) {
+    guard
+      let row = try Row.fetchOne(
+        db, sql: "SELECT s.sha256, s.pairs FROM state_snapshot c JOIN snapshots s ON s.sha256 = c.sha256")
+    else {
+      throw StoreError(.corruptState, "the saved pairs are missing; the state file was damaged or edited", path: path)
+    }
+    return (row[0], row[1])
+  }
+
+  /// Stores a snapshot of `pairs` pairs unless the same bytes are there already; returns its id.
+  static func storeSnapshot(_ db: Database, _ bytes: [UInt8], sha256: String? = nil, pairs: Int) throws -> String {
+    let sha256 = sha256 ?? Checksum.sha256Hex(of: bytes)
+    if try Bool.fetchOne(db, sql: "SELECT 1 FROM snapshots WHERE sha256 = ?", arguments: [sha256]) != true {
+      let insert = try db.cachedStatement(sql: "INSERT INTO snapshots (sha256, pairs, bytes) VALUES (?, ?, ?)")
+      try PairRowStatements.run(insert, [.text(sha256), .integer(Int64(pairs)), .blob(bytes)])
+    }
+    return sha256
+  }
+
+  /// The pairs of the snapshot `sha256`.
+  static func snapshot(_ db: Database, _ sha256: String, path: String) throws -> [PairState] {
+    let rows = try Row.fetchCursor(db, sql: "SELECT bytes FROM snapshots WHERE sha256 = ?", arguments: [sha256])
+    guard let row = try rows.next() else {
+      throw StoreError(
+        .corruptState, "the saved pairs \(sha256) are missing; the state file was damaged or edited", path: path)
+    }
+    return try decodeSnapshot(row, column: 0, path: path)
+  }
+
+  /// Decodes the snapshot in `row`'s `column` where SQLite holds it (no copy of the bytes).
+  private static func decodeSnapshot(_ row: Row, column: Int, path: String) throws -> [PairState] {
+    var lastRead: String?
+    let pairs = try row.withUnsafeData(atIndex: column) { data in
+      data.flatMap { $0.withUnsafeBytes { PairSnapshotCoding.decode($0, lastRead: &lastRead) } }
+    }
+    guard let pairs else {
+      let place = lastRead.map { "after pair \($0)" } ?? "at the first pair"
+      throw StoreError(
+        .corruptState, "the saved pairs cannot be read (damaged \(place)); the state file was damaged or edited",
+        path: path)
+    }
+    return pairs
   }
 
   // MARK: - Settings
@@ -184,6 +237,10 @@ public final class StateStore: Sendable {
 
   /// How many file rows and stored blobs the journal holds, and the blobs' bytes (for tests of
   /// pruning and of storing each content once).
+  package func snapshotCount() throws -> Int {
+    try read("cannot read the journal") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM snapshots") ?? 0 }
+  }
+
   package func journalStorage() throws -> (files: Int, blobs: Int, blobBytes: Int) {
     try read("cannot read the journal") { db in
       (

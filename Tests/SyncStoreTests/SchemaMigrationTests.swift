@@ -9,8 +9,8 @@ import Testing
 
 @Suite("State schema migrations")
 struct SchemaMigrationTests {
-  /// The pairs of two runs as a v1 state held them: run-1 added five pairs; run-2 changed p1,
-  /// removed p3 and added p9.
+  /// The pairs of three runs as a v1 state held them: run-1 added five pairs; run-2 changed p1,
+  /// removed p3 and added p9; run-2x changed p0 and was reverted.
   static let afterRun1 = StoreFixtures.state(count: 5)
   static let afterRun2: SyncState = {
     var next = afterRun1
@@ -30,12 +30,18 @@ struct SchemaMigrationTests {
         try db.execute(
           sql: "INSERT INTO pairs VALUES (?, ?, ?, ?, ?, ?, ?)", arguments: StatementArguments(values(pair)))
       }
-      let runs: [(Int64, String, String)] = [(1, "run-1", "plan one"), (2, "run-2", "plan two")]
+      let runs: [(Int64, String, String)] = [(1, "run-1", "plan one"), (2, "run-2", "plan two"), (3, "run-2x", "x")]
       for (seq, id, plan) in runs {
         try db.execute(
-          sql: "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
-          arguments: [seq, id, seq * 100, Data(plan.utf8), Data("{}".utf8), seq == 1 ? 5 : 1, seq - 1, seq - 1, 2])
+          sql: "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          arguments: [
+            seq, id, seq * 100, Data(plan.utf8), Data("{}".utf8), seq == 1 ? 5 : seq == 2 ? 1 : 0, seq == 1 ? 0 : 1,
+            seq == 2 ? 1 : 0, seq == 3 ? 0 : 2, seq == 3 ? 1 : 0,
+          ])
       }
+      try db.execute(
+        sql: "INSERT INTO run_pairs VALUES (3, ?, 'changed', ?, ?, ?, ?, ?, ?)",
+        arguments: StatementArguments(values(afterRun2.pairs[0])))
       for pair in afterRun1.pairs {
         try db.execute(
           sql: "INSERT INTO run_pairs (run_seq, pair_id, change) VALUES (1, ?, 'added')", arguments: [pair.id])
@@ -70,30 +76,34 @@ struct SchemaMigrationTests {
     ]
   }
 
-  @Test("a v1 state opens as v2 with its pairs, journal, old pair versions and file bytes, and still reverts")
+  @Test("a v1 state opens as v3 with its pairs, journal, old pair versions and file bytes, and still reverts")
   func fromVersion1() throws {
     let folder = try TestPaths.temporaryFolder("migrate")
     try Self.makeVersion1State(in: folder)
     let store = try StateStore(folder: folder)
-    #expect(try store.appliedSchemaVersions() == ["v1", "v2"])
+    #expect(try store.appliedSchemaVersions() == ["v1", "v2", "v3"])
     #expect(try store.load() == Self.afterRun2)
-    #expect(try store.runs().map(\.runID) == ["run-1", "run-2"])
+    #expect(try store.runs().map(\.runID) == ["run-1", "run-2", "run-2x"])
+    #expect(try store.revertibleRunID() == "run-2")
+    // The reverted run keeps the older journal's record of what it changed.
+    #expect(try store.pairChanges(runID: "run-2x")?.changedBefore == [Self.afterRun2.pairs[0]])
 
     let entry = try #require(try store.journalEntry(runID: "run-2"))
     #expect(entry.planJSON == Array("plan two".utf8))
     #expect(entry.summaryJSON == Array("{}".utf8))
     #expect(entry.startedAt == Timestamp(secondsSince1970: 200))
-    #expect(entry.addedPairIDs == [StoreFixtures.id(9)])
-    #expect(entry.changedPairsBefore == [Self.afterRun1.pairs[1]])
-    #expect(entry.removedPairsBefore == [Self.afterRun1.pairs[3]])
+    let changes = try #require(try store.pairChanges(runID: "run-2"))
+    #expect(changes.addedIDs == [StoreFixtures.id(9)])
+    #expect(changes.changedBefore == [Self.afterRun1.pairs[1]])
+    #expect(changes.removedBefore == [Self.afterRun1.pairs[3]])
     #expect(entry.files.map(\.path) == ["out.ics", "plan.json"])
     #expect(entry.files.map(\.before) == [Array("ics one".utf8), Array("plan one".utf8)])
     #expect(entry.files[0].afterSHA256 == Checksum.sha256Hex(of: Array("ics two".utf8)))
     let first = try #require(try store.journalEntry(runID: "run-1"))
-    #expect(first.addedPairIDs == Self.afterRun1.pairs.map(\.id))
+    #expect(try store.pairChanges(runID: "run-1")?.addedIDs == Self.afterRun1.pairs.map(\.id))
     #expect(first.files.map(\.before) == [nil, nil])
-    // "plan one" is run-1's plan and run-2's old plan.json: stored once, with the two others.
-    #expect(try store.journalStorage().blobs == 3)
+    // "plan one" is run-1's plan and run-2's old plan.json: stored once, with the three others.
+    #expect(try store.journalStorage().blobs == 4)
 
     try store.revert(runID: "run-2")
     #expect(try store.load() == Self.afterRun1)

@@ -65,9 +65,11 @@ struct StateStoreJournalTests {
     #expect(entry.files[0].before == Array("ics v1".utf8))
     #expect(entry.files[1].before == nil)
     #expect(entry.files[0].afterSHA256 == Checksum.sha256Hex(of: Array("ics v2".utf8)))
-    #expect(entry.changedPairsBefore == [h.afterRun1.pairs[3]])
-    #expect(entry.removedPairsBefore == [h.afterRun1.pairs[7]])
-    #expect(entry.addedPairIDs == [StoreFixtures.pair(11).id])
+    let changes = try #require(try h.store.pairChanges(runID: "run-2"))
+    #expect(changes.changedBefore == [h.afterRun1.pairs[3]])
+    #expect(changes.removedBefore == [h.afterRun1.pairs[7]])
+    #expect(changes.addedIDs == [StoreFixtures.pair(11).id])
+    #expect(try h.store.pairChanges(runID: "nope") == nil)
     #expect(!entry.isReverted)
     #expect(try h.store.journalEntry(runID: "nope") == nil)
     #expect(try h.store.revertibleRunID() == "run-2")
@@ -119,9 +121,9 @@ struct StateStoreJournalTests {
     second.pairs[1].salesforceKey = "00T000000000001AAA"
     try store.commit(second, previous: first, journal: StoreFixtures.entry("run-2"))
     #expect(try store.load() == second)
-    let entry = try #require(try store.journalEntry(runID: "run-2"))
-    #expect(entry.removedPairsBefore == [first.pairs[0]])
-    #expect(entry.changedPairsBefore == [first.pairs[1], first.pairs[2]])
+    let changes = try #require(try store.pairChanges(runID: "run-2"))
+    #expect(changes.removedBefore == [first.pairs[0]])
+    #expect(changes.changedBefore == [first.pairs[1], first.pairs[2]])
     try store.revert(runID: "run-2")
     #expect(try store.load() == first)
     try store.revert(runID: "run-1")
@@ -211,8 +213,7 @@ struct StateStoreJournalTests {
     // run-2's two files; the plans of run-2 and run-3 and the old out.ics: run-1's plan is gone.
     #expect(try h.store.journalStorage().files == 2)
     #expect(try h.store.journalStorage().blobs == 3)
-    let entry = try #require(try h.store.journalEntry(runID: "run-3"))
-    #expect(entry.changedPairsBefore == [h.afterRun2.pairs[0]])
+    #expect(try h.store.pairChanges(runID: "run-3")?.changedBefore == [h.afterRun2.pairs[0]])
   }
 
   @Test("bytes already in the journal are stored once: a replaced plan.json is the previous run's plan")

@@ -105,14 +105,15 @@ struct StateStoreTests {
     next.pairs.remove(at: 30)  // removed
     next.pairs.append(StoreFixtures.pair(500))  // added
     let before = try store.totalChanges()
-    let entry = try store.commit(
+    try store.commit(
       next, previous: first,
       journal: StoreFixtures.entry("run-2", files: [JournaledFile(path: "out.ics", before: nil, after: [1])]))
-    // 1 plan blob + 1 run (its pair changes in one blob) + 4 pair writes + 1 file.
-    #expect(try store.totalChanges() - before == 7)
-    #expect(entry.changedPairsBefore == [first.pairs[10], first.pairs[50]])
-    #expect(entry.removedPairsBefore == [first.pairs[30]])
-    #expect(entry.addedPairIDs == [StoreFixtures.pair(500).id])
+    // 1 plan blob + 1 snapshot of the pairs + its place as the saved state + 1 run + 1 file.
+    #expect(try store.totalChanges() - before == 5)
+    let changes = try #require(try store.pairChanges(runID: "run-2"))
+    #expect(changes.changedBefore == [first.pairs[10], first.pairs[50]])
+    #expect(changes.removedBefore == [first.pairs[30]])
+    #expect(changes.addedIDs == [StoreFixtures.pair(500).id])
     #expect(try store.load() == next)
 
     // Nothing changed: only the run itself and its plan are recorded.
@@ -135,20 +136,21 @@ struct StateStoreTests {
     next.pairs[5].wasInScope.toggle()
     next.pairs.remove(at: 40)
     next.pairs.insert(StoreFixtures.pair(1000), at: 0)  // out of order: "p0001000" first
-    var entries: [JournalEntry] = []
+    var entries: [JournaledPairChanges] = []
     for shuffle in [false, true] {
       let store = try StateStore(folder: try TestPaths.temporaryFolder("store"))
       let start = shuffle ? SyncState(pairs: first.pairs.shuffled()) : first
       try store.commit(start, previous: SyncState(), journal: StoreFixtures.entry("run-1"))
       let end =
         shuffle ? SyncState(pairs: next.pairs.shuffled()) : SyncState(pairs: next.pairs.sorted { $0.id < $1.id })
-      entries.append(try store.commit(end, previous: start, journal: StoreFixtures.entry("run-2")))
+      try store.commit(end, previous: start, journal: StoreFixtures.entry("run-2"))
+      entries.append(try #require(try store.pairChanges(runID: "run-2")))
       #expect(try store.load().pairs == next.pairs.sorted { $0.id < $1.id })
     }
     #expect(entries[0] == entries[1])
-    #expect(entries[0].addedPairIDs == ["p0001000"])
-    #expect(entries[0].removedPairsBefore.map(\.id) == ["p0000040"])
-    #expect(entries[0].changedPairsBefore.map(\.id) == ["p0000005"])
+    #expect(entries[0].addedIDs == ["p0001000"])
+    #expect(entries[0].removedBefore.map(\.id) == ["p0000040"])
+    #expect(entries[0].changedBefore.map(\.id) == ["p0000005"])
   }
 
   @Test("a commit whose previous state is not the saved one is refused and saves nothing")
@@ -174,6 +176,46 @@ struct StateStoreTests {
     #expect(error.code == .stateMismatch)
     #expect(try store.load() == saved)
     #expect(try store.runs().map(\.runID) == ["run-1"])
+  }
+
+  @Test("a commit prepared from a loaded snapshot is refused once another commit replaced it")
+  func staleSnapshot() throws {
+    let store = try StateStore(folder: try TestPaths.temporaryFolder("store"))
+    let saved = StoreFixtures.state(count: 5)
+    try store.commit(saved, previous: SyncState(), journal: StoreFixtures.entry("run-1"))
+    let (loaded, snapshotID) = try store.loadWithSnapshotID()
+    #expect(loaded == saved)
+    #expect(try snapshotID == PairChanges.snapshotID(of: saved))
+
+    // Same pair count and ids, one baseline different: only the snapshot tells them apart.
+    var other = saved
+    other.pairs[2].wasInScope.toggle()
+    try store.commit(other, previous: saved, journal: StoreFixtures.entry("run-2"))
+    var next = loaded
+    next.pairs[0].wasInScope.toggle()
+    let changes = try PairChanges(previous: loaded, next: next, previousSnapshot: snapshotID)
+    let error = try #require(throws: StoreError.self) {
+      try store.commit(changes, journal: StoreFixtures.entry("run-3"))
+    }
+    #expect(error.code == .stateMismatch)
+    #expect(try store.load() == other)
+  }
+
+  @Test("equal snapshots are stored once, and pruning keeps the ones a run or the state still needs")
+  func snapshotsStoredOnce() throws {
+    let store = try StateStore(folder: try TestPaths.temporaryFolder("store"))
+    let a = StoreFixtures.state(count: 20)
+    var b = a
+    b.pairs[3].wasInScope.toggle()
+    try store.commit(a, previous: SyncState(), journal: StoreFixtures.entry("run-1"))  // empty, a
+    try store.commit(b, previous: a, journal: StoreFixtures.entry("run-2"))  // b
+    try store.commit(a, previous: b, journal: StoreFixtures.entry("run-3"))  // a again
+    #expect(try store.snapshotCount() == 3)
+    // run-3 (b → a) is all that is left: the empty snapshot goes, a and b stay.
+    try store.pruneJournal(keepingLatest: 1)
+    #expect(try store.snapshotCount() == 2)
+    try store.revert(runID: "run-3")
+    #expect(try store.load() == b)
   }
 
   @Test("duplicate pair ids, a reused run id and unsafe file paths are refused")
@@ -269,8 +311,8 @@ struct StateStoreTests {
     #expect(try store.load().pairs.isEmpty)
   }
 
-  @Test("a damaged row is reported, not read as an empty baseline")
-  func corruptRow() throws {
+  @Test("damaged saved pairs are reported with where the damage is, not read as fewer pairs")
+  func damagedSnapshot() throws {
     let folder = try TestPaths.temporaryFolder("store")
     let store = try StateStore(folder: folder)
     try store.commit(StoreFixtures.state(count: 3), previous: SyncState(), journal: StoreFixtures.entry("r"))
@@ -278,13 +320,14 @@ struct StateStoreTests {
       "/usr/bin/env",
       [
         "python3", "-c",
-        "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE pairs SET baseline='nospace' WHERE id='p0000001'\"); c.commit()",
+        // Cut the snapshot inside its last pair (p0000002): the count still says three.
+        "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('UPDATE snapshots SET bytes=substr(bytes,1,length(bytes)-20)'); c.commit()",
         folder.appendingPathComponent(StateStore.fileName).path,
       ])
     try #require(result.status == 0, "\(result.output)")
     let error = try #require(throws: StoreError.self) { try store.load() }
     #expect(error.code == .corruptState)
-    #expect(error.message.contains("p0000001"))
+    #expect(error.message.contains("after pair p0000001"))
   }
 
   @Test("a damaged database page is reported as a damaged state")

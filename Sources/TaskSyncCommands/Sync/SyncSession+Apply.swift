@@ -22,8 +22,8 @@ extension SyncSession {
     try checkUnchanged(run.outlook)
     try checkUnchanged(run.salesforce)
     // What the run changes in the saved pairs is worked out beside the writing of the outputs.
-    let (previous, next) = (run.state, run.plan.nextState)
-    let pairChanges = BackgroundWork { try PairChanges(previous: previous, next: next) }
+    let (previous, next, snapshotID) = (run.state, run.plan.nextState, run.snapshotID)
+    let pairChanges = BackgroundWork { try PairChanges(previous: previous, next: next, previousSnapshot: snapshotID) }
     defer { pairChanges.wait() }
     var entry = JournalEntry(
       runID: run.input.runID, startedAt: startedAt, planJSON: run.planJSON, summaryJSON: run.summary.json, files: [])

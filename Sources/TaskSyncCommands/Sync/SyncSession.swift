@@ -13,6 +13,8 @@ package struct PreparedRun: Sendable {
   package var outlook: Export
   package var salesforce: Export
   package var state: SyncState
+  /// The id of the saved pairs' snapshot `state` was loaded from (`nil`: no state yet).
+  package var snapshotID: String?
   package var input: SyncInput
   package var plan: SyncPlan
   package var diagnostics: [Diagnostic]
@@ -57,7 +59,7 @@ package struct SyncSession {
     defer { loading.wait() }
     let outlook = try Export.read(configuration.outlook, options: options)
     let salesforce = try Export.read(configuration.salesforce, format: .csv, options: options)
-    let (state, lastRunID) = try loading.value()
+    let (state, snapshotID, lastRunID) = try loading.value()
     let o = outlook.result
     let s = salesforce.result
     var policy = configuration.policy
@@ -82,20 +84,22 @@ package struct SyncSession {
       ],
       decisions: plan.decisions, summary: summary)
     return PreparedRun(
-      outlook: outlook, salesforce: salesforce, state: state, input: input, plan: plan, diagnostics: diagnostics,
+      outlook: outlook, salesforce: salesforce, state: state, snapshotID: snapshotID, input: input, plan: plan,
+      diagnostics: diagnostics,
       planFile: planFile, summary: summary, planJSON: planFile.json)
   }
 
   /// The saved state and the id of the last run, or an empty state when there is none yet
   /// (reading never creates it).
-  static func loadState(from folder: URL) throws -> (SyncState, lastRunID: String?) {
+  static func loadState(from folder: URL) throws -> (SyncState, snapshotID: String?, lastRunID: String?) {
     let database = folder.appendingPathComponent(StateStore.fileName)
-    guard FileManager.default.fileExists(atPath: database.path) else { return (SyncState(), nil) }
+    guard FileManager.default.fileExists(atPath: database.path) else { return (SyncState(), nil, nil) }
     do {
       let store = try StateStore(folder: folder)
       let runs = try store.runs()
       // The count keeps ids unique after a revert brings back an earlier state.
-      return (try store.load(), runs.last.map { "\($0.runID)#\(runs.count)" })
+      let (state, snapshotID) = try store.loadWithSnapshotID()
+      return (state, snapshotID, runs.last.map { "\($0.runID)#\(runs.count)" })
     } catch {
       throw CommandFailure(.failed, "\(folder.path): \(error)")
     }
