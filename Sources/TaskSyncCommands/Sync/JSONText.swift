@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A small writer of indented JSON with keys in the order given, for the files a run writes
 /// many thousand entries into (plan.json). `JSONEncoder` took a fifth of a 100,000-task sync.
 ///
@@ -39,6 +41,40 @@ struct JSONText {
       write(&self, element)
     }
     close(UInt8(ascii: "]"))
+  }
+
+  /// ``array(_:_:)`` for a large array: the second half is written on another core into a text
+  /// of its own, started in the state this one will be in there, and appended. The bytes are
+  /// those ``array(_:_:)`` writes (a 60,000-decision plan is 44 MB of JSON).
+  mutating func array<T: Sendable>(
+    inHalves elements: [T], minimumCount: Int = 10_000, _ write: @Sendable (inout JSONText, T) -> Void
+  ) {
+    guard elements.count >= minimumCount, elements.count >= 2 else { return array(elements, write) }
+    open(UInt8(ascii: "["))
+    let middle = elements.count / 2
+    var second = JSONText(capacity: bytes.capacity / 2)
+    (second.depth, second.hasElement, second.inline) = (depth, hasElement, inline)
+    second.hasElement[second.hasElement.count - 1] = true
+    withUnsafeMutablePointer(to: &self) { first in
+      withUnsafeMutablePointer(to: &second) { second in
+        let texts = TextPair(first: first, second: second)
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+          let text = k == 0 ? texts.first : texts.second
+          for i in k == 0 ? 0..<middle : middle..<elements.count {
+            text.pointee.beginElement()
+            write(&text.pointee, elements[i])
+          }
+        }
+      }
+    }
+    bytes += second.bytes
+    close(UInt8(ascii: "]"))
+  }
+
+  /// The two texts ``array(inHalves:minimumCount:_:)`` writes at once, one per thread.
+  private struct TextPair: @unchecked Sendable {
+    let first: UnsafeMutablePointer<JSONText>
+    let second: UnsafeMutablePointer<JSONText>
   }
 
   /// Starts a member `"key" : ` of the current object; the value follows.

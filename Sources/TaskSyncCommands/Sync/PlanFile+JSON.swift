@@ -10,7 +10,7 @@ extension PlanFile {
     text.object { o in
       o.member("configurationSHA256", configurationSHA256)
       o.key("decisions")
-      o.array(decisions) { $0.write($1) }
+      o.array(inHalves: decisions) { $0.write($1) }
       o.key("inputs")
       o.array(inputs) { t, input in
         t.object { o in
