@@ -135,8 +135,8 @@ extension StateStore {
   static func storeBlob(_ db: Database, _ bytes: [UInt8], sha256: String? = nil) throws -> String {
     let sha256 = sha256 ?? Checksum.sha256Hex(of: bytes)
     if try Bool.fetchOne(db, sql: "SELECT 1 FROM blobs WHERE sha256 = ?", arguments: [sha256]) != true {
-      let insert = try db.cachedStatement(sql: "INSERT INTO blobs (sha256, bytes) VALUES (?, ?)")
-      try PairRowStatements.run(insert, [.text(sha256), .blob(bytes)])
+      let insert = try db.cachedStatement(sql: "INSERT INTO blobs (sha256, bytes) VALUES (?, zeroblob(?))")
+      try PairRowStatements.insert(insert, [.text(sha256)], blob: bytes, into: "blobs", column: "bytes")
     }
     return sha256
   }

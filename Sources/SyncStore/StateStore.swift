@@ -138,8 +138,10 @@ public final class StateStore: Sendable {
   static func storeSnapshot(_ db: Database, _ bytes: [UInt8], sha256: String? = nil, pairs: Int) throws -> String {
     let sha256 = sha256 ?? Checksum.sha256Hex(of: bytes)
     if try Bool.fetchOne(db, sql: "SELECT 1 FROM snapshots WHERE sha256 = ?", arguments: [sha256]) != true {
-      let insert = try db.cachedStatement(sql: "INSERT INTO snapshots (sha256, pairs, bytes) VALUES (?, ?, ?)")
-      try PairRowStatements.run(insert, [.text(sha256), .integer(Int64(pairs)), .blob(bytes)])
+      let insert = try db.cachedStatement(
+        sql: "INSERT INTO snapshots (sha256, pairs, bytes) VALUES (?, ?, zeroblob(?))")
+      try PairRowStatements.insert(
+        insert, [.text(sha256), .integer(Int64(pairs))], blob: bytes, into: "snapshots", column: "bytes")
     }
     return sha256
   }
