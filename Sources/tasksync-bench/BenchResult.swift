@@ -1,4 +1,5 @@
 import Foundation
+import TaskSyncCommands
 
 /// One measured figure: what ran, how much it handled, the median time of its runs.
 struct BenchResult {
@@ -60,14 +61,6 @@ func freshMemorySeconds(untimed before: () -> Void = {}, _ body: () throws -> Vo
   let start = DispatchTime.now().uptimeNanoseconds
   try body()
   return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-}
-
-/// Gives the memory freed so far back to the system (glibc keeps it for reuse otherwise).
-func returnFreedMemory() {
-  typealias Trim = @convention(c) (Int) -> Int32
-  // malloc_trim is glibc's, declared in <malloc.h>, which the Glibc module does not expose.
-  guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "malloc_trim") else { return }
-  _ = unsafeBitCast(symbol, to: Trim.self)(0)
 }
 
 func resetPeakResident() {

@@ -21,7 +21,9 @@ extension SyncSession {
     if let refusal = run.plan.refusal { throw CommandFailure(.refused, "refused: \(refusal)") }
     try checkUnchanged(run.outlook)
     try checkUnchanged(run.salesforce)
-    // What the run changes in the saved pairs is worked out beside the writing of the outputs.
+    returnFreedMemory()
+    // What the run changes in the saved pairs (the new snapshot) is worked out beside the
+    // writing of the outputs.
     let (previous, next, snapshotID) = (run.state, run.plan.nextState, run.snapshotID)
     let pairChanges = BackgroundWork { try PairChanges(previous: previous, next: next, previousSnapshot: snapshotID) }
     defer { pairChanges.wait() }
