@@ -112,8 +112,9 @@ extension StateStore {
     }
   }
 
-  /// Removes all but the latest `count` runs from the journal (their file bytes and old pair
-  /// versions go with them; they can no longer be reverted). Returns how many were removed.
+  /// Removes all but the latest `count` runs from the journal (their file bytes and the
+  /// snapshots only they refer to go with them; they can no longer be reverted). Returns how
+  /// many were removed.
   @discardableResult
   public func pruneJournal(keepingLatest count: Int) throws -> Int {
     try write("cannot prune the journal") { db in try Self.prune(db, keepingLatest: count) }
