@@ -62,6 +62,10 @@ extension Planner {
       let source: (item: TaskItem, index: Int)? =
         create.side == .outlook
         ? present.salesforce.map { (salesforce.tasks[$0], $0) } : present.outlook.map { (outlook.tasks[$0], $0) }
+      if let note = heldCreates[pair.id], source != nil {
+        out.keep(pair, note: note)
+        return
+      }
       offerPendingCreateAgain(pair, create, source: source)
       return
     }

@@ -40,6 +40,11 @@ struct Planner {
   /// The saved pairs in id order, and the items each is attached to.
   let pairs: [PairState]
   var attached: [PairItems]
+  /// Pending creates whose copy cannot be told apart from other tasks with its subject and due
+  /// day, by pair id: why they are held (neither sent again nor recognised).
+  var heldCreates: [String: String] = [:]
+  /// Per side, the tasks held by such a create: neither paired nor copied this run.
+  var heldByCreates: [Side: Set<Int>] = [.outlook: [], .salesforce: []]
 
   init(input: SyncInput, excluded: Set<String>) {
     self.input = input
@@ -121,13 +126,19 @@ struct Planner {
       if let source = target == .salesforce ? items.outlook : items.salesforce {
         keys.append(MatchKey(index(target.other).tasks[source]))
       }
-      for key in keys where found == nil {
+      for key in keys where found == nil && heldCreates[pair.id] == nil {
         guard let group = matches(target).group(of: key) else { continue }
-        let candidates = Array(matches(target).members(group).lazy.filter { !side.taken[$0] }.prefix(2))
-        if candidates.count == 1 { found = candidates[0] }
+        // Tasks another pending create holds count as candidates: the copy may be among them.
+        let held = heldByCreates[target]!
+        let candidates = Array(matches(target).members(group).lazy.filter { !side.taken[$0] || held.contains($0) })
+        if candidates.count == 1 {
+          found = candidates[0]
+        } else if candidates.count > 1 {
+          hold(pair, create, candidates, sourceKey: sourceKey)
+        }
       }
     }
-    guard let found else { return items }
+    guard let found, heldCreates[pair.id] == nil else { return items }
     if target == .outlook {
       outlook.take(found)
       items.outlook = found
@@ -136,5 +147,22 @@ struct Planner {
       items.salesforce = found
     }
     return items
+  }
+
+  /// Holds a pending create whose copy is one of several tasks with its subject and due day:
+  /// sending it again would add one more, and taking any of them could pair the wrong task.
+  /// The create stays pending and the candidates are left alone until an edit, a success file
+  /// or an external ID tells them apart.
+  mutating func hold(_ pair: PairState, _ create: PendingOperation, _ candidates: [Int], sourceKey: String) {
+    let target = create.side
+    for i in candidates where !index(target).taken[i] {
+      if target == .outlook { outlook.take(i) } else { salesforce.take(i) }
+      heldByCreates[target]!.insert(i)
+    }
+    let keys = candidates.map { index(target).key(at: $0) }.joined(separator: ", ")
+    heldCreates[pair.id] =
+      "the \(target) copy of \(target.other) task \(sourceKey), sent in run \(create.runID), cannot be told apart from "
+      + "\(candidates.count) \(target) tasks with its subject and due day (\(keys)): it is not sent again and they are "
+      + "left alone until a Data Loader success file, an external ID or an edit tells which one it is"
   }
 }

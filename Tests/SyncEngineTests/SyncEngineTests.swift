@@ -69,6 +69,35 @@ struct SyncEngineTests {
     #expect(world.plan().isEmpty)
   }
 
+  /// Found by the stateful property test (seed jh01+BYmrHJZ6R6JmNV/AWfXfXzsVJjCKZcsILgwSlw=):
+  /// the copy of a created task came back, and an unpaired task on its side was edited to the
+  /// same subject and due day. The create was sent again on every run, one more copy each time.
+  @Test func pendingCreateWithTwoLookalikesIsHeldNotSentAgain() {
+    var world = World()
+    world.salesforceKeepsCrossReference = false
+    world.policy.prevent = [.outlook: [.create]]
+    world.outlook = [TaskItem(key: "uid-1", subject: "Shared 1", due: World.day(0))]
+    world.salesforce = [TaskItem(key: world.newSalesforceID(), subject: "Shared 1")]
+    let first = world.sync()
+    #expect(first.counts(for: .salesforce).create == 1)
+    #expect(world.salesforce.count == 2)
+    // The task that was there before now looks like the copy.
+    world.editSalesforce("Shared 1") { $0.due = World.day(0) }
+    let plan = world.sync()
+    #expect(plan.decisions.filter { $0.status == .planned }.isEmpty, "\(plan.decisions.map(\.id))")
+    #expect(world.salesforce.count == 2)
+    #expect(plan.warnings.contains { $0.contains("cannot be told apart from 2 salesforce tasks") })
+    #expect(world.state.pairs.first?.pending.first?.operation == .create)
+    #expect(world.plan().decisions.filter { $0.status == .planned }.isEmpty)
+
+    // Once an edit tells them apart, the copy is recognised and the other task is free again.
+    world.editSalesforce("Shared 1") { $0.subject = "Shared one, the older" }
+    let settled = world.sync()
+    #expect(settled.counts(for: .salesforce).create == 0)
+    #expect(world.state.pairs.first { $0.outlookKey == "uid-1" }?.salesforceKey == world.salesforce[1].key)
+    #expect(world.plan().decisions.filter { $0.status == .planned }.isEmpty)
+  }
+
   @Test func fieldsMergeIndependently() {
     var world = pairedWorld()
     world.editOutlook("Call Ann") { $0.subject = "Call Ann back" }
