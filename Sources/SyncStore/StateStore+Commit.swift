@@ -184,43 +184,39 @@ enum PairOrder {
   /// both in id order.
   static func counts(_ old: [PairState], _ new: [PairState]) -> (added: Int, changed: Int, removed: Int) {
     var (added, changed, removed) = (0, 0, 0)
-    var i = 0
-    var j = 0
-    while i < old.count || j < new.count {
-      if j == new.count || (i < old.count && precedes(old[i].id, new[j].id)) {
-        removed += 1
-        i += 1
-      } else if i == old.count || precedes(new[j].id, old[i].id) {
-        added += 1
-        j += 1
-      } else {
-        if old[i] != new[j] { changed += 1 }
-        i += 1
-        j += 1
-      }
-    }
+    walk(old, new, removed: { _ in removed += 1 }, added: { _ in added += 1 }, changed: { _ in changed += 1 })
     return (added, changed, removed)
   }
 
   /// What a run changed, from the pairs before and after it (both in id order).
   static func changes(_ old: [PairState], _ new: [PairState]) -> PairChangesCoding.Changes {
     var changes = PairChangesCoding.Changes()
+    walk(
+      old, new, removed: { changes.removedBefore.append(old[$0]) }, added: { changes.addedIDs.append(new[$0].id) },
+      changed: { changes.changedBefore.append(old[$0]) })
+    return changes
+  }
+
+  /// One walk through both lists (in id order), by index: each pair only in `old`, each only in
+  /// `new`, and each in both that differs (its index in `old`).
+  private static func walk(
+    _ old: [PairState], _ new: [PairState], removed: (Int) -> Void, added: (Int) -> Void, changed: (Int) -> Void
+  ) {
     var i = 0
     var j = 0
     while i < old.count || j < new.count {
       if j == new.count || (i < old.count && precedes(old[i].id, new[j].id)) {
-        changes.removedBefore.append(old[i])
+        removed(i)
         i += 1
       } else if i == old.count || precedes(new[j].id, old[i].id) {
-        changes.addedIDs.append(new[j].id)
+        added(j)
         j += 1
       } else {
-        if old[i] != new[j] { changes.changedBefore.append(old[i]) }
+        if old[i] != new[j] { changed(i) }
         i += 1
         j += 1
       }
     }
-    return changes
   }
 
   private static func isStrictlyOrdered(_ pairs: [PairState]) -> Bool {

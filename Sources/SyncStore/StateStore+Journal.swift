@@ -47,24 +47,32 @@ extension StateStore {
         let row = try Row.fetchOne(
           db, sql: "SELECT pairs_before, pairs_after, pair_changes FROM runs WHERE run_id = ?", arguments: [runID])
       else { return nil }
-      let changes: PairChangesCoding.Changes?
+      let changes: PairChangesCoding.Changes
       if let before = row[0] as String?, let after = row[1] as String? {
         changes = PairOrder.changes(
           try Self.snapshot(db, before, path: path), try Self.snapshot(db, after, path: path))
       } else {
-        changes = try row.withUnsafeData(atIndex: 2) { data in
-          data.flatMap { $0.withUnsafeBytes { PairChangesCoding.decode($0) } }
-        }
-      }
-      guard let changes else {
-        throw StoreError(
-          .corruptState,
-          "run \(runID): its record of changed pairs cannot be read; the state file was damaged or edited",
-          path: path)
+        changes = try Self.recordedChanges(row, at: 2, runID: runID, path: path)
       }
       return JournaledPairChanges(
         addedIDs: changes.addedIDs, changedBefore: changes.changedBefore, removedBefore: changes.removedBefore)
     }
+  }
+
+  /// The v2 journal's record of a run's changed pairs, in column `index` of `row` (`nil`: no
+  /// such row).
+  static func recordedChanges(_ row: Row?, at index: Int, runID: String, path: String?) throws
+    -> PairChangesCoding.Changes
+  {
+    let changes = try row?.withUnsafeData(atIndex: index) { data in
+      data.flatMap { $0.withUnsafeBytes { PairChangesCoding.decode($0) } }
+    }
+    guard let changes else {
+      throw StoreError(
+        .corruptState, "run \(runID): its record of changed pairs cannot be read; the state file was damaged or edited",
+        path: path)
+    }
+    return changes
   }
 
   /// Puts the saved pairs back as they were before the run `runID`, and marks the run reverted.

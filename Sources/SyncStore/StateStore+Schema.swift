@@ -166,14 +166,8 @@ extension StateStore {
     let runs = try Row.fetchAll(db, sql: "SELECT seq, run_id FROM runs_v3 WHERE reverted = 0 ORDER BY seq DESC")
     for run in runs {
       let (seq, runID): (Int64, String) = (run[0], run[1])
-      let changes = try Row.fetchOne(db, sql: "SELECT pair_changes FROM runs_v3 WHERE seq = ?", arguments: [seq])?
-        .withUnsafeData(atIndex: 0) { data in data.flatMap { $0.withUnsafeBytes { PairChangesCoding.decode($0) } } }
-      guard let changes else {
-        throw StoreError(
-          .corruptState,
-          "run \(runID): its record of changed pairs cannot be read; the state file was damaged or edited")
-      }
-      pairs = try undoing(changes, of: pairs, runID: runID)
+      let row = try Row.fetchOne(db, sql: "SELECT pair_changes FROM runs_v3 WHERE seq = ?", arguments: [seq])
+      pairs = undoing(try recordedChanges(row, at: 0, runID: runID, path: nil), of: pairs)
       let before = try storeSnapshot(db, PairSnapshotCoding.encode(pairs), pairs: pairs.count)
       try db.execute(
         sql: "UPDATE runs_v3 SET pairs_before = ?, pairs_after = ? WHERE seq = ?", arguments: [before, current, seq])
@@ -182,9 +176,7 @@ extension StateStore {
   }
 
   /// The pairs before a run, from the pairs after it and its record of changes.
-  private static func undoing(_ changes: PairChangesCoding.Changes, of pairs: [PairState], runID: String) throws
-    -> [PairState]
-  {
+  private static func undoing(_ changes: PairChangesCoding.Changes, of pairs: [PairState]) -> [PairState] {
     var byID = Dictionary(pairs.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     for id in changes.addedIDs { byID[id] = nil }
     for pair in changes.changedBefore + changes.removedBefore { byID[pair.id] = pair }
