@@ -138,7 +138,7 @@ struct Planner {
         }
       }
     }
-    guard let found, heldCreates[pair.id] == nil else { return items }
+    guard let found else { return items }
     if target == .outlook {
       outlook.take(found)
       items.outlook = found

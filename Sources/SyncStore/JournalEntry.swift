@@ -7,9 +7,8 @@ import TaskModel
   import Darwin
 #endif
 
-/// What one run did, kept so it can be explained and undone: the plan, the summary, the output
-/// files it replaced (with their old bytes), and the saved pairs it added, changed or removed
-/// (with their old versions).
+/// What one run did, kept so it can be explained and undone: the plan, the summary and the
+/// output files it replaced (with their old bytes).
 ///
 /// The caller fills the run's id, start time, plan, summary and files; the store keeps the
 /// pairs as they were before and after the run beside it (``StateStore/pairChanges(runID:)``).
@@ -44,7 +43,6 @@ public struct JournalEntry: Hashable, Sendable {
   }
 }
 
-/// One output file a run wrote.
 /// What one run changed in the saved pairs (``StateStore/pairChanges(runID:)``).
 public struct JournaledPairChanges: Hashable, Sendable {
   /// The ids of the pairs the run added, in id order.
@@ -55,6 +53,7 @@ public struct JournaledPairChanges: Hashable, Sendable {
   public var removedBefore: [PairState]
 }
 
+/// One output file a run wrote.
 public struct JournaledFile: Hashable, Sendable {
   /// The path relative to the output folder (no leading `/`, no `..`).
   public var path: String

@@ -23,14 +23,6 @@ enum PairSnapshotCoding {
     return out
   }
 
-  /// The pair count a snapshot starts with, without reading the pairs; `nil` when the bytes
-  /// do not start as a snapshot.
-  static func count(_ bytes: UnsafeRawBufferPointer) -> Int? {
-    var reader = BlobReader(bytes)
-    guard reader.byte() == formatVersion else { return nil }
-    return reader.number()
-  }
-
   /// Reads what ``encode(_:)`` wrote, or `nil` when the bytes are not valid.
   static func decode(_ bytes: UnsafeRawBufferPointer) -> [PairState]? {
     var lastRead: String?
