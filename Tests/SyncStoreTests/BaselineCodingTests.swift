@@ -35,15 +35,7 @@ struct BaselineCodingTests {
 
   @Test("every truncation and a wrong format byte are refused, never read as a shorter baseline")
   func truncated() {
-    let bytes = BaselineCoding.encode(Self.full)
-    for length in 0..<bytes.count {
-      let cut = Array(bytes[0..<length])
-      #expect(cut.withUnsafeBytes { BaselineCoding.decode($0) } == nil, "cut at \(length)")
-    }
-    #expect((bytes + [0]).withUnsafeBytes { BaselineCoding.decode($0) } == nil)
-    var wrong = bytes
-    wrong[0] = 2
-    #expect(wrong.withUnsafeBytes { BaselineCoding.decode($0) } == nil)
+    StoreFixtures.expectEveryDamageRefused(BaselineCoding.encode(Self.full), BaselineCoding.decode)
     #expect([UInt8]().withUnsafeBytes { BaselineCoding.decode($0) } == nil)
   }
 }

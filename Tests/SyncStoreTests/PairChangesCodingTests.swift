@@ -33,13 +33,6 @@ struct PairChangesCodingTests {
 
   @Test("every truncation, a trailing byte and a wrong format byte are refused")
   func damaged() {
-    let bytes = PairChangesCoding.encode(Self.changes)
-    for length in 0..<bytes.count {
-      #expect(Array(bytes[0..<length]).withUnsafeBytes { PairChangesCoding.decode($0) } == nil, "cut at \(length)")
-    }
-    #expect((bytes + [0]).withUnsafeBytes { PairChangesCoding.decode($0) } == nil)
-    var wrong = bytes
-    wrong[0] = 2
-    #expect(wrong.withUnsafeBytes { PairChangesCoding.decode($0) } == nil)
+    StoreFixtures.expectEveryDamageRefused(PairChangesCoding.encode(Self.changes), PairChangesCoding.decode)
   }
 }

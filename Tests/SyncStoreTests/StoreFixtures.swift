@@ -3,6 +3,7 @@ import SyncEngine
 import SyncStore
 import TaskModel
 import TestSupport
+import Testing
 
 /// Builders for states and runs shared by the store tests.
 enum StoreFixtures {
@@ -77,6 +78,22 @@ enum StoreFixtures {
   /// The names in `folder`, sorted.
   static func names(in folder: URL) throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+  }
+
+  /// Checks that `decode` refuses every cut of a blob's `bytes` (the empty one included), the
+  /// bytes with one more after them, and the bytes with a wrong format byte in front: a damaged
+  /// blob is an error, never a shorter value.
+  static func expectEveryDamageRefused<T>(
+    _ bytes: [UInt8], _ decode: (UnsafeRawBufferPointer) -> T?, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    for length in 0..<bytes.count {
+      let cut = Array(bytes[0..<length])
+      #expect(cut.withUnsafeBytes(decode) == nil, "cut at \(length)", sourceLocation: sourceLocation)
+    }
+    #expect((bytes + [0]).withUnsafeBytes(decode) == nil, "a byte after the end", sourceLocation: sourceLocation)
+    var wrong = bytes
+    wrong[0] = 2
+    #expect(wrong.withUnsafeBytes(decode) == nil, "a wrong format byte", sourceLocation: sourceLocation)
   }
 
   static func bytes(_ url: URL) -> [UInt8]? {
