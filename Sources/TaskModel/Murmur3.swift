@@ -13,8 +13,8 @@ public enum Murmur3 {
     let count = bytes.count
     let blocks = count / 16
     for i in 0..<blocks {
-      var k1 = load(bytes, i * 16, 8)
-      var k2 = load(bytes, i * 16 + 8, 8)
+      var k1 = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 16, as: UInt64.self))
+      var k2 = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 16 + 8, as: UInt64.self))
       k1 = rotl(k1 &* c1, 31) &* c2
       h1 ^= k1
       h1 = rotl(h1, 27) &+ h2
