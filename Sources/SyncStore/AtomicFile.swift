@@ -28,6 +28,10 @@ public enum AtomicFile {
   /// `Data`), or `nil` when it cannot be read (`errno` says why).
   package static func contents(atPath path: String) -> [UInt8]? { Posix.readFile(path) }
 
+  /// Whether the file at `path` holds exactly `bytes`, compared a piece at a time; `nil` when
+  /// it cannot be read (`errno` says why).
+  package static func holds(_ bytes: [UInt8], atPath path: String) -> Bool? { Posix.fileHolds(path, bytes) }
+
   public static func write(_ bytes: [UInt8], to path: String) throws {
     let (folder, name) = split(path)
     var mode = newFileMode

@@ -100,6 +100,33 @@ enum Posix {
     return out
   }
 
+  /// Whether the file at `path` holds exactly `bytes`, read a piece at a time into one small
+  /// buffer (a large file is not read whole to be compared); `nil` with `errno` set when it
+  /// cannot be read. A file of another size is not read at all.
+  static func fileHolds(_ path: String, _ bytes: [UInt8]) -> Bool? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var st = stat()
+    guard fstat(fd, &st) == 0 else { return nil }
+    guard Int(st.st_size) == bytes.count else { return false }
+    let pieceSize = 1 << 20
+    let piece = UnsafeMutableRawPointer.allocate(byteCount: pieceSize, alignment: 16)
+    defer { piece.deallocate() }
+    return bytes.withUnsafeBytes { expected -> Bool? in
+      var offset = 0
+      while true {
+        let n = read(fd, piece, pieceSize)
+        if n < 0 && errno == EINTR { continue }
+        if n < 0 { return nil }
+        // The end: equal if every byte was seen (the file may have changed size meanwhile).
+        if n == 0 { return offset == expected.count }
+        guard offset + n <= expected.count, memcmp(piece, expected.baseAddress! + offset, n) == 0 else { return false }
+        offset += n
+      }
+    }
+  }
+
   /// Opens `folder` and fsyncs it, so a rename or unlink inside it is durable.
   static func syncFolder(_ folder: String) throws {
     let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

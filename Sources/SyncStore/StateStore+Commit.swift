@@ -39,9 +39,14 @@ extension StateStore {
 
   /// ``commit(_:previous:journal:meta:keepingRuns:)`` with the pair changes worked out ahead
   /// (on another thread, say, while the outputs are written).
+  ///
+  /// - Parameter storedAhead: the replaced bytes of output files already stored with
+  ///   ``storeAhead(replaced:)``, by path; the commit then refers to them instead of storing
+  ///   them again.
   @discardableResult
   public func commit(
-    _ changes: PairChanges, journal: JournalEntry, meta: [String: String?] = [:], keepingRuns: Int? = nil
+    _ changes: PairChanges, journal: JournalEntry, storedAhead: [String: StoredBytes] = [:],
+    meta: [String: String?] = [:], keepingRuns: Int? = nil
   ) throws -> JournalEntry {
     var paths = Set<String>()
     for file in journal.files {
@@ -90,15 +95,52 @@ extension StateStore {
       let insertFile = try db.makeStatement(
         sql: "INSERT INTO run_files (run_seq, position, path, before_sha256, after_sha256) VALUES (?, ?, ?, ?, ?)")
       for (position, file) in journal.files.enumerated() {
-        let beforeSHA256 = try file.before.map { try Self.storeBlob(db, $0) }
+        let beforeSHA256 = try file.before.map { bytes in
+          try Self.storeBlob(db, bytes, sha256: storedAhead[file.path].flatMap { $0.sha256(ifFor: bytes) })
+        }
         try PairRowStatements.run(
           insertFile,
           [.integer(seq), .integer(Int64(position)), .text(file.path), .text(beforeSHA256), .text(file.afterSHA256)])
       }
       for key in meta.keys.sorted() { try Self.setMeta(db, key, meta[key]!) }
-      if let keepingRuns { _ = try Self.prune(db, keepingLatest: keepingRuns) }
+      let pruned = try keepingRuns.map { try Self.prune(db, keepingLatest: $0) } ?? 0
+      // Pruning removes unused blobs; so does every commit, for what an earlier run stored
+      // ahead and never committed (it failed or was stopped).
+      if pruned == 0 { try Self.removeUnusedBlobs(db) }
       return journal
     }
+  }
+
+  /// Stores the bulkiest part of a run, the snapshot of its new pairs, in a transaction of its
+  /// own ahead of the commit, so that a caller can have them written while
+  /// it writes its outputs: the commit then finds them stored and only records the run.
+  ///
+  /// What is stored ahead takes no part in the state until a commit refers to it; if the run
+  /// never commits, the next commit removes it.
+  ///
+  /// - Throws: ``StoreError`` `databaseFailed`.
+  public func storeAhead(_ changes: PairChanges) throws {
+    try write("cannot save the state") { db in
+      _ = try Self.storeSnapshot(db, changes.snapshot, sha256: changes.snapshotSHA256, pairs: changes.nextCount)
+    }
+  }
+
+  /// Stores a run's plan ahead of the commit (see ``storeAhead(_:)``).
+  ///
+  /// - Parameter sha256: the plan's SHA-256 (``JournalEntry/planSHA256``).
+  /// - Throws: ``StoreError`` `databaseFailed`.
+  public func storeAhead(plan: [UInt8], sha256: String) throws {
+    try write("cannot save the state") { db in _ = try Self.storeBlob(db, plan, sha256: sha256) }
+  }
+
+  /// Stores the bytes a run is about to replace in an output file, ahead of the commit (see
+  /// ``storeAhead(_:)``); pass the result to the commit's `storedAhead`.
+  ///
+  /// - Throws: ``StoreError`` `databaseFailed`.
+  public func storeAhead(replaced bytes: [UInt8]) throws -> StoredBytes {
+    let sha256 = Checksum.sha256Hex(of: bytes)
+    try write("cannot save the state") { db in _ = try Self.storeBlob(db, bytes, sha256: sha256) }
+    return StoredBytes(sha256: sha256, count: bytes.count)
   }
 
   static func mismatch(_ what: String, path: String) -> StoreError {
@@ -106,6 +148,16 @@ extension StateStore {
       .stateMismatch, "\(what); the state changed since it was loaded (was another run using it?); nothing was saved",
       path: path)
   }
+}
+
+/// Bytes ``StateStore/storeAhead(replaced:)`` stored: their SHA-256 and length.
+public struct StoredBytes: Sendable, Hashable {
+  let sha256: String
+  let count: Int
+
+  /// The SHA-256, when these are plausibly `bytes` (the same length); `nil` has the commit
+  /// work it out.
+  func sha256(ifFor bytes: [UInt8]) -> String? { bytes.count == count ? sha256 : nil }
 }
 
 /// What a run changes in the saved pairs, worked out from two states without the database:

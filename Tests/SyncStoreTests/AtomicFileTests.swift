@@ -15,6 +15,29 @@ struct AtomicFileTests {
     #expect(try StoreFixtures.names(in: folder) == ["out.csv"])
   }
 
+  @Test("holds compares a file with bytes piece by piece, past the first piece too")
+  func holds() throws {
+    let folder = try TestPaths.temporaryFolder("atomic")
+    let file = folder.appendingPathComponent("big.ics")
+    // Two and a half pieces of 1 MiB.
+    let bytes = (0..<(5 << 19)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 11) }
+    try AtomicFile.write(bytes, to: file)
+    #expect(AtomicFile.holds(bytes, atPath: file.path) == true)
+    var last = bytes
+    last[last.count - 1] &+= 1
+    #expect(AtomicFile.holds(last, atPath: file.path) == false)
+    var second = bytes
+    second[(1 << 20) + 7] &+= 1
+    #expect(AtomicFile.holds(second, atPath: file.path) == false)
+    #expect(AtomicFile.holds(Array(bytes.dropLast()), atPath: file.path) == false)
+    #expect(AtomicFile.holds(bytes + [0], atPath: file.path) == false)
+    #expect(AtomicFile.holds([], atPath: file.path) == false)
+    #expect(AtomicFile.holds(bytes, atPath: folder.appendingPathComponent("missing").path) == nil)
+    let empty = folder.appendingPathComponent("empty.csv")
+    try AtomicFile.write([], to: empty)
+    #expect(AtomicFile.holds([], atPath: empty.path) == true)
+  }
+
   @Test("a new file gets mode 0644 whatever the umask")
   func newFileMode() throws {
     let folder = try TestPaths.temporaryFolder("atomic")

@@ -240,4 +240,73 @@ struct StateStoreJournalTests {
     #expect(try h.store.journalEntry(runID: "run-3")?.files.first?.before == previousPlan)
     #expect(try h.store.journalStorage().blobs == 2)
   }
+
+  @Test("what a run stores ahead is what its commit refers to, each stored once")
+  func storedAheadIsCommitted() throws {
+    let h = try History()
+    var next = h.afterRun2
+    next.pairs[2].wasInScope.toggle()
+    var entry = StoreFixtures.entry("run-3", at: 300)
+    entry.planJSON = Array(repeating: UInt8(ascii: "p"), count: 50_000)
+    let replaced = Array("ics v2".utf8)
+    entry.files = [JournaledFile(path: "out.ics", before: replaced, after: Array("ics v3".utf8))]
+    let changes = try PairChanges(previous: h.afterRun2, next: next)
+    let before = try h.store.journalStorage()
+    let snapshotsBefore = try h.store.snapshotCount()
+
+    try h.store.storeAhead(changes)
+    try h.store.storeAhead(plan: entry.planJSON, sha256: entry.planSHA256)
+    let stored = try h.store.storeAhead(replaced: replaced)
+    // Stored, but not part of the state yet.
+    #expect(try h.store.load() == h.afterRun2)
+    #expect(try h.store.runs().map(\.runID) == ["run-1", "run-2"])
+    #expect(try h.store.snapshotCount() == snapshotsBefore + 1)
+    #expect(try h.store.journalStorage().blobs == before.blobs + 2)
+
+    try h.store.commit(changes, journal: entry, storedAhead: ["out.ics": stored])
+    #expect(try h.store.load() == next)
+    #expect(try h.store.snapshotCount() == snapshotsBefore + 1)
+    #expect(try h.store.journalStorage().blobs == before.blobs + 2)
+    let committed = try #require(try h.store.journalEntry(runID: "run-3"))
+    #expect(committed.planJSON == entry.planJSON)
+    #expect(committed.files.first?.before == replaced)
+    try h.store.revert(runID: "run-3")
+    #expect(try h.store.load() == h.afterRun2)
+  }
+
+  @Test("stored-ahead bytes of a length other than the file's are not trusted: the commit stores the file's own")
+  func storedAheadOfOtherBytesIgnored() throws {
+    let h = try History()
+    var next = h.afterRun2
+    next.pairs[2].wasInScope.toggle()
+    let other = try h.store.storeAhead(replaced: Array("something longer".utf8))
+    var entry = StoreFixtures.entry("run-3", at: 300)
+    entry.files = [JournaledFile(path: "out.ics", before: Array("ics v2".utf8), after: Array("ics v3".utf8))]
+    try h.store.commit(
+      try PairChanges(previous: h.afterRun2, next: next), journal: entry, storedAhead: ["out.ics": other])
+    #expect(try h.store.journalEntry(runID: "run-3")?.files.first?.before == Array("ics v2".utf8))
+  }
+
+  @Test("what a run stored ahead and never committed is removed by the next commit")
+  func storedAheadWithoutCommitRemoved() throws {
+    let h = try History()
+    let before = try h.store.journalStorage()
+    let snapshotsBefore = try h.store.snapshotCount()
+    var abandoned = h.afterRun2
+    abandoned.pairs.append(StoreFixtures.pair(40))
+    try h.store.storeAhead(try PairChanges(previous: h.afterRun2, next: abandoned))
+    try h.store.storeAhead(
+      plan: Array("abandoned plan".utf8), sha256: Checksum.sha256Hex(of: Array("abandoned plan".utf8)))
+    _ = try h.store.storeAhead(replaced: Array("abandoned bytes".utf8))
+    #expect(try h.store.journalStorage().blobs == before.blobs + 2)
+    #expect(try h.store.snapshotCount() == snapshotsBefore + 1)
+
+    var next = h.afterRun2
+    next.pairs[2].wasInScope.toggle()
+    try h.store.commit(next, previous: h.afterRun2, journal: StoreFixtures.entry("run-3", at: 300))
+    // The new run adds its plan and its snapshot; nothing abandoned is left.
+    #expect(try h.store.journalStorage().blobs == before.blobs + 1)
+    #expect(try h.store.snapshotCount() == snapshotsBefore + 1)
+    #expect(try h.store.load() == next)
+  }
 }

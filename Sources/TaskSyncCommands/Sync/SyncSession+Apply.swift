@@ -29,10 +29,18 @@ extension SyncSession {
     defer { pairChanges.wait() }
     var entry = JournalEntry(
       runID: run.input.runID, startedAt: startedAt, planJSON: run.planJSON, summaryJSON: run.summary.json, files: [])
-    entry.files = try writeOutputs(outputFiles(run, planSHA256: entry.planSHA256))
+    // The snapshot, the plan and the replaced outputs go into the state on a thread of their
+    // own while the outputs are written; the commit after them only records the run.
+    let ahead = StoringAhead(folder: configuration.state)
+    defer { ahead.wait() }
+    ahead.storePlan(entry)
+    entry.files = try writeOutputs(outputFiles(run, planSHA256: entry.planSHA256), storingAhead: ahead)
+    // Last, as the snapshot is worked out beside the writing.
+    ahead.add { store in try store.storeAhead(try pairChanges.value()) }
     do {
-      let store = try StateStore(folder: configuration.state)
-      try store.commit(try pairChanges.value(), journal: entry, keepingRuns: Self.journalRuns)
+      let (store, replaced) = try ahead.finish()
+      try store.commit(
+        try pairChanges.value(), journal: entry, storedAhead: replaced, keepingRuns: Self.journalRuns)
     } catch let error as StoreError {
       throw CommandFailure(.failed, "\(configuration.state.path): \(error)")
     }
@@ -42,7 +50,7 @@ extension SyncSession {
   func checkUnchanged(_ export: Export) throws {
     for part in export.parts {
       let url = export.isFolder ? export.url.appendingPathComponent(part.name) : export.url
-      guard (try? Export.readBytes(url)) == part.bytes else {
+      guard AtomicFile.holds(part.bytes, atPath: url.path) == true else {
         throw CommandFailure(.refused, "\(url.path) changed while the run was reading it: nothing written; run again")
       }
     }
@@ -97,14 +105,15 @@ extension SyncSession {
     return [outlook, outlookImports, salesforceFiles, salesforceImports, reports]
   }
 
-  /// Writes (or removes) every output atomically and returns the journal's record of them.
-  func writeOutputs(_ groups: [() -> [OutputFile]]) throws -> [JournaledFile] {
+  /// Writes (or removes) every output atomically and returns the journal's record of them;
+  /// the bytes each replaces are handed to `ahead` to store.
+  func writeOutputs(_ groups: [() -> [OutputFile]], storingAhead ahead: StoringAhead) throws -> [JournaledFile] {
     let out = configuration.out
     var journal: [JournaledFile] = []
     var swept: Set<String> = []
     do {
       for group in groups {
-        try writeOutputs(group(), into: out, journal: &journal, swept: &swept)
+        try writeOutputs(group(), into: out, journal: &journal, swept: &swept, ahead: ahead)
       }
     } catch let error as StoreError {
       throw CommandFailure(.failed, error.description)
@@ -117,18 +126,24 @@ extension SyncSession {
   }
 
   private func writeOutputs(
-    _ outputs: [OutputFile], into out: URL, journal: inout [JournaledFile], swept: inout Set<String>
+    _ outputs: [OutputFile], into out: URL, journal: inout [JournaledFile], swept: inout Set<String>,
+    ahead: StoringAhead
   ) throws {
     for file in outputs {
       let url = out.appendingPathComponent(file.path)
       let folder = url.deletingLastPathComponent()
       try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
       if swept.insert(folder.path).inserted { _ = try AtomicFile.sweepTemporaryFiles(in: folder) }
-      let before = FileManager.default.fileExists(atPath: url.path) ? try Export.readBytes(url) : nil
+      let exists = FileManager.default.fileExists(atPath: url.path)
+      // An output that already holds its bytes (an export the run leaves as it is) is compared
+      // where it lies, not read whole.
+      if exists, let bytes = file.bytes, AtomicFile.holds(bytes, atPath: url.path) == true { continue }
+      let before = exists ? try Export.readBytes(url) : nil
       if before == file.bytes { continue }
       journal.append(
         file.sha256.map { JournaledFile(path: file.path, before: before, afterSHA256: $0) }
           ?? JournaledFile(path: file.path, before: before, after: file.bytes))
+      if let before { ahead.storeReplaced(before, path: file.path) }
       if let bytes = file.bytes {
         try AtomicFile.write(bytes, to: url)
       } else if before != nil {
