@@ -174,6 +174,8 @@ public struct PairChanges: Sendable {
   let removed: Int
   /// ``PairSnapshotCoding`` bytes of the new pairs, in id order.
   let snapshot: [UInt8]
+  /// How many bytes the new pairs' snapshot takes.
+  public var snapshotSize: Int { snapshot.count }
   let snapshotSHA256: String
   /// The snapshot `previous` was loaded from, when known: the commit then checks that it is
   /// still the saved one.

@@ -78,4 +78,73 @@ struct RevertCommandTests {
     #expect(!FileManager.default.fileExists(atPath: edited.path))
     #expect(try store.load().pairs.isEmpty)
   }
+
+  /// Exports large enough that the plan, the new pairs and the replaced Task.csv are each over
+  /// a mebibyte: the sizes from which a run stores them while it writes its outputs.
+  func largeWorkspace() throws -> URL {
+    let folder = try TestPaths.temporaryFolder("tasksync-revert-large")
+    let exports = folder.appendingPathComponent("exports")
+    try FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true)
+    let words = String(repeating: "with a longer description to make each row larger ", count: 8)
+    var ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tasksync//revert test//EN\r\n"
+    var csv = "Id,Subject,Description,ActivityDate,Status,Priority\r\n"
+    for i in 0..<3000 {
+      let day = String(format: "2026-04-%02d", 1 + i % 28)
+      ics += "BEGIN:VTODO\r\nUID:large-\(i)\r\nDTSTAMP:20260301T000000Z\r\nSUMMARY:Outlook \(i)\r\n"
+      ics += "DUE;VALUE=DATE:\(day.replacingOccurrences(of: "-", with: ""))\r\nEND:VTODO\r\n"
+      csv += String(format: "00T%012d", i) + ",Salesforce \(i),\"Body \(i) \(words)\",\(day),Not Started,Normal\r\n"
+    }
+    ics += "END:VCALENDAR\r\n"
+    try Data(ics.utf8).write(to: exports.appendingPathComponent("outlook.ics"))
+    try Data(csv.utf8).write(to: exports.appendingPathComponent("Task.csv"))
+    let config = "outlook = \"exports/outlook.ics\"\nsalesforce = \"exports/Task.csv\"\ntime_zone = \"UTC\"\n"
+    try Data(config.utf8).write(to: folder.appendingPathComponent("tasksync.toml"))
+    return folder
+  }
+
+  @Test func aLargeRunsStoredAheadPartsAreWhatRevertPutsBack() throws {
+    let folder = try largeWorkspace()
+    #expect(sync(folder) == 0)
+    let afterFirst = try outputs(folder)
+    let store = try StateStore(folder: folder.appendingPathComponent(".tasksync"))
+    let stateAfterFirst = try store.load()
+    #expect(stateAfterFirst.pairs.count == 6000)
+    let firstTaskCSV = try #require(afterFirst["salesforce/Task.csv"])
+    let firstPlan = try #require(afterFirst["plan.json"])
+    #expect(firstTaskCSV.count > 1 << 20 && firstPlan.count > 1 << 20)
+
+    // Re-import: the Outlook output as it is, the Salesforce one with Ids for the inserted rows.
+    let exports = folder.appendingPathComponent("exports")
+    let out = folder.appendingPathComponent("tasksync-out")
+    try FileManager.default.removeItem(at: exports.appendingPathComponent("outlook.ics"))
+    try FileManager.default.copyItem(
+      at: out.appendingPathComponent("outlook/outlook.ics"), to: exports.appendingPathComponent("outlook.ics"))
+    var next = 0
+    let rows = String(decoding: firstTaskCSV, as: UTF8.self).split(separator: "\r\n", omittingEmptySubsequences: false)
+    let withIDs = rows.map { row -> String in
+      guard row.hasPrefix(",") else { return String(row) }
+      next += 1
+      return String(format: "00TNEW%09d", next) + row
+    }
+    try Data(withIDs.joined(separator: "\r\n").utf8).write(to: exports.appendingPathComponent("Task.csv"))
+    #expect(sync(folder) == 0)
+    let runs = try store.runs().map(\.runID)
+    try #require(runs.count == 2)
+    let second = try #require(try store.journalEntry(runID: runs[1]))
+    let replaced = Dictionary(uniqueKeysWithValues: second.files.map { ($0.path, $0.before) })
+    // Compared as flags: a failure would otherwise print megabytes.
+    let keptTaskCSV = replaced["salesforce/Task.csv"] == [UInt8](firstTaskCSV)
+    let keptPlan = replaced["plan.json"] == [UInt8](firstPlan)
+    #expect(keptTaskCSV, "the journal keeps the first run's Task.csv")
+    #expect(keptPlan, "the journal keeps the first run's plan.json")
+    #expect(try store.load().pairs.count == 6000)
+
+    let config = folder.appendingPathComponent("tasksync.toml").path
+    #expect(TaskSyncCommand.run(["revert", runs[1], "--config", config]) == 0)
+    #expect(try outputs(folder) == afterFirst)
+    #expect(try store.load() == stateAfterFirst)
+    #expect(TaskSyncCommand.run(["revert", runs[0], "--config", config]) == 0)
+    #expect(try outputs(folder).isEmpty)
+    #expect(try store.load().pairs.isEmpty)
+  }
 }

@@ -30,6 +30,14 @@ final class StoringAhead: @unchecked Sendable {
     }
   }
 
+  /// Queues the storing of the new pairs' snapshot once `changes` has it, unless it is small.
+  func storeSnapshot(_ changes: BackgroundWork<PairChanges>) {
+    add { store in
+      let changes = try changes.value()
+      if changes.snapshotSize >= Self.smallest { try store.storeAhead(changes) }
+    }
+  }
+
   /// Queues the storing of the run's plan, unless it is small.
   func storePlan(_ entry: JournalEntry) {
     let (plan, sha256) = (entry.planJSON, entry.planSHA256)
@@ -37,8 +45,8 @@ final class StoringAhead: @unchecked Sendable {
     add { store in try store.storeAhead(plan: plan, sha256: sha256) }
   }
 
-  /// Plans and replaced outputs smaller than this are left to the commit: a transaction of their own
-  /// would cost more (a flush to disk) than storing them saves.
+  /// Snapshots, plans and replaced outputs smaller than this are left to the commit: a
+  /// transaction of their own would cost more (a flush to disk) than storing them saves.
   static let smallest = 1 << 20
 
   /// Queues the storing of the bytes the output at `path` had before the run replaced them,

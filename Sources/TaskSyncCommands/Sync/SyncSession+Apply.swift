@@ -16,7 +16,10 @@ extension SyncSession {
   static let journalRuns = 20
 
   /// Carries out a prepared run: re-checks the inputs, writes every output atomically, then
-  /// commits the state and the journal entry in one transaction. Call with the lock held.
+  /// commits the state and the journal entry in one transaction. The large parts of that
+  /// commit (the new pairs' snapshot, the plan, the outputs the run replaced) are stored while
+  /// the outputs are written, and take effect only with it (``StoringAhead``). Call with the
+  /// lock held.
   package func apply(_ run: PreparedRun, startedAt: Timestamp) throws {
     if let refusal = run.plan.refusal { throw CommandFailure(.refused, "refused: \(refusal)") }
     try checkUnchanged(run.outlook)
@@ -36,7 +39,7 @@ extension SyncSession {
     ahead.storePlan(entry)
     entry.files = try writeOutputs(outputFiles(run, planSHA256: entry.planSHA256), storingAhead: ahead)
     // Last, as the snapshot is worked out beside the writing.
-    ahead.add { store in try store.storeAhead(try pairChanges.value()) }
+    ahead.storeSnapshot(pairChanges)
     do {
       let (store, replaced) = try ahead.finish()
       try store.commit(
