@@ -8,7 +8,7 @@ import TaskModel
 /// ```
 /// One blob instead of a row per pair: a run reads every pair and, after a large run, changes
 /// most of them. Writing 60,000 changed rows of 130,000 took SQLite about 0.3 s; the blob is
-/// encoded beside the writing of the outputs and stored in one step. Equal states give equal
+/// encoded, and when large stored, beside the writing of the outputs, in one step. Equal states give equal
 /// bytes, so the journal keeps each distinct snapshot once (``StateStore``).
 enum PairSnapshotCoding {
   static let formatVersion: UInt8 = 1

@@ -8,7 +8,10 @@ import TaskModel
 ///
 /// Durability: the database uses `journal_mode=DELETE` and `synchronous=FULL`, so a committed
 /// run survives a crash or a power cut and an interrupted one leaves no trace. Every change is
-/// one transaction. The store never reads the clock: times come from the caller.
+/// one transaction. A run's bulkiest parts can be stored ahead of its commit, each in a
+/// transaction of its own (``storeAhead(_:)``): they take part in the state only once the
+/// commit refers to them, and the next commit removes any that none does. The store never
+/// reads the clock: times come from the caller.
 ///
 /// The store does not lock the folder by itself; hold a ``StateLock`` on it for the whole run.
 public final class StateStore: Sendable {

@@ -15,9 +15,20 @@ struct CrashSafetyTests {
 
   static let arguments = ["sync", "--yes", "--today", "2026-03-02", "--config"]
 
-  @Test(.enabled(if: executable != nil, "the tasksync executable is built beside the tests"))
-  func killedRunsConverge() throws {
-    let reference = try makeWorkspace()
+  /// The runs killed: 1,500 short tasks a side, and 3,000 long ones, whose plan and new pairs
+  /// are large enough to be stored while the outputs are written.
+  enum Size: String, CaseIterable, CustomTestStringConvertible {
+    case small, large
+    var tasks: Int { self == .small ? 1500 : 3000 }
+    var padding: String {
+      self == .small ? "" : String(repeating: " and more words to make the task a longer one", count: 8)
+    }
+    var testDescription: String { rawValue }
+  }
+
+  @Test(.enabled(if: executable != nil, "the tasksync executable is built beside the tests"), arguments: Size.allCases)
+  func killedRunsConverge(_ size: Size) throws {
+    let reference = try makeWorkspace(size)
     let started = Date()
     #expect(try run(in: reference) == 0)
     let uninterrupted = Date().timeIntervalSince(started)
@@ -26,7 +37,7 @@ struct CrashSafetyTests {
 
     var killedMidway = 0
     for attempt in 0..<16 {
-      let folder = try makeWorkspace()
+      let folder = try makeWorkspace(size)
       let delay = uninterrupted * Double(attempt) / 14
       if try runAndKill(in: folder, after: delay) { killedMidway += 1 }
       #expect(try run(in: folder) == 0, "re-run after a kill at \(delay)s")
@@ -45,22 +56,22 @@ struct CrashSafetyTests {
     #expect(killedMidway > 4)
   }
 
-  /// A workspace with 1,500 tasks per side, half of them new on each side.
-  func makeWorkspace() throws -> URL {
+  /// A workspace with `size.tasks` tasks per side, none shared, so each is created on the other.
+  func makeWorkspace(_ size: Size) throws -> URL {
     let folder = try TestPaths.temporaryFolder("tasksync-crash")
     let exports = folder.appendingPathComponent("exports")
     try FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true)
     var ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tasksync//crash test//EN\r\n"
     var csv = "Id,Subject,Description,ActivityDate,Status,Priority\r\n"
-    for i in 0..<1500 {
+    for i in 0..<size.tasks {
       let day = 1 + i % 28
       let date = "2026-04-" + (day < 10 ? "0\(day)" : "\(day)")
       ics += "BEGIN:VTODO\r\nUID:crash-\(i)\r\nDTSTAMP:20260301T000000Z\r\nSUMMARY:Outlook \(i)\r\n"
-      ics += "DESCRIPTION:Body \(i)\\, with text to make the files larger than a page or two.\r\n"
+      ics += "DESCRIPTION:Body \(i)\\, with text to make the files larger than a page or two\(size.padding).\r\n"
       ics += "DUE;VALUE=DATE:\(date.replacingOccurrences(of: "-", with: ""))\r\nEND:VTODO\r\n"
       let digits = String(i)
       let id = "00T" + String(repeating: "0", count: 12 - digits.count) + digits
-      csv += "\(id),Salesforce \(i),\"Body \(i), with text\",\(date),Not Started,Normal\r\n"
+      csv += "\(id),Salesforce \(i),\"Body \(i), with text\(size.padding)\",\(date),Not Started,Normal\r\n"
     }
     ics += "END:VCALENDAR\r\n"
     try Data(ics.utf8).write(to: exports.appendingPathComponent("outlook.ics"))
