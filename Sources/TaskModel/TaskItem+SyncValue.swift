@@ -30,7 +30,9 @@ extension TaskItem {
   /// where a run fingerprints every field of every task (a call per field copied the task
   /// each time).
   public func appendFingerprints(of fields: [SyncField], to prints: inout [Fingerprint]) {
-    for field in fields { prints.append(Fingerprint(field: field, value: syncValue(field))) }
+    for field in fields {
+      prints.append(CommonPrints.fingerprint(of: self, field) ?? Fingerprint(field: field, value: syncValue(field)))
+    }
   }
 
   /// A stable fingerprint of ``syncValue(_:)`` (see ``Fingerprint``).
@@ -77,6 +79,61 @@ extension TaskItem {
     case .isPrivate: isPrivate = source.isPrivate
     case .whoId: whoId = source.whoId
     case .whatId: whatId = source.whatId
+    }
+  }
+}
+
+/// The fingerprints of the values a field takes over and over (a status, a priority, the
+/// private flag, an empty field), worked out once: most of the fingerprints of a run that
+/// fingerprints every field of every task.
+enum CommonPrints {
+  static let empty: [Fingerprint] = SyncField.standard.map { Fingerprint(field: $0, value: "") }
+  static let status: [Fingerprint] = TaskStatus.allCases.map { Fingerprint(field: .status, value: $0.rawValue) }
+  static let priority: [Fingerprint] = TaskPriority.allCases.map {
+    Fingerprint(field: .priority, value: $0.synced.rawValue)
+  }
+  static let isPrivate: [Fingerprint] = ["false", "true"].map { Fingerprint(field: .isPrivate, value: $0) }
+
+  /// The fingerprint of `task`'s `field` when its value is a common one (the same as
+  /// `Fingerprint(field: field, value: task.syncValue(field))`), else `nil`.
+  static func fingerprint(of task: TaskItem, _ field: SyncField) -> Fingerprint? {
+    guard let standard = field.standardField else { return nil }
+    let none = empty[Int(standard.rawValue)]
+    switch standard {
+    case .subject: return task.subject.isEmpty ? none : nil
+    case .body: return task.body == nil && task.htmlBody == nil ? none : nil
+    case .due: return task.due == nil ? none : nil
+    case .status: return status[task.status.ordinal]
+    case .priority: return priority[task.priority.ordinal]
+    case .reminder: return task.reminder?.isSet == true ? nil : none
+    case .isPrivate: return isPrivate[task.isPrivate ? 1 : 0]
+    case .whoId: return task.whoId?.isEmpty != false ? none : nil
+    case .whatId: return task.whatId?.isEmpty != false ? none : nil
+    }
+  }
+}
+
+extension TaskStatus {
+  /// The position in `allCases`.
+  var ordinal: Int {
+    switch self {
+    case .notStarted: 0
+    case .inProgress: 1
+    case .completed: 2
+    case .waiting: 3
+    case .deferred: 4
+    }
+  }
+}
+
+extension TaskPriority {
+  /// The position in `allCases`.
+  var ordinal: Int {
+    switch self {
+    case .none: 0
+    case .low: 1
+    case .normal: 2
+    case .high: 3
     }
   }
 }

@@ -15,6 +15,30 @@ struct TaskItemTests {
     #expect(Fingerprint(hex: "not hex") != task.fingerprint(.subject))
   }
 
+  @Test func fingerprintsOfWholeTasksMatchFieldByFieldOnes() {
+    // appendFingerprints takes common values (statuses, priorities, the private flag, empty
+    // fields) from a table worked out once; each must be what hashing the value gives.
+    let day = TaskDate(day: CalendarDay("2026-03-02")!)
+    var tasks: [TaskItem] = [TaskItem(key: "empty")]
+    for (n, status) in TaskStatus.allCases.enumerated() {
+      for priority in TaskPriority.allCases {
+        tasks.append(
+          TaskItem(
+            key: "k\(n)", subject: n % 2 == 0 ? "Call" : "", body: n == 1 ? "" : (n == 2 ? "Body" : nil),
+            htmlBody: n == 3 ? "<p>Rich</p>" : nil, due: n % 2 == 1 ? day : nil, status: status, priority: priority,
+            reminder: [nil, Reminder(isSet: false, at: nil), Reminder(isSet: true, at: nil)][n % 3],
+            isPrivate: n % 2 == 0, whoId: [nil, "", "003000000000001AAA"][n % 3],
+            whatId: [nil, "", "006000000000001AAA"][(n + 1) % 3], extraFields: n == 4 ? ["X__c": "x"] : [:]))
+      }
+    }
+    let fields = SyncField.standard + [.extra("X__c")]
+    for task in tasks {
+      var prints: [Fingerprint] = []
+      task.appendFingerprints(of: fields, to: &prints)
+      #expect(prints == fields.map { Fingerprint(field: $0, value: task.syncValue($0)) }, "task \(task.key)")
+    }
+  }
+
   @Test func syncFieldsCompareByNameWhateverWayTheyAreMade() throws {
     #expect(SyncField("due") == .due)
     #expect(SyncField("due").hashValue == SyncField.due.hashValue)
