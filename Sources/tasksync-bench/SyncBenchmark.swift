@@ -5,7 +5,8 @@ import TaskSyncCommands
 
 /// A full sync through the command pipeline at `count` tasks per side, 70% of them pairs:
 /// read both exports, plan, write every output atomically, commit the state. Then the outputs
-/// are re-imported (Salesforce gives the inserted rows Ids) and a second, unchanged run is timed.
+/// are re-imported (Salesforce gives the inserted rows Ids) and a second, unchanged run is timed,
+/// then a third on the same inputs.
 func syncBenchmark(count: Int) -> [BenchResult] {
   let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tasksync-bench-\(getpid())")
   try? FileManager.default.removeItem(at: folder)
@@ -68,12 +69,22 @@ func syncBenchmark(count: Int) -> [BenchResult] {
   let second = timedRun()
   let secondPeak = peakResidentMiB()
   precondition(second.decisions == 0, "the second run should plan nothing, planned \(second.decisions)")
+
+  // A third run on the same inputs: nothing new on either side and no pending create left to
+  // confirm, as a daily run with no edits.
+  resetPeakResident()
+  let third = timedRun()
+  let thirdPeak = peakResidentMiB()
+  precondition(third.decisions == 0, "the third run should plan nothing, planned \(third.decisions)")
   return [
     BenchResult(
       name: "sync, first run (\(first.decisions) decisions)", items: 2 * count, bytes: bytes, seconds: first.seconds,
       peakMiB: firstPeak),
     BenchResult(
       name: "sync, second run (unchanged)", items: 2 * count, bytes: bytes, seconds: second.seconds, peakMiB: secondPeak
+    ),
+    BenchResult(
+      name: "sync, third run (nothing new)", items: 2 * count, bytes: bytes, seconds: third.seconds, peakMiB: thirdPeak
     ),
   ]
 }
