@@ -112,8 +112,10 @@ extension StateStore {
   }
 
   /// Stores the bulkiest part of a run, the snapshot of its new pairs, in a transaction of its
-  /// own ahead of the commit, so that a caller can have them written while
-  /// it writes its outputs: the commit then finds them stored and only records the run.
+  /// own ahead of the commit, so that a caller can have it written while it writes its
+  /// outputs: the commit then finds it stored and only records the run. The plan and replaced
+  /// outputs can be stored the same way (``storeAhead(plan:sha256:)``,
+  /// ``storeAhead(replaced:)``).
   ///
   /// What is stored ahead takes no part in the state until a commit refers to it; if the run
   /// never commits, the next commit removes it.
