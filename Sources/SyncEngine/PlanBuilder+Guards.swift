@@ -1,8 +1,10 @@
 import TaskModel
 
 extension PlanBuilder {
-  /// The plan, after the mass-deletion guard has had its say.
-  func finish(guardingAgainst input: SyncInput) -> SyncPlan {
+  /// The plan, after the mass-deletion guard has had its say. The pairs are sorted in place
+  /// (a sorted copy of 100,000 pairs took a twentieth of a second).
+  mutating func finish(guardingAgainst input: SyncInput) -> SyncPlan {
+    if !Self.isInIDOrder(pairs) { pairs.sort { $0.id < $1.id } }
     var changes = changes
     for side in Side.allCases {
       let order = createOrder[side]!
@@ -11,7 +13,7 @@ extension PlanBuilder {
     }
     var plan = SyncPlan(
       decisions: decisions, outlookChanges: changes[.outlook]!, salesforceChanges: changes[.salesforce]!,
-      nextState: SyncState(pairs: Self.inIDOrder(pairs)), skipped: skipped, conflicts: conflicts,
+      nextState: SyncState(pairs: pairs), skipped: skipped, conflicts: conflicts,
       warnings: warnings, refusal: nil)
     if !input.policy.allowMassDelete {
       plan.refusal = MassDeletionGuard(policy: input.policy).refusal(for: plan, input: input)
@@ -22,7 +24,11 @@ extension PlanBuilder {
   /// The pairs sorted by id, left as they are when they already are: an unchanged run keeps
   /// the saved pairs in their saved order, so the check is all it pays.
   static func inIDOrder(_ pairs: [PairState]) -> [PairState] {
-    pairs.indices.dropFirst().allSatisfy { pairs[$0 - 1].id < pairs[$0].id } ? pairs : pairs.sorted { $0.id < $1.id }
+    isInIDOrder(pairs) ? pairs : pairs.sorted { $0.id < $1.id }
+  }
+
+  static func isInIDOrder(_ pairs: [PairState]) -> Bool {
+    pairs.indices.dropFirst().allSatisfy { pairs[$0 - 1].id < pairs[$0].id }
   }
 }
 

@@ -1,4 +1,3 @@
-import Dispatch
 import TaskModel
 
 /// One side's tasks by key, with the bookkeeping of which are taken by a pair.
@@ -46,29 +45,12 @@ struct SideIndex {
   static func both(_ input: SyncInput, fields: [SyncField], attaching pairs: [PairState]) -> (
     outlook: SideIndex, salesforce: SideIndex, attached: [PairItems]
   ) {
-    @Sendable func build(_ side: Side) -> (SideIndex, [Int?]) {
+    let (o, s) = Side.both(inParallel: input.outlook.tasks.count + input.salesforce.tasks.count >= 20_000) { side in
       var index = SideIndex(side: side, snapshot: input.snapshot(side), fields: fields)
       let attached = index.attach(pairs)
       return (index, attached)
     }
-    let (o, s): ((SideIndex, [Int?]), (SideIndex, [Int?]))
-    if input.outlook.tasks.count + input.salesforce.tasks.count < 20_000 {
-      (o, s) = (build(.outlook), build(.salesforce))
-    } else {
-      let built = UnsafeMutableBufferPointer<(SideIndex, [Int?])>.allocate(capacity: 2)
-      defer { built.deallocate() }
-      let out = Slots(base: built.baseAddress!)
-      DispatchQueue.concurrentPerform(iterations: 2) { k in
-        (out.base + k).initialize(to: build(k == 0 ? .outlook : .salesforce))
-      }
-      (o, s) = (built.baseAddress!.move(), (built.baseAddress! + 1).move())
-    }
     return (o.0, s.0, zip(o.1, s.1).map { PairItems(outlook: $0, salesforce: $1) })
-  }
-
-  /// Handed to the two threads: each initializes only its own slot.
-  private struct Slots: @unchecked Sendable {
-    let base: UnsafeMutablePointer<(SideIndex, [Int?])>
   }
 
   /// Finds each saved pair's task on this side by key, in pair order, and marks it taken: a

@@ -50,4 +50,42 @@ struct LargeStateTests {
     #expect(plan.nextState.pairs.count == Self.count)
     #expect(plan.nextState.pairs.count { !$0.pending.isEmpty } == edited.count + deleted.count)
   }
+
+  @Test("a first sync of 21,000 tasks a side pairs lookalikes, holds ambiguous ones and creates the rest")
+  func firstSyncMatchesOnTwoCores() throws {
+    // Per block of six: n and n+1 exist on both sides (pairs); n+2 only in Outlook and n+3 only
+    // in Salesforce (creates); n+4 twice in Outlook and once in Salesforce (ambiguous); n+5 is
+    // a Salesforce task whose subject differs from its Outlook twin only in case and spaces.
+    var world = World()
+    let blocks = Self.count / 6
+    for b in 0..<blocks {
+      let n = 6 * b
+      let due = World.day(b % 200 - 20)
+      for k in [0, 1, 2, 4, 4, 5] {
+        world.outlook.append(
+          TaskItem(key: "uid-\(n + k)-\(world.outlook.count)", subject: "Task \(n + k)", due: due))
+      }
+      for k in [0, 1, 3, 4] {
+        world.salesforce.append(TaskItem(key: world.newSalesforceID(), subject: "Task \(n + k)", due: due))
+      }
+      world.salesforce.append(TaskItem(key: world.newSalesforceID(), subject: "  task \(n + 5) ", due: due))
+    }
+    #expect(world.outlook.count + world.salesforce.count >= 20_000)
+
+    let plan = world.plan()
+    let creates = plan.decisions.filter { $0.operation == .create }
+    // The n+5 twins pair, and their subjects are made the same: one update each.
+    let updates = plan.decisions.filter { $0.operation == .update }
+    #expect(plan.decisions.count == creates.count + updates.count)
+    #expect(updates.count == blocks)
+    #expect(updates.allSatisfy { $0.changes.map(\.field) == [.subject] })
+    #expect(
+      Set(creates.filter { $0.side == .salesforce }.map(\.subject)) == Set((0..<blocks).map { "Task \(6 * $0 + 2)" }))
+    #expect(
+      Set(creates.filter { $0.side == .outlook }.map(\.subject)) == Set((0..<blocks).map { "Task \(6 * $0 + 3)" }))
+    // Pairs: n, n+1 and n+5 of every block; the ambiguous ones are neither paired nor copied.
+    #expect(plan.nextState.pairs.count == 3 * blocks + 2 * blocks)
+    #expect(plan.nextState.pairs.count { $0.outlookKey != nil && $0.salesforceKey != nil } == 3 * blocks)
+    #expect(plan.warnings.count { $0.contains("ambiguous match") } == blocks)
+  }
 }
