@@ -56,29 +56,8 @@ struct CrashSafetyTests {
     #expect(killedMidway > 4)
   }
 
-  /// A workspace with `size.tasks` tasks per side, none shared, so each is created on the other.
   func makeWorkspace(_ size: Size) throws -> URL {
-    let folder = try TestPaths.temporaryFolder("tasksync-crash")
-    let exports = folder.appendingPathComponent("exports")
-    try FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true)
-    var ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tasksync//crash test//EN\r\n"
-    var csv = "Id,Subject,Description,ActivityDate,Status,Priority\r\n"
-    for i in 0..<size.tasks {
-      let day = 1 + i % 28
-      let date = "2026-04-" + (day < 10 ? "0\(day)" : "\(day)")
-      ics += "BEGIN:VTODO\r\nUID:crash-\(i)\r\nDTSTAMP:20260301T000000Z\r\nSUMMARY:Outlook \(i)\r\n"
-      ics += "DESCRIPTION:Body \(i)\\, with text to make the files larger than a page or two\(size.padding).\r\n"
-      ics += "DUE;VALUE=DATE:\(date.replacingOccurrences(of: "-", with: ""))\r\nEND:VTODO\r\n"
-      let digits = String(i)
-      let id = "00T" + String(repeating: "0", count: 12 - digits.count) + digits
-      csv += "\(id),Salesforce \(i),\"Body \(i), with text\(size.padding)\",\(date),Not Started,Normal\r\n"
-    }
-    ics += "END:VCALENDAR\r\n"
-    try Data(ics.utf8).write(to: exports.appendingPathComponent("outlook.ics"))
-    try Data(csv.utf8).write(to: exports.appendingPathComponent("Task.csv"))
-    let config = "outlook = \"exports/outlook.ics\"\nsalesforce = \"exports/Task.csv\"\ntime_zone = \"UTC\"\n"
-    try Data(config.utf8).write(to: folder.appendingPathComponent("tasksync.toml"))
-    return folder
+    try GeneratedWorkspace.make("tasksync-crash", tasks: size.tasks, padding: size.padding)
   }
 
   func process(in folder: URL, _ arguments: [String]) -> Process {

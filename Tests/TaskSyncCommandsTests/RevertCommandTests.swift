@@ -82,24 +82,8 @@ struct RevertCommandTests {
   /// Exports large enough that the plan, the new pairs and the replaced Task.csv are each over
   /// a mebibyte: the sizes from which a run stores them while it writes its outputs.
   func largeWorkspace() throws -> URL {
-    let folder = try TestPaths.temporaryFolder("tasksync-revert-large")
-    let exports = folder.appendingPathComponent("exports")
-    try FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true)
-    let words = String(repeating: "with a longer description to make each row larger ", count: 8)
-    var ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tasksync//revert test//EN\r\n"
-    var csv = "Id,Subject,Description,ActivityDate,Status,Priority\r\n"
-    for i in 0..<3000 {
-      let day = String(format: "2026-04-%02d", 1 + i % 28)
-      ics += "BEGIN:VTODO\r\nUID:large-\(i)\r\nDTSTAMP:20260301T000000Z\r\nSUMMARY:Outlook \(i)\r\n"
-      ics += "DUE;VALUE=DATE:\(day.replacingOccurrences(of: "-", with: ""))\r\nEND:VTODO\r\n"
-      csv += String(format: "00T%012d", i) + ",Salesforce \(i),\"Body \(i) \(words)\",\(day),Not Started,Normal\r\n"
-    }
-    ics += "END:VCALENDAR\r\n"
-    try Data(ics.utf8).write(to: exports.appendingPathComponent("outlook.ics"))
-    try Data(csv.utf8).write(to: exports.appendingPathComponent("Task.csv"))
-    let config = "outlook = \"exports/outlook.ics\"\nsalesforce = \"exports/Task.csv\"\ntime_zone = \"UTC\"\n"
-    try Data(config.utf8).write(to: folder.appendingPathComponent("tasksync.toml"))
-    return folder
+    try GeneratedWorkspace.make(
+      "tasksync-revert-large", tasks: 3000, padding: String(repeating: " and words to make each row longer", count: 8))
   }
 
   @Test func aLargeRunsStoredAheadPartsAreWhatRevertPutsBack() throws {
