@@ -16,7 +16,8 @@ enum GeneratedWorkspace {
       ics += "BEGIN:VTODO\r\nUID:task-\(i)\r\nDTSTAMP:20260301T000000Z\r\nSUMMARY:Outlook \(i)\r\n"
       ics += "DESCRIPTION:Body \(i)\\, with text to make the files larger than a page or two\(padding).\r\n"
       ics += "DUE;VALUE=DATE:\(date.replacingOccurrences(of: "-", with: ""))\r\nEND:VTODO\r\n"
-      csv += String(format: "00T%012d", i) + ",Salesforce \(i),\"Body \(i), with text\(padding)\",\(date),Not Started,Normal\r\n"
+      let id = String(format: "00T%012d", i)
+      csv += "\(id),Salesforce \(i),\"Body \(i), with text\(padding)\",\(date),Not Started,Normal\r\n"
     }
     ics += "END:VCALENDAR\r\n"
     try Data(ics.utf8).write(to: exports.appendingPathComponent("outlook.ics"))
