@@ -51,7 +51,7 @@ struct LargeStateTests {
     #expect(plan.nextState.pairs.count { !$0.pending.isEmpty } == edited.count + deleted.count)
   }
 
-  @Test("a first sync of 21,000 tasks a side pairs lookalikes, holds ambiguous ones and creates the rest")
+  @Test("a first sync of 38,500 tasks pairs lookalikes, holds ambiguous ones and creates the rest")
   func firstSyncMatchesOnTwoCores() throws {
     // Per block of six: n and n+1 exist on both sides (pairs); n+2 only in Outlook and n+3 only
     // in Salesforce (creates); n+4 twice in Outlook and once in Salesforce (ambiguous); n+5 is
