@@ -57,7 +57,6 @@ public struct FieldFingerprints: Hashable, Sendable, Sequence, ExpressibleByDict
     return nil
   }
 
-  /// True when this holds exactly `fields` (in increasing order) with these fingerprints.
   /// Adds `field`, or replaces its fingerprint; returns whether it was new. Fast when `field`
   /// sorts after every field already here — how a decoder rebuilds a baseline written in field
   /// order — and an ``updateValue(_:forKey:)`` otherwise.
@@ -71,6 +70,7 @@ public struct FieldFingerprints: Hashable, Sendable, Sequence, ExpressibleByDict
 
   public mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(count) }
 
+  /// True when this holds exactly `fields` (in increasing order) with these fingerprints.
   func matches(_ fields: [SyncField], _ fingerprint: (Int) -> Fingerprint) -> Bool {
     guard entries.count == fields.count else { return false }
     for f in fields.indices where entries[f].field != fields[f] || entries[f].fingerprint != fingerprint(f) {

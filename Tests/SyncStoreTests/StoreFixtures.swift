@@ -84,7 +84,8 @@ enum StoreFixtures {
   /// bytes with one more after them, and the bytes with a wrong format byte in front: a damaged
   /// blob is an error, never a shorter value.
   static func expectEveryDamageRefused<T>(
-    _ bytes: [UInt8], _ decode: (UnsafeRawBufferPointer) -> T?, sourceLocation: SourceLocation = #_sourceLocation
+    _ bytes: [UInt8], wrongFormat: UInt8 = 2, _ decode: (UnsafeRawBufferPointer) -> T?,
+    sourceLocation: SourceLocation = #_sourceLocation
   ) {
     for length in 0..<bytes.count {
       let cut = Array(bytes[0..<length])
@@ -92,7 +93,7 @@ enum StoreFixtures {
     }
     #expect((bytes + [0]).withUnsafeBytes(decode) == nil, "a byte after the end", sourceLocation: sourceLocation)
     var wrong = bytes
-    wrong[0] = 2
+    wrong[0] = wrongFormat
     #expect(wrong.withUnsafeBytes(decode) == nil, "a wrong format byte", sourceLocation: sourceLocation)
   }
 
