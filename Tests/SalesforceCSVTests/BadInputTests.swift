@@ -1,6 +1,7 @@
 import Foundation
 import SalesforceCSV
 import TaskModel
+import TestSupport
 import Testing
 
 @Suite("Bad input")
