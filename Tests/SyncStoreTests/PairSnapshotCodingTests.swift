@@ -10,21 +10,11 @@ import Testing
 struct PairSnapshotCodingTests {
   /// Pairs of every shape, in id order: keys and days missing, an extra field, a pending create,
   /// non-ASCII ids and keys (the general UTF-8 check), an empty key.
-  static let pairs: [PairState] = {
-    var bare = StoreFixtures.pair(7)
-    bare.outlookKey = nil
-    bare.windowDay = nil
-    bare.baseline[.extra("Region__c")] = Fingerprint(field: .extra("Region__c"), value: "EMEA")
-    var pending = StoreFixtures.pair(8)
-    pending.salesforceKey = nil
-    pending.pending = [
-      PendingOperation(
-        side: .salesforce, operation: .create, previous: [:], createdKey: "tasksync-1", matchSubject: "Café à 10 h",
-        matchDue: StoreFixtures.day, runID: "run-1")
-    ]
-    let odd = PairState(id: "o:ünï ключ", outlookKey: "ünï ключ", salesforceKey: "", wasInScope: false)
-    return [StoreFixtures.pair(2), bare, pending, odd]
-  }()
+  static let pairs: [PairState] = [
+    StoreFixtures.pair(2), StoreFixtures.bare,
+    StoreFixtures.pendingCreate(createdKey: "tasksync-1", matchSubject: "Café à 10 h"),
+    PairState(id: "o:ünï ключ", outlookKey: "ünï ключ", salesforceKey: "", wasInScope: false),
+  ]
 
   /// Pairs whose fields repeat the previous pair's in every pattern: all, none, some, and a
   /// pair with other fields between them.

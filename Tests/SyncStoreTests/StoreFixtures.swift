@@ -25,6 +25,27 @@ enum StoreFixtures {
       baseline: baseline, windowDay: day.adding(days: n % 400), wasInScope: n % 7 != 0)
   }
 
+  /// Pair 7 with no Outlook key and no window day, and an extra field in its baseline.
+  static var bare: PairState {
+    var bare = pair(7)
+    bare.outlookKey = nil
+    bare.windowDay = nil
+    bare.baseline[.extra("Region__c")] = Fingerprint(field: .extra("Region__c"), value: "EMEA")
+    return bare
+  }
+
+  /// Pair 8 waiting for its create on Salesforce: no Salesforce key yet.
+  static func pendingCreate(createdKey: String?, matchSubject: String) -> PairState {
+    var pending = pair(8)
+    pending.salesforceKey = nil
+    pending.pending = [
+      PendingOperation(
+        side: .salesforce, operation: .create, previous: [:], createdKey: createdKey, matchSubject: matchSubject,
+        matchDue: day, runID: "run-1")
+    ]
+    return pending
+  }
+
   /// `p0000042`: ids that sort like their numbers.
   static func id(_ n: Int) -> String {
     let digits = String(n)
