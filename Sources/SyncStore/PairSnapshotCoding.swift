@@ -134,8 +134,7 @@ enum PairCoding {
 
   /// The pair at the reader's position, or `nil` when the bytes are not one.
   static func pair(_ reader: inout BlobReader) -> PairState? {
-    guard var pair = head(&reader), let baselineBytes = reader.slice(),
-      let baseline = BaselineCoding.decode(baselineBytes), let pending = pending(&reader)
+    guard var pair = head(&reader), let baseline = wholeBaseline(&reader), let pending = pending(&reader)
     else { return nil }
     pair.baseline = baseline
     pair.pending = pending
@@ -148,7 +147,7 @@ enum PairCoding {
     guard var pair = head(&reader), let form = reader.byte() else { return nil }
     switch form {
     case 0:
-      guard let bytes = reader.slice(), let baseline = BaselineCoding.decode(bytes) else { return nil }
+      guard let baseline = wholeBaseline(&reader) else { return nil }
       pair.baseline = baseline
     case 1:
       guard let previous, previous.count < 64, let mask = reader.number(), mask >> previous.count == 0 else {
@@ -182,6 +181,11 @@ enum PairCoding {
     else { return nil }
     return PairState(
       id: id, outlookKey: outlookKey, salesforceKey: salesforceKey, windowDay: day, wasInScope: scope == 1)
+  }
+
+  /// A baseline as ``appendWhole(_:to:scratch:)`` wrote it.
+  private static func wholeBaseline(_ reader: inout BlobReader) -> FieldFingerprints? {
+    reader.slice().flatMap { BaselineCoding.decode($0) }
   }
 
   private static func pending(_ reader: inout BlobReader) -> [PendingOperation]? {
