@@ -240,12 +240,22 @@ public final class StateStore: Sendable {
     try read("cannot read the change count") { db in db.totalChangesCount }
   }
 
-  /// How many file rows and stored blobs the journal holds, and the blobs' bytes (for tests of
-  /// pruning and of storing each content once).
+  /// How many snapshots of the pairs the state and its journal hold.
   package func snapshotCount() throws -> Int {
     try read("cannot read the journal") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM snapshots") ?? 0 }
   }
 
+  /// How many pairs the saved snapshot holds, and its bytes (for the bench's figure).
+  package func savedSnapshotSize() throws -> (pairs: Int, bytes: Int) {
+    try read("cannot read the state") { db in
+      let row = try Row.fetchOne(
+        db, sql: "SELECT s.pairs, length(s.bytes) FROM state_snapshot c JOIN snapshots s ON s.sha256 = c.sha256")
+      return row.map { ($0[0], $0[1]) } ?? (0, 0)
+    }
+  }
+
+  /// How many file rows and stored blobs the journal holds, and the blobs' bytes (for tests of
+  /// pruning and of storing each content once).
   package func journalStorage() throws -> (files: Int, blobs: Int, blobBytes: Int) {
     try read("cannot read the journal") { db in
       (

@@ -43,6 +43,11 @@ func syncBenchmark(count: Int) -> [BenchResult] {
       format: "  read+plan %.2fs wall %.2fs CPU; write+commit %.2fs wall %.2fs CPU\n",
       Double(mid - start) / 1e9, cpu1 - cpu0, Double(end - mid) / 1e9, cpu2 - cpu1)
     FileHandle.standardError.write(Data(line.utf8))
+    let saved = try! StateStore(folder: configuration.state).savedSnapshotSize()
+    let size = String(
+      format: "  saved pairs: %d in %.1f MB, %.0f bytes a pair\n", saved.pairs, Double(saved.bytes) / 1e6,
+      Double(saved.bytes) / Double(max(saved.pairs, 1)))
+    FileHandle.standardError.write(Data(size.utf8))
     return (Double(end - start) / 1e9, run.plan.decisions.count)
   }
 
