@@ -14,8 +14,8 @@ import TaskModel
 /// give equal bytes, so the journal keeps each distinct snapshot once (``StateStore``).
 ///
 /// Most fields of most pairs have the fingerprint the previous pair has there (a status, a
-/// priority, an empty field): format 2 writes each such one as a bit instead of 16 bytes, which
-/// takes about two fifths off a snapshot of generated tasks.
+/// priority, an empty field): format 2 writes each such one as a bit instead of 16 bytes. With
+/// six of nine fields repeating, that is 96 of about 200 bytes a pair.
 enum PairSnapshotCoding {
   static let formatVersion: UInt8 = 2
 
