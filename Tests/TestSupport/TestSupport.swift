@@ -43,13 +43,27 @@ public enum TestPaths {
       .sorted { $0.path < $1.path }
   }
 
-  /// A fresh temporary folder for one test.
+  /// A fresh temporary folder for one test, inside ``temporaryRoot``: tests need not remove it.
   public static func temporaryFolder(_ name: String = "tasksync-test") throws -> URL {
-    let url = FileManager.default.temporaryDirectory
-      .appendingPathComponent("\(name)-\(UUID().uuidString)")
+    let url = temporaryRoot.appendingPathComponent("\(name)-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
   }
+
+  /// This test process's own folder of temporary folders, removed with everything in it when the
+  /// process exits (a process killed on purpose leaves its folder; it made none of its own).
+  public static let temporaryRoot: URL = {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("tasksync-tests-\(getpid())")
+    try? FileManager.default.removeItem(at: root)  // a folder left by a killed process with this pid
+    TemporaryRootPath.path = root.path
+    atexit { if let path = TemporaryRootPath.path { try? FileManager.default.removeItem(atPath: path) } }
+    return root
+  }()
+}
+
+/// The path the exit handler removes (a C function pointer cannot capture it).
+private enum TemporaryRootPath {
+  nonisolated(unsafe) static var path: String?
 }
 
 /// Feeding helpers: every reader must give the same result however its input is split.
