@@ -72,8 +72,11 @@ extension StateStore {
         throw StoreError(.duplicateRun, "a run with id \(journal.runID) is already in the journal", path: path)
       }
       let planSHA256 = try Self.storeBlob(db, journal.planJSON, sha256: journal.planSHA256)
-      let afterSHA256 = try Self.storeSnapshot(
-        db, changes.snapshot, sha256: changes.snapshotSHA256, pairs: changes.nextCount)
+      // A run that changed no pair keeps the snapshot it started from (checked just above).
+      let afterSHA256 =
+        changes.keepsPrevious
+        ? beforeSHA256
+        : try Self.storeSnapshot(db, changes.snapshot, sha256: changes.snapshotSHA256, pairs: changes.nextCount)
       if afterSHA256 != beforeSHA256 {
         try db.execute(sql: "UPDATE state_snapshot SET sha256 = ? WHERE id = 1", arguments: [afterSHA256])
       }
@@ -122,6 +125,7 @@ extension StateStore {
   ///
   /// - Throws: ``StoreError`` `databaseFailed`.
   public func storeAhead(_ changes: PairChanges) throws {
+    guard !changes.keepsPrevious else { return }
     try write("cannot save the state") { db in
       _ = try Self.storeSnapshot(db, changes.snapshot, sha256: changes.snapshotSHA256, pairs: changes.nextCount)
     }
@@ -174,11 +178,14 @@ public struct PairChanges: Sendable {
   let added: Int
   let changed: Int
   let removed: Int
-  /// ``PairSnapshotCoding`` bytes of the new pairs, in id order.
+  /// ``PairSnapshotCoding`` bytes of the new pairs, in id order; empty when ``keepsPrevious``.
   let snapshot: [UInt8]
-  /// How many bytes the new pairs' snapshot takes.
+  /// How many bytes the new pairs' snapshot takes (0 when ``keepsPrevious``: nothing to store).
   public var snapshotSize: Int { snapshot.count }
   let snapshotSHA256: String
+  /// The run changed no pair and the snapshot it started from is known: the commit keeps that
+  /// snapshot, and nothing is encoded or stored.
+  let keepsPrevious: Bool
   /// The snapshot `previous` was loaded from, when known: the commit then checks that it is
   /// still the saved one.
   let previousSnapshot: String?
@@ -191,6 +198,14 @@ public struct PairChanges: Sendable {
     let new = try PairOrder.sorted(next.pairs, "the new state")
     previousCount = old.count
     nextCount = new.count
+    // Most scheduled runs change no pair. Comparing stops at the first pair that differs, so it
+    // costs a run that changed some next to nothing.
+    if let previousSnapshot, old == new {
+      (added, changed, removed) = (0, 0, 0)
+      (snapshot, snapshotSHA256, keepsPrevious) = ([], previousSnapshot, true)
+      return
+    }
+    keepsPrevious = false
     // Counting compares every pair, encoding writes every pair: at 100,000 pairs each takes a
     // few hundredths of a second, so they run side by side.
     let counted = Box<(added: Int, changed: Int, removed: Int)>()

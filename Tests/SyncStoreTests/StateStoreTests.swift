@@ -201,6 +201,38 @@ struct StateStoreTests {
     #expect(try store.load() == other)
   }
 
+  @Test("a run that changed no pair keeps the snapshot it started from, encoding and storing nothing")
+  func unchangedPairsKeepTheSnapshot() throws {
+    let store = try StateStore(folder: try TestPaths.temporaryFolder("store"))
+    let saved = StoreFixtures.state(count: 5)
+    try store.commit(saved, previous: SyncState(), journal: StoreFixtures.entry("run-1"))
+    let (loaded, snapshotID) = try store.loadWithSnapshotID()
+    let same = try PairChanges(previous: loaded, next: loaded, previousSnapshot: snapshotID)
+    #expect(same.snapshotSize == 0)
+    try store.storeAhead(same)  // nothing to store ahead
+    try store.commit(same, journal: StoreFixtures.entry("run-2"))
+    #expect(try store.loadWithSnapshotID().snapshotID == snapshotID)
+    #expect(try store.load() == saved)
+    #expect(try store.runs().map(\.runID) == ["run-1", "run-2"])
+    // The empty state before run-1, and the saved one: run-2 added none.
+    #expect(try store.snapshotCount() == 2)
+
+    // Without the id of the snapshot the pairs came from, they are encoded as before.
+    let unknown = try PairChanges(previous: loaded, next: loaded)
+    #expect(unknown.snapshotSize > 0)
+    // One changed pair is stored as a new snapshot.
+    var next = loaded
+    next.pairs[4].wasInScope.toggle()
+    let changed = try PairChanges(previous: loaded, next: next, previousSnapshot: snapshotID)
+    #expect(changed.snapshotSize > 0)
+    try store.commit(changed, journal: StoreFixtures.entry("run-3"))
+    #expect(try store.load() == next)
+    #expect(try store.snapshotCount() == 3)
+    try store.revert(runID: "run-3")
+    try store.revert(runID: "run-2")
+    #expect(try store.load() == saved)
+  }
+
   @Test("equal snapshots are stored once, and pruning keeps the ones a run or the state still needs")
   func snapshotsStoredOnce() throws {
     let store = try StateStore(folder: try TestPaths.temporaryFolder("store"))
