@@ -8,35 +8,49 @@ struct SideIndex {
   /// (the reader reports them).
   let tasks: [TaskItem]
   private var byKey: [String: Int] = [:]
+  /// Tasks by the key of the other side's task they name, in export order: those no saved pair
+  /// took, and those released since (only they can be found by it).
   private var byCrossReference: [String: [Int]] = [:]
   private(set) var taken: [Bool]
   let invalidKeys: Set<String>
   /// Every task's field fingerprints, `fieldCount` per task, computed once per run.
   private(set) var prints: [Fingerprint] = []
   let fieldCount: Int
+  /// Per saved pair (in the order given), the task it is attached to on this side, if any.
+  private(set) var attached: [Int?] = []
 
-  init(side: Side, snapshot: SideSnapshot, fields: [SyncField]) {
+  /// The index of one side's tasks, with the saved `pairs` attached: each pair takes its task
+  /// on this side by key, in pair order; a pair whose key another pair took first gets `nil`.
+  init(side: Side, snapshot: SideSnapshot, fields: [SyncField], attaching pairs: [PairState]) {
     fieldCount = fields.count
     self.side = side
     invalidKeys = Set(snapshot.invalidKeys.map { SideIndex.normalise($0, side) })
     tasks = snapshot.tasks
     taken = Array(repeating: false, count: tasks.count)
     byKey.reserveCapacity(tasks.count)
-    for i in tasks.indices {
-      let key = SideIndex.normalise(tasks[i].key, side)
-      if !key.isEmpty {
-        guard byKey[key] == nil else {
+    prints.reserveCapacity(tasks.count * fields.count)
+    // Through the buffer: each task is read in place, not copied.
+    snapshot.tasks.withUnsafeBufferPointer { tasks in
+      for i in tasks.indices {
+        let key = SideIndex.normalise(tasks[i].key, side)
+        // One lookup for a new key; a repeated key (rare) puts the first task back.
+        if !key.isEmpty, let first = byKey.updateValue(i, forKey: key) {
+          byKey[key] = first
           taken[i] = true
-          continue
         }
-        byKey[key] = i
+        tasks[i].appendFingerprints(of: fields, to: &prints)
       }
-      if let reference = tasks[i].crossReference, !reference.isEmpty {
-        byCrossReference[SideIndex.normalise(reference, side.other), default: []].append(i)
+      attached = pairs.map { pair in
+        guard let key = pair.key(on: side), let i = index(ofKey: key), !taken[i] else { return nil }
+        taken[i] = true
+        return i
+      }
+      for i in tasks.indices where !taken[i] {
+        if let reference = tasks[i].crossReference, !reference.isEmpty {
+          byCrossReference[SideIndex.normalise(reference, side.other), default: []].append(i)
+        }
       }
     }
-    prints.reserveCapacity(tasks.count * fields.count)
-    for i in tasks.indices { tasks[i].appendFingerprints(of: fields, to: &prints) }
   }
 
   /// Both sides' indexes, with the saved `pairs` attached to their tasks, built side by side on
@@ -46,21 +60,9 @@ struct SideIndex {
     outlook: SideIndex, salesforce: SideIndex, attached: [PairItems]
   ) {
     let (o, s) = Side.both(inParallel: input.outlook.tasks.count + input.salesforce.tasks.count >= 20_000) { side in
-      var index = SideIndex(side: side, snapshot: input.snapshot(side), fields: fields)
-      let attached = index.attach(pairs)
-      return (index, attached)
+      SideIndex(side: side, snapshot: input.snapshot(side), fields: fields, attaching: pairs)
     }
-    return (o.0, s.0, zip(o.1, s.1).map { PairItems(outlook: $0, salesforce: $1) })
-  }
-
-  /// Finds each saved pair's task on this side by key, in pair order, and marks it taken: a
-  /// pair whose key another pair took first gets `nil`.
-  mutating func attach(_ pairs: [PairState]) -> [Int?] {
-    pairs.map { pair in
-      guard let key = pair.key(on: side), let i = index(ofKey: key), !taken[i] else { return nil }
-      take(i)
-      return i
-    }
+    return (o, s, zip(o.attached, s.attached).map { PairItems(outlook: $0, salesforce: $1) })
   }
 
   /// The fingerprint of field number `field` (an index into the run's synced fields) of task `index`.
@@ -90,7 +92,18 @@ struct SideIndex {
 
   mutating func take(_ index: Int) { taken[index] = true }
 
-  mutating func release(_ index: Int) { taken[index] = false }
+  /// Makes the task at `index` free again, and findable by its cross-reference.
+  mutating func release(_ index: Int) {
+    guard taken[index] else { return }
+    taken[index] = false
+    guard let reference = tasks[index].crossReference, !reference.isEmpty else { return }
+    let other = SideIndex.normalise(reference, side.other)
+    var list = byCrossReference[other, default: []]
+    // Kept in export order, each task once (a task released before is listed already).
+    let at = list.firstIndex { $0 >= index } ?? list.endIndex
+    if at == list.endIndex || list[at] != index { list.insert(index, at: at) }
+    byCrossReference[other] = list
+  }
 
   /// What scope looks at in the task at `index`.
   func facts(_ index: Int) -> ScopeFacts { ScopeFacts(tasks[index]) }
