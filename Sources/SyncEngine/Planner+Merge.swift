@@ -20,9 +20,9 @@ extension Planner {
     let agreeing =
       saved.baseline.isEmpty && fields.indices.allSatisfy { outlook.print(oi, $0) == salesforce.print(si, $0) }
     if saved.pending.isEmpty && (unchanged || agreeing) {
-      if agreeing { next.baseline = outlook.baseline(oi, fields: fields) }
-      next.windowDay = outlook.tasks[oi].windowDay ?? salesforce.tasks[si].windowDay
-      out.keep(next, note: nil)
+      var kept = keptSettled(saved, oi, si)
+      if agreeing { kept.baseline = outlook.baseline(oi, fields: fields) }
+      out.keep(kept, note: nil)
       return
     }
     let (o, s) = (outlook.tasks[oi], salesforce.tasks[si])

@@ -2,28 +2,56 @@ import Dispatch
 import TaskModel
 
 extension Planner {
-  /// Reconciles one saved pair with what the exports show now.
-  /// For each saved pair, whether it is settled (see ``isSettled(_:_:)``): worked out on two
-  /// cores for a large state, since it compares every field of both tasks of every pair.
-  func settledPairs() -> [Bool] {
-    guard pairs.count >= 20_000 else { return pairs.indices.map { isSettled(pairs[$0], attached[$0]) } }
-    let result = UnsafeMutableBufferPointer<Bool>.allocate(capacity: pairs.count)
-    defer { result.deallocate() }
-    let out = SettledSlots(base: result.baseAddress!)
-    let half = pairs.count / 2
-    DispatchQueue.concurrentPerform(iterations: 2) { k in
-      for i in (k == 0 ? 0..<half : half..<pairs.count) {
-        (out.base + i).initialize(to: isSettled(pairs[i], attached[i]))
+  /// For each saved pair that is settled (see ``isSettled(_:pending:_:)``), the pair as the run keeps
+  /// it (``keptSettled(_:_:_:)``); `nil` for one to reconcile. Worked out on two cores for a
+  /// large state, since it compares every field of both tasks of every pair.
+  func settledPairs() -> [PairState?] {
+    let count = pairs.count
+    guard count >= 20_000 else { return pairs.indices.map { settled($0) } }
+    return Array(unsafeUninitializedCapacity: count) { buffer, initialized in
+      let out = SettledSlots(base: buffer.baseAddress!)
+      DispatchQueue.concurrentPerform(iterations: 2) { k in
+        for i in (k == 0 ? 0..<count / 2 : count / 2..<count) { (out.base + i).initialize(to: settled(i)) }
       }
+      initialized = count
     }
-    return Array(result)
+  }
+
+  /// Saved pair number `i` as the run keeps it when it is settled, else `nil`.
+  ///
+  /// A pair whose only pending operations are creates this run recognised (both tasks are
+  /// attached) is settled too when it meets the rest: ``reconcile(_:_:)`` would fill in the
+  /// created task's key, drop the creates and keep it the same way.
+  private func settled(_ i: Int) -> PairState? {
+    guard let o = attached[i].outlook, let s = attached[i].salesforce else { return nil }
+    var pair = pairs[i]
+    if !pair.pending.isEmpty {
+      guard pair.pending.allSatisfy({ $0.operation == .create }) else { return nil }
+      if pair.outlookKey == nil { pair.outlookKey = outlook.tasks[o].key }
+      if pair.salesforceKey == nil { pair.salesforceKey = salesforce.key(at: s) }
+      pair.pending = []
+    }
+    guard isSettled(pairs[i], pending: pair.pending, attached[i]) else { return nil }
+    return keptSettled(pair, o, s)
+  }
+
+  /// A pair kept without change by the table's "nothing" row: in scope, with the window day its
+  /// tasks have now (Outlook task `o`, Salesforce task `s`).
+  func keptSettled(_ saved: PairState, _ o: Int, _ s: Int) -> PairState {
+    var next = saved
+    next.wasInScope = true
+    next.windowDay = outlook.tasks[o].windowDay ?? salesforce.tasks[s].windowDay
+    return next
   }
 
   /// Whether a saved pair needs nothing this run — both tasks there, readable and in scope,
   /// nothing pending, and neither changed since the last sync (most pairs of most runs). Such
   /// a pair is kept through the table's "nothing" row without the rest of ``reconcile(_:_:)``.
-  func isSettled(_ pair: PairState, _ items: PairItems) -> Bool {
-    guard let o = items.outlook, let s = items.salesforce, pair.pending.isEmpty,
+  ///
+  /// - Parameter pending: what the pair has pending once the creates this run recognised are
+  ///   done. The keys checked are the saved ones, as ``reconcile(_:_:)`` checks them.
+  func isSettled(_ pair: PairState, pending: [PendingOperation], _ items: PairItems) -> Bool {
+    guard let o = items.outlook, let s = items.salesforce, pending.isEmpty,
       !salesforce.tasks[s].isTombstone, !outlook.isInvalid(pair.outlookKey),
       !salesforce.isInvalid(pair.salesforceKey),
       scope.skipReason(pair: outlook.facts(o), salesforce.facts(s)) == nil
@@ -38,6 +66,7 @@ extension Planner {
       && pair.baseline.matches(fields, { salesforce.print(s, $0) })
   }
 
+  /// Reconciles one saved pair with what the exports show now.
   mutating func reconcile(_ saved: PairState, _ items: PairItems) {
     var pair = saved
     let unreadable =
@@ -214,5 +243,5 @@ extension Planner {
 
 /// Handed to the two threads of ``Planner/settledPairs()``: each writes only its half.
 private struct SettledSlots: @unchecked Sendable {
-  let base: UnsafeMutablePointer<Bool>
+  let base: UnsafeMutablePointer<PairState?>
 }

@@ -60,14 +60,15 @@ struct Planner {
   }
 
   mutating func run() -> SyncPlan {
-    let settled = settledPairs()
     (outlookMatches, salesforceMatches) = Self.untakenMatches(outlook, salesforce)
     for (i, pair) in pairs.enumerated() where pair.outlookKey == nil || pair.salesforceKey == nil {
       attached[i] = recognisePendingCreate(pair, attached[i])
     }
+    // After recognising: a pair whose create came back is settled like any other.
+    let settled = settledPairs()
     for (i, pair) in pairs.enumerated() {
-      if settled[i] {
-        merge(pair, attached[i], rule: "edited since the last sync", unchanged: true)
+      if let kept = settled[i] {
+        out.keep(kept, note: nil)
       } else {
         reconcile(pair, attached[i])
       }
