@@ -30,12 +30,10 @@ final class StoringAhead: @unchecked Sendable {
     }
   }
 
-  /// Queues the storing of the new pairs' snapshot once `changes` has it, unless it is small.
-  func storeSnapshot(_ changes: BackgroundWork<PairChanges>) {
-    add { store in
-      let changes = try changes.value()
-      if changes.snapshotSize >= Self.smallest { try store.storeAhead(changes) }
-    }
+  /// Queues the storing of the new pairs' snapshot, unless it is small.
+  func storeSnapshot(_ changes: PairChanges) {
+    guard changes.snapshotSize >= Self.smallest else { return }
+    add { store in try store.storeAhead(changes) }
   }
 
   /// Queues the storing of the run's plan, unless it is small.

@@ -25,25 +25,29 @@ extension SyncSession {
     try checkUnchanged(run.outlook)
     try checkUnchanged(run.salesforce)
     returnFreedMemory()
-    // What the run changes in the saved pairs (the new snapshot) is worked out beside the
-    // writing of the outputs.
-    let (previous, next, snapshotID) = (run.state, run.plan.nextState, run.snapshotID)
-    let pairChanges = BackgroundWork { try PairChanges(previous: previous, next: next, previousSnapshot: snapshotID) }
-    defer { pairChanges.wait() }
-    var entry = JournalEntry(
-      runID: run.input.runID, startedAt: startedAt, planJSON: run.planJSON, summaryJSON: run.summary.json, files: [])
     // The snapshot, the plan and the replaced outputs go into the state on a thread of their
     // own while the outputs are written; the commit after them only records the run.
     let ahead = StoringAhead(folder: configuration.state)
     defer { ahead.wait() }
+    // What the run changes in the saved pairs (the new snapshot) is worked out beside the
+    // writing of the outputs, and queued for storing as soon as it is: beside the outputs'
+    // old bytes, in whichever order they are ready. (Joined before `ahead`, so that nothing is
+    // queued once the run is over.)
+    let (previous, next, snapshotID) = (run.state, run.plan.nextState, run.snapshotID)
+    let pairChanges = BackgroundWork {
+      let changes = try PairChanges(previous: previous, next: next, previousSnapshot: snapshotID)
+      ahead.storeSnapshot(changes)
+      return changes
+    }
+    defer { pairChanges.wait() }
+    var entry = JournalEntry(
+      runID: run.input.runID, startedAt: startedAt, planJSON: run.planJSON, summaryJSON: run.summary.json, files: [])
     ahead.storePlan(entry)
     entry.files = try writeOutputs(outputFiles(run, planSHA256: entry.planSHA256), storingAhead: ahead)
-    // Last, as the snapshot is worked out beside the writing.
-    ahead.storeSnapshot(pairChanges)
     do {
+      let changes = try pairChanges.value()
       let (store, replaced) = try ahead.finish()
-      try store.commit(
-        try pairChanges.value(), journal: entry, storedAhead: replaced, keepingRuns: Self.journalRuns)
+      try store.commit(changes, journal: entry, storedAhead: replaced, keepingRuns: Self.journalRuns)
     } catch let error as StoreError {
       throw CommandFailure(.failed, "\(configuration.state.path): \(error)")
     }
