@@ -65,9 +65,10 @@ struct Planner {
       attached[i] = recognisePendingCreate(pair, attached[i])
     }
     // After recognising: a pair whose create came back is settled like any other.
-    let settled = settledPairs()
+    var settled = settledPairs()
     for (i, pair) in pairs.enumerated() {
-      if let kept = settled[i] {
+      // Moved out, not copied: each kept pair is the only one of its kind.
+      if let kept = settled[i].take() {
         out.keep(kept, note: nil)
       } else {
         reconcile(pair, attached[i])
