@@ -2,9 +2,9 @@ import Dispatch
 import TaskModel
 
 extension Planner {
-  /// For each saved pair that is settled (see ``isSettled(_:pending:_:)``), the pair as the run keeps
-  /// it (``keptSettled(_:_:_:)``); `nil` for one to reconcile. Worked out on two cores for a
-  /// large state, since it compares every field of both tasks of every pair.
+  /// For each saved pair that is settled (see ``settled(_:)``), the pair as the run keeps it
+  /// (``keptSettled(_:_:_:)``); `nil` for one to reconcile. Worked out on two cores for a large
+  /// state, since it compares every field of both tasks of every pair.
   func settledPairs() -> [PairState?] {
     let count = pairs.count
     guard count >= 20_000 else { return pairs.indices.map { settled($0) } }
@@ -17,21 +17,26 @@ extension Planner {
     }
   }
 
-  /// Saved pair number `i` as the run keeps it when it is settled, else `nil`.
+  /// Saved pair number `i` as the run keeps it when it needs nothing this run, else `nil`: both
+  /// tasks there, readable and in scope, and neither changed since the last sync (most pairs of
+  /// most runs). Such a pair is kept through the table's "nothing" row without the rest of
+  /// ``reconcile(_:_:)``.
   ///
-  /// A pair whose only pending operations are creates this run recognised (both tasks are
-  /// attached) is settled too when it meets the rest: ``reconcile(_:_:)`` would fill in the
-  /// created task's key, drop the creates and keep it the same way.
+  /// A pair with creates pending is settled too once this run recognised them (both tasks are
+  /// attached) and nothing else is pending: ``reconcile(_:_:)`` would fill in the created
+  /// task's key, drop the creates and keep it the same way. Its keys are checked as saved, as
+  /// ``reconcile(_:_:)`` checks them.
   private func settled(_ i: Int) -> PairState? {
-    guard let o = attached[i].outlook, let s = attached[i].salesforce else { return nil }
-    var pair = pairs[i]
-    if !pair.pending.isEmpty {
-      guard pair.pending.allSatisfy({ $0.operation == .create }) else { return nil }
-      if pair.outlookKey == nil { pair.outlookKey = outlook.tasks[o].key }
-      if pair.salesforceKey == nil { pair.salesforceKey = salesforce.key(at: s) }
-      pair.pending = []
-    }
-    guard isSettled(pairs[i], pending: pair.pending, attached[i]) else { return nil }
+    let saved = pairs[i]
+    guard let o = attached[i].outlook, let s = attached[i].salesforce,
+      saved.pending.allSatisfy({ $0.operation == .create }), !salesforce.tasks[s].isTombstone,
+      !outlook.isInvalid(saved.outlookKey), !salesforce.isInvalid(saved.salesforceKey),
+      scope.skipReason(pair: outlook.facts(o), salesforce.facts(s)) == nil, isUnchanged(saved, o, s)
+    else { return nil }
+    var pair = saved
+    if pair.outlookKey == nil { pair.outlookKey = outlook.tasks[o].key }
+    if pair.salesforceKey == nil { pair.salesforceKey = salesforce.key(at: s) }
+    pair.pending = []
     return keptSettled(pair, o, s)
   }
 
@@ -42,21 +47,6 @@ extension Planner {
     next.wasInScope = true
     next.windowDay = outlook.tasks[o].windowDay ?? salesforce.tasks[s].windowDay
     return next
-  }
-
-  /// Whether a saved pair needs nothing this run — both tasks there, readable and in scope,
-  /// nothing pending, and neither changed since the last sync (most pairs of most runs). Such
-  /// a pair is kept through the table's "nothing" row without the rest of ``reconcile(_:_:)``.
-  ///
-  /// - Parameter pending: what the pair has pending once the creates this run recognised are
-  ///   done. The keys checked are the saved ones, as ``reconcile(_:_:)`` checks them.
-  func isSettled(_ pair: PairState, pending: [PendingOperation], _ items: PairItems) -> Bool {
-    guard let o = items.outlook, let s = items.salesforce, pending.isEmpty,
-      !salesforce.tasks[s].isTombstone, !outlook.isInvalid(pair.outlookKey),
-      !salesforce.isInvalid(pair.salesforceKey),
-      scope.skipReason(pair: outlook.facts(o), salesforce.facts(s)) == nil
-    else { return false }
-    return isUnchanged(pair, o, s)
   }
 
   /// Whether neither task of the pair (Outlook task `o`, Salesforce task `s`) changed a synced
