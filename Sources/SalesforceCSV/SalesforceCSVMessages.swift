@@ -27,7 +27,7 @@ enum SalesforceCSVMessage {
     "not a Task export: no Subject column (columns found: \(list(columns)))"
   }
   static func missingColumn(_ name: String) -> String {
-    "no \(name) column: every task reads as having none; export \(name) too so that it is not taken as cleared"
+    "no \(name) column: what the tasks hold there is not known, so a sync leaves that field as it is on both sides; export \(name) too to keep it in step"
   }
   static func duplicateColumn(_ name: String) -> String { "the column \(name) appears twice; the first one is used" }
   static let nulByte = "a NUL byte in this row (is the file UTF-16 or binary?); the row is skipped"

@@ -131,6 +131,12 @@ public struct SalesforceTaskCSV: Sendable {
   /// The line end of new rows.
   var lineEnd: [UInt8] { options.preserveLineEnds ? table.lineEnd : [0x0D, 0x0A] }
 
+  /// Those of `fields` that this file has no column for: what its tasks hold there is not
+  /// known (an export made with a narrower query), not empty.
+  public func fieldsWithoutColumn(_ fields: [SyncField]) -> Set<SyncField> {
+    Set(fields.filter { columns.indices(for: $0, mapping: mapping).isEmpty })
+  }
+
   /// The record a task key (15 or 18 characters) was read from.
   public func record(forKey key: String) -> Int? {
     rowOfKey[SalesforceID.normalised(key) ?? key]

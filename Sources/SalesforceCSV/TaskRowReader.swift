@@ -94,10 +94,15 @@ struct TaskRowReader {
     for i in columns.duplicates {
       add(.warning, SalesforceCSVMessage.duplicateColumn(header[i]), at: table.rawRange(record: 0, field: i).lowerBound)
     }
-    let wanted: [(String, Int?)] = [
+    // Every column a synced field comes from (a configured one only when configured); the
+    // reminder is missing only when both of its columns are.
+    var wanted: [(String, Int?)] = [
       ("Description", columns.description), ("ActivityDate", columns.activityDate), ("Status", columns.status),
-      ("Priority", columns.priority),
+      ("Priority", columns.priority), ("IsReminderSet", columns.isReminderSet ?? columns.reminderDateTime),
+      ("WhoId", columns.whoId), ("WhatId", columns.whatId),
     ]
+    if let name = mapping.privateColumn, !name.isEmpty { wanted.append((name, columns.isPrivate)) }
+    for name in mapping.extraColumns { wanted.append((name, columns.index(of: name))) }
     for (name, index) in wanted where index == nil && columns.id != nil {
       add(.warning, SalesforceCSVMessage.missingColumn(name), at: table.contentRange(record: 0).lowerBound)
     }

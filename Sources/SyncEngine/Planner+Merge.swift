@@ -21,7 +21,10 @@ extension Planner {
       saved.baseline.isEmpty && fields.indices.allSatisfy { outlook.print(oi, $0) == salesforce.print(si, $0) }
     if saved.pending.isEmpty && (unchanged || agreeing) {
       var kept = keptSettled(saved, oi, si)
-      if agreeing { kept.baseline = outlook.baseline(oi, fields: fields) }
+      if agreeing {
+        kept.baseline = outlook.baseline(oi, fields: fields)
+        dropAssumedBaselines(&kept, saved: saved)
+      }
       out.keep(kept, note: nil)
       return
     }
@@ -85,7 +88,17 @@ extension Planner {
       }
     }
     next.windowDay = updatedO.windowDay ?? s.windowDay
+    dropAssumedBaselines(&next, saved: saved)
     out.keep(next, note: nil)
+  }
+
+  /// Removes from `next` the baselines only assumed (``assumeUnknownFields(_:baseline:)``): of a
+  /// field an export does not carry that `saved` had none for. Such a field is compared
+  /// afresh once the export carries it, and a difference is then a conflict for the policy.
+  func dropAssumedBaselines(_ next: inout PairState, saved: PairState) {
+    for (_, at) in unknownFields {
+      for f in at where saved.baseline[fields[f]] == nil { next.baseline[fields[f]] = nil }
+    }
   }
 
   /// True when `field` is the formatted body of Outlook task `o`, which Salesforce may not

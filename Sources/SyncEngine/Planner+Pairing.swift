@@ -67,6 +67,7 @@ extension Planner {
     let o = outlook.tasks[items.outlook!]
     let pair = PairState(
       id: "o:" + o.key, outlookKey: o.key, salesforceKey: salesforce.key(at: items.salesforce!), wasInScope: false)
+    assumeUnknownFields(items, baseline: pair.baseline)
     reconcile(pair, items)
   }
 

@@ -68,6 +68,10 @@ struct SideIndex {
   /// The fingerprint of field number `field` (an index into the run's synced fields) of task `index`.
   func print(_ index: Int, _ field: Int) -> Fingerprint { prints[index * fieldCount + field] }
 
+  /// Sets the fingerprint of field number `field` of task `index` to `print`: what the planner
+  /// assumes for a field the export does not carry.
+  mutating func assume(_ print: Fingerprint, _ index: Int, _ field: Int) { prints[index * fieldCount + field] = print }
+
   /// All of task `index`'s fingerprints by field.
   func baseline(_ index: Int, fields: [SyncField]) -> FieldFingerprints {
     FieldFingerprints(ordered: fields) { print(index, $0) }

@@ -45,11 +45,19 @@ struct Planner {
   var heldCreates: [String: String] = [:]
   /// Per side, the tasks held by such a create: neither paired nor copied this run.
   var heldByCreates: [Side: Set<Int>] = [.outlook: [], .salesforce: []]
+  /// Per side, the positions in `fields` of the synced fields its export does not carry
+  /// (``SideSnapshot/unknownFields``); empty for most runs.
+  let unknownFields: [(side: Side, fields: [Int])]
 
   init(input: SyncInput, excluded: Set<String>) {
     self.input = input
     scope = Scope(policy: input.policy, today: input.today)
     fields = input.policy.syncedFields
+    unknownFields = Side.allCases.compactMap { [fields] side in
+      let unknown = input.snapshot(side).unknownFields
+      let at = fields.indices.filter { unknown.contains(fields[$0]) }
+      return at.isEmpty ? nil : (side, at)
+    }
     // The store loads pairs in id order already; sorting a copy is only needed for other callers.
     pairs = PlanBuilder.inIDOrder(input.state.pairs)
     (outlook, salesforce, attached) = SideIndex.both(input, fields: fields, attaching: pairs)
@@ -63,6 +71,9 @@ struct Planner {
     (outlookMatches, salesforceMatches) = Self.untakenMatches(outlook, salesforce)
     for (i, pair) in pairs.enumerated() where pair.outlookKey == nil || pair.salesforceKey == nil {
       attached[i] = recognisePendingCreate(pair, attached[i])
+    }
+    if !unknownFields.isEmpty {
+      for (i, pair) in pairs.enumerated() { assumeUnknownFields(attached[i], baseline: pair.baseline) }
     }
     // After recognising: a pair whose create came back is settled like any other.
     var settled = settledPairs()
@@ -82,6 +93,20 @@ struct Planner {
   }
 
   func index(_ side: Side) -> SideIndex { side == .outlook ? outlook : salesforce }
+
+  /// Where a side's export does not carry a field, what a pair's task there holds is taken
+  /// to be the pair's `baseline` (unchanged since the last sync) or, for a field the pair has
+  /// no baseline for, the other task's value (agreeing): a missing column never reads as a
+  /// cleared field. Only pairs with both tasks present are touched.
+  mutating func assumeUnknownFields(_ items: PairItems, baseline: FieldFingerprints) {
+    guard let o = items.outlook, let s = items.salesforce else { return }
+    for (side, at) in unknownFields {
+      for f in at {
+        let assumed = baseline[fields[f]] ?? index(side.other).print(side == .outlook ? s : o, f)
+        if side == .outlook { outlook.assume(assumed, o, f) } else { salesforce.assume(assumed, s, f) }
+      }
+    }
+  }
 
   func matches(_ side: Side) -> MatchIndex { side == .outlook ? outlookMatches : salesforceMatches }
 

@@ -8,11 +8,19 @@ public struct SideSnapshot: Sendable {
   /// False when the export had a bad record whose key could not be read (a VTODO without UID,
   /// an EWS error response): any missing task might be that record, so none is read as deleted.
   public var isComplete: Bool
+  /// Synced fields the export does not carry (a Salesforce export without that column): what
+  /// its tasks hold there is unknown, not empty. A saved pair reads as unchanged there since
+  /// the last sync, and a pair found this run as agreeing with the other side, so an export
+  /// made with a narrower query never clears a field on the other side.
+  public var unknownFields: Set<SyncField>
 
-  public init(tasks: [TaskItem], invalidKeys: Set<String> = [], isComplete: Bool = true) {
+  public init(
+    tasks: [TaskItem], invalidKeys: Set<String> = [], isComplete: Bool = true, unknownFields: Set<SyncField> = []
+  ) {
     self.tasks = tasks
     self.invalidKeys = invalidKeys
     self.isComplete = isComplete
+    self.unknownFields = unknownFields
   }
 }
 

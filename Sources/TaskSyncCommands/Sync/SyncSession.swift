@@ -71,7 +71,9 @@ package struct SyncSession {
       outlook: SideSnapshot(
         tasks: o.tasks, invalidKeys: Set(o.invalidKeys), isComplete: o.errorCount <= Set(o.invalidKeys).count),
       salesforce: SideSnapshot(
-        tasks: s.tasks, invalidKeys: Set(s.invalidKeys), isComplete: s.errorCount <= Set(s.invalidKeys).count),
+        tasks: s.tasks, invalidKeys: Set(s.invalidKeys), isComplete: s.errorCount <= Set(s.invalidKeys).count,
+        unknownFields: (salesforce.parts[0].document as? SalesforceTaskCSV)?.fieldsWithoutColumn(policy.syncedFields)
+          ?? []),
       state: state, policy: policy, today: today, runID: runID, learnedSalesforceIDs: learnt.ids)
     let plan = SyncEngine.plan(input, excluding: excluded)
     let diagnostics = o.diagnostics + s.diagnostics + learnt.diagnostics
