@@ -951,6 +951,15 @@ scenario("first-run-narrow-csv", [
     REIMPORT_EMPTY,
 ])
 
+# A Task.csv whose Id cells are all blank (the wrong file, an edit in a spreadsheet) is not an
+# export of Salesforce: it shows no deletion, so the pairs are kept and nothing is deleted.
+scenario("export-without-ids", [
+    FIRST,
+    step("ids-blank", salesforce=SF(r1=dict(id=""), r2=dict(id="")), exit=0, summary=summary(o=ZERO, s=ZERO),
+         contains={"summary.json": ["no row has an Id"], "outlook/outlook.ics": ["SUMMARY:Call Acme", "SUMMARY:Send contract"]}),
+    step("ids-back", salesforce=SF(), exit=0, summary=summary(o=ZERO, s=ZERO), planEmpty=True),
+])
+
 # A plan made under other rules is stale too.
 scenario("stale-plan-configuration", [
     FIRST,

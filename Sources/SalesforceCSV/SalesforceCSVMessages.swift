@@ -43,7 +43,7 @@ enum SalesforceCSVMessage {
     "the file is not valid UTF-8 (byte 0x\(String(byte, radix: 16, uppercase: true))); read as Windows-1252"
   }
   static let noIdsAtAll =
-    "no row has an Id: the tasks are read as not yet loaded into Salesforce; a Salesforce export always has Ids"
+    "no row has an Id: the tasks are read as not yet loaded into Salesforce and none is read as deleted; a Salesforce export always has Ids"
   static let noId = "this row has no Id (and no external Id); the row is skipped"
   static func duplicateId(_ key: String, firstLine: Int) -> String {
     "Id \(key) appears again (first on line \(firstLine)); this row is skipped and the task is left as it is"

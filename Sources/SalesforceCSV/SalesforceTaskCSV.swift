@@ -137,6 +137,13 @@ public struct SalesforceTaskCSV: Sendable {
     Set(fields.filter { columns.indices(for: $0, mapping: mapping).isEmpty })
   }
 
+  /// True when the file has an Id column but no task in it has an Id: not an export of
+  /// Salesforce (which always gives Ids) but a file of rows not loaded yet, or one whose Ids
+  /// were lost; it cannot tell which tasks were deleted.
+  public var lacksEveryId: Bool {
+    columns.id != nil && !result.tasks.isEmpty && result.tasks.allSatisfy { $0.key.isEmpty }
+  }
+
   /// The record a task key (15 or 18 characters) was read from.
   public func record(forKey key: String) -> Int? {
     rowOfKey[SalesforceID.normalised(key) ?? key]

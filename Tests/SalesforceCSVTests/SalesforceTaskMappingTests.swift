@@ -212,7 +212,7 @@ struct IdlessFileTests {
     #expect(CSVTest.errors(doc.result).isEmpty)
     #expect(
       CSVTest.warnings(doc.result).map(\.description) == [
-        "Task.csv:1:1: warning: no row has an Id: the tasks are read as not yet loaded into Salesforce; a Salesforce export always has Ids"
+        "Task.csv:1:1: warning: no row has an Id: the tasks are read as not yet loaded into Salesforce and none is read as deleted; a Salesforce export always has Ids"
       ])
     #expect(doc.rendered(applying: TaskChangeSet()) == bytes)
   }

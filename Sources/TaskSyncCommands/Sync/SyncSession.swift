@@ -66,14 +66,15 @@ package struct SyncSession {
     policy.allowMassDelete = allowMassDelete
     policy.salesforceCarriesPrivate = configuration.salesforceMapping.privateColumn != nil
     let learnt = try learnedSalesforceIDs()
+    let csv = salesforce.parts[0].document as? SalesforceTaskCSV
     let runID = runID(outlook: outlook, salesforce: salesforce, after: lastRunID, pairs: state.pairs.count)
     let input = SyncInput(
       outlook: SideSnapshot(
         tasks: o.tasks, invalidKeys: Set(o.invalidKeys), isComplete: o.errorCount <= Set(o.invalidKeys).count),
       salesforce: SideSnapshot(
-        tasks: s.tasks, invalidKeys: Set(s.invalidKeys), isComplete: s.errorCount <= Set(s.invalidKeys).count,
-        unknownFields: (salesforce.parts[0].document as? SalesforceTaskCSV)?.fieldsWithoutColumn(policy.syncedFields)
-          ?? []),
+        tasks: s.tasks, invalidKeys: Set(s.invalidKeys),
+        isComplete: s.errorCount <= Set(s.invalidKeys).count && csv?.lacksEveryId != true,
+        unknownFields: csv?.fieldsWithoutColumn(policy.syncedFields) ?? []),
       state: state, policy: policy, today: today, runID: runID, learnedSalesforceIDs: learnt.ids)
     let plan = SyncEngine.plan(input, excluding: excluded)
     let diagnostics = o.diagnostics + s.diagnostics + learnt.diagnostics
