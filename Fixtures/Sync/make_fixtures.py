@@ -691,6 +691,22 @@ scenario("exclude-sync-by-task-key", [
     REIMPORT_EMPTY,
 ])
 
+# A Salesforce Id excludes in its 15-character form too (as Task.csv shows it), alone or in a
+# decision id; a key that names no decision is refused before anything is written.
+scenario("exclude-by-15-character-id", [
+    FIRST,
+    step("mistyped-key", args=SYNC + " --exclude ol-9", outlook=TWO_EDITS, exit=2, writes=False,
+         stderr=["--exclude ol-9: no decision of this run names it"]),
+    step("sync-without-s1", args=SYNC + " --exclude " + S[1][:15], outlook=TWO_EDITS, exit=0,
+         summary=summary(o=ZERO, s=counts(u=1), excluded=1),
+         contains={"salesforce/Task.csv": ["Send contract today", S[1] + ",Call Acme,"]}),
+    step("decision-id-15", args=SYNC + " --exclude salesforce/update/" + S[1][:15], exit=0,
+         summary=summary(o=ZERO, s=ZERO, excluded=1)),
+    step("offered-again", exit=0, summary=summary(o=ZERO, s=counts(u=1)),
+         decisions={"salesforce/update/" + S[1]: "planned"}, contains={"salesforce/Task.csv": ["Call Acme today"]}),
+    REIMPORT_EMPTY,
+])
+
 # A structurally broken export fails the run before anything is written.
 scenario("bad-file-truncated-csv", [
     FIRST,

@@ -29,9 +29,15 @@ public struct SyncDecision: Hashable, Sendable, Codable {
   /// True when applying the plan carries it out.
   public var isEffective: Bool { include && status == .planned }
 
-  /// True when `key` names this decision or one of its tasks.
+  /// True when `key` names this decision or one of its tasks. A Salesforce Id matches in its
+  /// 15- or 18-character form, alone or in the decision id (Task.csv and update.csv show the
+  /// export's own spelling, the plan the 18-character one).
   public func matches(_ key: String) -> Bool {
-    key == id || key == outlookKey || key == salesforceKey || key == pairID
+    if key == id || key == outlookKey || key == salesforceKey || key == pairID { return true }
+    guard let salesforceKey else { return false }
+    let (prefix, last) = key.lastIndex(of: "/").map { (key[...$0], key[key.index(after: $0)...]) } ?? ("", key[...])
+    guard let normalised = SalesforceID.normalised(String(last)), normalised == salesforceKey else { return false }
+    return prefix.isEmpty || prefix + normalised == id
   }
 }
 

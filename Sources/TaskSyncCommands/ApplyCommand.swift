@@ -31,6 +31,7 @@ struct ApplyCommand: ParsableCommand {
     let lock = try session.lock(command: "tasksync apply \(plan)")
     defer { lock.release() }
     let run = try session.prepare(excluding: excluded)
+    try run.checkExclusions(exclude)
     for input in reviewed.inputs {
       let now = input.side == "outlook" ? run.outlook.checksums : run.salesforce.checksums
       guard now == input.sha256 else {

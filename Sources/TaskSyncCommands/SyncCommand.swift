@@ -26,6 +26,7 @@ struct SyncCommand: ParsableCommand {
     let lock = try session.lock(command: "tasksync sync")
     defer { lock.release() }
     let run = try session.prepare(excluding: Set(exclude))
+    try run.checkExclusions(exclude)
     if let refusal = run.plan.refusal {
       print(PlanText.render(run.plan), terminator: "")
       throw CommandFailure(.refused, "refused: \(refusal)")

@@ -24,6 +24,18 @@ package struct PreparedRun: Sendable {
   package var planJSON: [UInt8]
 }
 
+extension PreparedRun {
+  /// Refuses `--exclude` keys that name no decision of the plan: a mistyped key would leave in
+  /// what the user meant to leave out.
+  package func checkExclusions(_ keys: [String]) throws {
+    guard let unmatched = keys.first(where: { key in !plan.decisions.contains { $0.matches(key) } }) else { return }
+    throw CommandFailure(
+      .usage,
+      "--exclude \(unmatched): no decision of this run names it (give a decision id such as outlook/update/KEY, an Outlook UID, a Salesforce Id or a pair id, as `tasksync plan` shows them); nothing written"
+    )
+  }
+}
+
 /// The settings of one run and the steps that carry it out.
 package struct SyncSession {
   package var configuration: TaskSyncConfiguration
