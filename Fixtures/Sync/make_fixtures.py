@@ -126,9 +126,9 @@ SCENARIOS = {}
 def scenario(name, steps, config="", golden=False):
     SCENARIOS[name] = (config, steps, golden)
 
-def step(name, args=SYNC, outlook=None, salesforce=None, actions=(), **expect):
+def step(name, args=SYNC, outlook=None, salesforce=None, actions=(), success=None, **expect):
     return dict(name=name, outlook=outlook, salesforce=salesforce, args=args, actions=list(actions),
-                expect=expect)
+                success=success, expect=expect)
 
 REIMPORT_EMPTY = step("reimport", exit=0, summary=summary(), planEmpty=True)
 
@@ -976,6 +976,19 @@ scenario("export-without-ids", [
     step("ids-back", salesforce=SF(), exit=0, summary=summary(o=ZERO, s=ZERO), planEmpty=True),
 ])
 
+# A Data Loader success file (its rows are the inserted cells plus ID and STATUS) gives the
+# Id of the task a create inserted, with no external-ID column: the copy is recognised even
+# though Salesforce moved its due day before the next export, and that move reaches Outlook.
+SUCCESS_HEADER = ",".join('"%s"' % h.upper() for h in ["Id"] + HEADER[1:] + ["Status"]) + "\r\n"
+scenario("success-file-without-external-id", [
+    step("outlook-new", outlook=O(more=[NEW_O]), salesforce=SF(), exit=0, summary=summary(o=ZERO, s=counts(c=1))),
+    step("copy-moved-in-salesforce", salesforce=SF(more=[row(S[30], "Book flights", "2026-03-21")]),
+         success=SUCCESS_HEADER + ",".join('"%s"' % c for c in row(S[30], "Book flights", "2026-03-20") + ["Item Created"]) + "\r\n",
+         exit=0, summary=summary(o=counts(u=1), s=ZERO), decisions={"outlook/update/ol-3": "planned"},
+         contains={"outlook/outlook.ics": ["DUE;VALUE=DATE:20260321"]}),
+    REIMPORT_EMPTY,
+])
+
 # A plan made under other rules is stale too.
 scenario("stale-plan-configuration", [
     FIRST,
@@ -1031,6 +1044,8 @@ def main():
                 write(os.path.join(d, "outlook.ics"), s["outlook"])
             if s.get("salesforce") is not None:
                 write(os.path.join(d, "Task.csv"), s["salesforce"])
+            if s.get("success") is not None:
+                write(os.path.join(d, "success.csv"), s["success"])
             write(os.path.join(d, "args"), s["args"] + "\n")
             if s.get("actions"):
                 write(os.path.join(d, "actions"), "\n".join(s["actions"]) + "\n")

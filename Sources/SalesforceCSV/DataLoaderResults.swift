@@ -9,6 +9,8 @@ public struct DataLoaderResult: Hashable, Sendable {
   /// The external-ID cell (the Outlook key tasksync wrote), when the column is configured.
   public var externalId: String?
   public var subject: String?
+  /// The ActivityDate cell as a day, when it reads as one.
+  public var activityDate: CalendarDay?
   /// STATUS of a success file ("Item Created", "Item Updated", "Item Deleted").
   public var status: String?
   /// ERROR of an error file.
@@ -57,6 +59,7 @@ public struct DataLoaderResultFile: Sendable {
     kind = error != nil ? .error : .success
     let id = header.firstIndex(of: "id")
     let subject = header.firstIndex(of: "subject")
+    let activityDate = header.firstIndex(of: "activitydate")
     let external = mapping.externalIdColumn.flatMap { name in header.firstIndex(of: name.lowercased()) }
     var rows: [DataLoaderResult] = []
     var diagnostics: [Diagnostic] = []
@@ -77,11 +80,22 @@ public struct DataLoaderResultFile: Sendable {
       rows.append(
         DataLoaderResult(
           line: at(start).line, id: cell(id).flatMap(SalesforceID.normalised), externalId: cell(external),
-          subject: cell(subject), status: kind == .success ? cell(status) : nil,
+          subject: cell(subject), activityDate: cell(activityDate).flatMap(SalesforceValues.day),
+          status: kind == .success ? cell(status) : nil,
           error: kind == .error ? cell(error) ?? "" : nil))
     }
     self.rows = rows
     self.diagnostics = diagnostics
+  }
+
+  /// Every created row (success files) as its new Id, subject and due day: what a pending
+  /// create is recognised by when no external-ID column carries the Outlook key (Data Loader
+  /// copies the inserted row's cells into its success file).
+  public var createdRows: [(id: String, subject: String, due: CalendarDay?)] {
+    rows.compactMap { row in
+      guard row.created, let id = row.id else { return nil }
+      return (id, row.subject ?? "", row.activityDate)
+    }
   }
 
   /// External ID → new Id of every created row (success files), for pairing pending creates.

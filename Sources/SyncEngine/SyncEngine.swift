@@ -48,6 +48,10 @@ struct Planner {
   /// Per side, the positions in `fields` of the synced fields its export does not carry
   /// (``SideSnapshot/unknownFields``); empty for most runs.
   let unknownFields: [(side: Side, fields: [Int])]
+  /// The Ids success files give for each subject and due day (``SyncInput/insertedSalesforceTasks``),
+  /// and how many pending Salesforce creates sent each: made by run() when there are any.
+  var insertedByMatch: [MatchKey: Set<String>] = [:]
+  var sentToSalesforce: [MatchKey: Int] = [:]
 
   init(input: SyncInput, excluded: Set<String>) {
     self.input = input
@@ -69,9 +73,24 @@ struct Planner {
 
   mutating func run() -> SyncPlan {
     (outlookMatches, salesforceMatches) = Self.untakenMatches(outlook, salesforce)
-    for (i, pair) in pairs.enumerated() where pair.outlookKey == nil || pair.salesforceKey == nil {
-      attached[i] = recognisePendingCreate(pair, attached[i])
+    // Pending creates: first by what names the copy (its key, a cross-reference, a success
+    // file), then by subject and due day among what is left.
+    let pending = pairs.indices.filter { pairs[$0].outlookKey == nil || pairs[$0].salesforceKey == nil }
+    if !input.insertedSalesforceTasks.isEmpty {
+      for task in input.insertedSalesforceTasks {
+        let key = MatchKey(subject: PlainText.matchingForm(task.subject), due: task.due)
+        insertedByMatch[key, default: []].insert(SideIndex.normalise(task.id, .salesforce))
+      }
+      for i in pending {
+        guard let (create, target, _) = unresolvedCreate(pairs[i], attached[i]), target == .salesforce,
+          let subject = create.matchSubject
+        else { continue }
+        sentToSalesforce[MatchKey(subject: subject, due: create.matchDue), default: 0] += 1
+      }
     }
+    for i in pending { attached[i] = recognisePendingCreate(pairs[i], attached[i]) }
+    let seeking = createsSeekingByMatch(pending)
+    for i in pending { attached[i] = recognisePendingCreateByMatch(pairs[i], attached[i], seeking: seeking) }
     if !unknownFields.isEmpty {
       for (i, pair) in pairs.enumerated() { assumeUnknownFields(attached[i], baseline: pair.baseline) }
     }
@@ -129,15 +148,22 @@ struct Planner {
     }
   }
 
-  /// Looks for the item a pending create produced: by the key tasksync chose, by
-  /// cross-reference, by a Data Loader success file, then by subject and due day.
-  mutating func recognisePendingCreate(_ pair: PairState, _ attached: PairItems) -> PairItems {
-    var items = attached
-    guard let create = pair.pending.first(where: { $0.operation == .create }) else { return items }
+  /// A pending create of `pair` whose copy is not attached yet: the create, the side it went
+  /// to, and the key of the task it copies.
+  func unresolvedCreate(_ pair: PairState, _ items: PairItems) -> (
+    create: PendingOperation, target: Side, sourceKey: String
+  )? {
+    guard let create = pair.pending.first(where: { $0.operation == .create }) else { return nil }
     let target = create.side
-    guard (target == .outlook ? items.outlook : items.salesforce) == nil,
-      let sourceKey = pair.key(on: target.other)
-    else { return items }
+    guard (target == .outlook ? items.outlook : items.salesforce) == nil, let sourceKey = pair.key(on: target.other)
+    else { return nil }
+    return (create, target, sourceKey)
+  }
+
+  /// Looks for the item a pending create produced by what names it: the key tasksync chose, a
+  /// cross-reference, a Data Loader success file.
+  mutating func recognisePendingCreate(_ pair: PairState, _ attached: PairItems) -> PairItems {
+    guard let (create, target, sourceKey) = unresolvedCreate(pair, attached) else { return attached }
     let side = index(target)
     var found: Int?
     if let key = create.createdKey, let i = side.index(ofKey: key), !side.taken[i] { found = i }
@@ -147,28 +173,74 @@ struct Planner {
     {
       found = i
     }
-    // By subject and due day: as the create sent them, then as the source task has them now (an
-    // edit made on both sides before the created task came back moves both).
-    if found == nil {
-      var keys: [MatchKey] = []
-      if let subject = create.matchSubject { keys.append(MatchKey(subject: subject, due: create.matchDue)) }
-      if let source = target == .salesforce ? items.outlook : items.salesforce {
-        keys.append(MatchKey(index(target.other).tasks[source]))
-      }
-      for key in keys where found == nil && heldCreates[pair.id] == nil {
-        guard let group = matches(target).group(of: key) else { continue }
-        // Tasks another pending create holds count as candidates: the copy may be among them.
-        let held = heldByCreates[target]!
-        let candidates = Array(matches(target).members(group).lazy.filter { !side.taken[$0] || held.contains($0) })
-        if candidates.count == 1 {
-          found = candidates[0]
-        } else if candidates.count > 1 {
-          hold(pair, create, candidates, sourceKey: sourceKey)
-        }
+    // A success file's row with the subject and due day the create sent, when it is the only
+    // such row and no other create sent them: its Id, whatever the task looks like now.
+    if found == nil, target == .salesforce, let subject = create.matchSubject {
+      let key = MatchKey(subject: subject, due: create.matchDue)
+      if let ids = insertedByMatch[key], ids.count == 1, sentToSalesforce[key] == 1,
+        let i = side.index(ofKey: ids.first!), !side.taken[i]
+      {
+        found = i
       }
     }
+    return attaching(found, to: attached, on: target)
+  }
+
+  /// The subject and due day a pending create's copy may be found by: as the create sent them,
+  /// then as the source task has them now (an edit made on both sides before the created task
+  /// came back moves both).
+  func matchKeys(_ create: PendingOperation, _ target: Side, _ items: PairItems) -> [MatchKey] {
+    var keys: [MatchKey] = []
+    if let subject = create.matchSubject { keys.append(MatchKey(subject: subject, due: create.matchDue)) }
+    if let source = target == .salesforce ? items.outlook : items.salesforce {
+      let current = MatchKey(index(target.other).tasks[source])
+      if current != keys.first { keys.append(current) }
+    }
+    return keys
+  }
+
+  /// Per side and subject and due day, how many of the still unresolved pending creates of
+  /// `pairs` (indices) look for a copy by it.
+  func createsSeekingByMatch(_ pending: [Int]) -> [Side: [MatchKey: Int]] {
+    var seeking: [Side: [MatchKey: Int]] = [.outlook: [:], .salesforce: [:]]
+    for i in pending {
+      guard let (create, target, _) = unresolvedCreate(pairs[i], attached[i]) else { continue }
+      for key in matchKeys(create, target, attached[i]) { seeking[target]![key, default: 0] += 1 }
+    }
+    return seeking
+  }
+
+  /// Looks for the item a pending create produced by subject and due day. One task matching is
+  /// the copy only when no other pending create looks for one by that subject and day: with
+  /// two creates alike, a lone match may be the other's copy (the first was renamed), and
+  /// taking it would pair the wrong tasks. Several candidates, or several creates alike, hold
+  /// the create (``hold(_:_:_:sourceKey:)``).
+  mutating func recognisePendingCreateByMatch(
+    _ pair: PairState, _ attached: PairItems, seeking: [Side: [MatchKey: Int]]
+  ) -> PairItems {
+    guard let (create, target, sourceKey) = unresolvedCreate(pair, attached) else { return attached }
+    let side = index(target)
+    var found: Int?
+    for key in matchKeys(create, target, attached) where found == nil && heldCreates[pair.id] == nil {
+      guard let group = matches(target).group(of: key) else { continue }
+      // Tasks another pending create holds count as candidates: the copy may be among them.
+      let held = heldByCreates[target]!
+      let candidates = Array(matches(target).members(group).lazy.filter { !side.taken[$0] || held.contains($0) })
+      let alike = seeking[target]![key, default: 0]
+      if candidates.count == 1 && alike <= 1 {
+        found = candidates[0]
+      } else if !candidates.isEmpty {
+        hold(pair, create, candidates, sourceKey: sourceKey, alike: alike)
+      }
+    }
+    return attaching(found, to: attached, on: target)
+  }
+
+  /// `items` with task `found` of `side` taken and attached, when there is one.
+  mutating func attaching(_ found: Int?, to items: PairItems, on side: Side) -> PairItems {
     guard let found else { return items }
-    if target == .outlook {
+    var items = items
+    if side == .outlook {
       outlook.take(found)
       items.outlook = found
     } else {
@@ -182,16 +254,25 @@ struct Planner {
   /// sending it again would add one more, and taking any of them could pair the wrong task.
   /// The create stays pending and the candidates are left alone until an edit, a success file
   /// or an external ID tells them apart.
-  mutating func hold(_ pair: PairState, _ create: PendingOperation, _ candidates: [Int], sourceKey: String) {
+  mutating func hold(
+    _ pair: PairState, _ create: PendingOperation, _ candidates: [Int], sourceKey: String, alike: Int
+  ) {
     let target = create.side
     for i in candidates where !index(target).taken[i] {
       if target == .outlook { outlook.take(i) } else { salesforce.take(i) }
       heldByCreates[target]!.insert(i)
     }
     let keys = candidates.map { index(target).key(at: $0) }.joined(separator: ", ")
+    let others =
+      alike > 1 ? ", which \(alike - 1) other pending create\(alike == 2 ? " also looks" : "s also look") for" : ""
+    // With creates alike, an edit of one copy only makes it unrecognisable: both sides must move.
+    let until =
+      alike > 1
+      ? "an external ID (or a Data Loader success file carrying it) tells which is which, or each source task and its copy get the same new subject"
+      : "a Data Loader success file, an external ID or an edit tells which one it is"
     heldCreates[pair.id] =
       "the \(target) copy of \(target.other) task \(sourceKey), sent in run \(create.runID), cannot be told apart from "
-      + "\(candidates.count) \(target) tasks with its subject and due day (\(keys)): it is not sent again and they are "
-      + "left alone until a Data Loader success file, an external ID or an edit tells which one it is"
+      + "\(candidates.count) \(target) task\(candidates.count == 1 ? "" : "s") with its subject and due day (\(keys))"
+      + "\(others): it is not sent again and they are left alone until \(until)"
   }
 }

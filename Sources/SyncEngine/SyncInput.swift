@@ -35,6 +35,10 @@ public struct SyncInput: Sendable {
   public var runID: String
   /// Salesforce Ids learnt from Data Loader success files: Outlook key → new Salesforce Id.
   public var learnedSalesforceIDs: [String: String]
+  /// The tasks Data Loader success files say were inserted, by their cells (subject, due day
+  /// and new Id): a pending create whose subject and due day only one of them has, and no other
+  /// create sent, is recognised by its Id even when the task was edited in Salesforce since.
+  public var insertedSalesforceTasks: [InsertedTask] = []
 
   public init(
     outlook: SideSnapshot, salesforce: SideSnapshot, state: SyncState, policy: SyncPolicy,
@@ -50,4 +54,17 @@ public struct SyncInput: Sendable {
   }
 
   public func snapshot(_ side: Side) -> SideSnapshot { side == .outlook ? outlook : salesforce }
+}
+
+/// A task a Data Loader success file says was inserted.
+public struct InsertedTask: Hashable, Sendable {
+  public var id: String
+  public var subject: String
+  public var due: CalendarDay?
+
+  public init(id: String, subject: String, due: CalendarDay?) {
+    self.id = id
+    self.subject = subject
+    self.due = due
+  }
 }

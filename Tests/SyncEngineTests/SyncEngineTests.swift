@@ -69,6 +69,28 @@ struct SyncEngineTests {
     #expect(world.plan().isEmpty)
   }
 
+  /// Two tasks alike (subject and due day) created on the other side: their copies cannot be
+  /// told apart, and once one copy is renamed the other is still not taken by elimination (it
+  /// may be either one's copy; taking it paired the wrong tasks and overwrote a body).
+  @Test func twoCreatesAlikeAreHeldEvenWhenOneCopyIsRenamed() {
+    var world = World()
+    world.salesforceKeepsCrossReference = false
+    world.outlook = [
+      TaskItem(key: "uid-a", subject: "Call Bob", body: "first", due: World.day(5)),
+      TaskItem(key: "uid-b", subject: "Call Bob", body: "second", due: World.day(5)),
+    ]
+    #expect(world.sync().counts(for: .salesforce).create == 2)
+    let held = world.sync()
+    #expect(held.decisions.filter { $0.status == .planned }.isEmpty, "\(held.decisions.map(\.id))")
+    #expect(held.warnings.count { $0.contains("which 1 other pending create also looks for") } == 2)
+
+    world.editSalesforce("Call Bob") { $0.subject = "Call Bob first" }
+    let plan = world.sync()
+    #expect(!plan.decisions.contains { $0.operation == .update }, "\(plan.decisions.map(\.id))")
+    #expect(world.outlook.filter { $0.subject == "Call Bob" }.map(\.body) == ["first", "second"])
+    #expect(plan.warnings.contains { $0.contains("cannot be told apart from 1 salesforce task ") })
+  }
+
   /// Found by the stateful property test (seed jh01+BYmrHJZ6R6JmNV/AWfXfXzsVJjCKZcsILgwSlw=):
   /// the copy of a created task came back, and an unpaired task on its side was edited to the
   /// same subject and due day. The create was sent again on every run, one more copy each time.

@@ -135,6 +135,12 @@ final class ScenarioWorkspace {
         try reimport(name)
       }
     }
+    // A Data Loader success file goes beside the Salesforce export, and stays there.
+    let success = step.appendingPathComponent("success.csv")
+    if FileManager.default.fileExists(atPath: success.path) {
+      let target = exports.appendingPathComponent("success-\(step.lastPathComponent).csv")
+      try FileManager.default.copyItem(at: success, to: target)
+    }
     let expectation = try StepExpectation(url: step.appendingPathComponent("expect.json"))
     let arguments = try stepArguments(step)
     var heldLock: StateLock?

@@ -80,7 +80,7 @@ package struct SyncSession {
     let learnt = try learnedSalesforceIDs()
     let csv = salesforce.parts[0].document as? SalesforceTaskCSV
     let runID = runID(outlook: outlook, salesforce: salesforce, after: lastRunID, pairs: state.pairs.count)
-    let input = SyncInput(
+    var input = SyncInput(
       outlook: SideSnapshot(
         tasks: o.tasks, invalidKeys: Set(o.invalidKeys), isComplete: o.errorCount <= Set(o.invalidKeys).count),
       salesforce: SideSnapshot(
@@ -88,6 +88,7 @@ package struct SyncSession {
         isComplete: s.errorCount <= Set(s.invalidKeys).count && csv?.lacksEveryId != true,
         unknownFields: csv?.fieldsWithoutColumn(policy.syncedFields) ?? []),
       state: state, policy: policy, today: today, runID: runID, learnedSalesforceIDs: learnt.ids)
+    input.insertedSalesforceTasks = learnt.inserted
     let plan = SyncEngine.plan(input, excluding: excluded)
     let diagnostics = o.diagnostics + s.diagnostics + learnt.diagnostics
     let summary = RunSummary(plan: plan, diagnostics: diagnostics)
@@ -122,10 +123,11 @@ package struct SyncSession {
 
   /// Ids that Data Loader gave the tasks a previous run inserted: every `success*.csv` beside
   /// the Salesforce export.
-  func learnedSalesforceIDs() throws -> (ids: [String: String], diagnostics: [Diagnostic]) {
+  func learnedSalesforceIDs() throws -> (ids: [String: String], inserted: [InsertedTask], diagnostics: [Diagnostic]) {
     let folder = configuration.salesforce.deletingLastPathComponent()
     let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
     var ids: [String: String] = [:]
+    var inserted: [InsertedTask] = []
     var diagnostics: [Diagnostic] = []
     for name in names.sorted() where name.lowercased().hasPrefix("success") && name.lowercased().hasSuffix(".csv") {
       let url = folder.appendingPathComponent(name)
@@ -138,8 +140,9 @@ package struct SyncSession {
       }
       diagnostics += file.diagnostics
       ids.merge(file.createdIds) { first, _ in first }
+      inserted += file.createdRows.map { InsertedTask(id: $0.id, subject: $0.subject, due: $0.due) }
     }
-    return (ids, diagnostics)
+    return (ids, inserted, diagnostics)
   }
 
   /// A run id that depends only on what the run reads (the inputs, the configuration, today and
