@@ -74,7 +74,7 @@ struct TimeZoneDefinition: Sendable {
         if depth <= 0 { break }
       } else if depth == 1 {
         if ASCIICase.equals(content, tokens.name, "TZID") {
-          definition.tzid = TextCodec.string(from: value)
+          definition.tzid = TextCodec.string(from: TextCodec.unescaped(value))
         } else if ASCIICase.equals(content, tokens.name, "X-LIC-LOCATION") {
           definition.location = TextCodec.string(from: value)
         }

@@ -86,6 +86,38 @@ import Testing
     #expect(document.result.warningCount == 0)
   }
 
+  /// Outlook's own export form: the VTIMEZONE's TZID is a TEXT value with its commas escaped,
+  /// the parameters name it quoted. Read without unescaping, the times were taken as local.
+  @Test func escapedTZIDMatchesItsQuotedParameter() throws {
+    let text = """
+      BEGIN:VCALENDAR
+      BEGIN:VTIMEZONE
+      TZID:(UTC+02:00) Athens\\, Bucharest\\, Istanbul
+      BEGIN:STANDARD
+      DTSTART:16011028T040000
+      RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10
+      TZOFFSETFROM:+0300
+      TZOFFSETTO:+0200
+      END:STANDARD
+      BEGIN:DAYLIGHT
+      DTSTART:16010325T030000
+      RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3
+      TZOFFSETFROM:+0200
+      TZOFFSETTO:+0300
+      END:DAYLIGHT
+      END:VTIMEZONE
+      BEGIN:VTODO
+      UID:ath1
+      DUE;TZID="(UTC+02:00) Athens, Bucharest, Istanbul":20260210T100000
+      END:VTODO
+      END:VCALENDAR
+
+      """
+    let document = try read(text)
+    #expect(document.result.tasks.first?.due?.instant == at("2026-02-10T08:00:00Z"))
+    #expect(document.result.warningCount == 0, "\(document.result.diagnostics)")
+  }
+
   @Test func tzidWithoutVTIMEZONEWarnsAndUsesTheNamedZone() throws {
     let document = try read(calendar("DUE;TZID=America/New_York:20260601T100000"))
     #expect(document.result.tasks.first?.due?.instant == at("2026-06-01T14:00:00Z"))
