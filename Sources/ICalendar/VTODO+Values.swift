@@ -22,7 +22,9 @@ extension TodoMapper {
         item.status = percent > 0 ? .inProgress : .notStarted
       }
     }
-    if waiting, item.status == .notStarted || item.status == .inProgress { item.status = .waiting }
+    // The marker stands for the NEEDS-ACTION tasksync wrote with it: a client that kept the
+    // marker but set IN-PROCESS (or completed, or cancelled) the task changed its status.
+    if waiting, status == nil || status?.value == "NEEDS-ACTION", item.status != .completed { item.status = .waiting }
   }
 
   /// PERCENT-COMPLETE as 0…100, or `nil` with a warning when unreadable.

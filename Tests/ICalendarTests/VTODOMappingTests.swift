@@ -150,6 +150,10 @@ import Testing
     ("STATUS:IN-PROCESS", .inProgress), ("STATUS:COMPLETED", .completed), ("STATUS:CANCELLED", .deferred),
     ("COMPLETED:20260101T000000Z", .completed), ("PERCENT-COMPLETE:100", .completed), ("", .notStarted),
     ("STATUS:NEEDS-ACTION\nX-TASKSYNC-STATUS:waiting", .waiting),
+    ("STATUS:NEEDS-ACTION\nPERCENT-COMPLETE:40\nX-TASKSYNC-STATUS:waiting", .waiting),
+    // A client kept tasksync's marker but moved the task on: its status is what it says.
+    ("STATUS:IN-PROCESS\nPERCENT-COMPLETE:50\nX-TASKSYNC-STATUS:waiting", .inProgress),
+    ("STATUS:COMPLETED\nX-TASKSYNC-STATUS:waiting", .completed),
   ])
   func statusMapping(_ lines: String, _ status: TaskStatus) throws {
     #expect(try task(lines)?.status == status)
