@@ -1,7 +1,10 @@
 /// The text encoding of a CSV file's cells.
 public enum CSVTextEncoding: String, Hashable, Sendable {
   case utf8
-  /// Read when the bytes are not valid UTF-8 (Excel on Windows saves CSV this way).
+  /// Read when the bytes are not valid UTF-8 (Excel on Windows saves CSV this way). A cell of
+  /// such a file whose bytes are valid UTF-8 with some beyond ASCII is read as UTF-8: a file
+  /// with one row edited by another program must not turn every other accent into mojibake
+  /// (in Windows-1252 text, pairs such as "Ã©" that happen to be UTF-8 are rare).
   case windows1252
 
   /// Decodes the cell bytes.
@@ -10,6 +13,7 @@ public enum CSVTextEncoding: String, Hashable, Sendable {
     case .utf8:
       return String(decoding: bytes, as: UTF8.self)
     case .windows1252:
+      if UTF8Check.firstInvalid(in: bytes) == nil { return String(decoding: bytes, as: UTF8.self) }
       var scalars = String.UnicodeScalarView()
       for b in bytes { scalars.append(Windows1252.scalar(b)) }
       return String(scalars)

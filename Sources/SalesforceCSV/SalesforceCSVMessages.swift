@@ -40,7 +40,7 @@ enum SalesforceCSVMessage {
   }
   static let strayQuote = "text after the closing quote of a field; it is read as part of the field"
   static func windows1252(_ byte: UInt8) -> String {
-    "the file is not valid UTF-8 (byte 0x\(String(byte, radix: 16, uppercase: true))); read as Windows-1252"
+    "the file is not valid UTF-8 (byte 0x\(String(byte, radix: 16, uppercase: true))); cells that are not UTF-8 are read as Windows-1252"
   }
   static let noIdsAtAll =
     "no row has an Id: the tasks are read as not yet loaded into Salesforce and none is read as deleted; a Salesforce export always has Ids"

@@ -150,6 +150,18 @@ struct SalesforceTaskMappingTests {
     #expect(doc.header == ["Id", "Subject", "CallType"])
   }
 
+  /// A UTF-8 file with one row saved by another program: that row's cells read as
+  /// Windows-1252, every other row's accents stay what they are.
+  @Test func mixedFileKeepsItsUTF8Cells() throws {
+    let bytes =
+      Array("Id,Subject\r\n00T000000000001,Café Müller\r\n00T000000000002,Ren".utf8) + [0xE9]
+      + Array("e call\r\n".utf8)
+    let doc = try SalesforceTaskCSV(bytes: bytes, file: "Task.csv")
+    #expect(doc.table.encoding == .windows1252)
+    #expect(doc.result.tasks.map(\.subject) == ["Café Müller", "Renée call"])
+    #expect(CSVTest.warnings(doc.result).first?.description.hasPrefix("Task.csv:3:") == true)
+  }
+
   @Test func windows1252FileIsDecodedWithAWarning() throws {
     let doc = try SalesforceTaskCSV(bytes: try CSVTest.fixture("Task-windows1252.csv"), file: "Task.csv")
     #expect(doc.table.encoding == .windows1252)
