@@ -989,6 +989,19 @@ scenario("success-file-without-external-id", [
     REIMPORT_EMPTY,
 ])
 
+# Picklists without a value for some statuses and priorities: an Outlook task in progress with
+# low priority reaches Salesforce as the nearest values the org has (Open, Normal), with a
+# warning, and once re-imported it is not "changed back" in Outlook.
+scenario("picklist-without-a-value", [
+    step("outlook-new", outlook=O(more=[todo("ol-p", "Picklist task", "2026-03-20", status="IN-PROCESS", priority=9)]),
+         salesforce=SF(r1=dict(status="Open"), r2=dict(status="Open")), exit=0, summary=summary(o=ZERO, s=counts(c=1)),
+         contains={"salesforce/insert.csv": ["Picklist task,,2026-03-20,Open,Normal,"],
+                   "summary.json": ["has no value for in-progress", "has no value for low"]}),
+    step("reimport", exit=0, summary=summary(o=ZERO, s=ZERO), planEmpty=True,
+         contains={"outlook/outlook.ics": ["STATUS:IN-PROCESS", "PRIORITY:9"]}),
+], config='[salesforce]\nstatus = { "Open" = "not-started", "Closed" = "completed" }\n'
+          'priority = { "Urgent" = "high", "Normal" = "normal" }\n')
+
 # A plan made under other rules is stale too.
 scenario("stale-plan-configuration", [
     FIRST,
@@ -1036,6 +1049,9 @@ def main():
         base = BASE_CONFIG
         if config.startswith("time_zone"):
             base = base.replace('time_zone = "UTC"\n', "")
+        if "[salesforce]" in config:  # the export's path moves into the table
+            base = base.replace('salesforce = "exports/Task.csv"\n', "")
+            config = config.replace("[salesforce]\n", '[salesforce]\nexport = "exports/Task.csv"\n')
         write(os.path.join(folder, "tasksync.toml"), base + ("\n" + config if config else ""))
         for i, s in enumerate(steps, 1):
             d = os.path.join(folder, "%d-%s" % (i, s["name"]))

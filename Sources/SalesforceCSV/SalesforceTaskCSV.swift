@@ -92,10 +92,15 @@ public struct SalesforceTaskCSV: Sendable {
     self.columns = columns
     self.result = read.result
     self.rowOfKey = read.rowOfKey
+    // A status or priority the picklist has no value for is written as the nearest it has.
     self.statusNames = Dictionary(
-      uniqueKeysWithValues: TaskStatus.allCases.compactMap { s in mapping.statusValue(s).map { (s, $0) } })
+      uniqueKeysWithValues: TaskStatus.allCases.compactMap { s in
+        mapping.representable(s).flatMap { mapping.statusValue($0) }.map { (s, $0) }
+      })
     self.priorityNames = Dictionary(
-      uniqueKeysWithValues: TaskPriority.allCases.compactMap { p in mapping.priorityValue(p).map { (p, $0) } })
+      uniqueKeysWithValues: TaskPriority.allCases.compactMap { p in
+        mapping.representable(p).flatMap { mapping.priorityValue($0) }.map { (p, $0) }
+      })
     var kinds = [CreatedColumn](repeating: .empty, count: header.count)
     let pairs: [(Int?, CreatedColumn)] =
       [

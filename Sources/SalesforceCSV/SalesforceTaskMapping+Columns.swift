@@ -32,6 +32,29 @@ extension SalesforceTaskMapping {
     return self.priority.filter { $0.value.synced == p }.keys.sorted().first
   }
 
+  /// The status a Salesforce task can hold in place of `status` with this picklist: `status`
+  /// itself when a value maps to it, else the nearest that one does (waiting → in progress →
+  /// not started; deferred → not started; not started → in progress), `nil` when none does.
+  public func representable(_ status: TaskStatus) -> TaskStatus? {
+    let nearest: [TaskStatus] =
+      switch status {
+      case .notStarted: [.notStarted, .inProgress, .waiting]
+      case .inProgress: [.inProgress, .notStarted, .waiting]
+      case .waiting: [.waiting, .inProgress, .notStarted]
+      case .deferred: [.deferred, .notStarted, .waiting]
+      case .completed: [.completed]
+      }
+    let mapped = Set(self.status.values)
+    return nearest.first { mapped.contains($0) }
+  }
+
+  /// The priority a Salesforce task can hold in place of `priority` (``TaskPriority/none`` as
+  /// normal): itself when a value maps to it, else normal, `nil` when neither does.
+  public func representable(_ priority: TaskPriority) -> TaskPriority? {
+    let mapped = Set(self.priority.values.map(\.synced))
+    return [priority.synced, .normal].first { mapped.contains($0) }
+  }
+
   /// The status a picklist value maps to: exact match first, then ignoring case.
   public func status(for value: String) -> TaskStatus? {
     if let s = status[value] { return s }

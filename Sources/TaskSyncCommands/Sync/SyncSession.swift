@@ -80,9 +80,10 @@ package struct SyncSession {
     let learnt = try learnedSalesforceIDs()
     let csv = salesforce.parts[0].document as? SalesforceTaskCSV
     let runID = runID(outlook: outlook, salesforce: salesforce, after: lastRunID, pairs: state.pairs.count)
+    let (outlookTasks, picklistNotes) = representable(o.tasks)
     var input = SyncInput(
       outlook: SideSnapshot(
-        tasks: o.tasks, invalidKeys: Set(o.invalidKeys), isComplete: o.errorCount <= Set(o.invalidKeys).count),
+        tasks: outlookTasks, invalidKeys: Set(o.invalidKeys), isComplete: o.errorCount <= Set(o.invalidKeys).count),
       salesforce: SideSnapshot(
         tasks: s.tasks, invalidKeys: Set(s.invalidKeys),
         isComplete: s.errorCount <= Set(s.invalidKeys).count && csv?.lacksEveryId != true,
@@ -90,7 +91,7 @@ package struct SyncSession {
       state: state, policy: policy, today: today, runID: runID, learnedSalesforceIDs: learnt.ids)
     input.insertedSalesforceTasks = learnt.inserted
     let plan = SyncEngine.plan(input, excluding: excluded)
-    let diagnostics = o.diagnostics + s.diagnostics + learnt.diagnostics
+    let diagnostics = o.diagnostics + s.diagnostics + learnt.diagnostics + picklistNotes
     let summary = RunSummary(plan: plan, diagnostics: diagnostics)
     let planFile = PlanFile(
       runID: runID, today: today, configurationSHA256: configuration.checksum,
@@ -103,6 +104,49 @@ package struct SyncSession {
       outlook: outlook, salesforce: salesforce, state: state, snapshotID: snapshotID, input: input, plan: plan,
       diagnostics: diagnostics,
       planFile: planFile, summary: summary, planJSON: planFile.json)
+  }
+
+  /// The Outlook tasks as Salesforce can hold them: a status or priority the configured
+  /// picklists have no value for reads as the nearest they have (what the Salesforce side is
+  /// given for it), so a task whose Salesforce copy has that nearest value counts as agreeing
+  /// instead of being "changed" back. The Outlook file keeps its own value. One warning per
+  /// such value in use.
+  func representable(_ tasks: [TaskItem]) -> ([TaskItem], [Diagnostic]) {
+    let mapping = configuration.salesforceMapping
+    let statuses = Dictionary(uniqueKeysWithValues: TaskStatus.allCases.map { ($0, mapping.representable($0) ?? $0) })
+    let priorities = Dictionary(
+      uniqueKeysWithValues: TaskPriority.allCases.map { ($0, mapping.representable($0) ?? $0.synced) })
+    guard statuses.contains(where: { $0.key != $0.value }) || priorities.contains(where: { $0.key.synced != $0.value })
+    else { return (tasks, []) }
+    var statusCounts: [TaskStatus: Int] = [:]
+    var priorityCounts: [TaskPriority: Int] = [:]
+    let result = tasks.map { task in
+      var task = task
+      if let status = statuses[task.status], status != task.status {
+        statusCounts[task.status, default: 0] += 1
+        task.status = status
+      }
+      if let priority = priorities[task.priority], priority != task.priority.synced {
+        priorityCounts[task.priority.synced, default: 0] += 1
+        task.priority = priority
+      }
+      return task
+    }
+    func note(_ picklist: String, _ value: String, _ count: Int, _ nearest: String) -> Diagnostic {
+      .warning(
+        "the \(picklist) picklist ([salesforce.\(picklist.lowercased())]) has no value for \(value): \(count) Outlook "
+          + "task\(count == 1 ? "" : "s") with it get\(count == 1 ? "s" : "") \(nearest) in Salesforce and keep\(count == 1 ? "s" : "") "
+          + "\(value) in Outlook",
+        file: configuration.salesforce.path, at: SourcePosition(line: 1, column: 1))
+    }
+    let notes =
+      statusCounts.sorted { $0.key.rawValue < $1.key.rawValue }.map { status, count in
+        note("Status", status.rawValue, count, statuses[status]!.rawValue)
+      }
+      + priorityCounts.sorted { $0.key.rawValue < $1.key.rawValue }.map { priority, count in
+        note("Priority", priority.rawValue, count, priorities[priority]!.rawValue)
+      }
+    return (result, notes)
   }
 
   /// The saved state and the id of the last run, or an empty state when there is none yet
