@@ -67,8 +67,10 @@ package struct RunSummary: Codable, Hashable, Sendable {
       "Skipped: \(skipped.private) private, \(skipped.outOfWindow) out of window, \(skipped.unrelated) unrelated, \(skipped.invalid) invalid"
     )
     if let refused { lines.append("Refused: \(refused)") }
-    lines += warnings.map { "warning: \($0)" }
-    lines += errors.map { "error: \($0)" }
+    // A file's diagnostic reads FILE:LINE:COLUMN: warning: …; the planner's own warnings get
+    // the word in front.
+    lines += warnings.map { $0.contains(": warning: ") ? $0 : "warning: \($0)" }
+    lines += errors.map { $0.contains(": error: ") ? $0 : "error: \($0)" }
     return lines.joined(separator: "\n") + "\n"
   }
 
