@@ -35,6 +35,11 @@ struct PlanCommand: ParsableCommand {
       print(run.summary.text, terminator: "")
     }
     if let refusal = run.plan.refusal { throw CommandFailure(.refused, "refused: \(refusal)") }
+    // As `sync` and `validate` do: bad input exits 1, here with nothing written.
+    if !run.summary.errors.isEmpty {
+      throw CommandFailure(
+        .failed, "\(run.summary.errors.count) records could not be read; a sync would leave their tasks as they are")
+    }
   }
 }
 

@@ -334,7 +334,8 @@ final class ScenarioWorkspace {
     if !words.contains("--today") { words += ["--today", SyncScenarioDefaults.today] }
     let file = work.appendingPathComponent("next-plan.json")
     let status = TaskSyncCommand.run(["plan", "--plan-file", file.path] + words + ["--config", config])
-    #expect(status == 0, "plan after the step failed")
+    // 1: an input still has records that cannot be read (the plan is written all the same).
+    #expect(status == 0 || status == 1, "plan after the step failed")
     let plan = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any]
     try? FileManager.default.removeItem(at: file)
     let decisions = (plan?["decisions"] as? [[String: Any]]) ?? []
