@@ -27,6 +27,27 @@ struct ValidateCommandTests {
     #expect(TaskSyncCommand.run(["validate", "/no/such/file.ics"]) == 1)
   }
 
+  /// A folder of one-task files (vdir) where two files hold one UID: an error naming both, the
+  /// later task left out and its key frozen, as a repeated UID within one file is.
+  @Test func repeatedUIDAcrossFolderFilesIsAnError() throws {
+    let folder = try TestPaths.temporaryFolder("tasksync-vdir")
+    func todo(_ uid: String, _ summary: String) -> Data {
+      Data("BEGIN:VCALENDAR\r\nBEGIN:VTODO\r\nUID:\(uid)\r\nSUMMARY:\(summary)\r\nEND:VTODO\r\nEND:VCALENDAR\r\n".utf8)
+    }
+    try todo("va", "A").write(to: folder.appendingPathComponent("a.ics"))
+    try todo("vb", "B").write(to: folder.appendingPathComponent("b.ics"))
+    try todo("va", "dup uid").write(to: folder.appendingPathComponent("e.ics"))
+    let export = try Export.read(folder, options: FormatOptions())
+    let result = export.result
+    #expect(result.tasks.map(\.subject) == ["A", "B"])
+    #expect(result.invalidKeys == ["va"])
+    #expect(
+      result.diagnostics.map(\.description) == [
+        "\(folder.appendingPathComponent("e.ics").path):1:1: error: UID \"va\" is used by the task in a.ics too; this one is skipped"
+      ])
+    #expect(TaskSyncCommand.run(["validate", folder.path]) == 1)
+  }
+
   @Test func formulaLikeCellsArePointedOutWithTheirPosition() throws {
     let text = "Id,Subject,Description\r\n00T000000000001,=HYPERLINK(\"x\"),-5\r\n00T000000000002,Plain,@cmd\r\n"
     let csv = try SalesforceTaskCSV(bytes: Array(text.utf8), file: "Task.csv", mapping: SalesforceTaskMapping())

@@ -26,13 +26,31 @@ package struct Export: Sendable {
   package var isFolder: Bool
   package var parts: [Part]
 
-  /// Every task of every part, with every diagnostic.
+  /// Every task of every part, with every diagnostic. In a folder, a UID that an earlier file
+  /// (by name) holds too is an error, as within one file: the later task is skipped and its
+  /// pair frozen, never read as deleted.
   package var result: TaskReadResult {
     guard parts.count != 1 else { return parts[0].document.result }
     var all = TaskReadResult()
+    var firstFile: [String: String] = [:]
     for part in parts {
       let r = part.document.result
-      all.tasks += r.tasks
+      for task in r.tasks {
+        guard !task.key.isEmpty else {
+          all.tasks.append(task)
+          continue
+        }
+        if let first = firstFile[task.key] {
+          all.diagnostics.append(
+            .error(
+              "UID \"\(task.key)\" is used by the task in \(first) too; this one is skipped",
+              file: url.appendingPathComponent(part.name).path, at: SourcePosition(line: 1, column: 1)))
+          all.invalidKeys.append(task.key)
+        } else {
+          firstFile[task.key] = part.name
+          all.tasks.append(task)
+        }
+      }
       all.diagnostics += r.diagnostics
       all.invalidKeys += r.invalidKeys
     }
