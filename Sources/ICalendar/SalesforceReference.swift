@@ -8,15 +8,9 @@ enum SalesforceReference {
     var text = text
     let fast = text.withUTF8 { bytes -> String? in
       guard bytes.count == 15 || bytes.count == 18, bytes.allSatisfy(isAlphanumeric) else { return nil }
-      let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
       if bytes.count == 15 && bytes.allSatisfy({ $0 == 0x30 }) { return nil }
       return String(unsafeUninitializedCapacity: 18) { out in
-        for i in 0..<15 { out[i] = bytes[i] }
-        for chunk in 0..<3 {
-          var bits = 0
-          for i in 0..<5 where bytes[chunk * 5 + i] >= 0x41 && bytes[chunk * 5 + i] <= 0x5A { bits |= 1 << i }
-          out[15 + chunk] = alphabet.utf8Start[bits]
-        }
+        SalesforceID.canonical(bytes, into: out)
         return 18
       }
     }

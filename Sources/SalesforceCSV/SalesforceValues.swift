@@ -152,12 +152,7 @@ extension SalesforceValues {
       }
       guard alphanumeric else { break }
       return String(unsafeUninitializedCapacity: 18) { out in
-        for i in 0..<15 { out[i] = b[i] }
-        for chunk in 0..<3 {
-          var bits = 0
-          for i in 0..<5 where b[chunk * 5 + i] &- 0x41 < 26 { bits |= 1 << i }
-          out[15 + chunk] = bits < 26 ? UInt8(0x41 + bits) : UInt8(0x30 + bits - 26)
-        }
+        SalesforceID.canonical(b, into: out)
         return 18
       }
     default: break

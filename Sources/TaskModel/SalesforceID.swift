@@ -30,13 +30,35 @@ public enum SalesforceID {
     }
     let trimmed = start == 0 && end == whole.count ? text : String(decoding: t, as: UTF8.self)
     guard t.count == 15 || t.count == 18, t.allSatisfy(isAlphanumeric) else { return trimmed }
-    let suffix = (checksumCharacter(t, chunk: 0), checksumCharacter(t, chunk: 1), checksumCharacter(t, chunk: 2))
-    if t.count == 18 && t[15] == suffix.0 && t[16] == suffix.1 && t[17] == suffix.2 { return trimmed }
+    if t.count == 18 && (0..<3).allSatisfy({ t[15 + $0] == checksumCharacter(t, chunk: $0) }) { return trimmed }
     return String(unsafeUninitializedCapacity: 18) { out in
-      for i in 0..<15 { out[i] = t[i] }
-      (out[15], out[16], out[17]) = suffix
+      canonical(t, into: out)
       return 18
     }
+  }
+
+  /// Writes the 18-character form of the 15- or 18-character alphanumeric Id `id` to `out`.
+  ///
+  /// An 18-character Id whose letters changed case (a spreadsheet, a case-insensitive tool)
+  /// gets its case back from its suffix, which says which of the 15 are upper-case: Salesforce
+  /// reads it as the same record, and so does tasksync.
+  public static func canonical(_ id: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) {
+    for i in 0..<15 { out[i] = id[i] }
+    // The suffix is case-insensitive: A–Z for 0–25, 0–5 for 26–31; five bits a chunk.
+    if id.count == 18, let a = suffixBits(id[15]), let b = suffixBits(id[16]), let c = suffixBits(id[17]) {
+      let upper = UInt16(a) | UInt16(b) << 5 | UInt16(c) << 10
+      for i in 0..<15 where isLetter(out[i]) {
+        out[i] = upper & (1 << i) != 0 ? out[i] & 0xDF : out[i] | 0x20
+      }
+    }
+    for chunk in 0..<3 { out[15 + chunk] = checksumCharacter(UnsafeBufferPointer(rebasing: out[0..<15]), chunk: chunk) }
+  }
+
+  private static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+
+  private static func suffixBits(_ b: UInt8) -> UInt8? {
+    if isLetter(b) { return (b & 0xDF) - 0x41 }
+    return b >= 0x30 && b <= 0x35 ? b - 0x30 + 26 : nil
   }
 
   /// The checksum character of one five-character chunk: a bit per upper-case letter.

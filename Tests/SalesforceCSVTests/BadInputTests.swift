@@ -41,7 +41,7 @@ struct BadInputTests {
   }
 
   @Test func duplicateIdsSkipTheSecondAndFreezeTheKey() throws {
-    let doc = try CSVTest.read("Id,Subject\n00T000000000001,first\n00T000000000002,other\n00T000000000001AAA,second\n")
+    let doc = try CSVTest.read("Id,Subject\n00T000000000001,first\n00T000000000002,other\n00T000000000001EAA,second\n")
     #expect(doc.result.tasks.map(\.subject) == ["first", "other"])
     #expect(doc.result.invalidKeys == [CSVTest.id("00T000000000001")])
     #expect(

@@ -196,6 +196,19 @@ struct SalesforceValuesTests {
     }
   }
 
+  /// An 18-character Id whose letters changed case names the same record: its suffix says
+  /// which of the first 15 are upper-case, and the case comes back from it.
+  @Test func eighteenCharacterIdsGetTheirCaseBackFromTheSuffix() {
+    let id = "00T5g00000AbCdEEAV"
+    #expect(SalesforceID.normalised("00T5g00000AbCdE") == id)
+    for changed in ["00t5G00000aBcDeEAV", "00T5G00000ABCDEEAV", "00t5g00000abcdeeav"] {
+      #expect(SalesforceID.normalised(changed) == id, "\(changed)")
+      #expect(Array(changed.utf8).withUnsafeBufferPointer { SalesforceValues.normalisedID($0) } == id, "\(changed)")
+    }
+    // A suffix that is no suffix (6–9) leaves the case as it is and is worked out again.
+    #expect(SalesforceID.normalised("00T5g00000AbCdE999") == id)
+  }
+
   @Test func formatsAreDataLoaders() {
     #expect(SalesforceValues.format(CalendarDay(year: 987, month: 3, day: 4)!) == "0987-03-04")
     #expect(SalesforceValues.format(Timestamp(iso: "2026-01-02T03:04:05Z")!) == "2026-01-02T03:04:05.000Z")
