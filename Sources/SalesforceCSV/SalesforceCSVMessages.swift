@@ -19,12 +19,23 @@ enum SalesforceCSVMessage {
     }
     return text
   }
+  /// The header is one cell holding semicolons or TABs: the file is not comma-separated.
+  static func otherSeparator(_ columns: [String]) -> String? {
+    guard columns.count == 1, let only = columns.first else { return nil }
+    let name = only.contains(";") ? "semicolons" : only.contains("\t") ? "TABs" : nil
+    return name.map {
+      "the header is one column (\(list(columns))): this file is separated by \($0), not commas (Excel saves CSV "
+        + "so in many locales); save it as \"CSV UTF-8 (comma delimited)\" or export it again with Data Loader"
+    }
+  }
   static func noIdColumn(_ columns: [String]) -> String {
-    "no Id column: a Salesforce Task export needs the Id of each task (columns found: \(list(columns))); "
+    if let separator = otherSeparator(columns) { return separator }
+    return "no Id column: a Salesforce Task export needs the Id of each task (columns found: \(list(columns))); "
       + "add Id to the export, or read this file as a Data Loader insert file"
   }
   static func notATaskExport(_ columns: [String]) -> String {
-    "not a Task export: no Subject column (columns found: \(list(columns)))"
+    if let separator = otherSeparator(columns) { return separator }
+    return "not a Task export: no Subject column (columns found: \(list(columns)))"
   }
   static func missingColumn(_ name: String) -> String {
     "no \(name) column: what the tasks hold there is not known, so a sync leaves that field as it is on both sides; export \(name) too to keep it in step"

@@ -40,6 +40,15 @@ struct BadInputTests {
     #expect(refusal("Subject,Status\nx,Completed\n")?.hasPrefix("Task.csv:1:1: error: no Id column") == true)
   }
 
+  /// Excel in many European locales saves "CSV" separated by semicolons: the message says so
+  /// instead of "no Id column" for a header that has one.
+  @Test func semicolonOrTabSeparatedFileIsNamedAsSuch() {
+    let semicolons = refusal("Id;Subject;ActivityDate\n00T000000000001;One;05.03.2026\n")
+    #expect(semicolons?.hasPrefix("Task.csv:1:1: error: the header is one column (Id;Subject;ActivityDate)") == true)
+    #expect(semicolons?.contains("separated by semicolons, not commas") == true)
+    #expect(refusal("Id\tSubject\n00T000000000001\tOne\n")?.contains("separated by TABs") == true)
+  }
+
   @Test func duplicateIdsSkipTheSecondAndFreezeTheKey() throws {
     let doc = try CSVTest.read("Id,Subject\n00T000000000001,first\n00T000000000002,other\n00T000000000001EAA,second\n")
     #expect(doc.result.tasks.map(\.subject) == ["first", "other"])
