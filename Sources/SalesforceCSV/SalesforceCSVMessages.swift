@@ -1,3 +1,5 @@
+import TaskModel
+
 /// The words of every diagnostic the Salesforce CSV reader emits, in one place.
 enum SalesforceCSVMessage {
   static let emptyFile = "the file is empty: a Salesforce Task CSV starts with a header row (Id,Subject,…)"
@@ -39,6 +41,10 @@ enum SalesforceCSVMessage {
   }
   static func missingColumn(_ name: String) -> String {
     "no \(name) column: what the tasks hold there is not known, so a sync leaves that field as it is on both sides; export \(name) too to keep it in step"
+  }
+  static func ambiguousDay(_ text: String, _ day: CalendarDay) -> String {
+    "ActivityDate \(text) is read month first, as \(day) (Data Loader's US format); if this file puts the day "
+      + "first, export dates as YYYY-MM-DD"
   }
   static func duplicateColumn(_ name: String) -> String { "the column \(name) appears twice; the first one is used" }
   static let nulByte = "a NUL byte in this row (is the file UTF-16 or binary?); the row is skipped"

@@ -26,6 +26,13 @@ public enum SalesforceValues {
     return CalendarDay(year: y, month: m, day: d)
   }
 
+  /// True for a `M/D/YYYY` day that reads as another day with day and month swapped (both at
+  /// most 12 and not equal): a file saved in a day-first locale may mean the other one.
+  public static func isAmbiguousSlashDay(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard trimmed(cell).contains(UInt8(ascii: "/")), let day = day(cell) else { return false }
+    return day.month <= 12 && day.day <= 12 && day.month != day.day
+  }
+
   /// An instant from `2026-01-02T03:04:05.000Z`, `….000+0000`, `2026-01-02 03:04:05` (UTC), any
   /// spelling `Timestamp(iso:)` reads, or `MM/DD/YYYY HH:MM[:SS]` (UTC).
   public static func timestamp(_ cell: UnsafeBufferPointer<UInt8>) -> Timestamp? {

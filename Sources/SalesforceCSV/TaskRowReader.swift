@@ -222,7 +222,14 @@ struct TaskRowReader {
         SalesforceValues.trimmed($0).isEmpty ? .some(nil) : SalesforceValues.day($0).map { .some($0) }
       }
       switch day {
-      case .some(let value): task.due = value.map { TaskDate(day: $0) }
+      case .some(let value):
+        task.due = value.map { TaskDate(day: $0) }
+        if let value, table.withValueBytes(record: record, field: c, SalesforceValues.isAmbiguousSlashDay) {
+          problems.append(
+            Problem(
+              .warning, SalesforceCSVMessage.ambiguousDay(table.value(record: record, field: c), value),
+              at: cellOffset(record, c)))
+        }
       case .none:
         problems.append(
           Problem(

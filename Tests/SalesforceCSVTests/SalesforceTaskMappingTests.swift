@@ -76,6 +76,19 @@ struct SalesforceTaskMappingTests {
     #expect(doc.result.tasks.first?.due?.day.description == day)
   }
 
+  /// A slash date whose day and month could be swapped is read month first, with a warning at
+  /// its cell; one that cannot (13/…, 5/5/…, ISO) reads without.
+  @Test(arguments: [
+    ("05/03/2026", true), ("3/4/2026 10:00", true), ("12/13/2026", false), ("05/05/2026", false),
+    ("2026-03-04", false),
+  ])
+  func ambiguousSlashDaysAreWarned(_ cell: String, _ warned: Bool) throws {
+    let doc = try CSVTest.read("Id,Subject,ActivityDate\n00T000000000001,s,\(cell)\n")
+    let warnings = CSVTest.warnings(doc.result).filter { $0.message.contains("is read month first") }
+    #expect(warnings.count == (warned ? 1 : 0), "\(cell)")
+    if warned { #expect(warnings.first?.description.hasPrefix("Task.csv:2:19:") == true) }
+  }
+
   @Test(arguments: [
     "2026-01-02T03:04:05.000Z", "2026-01-02T03:04:05.000+0000", "2026-01-02 03:04:05", "2026-01-02T03:04:05Z",
     "2026-01-02T04:04:05+01:00", "01/02/2026 03:04:05",
