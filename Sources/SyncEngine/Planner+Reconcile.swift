@@ -52,8 +52,19 @@ extension Planner {
   /// Whether neither task of the pair (Outlook task `o`, Salesforce task `s`) changed a synced
   /// field since the last sync: both match the pair's baseline.
   func isUnchanged(_ pair: PairState, _ o: Int, _ s: Int) -> Bool {
-    pair.baseline.matches(fields, { outlook.print(o, $0) })
+    if pair.baseline.matches(fields, { outlook.print(o, $0) })
       && pair.baseline.matches(fields, { salesforce.print(s, $0) })
+    {
+      return true
+    }
+    guard !unknownFields.isEmpty else { return false }
+    // A field an export does not carry that has no baseline (the pair was found while it was
+    // missing) cannot change anything until the export carries it: ``merge(_:_:rule:unchanged:)``
+    // would find the two sides agreeing there and keep no baseline.
+    return fields.indices.allSatisfy { f in
+      guard let baseline = pair.baseline[fields[f]] else { return isUnknown[f] }
+      return baseline == outlook.print(o, f) && baseline == salesforce.print(s, f)
+    }
   }
 
   /// Reconciles one saved pair with what the exports show now.

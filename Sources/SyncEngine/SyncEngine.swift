@@ -48,6 +48,8 @@ struct Planner {
   /// Per side, the positions in `fields` of the synced fields its export does not carry
   /// (``SideSnapshot/unknownFields``); empty for most runs.
   let unknownFields: [(side: Side, fields: [Int])]
+  /// Per position in `fields`: whether a side's export does not carry it.
+  let isUnknown: [Bool]
   /// The Ids success files give for each subject and due day (``SyncInput/insertedSalesforceTasks``),
   /// and how many pending Salesforce creates sent each: made by run() when there are any.
   var insertedByMatch: [MatchKey: Set<String>] = [:]
@@ -62,6 +64,7 @@ struct Planner {
       let at = fields.indices.filter { unknown.contains(fields[$0]) }
       return at.isEmpty ? nil : (side, at)
     }
+    isUnknown = fields.indices.map { [unknownFields] f in unknownFields.contains { $0.fields.contains(f) } }
     // The store loads pairs in id order already; sorting a copy is only needed for other callers.
     pairs = PlanBuilder.inIDOrder(input.state.pairs)
     (outlook, salesforce, attached) = SideIndex.both(input, fields: fields, attaching: pairs)
