@@ -92,8 +92,21 @@ struct Planner {
       }
     }
     for i in pending { attached[i] = recognisePendingCreate(pairs[i], attached[i]) }
-    let seeking = createsSeekingByMatch(pending)
-    for i in pending { attached[i] = recognisePendingCreateByMatch(pairs[i], attached[i], seeking: seeking) }
+    // Each unresolved create's subjects and due days, worked out once (each normalises a
+    // subject) for the counting and for the matching.
+    let lookups = pending.map { i in
+      unresolvedCreate(pairs[i], attached[i]).map {
+        (i, $0.create, $0.target, $0.sourceKey, matchKeys($0.create, $0.target, attached[i]))
+      }
+    }
+    var seeking: [Side: [MatchKey: Int]] = [.outlook: [:], .salesforce: [:]]
+    for case let (_, _, target, _, keys)? in lookups {
+      for key in keys { seeking[target]![key, default: 0] += 1 }
+    }
+    for case let (i, create, target, sourceKey, keys)? in lookups {
+      attached[i] = recognisePendingCreateByMatch(
+        pairs[i], attached[i], create, target, sourceKey: sourceKey, keys: keys, seeking: seeking)
+    }
     if !unknownFields.isEmpty {
       for (i, pair) in pairs.enumerated() { assumeUnknownFields(attached[i], baseline: pair.baseline) }
     }
@@ -202,29 +215,20 @@ struct Planner {
     return keys
   }
 
-  /// Per side and subject and due day, how many of the still unresolved pending creates of
-  /// `pairs` (indices) look for a copy by it.
-  func createsSeekingByMatch(_ pending: [Int]) -> [Side: [MatchKey: Int]] {
-    var seeking: [Side: [MatchKey: Int]] = [.outlook: [:], .salesforce: [:]]
-    for i in pending {
-      guard let (create, target, _) = unresolvedCreate(pairs[i], attached[i]) else { continue }
-      for key in matchKeys(create, target, attached[i]) { seeking[target]![key, default: 0] += 1 }
-    }
-    return seeking
-  }
-
   /// Looks for the item a pending create produced by subject and due day. One task matching is
   /// the copy only when no other pending create looks for one by that subject and day: with
   /// two creates alike, a lone match may be the other's copy (the first was renamed), and
   /// taking it would pair the wrong tasks. Several candidates, or several creates alike, hold
   /// the create (``hold(_:_:_:sourceKey:)``).
+  /// `keys` are the create's ``matchKeys(_:_:_:)``; `seeking` counts, per side, the unresolved
+  /// creates that look for each.
   mutating func recognisePendingCreateByMatch(
-    _ pair: PairState, _ attached: PairItems, seeking: [Side: [MatchKey: Int]]
+    _ pair: PairState, _ attached: PairItems, _ create: PendingOperation, _ target: Side, sourceKey: String,
+    keys: [MatchKey], seeking: [Side: [MatchKey: Int]]
   ) -> PairItems {
-    guard let (create, target, sourceKey) = unresolvedCreate(pair, attached) else { return attached }
     let side = index(target)
     var found: Int?
-    for key in matchKeys(create, target, attached) where found == nil && heldCreates[pair.id] == nil {
+    for key in keys where found == nil && heldCreates[pair.id] == nil {
       guard let group = matches(target).group(of: key) else { continue }
       // Tasks another pending create holds count as candidates: the copy may be among them.
       let held = heldByCreates[target]!
