@@ -10,6 +10,12 @@ struct MatchKey: Hashable {
     due = task.due?.day
   }
 
+  /// The key of `tasks[index]`, read in place (a task is not copied to make it).
+  init(_ tasks: [TaskItem], _ index: Int) {
+    subject = PlainText.matchingForm(tasks[index].subject)
+    due = tasks[index].due?.day
+  }
+
   init(subject: String, due: CalendarDay?) {
     self.subject = subject
     self.due = due

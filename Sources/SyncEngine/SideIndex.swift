@@ -89,9 +89,12 @@ struct SideIndex {
     return invalidKeys.contains(SideIndex.normalise(key, side))
   }
 
-  /// The untaken task whose cross-reference names `otherKey` (a key of the other side).
-  func untakenIndex(referencing otherKey: String) -> Int? {
-    byCrossReference[SideIndex.normalise(otherKey, side.other)]?.first { !taken[$0] }
+  /// The untaken tasks whose cross-reference names `otherKey` (a key of the other side), in
+  /// export order.
+  func untakenIndices(referencing otherKey: String) -> LazyFilterSequence<[Int]> {
+    (byCrossReference.isEmpty ? [] : byCrossReference[SideIndex.normalise(otherKey, side.other)] ?? []).lazy.filter {
+      !taken[$0]
+    }
   }
 
   mutating func take(_ index: Int) { taken[index] = true }

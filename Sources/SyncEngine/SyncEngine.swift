@@ -24,6 +24,19 @@ struct PairItems {
   var salesforce: Int?
 }
 
+/// A pending create whose copy is looked for by subject and due day: the pair, the side the
+/// copy went to, and the ``Planner/matchKeys(_:_:_:)`` it may be found by.
+struct CreateLookup {
+  let pair: Int
+  let target: Side
+  let keys: [MatchKey]
+}
+
+extension Side {
+  /// 0 for Outlook, 1 for Salesforce: a position in a per-side array.
+  var number: Int { self == .outlook ? 0 : 1 }
+}
+
 /// One run's planning pass. Phases: attach the saved pairs to the exports' items, recognise
 /// pending creates, reconcile every pair, pair what is left (cross-reference, then subject and
 /// due day), create the rest, then run the guards.
@@ -85,30 +98,29 @@ struct Planner {
         insertedByMatch[key, default: []].insert(SideIndex.normalise(task.id, .salesforce))
       }
       for i in pending {
-        guard let (create, target, _) = unresolvedCreate(pairs[i], attached[i]), target == .salesforce,
+        guard let (create, target, _) = Self.unresolvedCreate(pairs[i], attached[i]), target == .salesforce,
           let subject = create.matchSubject
         else { continue }
         sentToSalesforce[MatchKey(subject: subject, due: create.matchDue), default: 0] += 1
       }
     }
-    for i in pending { attached[i] = recognisePendingCreate(pairs[i], attached[i]) }
+    // The lookups are made by non-mutating methods, each called once: called per create from
+    // here, each call would copy the whole planner.
+    for (i, target, found) in copiesNamed(pending) { attached[i] = attaching(found, to: attached[i], on: target) }
     // Each unresolved create's subjects and due days, worked out once (each normalises a
     // subject) for the counting and for the matching.
-    let lookups = pending.map { i in
-      unresolvedCreate(pairs[i], attached[i]).map {
-        (i, $0.create, $0.target, $0.sourceKey, matchKeys($0.create, $0.target, attached[i]))
-      }
+    let lookups = createLookups(pending)
+    var seeking = [[MatchKey: Int]](repeating: [:], count: 2)
+    seeking[0].reserveCapacity(lookups.count)
+    seeking[1].reserveCapacity(lookups.count)
+    for lookup in lookups {
+      for key in lookup.keys { seeking[lookup.target.number][key, default: 0] += 1 }
     }
-    var seeking: [Side: [MatchKey: Int]] = [.outlook: [:], .salesforce: [:]]
-    for case let (_, _, target, _, keys)? in lookups {
-      for key in keys { seeking[target]![key, default: 0] += 1 }
-    }
-    for case let (i, create, target, sourceKey, keys)? in lookups {
-      attached[i] = recognisePendingCreateByMatch(
-        pairs[i], attached[i], create, target, sourceKey: sourceKey, keys: keys, seeking: seeking)
+    for lookup in lookups {
+      attached[lookup.pair] = recognisePendingCreateByMatch(lookup, seeking: seeking[lookup.target.number])
     }
     if !unknownFields.isEmpty {
-      for (i, pair) in pairs.enumerated() { assumeUnknownFields(attached[i], baseline: pair.baseline) }
+      for i in pairs.indices { assumeUnknownFields(attached[i], baseline: pairs[i].baseline) }
     }
     // After recognising: a pair whose create came back is settled like any other.
     var settled = settledPairs()
@@ -137,8 +149,11 @@ struct Planner {
     guard let o = items.outlook, let s = items.salesforce else { return }
     for (side, at) in unknownFields {
       for f in at {
-        let assumed = baseline[fields[f]] ?? index(side.other).print(side == .outlook ? s : o, f)
-        if side == .outlook { outlook.assume(assumed, o, f) } else { salesforce.assume(assumed, s, f) }
+        if side == .outlook {
+          outlook.assume(baseline[fields[f]] ?? salesforce.print(s, f), o, f)
+        } else {
+          salesforce.assume(baseline[fields[f]] ?? outlook.print(o, f), s, f)
+        }
       }
     }
   }
@@ -166,7 +181,7 @@ struct Planner {
 
   /// A pending create of `pair` whose copy is not attached yet: the create, the side it went
   /// to, and the key of the task it copies.
-  func unresolvedCreate(_ pair: PairState, _ items: PairItems) -> (
+  static func unresolvedCreate(_ pair: PairState, _ items: PairItems) -> (
     create: PendingOperation, target: Side, sourceKey: String
   )? {
     guard let create = pair.pending.first(where: { $0.operation == .create }) else { return nil }
@@ -176,30 +191,47 @@ struct Planner {
     return (create, target, sourceKey)
   }
 
-  /// Looks for the item a pending create produced by what names it: the key tasksync chose, a
-  /// cross-reference, a Data Loader success file.
-  mutating func recognisePendingCreate(_ pair: PairState, _ attached: PairItems) -> PairItems {
-    guard let (create, target, sourceKey) = unresolvedCreate(pair, attached) else { return attached }
-    let side = index(target)
-    var found: Int?
-    if let key = create.createdKey, let i = side.index(ofKey: key), !side.taken[i] { found = i }
-    if found == nil { found = side.untakenIndex(referencing: sourceKey) }
-    if found == nil, target == .salesforce, let learnt = input.learnedSalesforceIDs[sourceKey],
-      let i = side.index(ofKey: learnt), !side.taken[i]
-    {
-      found = i
-    }
-    // A success file's row with the subject and due day the create sent, when it is the only
-    // such row and no other create sent them: its Id, whatever the task looks like now.
-    if found == nil, target == .salesforce, let subject = create.matchSubject {
-      let key = MatchKey(subject: subject, due: create.matchDue)
-      if let ids = insertedByMatch[key], ids.count == 1, sentToSalesforce[key] == 1,
-        let i = side.index(ofKey: ids.first!), !side.taken[i]
-      {
-        found = i
+  /// The items pending creates of the saved pairs at `pending` produced, found by what names
+  /// them: the key tasksync chose, a cross-reference, a Data Loader success file. In pair
+  /// order; a task named by two creates goes to the first.
+  func copiesNamed(_ pending: [Int]) -> [(pair: Int, target: Side, found: Int)] {
+    var claimed: [Set<Int>] = [[], []]
+    var copies: [(pair: Int, target: Side, found: Int)] = []
+    for i in pending {
+      guard let (create, target, sourceKey) = Self.unresolvedCreate(pairs[i], attached[i]) else { continue }
+      let side = index(target)
+      func free(_ j: Int?) -> Int? { j.flatMap { !side.taken[$0] && !claimed[target.number].contains($0) ? $0 : nil } }
+      var found = create.createdKey.flatMap { free(side.index(ofKey: $0)) }
+      if found == nil {
+        found = side.untakenIndices(referencing: sourceKey).first { !claimed[target.number].contains($0) }
       }
+      if found == nil, target == .salesforce, let learnt = input.learnedSalesforceIDs[sourceKey] {
+        found = free(side.index(ofKey: learnt))
+      }
+      // A success file's row with the subject and due day the create sent, when it is the only
+      // such row and no other create sent them: its Id, whatever the task looks like now.
+      if found == nil, target == .salesforce, let subject = create.matchSubject {
+        let key = MatchKey(subject: subject, due: create.matchDue)
+        if let ids = insertedByMatch[key], ids.count == 1, sentToSalesforce[key] == 1 {
+          found = free(side.index(ofKey: ids.first!))
+        }
+      }
+      guard let found else { continue }
+      claimed[target.number].insert(found)
+      copies.append((i, target, found))
     }
-    return attaching(found, to: attached, on: target)
+    return copies
+  }
+
+  /// Per pending create still unresolved after ``copiesNamed(_:)``, what it may be found by.
+  func createLookups(_ pending: [Int]) -> [CreateLookup] {
+    var lookups: [CreateLookup] = []
+    lookups.reserveCapacity(pending.count)
+    for i in pending {
+      guard let (create, target, _) = Self.unresolvedCreate(pairs[i], attached[i]) else { continue }
+      lookups.append(CreateLookup(pair: i, target: target, keys: matchKeys(create, target, attached[i])))
+    }
+    return lookups
   }
 
   /// The subject and due day a pending create's copy may be found by: as the create sent them,
@@ -209,7 +241,7 @@ struct Planner {
     var keys: [MatchKey] = []
     if let subject = create.matchSubject { keys.append(MatchKey(subject: subject, due: create.matchDue)) }
     if let source = target == .salesforce ? items.outlook : items.salesforce {
-      let current = MatchKey(index(target.other).tasks[source])
+      let current = target == .salesforce ? MatchKey(outlook.tasks, source) : MatchKey(salesforce.tasks, source)
       if current != keys.first { keys.append(current) }
     }
     return keys
@@ -219,28 +251,37 @@ struct Planner {
   /// the copy only when no other pending create looks for one by that subject and day: with
   /// two creates alike, a lone match may be the other's copy (the first was renamed), and
   /// taking it would pair the wrong tasks. Several candidates, or several creates alike, hold
-  /// the create (``hold(_:_:_:sourceKey:)``).
-  /// `keys` are the create's ``matchKeys(_:_:_:)``; `seeking` counts, per side, the unresolved
-  /// creates that look for each.
-  mutating func recognisePendingCreateByMatch(
-    _ pair: PairState, _ attached: PairItems, _ create: PendingOperation, _ target: Side, sourceKey: String,
-    keys: [MatchKey], seeking: [Side: [MatchKey: Int]]
-  ) -> PairItems {
-    let side = index(target)
+  /// the create (``hold(_:_:_:sourceKey:alike:)``).
+  /// `seeking` counts the unresolved creates to the lookup's side that look for each key.
+  mutating func recognisePendingCreateByMatch(_ lookup: CreateLookup, seeking: [MatchKey: Int]) -> PairItems {
+    let (i, target) = (lookup.pair, lookup.target)
     var found: Int?
-    for key in keys where found == nil && heldCreates[pair.id] == nil {
-      guard let group = matches(target).group(of: key) else { continue }
-      // Tasks another pending create holds count as candidates: the copy may be among them.
-      let held = heldByCreates[target]!
-      let candidates = Array(matches(target).members(group).lazy.filter { !side.taken[$0] || held.contains($0) })
-      let alike = seeking[target]![key, default: 0]
+    for key in lookup.keys where found == nil && heldCreates[pairs[i].id] == nil {
+      let candidates =
+        target == .outlook
+        ? Self.candidates(outlookMatches, outlook.taken, heldByCreates[target]!, key)
+        : Self.candidates(salesforceMatches, salesforce.taken, heldByCreates[target]!, key)
+      guard !candidates.isEmpty else { continue }
+      let alike = seeking[key, default: 0]
       if candidates.count == 1 && alike <= 1 {
         found = candidates[0]
-      } else if !candidates.isEmpty {
-        hold(pair, create, candidates, sourceKey: sourceKey, alike: alike)
+      } else if let (create, _, sourceKey) = Self.unresolvedCreate(pairs[i], attached[i]) {
+        hold(pairs[i], create, candidates, sourceKey: sourceKey, alike: alike)
       }
     }
-    return attaching(found, to: attached, on: target)
+    return attaching(found, to: attached[i], on: target)
+  }
+
+  /// The tasks with subject and due day `key` that a pending create may have produced: the
+  /// untaken ones, and those another pending create holds (the copy may be among them).
+  /// Static, so that a mutating caller does not copy the planner to call it.
+  static func candidates(_ matches: MatchIndex, _ taken: [Bool], _ held: Set<Int>, _ key: MatchKey) -> [Int] {
+    guard let group = matches.group(of: key) else { return [] }
+    var candidates: [Int] = []
+    for member in matches.members(group) where !taken[member] || held.contains(member) {
+      candidates.append(member)
+    }
+    return candidates
   }
 
   /// `items` with task `found` of `side` taken and attached, when there is one.
