@@ -568,7 +568,7 @@ scenario("mass-delete-guard", [
 
 scenario("mass-delete-empty-export", [
     FIRST,
-    step("empty-outlook-export", outlook=ics(), exit=3, writes=False, stderr=["empty"]),
+    step("empty-outlook-export", outlook=ics(), exit=3, writes=False, stderr=["outlook.ics) is empty"]),
     step("allowed", args=SYNC + " --allow-mass-delete", outlook=ics(), exit=0, summary=summary(o=ZERO, s=counts(d=2)),
          absent={"salesforce/Task.csv": ["Call Acme", "Send contract"]}),
 ])
@@ -1023,7 +1023,7 @@ scenario("mass-delete-guard-outlook", [
     step("pair-eight", outlook=ics(*EIGHT_O), salesforce=csv(*EIGHT_S), exit=0, summary=summary(o=ZERO, s=ZERO)),
     step("six-gone", outlook=ics(*EIGHT_O), salesforce=csv(*EIGHT_S[:2]), exit=3, writes=False,
          stderr=["6 of 8", "outlook"]),
-    step("header-only", outlook=ics(*EIGHT_O), salesforce=csv(), exit=3, writes=False, stderr=["salesforce export is empty"]),
+    step("header-only", outlook=ics(*EIGHT_O), salesforce=csv(), exit=3, writes=False, stderr=["salesforce export (", "Task.csv) is empty"]),
     step("allowed", args=SYNC + " --allow-mass-delete", outlook=ics(*EIGHT_O), salesforce=csv(*EIGHT_S[:2]),
          exit=0, summary=summary(o=counts(d=6), s=ZERO), count={"outlook/outlook.ics": {"BEGIN:VTODO": 2}}),
 ])

@@ -51,8 +51,9 @@ public struct MassDeletionGuard: Sendable {
         pair.key(on: side) != nil && !pair.pending.contains { $0.operation == .delete }
       }
       if expected > 0 {
+        let source = input.snapshot(side).source.map { " (\($0))" } ?? ""
         return
-          "the \(side) export is empty but \(expected) tasks were paired with it: refusing to read that as deletions (check the export, or pass --allow-mass-delete)"
+          "the \(side) export\(source) is empty but \(expected) tasks were paired with it: refusing to read that as deletions (check the export, or pass --allow-mass-delete)"
       }
     }
     for side in Side.allCases {

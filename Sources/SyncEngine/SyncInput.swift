@@ -13,14 +13,18 @@ public struct SideSnapshot: Sendable {
   /// the last sync, and a pair found this run as agreeing with the other side, so an export
   /// made with a narrower query never clears a field on the other side.
   public var unknownFields: Set<SyncField>
+  /// The file or folder the tasks were read from, named in the messages about this export.
+  public var source: String?
 
   public init(
-    tasks: [TaskItem], invalidKeys: Set<String> = [], isComplete: Bool = true, unknownFields: Set<SyncField> = []
+    tasks: [TaskItem], invalidKeys: Set<String> = [], isComplete: Bool = true, unknownFields: Set<SyncField> = [],
+    source: String? = nil
   ) {
     self.tasks = tasks
     self.invalidKeys = invalidKeys
     self.isComplete = isComplete
     self.unknownFields = unknownFields
+    self.source = source
   }
 }
 

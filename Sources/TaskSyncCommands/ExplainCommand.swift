@@ -33,6 +33,14 @@ struct ExplainCommand: ParsableCommand {
       }
       let plan = try JSONDecoder().decode(PlanFile.self, from: Data(entry.planJSON))
       let decisions = plan.decisions.filter { $0.matches(key) || $0.salesforceKey == salesforceKey }
+      // A key nothing names is most likely mistyped: saying the run "did nothing" to it would
+      // read as an answer.
+      guard pair != nil || !decisions.isEmpty else {
+        throw CommandFailure(
+          .usage,
+          "\(key): no saved pair and no decision of run \(runID) names it (give an Outlook UID, a Salesforce Id, a pair id or a decision id, as `tasksync status` and `tasksync plan` show them)"
+        )
+      }
       print("Run \(runID) (today = \(plan.today)):")
       if decisions.isEmpty { print("  did nothing to \(key)") }
       for d in decisions {

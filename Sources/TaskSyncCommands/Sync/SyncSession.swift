@@ -83,11 +83,12 @@ package struct SyncSession {
     let (outlookTasks, picklistNotes) = representable(o.tasks)
     var input = SyncInput(
       outlook: SideSnapshot(
-        tasks: outlookTasks, invalidKeys: Set(o.invalidKeys), isComplete: o.errorCount <= Set(o.invalidKeys).count),
+        tasks: outlookTasks, invalidKeys: Set(o.invalidKeys), isComplete: o.errorCount <= Set(o.invalidKeys).count,
+        source: configuration.outlook.path),
       salesforce: SideSnapshot(
         tasks: s.tasks, invalidKeys: Set(s.invalidKeys),
         isComplete: s.errorCount <= Set(s.invalidKeys).count && csv?.lacksEveryId != true,
-        unknownFields: csv?.fieldsWithoutColumn(policy.syncedFields) ?? []),
+        unknownFields: csv?.fieldsWithoutColumn(policy.syncedFields) ?? [], source: configuration.salesforce.path),
       state: state, policy: policy, today: today, runID: runID, learnedSalesforceIDs: learnt.ids)
     input.insertedSalesforceTasks = learnt.inserted
     let plan = SyncEngine.plan(input, excluding: excluded)
