@@ -27,17 +27,19 @@ extension Planner {
   /// task's key, drop the creates and keep it the same way. Its keys are checked as saved, as
   /// ``reconcile(_:_:)`` checks them.
   private func settled(_ i: Int) -> PairState? {
-    let saved = pairs[i]
     guard let o = attached[i].outlook, let s = attached[i].salesforce,
-      saved.pending.allSatisfy({ $0.operation == .create }), !salesforce.tasks[s].isTombstone,
-      !outlook.isInvalid(saved.outlookKey), !salesforce.isInvalid(saved.salesforceKey),
-      scope.skipReason(pair: outlook.facts(o), salesforce.facts(s)) == nil, isUnchanged(saved, o, s)
+      pairs[i].pending.allSatisfy({ $0.operation == .create }), !salesforce.tasks[s].isTombstone,
+      !outlook.isInvalid(pairs[i].outlookKey), !salesforce.isInvalid(pairs[i].salesforceKey),
+      scope.skipReason(pair: outlook.facts(o), salesforce.facts(s)) == nil, isUnchanged(pairs[i], o, s)
     else { return nil }
-    var pair = saved
+    // One copy of the saved pair, changed in place (most runs keep a hundred thousand).
+    var pair = pairs[i]
     if pair.outlookKey == nil { pair.outlookKey = outlook.tasks[o].key }
     if pair.salesforceKey == nil { pair.salesforceKey = salesforce.key(at: s) }
-    pair.pending = []
-    return keptSettled(pair, o, s)
+    if !pair.pending.isEmpty { pair.pending = [] }
+    pair.wasInScope = true
+    pair.windowDay = windowDay(o, s)
+    return pair
   }
 
   /// A pair kept without change by the table's "nothing" row: in scope, with the window day its
@@ -45,9 +47,12 @@ extension Planner {
   func keptSettled(_ saved: PairState, _ o: Int, _ s: Int) -> PairState {
     var next = saved
     next.wasInScope = true
-    next.windowDay = outlook.tasks[o].windowDay ?? salesforce.tasks[s].windowDay
+    next.windowDay = windowDay(o, s)
     return next
   }
+
+  /// The window day of the pair of Outlook task `o` and Salesforce task `s`.
+  func windowDay(_ o: Int, _ s: Int) -> CalendarDay? { outlook.tasks[o].windowDay ?? salesforce.tasks[s].windowDay }
 
   /// Whether neither task of the pair (Outlook task `o`, Salesforce task `s`) changed a synced
   /// field since the last sync: both match the pair's baseline.

@@ -124,12 +124,12 @@ struct Planner {
     }
     // After recognising: a pair whose create came back is settled like any other.
     var settled = settledPairs()
-    for (i, pair) in pairs.enumerated() {
+    for i in pairs.indices {
       // Moved out, not copied: each kept pair is the only one of its kind.
       if let kept = settled[i].take() {
         out.keep(kept, note: nil)
       } else {
-        reconcile(pair, attached[i])
+        reconcile(pairs[i], attached[i])
       }
     }
     pairByCrossReference()
