@@ -132,6 +132,7 @@ struct Planner {
         reconcile(pairs[i], attached[i])
       }
     }
+    countUnpairedInvalid()
     pairByCrossReference()
     pairBySubjectAndDue()
     createUnpaired(.outlook)
@@ -140,6 +141,15 @@ struct Planner {
   }
 
   func index(_ side: Side) -> SideIndex { side == .outlook ? outlook : salesforce }
+
+  /// Counts as skipped the records an export could not read that no saved pair holds (a new
+  /// task with a bad field): the frozen pairs are counted by ``reconcile(_:_:)``.
+  mutating func countUnpairedInvalid() {
+    for side in Side.allCases where !index(side).invalidKeys.isEmpty {
+      let paired = Set(pairs.compactMap { $0.key(on: side).map { SideIndex.normalise($0, side) } })
+      for key in index(side).invalidKeys where !paired.contains(key) { out.skip(.invalid) }
+    }
+  }
 
   /// Where a side's export does not carry a field, what a pair's task there holds is taken
   /// to be the pair's `baseline` (unchanged since the last sync) or, for a field the pair has

@@ -296,6 +296,20 @@ struct ScopeTests {
     #expect(plan.skipped[.invalid] == 1)
     #expect(plan.nextState.pairs.contains { $0.outlookKey == key })
   }
+
+  @Test func anInvalidRecordNoPairHoldsCountsAsSkippedToo() {
+    var world = pairedWorld()
+    let key = world.outlook[0].key
+    world.outlook = [TaskItem(key: "uid-z", subject: "Other", due: World.day(1))]
+    let plan = SyncEngine.plan(
+      SyncInput(
+        outlook: SideSnapshot(tasks: world.outlook, invalidKeys: [key, "uid-unreadable"]),
+        salesforce: SideSnapshot(tasks: world.salesforce), state: world.state, policy: world.policy,
+        today: world.today, runID: "r"))
+    // The paired one is frozen, the new one left alone: both are in the summary.
+    #expect(plan.skipped[.invalid] == 2)
+    #expect(plan.counts(for: .salesforce).create == 1)
+  }
 }
 
 @Suite("Engine: rules, review and guards")
