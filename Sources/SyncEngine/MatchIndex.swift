@@ -5,11 +5,6 @@ struct MatchKey: Hashable {
   let subject: String
   let due: CalendarDay?
 
-  init(_ task: TaskItem) {
-    subject = PlainText.matchingForm(task.subject)
-    due = task.due?.day
-  }
-
   /// The key of `tasks[index]`, read in place (a task is not copied to make it).
   init(_ tasks: [TaskItem], _ index: Int) {
     subject = PlainText.matchingForm(tasks[index].subject)

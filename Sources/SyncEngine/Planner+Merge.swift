@@ -20,7 +20,8 @@ extension Planner {
     let agreeing =
       saved.baseline.isEmpty && fields.indices.allSatisfy { outlook.print(oi, $0) == salesforce.print(si, $0) }
     if saved.pending.isEmpty && (unchanged || agreeing) {
-      var kept = keptSettled(saved, oi, si)
+      var kept = saved
+      markSettled(&kept, oi, si)
       if agreeing {
         kept.baseline = outlook.baseline(oi, fields: fields)
         dropAssumedBaselines(&kept, saved: saved)

@@ -3,7 +3,7 @@ import TaskModel
 
 extension Planner {
   /// For each saved pair that is settled (see ``settled(_:)``), the pair as the run keeps it
-  /// (``keptSettled(_:_:_:)``); `nil` for one to reconcile. Worked out on two cores for a large
+  /// (``markSettled(_:_:_:)``); `nil` for one to reconcile. Worked out on two cores for a large
   /// state, since it compares every field of both tasks of every pair.
   func settledPairs() -> [PairState?] {
     let count = pairs.count
@@ -37,22 +37,16 @@ extension Planner {
     if pair.outlookKey == nil { pair.outlookKey = outlook.tasks[o].key }
     if pair.salesforceKey == nil { pair.salesforceKey = salesforce.key(at: s) }
     if !pair.pending.isEmpty { pair.pending = [] }
-    pair.wasInScope = true
-    pair.windowDay = windowDay(o, s)
+    markSettled(&pair, o, s)
     return pair
   }
 
-  /// A pair kept without change by the table's "nothing" row: in scope, with the window day its
-  /// tasks have now (Outlook task `o`, Salesforce task `s`).
-  func keptSettled(_ saved: PairState, _ o: Int, _ s: Int) -> PairState {
-    var next = saved
-    next.wasInScope = true
-    next.windowDay = windowDay(o, s)
-    return next
+  /// Makes `pair` one kept without change by the table's "nothing" row: in scope, with the
+  /// window day its tasks have now (Outlook task `o`, Salesforce task `s`).
+  func markSettled(_ pair: inout PairState, _ o: Int, _ s: Int) {
+    pair.wasInScope = true
+    pair.windowDay = outlook.tasks[o].windowDay ?? salesforce.tasks[s].windowDay
   }
-
-  /// The window day of the pair of Outlook task `o` and Salesforce task `s`.
-  func windowDay(_ o: Int, _ s: Int) -> CalendarDay? { outlook.tasks[o].windowDay ?? salesforce.tasks[s].windowDay }
 
   /// Whether neither task of the pair (Outlook task `o`, Salesforce task `s`) changed a synced
   /// field since the last sync: both match the pair's baseline.

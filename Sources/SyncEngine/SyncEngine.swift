@@ -172,7 +172,7 @@ struct Planner {
 
   /// Adds task `i` of `side` to that side's match index.
   mutating func addToMatches(_ side: Side, _ i: Int) {
-    let key = MatchKey(index(side).tasks[i])
+    let key = MatchKey(index(side).tasks, i)
     if side == .outlook { outlookMatches.insert(i, key: key) } else { salesforceMatches.insert(i, key: key) }
   }
 
@@ -184,7 +184,7 @@ struct Planner {
       let untaken = idx.tasks.indices.filter { !idx.taken[$0] && !idx.tasks[$0].isTombstone }
       var matches = MatchIndex(taskCount: idx.tasks.count)
       matches.reserveCapacity(untaken.count)
-      for i in untaken { matches.insert(i, key: MatchKey(idx.tasks[i])) }
+      for i in untaken { matches.insert(i, key: MatchKey(idx.tasks, i)) }
       return matches
     }
   }

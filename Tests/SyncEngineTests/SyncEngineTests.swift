@@ -283,29 +283,29 @@ struct ScopeTests {
     #expect(plan.counts(for: .salesforce).create == 1)
   }
 
-  @Test func invalidRecordFreezesItsPair() {
+  /// A plan after the first paired Outlook task became unreadable, with `others` unreadable
+  /// records besides it, and a new Outlook task; returns the unreadable paired task's key.
+  func planWithPairedTaskUnreadable(others: Set<String> = []) -> (plan: SyncPlan, key: String) {
     var world = pairedWorld()
     let key = world.outlook[0].key
     world.outlook = [TaskItem(key: "uid-z", subject: "Other", due: World.day(1))]
     let plan = SyncEngine.plan(
       SyncInput(
-        outlook: SideSnapshot(tasks: world.outlook, invalidKeys: [key]),
+        outlook: SideSnapshot(tasks: world.outlook, invalidKeys: others.union([key])),
         salesforce: SideSnapshot(tasks: world.salesforce), state: world.state, policy: world.policy,
         today: world.today, runID: "r"))
+    return (plan, key)
+  }
+
+  @Test func invalidRecordFreezesItsPair() {
+    let (plan, key) = planWithPairedTaskUnreadable()
     #expect(plan.counts(for: .salesforce).delete == 0)
     #expect(plan.skipped[.invalid] == 1)
     #expect(plan.nextState.pairs.contains { $0.outlookKey == key })
   }
 
   @Test func anInvalidRecordNoPairHoldsCountsAsSkippedToo() {
-    var world = pairedWorld()
-    let key = world.outlook[0].key
-    world.outlook = [TaskItem(key: "uid-z", subject: "Other", due: World.day(1))]
-    let plan = SyncEngine.plan(
-      SyncInput(
-        outlook: SideSnapshot(tasks: world.outlook, invalidKeys: [key, "uid-unreadable"]),
-        salesforce: SideSnapshot(tasks: world.salesforce), state: world.state, policy: world.policy,
-        today: world.today, runID: "r"))
+    let (plan, _) = planWithPairedTaskUnreadable(others: ["uid-unreadable"])
     // The paired one is frozen, the new one left alone: both are in the summary.
     #expect(plan.skipped[.invalid] == 2)
     #expect(plan.counts(for: .salesforce).create == 1)
