@@ -57,8 +57,13 @@ public struct JournaledPairChanges: Hashable, Sendable {
 public struct JournaledFile: Hashable, Sendable {
   /// The path relative to the output folder (no leading `/`, no `..`).
   public var path: String
-  /// The bytes the file had before the run, or `nil` when it did not exist.
+  /// The bytes the file had before the run, or `nil` when it did not exist (or, in an entry
+  /// about to be committed, when they are kept by ``keptBefore``).
   public var before: [UInt8]?
+  /// Where the state folder keeps the file as it was before the run, when it is kept by a
+  /// link (``ReplacedFiles/keep(_:)``) rather than by its bytes; an entry read back from the
+  /// journal has ``before`` filled from it.
+  public var keptBefore: String?
   /// Lowercase hex SHA-256 of what the run wrote, or `nil` when the run removed the file.
   public var afterSHA256: String?
 
@@ -66,6 +71,12 @@ public struct JournaledFile: Hashable, Sendable {
     self.path = path
     self.before = before
     self.afterSHA256 = afterSHA256
+  }
+
+  /// A file whose old content ``ReplacedFiles/keep(_:)`` kept under the name `keptBefore`.
+  public init(path: String, keptBefore: String, afterSHA256: String?) {
+    self.init(path: path, before: nil, afterSHA256: afterSHA256)
+    self.keptBefore = keptBefore
   }
 
   /// A file the run wrote with the bytes `after` (`nil`: the run removed it).

@@ -54,12 +54,15 @@ extension StateStore {
         throw StoreError(
           .invalidState, "a journaled file must be a relative path inside the output folder", path: file.path)
       }
+      if let kept = file.keptBefore, !ReplacedFiles.isKeptName(kept) || file.before != nil {
+        throw StoreError(.invalidState, "a kept old file must be one ReplacedFiles made, without bytes", path: kept)
+      }
       guard paths.insert(file.path).inserted else {
         throw StoreError(.invalidState, "the run lists this output file twice", path: file.path)
       }
     }
 
-    return try write("cannot save the state") { db in
+    let committed = try write("cannot save the state") { db in
       let (beforeSHA256, saved) = try Self.currentSnapshot(db, path: path)
       guard saved == changes.previousCount else {
         throw Self.mismatch(
@@ -96,14 +99,20 @@ extension StateStore {
         ])
       let seq = db.lastInsertedRowID
       let insertFile = try db.makeStatement(
-        sql: "INSERT INTO run_files (run_seq, position, path, before_sha256, after_sha256) VALUES (?, ?, ?, ?, ?)")
+        sql: """
+          INSERT INTO run_files (run_seq, position, path, before_sha256, before_file, after_sha256)
+          VALUES (?, ?, ?, ?, ?, ?)
+          """)
       for (position, file) in journal.files.enumerated() {
         let beforeSHA256 = try file.before.map { bytes in
           try Self.storeBlob(db, bytes, sha256: storedAhead[file.path].flatMap { $0.sha256(ifFor: bytes) })
         }
         try PairRowStatements.run(
           insertFile,
-          [.integer(seq), .integer(Int64(position)), .text(file.path), .text(beforeSHA256), .text(file.afterSHA256)])
+          [
+            .integer(seq), .integer(Int64(position)), .text(file.path), .text(beforeSHA256), .text(file.keptBefore),
+            .text(file.afterSHA256),
+          ])
       }
       for key in meta.keys.sorted() { try Self.setMeta(db, key, meta[key]!) }
       let pruned = try keepingRuns.map { try Self.prune(db, keepingLatest: $0) } ?? 0
@@ -112,6 +121,9 @@ extension StateStore {
       if pruned == 0 { try Self.removeUnusedBlobs(db) }
       return journal
     }
+    // After the commit: until it, a folder of kept files may belong to the run being committed.
+    try removeUnusedReplacedFiles()
+    return committed
   }
 
   /// Stores the bulkiest part of a run, the snapshot of its new pairs, in a transaction of its

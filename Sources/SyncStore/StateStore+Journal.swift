@@ -125,7 +125,35 @@ extension StateStore {
   /// many were removed.
   @discardableResult
   public func pruneJournal(keepingLatest count: Int) throws -> Int {
-    try write("cannot prune the journal") { db in try Self.prune(db, keepingLatest: count) }
+    let removed = try write("cannot prune the journal") { db in try Self.prune(db, keepingLatest: count) }
+    try removeUnusedReplacedFiles()
+    return removed
+  }
+
+  /// Removes the folders of kept old files (``ReplacedFiles``) that no run in the journal names:
+  /// those of pruned runs, and those of runs that stopped before their commit. Other names in
+  /// the folder are left alone. Call it with the state's lock held, after a commit or a prune
+  /// (a run between linking its files and its commit would lose them).
+  public func removeUnusedReplacedFiles() throws {
+    let parent = folder.appendingPathComponent(ReplacedFiles.folderName).path
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent), !names.isEmpty else { return }
+    let used = try read("cannot read the journal") { db in
+      Set(
+        try String.fetchAll(db, sql: "SELECT before_file FROM run_files WHERE before_file IS NOT NULL").map {
+          $0.split(separator: "/").dropFirst().first.map(String.init) ?? ""
+        })
+    }
+    var removed = false
+    for name in names.sorted() where name.count == 16 && name.allSatisfy(\.isHexDigit) && !used.contains(name) {
+      do {
+        try FileManager.default.removeItem(atPath: AtomicFile.join(parent, name))
+      } catch {
+        throw StoreError(
+          .ioFailed, "cannot remove the old files of a run no longer in the journal", path: parent, underlying: error)
+      }
+      removed = true
+    }
+    if removed { try Posix.syncFolder(parent) }
   }
 
   static func prune(_ db: Database, keepingLatest count: Int) throws -> Int {
@@ -183,12 +211,13 @@ extension StateStore {
       StoreError(.corruptState, "run \(runID): \(what); the state file was damaged or edited", path: path)
     }
     let seq: Int64 = run[0]
+    let stateFolder = AtomicFile.split(path).folder
     guard let plan = run[3] as Data? else { throw corrupt("its plan is missing") }
     let summary: Data = run[4]
     let files = try Row.fetchAll(
       db,
       sql: """
-        SELECT f.path, f.before_sha256, b.bytes, f.after_sha256
+        SELECT f.path, f.before_sha256, b.bytes, f.after_sha256, f.before_file
         FROM run_files f LEFT JOIN blobs b ON b.sha256 = f.before_sha256
         WHERE f.run_seq = ? ORDER BY f.position
         """,
@@ -196,6 +225,15 @@ extension StateStore {
     ).map { row in
       let path: String = row[0]
       let beforeSHA256: String? = row[1]
+      if let kept = row[4] as String? {
+        // Kept by a link in the state folder (ReplacedFiles).
+        guard ReplacedFiles.isKeptName(kept),
+          let before = Posix.readFile(AtomicFile.join(stateFolder, kept))
+        else { throw corrupt("the old bytes of \(path) (\(kept) in the state folder) are missing") }
+        var file = JournaledFile(path: path, before: before, afterSHA256: row[3])
+        file.keptBefore = kept
+        return file
+      }
       let before = (row[2] as Data?).map { [UInt8]($0) }
       if beforeSHA256 != nil && before == nil { throw corrupt("the old bytes of \(path) are missing") }
       return JournaledFile(path: path, before: before, afterSHA256: row[3])

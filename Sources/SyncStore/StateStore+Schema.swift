@@ -17,6 +17,8 @@ import TaskModel
 ///   before and after it (`runs.pairs_before`, `runs.pairs_after`): a revert puts the one before
 ///   back. Converting a v2 state rebuilds, for every run still in effect, the pairs before it
 ///   from its `pair_changes`, newest first; those blobs stay for the record.
+/// - v4: a replaced output file can be kept by a hard link in the state folder instead of by its
+///   bytes (`run_files.before_file`, see ``ReplacedFiles``).
 extension StateStore {
   static let migrator: DatabaseMigrator = {
     var migrator = DatabaseMigrator()
@@ -151,6 +153,9 @@ extension StateStore {
           DROP TABLE runs;
           ALTER TABLE runs_v3 RENAME TO runs;
           """)
+    }
+    migrator.registerMigration("v4") { db in
+      try db.execute(sql: "ALTER TABLE run_files ADD COLUMN before_file TEXT")
     }
     return migrator
   }()

@@ -4,6 +4,12 @@ import TaskSyncCommands
 import TestSupport
 import Testing
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// `revert` puts back the outputs and the state of before the latest run, one run at a time.
 @Suite("Revert")
 struct RevertCommandTests {
@@ -49,10 +55,18 @@ struct RevertCommandTests {
       try FileManager.default.removeItem(at: target)
       try FileManager.default.copyItem(at: day2, to: target)
     }
+    // A second name for summary.txt (a link the user made): that output cannot be kept by a
+    // link of the journal's, so the journal keeps its bytes; the others are kept by links.
+    let summary = folder.appendingPathComponent("tasksync-out/summary.txt").path
+    #expect(link(summary, folder.appendingPathComponent("summary-copy.txt").path) == 0)
     #expect(sync(folder) == 0)
     #expect(try outputs(folder) != afterFirst)
     let runs = try store.runs().map(\.runID)
     try #require(runs.count == 2)
+    let files = try #require(try store.journalEntry(runID: runs[1])).files
+    let keptByLink = files.filter { $0.keptBefore != nil }.map(\.path)
+    #expect(keptByLink.contains("outlook/outlook.ics") && !keptByLink.contains("summary.txt"))
+    #expect(files.first { $0.path == "summary.txt" }?.before == afterFirst["summary.txt"].map { [UInt8]($0) })
 
     let config = folder.appendingPathComponent("tasksync.toml").path
     // Only the latest run in effect can be undone.
@@ -119,6 +133,7 @@ struct RevertCommandTests {
     // Compared as flags: a failure would otherwise print megabytes.
     let keptTaskCSV = replaced["salesforce/Task.csv"] == [UInt8](firstTaskCSV)
     let keptPlan = replaced["plan.json"] == [UInt8](firstPlan)
+    #expect(second.files.filter { $0.keptBefore != nil }.map(\.path).contains("salesforce/Task.csv"))
     #expect(keptTaskCSV, "the journal keeps the first run's Task.csv")
     #expect(keptPlan, "the journal keeps the first run's plan.json")
     #expect(try store.load().pairs.count == 6000)

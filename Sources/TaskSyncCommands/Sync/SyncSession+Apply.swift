@@ -43,11 +43,14 @@ extension SyncSession {
     var entry = JournalEntry(
       runID: run.input.runID, startedAt: startedAt, planJSON: run.planJSON, summaryJSON: run.summary.json, files: [])
     ahead.storePlan(entry)
-    entry.files = try writeOutputs(outputFiles(run, planSHA256: entry.planSHA256), storingAhead: ahead)
+    let replaced = ReplacedFiles(stateFolder: configuration.state.path)
+    entry.files = try writeOutputs(
+      outputFiles(run, planSHA256: entry.planSHA256), keeping: replaced, storingAhead: ahead)
     do {
       let changes = try pairChanges.value()
-      let (store, replaced) = try ahead.finish()
-      try store.commit(changes, journal: entry, storedAhead: replaced, keepingRuns: Self.journalRuns)
+      try replaced.sync()
+      let (store, storedAhead) = try ahead.finish()
+      try store.commit(changes, journal: entry, storedAhead: storedAhead, keepingRuns: Self.journalRuns)
     } catch let error as StoreError {
       throw CommandFailure(.failed, "\(configuration.state.path): \(error)")
     }
@@ -112,15 +115,18 @@ extension SyncSession {
     return [outlook, outlookImports, salesforceFiles, salesforceImports, reports]
   }
 
-  /// Writes (or removes) every output atomically and returns the journal's record of them;
-  /// the bytes each replaces are handed to `ahead` to store.
-  func writeOutputs(_ groups: [() -> [OutputFile]], storingAhead ahead: StoringAhead) throws -> [JournaledFile] {
+  /// Writes (or removes) every output atomically and returns the journal's record of them.
+  /// What each replaces is kept by a link in the state folder (`replaced`) or, where it cannot
+  /// be linked, read and handed to `ahead` to store.
+  func writeOutputs(
+    _ groups: [() -> [OutputFile]], keeping replaced: ReplacedFiles, storingAhead ahead: StoringAhead
+  ) throws -> [JournaledFile] {
     let out = configuration.out
     var journal: [JournaledFile] = []
     var swept: Set<String> = []
     do {
       for group in groups {
-        try writeOutputs(group(), into: out, journal: &journal, swept: &swept, ahead: ahead)
+        try writeOutputs(group(), into: out, journal: &journal, swept: &swept, replaced: replaced, ahead: ahead)
       }
     } catch let error as StoreError {
       throw CommandFailure(.failed, error.description)
@@ -134,7 +140,7 @@ extension SyncSession {
 
   private func writeOutputs(
     _ outputs: [OutputFile], into out: URL, journal: inout [JournaledFile], swept: inout Set<String>,
-    ahead: StoringAhead
+    replaced: ReplacedFiles, ahead: StoringAhead
   ) throws {
     for file in outputs {
       let url = out.appendingPathComponent(file.path)
@@ -145,15 +151,20 @@ extension SyncSession {
       // An output that already holds its bytes (an export the run leaves as it is) is compared
       // where it lies, not read whole.
       if exists, let bytes = file.bytes, AtomicFile.holds(bytes, atPath: url.path) == true { continue }
-      let before = exists ? try Export.readBytes(url) : nil
-      if before == file.bytes { continue }
-      journal.append(
-        file.sha256.map { JournaledFile(path: file.path, before: before, afterSHA256: $0) }
-          ?? JournaledFile(path: file.path, before: before, after: file.bytes))
-      if let before { ahead.storeReplaced(before, path: file.path) }
+      if !exists && file.bytes == nil { continue }
+      let afterSHA256 = file.sha256 ?? file.bytes.map { Checksum.sha256Hex(of: $0) }
+      // The old file kept by a link costs nothing to keep; one that cannot be linked is read.
+      if exists, let kept = try replaced.keep(url.path) {
+        journal.append(JournaledFile(path: file.path, keptBefore: kept, afterSHA256: afterSHA256))
+      } else {
+        let before = exists ? try Export.readBytes(url) : nil
+        if before == file.bytes { continue }
+        journal.append(JournaledFile(path: file.path, before: before, afterSHA256: afterSHA256))
+        if let before { ahead.storeReplaced(before, path: file.path) }
+      }
       if let bytes = file.bytes {
         try AtomicFile.write(bytes, to: url)
-      } else if before != nil {
+      } else {
         try AtomicFile.remove(url)
       }
     }
