@@ -20,7 +20,7 @@ struct PlanCommand: ParsableCommand {
 
   func run() throws {
     let session = try SyncSession(common: common, allowMassDelete: allowMassDelete)
-    let run = try session.prepare()
+    let run = try session.prepare(applying: false)
     if let planFile {
       do {
         try AtomicFile.write(run.planJSON, to: URL(fileURLWithPath: planFile))

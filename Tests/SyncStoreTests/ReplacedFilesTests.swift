@@ -41,7 +41,10 @@ struct ReplacedFilesTests {
       try store.commit(
         next, previous: previous,
         journal: StoreFixtures.entry(
-          runID, files: [JournaledFile(path: "out.ics", keptBefore: kept, afterSHA256: Checksum.sha256Hex(of: Array(text.utf8)))]))
+          runID,
+          files: [
+            JournaledFile(path: "out.ics", keptBefore: kept, afterSHA256: Checksum.sha256Hex(of: Array(text.utf8)))
+          ]))
       return kept
     }
 
@@ -130,7 +133,9 @@ struct ReplacedFilesTests {
     }
   }
 
-  @Test("a commit refuses a kept name ReplacedFiles cannot have made", arguments: ["../out.ics", "replaced/x/0", "/etc/passwd"])
+  @Test(
+    "a commit refuses a kept name ReplacedFiles cannot have made",
+    arguments: ["../out.ics", "replaced/x/0", "/etc/passwd"])
   func foreignKeptNamesRefused(name: String) throws {
     let s = try Setup()
     var next = s.afterRun1

@@ -29,13 +29,13 @@ extension SyncSession {
     // own while the outputs are written; the commit after them only records the run.
     let ahead = StoringAhead(folder: configuration.state)
     defer { ahead.wait() }
-    // What the run changes in the saved pairs (the new snapshot) is worked out beside the
-    // writing of the outputs, and queued for storing as soon as it is: beside the outputs'
-    // old bytes, in whichever order they are ready. (Joined before `ahead`, so that nothing is
-    // queued once the run is over.)
-    let (previous, next, snapshotID) = (run.state, run.plan.nextState, run.snapshotID)
+    // What the run changes in the saved pairs (the new snapshot) is worked out from the moment
+    // the plan is made (``PreparedRun/pairChanges``), beside the writing of the outputs, and
+    // queued for storing as soon as it is: beside the outputs' old bytes, in whichever order
+    // they are ready. (Joined before `ahead`, so that nothing is queued once the run is over.)
+    let working = run.pairChanges ?? Self.workingOutPairChanges(run.state, run.plan.nextState, run.snapshotID)
     let pairChanges = BackgroundWork {
-      let changes = try PairChanges(previous: previous, next: next, previousSnapshot: snapshotID)
+      let changes = try working.value()
       ahead.storeSnapshot(changes)
       return changes
     }

@@ -22,6 +22,11 @@ package struct PreparedRun: Sendable {
   package var summary: RunSummary
   /// plan.json's bytes, made once (the plan file, the journal and the output all use them).
   package var planJSON: [UInt8]
+  /// What the plan changes in the saved pairs, worked out on a thread of its own from the
+  /// moment the plan is made (`nil` when ``SyncSession/prepare(excluding:applying:)`` was told
+  /// the run will not be applied). Pure computation: a run that is not applied after all just
+  /// leaves it to end.
+  var pairChanges: BackgroundWork<PairChanges>?
 }
 
 extension PreparedRun {
@@ -62,8 +67,10 @@ package struct SyncSession {
     }
   }
 
-  /// Reads both exports and the state, and plans. Writes nothing.
-  package func prepare(excluding excluded: Set<String> = []) throws -> PreparedRun {
+  /// Reads both exports and the state, and plans. Writes nothing. With `applying`, the
+  /// pair changes ``apply(_:startedAt:)`` commits start being worked out as soon as the plan
+  /// is made.
+  package func prepare(excluding excluded: Set<String> = [], applying: Bool = true) throws -> PreparedRun {
     // The state loads on its own thread while the exports are read: it is one SQLite cursor on
     // one core, and the readers leave part of the second core idle.
     let stateFolder = configuration.state
@@ -92,6 +99,7 @@ package struct SyncSession {
       state: state, policy: policy, today: today, runID: runID, learnedSalesforceIDs: learnt.ids)
     input.insertedSalesforceTasks = learnt.inserted
     let plan = SyncEngine.plan(input, excluding: excluded)
+    let pairChanges = applying ? Self.workingOutPairChanges(state, plan.nextState, snapshotID) : nil
     let diagnostics = o.diagnostics + s.diagnostics + learnt.diagnostics + picklistNotes
     let summary = RunSummary(plan: plan, diagnostics: diagnostics)
     let planFile = PlanFile(
@@ -104,7 +112,15 @@ package struct SyncSession {
     return PreparedRun(
       outlook: outlook, salesforce: salesforce, state: state, snapshotID: snapshotID, input: input, plan: plan,
       diagnostics: diagnostics,
-      planFile: planFile, summary: summary, planJSON: planFile.json)
+      planFile: planFile, summary: summary, planJSON: planFile.json, pairChanges: pairChanges)
+  }
+
+  /// Starts working out what `next` changes in the saved pairs `previous`, on a thread of its
+  /// own (the snapshot to store and the counts to record).
+  static func workingOutPairChanges(
+    _ previous: SyncState, _ next: SyncState, _ snapshotID: String?
+  ) -> BackgroundWork<PairChanges> {
+    BackgroundWork { try PairChanges(previous: previous, next: next, previousSnapshot: snapshotID) }
   }
 
   /// The Outlook tasks as Salesforce can hold them: a status or priority the configured
