@@ -122,7 +122,9 @@ extension StateStore {
       return journal
     }
     // After the commit: until it, a folder of kept files may belong to the run being committed.
-    try removeUnusedReplacedFiles()
+    // The run is saved by now, so a folder that cannot be removed does not fail it: the next
+    // commit tries again.
+    try? removeUnusedReplacedFiles()
     return committed
   }
 
