@@ -121,7 +121,7 @@ public enum AtomicFile {
   static func writerPID(ofTemporaryName name: String) -> pid_t? {
     guard name.hasPrefix("."), let marker = name.firstRange(of: temporaryMarker) else { return nil }
     let rest = name[marker.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
-    guard rest.count == 2, rest[1].count == 16, rest[1].allSatisfy({ $0.isHexDigit }),
+    guard rest.count == 2, Posix.isToken(rest[1]),
       let pid = pid_t(rest[0]), pid > 0
     else { return nil }
     return pid
@@ -142,11 +142,8 @@ public enum AtomicFile {
   }
 
   private static func createTemporary(folder: String, name: String) throws -> (Int32, String) {
-    var generator = SystemRandomNumberGenerator()
     for _ in 0..<16 {
-      let random = String(generator.next() as UInt64, radix: 16)
-      let suffix = String(repeating: "0", count: 16 - random.count) + random
-      let temporary = join(folder, ".\(name)\(temporaryMarker)\(getpid())-\(suffix)")
+      let temporary = join(folder, ".\(name)\(temporaryMarker)\(getpid())-\(Posix.randomToken())")
       let fd = Posix.open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0o600)
       if fd >= 0 { return (fd, temporary) }
       if Posix.errno != EEXIST {

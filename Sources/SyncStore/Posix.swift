@@ -155,6 +155,17 @@ enum Posix {
     }
   }
 
+  /// 16 random lowercase hex digits: what makes a temporary file's name, or a run's folder of
+  /// kept files, unique.
+  static func randomToken() -> String {
+    var generator = SystemRandomNumberGenerator()
+    let random = String(generator.next() as UInt64, radix: 16)
+    return String(repeating: "0", count: 16 - random.count) + random
+  }
+
+  /// Whether `text` is one ``randomToken()`` could have made.
+  static func isToken<S: StringProtocol>(_ text: S) -> Bool { text.count == 16 && text.allSatisfy(\.isHexDigit) }
+
   static func isDirectory(_ st: stat) -> Bool { (st.st_mode & S_IFMT) == S_IFDIR }
   static func isSymlink(_ st: stat) -> Bool { (st.st_mode & S_IFMT) == S_IFLNK }
   static func isRegular(_ st: stat) -> Bool { (st.st_mode & S_IFMT) == S_IFREG }

@@ -32,9 +32,7 @@ public final class ReplacedFiles: @unchecked Sendable {
   /// The links of one run, in the state folder `stateFolder`.
   public init(stateFolder: String) {
     self.stateFolder = stateFolder
-    var generator = SystemRandomNumberGenerator()
-    let random = String(generator.next() as UInt64, radix: 16)
-    runFolder = Self.folderName + "/" + String(repeating: "0", count: 16 - random.count) + random
+    runFolder = Self.folderName + "/" + Posix.randomToken()
   }
 
   /// Links the regular file at `path` (which the run is about to replace or remove) into the
@@ -68,8 +66,7 @@ public final class ReplacedFiles: @unchecked Sendable {
   /// Whether `name` is one ``keep(_:)`` could have returned: `replaced/<token>/<n>`.
   static func isKeptName(_ name: String) -> Bool {
     let parts = name.split(separator: "/", omittingEmptySubsequences: false)
-    return parts.count == 3 && parts[0] == Substring(folderName)
-      && parts[1].count == 16 && parts[1].allSatisfy(\.isHexDigit)
-      && !parts[2].isEmpty && parts[2].allSatisfy(\.isASCII) && parts[2].allSatisfy(\.isNumber)
+    return parts.count == 3 && parts[0] == Substring(folderName) && Posix.isToken(parts[1])
+      && !parts[2].isEmpty && parts[2].allSatisfy { ("0"..."9").contains($0) }
   }
 }

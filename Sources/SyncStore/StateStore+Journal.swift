@@ -144,7 +144,7 @@ extension StateStore {
         })
     }
     var removed = false
-    for name in names.sorted() where name.count == 16 && name.allSatisfy(\.isHexDigit) && !used.contains(name) {
+    for name in names.sorted() where Posix.isToken(name) && !used.contains(name) {
       do {
         try FileManager.default.removeItem(atPath: AtomicFile.join(parent, name))
       } catch {

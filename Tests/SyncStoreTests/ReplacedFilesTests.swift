@@ -48,6 +48,22 @@ struct ReplacedFilesTests {
       return kept
     }
 
+    /// `state` with pair `n`'s in-scope flag flipped: a run that changed one pair.
+    static func changing(_ state: SyncState, pair n: Int) -> SyncState {
+      var next = state
+      next.pairs[n].wasInScope.toggle()
+      return next
+    }
+
+    /// Run 2: out.ics replaced with "ics v2", its old content kept, pair 1 changed.
+    func secondRun() throws -> (state: SyncState, kept: String) {
+      let next = Self.changing(afterRun1, pair: 1)
+      return (next, try replaceKeeping("ics v2", runID: "run-2", previous: afterRun1, next: next))
+    }
+
+    /// The run folder of a name ``ReplacedFiles/keep(_:)`` returned.
+    static func folder(of kept: String) -> String { String(kept.split(separator: "/")[1]) }
+
     func keptFolders() -> [String] {
       ((try? FileManager.default.contentsOfDirectory(atPath: state.appendingPathComponent("replaced").path)) ?? [])
         .sorted()
@@ -57,9 +73,7 @@ struct ReplacedFilesTests {
   @Test("a kept file is the old content, untouched by the write that replaced it, and revert puts it back")
   func keptFileIsTheOldContent() throws {
     let s = try Setup()
-    var next = s.afterRun1
-    next.pairs[1].wasInScope.toggle()
-    let kept = try s.replaceKeeping("ics v2", runID: "run-2", previous: s.afterRun1, next: next)
+    let (_, kept) = try s.secondRun()
     #expect(kept.hasPrefix("replaced/"))
     let entry = try #require(try s.store.journalEntry(runID: "run-2"))
     #expect(entry.files.map(\.keptBefore) == [kept])
@@ -90,41 +104,33 @@ struct ReplacedFilesTests {
   @Test("links no commit names (a run stopped before its commit) go with the next commit; a committed run's stay")
   func uncommittedLinksRemoved() throws {
     let s = try Setup()
-    var run2 = s.afterRun1
-    run2.pairs[1].wasInScope.toggle()
-    let kept = try s.replaceKeeping("ics v2", runID: "run-2", previous: s.afterRun1, next: run2)
+    let (run2, kept) = try s.secondRun()
     let abandoned = ReplacedFiles(stateFolder: s.state.path)
     _ = try #require(try abandoned.keep(s.path("out.ics")))
     #expect(s.keptFolders().count == 2)
 
-    var run3 = run2
-    run3.pairs[2].wasInScope.toggle()
+    let run3 = Setup.changing(run2, pair: 2)
     try s.store.commit(run3, previous: run2, journal: StoreFixtures.entry("run-3"))
-    #expect(s.keptFolders() == [String(kept.split(separator: "/")[1])])
+    #expect(s.keptFolders() == [Setup.folder(of: kept)])
     #expect(try s.store.journalEntry(runID: "run-2")?.files.first?.before == Array("ics v1".utf8))
   }
 
   @Test("pruning a run removes the files it kept")
   func pruningRemovesKeptFiles() throws {
     let s = try Setup()
-    var run2 = s.afterRun1
-    run2.pairs[1].wasInScope.toggle()
-    _ = try s.replaceKeeping("ics v2", runID: "run-2", previous: s.afterRun1, next: run2)
-    var run3 = run2
-    run3.pairs[2].wasInScope.toggle()
+    let (run2, _) = try s.secondRun()
+    let run3 = Setup.changing(run2, pair: 2)
     let kept3 = try s.replaceKeeping("ics v3", runID: "run-3", previous: run2, next: run3)
     #expect(s.keptFolders().count == 2)
     #expect(try s.store.pruneJournal(keepingLatest: 1) == 2)
-    #expect(s.keptFolders() == [String(kept3.split(separator: "/")[1])])
+    #expect(s.keptFolders() == [Setup.folder(of: kept3)])
     #expect(try s.store.journalEntry(runID: "run-3")?.files.first?.before == Array("ics v2".utf8))
   }
 
   @Test("a run whose kept file is gone cannot be read back: the journal says which file is missing")
   func missingKeptFileIsReported() throws {
     let s = try Setup()
-    var run2 = s.afterRun1
-    run2.pairs[1].wasInScope.toggle()
-    let kept = try s.replaceKeeping("ics v2", runID: "run-2", previous: s.afterRun1, next: run2)
+    let (_, kept) = try s.secondRun()
     try FileManager.default.removeItem(at: s.state.appendingPathComponent(kept))
     #expect {
       _ = try s.store.journalEntry(runID: "run-2")
@@ -138,11 +144,9 @@ struct ReplacedFilesTests {
     arguments: ["../out.ics", "replaced/x/0", "/etc/passwd"])
   func foreignKeptNamesRefused(name: String) throws {
     let s = try Setup()
-    var next = s.afterRun1
-    next.pairs[1].wasInScope.toggle()
     #expect {
       try s.store.commit(
-        next, previous: s.afterRun1,
+        Setup.changing(s.afterRun1, pair: 1), previous: s.afterRun1,
         journal: StoreFixtures.entry(
           "run-2", files: [JournaledFile(path: "out.ics", keptBefore: name, afterSHA256: nil)]))
     } throws: { error in
