@@ -767,6 +767,11 @@ scenario("due-time-in-zone", [
          exit=0, summary=summary(o=counts(u=1), s=ZERO),
          contains={"outlook/outlook.ics": ["SUMMARY:Evening call with Bob", "DUE:20260311T023000Z"]}),
     REIMPORT_EMPTY,
+    # Salesforce moves the day (it has no due time): Outlook keeps 22:30 in New York.
+    step("salesforce-moves-day", salesforce=csv(row(S[22], "Evening call with Bob", "2026-03-12", lm="2026-03-02T09:00:00.000Z")),
+         exit=0, summary=summary(o=counts(u=1), s=ZERO),
+         contains={"outlook/outlook.ics": ["DUE:20260313T023000Z"]}, absent={"outlook/outlook.ics": ["DUE;VALUE=DATE"]}),
+    REIMPORT_EMPTY,
 ], config='time_zone = "America/New_York"\n')
 
 # Outlook gave the imported tasks its own UIDs: one kept the X-SALESFORCE-ID, one lost it

@@ -75,6 +75,18 @@ struct TodoRewrite {
       return
     }
     flush(input, &w)
+    if property == .due, group == .field(.due), let due = item.due, due.instant == nil, pending.contains(group),
+      let written = ICalendarDateTime(Array(UnsafeBufferPointer(rebasing: content[tokens.value]))[...]),
+      written.secondOfDay != nil
+    {
+      // A date-only due (Salesforce has no due time) moves the day and keeps the time of day
+      // and the zone the task was written with: Outlook still shows it at that time.
+      _ = pending.remove(group)
+      let parameters =
+        tokens.parameters.isEmpty ? "" : ";" + String(decoding: content[tokens.parameters], as: UTF8.self)
+      properties.due(moving: written, to: due.day, parameters: parameters, to: &w)
+      return
+    }
     if group == .sequence {
       let value = ASCIICase.trimmed(content, tokens.value)
       let current = value.count <= 9 ? ICalendarDateTime.number(content, value.lowerBound, value.count) : nil

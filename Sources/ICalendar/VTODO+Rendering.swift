@@ -137,6 +137,21 @@ struct TaskPropertyWriter {
     }
   }
 
+  /// DUE on `day` at the time of day of `written` (a DATE-TIME as the task had it), with the
+  /// line's own `parameters` (its TZID). A UTC time keeps its time of day in the local zone,
+  /// the zone its day is read in.
+  func due(moving written: ICalendarDateTime, to day: CalendarDay, parameters: String, to w: inout ICalendarWriter) {
+    let midnight = Int64(day.ordinal) * 86_400
+    guard written.isUTC else {
+      w.wallLine("DUE", parameters: parameters, midnight + Int64(written.secondOfDay ?? 0))
+      return
+    }
+    let local = zones.local(localZone)
+    let wall = ZoneResolver.wall(of: Timestamp(secondsSince1970: written.wallSeconds), in: local)
+    let secondOfDay = ((wall % 86_400) + 86_400) % 86_400
+    w.utcLine("DUE", parameters: parameters, ZoneResolver.instant(wall: midnight + secondOfDay, in: local))
+  }
+
   /// A display alarm at the reminder's instant (or at the due time when it has none).
   private func alarm(_ reminder: Reminder, to w: inout ICalendarWriter) {
     w.rawLine("BEGIN", "VALARM")

@@ -121,6 +121,32 @@ import Testing
     #expect(out == expected)
   }
 
+  /// A due day from Salesforce (a date only) moves an Outlook due that has a time to the new
+  /// day at the same time of day, in the same zone; a due without a time stays a date.
+  @Test(arguments: [
+    ("DUE;TZID=Europe/Berlin:20260310T093000", "DUE;TZID=Europe/Berlin:20260402T093000"),
+    ("DUE;X-P=1;TZID=\"Europe/Berlin\":20260310T093000", "DUE;X-P=1;TZID=\"Europe/Berlin\":20260402T093000"),
+    ("DUE:20260310T093000", "DUE:20260402T093000"),
+    // 23:30 in Berlin (UTC+1 in March, UTC+2 in April): still 23:30 there, on the new day.
+    ("DUE:20260310T223000Z", "DUE:20260402T213000Z"),
+    ("DUE;VALUE=DATE:20260310", "DUE;VALUE=DATE:20260402"),
+  ])
+  func dueDayChangeKeepsTheTimeOfDay(_ line: String, _ expected: String) throws {
+    let source =
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTODO\r\nUID:a\r\nSUMMARY:s\r\n\(line)\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
+    let berlin = TimeZone(identifier: "Europe/Berlin")!
+    let document = try ICalendarDocument(bytes: Array(source.utf8), file: "x", timeZone: berlin)
+    var item = document.result.tasks[0]
+    item.take(.due, from: TaskItem(key: "s", due: TaskDate(day: CalendarDay("2026-04-02")!)))
+    let out = document.rendered(
+      applying: TaskChangeSet(updates: [TaskUpdate(key: "a", item: item, fields: [.due])], stamp: stamp))
+    #expect(text(out).components(separatedBy: "\r\n").contains(expected))
+    // Read back, the task is due on the new day: the next run finds nothing to change.
+    let again = try ICalendarDocument(bytes: out, file: "x", timeZone: berlin)
+    #expect(again.result.tasks[0].due?.day == CalendarDay("2026-04-02"))
+    #expect(again.result.diagnostics.map(\.message) == document.result.diagnostics.map(\.message))
+  }
+
   @Test func updateOfReminderReplacesTheFirstAlarm() throws {
     let document = try read(Self.source)
     var item = document.result.tasks[0]
