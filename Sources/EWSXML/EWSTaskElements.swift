@@ -108,8 +108,8 @@ struct EWSTaskElements {
   func lastModified(_ stamp: Timestamp) -> Child { leaf("LastModifiedTime", dates.text(for: stamp)) }
 
   /// Every child tasksync writes for a new task, in schema order. A document (`stamp` given)
-  /// carries the task's key as ItemId when it has one (a converted export keeps its keys) and the
-  /// stamp as LastModifiedTime; a CreateItem request (`stamp == nil`) leaves out both, as
+  /// carries the task's key as ItemId when it has one (a converted export keeps its keys) and its
+  /// last change (else the stamp) as LastModifiedTime; a CreateItem request (`stamp == nil`) leaves out both, as
   /// Exchange assigns them.
   mutating func all(_ item: TaskItem, stamp: Timestamp?) -> [Child] {
     var children: [Child] = []
@@ -124,7 +124,8 @@ struct EWSTaskElements {
     children.append(importance(item))
     children += reminder(item)
     children += EWSTaskElements.extendedValues(item).map { extendedProperty($0.0, $0.1) }
-    if let stamp { children.append(lastModified(stamp)) }
+    // A task that says when it last changed (a converted one) keeps that time.
+    if let stamp { children.append(lastModified(item.lastModified ?? stamp)) }
     if let complete = completeDate(item) { children.append(complete) }
     if let due = dueDate(item) { children.append(due) }
     if let percent = percentComplete(item) { children.append(percent) }

@@ -169,8 +169,10 @@ struct TaskPropertyWriter {
   func create(_ item: TaskItem, to w: inout ICalendarWriter) {
     w.rawLine("BEGIN", "VTODO")
     w.textLine("UID", item.key)
-    w.utcLine("DTSTAMP", stamp)
-    w.utcLine("LAST-MODIFIED", stamp)
+    // A task that says when it was last changed (one converted from another format) keeps
+    // that time; one the sync creates has none and gets the run's stamp.
+    w.utcLine("DTSTAMP", item.lastModified ?? stamp)
+    w.utcLine("LAST-MODIFIED", item.lastModified ?? stamp)
     subject(item, to: &w)
     body(item, to: &w)
     if let start = item.start { date("DTSTART", start, to: &w) }

@@ -186,6 +186,13 @@ extension SalesforceTaskCSV {
       var ok = true
       switch kind {
       case .empty: ok = text(nil)
+      case .id: ok = text(SalesforceID.recordID(task.key))
+      case .lastModified:
+        if let at = task.lastModified {
+          ascii { SalesforceValues.timestampBytes(at, into: &$0) }
+        } else {
+          ok = text(nil)
+        }
       case .subject: ok = text(task.subject)
       case .description: ok = text(task.body ?? task.htmlBody.map(PlainText.fromHTML))
       case .activityDate:

@@ -54,6 +54,11 @@ public struct SalesforceTaskCSV: Sendable {
   enum CreatedColumn: Hashable, Sendable {
     case empty, subject, description, activityDate, status, priority, completedAt, reminderSet, reminderAt
     case whoId, whatId, isPrivate, externalId
+    /// The task's key when it is a Salesforce Id (a task converted from an export that names
+    /// its Salesforce record); empty for one the sync creates, which Salesforce gives an Id.
+    case id
+    /// The task's last change, when it has one (a converted task); empty for a created one.
+    case lastModified
     case extra(String)
   }
 
@@ -110,7 +115,8 @@ public struct SalesforceTaskCSV: Sendable {
         (columns.whatId, .whatId), (columns.isPrivate, .isPrivate), (columns.externalId, .externalId),
       ] + columns.extras.map { ($0.index, .extra($0.name)) }
     for case (let index?, let kind) in pairs { kinds[index] = kind }
-    if let id = columns.id { kinds[id] = .empty }
+    if let id = columns.id { kinds[id] = .id }
+    if let lastModified = columns.lastModifiedDate { kinds[lastModified] = .lastModified }
     self.createdColumns = kinds
     self.quotesEveryField = (0..<min(2, table.recordCount)).allSatisfy { record in
       (0..<table.fieldCount(record)).allSatisfy { table.isQuoted(record: record, field: $0) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SyncEngine
 import SyncStore
 import TaskModel
 
@@ -30,7 +31,9 @@ struct ConvertCommand: ParsableCommand {
     }
     let result = source.result
     for diagnostic in result.diagnostics { printError(diagnostic.description) }
-    let changes = TaskChangeSet(creates: Self.keyed(result.tasks.filter { !$0.isTombstone }))
+    let tasks = Self.crossing(result.tasks.filter { !$0.isTombstone }, from: source.format, to: target)
+    // A task that does not say when it last changed is stamped with the time of the conversion.
+    let changes = TaskChangeSet(creates: Self.keyed(tasks), stamp: Clock.now)
     let bytes = target.codec.empty(options).rendered(applying: changes)
     do {
       try AtomicFile.write(bytes, to: URL(fileURLWithPath: output))
@@ -39,6 +42,42 @@ struct ConvertCommand: ParsableCommand {
     }
     print("\(output): \(changes.creates.count) tasks written as \(target.rawValue)")
     if result.errorCount > 0 { throw CommandFailure(.failed, "\(input): \(result.errorCount) records were skipped") }
+  }
+
+  /// The tasks as the other side holds them, when the conversion crosses from Salesforce to
+  /// Outlook or back, as a sync would write them: a Salesforce task becomes an Outlook task with
+  /// the key a sync gives it and its Id as the cross-reference (X-SALESFORCE-ID); an Outlook
+  /// task becomes a row whose Id is the Salesforce Id it names. JSON is the model
+  /// itself and crosses nothing.
+  static func crossing(_ tasks: [TaskItem], from source: ExportFormat, to target: ExportFormat) -> [TaskItem] {
+    let outlook: Set<ExportFormat> = [.ics, .ews]
+    if source == .csv, outlook.contains(target) {
+      return tasks.map { task in
+        guard let id = SalesforceID.recordID(task.key) else { return task }
+        var crossed = task
+        crossed.key = SyncEngine.outlookKey(forSalesforceKey: id)
+        crossed.crossReference = id
+        return crossed
+      }
+    }
+    if outlook.contains(source), target == .csv {
+      // Every row of a Salesforce export has an Id, so the Ids are written only when every task
+      // names its Salesforce record; otherwise the file is one of tasks not yet loaded.
+      let ids = tasks.map { $0.crossReference.flatMap(SalesforceID.recordID) }
+      let named = ids.count { $0 != nil }
+      if named > 0 && named < ids.count {
+        printError(
+          "note: \(named) of \(ids.count) tasks name a Salesforce Id (X-SALESFORCE-ID); Ids are written only when every task names one, so none is"
+        )
+      }
+      return zip(tasks, ids).map { task, id in
+        var crossed = task
+        crossed.key = named == ids.count ? id ?? "" : ""
+        crossed.crossReference = nil
+        return crossed
+      }
+    }
+    return tasks
   }
 
   /// Tasks that have no key yet (Salesforce rows not loaded, EWS items not saved) get one, so

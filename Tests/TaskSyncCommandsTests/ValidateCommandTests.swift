@@ -1,5 +1,6 @@
 import Foundation
 import SalesforceCSV
+import SyncEngine
 import TaskModel
 import TaskSyncCommands
 import TestSupport
@@ -74,5 +75,54 @@ struct ValidateCommandTests {
     for (a, b) in zip(original.result.tasks, back.result.tasks) {
       for field in fields { #expect(a.syncValue(field) == b.syncValue(field), "\(a.subject): \(field)") }
     }
+  }
+
+  static func vtodo(_ uid: String, _ subject: String, salesforceID: String?) -> String {
+    "BEGIN:VTODO\r\nUID:\(uid)\r\nDTSTAMP:20260301T090000Z\r\nLAST-MODIFIED:20260301T090000Z\r\nSUMMARY:\(subject)\r\n"
+      + "DUE;VALUE=DATE:20260310\r\n" + (salesforceID.map { "X-SALESFORCE-ID:\($0)\r\n" } ?? "") + "END:VTODO\r\n"
+  }
+
+  static func calendar(_ todos: String...) -> String {
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + todos.joined() + "END:VCALENDAR\r\n"
+  }
+
+  /// Outlook tasks that name their Salesforce records convert to rows with those Ids and their
+  /// last change; converted back, each is the task a sync would create in Outlook (its key, the
+  /// Id as X-SALESFORCE-ID) and keeps its time stamps instead of getting 1970.
+  @Test func convertCarriesSalesforceIdsAndTimeStampsAcrossSides() throws {
+    let ics = try write(
+      Self.calendar(
+        Self.vtodo("a", "Call Acme", salesforceID: "00T000000000022EAA"),
+        Self.vtodo("b", "Send deck", salesforceID: "00T000000000023")),
+      "linked.ics")
+    let csv = ics.replacingOccurrences(of: ".ics", with: ".csv")
+    #expect(TaskSyncCommand.run(["convert", ics, csv]) == 0)
+    let rows = String(decoding: try Data(contentsOf: URL(fileURLWithPath: csv)), as: UTF8.self)
+    #expect(rows.contains("00T000000000022EAA,Call Acme,"))
+    #expect(rows.contains("00T000000000023EAA,Send deck,"))
+    #expect(rows.components(separatedBy: "2026-03-01T09:00:00.000Z").count == 3)
+    let back = ics.replacingOccurrences(of: "linked.ics", with: "back.ics")
+    #expect(TaskSyncCommand.run(["convert", csv, back]) == 0)
+    let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: back)), as: UTF8.self)
+    #expect(text.contains("UID:\(SyncEngine.outlookKey(forSalesforceKey: "00T000000000022EAA"))\r\n"))
+    #expect(text.contains("X-SALESFORCE-ID:00T000000000022EAA\r\n"))
+    #expect(text.contains("LAST-MODIFIED:20260301T090000Z\r\n"))
+    #expect(!text.contains("1970"))
+  }
+
+  /// A Salesforce export has an Id on every row: when only some Outlook tasks name one, the file
+  /// is written as tasks not yet loaded (no Ids), and the conversion says so.
+  @Test func convertWritesNoIdsWhenOnlySomeTasksNameOne() throws {
+    let ics = try write(
+      Self.calendar(
+        Self.vtodo("a", "Call Acme", salesforceID: "00T000000000022EAA"),
+        Self.vtodo("b", "Send deck", salesforceID: nil)),
+      "mixed.ics")
+    let csv = ics.replacingOccurrences(of: ".ics", with: ".csv")
+    #expect(TaskSyncCommand.run(["convert", ics, csv]) == 0)
+    let rows = String(decoding: try Data(contentsOf: URL(fileURLWithPath: csv)), as: UTF8.self)
+    #expect(!rows.contains("00T000000000022EAA"))
+    #expect(rows.contains("\r\n,Call Acme,"))
+    #expect(TaskSyncCommand.run(["validate", csv]) == 0)
   }
 }
