@@ -147,7 +147,11 @@ extension TodoMapper {
     }
     let relatedToEnd = todo.parameter("RELATED", of: line, is: "END")
     let anchor = relatedToEnd ? (item.due ?? item.start) : (item.start ?? item.due)
-    guard let base = anchor?.instant else { return Reminder(isSet: true, at: nil) }
+    guard let anchor else { return Reminder(isSet: true, at: nil) }
+    // A DATE has no time of its own: the offset counts from the start of that day in the local
+    // zone (how RFC 5545 reads a DATE, and where Outlook and Thunderbird ring), so Salesforce
+    // gets a reminder time, not a reminder without one.
+    let base = anchor.instant ?? resolver.instant(wall: Int64(anchor.day.ordinal) * 86_400, in: .floating)
     return Reminder(isSet: true, at: Timestamp(secondsSince1970: base.secondsSince1970 + offset))
   }
 }

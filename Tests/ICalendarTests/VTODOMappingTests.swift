@@ -198,8 +198,14 @@ import Testing
     let beforeStart = try task(
       "DTSTART:20260101T080000Z\nDUE:20260101T120000Z\nBEGIN:VALARM\nTRIGGER:-P1DT1H\nEND:VALARM")
     #expect(beforeStart?.reminder?.at == at("2025-12-31T07:00:00Z"))
+    // A date-only due counts from the start of its day in the local zone.
     let dateOnly = try task("DUE;VALUE=DATE:20260101\nBEGIN:VALARM\nTRIGGER:-PT15M\nEND:VALARM")
-    #expect(dateOnly?.reminder == Reminder(isSet: true, at: nil))
+    #expect(dateOnly?.reminder == Reminder(isSet: true, at: at("2025-12-31T23:45:00Z")))
+    let dateOnlyInParis = try task(
+      "DUE;VALUE=DATE:20260701\nBEGIN:VALARM\nTRIGGER;RELATED=END:PT9H\nEND:VALARM", zone: "Europe/Paris")
+    #expect(dateOnlyInParis?.reminder == Reminder(isSet: true, at: at("2026-07-01T07:00:00Z")))
+    let noAnchor = try task("BEGIN:VALARM\nTRIGGER:-PT15M\nEND:VALARM")
+    #expect(noAnchor?.reminder == Reminder(isSet: true, at: nil))
   }
 
   @Test func salesforceProperties() throws {
