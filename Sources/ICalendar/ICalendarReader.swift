@@ -235,16 +235,24 @@ struct ICalendarReader {
   }
 
   /// Every VTIMEZONE of the input by TZID, found by searching for its BEGIN line first.
+  /// Names are case-insensitive: `VTIMEZONE` and `vtimezone` (the spellings producers write)
+  /// are each looked for by a search of their own bytes, then checked to follow `BEGIN:` in any
+  /// case at a line start (a look at every line of a large file costs a tenth of reading it).
   static func timeZoneDefinitions(_ bytes: [UInt8]) -> [String: TimeZoneDefinition] {
-    let needle = Array("BEGIN:VTIMEZONE".utf8)
     var definitions: [String: TimeZoneDefinition] = [:]
-    var from = 0
-    while let hit = find(needle, in: bytes, from: from) {
-      from = hit + needle.count
-      guard hit == 0 || bytes[hit - 1] == 0x0A, let definition = TimeZoneDefinition.read(bytes, at: hit) else {
-        continue
+    let begin = Array("BEGIN:".utf8)
+    for spelling in ["VTIMEZONE", "vtimezone"] {
+      let needle = Array(spelling.utf8)
+      var from = 0
+      while let hit = find(needle, in: bytes, from: from) {
+        from = hit + needle.count
+        let start = hit - begin.count
+        guard start >= 0, start == 0 || bytes[start - 1] == 0x0A,
+          zip(bytes[start..<hit], begin).allSatisfy({ $0 == $1 || $0 == $1 | 0x20 }),
+          let definition = TimeZoneDefinition.read(bytes, at: start)
+        else { continue }
+        definitions[definition.tzid] = definitions[definition.tzid] ?? definition
       }
-      definitions[definition.tzid] = definitions[definition.tzid] ?? definition
     }
     return definitions
   }

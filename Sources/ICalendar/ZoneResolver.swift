@@ -43,7 +43,10 @@ struct ZoneResolver {
   }
 
   private func lookUp(_ tzid: String) -> (Zone, String?) {
-    if let definition = definitions[tzid] {
+    // The TZID as its VTIMEZONE spells it, else in another case (a producer that changed it).
+    if let definition = definitions[tzid]
+      ?? definitions.first(where: { $0.key.caseInsensitiveCompare(tzid) == .orderedSame })?.value
+    {
       for name in [tzid, definition.location].compactMap({ $0 }) {
         if let zone = Self.named(name) { return (.foundation(ZoneOffsets(zone)), nil) }
       }

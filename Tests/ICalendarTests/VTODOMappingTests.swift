@@ -86,6 +86,39 @@ import Testing
     #expect(document.result.warningCount == 0)
   }
 
+  /// Property names are case-insensitive (a VTIMEZONE written in lower case counts), and a TZID
+  /// named in another case than its VTIMEZONE spells it still finds it: neither falls back to
+  /// local time.
+  @Test func lowerCaseVTIMEZONEAndTZIDInAnotherCaseUseItsRules() throws {
+    let text = """
+      BEGIN:VCALENDAR
+      BEGIN:VTODO
+      UID:x
+      DUE;TZID=my office:20260715T090000
+      END:VTODO
+      begin:vtimezone
+      tzid:My Office
+      begin:daylight
+      dtstart:19700329T020000
+      rrule:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+      tzoffsetfrom:+0100
+      tzoffsetto:+0200
+      end:daylight
+      Begin:Standard
+      DTSTART:19701025T030000
+      RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+      TZOFFSETFROM:+0200
+      TZOFFSETTO:+0100
+      END:STANDARD
+      end:vtimezone
+      END:VCALENDAR
+
+      """
+    let document = try read(text, zone: "America/New_York")
+    #expect(document.result.tasks.first?.due?.instant == at("2026-07-15T07:00:00Z"))
+    #expect(document.result.warningCount == 0)
+  }
+
   /// Outlook's own export form: the VTIMEZONE's TZID is a TEXT value with its commas escaped,
   /// the parameters name it quoted. Read without unescaping, the times were taken as local.
   @Test func escapedTZIDMatchesItsQuotedParameter() throws {
