@@ -17,6 +17,10 @@ struct TodoRewrite {
   /// The depth of a VALARM being dropped, while its lines are skipped.
   private(set) var skipping: Int?
   private var alarmSeen = false
+  /// The depth of the VALARM whose TRIGGER a changed reminder replaces (its other lines kept),
+  /// while its lines are read, and whether the new TRIGGER is written yet.
+  private var retriggering: Int?
+  private var triggerWritten = false
   /// True when the update names an extra field: only then is an X-SALESFORCE-FIELD's NAME
   /// read to see whether the line is replaced.
   private let rewritesExtra: Bool
@@ -28,7 +32,9 @@ struct TodoRewrite {
     rewritesExtra = fields.contains { $0.extraName != nil }
   }
 
-  /// BEGIN: the first VALARM is replaced when the reminder changes.
+  /// BEGIN: when the reminder changes, the first VALARM gets the new TRIGGER and keeps its other
+  /// lines (its action, sound, description, the client's own properties); when the reminder is
+  /// removed, the first VALARM goes.
   mutating func begin(
     _ content: UnsafeBufferPointer<UInt8>, _ tokens: PropertyTokens, raw: Range<Int>,
     in input: UnsafeBufferPointer<UInt8>, _ item: TaskItem, _ w: inout ICalendarWriter
@@ -38,9 +44,13 @@ struct TodoRewrite {
     let isAlarm = ASCIICase.equals(content, ASCIICase.trimmed(content, tokens.value), "VALARM")
     if depth == 2, isAlarm, rewritten.contains(.field(.reminder)), !alarmSeen {
       alarmSeen = true
-      skipping = depth
-      emit(.field(.reminder), item, input, &w)
-      return
+      guard item.reminder?.isSet == true else {
+        skipping = depth
+        emit(.field(.reminder), item, input, &w)
+        return
+      }
+      _ = pending.remove(.field(.reminder))
+      retriggering = depth
     }
     keep(raw, input, &w)
   }
@@ -54,6 +64,13 @@ struct TodoRewrite {
       if level == depth { skipping = nil }
       return
     }
+    if retriggering == depth {
+      retriggering = nil
+      if !triggerWritten, let reminder = item.reminder {
+        flush(input, &w)
+        properties.trigger(reminder, to: &w)
+      }
+    }
     if depth == 1 {
       for group in pending.members.sorted(by: ICalendarDocument.order) { emit(group, item, input, &w) }
     }
@@ -65,6 +82,13 @@ struct TodoRewrite {
     _ content: UnsafeBufferPointer<UInt8>, _ tokens: PropertyTokens, raw: Range<Int>,
     in input: UnsafeBufferPointer<UInt8>, _ item: TaskItem, _ w: inout ICalendarWriter
   ) {
+    if let level = retriggering, level == depth, ASCIICase.equals(content, tokens.name, "TRIGGER") {
+      // The first TRIGGER becomes the new one; another (not valid in one VALARM) goes.
+      flush(input, &w)
+      if !triggerWritten, let reminder = item.reminder { properties.trigger(reminder, to: &w) }
+      triggerWritten = true
+      return
+    }
     let property = depth == 1 ? TodoProperty.identify(content, tokens.name) : nil
     guard property != .salesforceField || rewritesExtra,
       let group = PropertyGroup.of(

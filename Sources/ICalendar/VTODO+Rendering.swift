@@ -157,12 +157,17 @@ struct TaskPropertyWriter {
     w.rawLine("BEGIN", "VALARM")
     w.rawLine("ACTION", "DISPLAY")
     w.textLine("DESCRIPTION", "Reminder")
+    trigger(reminder, to: &w)
+    w.rawLine("END", "VALARM")
+  }
+
+  /// The TRIGGER of a reminder: at its instant, or at the due time when it has none.
+  func trigger(_ reminder: Reminder, to w: inout ICalendarWriter) {
     if let at = reminder.at {
       w.utcLine("TRIGGER", parameters: ";VALUE=DATE-TIME", at)
     } else {
       w.rawLine("TRIGGER", parameters: ";RELATED=END", "PT0S")
     }
-    w.rawLine("END", "VALARM")
   }
 
   /// A whole new VTODO for `item`.

@@ -162,6 +162,38 @@ import Testing
     #expect(!text(removed).contains("VALARM"))
   }
 
+  /// A changed reminder replaces the TRIGGER of the first VALARM in place: the alarm's other
+  /// lines (a sound, its description, the client's own properties) and the other alarms stay.
+  @Test func updateOfReminderKeepsTheRestOfTheAlarm() throws {
+    let alarm = [
+      "BEGIN:VALARM", "ACTION:AUDIO", "ATTACH;FMTTYPE=audio/basic:http://example.com/bell.au",
+      "TRIGGER;RELATED=END:-PT30M", "REPEAT:2", "DURATION:PT5M", "X-MOZ-LASTACK:20260101T000000Z", "END:VALARM",
+    ]
+    let second = ["BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:Later", "TRIGGER:-PT5M", "END:VALARM"]
+    let source =
+      (["BEGIN:VCALENDAR", "VERSION:2.0", "BEGIN:VTODO", "UID:a", "SUMMARY:s", "DUE:20260310T170000Z"]
+      + alarm + second + ["END:VTODO", "END:VCALENDAR", ""]).joined(separator: "\r\n")
+    let document = try read(source)
+    var item = document.result.tasks[0]
+    item.reminder = Reminder(isSet: true, at: Timestamp(iso: "2026-03-10T08:00:00Z"))
+    let out = text(
+      document.rendered(
+        applying: TaskChangeSet(updates: [TaskUpdate(key: "a", item: item, fields: [.reminder])], stamp: stamp)))
+    var expected = alarm
+    expected[3] = "TRIGGER;VALUE=DATE-TIME:20260310T080000Z"
+    #expect(out.contains((expected + second).joined(separator: "\r\n")))
+    #expect(
+      try ICalendarDocument(bytes: Array(out.utf8), file: "x", timeZone: .gmt).result.tasks[0].reminder == item.reminder
+    )
+
+    // An alarm without a TRIGGER gets one before its end.
+    let bare = source.replacingOccurrences(of: "TRIGGER;RELATED=END:-PT30M\r\n", with: "")
+    let fixed = text(
+      try read(bare).rendered(
+        applying: TaskChangeSet(updates: [TaskUpdate(key: "a", item: item, fields: [.reminder])], stamp: stamp)))
+    #expect(fixed.contains("X-MOZ-LASTACK:20260101T000000Z\r\nTRIGGER;VALUE=DATE-TIME:20260310T080000Z\r\nEND:VALARM"))
+  }
+
   @Test func deleteDropsTheWholeComponentAndNothingElse() throws {
     let document = try read(Self.source)
     let out = text(document.rendered(applying: TaskChangeSet(deletes: ["a"])))
