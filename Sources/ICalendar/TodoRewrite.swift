@@ -21,6 +21,8 @@ struct TodoRewrite {
   /// while its lines are read, and whether the new TRIGGER is written yet.
   private var retriggering: Int?
   private var triggerWritten = false
+  /// Whether DTSTART was moved to an earlier due day.
+  private var startMoved = false
   /// True when the update names an extra field: only then is an X-SALESFORCE-FIELD's NAME
   /// read to see whether the line is replaced.
   private let rewritesExtra: Bool
@@ -90,6 +92,17 @@ struct TodoRewrite {
       return
     }
     let property = depth == 1 ? TodoProperty.identify(content, tokens.name) : nil
+    if property == .dtstart, rewritten.contains(.field(.due)), let due = item.due, let start = item.start,
+      start.day > due.day, !startMoved,
+      let written = ICalendarDateTime(Array(UnsafeBufferPointer(rebasing: content[tokens.value]))[...])
+    {
+      // A due day moved before the start day: the start moves to the due day, as Outlook moves
+      // it, so that DUE does not come before DTSTART (RFC 5545).
+      flush(input, &w)
+      startMoved = true
+      properties.date("DTSTART", moving: written, to: due.day, parameters: parameters(content, tokens), to: &w)
+      return
+    }
     guard property != .salesforceField || rewritesExtra,
       let group = PropertyGroup.of(
         property, extraName: PropertyParameter.value("NAME", in: Array(content)[...], tokens.parameters)),
@@ -106,9 +119,7 @@ struct TodoRewrite {
       // A date-only due (Salesforce has no due time) moves the day and keeps the time of day
       // and the zone the task was written with: Outlook still shows it at that time.
       _ = pending.remove(group)
-      let parameters =
-        tokens.parameters.isEmpty ? "" : ";" + String(decoding: content[tokens.parameters], as: UTF8.self)
-      properties.due(moving: written, to: due.day, parameters: parameters, to: &w)
+      properties.date("DUE", moving: written, to: due.day, parameters: parameters(content, tokens), to: &w)
       return
     }
     if group == .sequence {
@@ -118,6 +129,11 @@ struct TodoRewrite {
     } else {
       emit(group, item, input, &w)
     }
+  }
+
+  /// A line's parameters as written, with their leading `;` (empty when it has none).
+  private func parameters(_ content: UnsafeBufferPointer<UInt8>, _ tokens: PropertyTokens) -> String {
+    tokens.parameters.isEmpty ? "" : ";" + String(decoding: content[tokens.parameters], as: UTF8.self)
   }
 
   /// Keeps `raw` (lines of the input) as they are: runs of kept lines are written with one

@@ -137,19 +137,26 @@ struct TaskPropertyWriter {
     }
   }
 
-  /// DUE on `day` at the time of day of `written` (a DATE-TIME as the task had it), with the
-  /// line's own `parameters` (its TZID). A UTC time keeps its time of day in the local zone,
-  /// the zone its day is read in.
-  func due(moving written: ICalendarDateTime, to day: CalendarDay, parameters: String, to w: inout ICalendarWriter) {
+  /// Property `name` (DUE, DTSTART) on `day`, at the time of day of `written` (the value as the
+  /// task had it), with the line's own `parameters` (its TZID, VALUE). A UTC time keeps its time
+  /// of day in the local zone, the zone its day is read in; a DATE stays a DATE.
+  func date(
+    _ name: String, moving written: ICalendarDateTime, to day: CalendarDay, parameters: String,
+    to w: inout ICalendarWriter
+  ) {
     let midnight = Int64(day.ordinal) * 86_400
+    guard written.secondOfDay != nil else {
+      w.dateLine(name, parameters: parameters, day)
+      return
+    }
     guard written.isUTC else {
-      w.wallLine("DUE", parameters: parameters, midnight + Int64(written.secondOfDay ?? 0))
+      w.wallLine(name, parameters: parameters, midnight + Int64(written.secondOfDay ?? 0))
       return
     }
     let local = zones.local(localZone)
     let wall = ZoneResolver.wall(of: Timestamp(secondsSince1970: written.wallSeconds), in: local)
     let secondOfDay = ((wall % 86_400) + 86_400) % 86_400
-    w.utcLine("DUE", parameters: parameters, ZoneResolver.instant(wall: midnight + secondOfDay, in: local))
+    w.utcLine(name, parameters: parameters, ZoneResolver.instant(wall: midnight + secondOfDay, in: local))
   }
 
   /// A display alarm at the reminder's instant (or at the due time when it has none).

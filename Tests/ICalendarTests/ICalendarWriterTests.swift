@@ -147,6 +147,40 @@ import Testing
     #expect(again.result.diagnostics.map(\.message) == document.result.diagnostics.map(\.message))
   }
 
+  /// A due day moved before the task's start day takes the start along to the due day (its
+  /// time of day, zone and value type kept), so that DUE never comes before DTSTART; a due day
+  /// moved later leaves the start alone.
+  @Test(arguments: [
+    (
+      "DTSTART;TZID=Europe/Berlin:20260401T090000", "DUE;TZID=Europe/Berlin:20260410T170000", "2026-03-20",
+      "DTSTART;TZID=Europe/Berlin:20260320T090000", "DUE;TZID=Europe/Berlin:20260320T170000"
+    ),
+    (
+      "DTSTART;VALUE=DATE:20260401", "DUE;VALUE=DATE:20260410", "2026-03-20", "DTSTART;VALUE=DATE:20260320",
+      "DUE;VALUE=DATE:20260320"
+    ),
+    (
+      "DTSTART;VALUE=DATE:20260401", "DUE;VALUE=DATE:20260410", "2026-04-20", "DTSTART;VALUE=DATE:20260401",
+      "DUE;VALUE=DATE:20260420"
+    ),
+  ])
+  func dueMovedBeforeTheStartTakesTheStartAlong(
+    _ start: String, _ due: String, _ newDay: String, _ expectedStart: String, _ expectedDue: String
+  ) throws {
+    let source =
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTODO\r\nUID:a\r\nSUMMARY:s\r\n\(start)\r\n\(due)\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
+    let berlin = TimeZone(identifier: "Europe/Berlin")!
+    let document = try ICalendarDocument(bytes: Array(source.utf8), file: "x", timeZone: berlin)
+    var item = document.result.tasks[0]
+    item.take(.due, from: TaskItem(key: "s", due: TaskDate(day: CalendarDay(newDay)!)))
+    let out = document.rendered(
+      applying: TaskChangeSet(updates: [TaskUpdate(key: "a", item: item, fields: [.due])], stamp: stamp))
+    let lines = text(out).components(separatedBy: "\r\n")
+    #expect(lines.contains(expectedStart))
+    #expect(lines.contains(expectedDue))
+    #expect(lines.count { $0.hasPrefix("DTSTART") } == 1)
+  }
+
   @Test func updateOfReminderReplacesTheFirstAlarm() throws {
     let document = try read(Self.source)
     var item = document.result.tasks[0]
