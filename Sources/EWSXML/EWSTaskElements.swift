@@ -109,8 +109,8 @@ struct EWSTaskElements {
 
   /// Every child tasksync writes for a new task, in schema order. A document (`stamp` given)
   /// carries the task's key as ItemId when it has one (a converted export keeps its keys) and its
-  /// last change (else the stamp) as LastModifiedTime; a CreateItem request (`stamp == nil`) leaves out both, as
-  /// Exchange assigns them.
+  /// last change (else the stamp) as LastModifiedTime; a CreateItem request (`stamp == nil`)
+  /// leaves out both, as Exchange assigns them.
   mutating func all(_ item: TaskItem, stamp: Timestamp?) -> [Child] {
     var children: [Child] = []
     if stamp != nil, !item.key.isEmpty {

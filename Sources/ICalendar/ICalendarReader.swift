@@ -237,7 +237,7 @@ struct ICalendarReader {
   /// Every VTIMEZONE of the input by TZID, found by searching for its BEGIN line first.
   /// Names are case-insensitive: `VTIMEZONE` and `vtimezone` (the spellings producers write)
   /// are each looked for by a search of their own bytes, then checked to follow `BEGIN:` in any
-  /// case at a line start (a look at every line of a large file costs a tenth of reading it).
+  /// case at a line start, so the pre-scan does not look at every line.
   static func timeZoneDefinitions(_ bytes: [UInt8]) -> [String: TimeZoneDefinition] {
     var definitions: [String: TimeZoneDefinition] = [:]
     let begin = Array("BEGIN:".utf8)

@@ -93,8 +93,7 @@ struct TodoRewrite {
     }
     let property = depth == 1 ? TodoProperty.identify(content, tokens.name) : nil
     if property == .dtstart, rewritten.contains(.field(.due)), let due = item.due, let start = item.start,
-      start.day > due.day, !startMoved,
-      let written = ICalendarDateTime(Array(UnsafeBufferPointer(rebasing: content[tokens.value]))[...])
+      start.day > due.day, !startMoved, let written = dateValue(content, tokens)
     {
       // A due day moved before the start day: the start moves to the due day, as Outlook moves
       // it, so that DUE does not come before DTSTART (RFC 5545).
@@ -113,8 +112,7 @@ struct TodoRewrite {
     }
     flush(input, &w)
     if property == .due, group == .field(.due), let due = item.due, due.instant == nil, pending.contains(group),
-      let written = ICalendarDateTime(Array(UnsafeBufferPointer(rebasing: content[tokens.value]))[...]),
-      written.secondOfDay != nil
+      let written = dateValue(content, tokens), written.secondOfDay != nil
     {
       // A date-only due (Salesforce has no due time) moves the day and keeps the time of day
       // and the zone the task was written with: Outlook still shows it at that time.
@@ -129,6 +127,11 @@ struct TodoRewrite {
     } else {
       emit(group, item, input, &w)
     }
+  }
+
+  /// A line's value as a DATE or DATE-TIME, or `nil`.
+  private func dateValue(_ content: UnsafeBufferPointer<UInt8>, _ tokens: PropertyTokens) -> ICalendarDateTime? {
+    ICalendarDateTime(Array(UnsafeBufferPointer(rebasing: content[tokens.value]))[...])
   }
 
   /// A line's parameters as written, with their leading `;` (empty when it has none).

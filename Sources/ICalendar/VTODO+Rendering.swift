@@ -145,18 +145,18 @@ struct TaskPropertyWriter {
     to w: inout ICalendarWriter
   ) {
     let midnight = Int64(day.ordinal) * 86_400
-    guard written.secondOfDay != nil else {
+    guard let secondOfDay = written.secondOfDay else {
       w.dateLine(name, parameters: parameters, day)
       return
     }
     guard written.isUTC else {
-      w.wallLine(name, parameters: parameters, midnight + Int64(written.secondOfDay ?? 0))
+      w.wallLine(name, parameters: parameters, midnight + Int64(secondOfDay))
       return
     }
     let local = zones.local(localZone)
     let wall = ZoneResolver.wall(of: Timestamp(secondsSince1970: written.wallSeconds), in: local)
-    let secondOfDay = ((wall % 86_400) + 86_400) % 86_400
-    w.utcLine(name, parameters: parameters, ZoneResolver.instant(wall: midnight + secondOfDay, in: local))
+    let localSecondOfDay = ((wall % 86_400) + 86_400) % 86_400
+    w.utcLine(name, parameters: parameters, ZoneResolver.instant(wall: midnight + localSecondOfDay, in: local))
   }
 
   /// A display alarm at the reminder's instant (or at the due time when it has none).
@@ -183,8 +183,9 @@ struct TaskPropertyWriter {
     w.textLine("UID", item.key)
     // A task that says when it was last changed (one converted from another format) keeps
     // that time; one the sync creates has none and gets the run's stamp.
-    w.utcLine("DTSTAMP", item.lastModified ?? stamp)
-    w.utcLine("LAST-MODIFIED", item.lastModified ?? stamp)
+    let changed = item.lastModified ?? stamp
+    w.utcLine("DTSTAMP", changed)
+    w.utcLine("LAST-MODIFIED", changed)
     subject(item, to: &w)
     body(item, to: &w)
     if let start = item.start { date("DTSTART", start, to: &w) }

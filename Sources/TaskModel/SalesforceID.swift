@@ -12,16 +12,16 @@ public enum SalesforceID {
   ///
   /// Runs once or more per task and pair, so an Id already in 18-character form comes back as
   /// the same string, and no step allocates beyond the result.
+  public static func normalised(_ text: String) -> String? {
+    if let result = text.utf8.withContiguousStorageIfAvailable({ normalised($0, of: text) }) { return result }
+    return Array(text.utf8).withUnsafeBufferPointer { normalised($0, of: text) }
+  }
+
   /// The 18-character form of `text` when it is a record Id (15 or 18 letters and digits),
   /// else `nil`: a key that names no Salesforce record (an Outlook UID) gives none.
   public static func recordID(_ text: String) -> String? {
     guard let id = normalised(text), id.utf8.count == 18, id.utf8.allSatisfy(isAlphanumeric) else { return nil }
     return id
-  }
-
-  public static func normalised(_ text: String) -> String? {
-    if let result = text.utf8.withContiguousStorageIfAvailable({ normalised($0, of: text) }) { return result }
-    return Array(text.utf8).withUnsafeBufferPointer { normalised($0, of: text) }
   }
 
   private static func normalised(_ whole: UnsafeBufferPointer<UInt8>, of text: String) -> String? {
