@@ -11,6 +11,9 @@ struct BlobReader {
 
   var atEnd: Bool { i == bytes.count }
 
+  /// How many bytes are left to read.
+  var remaining: Int { bytes.count - i }
+
   mutating func byte() -> UInt8? {
     guard i < bytes.count else { return nil }
     defer { i += 1 }

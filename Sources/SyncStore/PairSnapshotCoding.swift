@@ -7,11 +7,15 @@ import TaskModel
 /// format byte 0x02, LEB128 pair count, then every pair in id order, as in ``PairCoding`` but
 /// with its baseline spelled against the previous pair's (``PairCoding/append(_:after:to:scratch:)``)
 /// format byte 0x01 (read, no longer written): every pair as in ``PairCoding``
+/// format byte 0x03, a delta (``SnapshotDelta``): the id of the snapshot it changes (string),
+///   LEB128 pair count of the result, LEB128 count and the ids of the pairs it removes (in id
+///   order), LEB128 count and the pairs it adds or replaces (in id order, as in format 2)
 /// ```
 /// One blob instead of a row per pair: a run reads every pair and, after a large run, changes
 /// most of them. Writing 60,000 changed rows of 130,000 took SQLite about 0.3 s; the blob is
 /// encoded, and when large stored, beside the writing of the outputs, in one step. Equal states
-/// give equal bytes, so the journal keeps each distinct snapshot once (``StateStore``).
+/// stored whole give equal bytes, so the journal keeps each such snapshot once (``StateStore``);
+/// a run that changes few pairs stores a delta instead (format 3).
 ///
 /// Most fields of most pairs have the fingerprint the previous pair has there (a status, a
 /// priority, an empty field): format 2 writes each such one as a bit instead of 16 bytes. With
@@ -23,14 +27,60 @@ enum PairSnapshotCoding {
   static func encode(_ pairs: [PairState]) -> [UInt8] {
     var out: [UInt8] = [formatVersion]
     out.reserveCapacity(16 + pairs.count * 160)
+    appendPairs(pairs, pairs.indices, to: &out)
+    return out
+  }
+
+  /// The delta that turns snapshot `base` into `pairs` (in id order, no repeat): the ids of
+  /// `removed` and the pairs of `pairs` at `upserted` (both in id order).
+  static func encodeDelta(base: String, _ pairs: [PairState], upserted: [Int], removed: [String]) -> [UInt8] {
+    var out: [UInt8] = [deltaFormat]
+    out.reserveCapacity(96 + removed.count * 24 + upserted.count * 160)
+    LEB128.appendString(base, to: &out)
     LEB128.append(pairs.count, to: &out)
+    LEB128.append(removed.count, to: &out)
+    for id in removed { LEB128.appendString(id, to: &out) }
+    appendPairs(pairs, upserted, to: &out)
+    return out
+  }
+
+  static let deltaFormat: UInt8 = 3
+
+  /// A LEB128 count, then the pairs at `indices`, each baseline spelled against the one before.
+  private static func appendPairs<C: Collection<Int>>(_ pairs: [PairState], _ indices: C, to out: inout [UInt8]) {
+    LEB128.append(indices.count, to: &out)
     var scratch: [UInt8] = []
     var previous: FieldFingerprints?
-    for pair in pairs {
-      PairCoding.append(pair, after: previous, to: &out, scratch: &scratch)
-      previous = pair.baseline
+    for i in indices {
+      PairCoding.append(pairs[i], after: previous, to: &out, scratch: &scratch)
+      previous = pairs[i].baseline
     }
-    return out
+  }
+
+  /// The delta in `bytes` (format 3), or `nil` when they are not one. Whether its base exists
+  /// and takes it is for ``SnapshotDelta/applied(to:)`` to say.
+  static func decodeDelta(_ bytes: UnsafeRawBufferPointer, lastRead: inout String?) -> SnapshotDelta? {
+    var reader = BlobReader(bytes)
+    guard reader.byte() == deltaFormat, let base = reader.string(), let total = reader.number(),
+      let removedCount = reader.number(), removedCount <= bytes.count
+    else { return nil }
+    var removed: [String] = []
+    removed.reserveCapacity(removedCount)
+    for _ in 0..<removedCount {
+      guard let id = reader.string(), removed.last.map({ PairOrder.precedes($0, id) }) ?? true else { return nil }
+      removed.append(id)
+    }
+    guard let pairs = pairs(&reader, format: 2, lastRead: &lastRead), reader.atEnd,
+      pairs.indices.dropFirst().allSatisfy({ PairOrder.precedes(pairs[$0 - 1].id, pairs[$0].id) })
+    else { return nil }
+    return SnapshotDelta(base: base, count: total, removed: removed, upserted: pairs)
+  }
+
+  /// The base a format 3 snapshot names, or `nil` for a whole one (or bytes that are neither).
+  static func deltaBase(_ bytes: UnsafeRawBufferPointer) -> String? {
+    var reader = BlobReader(bytes)
+    guard reader.byte() == deltaFormat else { return nil }
+    return reader.string()
   }
 
   /// Reads what ``encode(_:)`` wrote, or a format 1 snapshot; `nil` when the bytes are not
@@ -44,8 +94,15 @@ enum PairSnapshotCoding {
   /// that says where the damage is).
   static func decode(_ bytes: UnsafeRawBufferPointer, lastRead: inout String?) -> [PairState]? {
     var reader = BlobReader(bytes)
-    guard let format = reader.byte(), format == 1 || format == 2, let count = reader.number(), count <= bytes.count
+    guard let format = reader.byte(), format == 1 || format == 2,
+      let pairs = pairs(&reader, format: format, lastRead: &lastRead)
     else { return nil }
+    return reader.atEnd ? pairs : nil
+  }
+
+  /// A LEB128 count and that many pairs, as format 1 or 2 spells them.
+  private static func pairs(_ reader: inout BlobReader, format: UInt8, lastRead: inout String?) -> [PairState]? {
+    guard let count = reader.number(), count <= reader.remaining else { return nil }
     var pairs: [PairState] = []
     pairs.reserveCapacity(count)
     var previous: FieldFingerprints?
@@ -56,7 +113,46 @@ enum PairSnapshotCoding {
       previous = pair.baseline
       pairs.append(pair)
     }
-    return reader.atEnd ? pairs : nil
+    return pairs
+  }
+}
+
+/// What a format 3 snapshot holds: the pairs of snapshot `base` with the `removed` ids taken
+/// out and the `upserted` pairs put in (added, or in place of the pair with their id).
+///
+/// A run that changes a few pairs of many stores one of these instead of every pair again; the
+/// store follows the bases back to a whole snapshot (``PairChanges`` keeps the chain short).
+struct SnapshotDelta: Equatable {
+  var base: String
+  /// How many pairs the result has (a check on the base it is applied to).
+  var count: Int
+  var removed: [String]
+  var upserted: [PairState]
+
+  /// The pairs of `base` (in id order) with this delta applied, or `nil` when it does not fit
+  /// them: a removed id they lack, or a result of another size.
+  func applied(to base: [PairState]) -> [PairState]? {
+    var result: [PairState] = []
+    result.reserveCapacity(count)
+    var (i, r, u) = (0, 0, 0)
+    while i < base.count || u < upserted.count {
+      if u < upserted.count && (i == base.count || PairOrder.precedes(upserted[u].id, base[i].id)) {
+        result.append(upserted[u])
+        u += 1
+      } else if u < upserted.count && upserted[u].id == base[i].id {
+        result.append(upserted[u])
+        u += 1
+        i += 1
+      } else if r < removed.count && removed[r] == base[i].id {
+        r += 1
+        i += 1
+      } else {
+        result.append(base[i])
+        i += 1
+      }
+    }
+    // A removed id the base lacks (or that is also upserted) is never passed: `r` stops short.
+    return r == removed.count && result.count == count ? result : nil
   }
 }
 

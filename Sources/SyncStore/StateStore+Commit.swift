@@ -32,8 +32,15 @@ extension StateStore {
     _ next: SyncState, previous: SyncState, journal: JournalEntry, meta: [String: String?] = [:],
     keepingRuns: Int? = nil
   ) throws -> JournalEntry {
-    let changes = try PairChanges(
-      previous: previous, next: next, previousSnapshot: PairChanges.snapshotID(of: previous))
+    // The saved pairs, when `previous` is them, are stored against (a delta where few change);
+    // otherwise the commit finds the mismatch and refuses.
+    let (saved, lineage) = try loadWithLineage()
+    let ordered = try PairOrder.sorted(previous.pairs, "the previous state")
+    let isSaved = saved.pairs.count != ordered.count || saved.pairs == ordered
+    let changes =
+      isSaved
+      ? try PairChanges(previous: previous, next: next, lineage: lineage)
+      : try PairChanges(previous: previous, next: next, previousSnapshot: PairChanges.snapshotID(of: previous))
     return try commit(changes, journal: journal, meta: meta, keepingRuns: keepingRuns)
   }
 
@@ -79,7 +86,7 @@ extension StateStore {
       let afterSHA256 =
         changes.keepsPrevious
         ? beforeSHA256
-        : try Self.storeSnapshot(db, changes.snapshot, sha256: changes.snapshotSHA256, pairs: changes.nextCount)
+        : try Self.storeSnapshot(db, changes)
       if afterSHA256 != beforeSHA256 {
         try db.execute(sql: "UPDATE state_snapshot SET sha256 = ? WHERE id = 1", arguments: [afterSHA256])
       }
@@ -141,7 +148,7 @@ extension StateStore {
   public func storeAhead(_ changes: PairChanges) throws {
     guard !changes.keepsPrevious else { return }
     try write("cannot save the state") { db in
-      _ = try Self.storeSnapshot(db, changes.snapshot, sha256: changes.snapshotSHA256, pairs: changes.nextCount)
+      _ = try Self.storeSnapshot(db, changes)
     }
   }
 
@@ -161,6 +168,13 @@ extension StateStore {
     let sha256 = Checksum.sha256Hex(of: bytes)
     try write("cannot save the state") { db in _ = try Self.storeBlob(db, bytes, sha256: sha256) }
     return StoredBytes(sha256: sha256, count: bytes.count)
+  }
+
+  /// Stores the new pairs' snapshot of `changes`, whole or as a delta; returns its id.
+  static func storeSnapshot(_ db: Database, _ changes: PairChanges) throws -> String {
+    try storeSnapshot(
+      db, changes.snapshot, sha256: changes.snapshotSHA256, pairs: changes.nextCount, base: changes.base,
+      depth: changes.depth, entries: changes.entries)
   }
 
   static func mismatch(_ what: String, path: String) -> StoreError {
@@ -192,8 +206,14 @@ public struct PairChanges: Sendable {
   let added: Int
   let changed: Int
   let removed: Int
-  /// ``PairSnapshotCoding`` bytes of the new pairs, in id order; empty when ``keepsPrevious``.
+  /// ``PairSnapshotCoding`` bytes of the new pairs, in id order, whole or as a delta of
+  /// ``base``; empty when ``keepsPrevious``.
   let snapshot: [UInt8]
+  /// The snapshot ``snapshot`` is a delta of (`nil`: it is whole), and how far the new one is
+  /// from a whole snapshot.
+  let base: String?
+  let depth: Int
+  let entries: Int
   /// How many bytes the new pairs' snapshot takes (0 when ``keepsPrevious``: nothing to store).
   public var snapshotSize: Int { snapshot.count }
   let snapshotSHA256: String
@@ -207,6 +227,17 @@ public struct PairChanges: Sendable {
   /// - Parameter previousSnapshot: ``StateStore/loadWithSnapshotID()``'s id of `previous`.
   /// - Throws: ``StoreError`` `invalidState` when either state has two pairs with one id.
   public init(previous: SyncState, next: SyncState, previousSnapshot: String? = nil) throws {
+    try self.init(previous: previous, next: next, previousSnapshot: previousSnapshot, lineage: nil)
+  }
+
+  /// ``init(previous:next:previousSnapshot:)`` for `previous` as
+  /// ``StateStore/loadWithLineage()`` returned it: when the run changed few of the pairs, the
+  /// new snapshot is a delta of the one `previous` was loaded from (``SnapshotLineage``).
+  public init(previous: SyncState, next: SyncState, lineage: SnapshotLineage) throws {
+    try self.init(previous: previous, next: next, previousSnapshot: lineage.id, lineage: lineage)
+  }
+
+  private init(previous: SyncState, next: SyncState, previousSnapshot: String?, lineage: SnapshotLineage?) throws {
     self.previousSnapshot = previousSnapshot
     let old = try PairOrder.sorted(previous.pairs, "the previous state")
     let new = try PairOrder.sorted(next.pairs, "the new state")
@@ -217,9 +248,36 @@ public struct PairChanges: Sendable {
     if let previousSnapshot, old == new {
       (added, changed, removed) = (0, 0, 0)
       (snapshot, snapshotSHA256, keepsPrevious) = ([], previousSnapshot, true)
+      (base, depth, entries) = (nil, 0, 0)
       return
     }
     keepsPrevious = false
+    if let lineage, lineage.depth < SnapshotLineage.longestChain {
+      // What changed, by one walk through both lists; stored as a delta when that and the
+      // deltas the previous snapshot stands on come to at most half the pairs.
+      var upserted: [Int] = []
+      var removedIDs: [String] = []
+      var changedCount = 0
+      PairOrder.walk(
+        old, new, removed: { removedIDs.append(old[$0].id) }, added: { upserted.append($0) },
+        changed: {
+          upserted.append($1)
+          changedCount += 1
+        })
+      (added, changed, removed) = (upserted.count - changedCount, changedCount, removedIDs.count)
+      let total = lineage.entries + upserted.count + removedIDs.count
+      if total * 2 <= new.count {
+        snapshot = PairSnapshotCoding.encodeDelta(base: lineage.id, new, upserted: upserted, removed: removedIDs)
+        snapshotSHA256 = Checksum.sha256Hex(of: snapshot)
+        (base, depth, entries) = (lineage.id, lineage.depth + 1, total)
+      } else {
+        snapshot = PairSnapshotCoding.encode(new)
+        snapshotSHA256 = Checksum.sha256Hex(of: snapshot)
+        (base, depth, entries) = (nil, 0, 0)
+      }
+      return
+    }
+    (base, depth, entries) = (nil, 0, 0)
     // Counting compares every pair, encoding writes every pair: at 100,000 pairs each takes a
     // few hundredths of a second, so they run side by side.
     let counted = Box<(added: Int, changed: Int, removed: Int)>()
@@ -253,6 +311,30 @@ public struct PairChanges: Sendable {
   /// - Throws: ``StoreError`` `invalidState` when two pairs share an id.
   public static func snapshotID(of state: SyncState) throws -> String {
     Checksum.sha256Hex(of: PairSnapshotCoding.encode(try PairOrder.sorted(state.pairs, "the state")))
+  }
+}
+
+/// Where a saved snapshot stands: its id, and how far it is from a whole one. A run that
+/// changes few pairs stores its snapshot as a delta of the one it started from (format 3 of
+/// ``PairSnapshotCoding``): a daily run that changes ten pairs of 100,000 then stores those ten,
+/// not all of them again. Reading a delta reads its base first, so the chain is kept short: at
+/// most ``longestChain`` deltas, changing at most half the pairs between them.
+public struct SnapshotLineage: Sendable, Hashable {
+  public let id: String
+  /// How many deltas lead to this snapshot from a whole one (0: it is whole).
+  public let depth: Int
+  /// How many pairs those deltas remove, add or replace, together.
+  public let entries: Int
+
+  static let longestChain = 8
+
+  /// A whole snapshot's lineage.
+  public init(whole id: String) { self.init(id: id, depth: 0, entries: 0) }
+
+  init(id: String, depth: Int, entries: Int) {
+    self.id = id
+    self.depth = depth
+    self.entries = entries
   }
 }
 
@@ -291,7 +373,7 @@ enum PairOrder {
   /// both in id order.
   static func counts(_ old: [PairState], _ new: [PairState]) -> (added: Int, changed: Int, removed: Int) {
     var (added, changed, removed) = (0, 0, 0)
-    walk(old, new, removed: { _ in removed += 1 }, added: { _ in added += 1 }, changed: { _ in changed += 1 })
+    walk(old, new, removed: { _ in removed += 1 }, added: { _ in added += 1 }, changed: { _, _ in changed += 1 })
     return (added, changed, removed)
   }
 
@@ -300,14 +382,15 @@ enum PairOrder {
     var changes = PairChangesCoding.Changes()
     walk(
       old, new, removed: { changes.removedBefore.append(old[$0]) }, added: { changes.addedIDs.append(new[$0].id) },
-      changed: { changes.changedBefore.append(old[$0]) })
+      changed: { i, _ in changes.changedBefore.append(old[i]) })
     return changes
   }
 
   /// One walk through both lists (in id order), by index: each pair only in `old`, each only in
-  /// `new`, and each in both that differs (its index in `old`).
-  private static func walk(
-    _ old: [PairState], _ new: [PairState], removed: (Int) -> Void, added: (Int) -> Void, changed: (Int) -> Void
+  /// `new`, and each in both that differs (its index in `old`, then in `new`).
+  static func walk(
+    _ old: [PairState], _ new: [PairState], removed: (Int) -> Void, added: (Int) -> Void,
+    changed: (Int, Int) -> Void
   ) {
     var i = 0
     var j = 0
@@ -319,7 +402,7 @@ enum PairOrder {
         added(j)
         j += 1
       } else {
-        if old[i] != new[j] { changed(i) }
+        if old[i] != new[j] { changed(i, j) }
         i += 1
         j += 1
       }

@@ -178,15 +178,21 @@ extension StateStore {
     return sha256
   }
 
-  /// Removes the blobs and the snapshots that neither a run nor the state refers to any more.
+  /// Removes the blobs and the snapshots that neither a run nor the state refers to any more,
+  /// keeping the bases the kept deltas stand on.
   static func removeUnusedBlobs(_ db: Database) throws {
     try db.execute(
       sql: """
         DELETE FROM blobs WHERE sha256 NOT IN (SELECT plan_sha256 FROM runs)
           AND sha256 NOT IN (SELECT before_sha256 FROM run_files WHERE before_sha256 IS NOT NULL);
-        DELETE FROM snapshots WHERE sha256 NOT IN (SELECT sha256 FROM state_snapshot)
-          AND sha256 NOT IN (SELECT pairs_before FROM runs WHERE pairs_before IS NOT NULL)
-          AND sha256 NOT IN (SELECT pairs_after FROM runs WHERE pairs_after IS NOT NULL);
+        DELETE FROM snapshots WHERE sha256 NOT IN (
+          WITH RECURSIVE kept(sha256) AS (
+            SELECT sha256 FROM state_snapshot
+            UNION SELECT pairs_before FROM runs WHERE pairs_before IS NOT NULL
+            UNION SELECT pairs_after FROM runs WHERE pairs_after IS NOT NULL
+            UNION SELECT s.base FROM snapshots s JOIN kept k ON s.sha256 = k.sha256 WHERE s.base IS NOT NULL
+          )
+          SELECT sha256 FROM kept);
         """)
   }
 

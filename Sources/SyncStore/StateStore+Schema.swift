@@ -19,6 +19,9 @@ import TaskModel
 ///   from its `pair_changes`, newest first; those blobs stay for the record.
 /// - v4: a replaced output file can be kept by a hard link in the state folder instead of by its
 ///   bytes (`run_files.before_file`, see ``ReplacedFiles``).
+/// - v5: a snapshot can be a delta of another (`snapshots.base`, format 3 of
+///   ``PairSnapshotCoding``), `depth` deltas and `entries` changed pairs away from a whole one.
+///   Snapshots stored before are whole (depth 0).
 extension StateStore {
   static let migrator: DatabaseMigrator = {
     var migrator = DatabaseMigrator()
@@ -156,6 +159,14 @@ extension StateStore {
     }
     migrator.registerMigration("v4") { db in
       try db.execute(sql: "ALTER TABLE run_files ADD COLUMN before_file TEXT")
+    }
+    migrator.registerMigration("v5") { db in
+      try db.execute(
+        sql: """
+          ALTER TABLE snapshots ADD COLUMN base TEXT REFERENCES snapshots(sha256);
+          ALTER TABLE snapshots ADD COLUMN depth INTEGER NOT NULL DEFAULT 0;
+          ALTER TABLE snapshots ADD COLUMN entries INTEGER NOT NULL DEFAULT 0;
+          """)
     }
     return migrator
   }()

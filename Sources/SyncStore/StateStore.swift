@@ -18,7 +18,7 @@ public final class StateStore: Sendable {
   /// The database file's name inside the state folder.
   public static let fileName = "state.sqlite"
   /// The schema versions this code knows, oldest first (GRDB migration identifiers).
-  public static let schemaVersions = ["v1", "v2", "v3", "v4"]
+  public static let schemaVersions = ["v1", "v2", "v3", "v4", "v5"]
   /// Written into the SQLite header (`PRAGMA application_id`) to recognise a tasksync state.
   static let applicationID: Int32 = 0x7473_7363  // "tssc"
 
@@ -109,16 +109,30 @@ public final class StateStore: Sendable {
   /// ``PairChanges/init(previous:next:previousSnapshot:)`` takes so that the commit can check
   /// that the state is still the one loaded.
   public func loadWithSnapshotID() throws -> (state: SyncState, snapshotID: String) {
+    let (state, lineage) = try loadWithLineage()
+    return (state, lineage.id)
+  }
+
+  /// The saved state and its snapshot's ``SnapshotLineage``, which
+  /// ``PairChanges/init(previous:next:previousSnapshot:lineage:)`` takes to store the next
+  /// state as a delta of it.
+  public func loadWithLineage() throws -> (state: SyncState, lineage: SnapshotLineage) {
     try read("cannot read the saved state") { db in
-      let rows = try Row.fetchCursor(
-        db, sql: "SELECT s.sha256, s.bytes FROM state_snapshot c JOIN snapshots s ON s.sha256 = c.sha256")
-      guard let row = try rows.next() else {
-        throw StoreError(.corruptState, "the saved pairs are missing; the state file was damaged or edited", path: path)
-      }
-      let sha256: String = row[0]
-      let pairs = try Self.decodeSnapshot(row, column: 1, path: path)
-      return (SyncState(pairs: pairs), sha256)
+      let lineage = try Self.currentLineage(db, path: path)
+      return (SyncState(pairs: try Self.snapshot(db, lineage.id, path: path)), lineage)
     }
+  }
+
+  /// The current snapshot's id and distance from a whole one.
+  static func currentLineage(_ db: Database, path: String) throws -> SnapshotLineage {
+    guard
+      let row = try Row.fetchOne(
+        db,
+        sql: "SELECT s.sha256, s.depth, s.entries FROM state_snapshot c JOIN snapshots s ON s.sha256 = c.sha256")
+    else {
+      throw StoreError(.corruptState, "the saved pairs are missing; the state file was damaged or edited", path: path)
+    }
+    return SnapshotLineage(id: row[0], depth: row[1], entries: row[2])
   }
 
   /// The number of saved pairs.
@@ -138,9 +152,24 @@ public final class StateStore: Sendable {
   }
 
   /// Stores a snapshot of `pairs` pairs unless the same bytes are there already; returns its id.
-  static func storeSnapshot(_ db: Database, _ bytes: [UInt8], sha256: String? = nil, pairs: Int) throws -> String {
+  /// A delta names its `base` and its distance from a whole snapshot (``SnapshotLineage``).
+  static func storeSnapshot(
+    _ db: Database, _ bytes: [UInt8], sha256: String? = nil, pairs: Int, base: String? = nil, depth: Int = 0,
+    entries: Int = 0
+  ) throws -> String {
     let sha256 = sha256 ?? Checksum.sha256Hex(of: bytes)
-    if try Bool.fetchOne(db, sql: "SELECT 1 FROM snapshots WHERE sha256 = ?", arguments: [sha256]) != true {
+    guard try Bool.fetchOne(db, sql: "SELECT 1 FROM snapshots WHERE sha256 = ?", arguments: [sha256]) != true else {
+      return sha256
+    }
+    if let base {
+      let insert = try db.cachedStatement(
+        sql: "INSERT INTO snapshots (sha256, pairs, base, depth, entries, bytes) VALUES (?, ?, ?, ?, ?, zeroblob(?))")
+      try PairRowStatements.insert(
+        insert, [.text(sha256), .integer(Int64(pairs)), .text(base), .integer(Int64(depth)), .integer(Int64(entries))],
+        blob: bytes, into: "snapshots", column: "bytes")
+    } else {
+      // A whole snapshot (depth and entries 0); also what converting a v2 state stores, before
+      // v5 adds the columns of deltas.
       let insert = try db.cachedStatement(
         sql: "INSERT INTO snapshots (sha256, pairs, bytes) VALUES (?, ?, zeroblob(?))")
       try PairRowStatements.insert(
@@ -149,29 +178,57 @@ public final class StateStore: Sendable {
     return sha256
   }
 
-  /// The pairs of the snapshot `sha256`.
+  /// The pairs of the snapshot `sha256`: decoded where SQLite holds it (no copy of the bytes)
+  /// and, for a delta, applied to the pairs of its base, read the same way.
   static func snapshot(_ db: Database, _ sha256: String, path: String) throws -> [PairState] {
-    let rows = try Row.fetchCursor(db, sql: "SELECT bytes FROM snapshots WHERE sha256 = ?", arguments: [sha256])
-    guard let row = try rows.next() else {
-      throw StoreError(
-        .corruptState, "the saved pairs \(sha256) are missing; the state file was damaged or edited", path: path)
+    var lastRead: String?
+    var chain: [SnapshotDelta] = []
+    var id = sha256
+    while true {
+      let rows = try Row.fetchCursor(db, sql: "SELECT bytes FROM snapshots WHERE sha256 = ?", arguments: [id])
+      guard let row = try rows.next() else {
+        throw StoreError(
+          .corruptState, "the saved pairs \(id) are missing; the state file was damaged or edited", path: path)
+      }
+      let read = try row.withUnsafeData(atIndex: 0) { data -> DecodedSnapshot? in
+        data.flatMap {
+          $0.withUnsafeBytes { bytes in
+            if PairSnapshotCoding.deltaBase(bytes) != nil {
+              return PairSnapshotCoding.decodeDelta(bytes, lastRead: &lastRead).map { .delta($0) }
+            }
+            return PairSnapshotCoding.decode(bytes, lastRead: &lastRead).map { .whole($0) }
+          }
+        }
+      }
+      switch read {
+      case .whole(var pairs):
+        // The deltas, from the one next to the whole snapshot to the one asked for.
+        for delta in chain.reversed() {
+          guard let applied = delta.applied(to: pairs) else {
+            throw StoreError(
+              .corruptState,
+              "the saved pairs cannot be read (a change does not fit the pairs it changes); the state file was damaged or edited",
+              path: path)
+          }
+          pairs = applied
+        }
+        return pairs
+      case .delta(let delta) where chain.count < SnapshotLineage.longestChain:
+        chain.append(delta)
+        id = delta.base
+      default:
+        let place = read == nil ? lastRead.map { "after pair \($0)" } ?? "at the first pair" : "too many changes deep"
+        throw StoreError(
+          .corruptState, "the saved pairs cannot be read (damaged \(place)); the state file was damaged or edited",
+          path: path)
+      }
     }
-    return try decodeSnapshot(row, column: 0, path: path)
   }
 
-  /// Decodes the snapshot in `row`'s `column` where SQLite holds it (no copy of the bytes).
-  private static func decodeSnapshot(_ row: Row, column: Int, path: String) throws -> [PairState] {
-    var lastRead: String?
-    let pairs = try row.withUnsafeData(atIndex: column) { data in
-      data.flatMap { $0.withUnsafeBytes { PairSnapshotCoding.decode($0, lastRead: &lastRead) } }
-    }
-    guard let pairs else {
-      let place = lastRead.map { "after pair \($0)" } ?? "at the first pair"
-      throw StoreError(
-        .corruptState, "the saved pairs cannot be read (damaged \(place)); the state file was damaged or edited",
-        path: path)
-    }
-    return pairs
+  /// A stored snapshot as read: whole, or a delta of another.
+  private enum DecodedSnapshot {
+    case whole([PairState])
+    case delta(SnapshotDelta)
   }
 
   // MARK: - Settings

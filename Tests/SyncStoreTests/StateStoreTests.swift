@@ -233,21 +233,30 @@ struct StateStoreTests {
     #expect(try store.load() == saved)
   }
 
-  @Test("equal snapshots are stored once, and pruning keeps the ones a run or the state still needs")
+  @Test("equal snapshots are stored once, and pruning keeps the ones a run, the state or a kept delta needs")
   func snapshotsStoredOnce() throws {
     let store = try StateStore(folder: try TestPaths.temporaryFolder("store"))
     let a = StoreFixtures.state(count: 20)
     var b = a
     b.pairs[3].wasInScope.toggle()
-    try store.commit(a, previous: SyncState(), journal: StoreFixtures.entry("run-1"))  // empty, a
-    try store.commit(b, previous: a, journal: StoreFixtures.entry("run-2"))  // b
-    try store.commit(a, previous: b, journal: StoreFixtures.entry("run-3"))  // a again
-    #expect(try store.snapshotCount() == 3)
-    // run-3 (b → a) is all that is left: the empty snapshot goes, a and b stay.
+    try store.commit(a, previous: SyncState(), journal: StoreFixtures.entry("run-1"))  // empty, a (whole)
+    try store.commit(b, previous: a, journal: StoreFixtures.entry("run-2"))  // b, a delta of a
+    try store.commit(a, previous: b, journal: StoreFixtures.entry("run-3"))  // a again, a delta of b
+    #expect(try store.snapshotCount() == 4)
+    #expect(try store.loadWithLineage().lineage.depth == 2)
+    // run-3 (b → a) is all that is left: the empty snapshot goes; both deltas stay, and the
+    // whole a they stand on.
     try store.pruneJournal(keepingLatest: 1)
-    #expect(try store.snapshotCount() == 2)
+    #expect(try store.snapshotCount() == 3)
     try store.revert(runID: "run-3")
     #expect(try store.load() == b)
+    // a stored whole again is the same bytes as the whole a kept: stored once.
+    let (loaded, snapshotID) = try store.loadWithSnapshotID()
+    try store.commit(
+      try PairChanges(previous: loaded, next: a, previousSnapshot: snapshotID), journal: StoreFixtures.entry("run-4"))
+    #expect(try store.snapshotCount() == 3)
+    #expect(try store.loadWithLineage().lineage == SnapshotLineage(whole: try PairChanges.snapshotID(of: a)))
+    #expect(try store.load() == a)
   }
 
   @Test("duplicate pair ids, a reused run id and unsafe file paths are refused")

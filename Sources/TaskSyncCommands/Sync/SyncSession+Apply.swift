@@ -33,7 +33,7 @@ extension SyncSession {
     // the plan is made (``PreparedRun/pairChanges``), beside the writing of the outputs, and
     // queued for storing as soon as it is: beside the outputs' old bytes, in whichever order
     // they are ready. (Joined before `ahead`, so that nothing is queued once the run is over.)
-    let working = run.pairChanges ?? Self.workingOutPairChanges(run.state, run.plan.nextState, run.snapshotID)
+    let working = run.pairChanges ?? Self.workingOutPairChanges(run.state, run.plan.nextState, run.snapshot)
     let pairChanges = BackgroundWork {
       let changes = try working.value()
       ahead.storeSnapshot(changes)

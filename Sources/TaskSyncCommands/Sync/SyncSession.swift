@@ -13,8 +13,8 @@ package struct PreparedRun: Sendable {
   package var outlook: Export
   package var salesforce: Export
   package var state: SyncState
-  /// The id of the saved pairs' snapshot `state` was loaded from (`nil`: no state yet).
-  package var snapshotID: String?
+  /// The saved pairs' snapshot `state` was loaded from (`nil`: no state yet).
+  package var snapshot: SnapshotLineage?
   package var input: SyncInput
   package var plan: SyncPlan
   package var diagnostics: [Diagnostic]
@@ -78,7 +78,7 @@ package struct SyncSession {
     defer { loading.wait() }
     let outlook = try Export.read(configuration.outlook, options: options)
     let salesforce = try Export.read(configuration.salesforce, format: .csv, options: options)
-    let (state, snapshotID, lastRunID) = try loading.value()
+    let (state, snapshot, lastRunID) = try loading.value()
     let o = outlook.result
     let s = salesforce.result
     var policy = configuration.policy
@@ -99,7 +99,7 @@ package struct SyncSession {
       state: state, policy: policy, today: today, runID: runID, learnedSalesforceIDs: learnt.ids)
     input.insertedSalesforceTasks = learnt.inserted
     let plan = SyncEngine.plan(input, excluding: excluded)
-    let pairChanges = applying ? Self.workingOutPairChanges(state, plan.nextState, snapshotID) : nil
+    let pairChanges = applying ? Self.workingOutPairChanges(state, plan.nextState, snapshot) : nil
     let diagnostics = o.diagnostics + s.diagnostics + learnt.diagnostics + picklistNotes
     let summary = RunSummary(plan: plan, diagnostics: diagnostics)
     let planFile = PlanFile(
@@ -110,7 +110,7 @@ package struct SyncSession {
       ],
       decisions: plan.decisions, summary: summary)
     return PreparedRun(
-      outlook: outlook, salesforce: salesforce, state: state, snapshotID: snapshotID, input: input, plan: plan,
+      outlook: outlook, salesforce: salesforce, state: state, snapshot: snapshot, input: input, plan: plan,
       diagnostics: diagnostics,
       planFile: planFile, summary: summary, planJSON: planFile.json, pairChanges: pairChanges)
   }
@@ -118,9 +118,12 @@ package struct SyncSession {
   /// Starts working out what `next` changes in the saved pairs `previous`, on a thread of its
   /// own (the snapshot to store and the counts to record).
   static func workingOutPairChanges(
-    _ previous: SyncState, _ next: SyncState, _ snapshotID: String?
+    _ previous: SyncState, _ next: SyncState, _ snapshot: SnapshotLineage?
   ) -> BackgroundWork<PairChanges> {
-    BackgroundWork { try PairChanges(previous: previous, next: next, previousSnapshot: snapshotID) }
+    BackgroundWork {
+      guard let snapshot else { return try PairChanges(previous: previous, next: next) }
+      return try PairChanges(previous: previous, next: next, lineage: snapshot)
+    }
   }
 
   /// The Outlook tasks as Salesforce can hold them: a status or priority the configured
@@ -168,15 +171,15 @@ package struct SyncSession {
 
   /// The saved state and the id of the last run, or an empty state when there is none yet
   /// (reading never creates it).
-  static func loadState(from folder: URL) throws -> (SyncState, snapshotID: String?, lastRunID: String?) {
+  static func loadState(from folder: URL) throws -> (SyncState, snapshot: SnapshotLineage?, lastRunID: String?) {
     let database = folder.appendingPathComponent(StateStore.fileName)
     guard FileManager.default.fileExists(atPath: database.path) else { return (SyncState(), nil, nil) }
     do {
       let store = try StateStore(folder: folder)
       let runs = try store.runs()
       // The count keeps ids unique after a revert brings back an earlier state.
-      let (state, snapshotID) = try store.loadWithSnapshotID()
-      return (state, snapshotID, runs.last.map { "\($0.runID)#\(runs.count)" })
+      let (state, snapshot) = try store.loadWithLineage()
+      return (state, snapshot, runs.last.map { "\($0.runID)#\(runs.count)" })
     } catch {
       throw CommandFailure(.failed, "\(folder.path): \(error)")
     }
