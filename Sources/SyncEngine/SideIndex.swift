@@ -28,7 +28,7 @@ struct SideIndex {
     tasks = snapshot.tasks
     taken = Array(repeating: false, count: tasks.count)
     byKey.reserveCapacity(tasks.count)
-    prints.reserveCapacity(tasks.count * fields.count)
+    prints = TaskItem.fingerprints(of: snapshot.tasks, fields)
     // Through the buffer: each task is read in place, not copied.
     snapshot.tasks.withUnsafeBufferPointer { tasks in
       for i in tasks.indices {
@@ -38,7 +38,6 @@ struct SideIndex {
           byKey[key] = first
           taken[i] = true
         }
-        tasks[i].appendFingerprints(of: fields, to: &prints)
       }
       attached = pairs.map { pair in
         guard let key = pair.key(on: side), let i = index(ofKey: key), !taken[i] else { return nil }

@@ -35,6 +35,18 @@ extension TaskItem {
     }
   }
 
+  /// The fingerprints of `fields` of every task of `tasks`, task by task (`fields.count` a
+  /// task). Looping here, beside ``appendFingerprints(of:to:)``, reads each task where it
+  /// lies; a caller in another module looping over the tasks copied each one first.
+  public static func fingerprints(of tasks: [TaskItem], _ fields: [SyncField]) -> [Fingerprint] {
+    var prints: [Fingerprint] = []
+    prints.reserveCapacity(tasks.count * fields.count)
+    tasks.withUnsafeBufferPointer { tasks in
+      for i in tasks.indices { tasks[i].appendFingerprints(of: fields, to: &prints) }
+    }
+    return prints
+  }
+
   /// A stable fingerprint of ``syncValue(_:)`` (see ``Fingerprint``).
   public func fingerprint(_ field: SyncField) -> Fingerprint {
     Fingerprint(field: field, value: syncValue(field))
