@@ -47,6 +47,13 @@ extension EWSDocument {
     }
     var changed = original
     for field in update.fields { changed.take(field, from: update.item) }
+    // A due day moved before the start day takes StartDate along to it, so the task does not
+    // start after it is due (what Outlook refuses when the user edits it).
+    var movesStart = false
+    if update.fields.contains(.due), let due = changed.due, let start = changed.start, start.day > due.day {
+      changed.start = TaskDate(day: due.day)
+      movesStart = true
+    }
 
     var inputs: [InputChild] = []
     var lastRank: UInt8 = 0
@@ -62,7 +69,7 @@ extension EWSDocument {
       inputs.append(child)
     }
 
-    let plan = ReplacementPlan(fields: update.fields, present: Set(ranks))
+    let plan = ReplacementPlan(fields: update.fields, present: Set(ranks), movesStart: movesStart)
     let (prefix, _) = taskPrefix(record)
     var elements = EWSTaskElements(prefix: prefix, dates: EWSDateTime(timeZone: timeZone))
     let originalSensitivity = sensitivityText(inputs)
@@ -150,6 +157,8 @@ struct ReplacementPlan {
   var fields: [SyncField]
   /// Ranks of the children present in the input.
   var present: Set<UInt8>
+  /// The due day moved before the start day, and StartDate moves with it.
+  var movesStart = false
 
   var replacedRanks: Set<UInt8> {
     var ranks: Set<UInt8> = [TaskField.lastModifiedTime]
@@ -157,7 +166,9 @@ struct ReplacementPlan {
       switch field {
       case .subject: ranks.insert(TaskField.subject)
       case .body: ranks.insert(TaskField.body)
-      case .due: ranks.insert(TaskField.dueDate)
+      case .due:
+        ranks.insert(TaskField.dueDate)
+        if movesStart { ranks.insert(TaskField.startDate) }
       case .status:
         ranks.formUnion([
           TaskField.status, TaskField.percentComplete, TaskField.completeDate, TaskField.isComplete,
@@ -182,7 +193,9 @@ struct ReplacementPlan {
       switch field {
       case .subject: out.append(elements.subject(item))
       case .body: if let body = elements.body(item) { out.append(body) }
-      case .due: if let due = elements.dueDate(item) { out.append(due) }
+      case .due:
+        if let due = elements.dueDate(item) { out.append(due) }
+        if movesStart, let start = elements.startDate(item) { out.append(start) }
       case .status:
         out.append(elements.status(item))
         if let percent = elements.percentComplete(item) { out.append(percent) }

@@ -62,6 +62,28 @@ import Testing
     try expectSchemaOrder(text)
   }
 
+  @Test func aDueDayMovedBeforeTheStartDayTakesStartDateAlong() throws {
+    let bytes = try EWS.fixture("finditem-tasks.xml")
+    let document = try EWSDocument.read(bytes, file: "f.xml", timeZone: EWS.berlin)
+    let original = document.result.tasks[0]
+    let start = try #require(original.start)
+    for (day, movesStart) in [
+      (start.day.adding(days: -3), true), (start.day, false), (start.day.adding(days: 1), false),
+    ] {
+      var item = original
+      item.due = TaskDate(day: day)
+      let update = TaskUpdate(key: item.key, item: item, fields: [.due])
+      let output = document.rendered(applying: TaskChangeSet(updates: [update], stamp: Self.stamp))
+      let changed = try EWSDocument.read(output, file: "out.xml", timeZone: EWS.berlin).result.tasks[0]
+      #expect(changed.due?.day == day)
+      #expect(changed.start?.day == (movesStart ? day : start.day), "due \(day)")
+      // A start left alone keeps its bytes.
+      let text = String(decoding: output, as: UTF8.self)
+      #expect(text.contains("<t:StartDate>2026-03-01T23:00:00Z</t:StartDate>") == !movesStart)
+      try expectSchemaOrder(text)
+    }
+  }
+
   /// The children of each `<t:Task>` in `text` follow types.xsd's sequence.
   private func expectSchemaOrder(_ text: String) throws {
     let order = [
