@@ -76,6 +76,41 @@ enum PairSnapshotCoding {
     return SnapshotDelta(base: base, count: total, removed: removed, upserted: pairs)
   }
 
+  /// Applies the delta in `bytes` (format 3) to `pairs`, the pairs of its base; `false` when
+  /// the bytes are not a delta or it does not fit them (`pairs` is then of no use).
+  ///
+  /// A delta that only replaces pairs (a run that confirmed creates or updated pairs, adding and
+  /// removing none) is read a pair at a time and each written where it belongs: neither a
+  /// second array of every pair nor one of the delta's is held, and each replaced pair is
+  /// freed at once. Other deltas are read whole and merged (``SnapshotDelta/applied(to:)``).
+  static func applyDelta(_ bytes: UnsafeRawBufferPointer, to pairs: inout [PairState], lastRead: inout String?) -> Bool
+  {
+    var reader = BlobReader(bytes)
+    guard reader.byte() == deltaFormat, reader.string() != nil, let total = reader.number(),
+      reader.number() == 0, total == pairs.count
+    else {
+      guard let delta = decodeDelta(bytes, lastRead: &lastRead), let result = delta.applied(to: pairs) else {
+        return false
+      }
+      pairs = result
+      return true
+    }
+    guard let count = reader.number(), count <= reader.remaining else { return false }
+    var previous: FieldFingerprints?
+    var i = 0
+    for _ in 0..<count {
+      guard let pair = PairCoding.pair(&reader, after: previous) else { return false }
+      // In id order, each id once, each one the base has.
+      while i < pairs.count && PairOrder.precedes(pairs[i].id, pair.id) { i += 1 }
+      guard i < pairs.count, pairs[i].id == pair.id else { return false }
+      lastRead = pair.id
+      previous = pair.baseline
+      pairs[i] = pair
+      i += 1
+    }
+    return reader.atEnd
+  }
+
   /// The base a format 3 snapshot names, or `nil` for a whole one (or bytes that are neither).
   static func deltaBase(_ bytes: UnsafeRawBufferPointer) -> String? {
     var reader = BlobReader(bytes)

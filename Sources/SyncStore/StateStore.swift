@@ -179,56 +179,60 @@ public final class StateStore: Sendable {
   }
 
   /// The pairs of the snapshot `sha256`: decoded where SQLite holds it (no copy of the bytes)
-  /// and, for a delta, applied to the pairs of its base, read the same way.
+  /// and, for a delta, the pairs of its base (found the same way) with the delta applied.
+  /// Only a delta's header is read on the way to its base, and each blob is let go once read,
+  /// so that loading holds one blob at a time beside the pairs.
   static func snapshot(_ db: Database, _ sha256: String, path: String) throws -> [PairState] {
     var lastRead: String?
-    var chain: [SnapshotDelta] = []
-    var id = sha256
-    while true {
-      let rows = try Row.fetchCursor(db, sql: "SELECT bytes FROM snapshots WHERE sha256 = ?", arguments: [id])
-      guard let row = try rows.next() else {
-        throw StoreError(
-          .corruptState, "the saved pairs \(id) are missing; the state file was damaged or edited", path: path)
+    func damaged(_ place: String) -> StoreError {
+      StoreError(
+        .corruptState, "the saved pairs cannot be read (damaged \(place)); the state file was damaged or edited",
+        path: path)
+    }
+    // The deltas from the one asked for back to a whole snapshot, by id.
+    var chain = [sha256]
+    var whole: [PairState]?
+    while whole == nil {
+      let base = try withSnapshotBytes(db, chain.last!, path: path) { bytes -> String? in
+        if let base = PairSnapshotCoding.deltaBase(bytes) { return base }
+        whole = PairSnapshotCoding.decode(bytes, lastRead: &lastRead)
+        return nil
       }
-      let read = try row.withUnsafeData(atIndex: 0) { data -> DecodedSnapshot? in
-        data.flatMap {
-          $0.withUnsafeBytes { bytes in
-            if PairSnapshotCoding.deltaBase(bytes) != nil {
-              return PairSnapshotCoding.decodeDelta(bytes, lastRead: &lastRead).map { .delta($0) }
-            }
-            return PairSnapshotCoding.decode(bytes, lastRead: &lastRead).map { .whole($0) }
-          }
-        }
-      }
-      switch read {
-      case .whole(var pairs):
-        // The deltas, from the one next to the whole snapshot to the one asked for.
-        for delta in chain.reversed() {
-          guard let applied = delta.applied(to: pairs) else {
-            throw StoreError(
-              .corruptState,
-              "the saved pairs cannot be read (a change does not fit the pairs it changes); the state file was damaged or edited",
-              path: path)
-          }
-          pairs = applied
-        }
-        return pairs
-      case .delta(let delta) where chain.count < SnapshotLineage.longestChain:
-        chain.append(delta)
-        id = delta.base
-      default:
-        let place = read == nil ? lastRead.map { "after pair \($0)" } ?? "at the first pair" : "too many changes deep"
-        throw StoreError(
-          .corruptState, "the saved pairs cannot be read (damaged \(place)); the state file was damaged or edited",
-          path: path)
+      if let base {
+        guard chain.count <= SnapshotLineage.longestChain else { throw damaged("too many changes deep") }
+        chain.append(base)
+      } else if whole == nil {
+        throw damaged(lastRead.map { "after pair \($0)" } ?? "at the first pair")
       }
     }
+    var pairs = whole!
+    whole = nil
+    for id in chain.dropLast().reversed() {
+      lastRead = nil
+      guard
+        try withSnapshotBytes(
+          db, id, path: path, { PairSnapshotCoding.applyDelta($0, to: &pairs, lastRead: &lastRead) })
+      else {
+        throw damaged(
+          lastRead.map { "in the changes after pair \($0)" }
+            ?? "in the changes, or they do not fit the pairs they change")
+      }
+    }
+    return pairs
   }
 
-  /// A stored snapshot as read: whole, or a delta of another.
-  private enum DecodedSnapshot {
-    case whole([PairState])
-    case delta(SnapshotDelta)
+  /// Calls `body` with the bytes of snapshot `sha256` where SQLite holds them.
+  private static func withSnapshotBytes<T>(
+    _ db: Database, _ sha256: String, path: String, _ body: (UnsafeRawBufferPointer) throws -> T
+  ) throws -> T {
+    let rows = try Row.fetchCursor(db, sql: "SELECT bytes FROM snapshots WHERE sha256 = ?", arguments: [sha256])
+    guard let row = try rows.next() else {
+      throw StoreError(
+        .corruptState, "the saved pairs \(sha256) are missing; the state file was damaged or edited", path: path)
+    }
+    return try row.withUnsafeData(atIndex: 0) { data in
+      try (data ?? Data()).withUnsafeBytes { try body($0) }
+    }
   }
 
   // MARK: - Settings

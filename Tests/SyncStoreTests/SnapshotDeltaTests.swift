@@ -61,6 +61,38 @@ struct SnapshotDeltaTests {
     #expect(Self.decode(PairSnapshotCoding.encode(Self.next)) == nil)
   }
 
+  @Test("a delta that only replaces pairs is applied in place, pair by pair; any other is merged")
+  func inPlace() throws {
+    var next = Self.base
+    next[0].wasInScope.toggle()
+    next[17].baseline[.due] = StoreFixtures.fingerprint(.due, "2026-05-01")
+    next[39].windowDay = nil
+    let bytes = Self.delta(to: next)
+    #expect(Self.decode(bytes).map { $0.removed.isEmpty && $0.upserted.count == 3 } == true)
+    var lastRead: String?
+    func apply(_ bytes: [UInt8], to pairs: inout [PairState]) -> Bool {
+      bytes.withUnsafeBytes { PairSnapshotCoding.applyDelta($0, to: &pairs, lastRead: &lastRead) }
+    }
+    var pairs = Self.base
+    #expect(apply(bytes, to: &pairs))
+    #expect(pairs == next)
+    // The same delta where one of its pairs is missing (another in its place), or on no pairs.
+    var other = Self.base
+    other[17].id = StoreFixtures.id(171)
+    #expect(!apply(bytes, to: &other))
+    #expect(lastRead == StoreFixtures.id(0))
+    var none: [PairState] = []
+    #expect(!apply(bytes, to: &none))
+    // Every cut of it is refused; a delta that adds and removes goes the merging way.
+    for length in 0..<bytes.count {
+      var pairs = Self.base
+      #expect(!apply(Array(bytes[0..<length]), to: &pairs), "cut at \(length)")
+    }
+    pairs = Self.base
+    #expect(apply(Self.delta(to: Self.next), to: &pairs))
+    #expect(pairs == Self.next)
+  }
+
   @Test("every truncation, a trailing byte and a wrong format byte are refused")
   func damaged() {
     StoreFixtures.expectEveryDamageRefused(Self.delta(to: Self.next), wrongFormat: 2) { Self.decode(Array($0)) }
