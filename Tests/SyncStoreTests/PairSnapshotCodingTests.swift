@@ -118,18 +118,8 @@ struct PairSnapshotCodingTests {
         return renamed
       }
     let bytes = format == 1 ? Self.formatOne(pairs) : PairSnapshotCoding.encode(pairs)
-    var rng = SeededGenerator(seed: 0x5eed_0000 + UInt64(format))
     var refused = 0
-    for _ in 0..<20_000 {
-      var damaged = bytes
-      for _ in 0..<Int.random(in: 1...4, using: &rng) {
-        let at = Int.random(in: 0..<damaged.count, using: &rng)
-        switch Int.random(in: 0..<3, using: &rng) {
-        case 0: damaged[at] = UInt8.random(in: 0...255, using: &rng)
-        case 1: damaged.remove(at: at)
-        default: damaged.insert(UInt8.random(in: 0...255, using: &rng), at: at)
-        }
-      }
+    StoreFixtures.forEachRandomDamage(of: bytes, seed: 0x5eed_0000 + UInt64(format)) { damaged in
       // Whatever is read back is a list of pairs: decoding it again gives the same.
       if let read = damaged.withUnsafeBytes({ PairSnapshotCoding.decode($0) }) {
         #expect(PairSnapshotCoding.encode(read).withUnsafeBytes { PairSnapshotCoding.decode($0) } == read)

@@ -118,21 +118,11 @@ struct SnapshotDeltaTests {
   @Test("random damage to a delta gives pairs in order or a refusal, never a crash")
   func randomDamage() {
     let bytes = Self.delta(to: Self.next)
-    var rng = SeededGenerator(seed: 0x5eed_0003)
     var refused = 0
-    for _ in 0..<20_000 {
-      var damaged = bytes
-      for _ in 0..<Int.random(in: 1...4, using: &rng) {
-        let at = Int.random(in: 0..<damaged.count, using: &rng)
-        switch Int.random(in: 0..<3, using: &rng) {
-        case 0: damaged[at] = UInt8.random(in: 0...255, using: &rng)
-        case 1: damaged.remove(at: at)
-        default: damaged.insert(UInt8.random(in: 0...255, using: &rng), at: at)
-        }
-      }
+    StoreFixtures.forEachRandomDamage(of: bytes, seed: 0x5eed_0003) { damaged in
       guard let applied = Self.decode(damaged)?.applied(to: Self.base) else {
         refused += 1
-        continue
+        return
       }
       // Whatever is read is a list of pairs in id order, each id once: it stores whole again.
       #expect(applied.indices.dropFirst().allSatisfy { PairOrder.precedes(applied[$0 - 1].id, applied[$0].id) })

@@ -118,6 +118,26 @@ enum StoreFixtures {
     #expect(wrong.withUnsafeBytes(decode) == nil, "a wrong format byte", sourceLocation: sourceLocation)
   }
 
+  /// Calls `body` with `count` damaged copies of `bytes`, each with one to four bytes changed,
+  /// removed or added at random places (the same ones for the same `seed`).
+  static func forEachRandomDamage(
+    of bytes: [UInt8], seed: UInt64, count: Int = 20_000, _ body: ([UInt8]) -> Void
+  ) {
+    var rng = SeededGenerator(seed: seed)
+    for _ in 0..<count {
+      var damaged = bytes
+      for _ in 0..<Int.random(in: 1...4, using: &rng) {
+        let at = Int.random(in: 0..<damaged.count, using: &rng)
+        switch Int.random(in: 0..<3, using: &rng) {
+        case 0: damaged[at] = UInt8.random(in: 0...255, using: &rng)
+        case 1: damaged.remove(at: at)
+        default: damaged.insert(UInt8.random(in: 0...255, using: &rng), at: at)
+        }
+      }
+      body(damaged)
+    }
+  }
+
   static func bytes(_ url: URL) -> [UInt8]? {
     FileManager.default.contents(atPath: url.path).map { [UInt8]($0) }
   }
