@@ -268,13 +268,12 @@ public struct PairChanges: Sendable {
       let total = lineage.entries + upserted.count + removedIDs.count
       if total * 2 <= new.count {
         snapshot = PairSnapshotCoding.encodeDelta(base: lineage.id, new, upserted: upserted, removed: removedIDs)
-        snapshotSHA256 = Checksum.sha256Hex(of: snapshot)
         (base, depth, entries) = (lineage.id, lineage.depth + 1, total)
       } else {
         snapshot = PairSnapshotCoding.encode(new)
-        snapshotSHA256 = Checksum.sha256Hex(of: snapshot)
         (base, depth, entries) = (nil, 0, 0)
       }
+      snapshotSHA256 = Checksum.sha256Hex(of: snapshot)
       return
     }
     (base, depth, entries) = (nil, 0, 0)

@@ -206,6 +206,7 @@ public final class StateStore: Sendable {
       }
     }
     var pairs = whole!
+    // The only reference left, so that the deltas write into this array instead of a copy.
     whole = nil
     for id in chain.dropLast().reversed() {
       lastRead = nil
