@@ -140,6 +140,9 @@ extension ICalendarDocument {
     _ input: UnsafeBufferPointer<UInt8>, to w: inout ICalendarWriter
   ) {
     var rewrite = TodoRewrite(fields: update.fields, properties: properties)
+    if update.item.start != nil && update.fields.contains(.due) {
+      rewrite.writtenDue = Self.writtenDue(raw, input)
+    }
     var lines = ContentLineCursor(from: raw.lowerBound, upTo: raw.upperBound)
     while let line = lines.next(in: input) {
       lines.withContent(of: line, in: input) { content in
@@ -157,6 +160,31 @@ extension ICalendarDocument {
       }
     }
     rewrite.flush(input, &w)
+  }
+
+  /// The value and parameters of the DUE line of the VTODO whose lines are `raw` of `input`
+  /// (not one of a nested component's), when it has one that reads as a date.
+  private static func writtenDue(
+    _ raw: Range<Int>, _ input: UnsafeBufferPointer<UInt8>
+  ) -> (value: ICalendarDateTime, parameters: String)? {
+    var depth = 0
+    var found: (value: ICalendarDateTime, parameters: String)?
+    var lines = ContentLineCursor(from: raw.lowerBound, upTo: raw.upperBound)
+    while found == nil, let line = lines.next(in: input) {
+      lines.withContent(of: line, in: input) { content in
+        guard let tokens = PropertyTokens.split(content, content.indices) else { return }
+        if ASCIICase.equals(content, tokens.name, "BEGIN") {
+          depth += 1
+        } else if ASCIICase.equals(content, tokens.name, "END") {
+          depth -= 1
+        } else if depth == 1, ASCIICase.equals(content, tokens.name, "DUE"),
+          let value = TodoRewrite.dateValue(content, tokens)
+        {
+          found = (value, TodoRewrite.parameters(content, tokens))
+        }
+      }
+    }
+    return found
   }
 
   /// A stable order for groups added at the end of a task.

@@ -23,6 +23,9 @@ struct TodoRewrite {
   private var triggerWritten = false
   /// Whether DTSTART was moved to an earlier due day.
   private var startMoved = false
+  /// The task's DUE as written (its value and its parameters), when the update moves the due
+  /// day of a task with a start: the start must not end up after it.
+  var writtenDue: (value: ICalendarDateTime, parameters: String)?
   /// True when the update names an extra field: only then is an X-SALESFORCE-FIELD's NAME
   /// read to see whether the line is replaced.
   private let rewritesExtra: Bool
@@ -93,14 +96,26 @@ struct TodoRewrite {
     }
     let property = depth == 1 ? TodoProperty.identify(content, tokens.name) : nil
     if property == .dtstart, rewritten.contains(.field(.due)), let due = item.due, let start = item.start,
-      start.day > due.day, !startMoved, let written = dateValue(content, tokens)
+      start.day >= due.day, !startMoved, let written = Self.dateValue(content, tokens)
     {
-      // A due day moved before the start day: the start moves to the due day, as Outlook moves
-      // it, so that DUE does not come before DTSTART (RFC 5545).
-      flush(input, &w)
-      startMoved = true
-      properties.date("DTSTART", moving: written, to: due.day, parameters: parameters(content, tokens), to: &w)
-      return
+      // A due day moved onto or before the start day: the start moves to the due day, as
+      // Outlook moves it, so that DUE does not come before DTSTART (RFC 5545). It keeps its
+      // time of day unless that is later than the due's: then it takes the due's value.
+      let own = Self.parameters(content, tokens)
+      if let (dueValue, dueParameters) = writtenDue, due.instant == nil,
+        Self.startPassesDue(written, own, moving: start.day > due.day, dueValue, dueParameters)
+      {
+        flush(input, &w)
+        startMoved = true
+        properties.date("DTSTART", moving: dueValue, to: due.day, parameters: dueParameters, to: &w)
+        return
+      }
+      if start.day > due.day {
+        flush(input, &w)
+        startMoved = true
+        properties.date("DTSTART", moving: written, to: due.day, parameters: own, to: &w)
+        return
+      }
     }
     guard property != .salesforceField || rewritesExtra,
       let group = PropertyGroup.of(
@@ -112,12 +127,12 @@ struct TodoRewrite {
     }
     flush(input, &w)
     if property == .due, group == .field(.due), let due = item.due, due.instant == nil, pending.contains(group),
-      let written = dateValue(content, tokens), written.secondOfDay != nil
+      let written = Self.dateValue(content, tokens), written.secondOfDay != nil
     {
       // A date-only due (Salesforce has no due time) moves the day and keeps the time of day
       // and the zone the task was written with: Outlook still shows it at that time.
       _ = pending.remove(group)
-      properties.date("DUE", moving: written, to: due.day, parameters: parameters(content, tokens), to: &w)
+      properties.date("DUE", moving: written, to: due.day, parameters: Self.parameters(content, tokens), to: &w)
       return
     }
     if group == .sequence {
@@ -129,13 +144,30 @@ struct TodoRewrite {
     }
   }
 
+  /// Whether a start written as `start` with `parameters` (its TZID, VALUE), taken to the due
+  /// day (`moving`) or already on it, would come after the due written as `due` with
+  /// `dueParameters` moved to that day. Both times of day compare when they are read in one
+  /// zone (the same TZID, both floating, both UTC); a moved start in another zone than the due
+  /// counts as passing it, so that it takes the due's own value (equal is allowed). A DATE on
+  /// either side leaves the start's time alone.
+  static func startPassesDue(
+    _ start: ICalendarDateTime, _ parameters: String, moving: Bool, _ due: ICalendarDateTime, _ dueParameters: String
+  ) -> Bool {
+    guard let startTime = start.secondOfDay, let dueTime = due.secondOfDay else { return false }
+    func zone(_ parameters: String) -> Substring? {
+      parameters.split(separator: ";").first { $0.uppercased().hasPrefix("TZID=") }?.dropFirst(5)
+    }
+    guard start.isUTC == due.isUTC, zone(parameters) == zone(dueParameters) else { return moving }
+    return startTime > dueTime
+  }
+
   /// A line's value as a DATE or DATE-TIME, or `nil`.
-  private func dateValue(_ content: UnsafeBufferPointer<UInt8>, _ tokens: PropertyTokens) -> ICalendarDateTime? {
+  static func dateValue(_ content: UnsafeBufferPointer<UInt8>, _ tokens: PropertyTokens) -> ICalendarDateTime? {
     ICalendarDateTime(Array(UnsafeBufferPointer(rebasing: content[tokens.value]))[...])
   }
 
   /// A line's parameters as written, with their leading `;` (empty when it has none).
-  private func parameters(_ content: UnsafeBufferPointer<UInt8>, _ tokens: PropertyTokens) -> String {
+  static func parameters(_ content: UnsafeBufferPointer<UInt8>, _ tokens: PropertyTokens) -> String {
     tokens.parameters.isEmpty ? "" : ";" + String(decoding: content[tokens.parameters], as: UTF8.self)
   }
 

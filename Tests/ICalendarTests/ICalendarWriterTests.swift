@@ -149,8 +149,34 @@ import Testing
 
   /// A due day moved before the task's start day takes the start along to the due day (its
   /// time of day, zone and value type kept), so that DUE never comes before DTSTART; a due day
-  /// moved later leaves the start alone.
+  /// moved later leaves the start alone. A start that would then be later in the day than the
+  /// due, or that moves and is in another zone than the due, takes the due's own value.
   @Test(arguments: [
+    (
+      "DTSTART;TZID=Europe/Berlin:20260401T170000", "DUE;TZID=Europe/Berlin:20260410T090000", "2026-03-20",
+      "DTSTART;TZID=Europe/Berlin:20260320T090000", "DUE;TZID=Europe/Berlin:20260320T090000"
+    ),
+    (
+      "DTSTART;TZID=Europe/Berlin:20260320T170000", "DUE;TZID=Europe/Berlin:20260410T090000", "2026-03-20",
+      "DTSTART;TZID=Europe/Berlin:20260320T090000", "DUE;TZID=Europe/Berlin:20260320T090000"
+    ),
+    (
+      "DTSTART;TZID=Europe/Berlin:20260320T080000", "DUE;TZID=Europe/Berlin:20260410T090000", "2026-03-20",
+      "DTSTART;TZID=Europe/Berlin:20260320T080000", "DUE;TZID=Europe/Berlin:20260320T090000"
+    ),
+    (
+      "DTSTART:20260401T070000Z", "DUE;TZID=Europe/Berlin:20260410T170000", "2026-03-20",
+      "DTSTART;TZID=Europe/Berlin:20260320T170000", "DUE;TZID=Europe/Berlin:20260320T170000"
+    ),
+    (
+      // 10:00 in Berlin on 10 April (summer time) stays 10:00 there on 20 March: 09:00 UTC.
+      "DTSTART:20260401T150000Z", "DUE:20260410T080000Z", "2026-03-20", "DTSTART:20260320T090000Z",
+      "DUE:20260320T090000Z"
+    ),
+    (
+      "DTSTART;VALUE=DATE:20260401", "DUE;TZID=Europe/Berlin:20260410T170000", "2026-03-20",
+      "DTSTART;VALUE=DATE:20260320", "DUE;TZID=Europe/Berlin:20260320T170000"
+    ),
     (
       "DTSTART;TZID=Europe/Berlin:20260401T090000", "DUE;TZID=Europe/Berlin:20260410T170000", "2026-03-20",
       "DTSTART;TZID=Europe/Berlin:20260320T090000", "DUE;TZID=Europe/Berlin:20260320T170000"
@@ -179,6 +205,27 @@ import Testing
     #expect(lines.contains(expectedStart))
     #expect(lines.contains(expectedDue))
     #expect(lines.count { $0.hasPrefix("DTSTART") } == 1)
+    // Read back, the start is not after the due.
+    let again = try ICalendarDocument(bytes: out, file: "x", timeZone: berlin).result.tasks[0]
+    let (readStart, readDue) = (try #require(again.start), try #require(again.due))
+    #expect(readStart.day <= readDue.day)
+    if let s = readStart.instant, let d = readDue.instant { #expect(s <= d) }
+  }
+
+  /// The DUE line may come before DTSTART: the start is still checked against it.
+  @Test func aStartAfterItsDueLineIsMovedToo() throws {
+    let source =
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTODO\r\nUID:a\r\nSUMMARY:s\r\nDUE;TZID=Europe/Berlin:20260410T090000\r\n"
+      + "DTSTART;TZID=Europe/Berlin:20260401T170000\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
+    let document = try ICalendarDocument(
+      bytes: Array(source.utf8), file: "x", timeZone: TimeZone(identifier: "Europe/Berlin")!)
+    var item = document.result.tasks[0]
+    item.take(.due, from: TaskItem(key: "s", due: TaskDate(day: CalendarDay("2026-03-20")!)))
+    let out = document.rendered(
+      applying: TaskChangeSet(updates: [TaskUpdate(key: "a", item: item, fields: [.due])], stamp: stamp))
+    let lines = text(out).components(separatedBy: "\r\n")
+    #expect(lines.contains("DTSTART;TZID=Europe/Berlin:20260320T090000"))
+    #expect(lines.contains("DUE;TZID=Europe/Berlin:20260320T090000"))
   }
 
   @Test func updateOfReminderReplacesTheFirstAlarm() throws {
