@@ -76,14 +76,14 @@ extension Planner {
       let written = out.update(on: side, target: target, source: source, copies: copies, pair: saved, rule: rule)
       for field in written {
         let f = fields.firstIndex(of: field)!
-        next.baseline[field] = index(side.other).print(si2, f)
-        next.pending = next.pending.recording(field, previous: index(side).print(ti, f), on: side, runID: input.runID)
+        next.baseline[field] = self[side.other].print(si2, f)
+        next.pending = next.pending.recording(field, previous: self[side].print(ti, f), on: side, runID: input.runID)
         if side == .outlook { updatedO.take(field, from: s) }
       }
     }
     if !next.pending.isEmpty {
       for (side, i) in [(Side.outlook, oi), (.salesforce, si)] {
-        for (f, field) in fields.enumerated() where index(side).print(i, f) == next.baseline[field] {
+        for (f, field) in fields.enumerated() where self[side].print(i, f) == next.baseline[field] {
           next.pending = next.pending.clearing(field, on: side)
         }
       }

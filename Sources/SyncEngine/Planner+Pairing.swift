@@ -4,11 +4,11 @@ extension Planner {
   /// Pairs tasks that carry the other side's key (written by tasksync when it created them).
   mutating func pairByCrossReference() {
     for side in Side.allCases {
-      let this = index(side)
-      for i in this.tasks.indices where !index(side).taken[i] && !this.tasks[i].isTombstone {
+      let this = self[side]
+      for i in this.tasks.indices where !self[side].taken[i] && !this.tasks[i].isTombstone {
         guard let reference = this.tasks[i].crossReference, !reference.isEmpty,
-          let j = index(side.other).index(ofKey: reference), !index(side.other).taken[j],
-          !index(side.other).tasks[j].isTombstone
+          let j = self[side.other].index(ofKey: reference), !self[side.other].taken[j],
+          !self[side.other].tasks[j].isTombstone
         else { continue }
         pairNew(side == .outlook ? PairItems(outlook: i, salesforce: j) : PairItems(outlook: j, salesforce: i))
       }
@@ -43,7 +43,7 @@ extension Planner {
   func candidates(_ side: Side, in group: Int) -> (count: Int, first: Int?) {
     var count = 0
     var first: Int?
-    for i in matches(side).members(group) where isCandidate(side, i) {
+    for i in self[matches: side].members(group) where isCandidate(side, i) {
       count += 1
       if first == nil { first = i }
     }
@@ -51,12 +51,11 @@ extension Planner {
   }
 
   func allCandidates(_ side: Side, in group: Int) -> [Int] {
-    matches(side).members(group).filter { isCandidate(side, $0) }
+    self[matches: side].members(group).filter { isCandidate(side, $0) }
   }
 
   func isCandidate(_ side: Side, _ i: Int) -> Bool {
-    let idx = index(side)
-    return !idx.taken[i] && scope.skipReason(idx.tasks[i]) == nil
+    !self[side].taken[i] && scope.skipReason(self[side].tasks[i]) == nil
   }
 
   /// A pair found this run: no baseline yet, so every differing field is a conflict that the
@@ -73,7 +72,7 @@ extension Planner {
 
   /// Creates the remaining in-scope tasks of `side` on the other side.
   mutating func createUnpaired(_ side: Side) {
-    let idx = index(side)
+    let idx = self[side]
     for i in idx.tasks.indices where !idx.taken[i] && !idx.tasks[i].isTombstone {
       let item = idx.tasks[i]
       if let reason = scope.skipReason(item) {

@@ -137,7 +137,7 @@ extension Planner {
   /// pending was sent to replace.
   func change(_ side: Side, _ index: Int?, _ pair: PairState) -> SideChange {
     guard let index else { return .deleted }
-    for (f, field) in fields.enumerated() where isEdited(field, self.index(side).print(index, f), on: side, in: pair) {
+    for (f, field) in fields.enumerated() where isEdited(field, self[side].print(index, f), on: side, in: pair) {
       return .changed
     }
     return .unchanged
@@ -184,7 +184,7 @@ extension Planner {
     }
     let rule = "pending create from run \(create.runID), not in the \(create.side) export yet: offered again"
     out.create(
-      on: create.side, from: source, baseline: self.index(create.side.other).baseline(index, fields: fields),
+      on: create.side, from: source, baseline: self[create.side.other].baseline(index, fields: fields),
       order: index, pair: pair,
       rule: rule, original: pair)
   }
@@ -206,7 +206,7 @@ extension Planner {
   }
 
   mutating func deleteVersusEdit(_ pair: PairState, edited: Side, index i: Int, items: PairItems) {
-    let item = index(edited).tasks[i]
+    let item = self[edited].tasks[i]
     let deleter = edited.other
     guard deletionAllowed(pair, on: edited) else {
       out.forget(pair, note: "\(deleter) task of '\(item.subject)' is gone outside the window: left alone")
@@ -219,7 +219,7 @@ extension Planner {
       if deleter == .outlook { reborn.outlookKey = nil } else { reborn.salesforceKey = nil }
       reborn.pending.removeAll { $0.side == deleter }
       out.create(
-        on: deleter, from: item, baseline: index(edited).baseline(i, fields: fields), order: i, pair: reborn,
+        on: deleter, from: item, baseline: self[edited].baseline(i, fields: fields), order: i, pair: reborn,
         rule: "deleted in \(deleter) but edited in \(edited): delete_vs_edit = keep-edit re-creates it",
         original: pair)
     case .delete:
@@ -235,7 +235,7 @@ extension Planner {
   mutating func release(_ side: Side, _ items: PairItems) {
     guard let i = side == .outlook ? items.outlook : items.salesforce else { return }
     if side == .outlook { outlook.release(i) } else { salesforce.release(i) }
-    let task = index(side).tasks[i]
+    let task = self[side].tasks[i]
     guard !task.isTombstone else { return }
     addToMatches(side, i)
   }

@@ -12,10 +12,14 @@ public enum SkipReason: String, Hashable, Sendable, Codable, CaseIterable {
 struct Scope {
   let window: SyncWindow
   let policy: SyncPolicy
+  /// The window's first and last days, worked out once: every task and pair is checked.
+  private let firstDay: CalendarDay
+  private let lastDay: CalendarDay
 
   init(policy: SyncPolicy, today: CalendarDay) {
     self.policy = policy
     window = policy.window(today: today)
+    (firstDay, lastDay) = (window.first, window.last)
   }
 
   /// `nil` when the task is in scope, else the first reason it is not.
@@ -30,7 +34,7 @@ struct Scope {
 
   func dayInScope(_ day: CalendarDay?) -> Bool {
     guard let day else { return policy.undated == .include }
-    return window.contains(day)
+    return firstDay <= day && day <= lastDay
   }
 
   /// A pair is in scope when none of its tasks is held back by privacy or the relation filter

@@ -39,8 +39,11 @@ struct SideIndex {
           taken[i] = true
         }
       }
-      attached = pairs.map { pair in
-        guard let key = pair.key(on: side), let i = index(ofKey: key), !taken[i] else { return nil }
+      // By position: iterating the pairs would copy each one out of the array.
+      attached = pairs.indices.map { p in
+        guard let key = side == .outlook ? pairs[p].outlookKey : pairs[p].salesforceKey, let i = index(ofKey: key),
+          !taken[i]
+        else { return nil }
         taken[i] = true
         return i
       }
@@ -88,12 +91,13 @@ struct SideIndex {
     return invalidKeys.contains(SideIndex.normalise(key, side))
   }
 
-  /// The untaken tasks whose cross-reference names `otherKey` (a key of the other side), in
-  /// export order.
-  func untakenIndices(referencing otherKey: String) -> LazyFilterSequence<[Int]> {
-    (byCrossReference.isEmpty ? [] : byCrossReference[SideIndex.normalise(otherKey, side.other)] ?? []).lazy.filter {
-      !taken[$0]
+  /// The first untaken task, in export order, whose cross-reference names `otherKey` (a key
+  /// of the other side) and that `isFree` accepts.
+  func firstUntaken(referencing otherKey: String, where isFree: (Int) -> Bool) -> Int? {
+    guard !byCrossReference.isEmpty, let list = byCrossReference[SideIndex.normalise(otherKey, side.other)] else {
+      return nil
     }
+    return list.first { !taken[$0] && isFree($0) }
   }
 
   mutating func take(_ index: Int) { taken[index] = true }

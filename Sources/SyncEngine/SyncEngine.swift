@@ -1,3 +1,4 @@
+import Dispatch
 import TaskModel
 
 /// The reconciliation engine: (state, Outlook, Salesforce, window, policy) → ``SyncPlan``.
@@ -9,7 +10,12 @@ public enum SyncEngine {
   /// `include = false` and neither written nor advanced in the state.
   public static func plan(_ input: SyncInput, excluding excluded: Set<String> = []) -> SyncPlan {
     var planner = Planner(input: input, excluded: excluded)
-    return planner.run()
+    let plan = planner.run()
+    // The planner's indexes (every key of both sides, every fingerprint) are released on
+    // another thread, not in the caller's way: at 100,000 tasks a side that is hundreds of
+    // thousands of frees.
+    DispatchQueue.global(qos: .utility).async { [planner] in withExtendedLifetime(planner) {} }
+    return plan
   }
 
   /// The key tasksync gives an Outlook task it creates from Salesforce task `salesforceKey`.
@@ -98,7 +104,7 @@ struct Planner {
         insertedByMatch[key, default: []].insert(SideIndex.normalise(task.id, .salesforce))
       }
       for i in pending {
-        guard let (create, target, _) = Self.unresolvedCreate(pairs[i], attached[i]), target == .salesforce,
+        guard let (create, target, _) = Self.unresolvedCreate(pairs, i, attached[i]), target == .salesforce,
           let subject = create.matchSubject
         else { continue }
         sentToSalesforce[MatchKey(subject: subject, due: create.matchDue), default: 0] += 1
@@ -140,14 +146,20 @@ struct Planner {
     return out.finish(guardingAgainst: input)
   }
 
-  func index(_ side: Side) -> SideIndex { side == .outlook ? outlook : salesforce }
+  /// One side's index, lent rather than copied: a copy would retain every table it holds, and
+  /// some callers ask once per task.
+  subscript(_ side: Side) -> SideIndex {
+    _read {
+      if side == .outlook { yield outlook } else { yield salesforce }
+    }
+  }
 
   /// Counts as skipped the records an export could not read that no saved pair holds (a new
   /// task with a bad field): the frozen pairs are counted by ``reconcile(_:_:)``.
   mutating func countUnpairedInvalid() {
-    for side in Side.allCases where !index(side).invalidKeys.isEmpty {
+    for side in Side.allCases where !self[side].invalidKeys.isEmpty {
       let paired = Set(pairs.compactMap { $0.key(on: side).map { SideIndex.normalise($0, side) } })
-      for key in index(side).invalidKeys where !paired.contains(key) { out.skip(.invalid) }
+      for key in self[side].invalidKeys where !paired.contains(key) { out.skip(.invalid) }
     }
   }
 
@@ -168,11 +180,16 @@ struct Planner {
     }
   }
 
-  func matches(_ side: Side) -> MatchIndex { side == .outlook ? outlookMatches : salesforceMatches }
+  /// One side's match index, lent rather than copied.
+  subscript(matches side: Side) -> MatchIndex {
+    _read {
+      if side == .outlook { yield outlookMatches } else { yield salesforceMatches }
+    }
+  }
 
   /// Adds task `i` of `side` to that side's match index.
   mutating func addToMatches(_ side: Side, _ i: Int) {
-    let key = MatchKey(index(side).tasks, i)
+    let key = MatchKey(self[side].tasks, i)
     if side == .outlook { outlookMatches.insert(i, key: key) } else { salesforceMatches.insert(i, key: key) }
   }
 
@@ -189,16 +206,19 @@ struct Planner {
     }
   }
 
-  /// A pending create of `pair` whose copy is not attached yet: the create, the side it went
-  /// to, and the key of the task it copies.
-  static func unresolvedCreate(_ pair: PairState, _ items: PairItems) -> (
+  /// A pending create of saved pair `i` whose copy is not attached yet (`items`): the create,
+  /// the side it went to, and the key of the task it copies. Reads the pair where it lies in
+  /// `pairs`: the planner asks once per pending create, and each copy of a pair retains all
+  /// its strings.
+  static func unresolvedCreate(_ pairs: [PairState], _ i: Int, _ items: PairItems) -> (
     create: PendingOperation, target: Side, sourceKey: String
   )? {
-    guard let create = pair.pending.first(where: { $0.operation == .create }) else { return nil }
-    let target = create.side
-    guard (target == .outlook ? items.outlook : items.salesforce) == nil, let sourceKey = pair.key(on: target.other)
+    guard let c = pairs[i].pending.firstIndex(where: { $0.operation == .create }) else { return nil }
+    let target = pairs[i].pending[c].side
+    guard (target == .outlook ? items.outlook : items.salesforce) == nil,
+      let sourceKey = target == .outlook ? pairs[i].salesforceKey : pairs[i].outlookKey
     else { return nil }
-    return (create, target, sourceKey)
+    return (pairs[i].pending[c], target, sourceKey)
   }
 
   /// The items pending creates of the saved pairs at `pending` produced, found by what names
@@ -208,22 +228,25 @@ struct Planner {
     var claimed: [Set<Int>] = [[], []]
     var copies: [(pair: Int, target: Side, found: Int)] = []
     for i in pending {
-      guard let (create, target, sourceKey) = Self.unresolvedCreate(pairs[i], attached[i]) else { continue }
-      let side = index(target)
-      func free(_ j: Int?) -> Int? { j.flatMap { !side.taken[$0] && !claimed[target.number].contains($0) ? $0 : nil } }
-      var found = create.createdKey.flatMap { free(side.index(ofKey: $0)) }
-      if found == nil {
-        found = side.untakenIndices(referencing: sourceKey).first { !claimed[target.number].contains($0) }
+      guard let (create, target, sourceKey) = Self.unresolvedCreate(pairs, i, attached[i]) else { continue }
+      func free(_ j: Int?) -> Int? {
+        j.flatMap { !self[target].taken[$0] && !claimed[target.number].contains($0) ? $0 : nil }
       }
-      if found == nil, target == .salesforce, let learnt = input.learnedSalesforceIDs[sourceKey] {
-        found = free(side.index(ofKey: learnt))
+      var found = create.createdKey.flatMap { free(self[target].index(ofKey: $0)) }
+      if found == nil {
+        found = self[target].firstUntaken(referencing: sourceKey) { !claimed[target.number].contains($0) }
+      }
+      if found == nil, target == .salesforce, !input.learnedSalesforceIDs.isEmpty,
+        let learnt = input.learnedSalesforceIDs[sourceKey]
+      {
+        found = free(self[target].index(ofKey: learnt))
       }
       // A success file's row with the subject and due day the create sent, when it is the only
       // such row and no other create sent them: its Id, whatever the task looks like now.
-      if found == nil, target == .salesforce, let subject = create.matchSubject {
+      if found == nil, target == .salesforce, !insertedByMatch.isEmpty, let subject = create.matchSubject {
         let key = MatchKey(subject: subject, due: create.matchDue)
         if let ids = insertedByMatch[key], ids.count == 1, sentToSalesforce[key] == 1 {
-          found = free(side.index(ofKey: ids.first!))
+          found = free(self[target].index(ofKey: ids.first!))
         }
       }
       guard let found else { continue }
@@ -238,7 +261,7 @@ struct Planner {
     var lookups: [CreateLookup] = []
     lookups.reserveCapacity(pending.count)
     for i in pending {
-      guard let (create, target, _) = Self.unresolvedCreate(pairs[i], attached[i]) else { continue }
+      guard let (create, target, _) = Self.unresolvedCreate(pairs, i, attached[i]) else { continue }
       lookups.append(CreateLookup(pair: i, target: target, keys: matchKeys(create, target, attached[i])))
     }
     return lookups
@@ -275,7 +298,7 @@ struct Planner {
       let alike = seeking[key, default: 0]
       if candidates.count == 1 && alike <= 1 {
         found = candidates[0]
-      } else if let (create, _, sourceKey) = Self.unresolvedCreate(pairs[i], attached[i]) {
+      } else if let (create, _, sourceKey) = Self.unresolvedCreate(pairs, i, attached[i]) {
         hold(pairs[i], create, candidates, sourceKey: sourceKey, alike: alike)
       }
     }
@@ -316,11 +339,11 @@ struct Planner {
     _ pair: PairState, _ create: PendingOperation, _ candidates: [Int], sourceKey: String, alike: Int
   ) {
     let target = create.side
-    for i in candidates where !index(target).taken[i] {
+    for i in candidates where !self[target].taken[i] {
       if target == .outlook { outlook.take(i) } else { salesforce.take(i) }
       heldByCreates[target]!.insert(i)
     }
-    let keys = candidates.map { index(target).key(at: $0) }.joined(separator: ", ")
+    let keys = candidates.map { self[target].key(at: $0) }.joined(separator: ", ")
     let others =
       alike > 1 ? ", which \(alike - 1) other pending create\(alike == 2 ? " also looks" : "s also look") for" : ""
     // With creates alike, an edit of one copy only makes it unrecognisable: both sides must move.

@@ -340,15 +340,16 @@ public struct SnapshotLineage: Sendable, Hashable {
 /// Pairs in id order: the byte order of the UTF-8 ids, the order SQLite keeps text in and the
 /// order of a snapshot.
 enum PairOrder {
+  /// Byte order of the UTF-8 forms, read in place (no copy of either string).
   static func precedes(_ a: String, _ b: String) -> Bool {
-    var (a, b) = (a, b)
-    return a.withUTF8 { x in
-      b.withUTF8 { y in
+    let inPlace = a.utf8.withContiguousStorageIfAvailable { x in
+      b.utf8.withContiguousStorageIfAvailable { y in
         let common = min(x.count, y.count)
         let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
         return order != 0 ? order < 0 : x.count < y.count
       }
     }
+    return (inPlace ?? nil) ?? a.utf8.lexicographicallyPrecedes(b.utf8)
   }
 
   /// `pairs` in id order — as they are when already so (what ``StateStore/load()`` returns and
@@ -409,11 +410,14 @@ enum PairOrder {
   }
 
   private static func isStrictlyOrdered(_ pairs: [PairState]) -> Bool {
-    var k = 1
-    while k < pairs.count {
-      guard precedes(pairs[k - 1].id, pairs[k].id) else { return false }
-      k += 1
+    // Through the buffer: each id is read where it lies, no pair is copied out.
+    pairs.withUnsafeBufferPointer { pairs in
+      var k = 1
+      while k < pairs.count {
+        guard precedes(pairs[k - 1].id, pairs[k].id) else { return false }
+        k += 1
+      }
+      return true
     }
-    return true
   }
 }

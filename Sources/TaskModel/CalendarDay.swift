@@ -1,8 +1,8 @@
 /// A day of the proleptic Gregorian calendar, without a time or a zone.
 ///
 /// Due and start dates of tasks are calendar days on every side: Salesforce's `ActivityDate`
-/// is a date, and Outlook shows a task's due date as a day. Days compare and subtract by
-/// their ``ordinal`` (days since 1970-01-01), so window arithmetic needs no calendar object.
+/// is a date, and Outlook shows a task's due date as a day. Days subtract by their ``ordinal``
+/// (days since 1970-01-01), so window arithmetic needs no calendar object.
 public struct CalendarDay: Hashable, Comparable, Sendable {
   public let year: Int
   public let month: Int
@@ -47,7 +47,10 @@ public struct CalendarDay: Hashable, Comparable, Sendable {
 
   public func adding(days: Int) -> CalendarDay { CalendarDay(ordinal: ordinal + days) }
 
-  public static func < (a: CalendarDay, b: CalendarDay) -> Bool { a.ordinal < b.ordinal }
+  /// Field by field, which orders days as their ordinals do without working either out.
+  public static func < (a: CalendarDay, b: CalendarDay) -> Bool {
+    a.year != b.year ? a.year < b.year : a.month != b.month ? a.month < b.month : a.day < b.day
+  }
 
   public static func isLeap(_ year: Int) -> Bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0

@@ -47,20 +47,22 @@ struct SideIndexTests {
   func crossReferences() {
     var side = index(attaching: ["a", "c"])
     // Both forms of one Salesforce Id name the same task; the attached first one is not found.
-    #expect(side.untakenIndices(referencing: "00T000000000001").first == 1)
-    #expect(side.untakenIndices(referencing: "00T000000000001EAA").first == 1)
-    #expect(side.untakenIndices(referencing: "00T000000000002").first == nil)
-    #expect(side.untakenIndices(referencing: "00T000000000003").first == nil)  // the repeated key's task
+    #expect(side.firstUntaken(referencing: "00T000000000001") { _ in true } == 1)
+    #expect(side.firstUntaken(referencing: "00T000000000001EAA") { _ in true } == 1)
+    // A task the caller turns down (claimed by another create) is passed over.
+    #expect(side.firstUntaken(referencing: "00T000000000001") { $0 != 1 } == nil)
+    #expect(side.firstUntaken(referencing: "00T000000000002") { _ in true } == nil)
+    #expect(side.firstUntaken(referencing: "00T000000000003") { _ in true } == nil)  // the repeated key's task
     side.release(0)
-    #expect(side.untakenIndices(referencing: "00T000000000001").first == 0)
+    #expect(side.firstUntaken(referencing: "00T000000000001") { _ in true } == 0)
     side.release(2)
-    #expect(side.untakenIndices(referencing: "00T000000000002").first == 2)
+    #expect(side.firstUntaken(referencing: "00T000000000002") { _ in true } == 2)
     side.take(0)
-    #expect(side.untakenIndices(referencing: "00T000000000001").first == 1)
+    #expect(side.firstUntaken(referencing: "00T000000000001") { _ in true } == 1)
     side.release(0)
     side.release(0)  // released twice: still listed once, in its place
     side.take(0)
     side.take(1)
-    #expect(side.untakenIndices(referencing: "00T000000000001").first == nil)
+    #expect(side.firstUntaken(referencing: "00T000000000001") { _ in true } == nil)
   }
 }

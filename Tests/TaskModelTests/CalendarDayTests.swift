@@ -17,6 +17,8 @@ struct CalendarDayTests {
       #expect(CalendarDay(day.description) == day)
       let next = day.adding(days: 1)
       #expect(next.ordinal == day.ordinal + 1)
+      // Days order as their ordinals do, across month and year ends too.
+      #expect(day < next && !(next < day) && !(day < day))
       day = next
       if day.day == 1 && day.month == 1 && day.year % 50 != 0 {
         day = CalendarDay(year: day.year + 49, month: 1, day: 1)!
