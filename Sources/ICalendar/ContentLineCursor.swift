@@ -16,6 +16,9 @@ struct ContentLineCursor {
   /// Line terminators seen: CRLF and bare LF.
   private(set) var crlfCount = 0
   private(set) var lfCount = 0
+  /// What RFC 5545 does not ask for and the cursor accepted (bare LFs, TAB folds, long lines,
+  /// folds inside a UTF-8 character or an escape).
+  private(set) var leniency = LineLeniency()
   /// The joined content of the last folded line.
   private var unfolded: [UInt8] = []
   private let maximumLineLength: Int
@@ -39,11 +42,13 @@ struct ContentLineCursor {
     precondition(end <= input.count, "the cursor's bound lies outside the buffer")
     guard lineStart < end else { return nil }
     var segmentStart = lineStart
+    var physicalStart = lineStart
     var physicalLine = lineNumber
     var folded = false
     var logicalLength = 0
     while true {
       guard let lf = Self.lineFeed(in: input, from: segmentStart, to: end) else {
+        if end - physicalStart > LineLeniency.foldWidth { leniency.note(.longLine, line: physicalLine) }
         return emit(
           contentEnd: end, rawEnd: end, segmentStart: segmentStart, folded: folded, logicalLength: logicalLength,
           nextLine: physicalLine, input)
@@ -54,10 +59,14 @@ struct ContentLineCursor {
         crlfCount += 1
       } else {
         lfCount += 1
+        leniency.note(.bareLineFeed, line: physicalLine)
       }
+      if contentEnd - physicalStart > LineLeniency.foldWidth { leniency.note(.longLine, line: physicalLine) }
       physicalLine += 1
       let nextStart = lf + 1
       if nextStart < end, input[nextStart] == 0x20 || input[nextStart] == 0x09 {
+        noteFold(at: nextStart, after: segmentStart..<contentEnd, line: physicalLine, input)
+        physicalStart = nextStart
         if !folded { unfolded.removeAll(keepingCapacity: true) }
         folded = true
         logicalLength += appendSegment(segmentStart..<contentEnd, input)
@@ -68,6 +77,20 @@ struct ContentLineCursor {
         contentEnd: contentEnd, rawEnd: nextStart, segmentStart: segmentStart, folded: folded,
         logicalLength: logicalLength, nextLine: physicalLine, input)
     }
+  }
+
+  /// Notes what a fold (the continuation whose white-space byte is at `at`, on physical line
+  /// `line`) does that RFC 5545 does not ask for: a TAB, or a split inside a UTF-8 character
+  /// (the continuation goes on with a continuation byte) or inside an escape (the segment
+  /// before it ends with an unpaired backslash).
+  private mutating func noteFold(
+    at: Int, after segment: Range<Int>, line: Int, _ input: UnsafeBufferPointer<UInt8>
+  ) {
+    if input[at] == 0x09 { leniency.note(.tabFold, line: line) }
+    if at + 1 < end, input[at + 1] & 0xC0 == 0x80 { leniency.note(.foldInUTF8, line: line) }
+    var backslashes = 0
+    while backslashes < segment.count, input[segment.upperBound - 1 - backslashes] == 0x5C { backslashes += 1 }
+    if backslashes % 2 == 1 { leniency.note(.foldInEscape, line: line) }
   }
 
   /// Calls `body` with the content bytes of `line` (the last line ``next(in:)`` returned).

@@ -9,12 +9,14 @@ extension ICalendarReader {
     var calendarEnd: Int?
     var crlf: Int
     var lf: Int
+    var leniency: LineLeniency
   }
 
   /// The outcome, moved out of the reader (so that appending to it copies nothing).
   mutating func takeOutcome() -> Outcome {
     let outcome = Outcome(
-      result: result, todos: todos, calendarEnd: calendarEnd, crlf: scannerCounts.crlf, lf: scannerCounts.lf)
+      result: result, todos: todos, calendarEnd: calendarEnd, crlf: scannerCounts.crlf, lf: scannerCounts.lf,
+      leniency: leniency)
     result = TaskReadResult()
     todos = []
     return outcome
@@ -117,6 +119,7 @@ extension ICalendarReader {
     outcome.calendarEnd = tail.calendarEnd ?? outcome.calendarEnd
     outcome.crlf += tail.crlf
     outcome.lf += tail.lf
+    outcome.leniency.merge(tail.leniency)
     return outcome
   }
 

@@ -26,6 +26,7 @@ struct ICalendarReader {
   var todos: [ICalendarDocument.TodoSpan] = []
   var calendarEnd: Int?
   var scannerCounts = (crlf: 0, lf: 0)
+  var leniency = LineLeniency()
   /// The part of the input this reader covers (all of it, or one half of a parallel read).
   let range: Range<Int>
   /// The 1-based line number where ``range`` starts.
@@ -94,6 +95,7 @@ struct ICalendarReader {
       }
     }
     scannerCounts = (lines.crlfCount, lines.lfCount)
+    leniency = lines.leniency
     if isLast { try finish() } else { collectDiagnostics() }
   }
 

@@ -38,7 +38,10 @@ import Testing
     #expect(second.due?.instant == Timestamp(iso: "2026-01-16T04:00:00Z"))
     #expect(second.priority == TaskPriority.none && second.isPrivate)
     let warnings = document.result.diagnostics.filter { $0.severity == .warning }.map(\.line)
-    #expect(warnings == [18, 39, 40, 41], "two TZIDs without VTIMEZONE, empty PRIORITY, unknown CLASS")
+    #expect(
+      warnings == [18, 39, 40, 41, 15, 13, 16, 13, 15],
+      "two TZIDs without VTIMEZONE, empty PRIORITY, unknown CLASS; then once each: a bare LF, a TAB fold, a long line, a fold inside a UTF-8 character, a fold inside an escape"
+    )
     #expect(document.rendered(applying: TaskChangeSet()) == bytes)
   }
 

@@ -98,7 +98,8 @@ import Testing
   }
 
   @Test func aByteOrderMarkIsAcceptedWithAWarning() throws {
-    let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array(calendar("SUMMARY:x").utf8)
+    let bytes: [UInt8] =
+      [0xEF, 0xBB, 0xBF] + Array(calendar("SUMMARY:x").replacingOccurrences(of: "\n", with: "\r\n").utf8)
     let document = try ICalendarDocument(bytes: bytes, file: "bom.ics", timeZone: .gmt)
     #expect(document.result.tasks.count == 1)
     #expect(document.result.warningCount == 1)

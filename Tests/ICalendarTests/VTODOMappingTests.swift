@@ -79,7 +79,7 @@ import Testing
       END:VCALENDAR
 
       """
-    let document = try read(text)
+    let document = try read(text, crlf: true)
     let item = document.result.tasks.first
     #expect(item?.due == TaskDate(day: day("2026-07-15"), instant: at("2026-07-15T07:00:00Z"), zone: "My Office"))
     #expect(item?.start?.instant == at("2026-01-15T08:00:00Z"))
@@ -114,7 +114,7 @@ import Testing
       END:VCALENDAR
 
       """
-    let document = try read(text, zone: "America/New_York")
+    let document = try read(text, crlf: true, zone: "America/New_York")
     #expect(document.result.tasks.first?.due?.instant == at("2026-07-15T07:00:00Z"))
     #expect(document.result.warningCount == 0)
   }
@@ -146,7 +146,7 @@ import Testing
       END:VCALENDAR
 
       """
-    let document = try read(text)
+    let document = try read(text, crlf: true)
     #expect(document.result.tasks.first?.due?.instant == at("2026-02-10T08:00:00Z"))
     #expect(document.result.warningCount == 0, "\(document.result.diagnostics)")
   }
@@ -173,7 +173,7 @@ import Testing
   }
 
   @Test func unknownZoneIsReadAsLocalWithAWarning() throws {
-    let document = try read(calendar("DUE;TZID=Nowhere Special:20260601T100000"))
+    let document = try read(calendar("DUE;TZID=Nowhere Special:20260601T100000"), crlf: true)
     #expect(document.result.tasks.first?.due?.instant == at("2026-06-01T10:00:00Z"))
     #expect(document.result.warningCount == 1)
   }
@@ -211,7 +211,7 @@ import Testing
     ("CLASS:X-SECRET", true, 1), ("SUMMARY:x", false, 0),
   ])
   func classMapping(_ line: String, _ isPrivate: Bool, _ warnings: Int) throws {
-    let document = try read(calendar(line))
+    let document = try read(calendar(line), crlf: true)
     #expect(document.result.tasks.first?.isPrivate == isPrivate)
     #expect(document.result.warningCount == warnings)
   }
