@@ -10,13 +10,14 @@ extension ICalendarReader {
     var crlf: Int
     var lf: Int
     var leniency: LineLeniency
+    var missedTimeZone: Bool
   }
 
   /// The outcome, moved out of the reader (so that appending to it copies nothing).
   mutating func takeOutcome() -> Outcome {
     let outcome = Outcome(
       result: result, todos: todos, calendarEnd: calendarEnd, crlf: scannerCounts.crlf, lf: scannerCounts.lf,
-      leniency: leniency)
+      leniency: leniency, missedTimeZone: missedTimeZone)
     result = TaskReadResult()
     todos = []
     return outcome
@@ -24,13 +25,26 @@ extension ICalendarReader {
 
   /// Reads `bytes`: in two halves on two cores when the input is large enough and splits
   /// cleanly, else in one pass. Both ways give the same tasks, spans and diagnostics.
+  /// A VTIMEZONE the pre-scan missed (a mixed-case name, a folded BEGIN line: rare) sends the
+  /// file through once more, in one pass, with the zones found by reading every line.
   static func readAll(bytes: [UInt8], file: String, timeZone: TimeZone, limits: ICalendarLimits) throws -> Outcome {
     if bytes.count >= limits.parallelThreshold, let split = splitPoint(bytes),
       let outcome = try readInHalves(bytes: bytes, split: split, file: file, timeZone: timeZone, limits: limits)
     {
-      return outcome
+      guard outcome.missedTimeZone else { return outcome }
+      return try readOnce(bytes, file, timeZone, limits, definitions: timeZoneDefinitionsReadingEveryLine(bytes))
     }
-    var reader = ICalendarReader(bytes: bytes, file: file, timeZone: timeZone, limits: limits)
+    let outcome = try readOnce(bytes, file, timeZone, limits, definitions: nil)
+    guard outcome.missedTimeZone else { return outcome }
+    return try readOnce(bytes, file, timeZone, limits, definitions: timeZoneDefinitionsReadingEveryLine(bytes))
+  }
+
+  /// One pass over the whole input; `definitions` `nil`: the pre-scan's.
+  private static func readOnce(
+    _ bytes: [UInt8], _ file: String, _ timeZone: TimeZone, _ limits: ICalendarLimits,
+    definitions: [String: TimeZoneDefinition]?
+  ) throws -> Outcome {
+    var reader = ICalendarReader(bytes: bytes, file: file, timeZone: timeZone, limits: limits, definitions: definitions)
     try reader.read()
     return reader.takeOutcome()
   }
@@ -120,6 +134,7 @@ extension ICalendarReader {
     outcome.crlf += tail.crlf
     outcome.lf += tail.lf
     outcome.leniency.merge(tail.leniency)
+    outcome.missedTimeZone = outcome.missedTimeZone || tail.missedTimeZone
     return outcome
   }
 

@@ -27,6 +27,10 @@ struct ICalendarReader {
   var calendarEnd: Int?
   var scannerCounts = (crlf: 0, lf: 0)
   var leniency = LineLeniency()
+  /// True when a VTIMEZONE began on a line the pre-scan (``timeZoneDefinitions(_:)``) does not
+  /// look at: its name in mixed case, or its BEGIN line folded. The file is then read again with
+  /// every line searched (``readAll(bytes:file:timeZone:limits:)``).
+  var missedTimeZone = false
   /// The part of the input this reader covers (all of it, or one half of a parallel read).
   let range: Range<Int>
   /// The 1-based line number where ``range`` starts.
@@ -110,7 +114,9 @@ struct ICalendarReader {
       return
     }
     if ASCIICase.equals(content, tokens.name, "BEGIN") {
-      try begin(ASCIICase.componentName(content, ASCIICase.trimmed(content, tokens.value)), line)
+      let name = ASCIICase.componentName(content, ASCIICase.trimmed(content, tokens.value))
+      if name == "VTIMEZONE" && !Self.isPrescanned(line, content) { missedTimeZone = true }
+      try begin(name, line)
     } else if ASCIICase.equals(content, tokens.name, "END") {
       try end(ASCIICase.componentName(content, ASCIICase.trimmed(content, tokens.value)), line)
     } else if stack.isEmpty {
@@ -239,7 +245,8 @@ struct ICalendarReader {
   /// Every VTIMEZONE of the input by TZID, found by searching for its BEGIN line first.
   /// Names are case-insensitive: `VTIMEZONE` and `vtimezone` (the spellings producers write)
   /// are each looked for by a search of their own bytes, then checked to follow `BEGIN:` in any
-  /// case at a line start, so the pre-scan does not look at every line.
+  /// case at a line start, so the pre-scan does not look at every line. Any other VTIMEZONE
+  /// is noticed by the reading pass (``missedTimeZone``).
   static func timeZoneDefinitions(_ bytes: [UInt8]) -> [String: TimeZoneDefinition] {
     var definitions: [String: TimeZoneDefinition] = [:]
     let begin = Array("BEGIN:".utf8)
@@ -254,6 +261,35 @@ struct ICalendarReader {
           let definition = TimeZoneDefinition.read(bytes, at: start)
         else { continue }
         definitions[definition.tzid] = definitions[definition.tzid] ?? definition
+      }
+    }
+    return definitions
+  }
+
+  /// Whether the pre-scan finds the VTIMEZONE that begins on `line`: a line not folded that
+  /// reads `BEGIN:VTIMEZONE` or `BEGIN:vtimezone` (BEGIN in any case).
+  static func isPrescanned(_ line: ContentLine, _ content: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard !line.isUnfolded, content.count >= 15, content[5] == UInt8(ascii: ":") else { return false }
+    let name = UnsafeBufferPointer(rebasing: content[6..<15])
+    return name.elementsEqual("VTIMEZONE".utf8) || name.elementsEqual("vtimezone".utf8)
+  }
+
+  /// ``timeZoneDefinitions(_:)`` found by reading every line, not by searching for the usual
+  /// spellings: for a file where those searches miss one (``missedTimeZone``).
+  static func timeZoneDefinitionsReadingEveryLine(_ bytes: [UInt8]) -> [String: TimeZoneDefinition] {
+    var definitions: [String: TimeZoneDefinition] = [:]
+    var lines = ContentLineCursor(from: 0, upTo: bytes.count)
+    bytes.withUnsafeBufferPointer { input in
+      while let line = lines.next(in: input) {
+        let begins = lines.withContent(of: line, in: input) { content -> Bool in
+          guard let tokens = PropertyTokens.split(content, content.indices),
+            ASCIICase.equals(content, tokens.name, "BEGIN")
+          else { return false }
+          return ASCIICase.componentName(content, ASCIICase.trimmed(content, tokens.value)) == "VTIMEZONE"
+        }
+        if begins, let definition = TimeZoneDefinition.read(bytes, at: line.raw.lowerBound) {
+          definitions[definition.tzid] = definitions[definition.tzid] ?? definition
+        }
       }
     }
     return definitions

@@ -119,6 +119,26 @@ import Testing
     #expect(document.result.warningCount == 0)
   }
 
+  /// A VTIMEZONE the quick search for its usual spellings misses (a mixed-case name, a folded
+  /// BEGIN line, before or after the task that uses it) is still found: the file is read again
+  /// with every line searched, in one pass or in two halves alike.
+  @Test(arguments: ["BEGIN:VTimeZone", "begin:VTIMEzone", "BEGIN:VTIME\r\n ZONE"], [false, true])
+  func aVTIMEZONESpelledAnyWayIsFound(_ begin: String, _ inHalves: Bool) throws {
+    let zone =
+      "\(begin)\r\nTZID:Gulf Office\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+0400\r\n"
+      + "TZOFFSETTO:+0400\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+    let todo = "BEGIN:VTODO\r\nUID:a\r\nSUMMARY:s\r\nDUE;TZID=Gulf Office:20260715T090000\r\nEND:VTODO\r\n"
+    for text in [
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n\(todo)\(zone)END:VCALENDAR\r\n",
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n\(zone)\(todo)END:VCALENDAR\r\n",
+    ] {
+      let limits = ICalendarLimits(parallelThreshold: inHalves ? 0 : .max)
+      let document = try ICalendarDocument(bytes: Array(text.utf8), file: "z.ics", timeZone: .gmt, limits: limits)
+      #expect(document.result.tasks.first?.due?.instant == at("2026-07-15T05:00:00Z"))
+      #expect(document.result.warningCount == 0, "\(document.result.diagnostics)")
+    }
+  }
+
   /// Outlook's own export form: the VTIMEZONE's TZID is a TEXT value with its commas escaped,
   /// the parameters name it quoted. Read without unescaping, the times were taken as local.
   @Test func escapedTZIDMatchesItsQuotedParameter() throws {
