@@ -1,4 +1,3 @@
-import Dispatch
 import TaskModel
 
 /// The reconciliation engine: (state, Outlook, Salesforce, window, policy) → ``SyncPlan``.
@@ -10,12 +9,7 @@ public enum SyncEngine {
   /// `include = false` and neither written nor advanced in the state.
   public static func plan(_ input: SyncInput, excluding excluded: Set<String> = []) -> SyncPlan {
     var planner = Planner(input: input, excluded: excluded)
-    let plan = planner.run()
-    // The planner's indexes (every key of both sides, every fingerprint) are released on
-    // another thread, not in the caller's way: at 100,000 tasks a side that is hundreds of
-    // thousands of frees.
-    DispatchQueue.global(qos: .utility).async { [planner] in withExtendedLifetime(planner) {} }
-    return plan
+    return planner.run()
   }
 
   /// The key tasksync gives an Outlook task it creates from Salesforce task `salesforceKey`.
