@@ -1000,6 +1000,20 @@ scenario("success-file-without-external-id", [
     REIMPORT_EMPTY,
 ])
 
+# A success file that arrives between plan and apply changes which creates are recognised: the
+# plan records the success files it read, and apply refuses when they differ.
+BOOK_FLIGHTS_SUCCESS = SUCCESS_HEADER + ",".join('"%s"' % c for c in row(S[30], "Book flights", "2026-03-20") + ["Item Created"]) + "\r\n"
+scenario("stale-plan-success-file", [
+    step("outlook-new", outlook=O(more=[NEW_O]), salesforce=SF(), exit=0, summary=summary(o=ZERO, s=counts(c=1))),
+    step("plan-without-success-file", args="plan --plan-file $WORK/plan.json --today " + TODAY,
+         salesforce=SF(more=[row(S[30], "Book flights", "2026-03-21")]), exit=0, writes=False),
+    step("success-file-then-apply", args="apply $WORK/plan.json", success=BOOK_FLIGHTS_SUCCESS, exit=3,
+         writes=False, stderr=["Data Loader success files", "changed since the plan was made"]),
+    step("plan-again", args="plan --plan-file $WORK/plan.json --today " + TODAY, exit=0, writes=False),
+    step("apply", args="apply $WORK/plan.json", exit=0, summary=summary(o=counts(u=1), s=ZERO),
+         contains={"outlook/outlook.ics": ["DUE;VALUE=DATE:20260321"], "plan.json": ["salesforce-success-files"]}),
+])
+
 # Picklists without a value for some statuses and priorities: an Outlook task in progress with
 # low priority reaches Salesforce as the nearest values the org has (Open, Normal), with a
 # warning, and once re-imported it is not "changed back" in Outlook.

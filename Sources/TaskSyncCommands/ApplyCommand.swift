@@ -32,12 +32,20 @@ struct ApplyCommand: ParsableCommand {
     defer { lock.release() }
     let run = try session.prepare(excluding: excluded)
     try run.checkExclusions(exclude)
-    for input in reviewed.inputs {
+    for input in reviewed.inputs where input.side != PlanFile.successFilesSide {
       let now = input.side == "outlook" ? run.outlook.checksums : run.salesforce.checksums
       guard now == input.sha256 else {
         throw CommandFailure(
           .refused, "\(input.path) changed since the plan was made: nothing written; make a new plan")
       }
+    }
+    // Success files added, removed or changed since the plan change which creates are recognised.
+    let reviewedSuccessFiles = reviewed.inputs.first { $0.side == PlanFile.successFilesSide }?.sha256 ?? [:]
+    guard reviewedSuccessFiles == run.successFiles else {
+      throw CommandFailure(
+        .refused,
+        "the Data Loader success files in \(session.successFolder.path) changed since the plan was made: nothing written; make a new plan"
+      )
     }
     guard run.plan.decisions.map(\.id) == reviewed.decisions.map(\.id) else {
       throw CommandFailure(.refused, "\(plan): the saved state changed since the plan was made; make a new plan")

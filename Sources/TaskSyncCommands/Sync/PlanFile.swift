@@ -31,6 +31,10 @@ package struct PlanFile: Codable, Sendable {
     }
   }
 
+  /// The side name of the input entry that lists the Data Loader success files read (present
+  /// only when there were some).
+  package static let successFilesSide = "salesforce-success-files"
+
   /// The ids of the decisions the user excluded in the file (`"include": false`).
   package var excludedIDs: Set<String> { Set(decisions.filter { !$0.include }.map(\.id)) }
 }

@@ -12,6 +12,9 @@ import TaskModel
 package struct PreparedRun: Sendable {
   package var outlook: Export
   package var salesforce: Export
+  /// The SHA-256 of each Data Loader success file read beside the Salesforce export, by name:
+  /// they decide which created tasks are recognised, so a plan records them too.
+  package var successFiles: [String: String]
   package var state: SyncState
   /// The saved pairs' snapshot `state` was loaded from (`nil`: no state yet).
   package var snapshot: SnapshotLineage?
@@ -86,7 +89,9 @@ package struct SyncSession {
     policy.salesforceCarriesPrivate = configuration.salesforceMapping.privateColumn != nil
     let learnt = try learnedSalesforceIDs()
     let csv = salesforce.parts[0].document as? SalesforceTaskCSV
-    let runID = runID(outlook: outlook, salesforce: salesforce, after: lastRunID, pairs: state.pairs.count)
+    let runID = runID(
+      outlook: outlook, salesforce: salesforce, successFiles: learnt.checksums, after: lastRunID,
+      pairs: state.pairs.count)
     let (outlookTasks, picklistNotes) = representable(o.tasks)
     var input = SyncInput(
       outlook: SideSnapshot(
@@ -107,10 +112,14 @@ package struct SyncSession {
       inputs: [
         .init(side: "outlook", path: configuration.outlook.path, sha256: outlook.checksums),
         .init(side: "salesforce", path: configuration.salesforce.path, sha256: salesforce.checksums),
-      ],
+      ]
+        + (learnt.checksums.isEmpty
+          ? []
+          : [.init(side: PlanFile.successFilesSide, path: successFolder.path, sha256: learnt.checksums)]),
       decisions: plan.decisions, summary: summary)
     return PreparedRun(
-      outlook: outlook, salesforce: salesforce, state: state, snapshot: snapshot, input: input, plan: plan,
+      outlook: outlook, salesforce: salesforce, successFiles: learnt.checksums, state: state, snapshot: snapshot,
+      input: input, plan: plan,
       diagnostics: diagnostics,
       planFile: planFile, summary: summary, planJSON: planFile.json, pairChanges: pairChanges)
   }
@@ -185,17 +194,24 @@ package struct SyncSession {
     }
   }
 
+  /// The folder whose `success*.csv` files are read: the Salesforce export's.
+  var successFolder: URL { configuration.salesforce.deletingLastPathComponent() }
+
   /// Ids that Data Loader gave the tasks a previous run inserted: every `success*.csv` beside
-  /// the Salesforce export.
-  func learnedSalesforceIDs() throws -> (ids: [String: String], inserted: [InsertedTask], diagnostics: [Diagnostic]) {
-    let folder = configuration.salesforce.deletingLastPathComponent()
+  /// the Salesforce export, with the SHA-256 of each by name.
+  func learnedSalesforceIDs() throws -> (
+    ids: [String: String], inserted: [InsertedTask], diagnostics: [Diagnostic], checksums: [String: String]
+  ) {
+    let folder = successFolder
     let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
     var ids: [String: String] = [:]
     var inserted: [InsertedTask] = []
     var diagnostics: [Diagnostic] = []
+    var checksums: [String: String] = [:]
     for name in names.sorted() where name.lowercased().hasPrefix("success") && name.lowercased().hasSuffix(".csv") {
       let url = folder.appendingPathComponent(name)
       let bytes = try Export.readBytes(url)
+      checksums[name] = Checksum.sha256Hex(of: bytes)
       let file: DataLoaderResultFile
       do {
         file = try DataLoaderResultFile(bytes: bytes, file: url.path, mapping: configuration.salesforceMapping)
@@ -206,14 +222,16 @@ package struct SyncSession {
       ids.merge(file.createdIds) { first, _ in first }
       inserted += file.createdRows.map { InsertedTask(id: $0.id, subject: $0.subject, due: $0.due) }
     }
-    return (ids, inserted, diagnostics)
+    return (ids, inserted, diagnostics, checksums)
   }
 
   /// A run id that depends only on what the run reads (the inputs, the configuration, today and
   /// the state as the previous run left it), so the same inputs plan the same way.
-  func runID(outlook: Export, salesforce: Export, after lastRunID: String?, pairs: Int) -> String {
+  func runID(
+    outlook: Export, salesforce: Export, successFiles: [String: String], after lastRunID: String?, pairs: Int
+  ) -> String {
     var text = "\(today)|\(configuration.checksum)|\(lastRunID ?? "-")|\(pairs)"
-    for (side, sums) in [("o", outlook.checksums), ("s", salesforce.checksums)] {
+    for (side, sums) in [("o", outlook.checksums), ("s", salesforce.checksums), ("r", successFiles)] {
       for (name, sum) in sums.sorted(by: { $0.key < $1.key }) { text += "|\(side):\(name)=\(sum)" }
     }
     let day = String(describing: today).replacingOccurrences(of: "-", with: "")
