@@ -579,6 +579,9 @@ BAD_DUE = ics(todo("ol-1", "Call Acme today", "2026-03-10", lm="20260302T080000Z
                "DUE;VALUE=DATE:2026-13-45", "STATUS:NEEDS-ACTION", "PRIORITY:5", "END:VTODO"])
 scenario("bad-record-ics", [
     FIRST,
+    # --strict fails before anything is written, with the record's position.
+    step("broken-due-strict", args=SYNC + " --strict", outlook=BAD_DUE, exit=1, writes=False,
+         stderr=["--strict: 1 record could not be read", "outlook.ics:"]),
     step("broken-due", outlook=BAD_DUE, exit=1, summary=summary(o=ZERO, s=counts(u=1), skipped={"invalid": 1}),
          contains={"salesforce/Task.csv": ["Call Acme today", "Send contract"],
                    "outlook/outlook.ics": ["DUE;VALUE=DATE:2026-13-45"], "summary.json": ["DUE"]}),

@@ -32,6 +32,7 @@ struct ApplyCommand: ParsableCommand {
     defer { lock.release() }
     let run = try session.prepare(excluding: excluded)
     try run.checkExclusions(exclude)
+    try run.refuseUnreadableRecords(strict: common.strict)
     for input in reviewed.inputs where input.side != PlanFile.successFilesSide {
       let now = input.side == "outlook" ? run.outlook.checksums : run.salesforce.checksums
       guard now == input.sha256 else {

@@ -27,6 +27,7 @@ struct SyncCommand: ParsableCommand {
     defer { lock.release() }
     let run = try session.prepare(excluding: Set(exclude))
     try run.checkExclusions(exclude)
+    try run.refuseUnreadableRecords(strict: common.strict)
     if let refusal = run.plan.refusal {
       print(PlanText.render(run.plan), terminator: "")
       throw CommandFailure(.refused, "refused: \(refusal)")

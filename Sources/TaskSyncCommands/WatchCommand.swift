@@ -67,6 +67,7 @@ struct WatchCommand: ParsableCommand {
     let lock = try session.lock(command: "tasksync watch")
     defer { lock.release() }
     let run = try session.prepare()
+    try run.refuseUnreadableRecords(strict: common.strict)
     if let refusal = run.plan.refusal {
       Notifier(configuration: configuration).notify(run.summary)
       throw CommandFailure(.refused, "refused: \(refusal)")

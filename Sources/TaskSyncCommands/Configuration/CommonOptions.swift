@@ -65,6 +65,13 @@ package struct CommonOptions: ParsableArguments {
   @Flag(name: .long, help: "Print machine-readable JSON.")
   package var json = false
 
+  @Flag(
+    name: .long,
+    help:
+      "Fail before writing anything when an input has records that cannot be read (without it the run writes, leaves their tasks alone and exits 1)."
+  )
+  package var strict = false
+
   package init() {}
 
   /// The configuration file's name when one is used: `--config`, else `./tasksync.toml` if present.

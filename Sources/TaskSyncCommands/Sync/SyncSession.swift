@@ -33,6 +33,16 @@ package struct PreparedRun: Sendable {
 }
 
 extension PreparedRun {
+  /// `--strict`: records that could not be read fail the run before anything is written (SPEC
+  /// §12); each is printed, and the run exits 1.
+  package func refuseUnreadableRecords(strict: Bool) throws {
+    let errors = diagnostics.filter { $0.severity == .error }
+    guard strict, !errors.isEmpty else { return }
+    for error in errors { FileHandle.standardError.write(Data("\(error)\n".utf8)) }
+    throw CommandFailure(
+      .failed, "--strict: \(errors.count) record\(errors.count == 1 ? "" : "s") could not be read: nothing written")
+  }
+
   /// Refuses `--exclude` keys that name no decision of the plan: a mistyped key would leave in
   /// what the user meant to leave out.
   package func checkExclusions(_ keys: [String]) throws {
