@@ -4,11 +4,13 @@ import SyncEngine
 import SyncStore
 import TaskModel
 
-/// `tasksync convert IN OUT`: ics ⇄ ews ⇄ salesforce-csv ⇄ json, through the common model.
+/// `tasksync convert IN OUT`: ics ⇄ ews ⇄ salesforce-csv ⇄ json, through the common model,
+/// reading and writing Salesforce picklists and dates with the configuration's mapping and zone.
 struct ConvertCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "convert",
-    abstract: "Convert tasks between formats (ics, ews, csv, json) through the common model."
+    abstract: "Convert tasks between formats (ics, ews, csv, json) through the common model.",
+    discussion: "csv is the Salesforce Task CSV; --from and --to also take salesforce-csv for it."
   )
 
   @Argument(help: "The file (or vdir folder) to read.")
@@ -17,14 +19,19 @@ struct ConvertCommand: ParsableCommand {
   @Argument(help: "The file to write; its extension names the format unless --to does.")
   var output: String
 
-  @Option(help: "The input's format (ics, ews, csv, json), when its name and content do not tell.")
+  @Option(help: "The input's format, when its name and content do not tell.")
   var from: ExportFormat?
 
-  @Option(help: "The output's format (ics, ews, csv, json), when its name does not tell.")
+  @Option(help: "The output's format, when its name does not tell.")
   var to: ExportFormat?
 
-  func run() throws {
-    let options = FormatOptions()
+  @OptionGroup var config: ConfigurationOption
+
+  func run() throws { try run(currentFolder: CommonOptions.currentFolder) }
+
+  /// Runs with `currentFolder` as the folder `./tasksync.toml` is looked for in.
+  func run(currentFolder: URL) throws {
+    let options = try config.formatOptions(currentFolder: currentFolder)
     let source = try Export.read(URL(fileURLWithPath: input), format: from, options: options)
     guard let target = to ?? ExportFormat.byExtension(output) else {
       throw CommandFailure(.usage, "\(output): cannot tell the output format from its name; add --to ics|ews|csv|json")

@@ -3,7 +3,8 @@ import Foundation
 import SalesforceCSV
 import TaskModel
 
-/// `tasksync validate FILE... [--json] [--strict]`: checks exports, for people and for CI.
+/// `tasksync validate FILE... [--json] [--strict]`: checks exports, for people and for CI,
+/// reading them with the configuration's Salesforce mapping and zone.
 struct ValidateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "validate",
@@ -14,8 +15,10 @@ struct ValidateCommand: ParsableCommand {
   @Argument(help: "Export files or vdir folders (.ics, .xml, .csv, .json).")
   var files: [String]
 
-  @Option(help: "The format of every file, when names and content do not tell (ics, ews, csv, json).")
+  @Option(help: "The format of every file, when names and content do not tell.")
   var from: ExportFormat?
+
+  @OptionGroup var config: ConfigurationOption
 
   @Flag(help: "Print the report as JSON.")
   var json = false
@@ -32,9 +35,13 @@ struct ValidateCommand: ParsableCommand {
     var diagnostics: [Diagnostic]
   }
 
-  func run() throws {
+  func run() throws { try run(currentFolder: CommonOptions.currentFolder) }
+
+  /// Runs with `currentFolder` as the folder `./tasksync.toml` is looked for in.
+  func run(currentFolder: URL) throws {
+    let options = try config.formatOptions(currentFolder: currentFolder)
     var reports: [FileReport] = []
-    for file in files { reports.append(check(file)) }
+    for file in files { reports.append(check(file, options: options)) }
     if json {
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -51,9 +58,9 @@ struct ValidateCommand: ParsableCommand {
     if failed { throw CommandFailure(.failed, "") }
   }
 
-  func check(_ file: String) -> FileReport {
+  func check(_ file: String, options: FormatOptions) -> FileReport {
     do {
-      let export = try Export.read(URL(fileURLWithPath: file), format: from, options: FormatOptions())
+      let export = try Export.read(URL(fileURLWithPath: file), format: from, options: options)
       let result = export.result
       var diagnostics = result.diagnostics
       for part in export.parts {

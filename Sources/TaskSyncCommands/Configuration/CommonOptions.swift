@@ -76,9 +76,7 @@ package struct CommonOptions: ParsableArguments {
 
   /// The configuration file's name when one is used: `--config`, else `./tasksync.toml` if present.
   package func configurationFile(currentFolder: URL = CommonOptions.currentFolder) -> URL? {
-    if let config { return TaskSyncConfiguration.resolve(config, against: currentFolder) }
-    let implicit = currentFolder.appendingPathComponent("tasksync.toml")
-    return FileManager.default.fileExists(atPath: implicit.path) ? implicit : nil
+    TaskSyncConfiguration.file(config: config, currentFolder: currentFolder)
   }
 
   /// The command-line overrides, paths resolved against `currentFolder`.
@@ -94,12 +92,7 @@ package struct CommonOptions: ParsableArguments {
   package func resolve(
     currentFolder: URL = CommonOptions.currentFolder, now: Date = Date()
   ) throws -> (TaskSyncConfiguration, today: CalendarDay) {
-    let base: TaskSyncConfiguration
-    if let file = configurationFile(currentFolder: currentFolder) {
-      base = try TaskSyncConfiguration.load(from: file, named: config ?? "tasksync.toml")
-    } else {
-      base = .defaults(baseFolder: currentFolder)
-    }
+    let base = try TaskSyncConfiguration.load(config: config, currentFolder: currentFolder)
     let configuration = base.applying(overrides(currentFolder: currentFolder))
     return (configuration, today ?? configuration.today(at: now))
   }

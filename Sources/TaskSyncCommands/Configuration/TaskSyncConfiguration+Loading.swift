@@ -6,6 +6,24 @@ extension TaskSyncConfiguration {
   /// The largest configuration file read (1 MiB); a larger one is certainly not a configuration.
   package static let maximumFileSize = 1 << 20
 
+  /// The configuration file a command uses: `config` (the `--config` value) resolved against
+  /// `currentFolder`, else `tasksync.toml` in `currentFolder` if it exists, else none.
+  package static func file(config: String?, currentFolder: URL) -> URL? {
+    if let config { return resolve(config, against: currentFolder) }
+    let implicit = currentFolder.appendingPathComponent("tasksync.toml")
+    return FileManager.default.fileExists(atPath: implicit.path) ? implicit : nil
+  }
+
+  /// The configuration a command starts from: the file ``file(config:currentFolder:)`` finds,
+  /// else the defaults with `currentFolder` as the base folder. Errors name the file as the user
+  /// did (the `--config` value, or `tasksync.toml`). Throws ``ConfigurationError``.
+  package static func load(config: String?, currentFolder: URL) throws -> TaskSyncConfiguration {
+    guard let url = file(config: config, currentFolder: currentFolder) else {
+      return .defaults(baseFolder: currentFolder)
+    }
+    return try load(from: url, named: config ?? "tasksync.toml")
+  }
+
   /// Reads `tasksync.toml` at `url`; relative paths in it are resolved against its folder.
   ///
   /// Throws ``ConfigurationError`` naming the file, line and column of the first problem: a

@@ -12,6 +12,23 @@ package enum ExportFormat: String, CaseIterable, Sendable, ExpressibleByArgument
   /// The common model as JSON, one task per element.
   case json
 
+  /// A `--from`/`--to` value: a format's name, or `salesforce-csv` (the name SPEC §11 uses) for ``csv``.
+  package init?(argument: String) {
+    if argument == Self.salesforceCSVAlias {
+      self = .csv
+    } else {
+      self.init(rawValue: argument)
+    }
+  }
+
+  /// Every name `--from`/`--to` take, for help, errors and completion.
+  package static var allValueStrings: [String] {
+    allCases.flatMap { $0 == .csv ? [$0.rawValue, salesforceCSVAlias] : [$0.rawValue] }
+  }
+
+  /// The other name of ``csv``.
+  package static let salesforceCSVAlias = "salesforce-csv"
+
   package var codec: ExportCodec {
     switch self {
     case .ics: .iCalendar
