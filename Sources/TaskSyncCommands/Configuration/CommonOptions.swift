@@ -74,11 +74,6 @@ package struct CommonOptions: ParsableArguments {
 
   package init() {}
 
-  /// The configuration file's name when one is used: `--config`, else `./tasksync.toml` if present.
-  package func configurationFile(currentFolder: URL = CommonOptions.currentFolder) -> URL? {
-    TaskSyncConfiguration.file(config: config, currentFolder: currentFolder)
-  }
-
   /// The command-line overrides, paths resolved against `currentFolder`.
   package func overrides(currentFolder: URL = CommonOptions.currentFolder) -> ConfigurationOverrides {
     func path(_ p: String?) -> URL? { p.map { TaskSyncConfiguration.resolve($0, against: currentFolder) } }
