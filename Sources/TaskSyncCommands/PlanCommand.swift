@@ -54,9 +54,21 @@ extension SyncSession {
     }
   }
 
+  /// Runs `step`; when it fails, the user is told as `[notify]` asks (the log always, and the
+  /// desktop and command for `errors`), then the failure goes on: a run that could not read
+  /// its inputs, take the lock or write its outputs is the one an unattended user must hear of.
+  func notifyingFailure<T>(_ step: () throws -> T) throws -> T {
+    do {
+      return try step()
+    } catch let failure as CommandFailure {
+      Notifier(configuration: configuration).notify(RunSummary(failure: failure))
+      throw failure
+    }
+  }
+
   /// Applies a run prepared under the lock and reports it; the exit status follows the outcome.
   func applyAndReport(_ run: PreparedRun, show: SummaryShow, json: Bool) throws {
-    try apply(run, startedAt: Clock.now)
+    try notifyingFailure { try apply(run, startedAt: Clock.now) }
     let summary = run.summary
     Notifier(configuration: configuration).notify(summary)
     if json {

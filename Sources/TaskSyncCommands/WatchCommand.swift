@@ -64,10 +64,13 @@ struct WatchCommand: ParsableCommand {
     }
     var session = session
     if common.today == nil { session.today = configuration.today(at: now) }
-    let lock = try session.lock(command: "tasksync watch")
+    let lock = try session.notifyingFailure { try session.lock(command: "tasksync watch") }
     defer { lock.release() }
-    let run = try session.prepare()
-    try run.refuseUnreadableRecords(strict: common.strict)
+    let run = try session.notifyingFailure {
+      let run = try session.prepare()
+      try run.refuseUnreadableRecords(strict: common.strict)
+      return run
+    }
     if let refusal = run.plan.refusal {
       Notifier(configuration: configuration).notify(run.summary)
       throw CommandFailure(.refused, "refused: \(refusal)")

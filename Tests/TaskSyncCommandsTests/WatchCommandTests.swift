@@ -64,4 +64,24 @@ struct WatchCommandTests {
     #expect(notified == summary)
     #expect(notified.contains("\"create\" : 1"))
   }
+
+  /// An unattended run that cannot read an input is the one the user must hear of: the
+  /// configured command gets a summary with the positioned error, and nothing is written.
+  @Test func aRunThatFailsToReadItsInputsNotifies() throws {
+    let folder = try workspace(
+      Self.automatic + """
+
+        [notify]
+        on = ["errors"]
+        command = "cat > notified.json"
+        """)
+    let csv = folder.appendingPathComponent("exports/Task.csv")
+    try Data(try Data(contentsOf: csv) + Data("00T000000000099EAA,\"never closed\n".utf8)).write(to: csv)
+    #expect(watch(folder, at: "2026-03-02T09:00:00Z") == 1)
+    #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("tasksync-out").path))
+    let notified = try String(contentsOf: folder.appendingPathComponent("notified.json"), encoding: .utf8)
+    #expect(notified.contains("Task.csv:"))
+    #expect(notified.contains("\"errors\" : ["))
+    #expect(notified.contains("\"create\" : 0"))
+  }
 }

@@ -50,6 +50,12 @@ package struct RunSummary: Codable, Hashable, Sendable {
     refused = plan.refusal
   }
 
+  /// The summary of a run that ended before it could be planned or applied: nothing done, and
+  /// why (a guard's refusal, or the error).
+  package init(failure: CommandFailure) {
+    if failure.status == .refused { refused = failure.message } else { errors = [failure.message] }
+  }
+
   package var changeCount: Int {
     outlook.create + outlook.update + outlook.delete + salesforce.create + salesforce.update + salesforce.delete
   }
