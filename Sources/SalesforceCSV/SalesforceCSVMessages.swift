@@ -2,6 +2,8 @@ import TaskModel
 
 /// The words of every diagnostic the Salesforce CSV reader emits, in one place.
 enum SalesforceCSVMessage {
+  static let byteOrderMark =
+    "the file starts with a UTF-8 byte order mark (as Excel saves \"CSV UTF-8\"); it is accepted and kept"
   static let emptyFile = "the file is empty: a Salesforce Task CSV starts with a header row (Id,Subject,…)"
   static func utf16(_ bom: String) -> String {
     "the file is UTF-16 (byte-order mark \(bom)); save it as UTF-8 CSV and try again"

@@ -78,18 +78,35 @@ public enum SalesforceValues {
     return v
   }
 
+  /// Whether a date-time cell that reads names no zone: no `Z` and no offset after its date
+  /// (`2026-01-02 03:04:05`, `01/02/2026 03:04`); it is read as UTC.
+  public static func lacksZone(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
+    let b = trimmed(cell)
+    guard let last = b.last, last != UInt8(ascii: "Z"), last != UInt8(ascii: "z") else { return false }
+    return !b.dropFirst(10).contains { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }
+  }
+
   /// `true/false/1/0/yes/no` in any case; empty is `nil` (no value), anything else is `nil` too
   /// with `valid` false.
   public static func boolean(_ cell: UnsafeBufferPointer<UInt8>) -> (value: Bool?, valid: Bool) {
+    let reading = booleanReading(cell)
+    return (reading.value, reading.valid)
+  }
+
+  /// ``boolean(_:)``, and whether the cell was a word other than true/false (yes, no, y, n),
+  /// which Salesforce does not write.
+  public static func booleanReading(_ cell: UnsafeBufferPointer<UInt8>) -> (value: Bool?, valid: Bool, isWord: Bool) {
     let b = trimmed(cell)
-    if b.isEmpty { return (nil, true) }
-    guard b.count <= 5 else { return (nil, false) }
+    if b.isEmpty { return (nil, true, false) }
+    guard b.count <= 5 else { return (nil, false, false) }
     var word: UInt64 = 0
     for c in b { word = word << 8 | UInt64(c >= 0x41 && c <= 0x5A ? c + 32 : c) }
     switch word {
-    case 0x7472_7565, 0x31, 0x79_6573, 0x79: return (true, true)  // true, 1, yes, y
-    case 0x66_616C_7365, 0x30, 0x6E6F, 0x6E: return (false, true)  // false, 0, no, n
-    default: return (nil, false)
+    case 0x7472_7565, 0x31: return (true, true, false)  // true, 1
+    case 0x66_616C_7365, 0x30: return (false, true, false)  // false, 0
+    case 0x79_6573, 0x79: return (true, true, true)  // yes, y
+    case 0x6E6F, 0x6E: return (false, true, true)  // no, n
+    default: return (nil, false, false)
     }
   }
 

@@ -28,6 +28,7 @@ extension TaskRowReader {
     /// The index in `diagnostics` of the "no row has an Id" warning, when this stretch gave it
     /// (every stretch works the answer out for itself; only the first one's warning is kept).
     var noIdsWarning: Int?
+    var leniency = CSVLeniency()
   }
 
   /// A pointer handed to the mapping threads, each writing only its own slots.
@@ -53,6 +54,7 @@ extension TaskRowReader {
       rowOfKey = keys.index
       count = merge(stretches, firstRecords: keys.firstRecords, columns, slots: base, invalid: &invalid)
     }
+    for finding in leniency.findings { add(.warning, finding.message, at: finding.offset) }
     return Rows(
       result: TaskReadResult(tasks: tasks, diagnostics: diagnostics, invalidKeys: invalid), rowOfKey: rowOfKey)
   }
@@ -105,6 +107,7 @@ extension TaskRowReader {
       stretch.partitions.append(partition)
     }
     stretch.diagnostics = worker.diagnostics
+    stretch.leniency = worker.leniency
     return stretch
   }
 
@@ -162,6 +165,7 @@ extension TaskRowReader {
     var count = 0
     var warnedNoIds = false
     for (n, stretch) in stretches.enumerated() {
+      leniency.merge(stretch.leniency)
       var source = stretch.records.lowerBound - 1
       var d = 0
       var bad = 0

@@ -17,6 +17,8 @@ struct TaskRowReader {
   /// loaded): its rows read as tasks not yet assigned an Id. Worked out at the first row
   /// without an Id.
   var noRowHasAnId: Bool?
+  /// The lenient readings of this reader's rows (``CSVLeniency``), reported once per file.
+  var leniency = CSVLeniency()
 
   init(table: CSVTable, file: String, mapping: SalesforceTaskMapping, options: SalesforceCSVOptions) {
     self.table = table
@@ -35,6 +37,9 @@ struct TaskRowReader {
   }
 
   mutating func position(_ offset: Int) -> SourcePosition {
+    // The file's start needs no line index (building one reads the whole file): a file whose
+    // only remark is its byte order mark pays nothing for it.
+    if offset == 0 { return SourcePosition(line: 1, column: 1) }
     if lines == nil { lines = table.lineIndex() }
     let p = lines!.position(of: offset)
     return SourcePosition(line: p.line, column: p.column)
@@ -57,6 +62,7 @@ struct TaskRowReader {
       throw unreadable(SalesforceCSVMessage.unterminatedQuote(position(open).line), at: open)
     }
     guard table.recordCount > 0 else { throw UnreadableInput(SalesforceCSVMessage.emptyFile, file: file, at: .start) }
+    if table.hasUTF8BOM { add(.warning, SalesforceCSVMessage.byteOrderMark, at: 0) }
     if let bad = table.firstInvalidUTF8 {
       add(.warning, SalesforceCSVMessage.windows1252(table.bytes[bad]), at: bad)
     }
@@ -140,10 +146,16 @@ struct TaskRowReader {
     return none
   }
 
-  func reference(_ record: Int, _ column: Int?) -> String? {
+  func reference(_ record: Int, _ column: Int?, _ problems: inout [Problem]) -> String? {
     guard let column else { return nil }
     let encoding = table.encoding
-    return table.withValueBytes(record: record, field: column) { SalesforceValues.normalisedID($0, encoding: encoding) }
+    // Read once: the Id, and whether the cell was a placeholder for none.
+    let (id, placeholder) = table.withValueBytes(record: record, field: column) { cell in
+      let id = SalesforceValues.normalisedID(cell, encoding: encoding)
+      return (id, id == nil && !SalesforceValues.trimmed(cell).isEmpty)
+    }
+    if placeholder { problems.append(.lenient(.nullPlaceholder, at: cellOffset(record, column))) }
+    return id
   }
 
   /// The cell without leading and trailing spaces and TABs, trimmed before decoding (one string).
@@ -178,7 +190,9 @@ struct TaskRowReader {
     }
     var problems: [Problem] = []
     let outcome = fill(record, key: key, columns, into: slot, problems: &problems)
-    for p in problems { add(p.severity, p.message, at: p.offset) }
+    for p in problems {
+      if let kind = p.leniency { leniency.note(kind, at: p.offset) } else { add(p.severity, p.message, at: p.offset) }
+    }
     return outcome
   }
 
@@ -187,11 +201,19 @@ struct TaskRowReader {
     var severity: Diagnostic.Severity
     var message: String
     var offset: Int
+    /// A lenient reading, counted for one warning per file instead of reported here.
+    var leniency: CSVLeniency.Kind?
 
     init(_ severity: Diagnostic.Severity, _ message: String, at offset: Int) {
       self.severity = severity
       self.message = message
       self.offset = offset
+    }
+
+    static func lenient(_ kind: CSVLeniency.Kind, at offset: Int) -> Problem {
+      var problem = Problem(.warning, "", at: offset)
+      problem.leniency = kind
+      return problem
     }
   }
 
@@ -264,8 +286,8 @@ struct TaskRowReader {
     if let c = columns.isPrivate {
       task.isPrivate = flag(record, c, mapping.privateColumn ?? "private", &problems, &failed) ?? false
     }
-    task.whoId = reference(record, columns.whoId)
-    task.whatId = reference(record, columns.whatId)
+    task.whoId = reference(record, columns.whoId, &problems)
+    task.whatId = reference(record, columns.whatId, &problems)
     task.lastModified =
       time(record, columns.lastModifiedDate, "LastModifiedDate", required: false, &problems, &failed)
       ?? time(record, columns.systemModstamp, "SystemModstamp", required: false, &problems, &failed)
@@ -304,10 +326,15 @@ struct TaskRowReader {
     _ record: Int, _ column: Int?, _ name: String, required: Bool, _ problems: inout [Problem], _ failed: inout Bool
   ) -> Timestamp? {
     guard let c = column else { return nil }
-    let parsed: Timestamp?? = table.withValueBytes(record: record, field: c) {
-      SalesforceValues.trimmed($0).isEmpty ? .some(nil) : SalesforceValues.timestamp($0).map { .some($0) }
+    // Read once: the instant, and whether the cell named no zone.
+    let parsed: (time: Timestamp?, zoneless: Bool)? = table.withValueBytes(record: record, field: c) { cell in
+      if SalesforceValues.trimmed(cell).isEmpty { return (nil, false) }
+      return SalesforceValues.timestamp(cell).map { ($0, SalesforceValues.lacksZone(cell)) }
     }
-    if let parsed { return parsed }
+    if let parsed {
+      if parsed.zoneless { problems.append(.lenient(.zonelessTime, at: cellOffset(record, c))) }
+      return parsed.time
+    }
     let text = table.value(record: record, field: c)
     if required {
       problems.append(Problem(.error, SalesforceCSVMessage.badDateTime(name, text), at: cellOffset(record, c)))
@@ -321,13 +348,15 @@ struct TaskRowReader {
   /// A boolean cell; a bad one is an error and makes the row bad.
   func flag(_ record: Int, _ column: Int?, _ name: String, _ problems: inout [Problem], _ failed: inout Bool) -> Bool? {
     guard let c = column else { return nil }
-    let parsed = table.withValueBytes(record: record, field: c) { SalesforceValues.boolean($0) }
+    let parsed = table.withValueBytes(record: record, field: c) { SalesforceValues.booleanReading($0) }
     if !parsed.valid {
       problems.append(
         Problem(
           .error, SalesforceCSVMessage.badBoolean(name, table.value(record: record, field: c)),
           at: cellOffset(record, c)))
       failed = true
+    } else if parsed.isWord {
+      problems.append(.lenient(.wordBoolean, at: cellOffset(record, c)))
     }
     return parsed.value
   }

@@ -55,9 +55,16 @@ struct SalesforceTaskMappingTests {
     #expect(tasks[3].isTombstone)
 
     let warnings = CSVTest.warnings(doc.result).map(\.description)
-    #expect(warnings.count == 2)
+    #expect(warnings.count == 5)
     #expect(warnings.contains { $0.hasPrefix("Task.csv:4:") && $0.contains("Status \"Open\"") })
     #expect(warnings.contains { $0.hasPrefix("Task.csv:4:") && $0.contains("Priority \"Urgent\"") })
+    // The file's lenient cells, once each: the SystemModstamp without a zone, "no" and "yes",
+    // #N/A and 000000000000000AAA.
+    #expect(
+      warnings.contains { $0.hasPrefix("Task.csv:4:139:") && $0.contains("1 cell holds a date-time without a zone") })
+    #expect(warnings.contains { $0.hasPrefix("Task.csv:4:128:") && $0.contains("2 cells hold a yes/no word") })
+    #expect(
+      warnings.contains { $0.hasPrefix("Task.csv:3:74:") && $0.contains("2 cells hold a placeholder for no record") })
   }
 
   @Test func headersMatchIgnoringCase() throws {
