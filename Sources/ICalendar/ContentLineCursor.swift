@@ -1,3 +1,5 @@
+import TaskModel
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -18,7 +20,7 @@ struct ContentLineCursor {
   private(set) var lfCount = 0
   /// What RFC 5545 does not ask for and the cursor accepted (bare LFs, TAB folds, long lines,
   /// folds inside a UTF-8 character or an escape).
-  private(set) var leniency = LineLeniency()
+  private(set) var leniency = LeniencyTally<LineLeniency.Kind>()
   /// The joined content of the last folded line.
   private var unfolded: [UInt8] = []
   private let maximumLineLength: Int
@@ -48,7 +50,7 @@ struct ContentLineCursor {
     var logicalLength = 0
     while true {
       guard let lf = Self.lineFeed(in: input, from: segmentStart, to: end) else {
-        if end - physicalStart > LineLeniency.foldWidth { leniency.note(.longLine, line: physicalLine) }
+        if end - physicalStart > LineLeniency.foldWidth { leniency.note(.longLine, at: physicalLine) }
         return emit(
           contentEnd: end, rawEnd: end, segmentStart: segmentStart, folded: folded, logicalLength: logicalLength,
           nextLine: physicalLine, input)
@@ -59,9 +61,9 @@ struct ContentLineCursor {
         crlfCount += 1
       } else {
         lfCount += 1
-        leniency.note(.bareLineFeed, line: physicalLine)
+        leniency.note(.bareLineFeed, at: physicalLine)
       }
-      if contentEnd - physicalStart > LineLeniency.foldWidth { leniency.note(.longLine, line: physicalLine) }
+      if contentEnd - physicalStart > LineLeniency.foldWidth { leniency.note(.longLine, at: physicalLine) }
       physicalLine += 1
       let nextStart = lf + 1
       if nextStart < end, input[nextStart] == 0x20 || input[nextStart] == 0x09 {
@@ -86,11 +88,11 @@ struct ContentLineCursor {
   private mutating func noteFold(
     at: Int, after segment: Range<Int>, line: Int, _ input: UnsafeBufferPointer<UInt8>
   ) {
-    if input[at] == 0x09 { leniency.note(.tabFold, line: line) }
-    if at + 1 < end, input[at + 1] & 0xC0 == 0x80 { leniency.note(.foldInUTF8, line: line) }
+    if input[at] == 0x09 { leniency.note(.tabFold, at: line) }
+    if at + 1 < end, input[at + 1] & 0xC0 == 0x80 { leniency.note(.foldInUTF8, at: line) }
     var backslashes = 0
     while backslashes < segment.count, input[segment.upperBound - 1 - backslashes] == 0x5C { backslashes += 1 }
-    if backslashes % 2 == 1 { leniency.note(.foldInEscape, line: line) }
+    if backslashes % 2 == 1 { leniency.note(.foldInEscape, at: line) }
   }
 
   /// Calls `body` with the content bytes of `line` (the last line ``next(in:)`` returned).

@@ -40,7 +40,7 @@ public struct ICalendarDocument: Sendable {
     self.file = file
     self.timeZone = timeZone
     result = outcome.result
-    result.diagnostics += outcome.leniency.warnings(file: file)
+    result.diagnostics += LineLeniency.warnings(outcome.leniency, file: file)
     todos = outcome.todos
     calendarEnd = outcome.calendarEnd ?? bytes.count
     usesBareLineFeeds = outcome.lf > 0 && outcome.crlf == 0

@@ -9,7 +9,7 @@ extension ICalendarReader {
     var calendarEnd: Int?
     var crlf: Int
     var lf: Int
-    var leniency: LineLeniency
+    var leniency: LeniencyTally<LineLeniency.Kind>
     var missedTimeZone: Bool
   }
 

@@ -26,7 +26,7 @@ struct ICalendarReader {
   var todos: [ICalendarDocument.TodoSpan] = []
   var calendarEnd: Int?
   var scannerCounts = (crlf: 0, lf: 0)
-  var leniency = LineLeniency()
+  var leniency = LeniencyTally<LineLeniency.Kind>()
   /// True when a VTIMEZONE began on a line the pre-scan (``timeZoneDefinitions(_:)``) does not
   /// look at: its name in mixed case, or its BEGIN line folded. The file is then read again with
   /// every line searched (``readAll(bytes:file:timeZone:limits:)``).

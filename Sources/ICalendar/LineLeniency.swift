@@ -1,43 +1,19 @@
 import TaskModel
 
-/// What a lenient read of the content lines accepted that RFC 5545 §3.1 does not ask for: how
-/// often, and where first. Each kind is reported once per file, at its first line, so that an
-/// export written that way throughout says so once, not once a line.
-struct LineLeniency: Sendable, Equatable {
+/// What a lenient read of the content lines accepts that RFC 5545 §3.1 does not ask for,
+/// counted by the line cursor (``LeniencyTally``, by physical line) and reported once per file
+/// and kind, at its first line.
+enum LineLeniency {
   enum Kind: Int, CaseIterable, Sendable {
     case bareLineFeed, tabFold, longLine, foldInUTF8, foldInEscape
   }
 
-  /// Per kind (by raw value): how many times, and the first physical line.
-  private var counts = [Int](repeating: 0, count: Kind.allCases.count)
-  private var firstLines = [Int](repeating: .max, count: Kind.allCases.count)
-
   /// The longest line RFC 5545 asks producers to write, without its line break.
   static let foldWidth = 75
 
-  mutating func note(_ kind: Kind, line: Int) {
-    counts[kind.rawValue] += 1
-    firstLines[kind.rawValue] = min(firstLines[kind.rawValue], line)
-  }
-
-  func count(_ kind: Kind) -> Int { counts[kind.rawValue] }
-
-  /// Adds what the read of another part of the same file found.
-  mutating func merge(_ other: LineLeniency) {
-    for k in counts.indices {
-      counts[k] += other.counts[k]
-      firstLines[k] = min(firstLines[k], other.firstLines[k])
-    }
-  }
-
   /// One warning per kind found, at its first line.
-  func warnings(file: String) -> [Diagnostic] {
-    Kind.allCases.compactMap { kind in
-      let count = counts[kind.rawValue]
-      guard count > 0 else { return nil }
-      let message = Self.message(kind, count)
-      return Diagnostic(.warning, file: file, line: firstLines[kind.rawValue], column: 1, message)
-    }
+  static func warnings(_ tally: LeniencyTally<Kind>, file: String) -> [Diagnostic] {
+    tally.findings.map { Diagnostic(.warning, file: file, line: $0.first, column: 1, message($0.kind, $0.count)) }
   }
 
   private static func message(_ kind: Kind, _ count: Int) -> String {

@@ -18,7 +18,7 @@ struct TaskRowReader {
   /// without an Id.
   var noRowHasAnId: Bool?
   /// The lenient readings of this reader's rows (``CSVLeniency``), reported once per file.
-  var leniency = CSVLeniency()
+  var leniency = LeniencyTally<CSVLeniency.Kind>()
 
   init(table: CSVTable, file: String, mapping: SalesforceTaskMapping, options: SalesforceCSVOptions) {
     self.table = table

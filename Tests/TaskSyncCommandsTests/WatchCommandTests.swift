@@ -36,6 +36,12 @@ struct WatchCommandTests {
     active_hours = "08:00-18:00"
     """
 
+  /// A `[notify]` table that hands the summary of runs with `event` to a command writing it to
+  /// notified.json.
+  static func notifying(_ event: String) -> String {
+    "\n[notify]\non = [\"\(event)\"]\ncommand = \"cat > notified.json\"\n"
+  }
+
   @Test func manualModeRefusesToSyncUnattended() throws {
     let folder = try workspace("")
     #expect(watch(folder, at: "2026-03-02T09:00:00Z") == 2)
@@ -49,13 +55,7 @@ struct WatchCommandTests {
   }
 
   @Test func insideActiveHoursItSyncsAndNotifies() throws {
-    let folder = try workspace(
-      Self.automatic + """
-
-        [notify]
-        on = ["changes"]
-        command = "cat > notified.json"
-        """)
+    let folder = try workspace(Self.automatic + Self.notifying("changes"))
     #expect(watch(folder, at: "2026-03-02T09:00:00Z") == 0)
     #expect(
       FileManager.default.fileExists(atPath: folder.appendingPathComponent("tasksync-out/outlook/outlook.ics").path))
@@ -68,13 +68,7 @@ struct WatchCommandTests {
   /// An unattended run that cannot read an input is the one the user must hear of: the
   /// configured command gets a summary with the positioned error, and nothing is written.
   @Test func aRunThatFailsToReadItsInputsNotifies() throws {
-    let folder = try workspace(
-      Self.automatic + """
-
-        [notify]
-        on = ["errors"]
-        command = "cat > notified.json"
-        """)
+    let folder = try workspace(Self.automatic + Self.notifying("errors"))
     let csv = folder.appendingPathComponent("exports/Task.csv")
     try Data(try Data(contentsOf: csv) + Data("00T000000000099EAA,\"never closed\n".utf8)).write(to: csv)
     #expect(watch(folder, at: "2026-03-02T09:00:00Z") == 1)
