@@ -34,7 +34,15 @@ struct SyncCommand: ParsableCommand {
     }
     if session.configuration.mode == .manual && !yes {
       print(PlanText.render(run.plan), terminator: "")
-      guard confirm("Apply this plan? [y/N] ") else {
+      // No answer at all (standard input closed, as under cron) is not a "no": a scheduled
+      // manual sync must not look as if it ran.
+      guard let approved = confirm("Apply this plan? [y/N] ") else {
+        throw CommandFailure(
+          .usage,
+          "mode = \"manual\" asks before applying, and standard input gave no answer: nothing written "
+            + "(use --yes to apply without asking, or mode = \"automatic\" with `tasksync watch`)")
+      }
+      guard approved else {
         print("Not applied: nothing written.")
         return
       }
@@ -42,9 +50,13 @@ struct SyncCommand: ParsableCommand {
     try session.applyAndReport(run, show: session.configuration.summaryShow, json: common.json)
   }
 
-  func confirm(_ question: String) -> Bool {
+  /// The user's answer to `question`: yes or no, or `nil` when standard input is closed.
+  func confirm(_ question: String) -> Bool? {
     print(question, terminator: "")
-    guard let answer = readLine() else { return false }
+    guard let answer = readLine() else {
+      print()
+      return nil
+    }
     return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
   }
 }
