@@ -9,7 +9,7 @@ enum LineLeniency {
   }
 
   /// The longest line RFC 5545 asks producers to write, without its line break.
-  static let foldWidth = 75
+  static let foldWidth = ICalendarWriter.foldWidth
 
   /// One warning per kind found, at its first line.
   static func warnings(_ tally: LeniencyTally<Kind>, file: String) -> [Diagnostic] {

@@ -2,6 +2,20 @@ import TaskModel
 
 /// The words of every diagnostic the Salesforce CSV reader emits, in one place.
 enum SalesforceCSVMessage {
+  /// One kind of lenient cell, `count` of them, the first at the warning's position.
+  static func lenient(_ kind: CSVLeniency, _ count: Int) -> String {
+    let cells = count == 1 ? "1 cell holds" : "\(count) cells hold"
+    switch kind {
+    case .zonelessTime:
+      return
+        "\(cells) a date-time without a zone (as 2026-01-02 03:04:05), the first here: read as UTC, the zone Salesforce exports in"
+    case .wordBoolean:
+      return "\(cells) a yes/no word for a checkbox, the first here: read as true/false"
+    case .nullPlaceholder:
+      return
+        "\(cells) a placeholder for no record (#N/A or 000000000000000AAA), the first here: read as no reference"
+    }
+  }
   static let byteOrderMark =
     "the file starts with a UTF-8 byte order mark (as Excel saves \"CSV UTF-8\"); it is accepted and kept"
   static let emptyFile = "the file is empty: a Salesforce Task CSV starts with a header row (Id,Subject,…)"

@@ -80,7 +80,7 @@ public enum SalesforceValues {
 
   /// Whether a date-time cell that reads names no zone: no `Z` and no offset after its date
   /// (`2026-01-02 03:04:05`, `01/02/2026 03:04`); it is read as UTC.
-  public static func lacksZone(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
+  static func lacksZone(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
     let b = trimmed(cell)
     guard let last = b.last, last != UInt8(ascii: "Z"), last != UInt8(ascii: "z") else { return false }
     return !b.dropFirst(10).contains { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }
@@ -95,7 +95,7 @@ public enum SalesforceValues {
 
   /// ``boolean(_:)``, and whether the cell was a word other than true/false (yes, no, y, n),
   /// which Salesforce does not write.
-  public static func booleanReading(_ cell: UnsafeBufferPointer<UInt8>) -> (value: Bool?, valid: Bool, isWord: Bool) {
+  static func booleanReading(_ cell: UnsafeBufferPointer<UInt8>) -> (value: Bool?, valid: Bool, isWord: Bool) {
     let b = trimmed(cell)
     if b.isEmpty { return (nil, true, false) }
     guard b.count <= 5 else { return (nil, false, false) }

@@ -28,7 +28,7 @@ extension TaskRowReader {
     /// The index in `diagnostics` of the "no row has an Id" warning, when this stretch gave it
     /// (every stretch works the answer out for itself; only the first one's warning is kept).
     var noIdsWarning: Int?
-    var leniency = LeniencyTally<CSVLeniency.Kind>()
+    var leniency = LeniencyTally<CSVLeniency>()
   }
 
   /// A pointer handed to the mapping threads, each writing only its own slots.
@@ -55,7 +55,7 @@ extension TaskRowReader {
       count = merge(stretches, firstRecords: keys.firstRecords, columns, slots: base, invalid: &invalid)
     }
     for finding in leniency.findings {
-      add(.warning, CSVLeniency.message(finding.kind, finding.count), at: finding.first)
+      add(.warning, SalesforceCSVMessage.lenient(finding.kind, finding.count), at: finding.first)
     }
     return Rows(
       result: TaskReadResult(tasks: tasks, diagnostics: diagnostics, invalidKeys: invalid), rowOfKey: rowOfKey)

@@ -18,7 +18,7 @@ struct TaskRowReader {
   /// without an Id.
   var noRowHasAnId: Bool?
   /// The lenient readings of this reader's rows (``CSVLeniency``), reported once per file.
-  var leniency = LeniencyTally<CSVLeniency.Kind>()
+  var leniency = LeniencyTally<CSVLeniency>()
 
   init(table: CSVTable, file: String, mapping: SalesforceTaskMapping, options: SalesforceCSVOptions) {
     self.table = table
@@ -202,7 +202,7 @@ struct TaskRowReader {
     var message: String
     var offset: Int
     /// A lenient reading, counted for one warning per file instead of reported here.
-    var leniency: CSVLeniency.Kind?
+    var leniency: CSVLeniency?
 
     init(_ severity: Diagnostic.Severity, _ message: String, at offset: Int) {
       self.severity = severity
@@ -210,7 +210,7 @@ struct TaskRowReader {
       self.offset = offset
     }
 
-    static func lenient(_ kind: CSVLeniency.Kind, at offset: Int) -> Problem {
+    static func lenient(_ kind: CSVLeniency, at offset: Int) -> Problem {
       var problem = Problem(.warning, "", at: offset)
       problem.leniency = kind
       return problem

@@ -17,6 +17,8 @@ struct ApplyCommand: ParsableCommand {
 
   @OptionGroup var common: CommonOptions
 
+  @OptionGroup var strictness: StrictOption
+
   @Flag(name: .customLong("allow-mass-delete"), help: "Do not refuse plans that delete many tasks.")
   var allowMassDelete = false
 
@@ -28,11 +30,10 @@ struct ApplyCommand: ParsableCommand {
       throw CommandFailure(.refused, "\(plan): the configuration changed since the plan was made; make a new plan")
     }
     let excluded = reviewed.excludedIDs.union(exclude)
-    let lock = try session.lock(command: "tasksync apply \(plan)")
+    let lock = try session.notifyingFailure { try session.lock(command: "tasksync apply \(plan)") }
     defer { lock.release() }
-    let run = try session.prepare(excluding: excluded)
+    let run = try session.notifyingFailure { try session.prepare(excluding: excluded) }
     try run.checkExclusions(exclude)
-    try run.refuseUnreadableRecords(strict: common.strict)
     for input in reviewed.inputs where input.side != PlanFile.successFilesSide {
       let now = input.side == "outlook" ? run.outlook.checksums : run.salesforce.checksums
       guard now == input.sha256 else {
@@ -51,6 +52,8 @@ struct ApplyCommand: ParsableCommand {
     guard run.plan.decisions.map(\.id) == reviewed.decisions.map(\.id) else {
       throw CommandFailure(.refused, "\(plan): the saved state changed since the plan was made; make a new plan")
     }
+    // A stale plan is refused as stale (exit 3), whatever else its new inputs hold.
+    try session.notifyingFailure { try run.refuseUnreadableRecords(strict: strictness.strict) }
     try session.applyAndReport(run, show: session.configuration.summaryShow, json: common.json)
   }
 }

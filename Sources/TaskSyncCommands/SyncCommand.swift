@@ -11,6 +11,8 @@ struct SyncCommand: ParsableCommand {
 
   @OptionGroup var common: CommonOptions
 
+  @OptionGroup var strictness: StrictOption
+
   @Flag(help: "Apply without asking (for scripts).")
   var yes = false
 
@@ -23,11 +25,14 @@ struct SyncCommand: ParsableCommand {
   func run() throws {
     let session = try SyncSession(common: common, allowMassDelete: allowMassDelete)
     // The lock is taken before anything is read: what is planned is what is applied.
-    let lock = try session.lock(command: "tasksync sync")
+    let lock = try session.notifyingFailure { try session.lock(command: "tasksync sync") }
     defer { lock.release() }
-    let run = try session.prepare(excluding: Set(exclude))
+    let run = try session.notifyingFailure {
+      let run = try session.prepare(excluding: Set(exclude))
+      try run.refuseUnreadableRecords(strict: strictness.strict)
+      return run
+    }
     try run.checkExclusions(exclude)
-    try run.refuseUnreadableRecords(strict: common.strict)
     if let refusal = run.plan.refusal {
       print(PlanText.render(run.plan), terminator: "")
       throw CommandFailure(.refused, "refused: \(refusal)")

@@ -13,6 +13,8 @@ struct WatchCommand: ParsableCommand {
 
   @OptionGroup var common: CommonOptions
 
+  @OptionGroup var strictness: StrictOption
+
   @Flag(help: "Run one scheduled check and exit.")
   var once = false
 
@@ -68,7 +70,7 @@ struct WatchCommand: ParsableCommand {
     defer { lock.release() }
     let run = try session.notifyingFailure {
       let run = try session.prepare()
-      try run.refuseUnreadableRecords(strict: common.strict)
+      try run.refuseUnreadableRecords(strict: strictness.strict)
       return run
     }
     if let refusal = run.plan.refusal {

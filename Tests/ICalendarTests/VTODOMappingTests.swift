@@ -128,13 +128,15 @@ import Testing
       "\(begin)\r\nTZID:Gulf Office\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+0400\r\n"
       + "TZOFFSETTO:+0400\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
     let todo = "BEGIN:VTODO\r\nUID:a\r\nSUMMARY:s\r\nDUE;TZID=Gulf Office:20260715T090000\r\nEND:VTODO\r\n"
+    // A second task after both, so that a read in halves has a task to split before.
+    let other = "BEGIN:VTODO\r\nUID:b\r\nSUMMARY:t\r\nDUE;TZID=Gulf Office:20260716T090000\r\nEND:VTODO\r\n"
     for text in [
-      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n\(todo)\(zone)END:VCALENDAR\r\n",
-      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n\(zone)\(todo)END:VCALENDAR\r\n",
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n\(todo)\(zone)\(other)END:VCALENDAR\r\n",
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n\(zone)\(todo)\(other)END:VCALENDAR\r\n",
     ] {
       let limits = ICalendarLimits(parallelThreshold: inHalves ? 0 : .max)
       let document = try ICalendarDocument(bytes: Array(text.utf8), file: "z.ics", timeZone: .gmt, limits: limits)
-      #expect(document.result.tasks.first?.due?.instant == at("2026-07-15T05:00:00Z"))
+      #expect(document.result.tasks.map(\.due?.instant) == [at("2026-07-15T05:00:00Z"), at("2026-07-16T05:00:00Z")])
       #expect(document.result.warningCount == 0, "\(document.result.diagnostics)")
     }
   }

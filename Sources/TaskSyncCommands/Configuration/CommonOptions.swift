@@ -65,13 +65,6 @@ package struct CommonOptions: ParsableArguments {
   @Flag(name: .long, help: "Print machine-readable JSON.")
   package var json = false
 
-  @Flag(
-    name: .long,
-    help:
-      "Fail before writing anything when an input has records that cannot be read (without it the run writes, leaves their tasks alone and exits 1)."
-  )
-  package var strict = false
-
   package init() {}
 
   /// The command-line overrides, paths resolved against `currentFolder`.
@@ -128,4 +121,16 @@ package struct CommonOptions: ParsableArguments {
     }
     return value
   }
+}
+
+/// `--strict`, for the commands that write (`sync`, `apply`, `watch`); use with `@OptionGroup`.
+package struct StrictOption: ParsableArguments {
+  @Flag(
+    name: .long,
+    help:
+      "Fail before writing anything when an input has records that cannot be read (without it the run writes, leaves their tasks alone and exits 1)."
+  )
+  package var strict = false
+
+  package init() {}
 }
