@@ -142,6 +142,7 @@ extension ICalendarDocument {
     var rewrite = TodoRewrite(fields: update.fields, properties: properties)
     if update.item.start != nil && update.fields.contains(.due) {
       rewrite.writtenDue = Self.writtenDue(raw, input)
+      rewrite.zones = ZoneResolver(definitions: zoneDefinitions, localZone: timeZone)
     }
     var lines = ContentLineCursor(from: raw.lowerBound, upTo: raw.upperBound)
     while let line = lines.next(in: input) {
@@ -164,11 +165,9 @@ extension ICalendarDocument {
 
   /// The value and parameters of the DUE line of the VTODO whose lines are `raw` of `input`
   /// (not one of a nested component's), when it has one that reads as a date.
-  private static func writtenDue(
-    _ raw: Range<Int>, _ input: UnsafeBufferPointer<UInt8>
-  ) -> (value: ICalendarDateTime, parameters: String)? {
+  private static func writtenDue(_ raw: Range<Int>, _ input: UnsafeBufferPointer<UInt8>) -> TodoRewrite.WrittenDate? {
     var depth = 0
-    var found: (value: ICalendarDateTime, parameters: String)?
+    var found: TodoRewrite.WrittenDate?
     var lines = ContentLineCursor(from: raw.lowerBound, upTo: raw.upperBound)
     while found == nil, let line = lines.next(in: input) {
       lines.withContent(of: line, in: input) { content in
@@ -180,7 +179,8 @@ extension ICalendarDocument {
         } else if depth == 1, ASCIICase.equals(content, tokens.name, "DUE"),
           let value = TodoRewrite.dateValue(content, tokens)
         {
-          found = (value, TodoRewrite.parameters(content, tokens))
+          found = TodoRewrite.WrittenDate(
+            value: value, parameters: TodoRewrite.parameters(content, tokens), tzid: TodoRewrite.tzid(content, tokens))
         }
       }
     }

@@ -30,6 +30,8 @@ public struct ICalendarDocument: Sendable {
   var calendarEnd: Int
   /// True when every line end of the input is a bare LF.
   var usesBareLineFeeds: Bool
+  /// The input's VTIMEZONEs by TZID.
+  let zoneDefinitions: [String: TimeZoneDefinition]
 
   /// Reads `bytes`. Throws ``UnreadableInput`` when the file as a whole cannot be used: no
   /// BEGIN:VCALENDAR, a component not closed (the file ends early), END without BEGIN,
@@ -44,6 +46,7 @@ public struct ICalendarDocument: Sendable {
     todos = outcome.todos
     calendarEnd = outcome.calendarEnd ?? bytes.count
     usesBareLineFeeds = outcome.lf > 0 && outcome.crlf == 0
+    zoneDefinitions = outcome.definitions
   }
 
   /// A document holding an empty VCALENDAR (VERSION:2.0, PRODID), written with CRLF.

@@ -11,13 +11,15 @@ extension ICalendarReader {
     var lf: Int
     var leniency: LeniencyTally<LineLeniency.Kind>
     var missedTimeZone: Bool
+    /// The VTIMEZONEs the read used, by TZID (the writer resolves moved dates with them).
+    var definitions: [String: TimeZoneDefinition]
   }
 
   /// The outcome, moved out of the reader (so that appending to it copies nothing).
   mutating func takeOutcome() -> Outcome {
     let outcome = Outcome(
       result: result, todos: todos, calendarEnd: calendarEnd, crlf: scannerCounts.crlf, lf: scannerCounts.lf,
-      leniency: leniency, missedTimeZone: missedTimeZone)
+      leniency: leniency, missedTimeZone: missedTimeZone, definitions: mapper.resolver.definitions)
     result = TaskReadResult()
     todos = []
     return outcome

@@ -23,9 +23,16 @@ struct TodoRewrite {
   private var triggerWritten = false
   /// Whether DTSTART was moved to an earlier due day.
   private var startMoved = false
-  /// The task's DUE as written (its value and its parameters), when the update moves the due
-  /// day of a task with a start: the start must not end up after it.
-  var writtenDue: (value: ICalendarDateTime, parameters: String)?
+  /// A DUE or DTSTART as written: its value, its parameters (with their leading `;`), its TZID.
+  struct WrittenDate {
+    var value: ICalendarDateTime
+    var parameters: String
+    var tzid: String?
+  }
+  /// The task's DUE as written, when the update moves the due day of a task with a start (the
+  /// start must not end up after it), and the zones to compare the two with.
+  var writtenDue: WrittenDate?
+  var zones: ZoneResolver?
   /// True when the update names an extra field: only then is an X-SALESFORCE-FIELD's NAME
   /// read to see whether the line is replaced.
   private let rewritesExtra: Bool
@@ -95,28 +102,7 @@ struct TodoRewrite {
       return
     }
     let property = depth == 1 ? TodoProperty.identify(content, tokens.name) : nil
-    if property == .dtstart, rewritten.contains(.field(.due)), let due = item.due, let start = item.start,
-      start.day >= due.day, !startMoved, let written = Self.dateValue(content, tokens)
-    {
-      // A due day moved onto or before the start day: the start moves to the due day, as
-      // Outlook moves it, so that DUE does not come before DTSTART (RFC 5545). It keeps its
-      // time of day unless that is later than the due's: then it takes the due's value.
-      let own = Self.parameters(content, tokens)
-      if let (dueValue, dueParameters) = writtenDue, due.instant == nil,
-        Self.startPassesDue(written, own, moving: start.day > due.day, dueValue, dueParameters)
-      {
-        flush(input, &w)
-        startMoved = true
-        properties.date("DTSTART", moving: dueValue, to: due.day, parameters: dueParameters, to: &w)
-        return
-      }
-      if start.day > due.day {
-        flush(input, &w)
-        startMoved = true
-        properties.date("DTSTART", moving: written, to: due.day, parameters: own, to: &w)
-        return
-      }
-    }
+    if property == .dtstart, movesStart(content, tokens, input, item, &w) { return }
     guard property != .salesforceField || rewritesExtra,
       let group = PropertyGroup.of(
         property, extraName: PropertyParameter.value("NAME", in: Array(content)[...], tokens.parameters)),
@@ -144,21 +130,54 @@ struct TodoRewrite {
     }
   }
 
-  /// Whether a start written as `start` with `parameters` (its TZID, VALUE), taken to the due
-  /// day (`moving`) or already on it, would come after the due written as `due` with
-  /// `dueParameters` moved to that day. Both times of day compare when they are read in one
-  /// zone (the same TZID, both floating, both UTC); a moved start in another zone than the due
-  /// counts as passing it, so that it takes the due's own value (equal is allowed). A DATE on
-  /// either side leaves the start's time alone.
-  static func startPassesDue(
-    _ start: ICalendarDateTime, _ parameters: String, moving: Bool, _ due: ICalendarDateTime, _ dueParameters: String
+  /// DTSTART when the update moves the due day onto or before the start day: the start moves to
+  /// the due day, as Outlook moves it, so that DUE does not come before DTSTART (RFC 5545). It
+  /// keeps its time of day unless it would then come after the due: then it takes the due's
+  /// value (equal is allowed). False when the line is left to the caller.
+  mutating func movesStart(
+    _ content: UnsafeBufferPointer<UInt8>, _ tokens: PropertyTokens, _ input: UnsafeBufferPointer<UInt8>,
+    _ item: TaskItem, _ w: inout ICalendarWriter
   ) -> Bool {
-    guard let startTime = start.secondOfDay, let dueTime = due.secondOfDay else { return false }
-    func zone(_ parameters: String) -> Substring? {
-      parameters.split(separator: ";").first { $0.uppercased().hasPrefix("TZID=") }?.dropFirst(5)
+    guard rewritten.contains(.field(.due)), let due = item.due, let start = item.start, start.day >= due.day,
+      !startMoved, let written = Self.dateValue(content, tokens)
+    else { return false }
+    let own = WrittenDate(
+      value: written, parameters: Self.parameters(content, tokens), tzid: Self.tzid(content, tokens))
+    var moved = start.day > due.day ? own : nil
+    if let dueDate = writtenDue, due.instant == nil, startPassesDue(own, dueDate, on: due.day) { moved = dueDate }
+    guard let moved else { return false }
+    flush(input, &w)
+    startMoved = true
+    properties.date("DTSTART", moving: moved.value, to: due.day, parameters: moved.parameters, to: &w)
+    return true
+  }
+
+  /// Whether `start`, taken to `day`, would come after `due` taken to `day`: both as the
+  /// writer writes them (a zone's time of day kept in that zone, a UTC one in the local zone),
+  /// compared as instants. A DATE on either side compares as not after.
+  mutating func startPassesDue(_ start: WrittenDate, _ due: WrittenDate, on day: CalendarDay) -> Bool {
+    guard var zones else { return false }
+    defer { self.zones = zones }
+    guard let s = Self.instant(start, on: day, &zones), let d = Self.instant(due, on: day, &zones) else { return false }
+    return s > d
+  }
+
+  /// The instant `date` stands for once written on `day` (``TaskPropertyWriter``'s
+  /// `date(_:moving:to:parameters:to:)`); `nil` for a DATE.
+  static func instant(_ date: WrittenDate, on day: CalendarDay, _ zones: inout ZoneResolver) -> Timestamp? {
+    guard let secondOfDay = date.value.secondOfDay else { return nil }
+    let midnight = Int64(day.ordinal) * 86_400
+    if date.value.isUTC {
+      let wall = zones.localWall(of: Timestamp(secondsSince1970: date.value.wallSeconds))
+      return zones.instant(wall: midnight + ((wall % 86_400) + 86_400) % 86_400, in: .floating)
     }
-    guard start.isUTC == due.isUTC, zone(parameters) == zone(dueParameters) else { return moving }
-    return startTime > dueTime
+    let zone = date.tzid.map { zones.resolve($0).zone } ?? .floating
+    return zones.instant(wall: midnight + Int64(secondOfDay), in: zone)
+  }
+
+  /// A line's TZID parameter, or `nil`.
+  static func tzid(_ content: UnsafeBufferPointer<UInt8>, _ tokens: PropertyTokens) -> String? {
+    PropertyParameter.value("TZID", in: Array(content)[...], tokens.parameters)
   }
 
   /// A line's value as a DATE or DATE-TIME, or `nil`.

@@ -77,6 +77,9 @@ struct ZoneResolver {
     return nil
   }
 
+  /// The wall time of `instant` in the local zone (seconds since 1970 read as UTC).
+  func localWall(of instant: Timestamp) -> Int64 { Self.wall(of: instant, in: localOffsets) }
+
   /// The instant of wall time `wall` (seconds since 1970 read as UTC) in `zone`.
   func instant(wall: Int64, in zone: Zone) -> Timestamp {
     switch zone {

@@ -149,8 +149,8 @@ import Testing
 
   /// A due day moved before the task's start day takes the start along to the due day (its
   /// time of day, zone and value type kept), so that DUE never comes before DTSTART; a due day
-  /// moved later leaves the start alone. A start that would then be later in the day than the
-  /// due, or that moves and is in another zone than the due, takes the due's own value.
+  /// moved later leaves the start alone. A start that would then come after the due (compared
+  /// as the instants written, whatever their zones) takes the due's own value.
   @Test(arguments: [
     (
       "DTSTART;TZID=Europe/Berlin:20260401T170000", "DUE;TZID=Europe/Berlin:20260410T090000", "2026-03-20",
@@ -164,9 +164,22 @@ import Testing
       "DTSTART;TZID=Europe/Berlin:20260320T080000", "DUE;TZID=Europe/Berlin:20260410T090000", "2026-03-20",
       "DTSTART;TZID=Europe/Berlin:20260320T080000", "DUE;TZID=Europe/Berlin:20260320T090000"
     ),
+    // In another zone than the due: compared as instants. 09:00 in Berlin stays 09:00 there
+    // (08:00 UTC in March), before the due's 17:00.
     (
       "DTSTART:20260401T070000Z", "DUE;TZID=Europe/Berlin:20260410T170000", "2026-03-20",
-      "DTSTART;TZID=Europe/Berlin:20260320T170000", "DUE;TZID=Europe/Berlin:20260320T170000"
+      "DTSTART:20260320T080000Z", "DUE;TZID=Europe/Berlin:20260320T170000"
+    ),
+    // Already on the due's new day, but later than it as an instant: it takes the due's value.
+    (
+      "DTSTART:20260320T160000Z", "DUE;TZID=Europe/Berlin:20260410T090000", "2026-03-20",
+      "DTSTART;TZID=Europe/Berlin:20260320T090000", "DUE;TZID=Europe/Berlin:20260320T090000"
+    ),
+    // Outlook's form: both in UTC, the due at local midnight (22:00 UTC the day before in
+    // summer, 23:00 in winter). The start's local 08:00 would come after it.
+    (
+      "DTSTART:20260401T060000Z", "DUE:20260409T220000Z", "2026-03-20", "DTSTART:20260319T230000Z",
+      "DUE:20260319T230000Z"
     ),
     (
       // 10:00 in Berlin on 10 April (summer time) stays 10:00 there on 20 March: 09:00 UTC.
