@@ -206,20 +206,13 @@ import Testing
   func dueMovedBeforeTheStartTakesTheStartAlong(
     _ start: String, _ due: String, _ newDay: String, _ expectedStart: String, _ expectedDue: String
   ) throws {
-    let source =
-      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTODO\r\nUID:a\r\nSUMMARY:s\r\n\(start)\r\n\(due)\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
-    let berlin = TimeZone(identifier: "Europe/Berlin")!
-    let document = try ICalendarDocument(bytes: Array(source.utf8), file: "x", timeZone: berlin)
-    var item = document.result.tasks[0]
-    item.take(.due, from: TaskItem(key: "s", due: TaskDate(day: CalendarDay(newDay)!)))
-    let out = document.rendered(
-      applying: TaskChangeSet(updates: [TaskUpdate(key: "a", item: item, fields: [.due])], stamp: stamp))
+    let out = try movingDue(in: "\(start)\r\n\(due)", to: newDay)
     let lines = text(out).components(separatedBy: "\r\n")
     #expect(lines.contains(expectedStart))
     #expect(lines.contains(expectedDue))
     #expect(lines.count { $0.hasPrefix("DTSTART") } == 1)
     // Read back, the start is not after the due.
-    let again = try ICalendarDocument(bytes: out, file: "x", timeZone: berlin).result.tasks[0]
+    let again = try ICalendarDocument(bytes: out, file: "x", timeZone: Self.berlin).result.tasks[0]
     let (readStart, readDue) = (try #require(again.start), try #require(again.due))
     #expect(readStart.day <= readDue.day)
     if let s = readStart.instant, let d = readDue.instant { #expect(s <= d) }
@@ -227,18 +220,25 @@ import Testing
 
   /// The DUE line may come before DTSTART: the start is still checked against it.
   @Test func aStartAfterItsDueLineIsMovedToo() throws {
-    let source =
-      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTODO\r\nUID:a\r\nSUMMARY:s\r\nDUE;TZID=Europe/Berlin:20260410T090000\r\n"
-      + "DTSTART;TZID=Europe/Berlin:20260401T170000\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
-    let document = try ICalendarDocument(
-      bytes: Array(source.utf8), file: "x", timeZone: TimeZone(identifier: "Europe/Berlin")!)
-    var item = document.result.tasks[0]
-    item.take(.due, from: TaskItem(key: "s", due: TaskDate(day: CalendarDay("2026-03-20")!)))
-    let out = document.rendered(
-      applying: TaskChangeSet(updates: [TaskUpdate(key: "a", item: item, fields: [.due])], stamp: stamp))
+    let out = try movingDue(
+      in: "DUE;TZID=Europe/Berlin:20260410T090000\r\nDTSTART;TZID=Europe/Berlin:20260401T170000", to: "2026-03-20")
     let lines = text(out).components(separatedBy: "\r\n")
     #expect(lines.contains("DTSTART;TZID=Europe/Berlin:20260320T090000"))
     #expect(lines.contains("DUE;TZID=Europe/Berlin:20260320T090000"))
+  }
+
+  static let berlin = TimeZone(identifier: "Europe/Berlin")!
+
+  /// One VTODO with `dates` (its DTSTART and DUE lines), read in Berlin, written back with its
+  /// due moved to `newDay` as a Salesforce update moves it.
+  func movingDue(in dates: String, to newDay: String) throws -> [UInt8] {
+    let source =
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTODO\r\nUID:a\r\nSUMMARY:s\r\n\(dates)\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
+    let document = try ICalendarDocument(bytes: Array(source.utf8), file: "x", timeZone: Self.berlin)
+    var item = document.result.tasks[0]
+    item.take(.due, from: TaskItem(key: "s", due: TaskDate(day: CalendarDay(newDay)!)))
+    return document.rendered(
+      applying: TaskChangeSet(updates: [TaskUpdate(key: "a", item: item, fields: [.due])], stamp: stamp))
   }
 
   @Test func updateOfReminderReplacesTheFirstAlarm() throws {
