@@ -88,11 +88,55 @@ struct WatchCommand: ParsableCommand {
     return Date(timeIntervalSince1970: TimeInterval(instant.secondsSince1970))
   }
 
-  /// The modification times of the inputs, to run soon after one changes.
-  func inputStamps(_ configuration: TaskSyncConfiguration) -> [Date?] {
-    [configuration.outlook, configuration.salesforce].map {
-      (try? FileManager.default.attributesOfItem(atPath: $0.path))?[.modificationDate] as? Date
+  /// What the inputs look like on disk, to run soon after one changes.
+  func inputStamps(_ configuration: TaskSyncConfiguration) -> InputSignature { InputSignature(configuration) }
+}
+
+/// The size, modification time and file number of everything a run reads: each export file;
+/// for a vdir, the folder and every file in it (a task edited in place changes its file, not
+/// the folder); the Data Loader success files beside the Salesforce export. Equal signatures:
+/// nothing a run reads has changed as far as the file system tells.
+package struct InputSignature: Equatable, Sendable {
+  package let entries: [String]
+
+  package init(_ configuration: TaskSyncConfiguration) {
+    let salesforceFolder = configuration.salesforce.deletingLastPathComponent()
+    let successFiles = Self.names(in: salesforceFolder).filter {
+      $0.lowercased().hasPrefix("success") && $0.lowercased().hasSuffix(".csv")
     }
+    self.init(
+      paths: [configuration.outlook, configuration.salesforce]
+        + successFiles.map { salesforceFolder.appendingPathComponent($0) })
+  }
+
+  /// The signature of `paths`; a folder among them counts with every file in it.
+  package init(paths: [URL]) {
+    var entries: [String] = []
+    for url in paths {
+      var isFolder: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+        entries.append("\(url.path) missing")
+        continue
+      }
+      entries.append(Self.stamp(url))
+      if isFolder.boolValue {
+        entries += Self.names(in: url).map { Self.stamp(url.appendingPathComponent($0)) }
+      }
+    }
+    self.entries = entries
+  }
+
+  /// The names in `folder`, hidden ones (temporary files) left out, sorted.
+  static func names(in folder: URL) -> [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+  }
+
+  static func stamp(_ url: URL) -> String {
+    let attributes = (try? FileManager.default.attributesOfItem(atPath: url.path)) ?? [:]
+    let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1
+    let size = (attributes[.size] as? Int) ?? -1
+    let number = (attributes[.systemFileNumber] as? Int) ?? -1
+    return "\(url.path) \(size) \(modified) \(number)"
   }
 }
 

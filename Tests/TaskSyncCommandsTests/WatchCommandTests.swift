@@ -78,4 +78,40 @@ struct WatchCommandTests {
     #expect(notified.contains("\"errors\" : ["))
     #expect(notified.contains("\"create\" : 0"))
   }
+
+  /// The watch loop runs soon after an input changes. In a vdir a task edited in place changes
+  /// its file, not the folder: the folder's own time is not enough. A success file Data Loader
+  /// leaves beside the Salesforce export changes what the next run recognises, so it counts too.
+  @Test func inputSignatureSeesFilesChangedInsideAFolderAndNewSuccessFiles() throws {
+    let folder = try TestPaths.temporaryFolder("tasksync-signature")
+    let vdir = folder.appendingPathComponent("tasks")
+    try FileManager.default.createDirectory(at: vdir, withIntermediateDirectories: true)
+    let task = vdir.appendingPathComponent("a.ics")
+    try Data("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".utf8).write(to: task)
+    let csv = folder.appendingPathComponent("Task.csv")
+    try Data("Id,Subject\r\n".utf8).write(to: csv)
+    var configuration = TaskSyncConfiguration.defaults(baseFolder: folder)
+    configuration.outlook = vdir
+    configuration.salesforce = csv
+    let before = InputSignature(configuration)
+    #expect(InputSignature(configuration) == before)
+
+    // Rewritten in place with the same size; the folder's time set back as it was.
+    let folderTime = try FileManager.default.attributesOfItem(atPath: vdir.path)[.modificationDate] as! Date
+    let handle = try FileHandle(forWritingTo: task)
+    try handle.write(contentsOf: Data("BEGIN:VCALENDAR\r\nEND:VCALENDAR\n\n".utf8))
+    try handle.close()
+    try FileManager.default.setAttributes(
+      [.modificationDate: Date(timeIntervalSince1970: 1_000)], ofItemAtPath: task.path)
+    try FileManager.default.setAttributes([.modificationDate: folderTime], ofItemAtPath: vdir.path)
+    let edited = InputSignature(configuration)
+    #expect(edited != before)
+
+    try Data("ID,SUBJECT,STATUS\r\n".utf8).write(to: folder.appendingPathComponent("success030226.csv"))
+    #expect(InputSignature(configuration) != edited)
+    // Other files beside the export are not read by a run.
+    let withSuccess = InputSignature(configuration)
+    try Data("notes".utf8).write(to: folder.appendingPathComponent("notes.txt"))
+    #expect(InputSignature(configuration) == withSuccess)
+  }
 }
