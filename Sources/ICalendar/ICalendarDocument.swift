@@ -32,6 +32,9 @@ public struct ICalendarDocument: Sendable {
   var usesBareLineFeeds: Bool
   /// The input's VTIMEZONEs by TZID.
   let zoneDefinitions: [String: TimeZoneDefinition]
+  /// The line-level leniencies the file was read with, each warned among `result`'s
+  /// diagnostics.
+  public let lineLeniency: [LineLeniencyFinding]
 
   /// Reads `bytes`. Throws ``UnreadableInput`` when the file as a whole cannot be used: no
   /// BEGIN:VCALENDAR, a component not closed (the file ends early), END without BEGIN,
@@ -42,7 +45,8 @@ public struct ICalendarDocument: Sendable {
     self.file = file
     self.timeZone = timeZone
     result = outcome.result
-    result.diagnostics += LineLeniency.warnings(outcome.leniency, file: file)
+    lineLeniency = LineLeniency.findings(outcome.leniency, file: file)
+    result.diagnostics += lineLeniency.map(\.warning)
     todos = outcome.todos
     calendarEnd = outcome.calendarEnd ?? bytes.count
     usesBareLineFeeds = outcome.lf > 0 && outcome.crlf == 0

@@ -13,7 +13,16 @@ enum LineLeniency {
 
   /// One warning per kind found, at its first line.
   static func warnings(_ tally: LeniencyTally<Kind>, file: String) -> [Diagnostic] {
-    tally.findings.map { Diagnostic(.warning, file: file, line: $0.first, column: 1, message($0.kind, $0.count)) }
+    findings(tally, file: file).map(\.warning)
+  }
+
+  /// Each kind found: its name, count and warning.
+  static func findings(_ tally: LeniencyTally<Kind>, file: String) -> [LineLeniencyFinding] {
+    tally.findings.map {
+      LineLeniencyFinding(
+        kind: "\($0.kind)", count: $0.count,
+        warning: Diagnostic(.warning, file: file, line: $0.first, column: 1, message($0.kind, $0.count)))
+    }
   }
 
   private static func message(_ kind: Kind, _ count: Int) -> String {
@@ -35,4 +44,16 @@ enum LineLeniency {
       return "\(folds) split\(verb) a backslash escape, the first here: joined back as usual"
     }
   }
+}
+
+/// One kind of line-level leniency a file was read with (bare LFs, TAB folds, long lines,
+/// folds inside a character or an escape): what its warning says, for a reader of many files
+/// (a vdir) that reports each kind once for all of them.
+public struct LineLeniencyFinding: Sendable {
+  /// The kind's name (`bareLineFeed`, `tabFold`, `longLine`, `foldInUTF8`, `foldInEscape`).
+  public let kind: String
+  /// How many lines or folds of the file.
+  public let count: Int
+  /// The file's warning for it, among its diagnostics.
+  public let warning: Diagnostic
 }

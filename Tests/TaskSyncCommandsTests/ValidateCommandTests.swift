@@ -49,6 +49,32 @@ struct ValidateCommandTests {
     #expect(TaskSyncCommand.run(["validate", folder.path]) == 1)
   }
 
+  /// A vdir whose files all end their lines with bare LFs: one warning for the folder, in the
+  /// first such file, counting the others, instead of one per task file. Other leniencies of
+  /// a single file keep their own warning.
+  @Test func lineLeniencyOfAFolderIsWarnedOnce() throws {
+    let folder = try TestPaths.temporaryFolder("tasksync-vdir-lf")
+    func todo(_ uid: String, _ lineEnd: String, extra: String = "") -> Data {
+      Data(
+        [
+          "BEGIN:VCALENDAR", "BEGIN:VTODO", "UID:\(uid)", "SUMMARY:Task \(uid)\(extra)", "END:VTODO", "END:VCALENDAR",
+          "",
+        ]
+        .joined(separator: lineEnd).utf8)
+    }
+    try todo("a", "\n").write(to: folder.appendingPathComponent("a.ics"))
+    try todo("b", "\r\n", extra: "\r\n\t(folded with a TAB)").write(to: folder.appendingPathComponent("b.ics"))
+    try todo("c", "\n").write(to: folder.appendingPathComponent("c.ics"))
+    try todo("d", "\n").write(to: folder.appendingPathComponent("d.ics"))
+    let result = try Export.read(folder, options: FormatOptions()).result
+    #expect(result.tasks.map(\.key) == ["a", "b", "c", "d"])
+    #expect(
+      result.diagnostics.map(\.description) == [
+        "\(folder.appendingPathComponent("a.ics").path):1:1: warning: 6 lines end with a bare LF instead of CRLF, the first here: read as usual, and the file keeps its line ends (12 more in 2 other files of this folder)",
+        "\(folder.appendingPathComponent("b.ics").path):5:1: warning: 1 line continues a folded line with a TAB instead of a space, the first here: unfolded as usual",
+      ])
+  }
+
   @Test func formulaLikeCellsArePointedOutWithTheirPosition() throws {
     let text = "Id,Subject,Description\r\n00T000000000001,=HYPERLINK(\"x\"),-5\r\n00T000000000002,Plain,@cmd\r\n"
     let csv = try SalesforceTaskCSV(bytes: Array(text.utf8), file: "Task.csv", mapping: SalesforceTaskMapping())

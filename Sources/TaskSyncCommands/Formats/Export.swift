@@ -1,4 +1,5 @@
 import Foundation
+import ICalendar
 import SyncStore
 import TaskModel
 
@@ -28,13 +29,19 @@ package struct Export: Sendable {
 
   /// Every task of every part, with every diagnostic. In a folder, a UID that an earlier file
   /// (by name) holds too is an error, as within one file: the later task is skipped and its
-  /// pair frozen, never read as deleted.
+  /// pair frozen, never read as deleted. A line-level leniency (bare LFs, …) is warned once
+  /// for the folder, in the first file that has it, with how many other files have it too: a
+  /// vdir written with LF line ends says so once, not once per task.
   package var result: TaskReadResult {
     guard parts.count != 1 else { return parts[0].document.result }
     var all = TaskReadResult()
     var firstFile: [String: String] = [:]
+    let (kept, dropped) = folderLeniency()
     for part in parts {
-      let r = part.document.result
+      var r = part.document.result
+      if !dropped.isEmpty || !kept.isEmpty {
+        r.diagnostics = r.diagnostics.compactMap { dropped.contains($0) ? nil : kept[$0] ?? $0 }
+      }
       for task in r.tasks {
         guard !task.key.isEmpty else {
           all.tasks.append(task)
@@ -55,6 +62,29 @@ package struct Export: Sendable {
       all.invalidKeys += r.invalidKeys
     }
     return all
+  }
+
+  /// The line-leniency warnings of a folder's files: the first file's warning of each kind
+  /// with the others counted in (`kept`, by the warning it replaces), and the other files'
+  /// warnings of that kind (`dropped`).
+  func folderLeniency() -> (kept: [Diagnostic: Diagnostic], dropped: Set<Diagnostic>) {
+    var byKind: [String: [LineLeniencyFinding]] = [:]
+    for part in parts {
+      for finding in (part.document as? ICalendarTaskDocument)?.document.lineLeniency ?? [] {
+        byKind[finding.kind, default: []].append(finding)
+      }
+    }
+    var kept: [Diagnostic: Diagnostic] = [:]
+    var dropped: Set<Diagnostic> = []
+    for findings in byKind.values where findings.count > 1 {
+      let others = findings.dropFirst()
+      var warning = findings[0].warning
+      let count = others.reduce(0) { $0 + $1.count }
+      warning.message += " (\(count) more in \(others.count) other file\(others.count == 1 ? "" : "s") of this folder)"
+      kept[findings[0].warning] = warning
+      dropped.formUnion(others.map(\.warning))
+    }
+    return (kept, dropped)
   }
 
   /// SHA-256 of every file read, by name — what a plan records to detect a changed input.
