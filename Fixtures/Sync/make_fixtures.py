@@ -441,6 +441,59 @@ scenario("scope-related-only", [
     REIMPORT_EMPTY,
 ], config="[scope]\nrelated_only = true\n")
 
+# tasksync relate: a value the user gives a task is written to both sides by the next sync.
+WHO2 = sfid("003000000000002")
+WHAT = sfid("006000000000001")
+scenario("relate-paired-task", [
+    FIRST,
+    step("relate-bad-id", args="relate ol-1 --who not-an-id", exit=2, stderr=["not a Salesforce record Id"]),
+    step("relate", args="relate ol-1 --who " + WHO2[:15], exit=0, contains={"stdout": ["whoId = " + WHO2, "saved"]}),
+    step("sync", exit=0, summary=summary(o=counts(u=1), s=counts(u=1)),
+         decisions={"outlook/update/ol-1": "planned", "salesforce/update/" + S[1]: "planned"},
+         contains={"outlook/outlook.ics": ["X-SALESFORCE-WHOID:" + WHO2], "salesforce/Task.csv": [S[1] + ",Call Acme,", WHO2],
+                   "plan.json": ["requested by tasksync relate"]}),
+    # Carried out, the request is gone: a later edit of the field in Salesforce flows to
+    # Outlook instead of being overwritten by it.
+    step("salesforce-edits-the-contact", outlook=O(t1=dict(extra=["X-SALESFORCE-WHOID:" + WHO2])),
+         salesforce=SF(r1=dict(who=WHO, lm="2026-03-02T08:00:00.000Z")), exit=0, summary=summary(o=counts(u=1), s=ZERO),
+         contains={"outlook/outlook.ics": ["X-SALESFORCE-WHOID:" + WHO]}, absent={"outlook/outlook.ics": [WHO2]}),
+    REIMPORT_EMPTY,
+])
+
+scenario("relate-unrelated-task-comes-into-scope", [
+    step("unrelated-left-alone", outlook=ics(todo("ol-u", "Water the plants", "2026-03-15")), salesforce=csv(),
+         exit=0, summary=summary(o=ZERO, s=ZERO, skipped={"unrelated": 1})),
+    step("relate-unknown-key", args="relate ol-nothing --what " + WHAT, exit=2, stderr=["no saved pair and no task"]),
+    step("relate", args="relate ol-u --what " + WHAT, exit=0, contains={"stdout": ["whatId = " + WHAT]}),
+    step("sync", exit=0, summary=summary(o=counts(u=1), s=counts(c=1), skipped={"unrelated": 0}),
+         decisions={"salesforce/create/ol-u": "planned", "outlook/update/ol-u": "planned"},
+         contains={"salesforce/Task.csv": ["Water the plants", WHAT], "outlook/outlook.ics": ["X-SALESFORCE-WHATID:" + WHAT]}),
+    REIMPORT_EMPTY,
+], config="[scope]\nrelated_only = true\n")
+
+scenario("relate-prevented-side", [
+    FIRST,
+    step("relate", args="relate " + S[2] + " --who " + WHO2, exit=0),
+    # Outlook gets the contact; the Salesforce update is held back and listed, run after run.
+    step("sync", exit=0, summary=summary(o=counts(u=1), s=ZERO, prevented=1),
+         decisions={"outlook/update/ol-2": "planned", "salesforce/update/%s/prevented" % S[2]: "prevented"},
+         contains={"outlook/outlook.ics": ["X-SALESFORCE-WHOID:" + WHO2]}, absent={"salesforce/Task.csv": [WHO2]}),
+    step("offered-again", exit=0, summary=summary(o=ZERO, s=ZERO, prevented=1),
+         decisions={"salesforce/update/%s/prevented" % S[2]: "prevented"}),
+], config='[prevent]\nsalesforce = ["update"]\n')
+
+scenario("relate-excluded-waits", [
+    FIRST,
+    step("relate", args="relate ol-2 --who " + WHO2, exit=0),
+    # Left out of this run, the Salesforce half of the request waits for the next one.
+    step("sync-without-salesforce", args=SYNC + " --exclude salesforce/update/" + S[2], exit=0,
+         summary=summary(o=counts(u=1), s=ZERO, excluded=1), decisions={"outlook/update/ol-2": "planned"},
+         contains={"plan.json": ["not written this run"]}, absent={"salesforce/Task.csv": [WHO2]}),
+    step("next-run", exit=0, summary=summary(o=ZERO, s=counts(u=1)),
+         decisions={"salesforce/update/" + S[2]: "planned"}, contains={"salesforce/Task.csv": [WHO2]}),
+    REIMPORT_EMPTY,
+])
+
 # Tombstones.
 scenario("tombstone-isdeleted", [
     dict(FIRST, salesforce=SF(more=[row(S[9], "Old deleted task", "2026-03-05", deleted="true")])),

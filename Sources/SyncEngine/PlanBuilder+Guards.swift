@@ -15,6 +15,7 @@ extension PlanBuilder {
       decisions: decisions, outlookChanges: changes[.outlook]!, salesforceChanges: changes[.salesforce]!,
       nextState: SyncState(pairs: pairs), skipped: skipped, conflicts: conflicts,
       warnings: warnings, refusal: nil)
+    plan.carriedRequests = carriedRequests
     if !input.policy.allowMassDelete {
       plan.refusal = MassDeletionGuard(policy: input.policy).refusal(for: plan, input: input)
     }

@@ -13,6 +13,8 @@ struct PlanBuilder {
   var skipped: [SkipReason: Int] = [:]
   var conflicts = 0
   var warnings: [String] = []
+  /// The relate requests carried out (``SyncPlan/carriedRequests``).
+  var carriedRequests: [RelateRequest] = []
   /// Per side, the export position of each create's source, to write creates in a fixed order
   /// whether they are new this run or offered again.
   var createOrder: [Side: [Int]] = [.outlook: [], .salesforce: []]
@@ -59,10 +61,12 @@ struct PlanBuilder {
 
   /// Creates `source`'s copy on `side`. Carried out: the pair waits for the copy to appear.
   /// Not carried out: `original` (the pair as saved, if any) stays as it was.
+  /// Returns whether the create is carried out.
+  @discardableResult
   mutating func create(
     on side: Side, from source: TaskItem, baseline: FieldFingerprints, order: Int, pair: PairState,
     rule: String, original: PairState?
-  ) {
+  ) -> Bool {
     let item = fitted(newItem(on: side, from: source), for: side)
     let blocked = policy.isPrevented(.create, on: side)
     let shown = fields.map { FieldChange(field: $0, old: "", new: item.syncValue($0)) }.filter { !$0.new.isEmpty }
@@ -72,7 +76,7 @@ struct PlanBuilder {
       status: blocked ? .prevented : .planned)
     guard add(d) else {
       if let original { keep(original, note: nil) }
-      return
+      return false
     }
     changes[side]!.creates.append(item)
     createOrder[side]!.append(order)
@@ -86,6 +90,7 @@ struct PlanBuilder {
     next.windowDay = source.windowDay
     next.wasInScope = true
     keep(next, note: nil)
+    return true
   }
 
   /// Deletes `item` on `side`. Carried out: the pair waits for the task to leave the export.

@@ -19,7 +19,8 @@ extension Planner {
     let unchanged = knownUnchanged || isUnchanged(saved, oi, si)
     let agreeing =
       saved.baseline.isEmpty && fields.indices.allSatisfy { outlook.print(oi, $0) == salesforce.print(si, $0) }
-    if saved.pending.isEmpty && (unchanged || agreeing) {
+    let asked = requests(naming: saved)
+    if saved.pending.isEmpty && (unchanged || agreeing) && asked.isEmpty {
       var kept = saved
       markSettled(&kept, oi, si)
       if agreeing {
@@ -30,12 +31,26 @@ extension Planner {
       return
     }
     let (o, s) = (outlook.tasks[oi], salesforce.tasks[si])
+    // What `tasksync relate` asked for this pair, by field; the tasks with it, as the sources
+    // of the updates (they differ from `o` and `s` only there).
+    let wanted = wantedValues(asked)
+    let (oSource, sSource) = (o.setting(wanted), s.setting(wanted))
     var toOutlook: [FieldCopy] = []
     var toSalesforce: [FieldCopy] = []
     var manual: [FieldChange] = []
     for (f, field) in fields.enumerated() {
       let fo = outlook.print(oi, f)
       let fs = salesforce.print(si, f)
+      if let value = wanted[field] {
+        let print = Fingerprint(field: field, value: value)
+        if fo != print { toOutlook.append(copy(field, to: .outlook, o, rule: Self.relateRule)) }
+        if fs != print { toSalesforce.append(copy(field, to: .salesforce, o, rule: Self.relateRule)) }
+        if fo == print && fs == print {
+          next.baseline[field] = print
+          next.pending = next.pending.clearing(field)
+        }
+        continue
+      }
       let baseline = saved.baseline[field]
       let staleO = fo != baseline && isStale(field, fo, on: .outlook, in: saved)
       let staleS = fs != baseline && isStale(field, fs, on: .salesforce, in: saved)
@@ -70,16 +85,23 @@ extension Planner {
     }
     if !manual.isEmpty { out.conflict(saved, o, s, manual) }
     var updatedO = o
+    var written: [Side: [SyncField]] = [:]
     for (side, copies) in [(Side.outlook, toOutlook), (.salesforce, toSalesforce)] where !copies.isEmpty {
-      let (target, source) = side == .outlook ? (o, s) : (s, o)
+      let (target, source) = side == .outlook ? (o, sSource) : (s, oSource)
       let (ti, si2) = side == .outlook ? (oi, si) : (si, oi)
-      let written = out.update(on: side, target: target, source: source, copies: copies, pair: saved, rule: rule)
-      for field in written {
+      // Updates that only carry what `tasksync relate` asked say so.
+      let because = copies.allSatisfy { $0.rule == Self.relateRule } ? Self.relateRule : rule
+      written[side] = out.update(
+        on: side, target: target, source: source, copies: copies, pair: saved, rule: because)
+      for field in written[side]! {
         let f = fields.firstIndex(of: field)!
         next.baseline[field] = self[side.other].print(si2, f)
         next.pending = next.pending.recording(field, previous: self[side].print(ti, f), on: side, runID: input.runID)
-        if side == .outlook { updatedO.take(field, from: s) }
+        if side == .outlook { updatedO.take(field, from: sSource) }
       }
+    }
+    if !asked.isEmpty {
+      settle(asked, wanted, &next, saved: saved, copies: [.outlook: toOutlook, .salesforce: toSalesforce], written)
     }
     if !next.pending.isEmpty {
       for (side, i) in [(Side.outlook, oi), (.salesforce, si)] {

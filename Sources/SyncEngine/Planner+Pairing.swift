@@ -74,7 +74,12 @@ extension Planner {
   mutating func createUnpaired(_ side: Side) {
     let idx = self[side]
     for i in idx.tasks.indices where !idx.taken[i] && !idx.tasks[i].isTombstone {
-      let item = idx.tasks[i]
+      var item = idx.tasks[i]
+      // A task given values by `tasksync relate` is created with them (and may come into
+      // scope by them: `related_only`).
+      let asked = requests(namingTask: item.key, on: side)
+      let wanted = wantedValues(asked)
+      if !wanted.isEmpty { item = item.setting(wanted) }
       if let reason = scope.skipReason(item) {
         out.skip(reason)
         continue
@@ -87,10 +92,13 @@ extension Planner {
       let pair = PairState(
         id: (side == .outlook ? "o:" : "s:") + key,
         outlookKey: side == .outlook ? key : nil, salesforceKey: side == .salesforce ? key : nil)
-      out.create(
-        on: side.other, from: item, baseline: idx.baseline(i, fields: fields), order: i, pair: pair,
+      var baseline = idx.baseline(i, fields: fields)
+      for (field, value) in wanted { baseline[field] = Fingerprint(field: field, value: value) }
+      let created = out.create(
+        on: side.other, from: item, baseline: baseline, order: i, pair: pair,
         rule: side == .outlook ? "new in outlook" : "new in salesforce",
         original: nil)
+      if created && !wanted.isEmpty { relateCreated(i, on: side, as: item, wanted: wanted, asked: asked, pair: pair) }
     }
   }
 }

@@ -30,7 +30,8 @@ extension Planner {
     guard let o = attached[i].outlook, let s = attached[i].salesforce,
       pairs[i].pending.allSatisfy({ $0.operation == .create }), !salesforce.tasks[s].isTombstone,
       !outlook.isInvalid(pairs[i].outlookKey), !salesforce.isInvalid(pairs[i].salesforceKey),
-      scope.skipReason(pair: outlook.facts(o), salesforce.facts(s)) == nil, isUnchanged(pairs[i], o, s)
+      scope.skipReason(pair: outlook.facts(o), salesforce.facts(s)) == nil, isUnchanged(pairs[i], o, s),
+      requests(naming: pairs[i]).isEmpty
     else { return nil }
     // One copy of the saved pair, changed in place (most runs keep a hundred thousand).
     var pair = pairs[i]

@@ -67,6 +67,8 @@ struct Planner {
   /// and how many pending Salesforce creates sent each: made by run() when there are any.
   var insertedByMatch: [MatchKey: Set<String>] = [:]
   var sentToSalesforce: [MatchKey: Int] = [:]
+  /// The relate requests by the keys that name them (``requestIndex(_:)``).
+  let requestIndex: [String: [Int]]
 
   init(input: SyncInput, excluded: Set<String>) {
     self.input = input
@@ -80,6 +82,7 @@ struct Planner {
     isUnknown = fields.indices.map { [unknownFields] f in unknownFields.contains { $0.fields.contains(f) } }
     // The store loads pairs in id order already; sorting a copy is only needed for other callers.
     pairs = PlanBuilder.inIDOrder(input.state.pairs)
+    requestIndex = Self.requestIndex(input.requests)
     (outlook, salesforce, attached) = SideIndex.both(input, fields: fields, attaching: pairs)
     out = PlanBuilder(input: input, excluded: excluded)
     // Made by run() once the saved pairs are attached.
@@ -137,6 +140,7 @@ struct Planner {
     pairBySubjectAndDue()
     createUnpaired(.outlook)
     createUnpaired(.salesforce)
+    if !input.requests.isEmpty { warnAboutWaitingRequests() }
     return out.finish(guardingAgainst: input)
   }
 

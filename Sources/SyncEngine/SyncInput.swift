@@ -43,6 +43,9 @@ public struct SyncInput: Sendable {
   /// and new Id): a pending create whose subject and due day only one of them has, and no other
   /// create sent, is recognised by its Id even when the task was edited in Salesforce since.
   public var insertedSalesforceTasks: [InsertedTask] = []
+  /// Values the user gave tasks with `tasksync relate`, to write to both sides
+  /// (``RelateRequest``).
+  public var requests: [RelateRequest] = []
 
   public init(
     outlook: SideSnapshot, salesforce: SideSnapshot, state: SyncState, policy: SyncPolicy,

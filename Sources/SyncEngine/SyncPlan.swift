@@ -83,6 +83,9 @@ public struct SyncPlan: Sendable {
   public var warnings: [String]
   /// Set when a guard refuses the run; nothing may be written.
   public var refusal: String?
+  /// The ``SyncInput/requests`` this plan carries out (its writes give both sides the value, or
+  /// a prevent rule holds one back): done once it is applied. The others wait for a later run.
+  public var carriedRequests: [RelateRequest] = []
 
   public func changes(for side: Side) -> TaskChangeSet {
     side == .outlook ? outlookChanges : salesforceChanges

@@ -8,7 +8,7 @@ public struct TaskSyncCommand: ParsableCommand {
     abstract: "Keep Outlook and Salesforce task lists in step through export files.",
     subcommands: [
       InitCommand.self, PlanCommand.self, ApplyCommand.self, SyncCommand.self, WatchCommand.self, StatusCommand.self,
-      ExplainCommand.self, RevertCommand.self, ValidateCommand.self, ConvertCommand.self,
+      ExplainCommand.self, RevertCommand.self, RelateCommand.self, ValidateCommand.self, ConvertCommand.self,
     ]
   )
 

@@ -38,6 +38,13 @@ struct RevertCommand: ParsableCommand {
       }
       try entry.restoreFiles(outFolder: session.configuration.out.path, overwritingChanges: force)
       try store.revert(runID: runID)
+      // What `tasksync relate` asked and the run carried out waits again for the next run
+      // (unless asked anew since).
+      let carried = (try? JSONDecoder().decode(PlanFile.self, from: Data(entry.planJSON)))?.relateRequests ?? []
+      if !carried.isEmpty {
+        let saved = RelateRequests.adding(try RelateRequests.load(store), to: carried)
+        try store.setMeta(RelateRequests.metaKey, RelateRequests.metaValue(saved))
+      }
       print("Reverted \(runID): \(entry.files.count) output files restored, the state is as before the run.")
     } catch let error as StoreError where error.code == .fileChangedSinceRun {
       throw CommandFailure(.refused, "\(error.description); pass --force to overwrite")

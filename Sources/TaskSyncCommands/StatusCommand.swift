@@ -18,6 +18,8 @@ struct StatusCommand: ParsableCommand {
     var pendingCreates = ["outlook": 0, "salesforce": 0]
     var pendingUpdates = ["outlook": 0, "salesforce": 0]
     var pendingDeletes = ["outlook": 0, "salesforce": 0]
+    /// What `tasksync relate` saved that no run has carried out yet.
+    var relateRequests: [RelateRequest] = []
     var runs: [Run] = []
 
     struct Run: Encodable {
@@ -51,6 +53,10 @@ struct StatusCommand: ParsableCommand {
     ] {
       print("Pending \(name): \(counts["outlook"]!) in Outlook, \(counts["salesforce"]!) in Salesforce")
     }
+    if !report.relateRequests.isEmpty {
+      print("Waiting for the next sync (tasksync relate):")
+      for r in report.relateRequests { print("  \(r.key): \(r.field.name) = \(r.value.isEmpty ? "(none)" : r.value)") }
+    }
     print(report.runs.isEmpty ? "No runs yet." : "Last runs (newest last; `tasksync revert RUN` undoes the latest):")
     for run in report.runs.suffix(10) {
       let mark = run.reverted ? " (reverted)" : ""
@@ -75,6 +81,7 @@ struct StatusCommand: ParsableCommand {
           }
         }
       }
+      report.relateRequests = try RelateRequests.load(store)
       report.runs = try store.runs().map {
         Report.Run(
           runID: $0.runID, startedAt: $0.startedAt.description, pairsAdded: $0.pairsAdded,

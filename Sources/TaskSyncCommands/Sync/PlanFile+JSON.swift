@@ -21,6 +21,16 @@ extension PlanFile {
           o.member("side", input.side)
         }
       }
+      if let requests = relateRequests, !requests.isEmpty {
+        o.key("relateRequests")
+        o.array(requests) { t, r in
+          t.inlineObject { o in
+            o.member("field", r.field.name)
+            o.member("key", r.key)
+            o.member("value", r.value)
+          }
+        }
+      }
       o.member("runID", runID)
       o.key("summary")
       o.write(summary)

@@ -19,6 +19,9 @@ package struct PlanFile: Codable, Sendable {
   package var inputs: [Input]
   package var decisions: [SyncDecision]
   package var summary: RunSummary
+  /// The `tasksync relate` requests the run carries out (``SyncPlan/carriedRequests``): a
+  /// revert of the run saves them again. Absent when there are none.
+  package var relateRequests: [RelateRequest]?
 
   package static func read(_ url: URL) throws -> PlanFile {
     guard let data = FileManager.default.contents(atPath: url.path) else {

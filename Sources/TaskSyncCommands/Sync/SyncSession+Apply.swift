@@ -50,7 +50,13 @@ extension SyncSession {
       let changes = try pairChanges.value()
       try replaced.sync()
       let (store, storedAhead) = try ahead.finish()
-      try store.commit(changes, journal: entry, storedAhead: storedAhead, keepingRuns: Self.journalRuns)
+      // The relate requests the run carried out go with it; the others wait for the next.
+      let carried = Set(run.plan.carriedRequests)
+      let meta: [String: String?] =
+        run.requests.isEmpty || carried.isEmpty
+        ? [:] : [RelateRequests.metaKey: RelateRequests.metaValue(run.requests.filter { !carried.contains($0) })]
+      try store.commit(
+        changes, journal: entry, storedAhead: storedAhead, meta: meta, keepingRuns: Self.journalRuns)
     } catch let error as StoreError {
       throw CommandFailure(.failed, "\(configuration.state.path): \(error)")
     }

@@ -16,6 +16,8 @@ package struct PreparedRun: Sendable {
   /// they decide which created tasks are recognised, so a plan records them too.
   package var successFiles: [String: String]
   package var state: SyncState
+  /// The values `tasksync relate` saved: those the plan carries out are removed by the commit.
+  package var requests: [RelateRequest]
   /// The saved pairs' snapshot `state` was loaded from (`nil`: no state yet).
   package var snapshot: SnapshotLineage?
   package var input: SyncInput
@@ -91,7 +93,7 @@ package struct SyncSession {
     defer { loading.wait() }
     let outlook = try Export.read(configuration.outlook, options: options)
     let salesforce = try Export.read(configuration.salesforce, format: .csv, options: options)
-    let (state, snapshot, lastRunID) = try loading.value()
+    let (state, snapshot, lastRunID, requests) = try loading.value()
     let o = outlook.result
     let s = salesforce.result
     var policy = configuration.policy
@@ -101,7 +103,7 @@ package struct SyncSession {
     let csv = salesforce.parts[0].document as? SalesforceTaskCSV
     let runID = runID(
       outlook: outlook, salesforce: salesforce, successFiles: learnt.checksums, after: lastRunID,
-      pairs: state.pairs.count)
+      pairs: state.pairs.count, requests: requests)
     let (outlookTasks, picklistNotes) = representable(o.tasks)
     var input = SyncInput(
       outlook: SideSnapshot(
@@ -113,6 +115,7 @@ package struct SyncSession {
         unknownFields: csv?.fieldsWithoutColumn(policy.syncedFields) ?? [], source: configuration.salesforce.path),
       state: state, policy: policy, today: today, runID: runID, learnedSalesforceIDs: learnt.ids)
     input.insertedSalesforceTasks = learnt.inserted
+    input.requests = requests
     let plan = SyncEngine.plan(input, excluding: excluded)
     let pairChanges = applying ? Self.workingOutPairChanges(state, plan.nextState, snapshot) : nil
     let diagnostics = o.diagnostics + s.diagnostics + learnt.diagnostics + picklistNotes
@@ -126,9 +129,11 @@ package struct SyncSession {
         + (learnt.checksums.isEmpty
           ? []
           : [.init(side: PlanFile.successFilesSide, path: successFolder.path, sha256: learnt.checksums)]),
-      decisions: plan.decisions, summary: summary)
+      decisions: plan.decisions, summary: summary,
+      relateRequests: plan.carriedRequests.isEmpty ? nil : plan.carriedRequests)
     return PreparedRun(
-      outlook: outlook, salesforce: salesforce, successFiles: learnt.checksums, state: state, snapshot: snapshot,
+      outlook: outlook, salesforce: salesforce, successFiles: learnt.checksums, state: state, requests: requests,
+      snapshot: snapshot,
       input: input, plan: plan,
       diagnostics: diagnostics,
       planFile: planFile, summary: summary, planJSON: planFile.json, pairChanges: pairChanges)
@@ -188,17 +193,19 @@ package struct SyncSession {
     return (result, notes)
   }
 
-  /// The saved state and the id of the last run, or an empty state when there is none yet
-  /// (reading never creates it).
-  static func loadState(from folder: URL) throws -> (SyncState, snapshot: SnapshotLineage?, lastRunID: String?) {
+  /// The saved state, the id of the last run and the relate requests, or an empty state when
+  /// there is none yet (reading never creates it).
+  static func loadState(from folder: URL) throws -> (
+    SyncState, snapshot: SnapshotLineage?, lastRunID: String?, requests: [RelateRequest]
+  ) {
     let database = folder.appendingPathComponent(StateStore.fileName)
-    guard FileManager.default.fileExists(atPath: database.path) else { return (SyncState(), nil, nil) }
+    guard FileManager.default.fileExists(atPath: database.path) else { return (SyncState(), nil, nil, []) }
     do {
       let store = try StateStore(folder: folder)
       let runs = try store.runs()
       // The count keeps ids unique after a revert brings back an earlier state.
       let (state, snapshot) = try store.loadWithLineage()
-      return (state, snapshot, runs.last.map { "\($0.runID)#\(runs.count)" })
+      return (state, snapshot, runs.last.map { "\($0.runID)#\(runs.count)" }, try RelateRequests.load(store))
     } catch {
       throw CommandFailure(.failed, "\(folder.path): \(error)")
     }
@@ -238,9 +245,11 @@ package struct SyncSession {
   /// A run id that depends only on what the run reads (the inputs, the configuration, today and
   /// the state as the previous run left it), so the same inputs plan the same way.
   func runID(
-    outlook: Export, salesforce: Export, successFiles: [String: String], after lastRunID: String?, pairs: Int
+    outlook: Export, salesforce: Export, successFiles: [String: String], after lastRunID: String?, pairs: Int,
+    requests: [RelateRequest] = []
   ) -> String {
     var text = "\(today)|\(configuration.checksum)|\(lastRunID ?? "-")|\(pairs)"
+    if let saved = RelateRequests.metaValue(requests) { text += "|r:\(saved)" }
     for (side, sums) in [("o", outlook.checksums), ("s", salesforce.checksums), ("r", successFiles)] {
       for (name, sum) in sums.sorted(by: { $0.key < $1.key }) { text += "|\(side):\(name)=\(sum)" }
     }

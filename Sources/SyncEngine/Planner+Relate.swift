@@ -1,0 +1,113 @@
+import TaskModel
+
+/// `tasksync relate`: the values the user gave tasks (``RelateRequest``), written to both sides
+/// of a saved pair by ``Planner/merge(_:_:rule:unchanged:)``, and to a task not yet paired and
+/// its new copy by ``Planner/createUnpaired(_:)``.
+extension Planner {
+  static let relateRule = "requested by tasksync relate"
+
+  /// The requests by each key that names their task: as given, and a Salesforce Id in its
+  /// 18-character form.
+  static func requestIndex(_ requests: [RelateRequest]) -> [String: [Int]] {
+    var index: [String: [Int]] = [:]
+    for (i, request) in requests.enumerated() {
+      var forms = [request.key]
+      if let id = SalesforceID.recordID(request.key), id != request.key { forms.append(id) }
+      for form in forms { index[form, default: []].append(i) }
+    }
+    return index
+  }
+
+  /// The requests naming saved pair `pair` (its id, its Outlook UID or its Salesforce Id), in
+  /// the order given.
+  func requests(naming pair: PairState) -> [Int] {
+    guard !requestIndex.isEmpty else { return [] }
+    let keys = [pair.id, pair.outlookKey, pair.salesforceKey.map { SideIndex.normalise($0, .salesforce) }]
+    return Set(keys.compactMap { $0 }.flatMap { requestIndex[$0] ?? [] }).sorted()
+  }
+
+  /// The requests naming the task with key `key` on `side`, in the order given.
+  func requests(namingTask key: String, on side: Side) -> [Int] {
+    guard !requestIndex.isEmpty else { return [] }
+    return Set((requestIndex[key] ?? []) + (requestIndex[SideIndex.normalise(key, side)] ?? [])).sorted()
+  }
+
+  /// The values `asked` gives the run's synced fields (a later request for a field wins).
+  func wantedValues(_ asked: [Int]) -> [SyncField: String] {
+    var wanted: [SyncField: String] = [:]
+    for i in asked where fields.contains(input.requests[i].field) {
+      wanted[input.requests[i].field] = input.requests[i].value
+    }
+    return wanted
+  }
+
+  /// After a pair's updates: each asked field's baseline becomes the asked value when every
+  /// side that lacked it got it. Where one update was held back, the baseline stays as saved,
+  /// so that the next run sees the side that got the value as changed and offers it to the
+  /// other again (a prevented update stays visible). The requests are carried out unless an
+  /// update they need was left out of the plan (`--exclude`).
+  mutating func settle(
+    _ asked: [Int], _ wanted: [SyncField: String], _ next: inout PairState, saved: PairState,
+    copies: [Side: [FieldCopy]], _ written: [Side: [SyncField]]
+  ) {
+    var carried = true
+    for (field, value) in wanted {
+      var everyWritten = true
+      for side in Side.allCases {
+        guard let copy = copies[side]?.first(where: { $0.field == field }) else { continue }
+        guard written[side]?.contains(field) != true else { continue }
+        everyWritten = false
+        if copy.blockedBy == nil { carried = false }
+      }
+      next.baseline[field] = everyWritten ? Fingerprint(field: field, value: value) : saved.baseline[field]
+    }
+    if carried { out.carriedRequests += asked.map { input.requests[$0] }.filter { fields.contains($0.field) } }
+  }
+
+  /// For task `i` of `side`, created on the other side as `item` (with the asked values): the
+  /// update that gives the task itself the `wanted` values, and the pending update the new
+  /// pair waits for. Returns the pair's baseline: the asked value where the task got it, its
+  /// own value where an update was held back.
+  mutating func relateCreated(
+    _ i: Int, on side: Side, as item: TaskItem, wanted: [SyncField: String], asked: [Int], pair: PairState
+  ) {
+    let task = self[side].tasks[i]
+    let copies = fields.indices.filter { f in
+      wanted[fields[f]].map { Fingerprint(field: fields[f], value: $0) != self[side].print(i, f) } ?? false
+    }.map { copy(fields[$0], to: side, task, rule: Self.relateRule) }
+    let written = copies.isEmpty
+      ? [] : out.update(on: side, target: task, source: item, copies: copies, pair: pair, rule: Self.relateRule)
+    guard var next = out.pairs.popLast() else { return }
+    for f in fields.indices where wanted[fields[f]] != nil {
+      if written.contains(fields[f]) {
+        next.pending = next.pending.recording(fields[f], previous: self[side].print(i, f), on: side, runID: input.runID)
+      } else if copies.contains(where: { $0.field == fields[f] }) {
+        next.baseline[fields[f]] = self[side].print(i, f)
+      }
+    }
+    out.keep(next, note: nil)
+    if copies.allSatisfy({ written.contains($0.field) || $0.blockedBy != nil }) {
+      out.carriedRequests += asked.map { input.requests[$0] }.filter { fields.contains($0.field) }
+    }
+  }
+
+  /// A warning for each request this run leaves for a later one.
+  mutating func warnAboutWaitingRequests() {
+    let carried = Set(out.carriedRequests)
+    for request in input.requests where !carried.contains(request) {
+      let why =
+        fields.contains(request.field)
+        ? "no task with this key in scope, or its pair was not reconciled"
+        : "the field is not synced (salesforce.extra_columns)"
+      out.warnings.append(
+        "tasksync relate \(request.key): \(request.field.name) not written this run (\(why)); kept for the next run")
+    }
+  }
+}
+
+extension TaskItem {
+  /// The task with each of `values` in its field (the fields ``RelateRequest`` sets).
+  func setting(_ values: [SyncField: String]) -> TaskItem {
+    values.reduce(self) { $0.setting($1.key, to: $1.value) }
+  }
+}
