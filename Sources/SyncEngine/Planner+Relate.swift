@@ -75,7 +75,8 @@ extension Planner {
     let copies = fields.indices.filter { f in
       wanted[fields[f]].map { Fingerprint(field: fields[f], value: $0) != self[side].print(i, f) } ?? false
     }.map { copy(fields[$0], to: side, task, rule: Self.relateRule) }
-    let written = copies.isEmpty
+    let written =
+      copies.isEmpty
       ? [] : out.update(on: side, target: task, source: item, copies: copies, pair: pair, rule: Self.relateRule)
     guard var next = out.pairs.popLast() else { return }
     for f in fields.indices where wanted[fields[f]] != nil {

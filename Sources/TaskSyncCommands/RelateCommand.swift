@@ -48,7 +48,9 @@ struct RelateCommand: ParsableCommand {
       throw CommandFailure(.failed, error.description)
     }
     let listed = requests.map { "\($0.field.name) = \($0.value.isEmpty ? "(none)" : $0.value)" }
-    print("\(key): \(listed.joined(separator: ", ")) saved; the next sync writes it to both sides (`tasksync plan` shows how).")
+    print(
+      "\(key): \(listed.joined(separator: ", ")) saved; the next sync writes it to both sides "
+        + "(`tasksync plan` shows how).")
   }
 
   /// The requests the options make, checked: Ids that are Salesforce record Ids, fields that
@@ -96,11 +98,11 @@ struct RelateCommand: ParsableCommand {
   func checkKnown(_ session: SyncSession, _ store: StateStore) throws {
     let salesforceKey = SalesforceID.recordID(key)
     let pairs = try store.load().pairs
-    if pairs.contains(where: {
-      $0.id == key || $0.outlookKey == key || ($0.salesforceKey.flatMap(SalesforceID.normalised) == salesforceKey && salesforceKey != nil)
-    }) {
-      return
+    let named = pairs.contains { pair in
+      pair.id == key || pair.outlookKey == key
+        || (salesforceKey != nil && pair.salesforceKey.flatMap(SalesforceID.normalised) == salesforceKey)
     }
+    if named { return }
     let configuration = session.configuration
     let outlook = try Export.read(configuration.outlook, options: configuration.formatOptions)
     let salesforce = try Export.read(configuration.salesforce, format: .csv, options: configuration.formatOptions)
