@@ -42,24 +42,30 @@ extension Planner {
   }
 
   /// After a pair's updates: each asked field's baseline becomes the asked value when every
-  /// side that lacked it got it. Where one update was held back, the baseline stays as saved,
-  /// so that the next run sees the side that got the value as changed and offers it to the
-  /// other again (a prevented update stays visible). The requests are carried out unless an
-  /// update they need was left out of the plan (`--exclude`).
+  /// side that lacked it got it. Where one side's update was held back, the baseline is what
+  /// that side holds (`now`), so that the next run sees the side that got the value as changed
+  /// and offers it to the other again (a prevented update stays visible; a new pair's
+  /// difference is not read as a conflict that could undo the request); where both were, it
+  /// stays as saved. The requests are carried out unless an update they need was left out of
+  /// the plan (`--exclude`).
   mutating func settle(
     _ asked: [Int], _ wanted: [SyncField: String], _ next: inout PairState, saved: PairState,
-    copies: [Side: [FieldCopy]], _ written: [Side: [SyncField]]
+    copies: [Side: [FieldCopy]], _ written: [Side: [SyncField]], now: [SyncField: [Side: Fingerprint]]
   ) {
     var carried = true
     for (field, value) in wanted {
-      var everyWritten = true
+      var heldBack: [Side] = []
       for side in Side.allCases {
         guard let copy = copies[side]?.first(where: { $0.field == field }) else { continue }
         guard written[side]?.contains(field) != true else { continue }
-        everyWritten = false
+        heldBack.append(side)
         if copy.blockedBy == nil { carried = false }
       }
-      next.baseline[field] = everyWritten ? Fingerprint(field: field, value: value) : saved.baseline[field]
+      switch heldBack.count {
+      case 0: next.baseline[field] = Fingerprint(field: field, value: value)
+      case 1: next.baseline[field] = now[field]?[heldBack[0]]
+      default: next.baseline[field] = saved.baseline[field]
+      }
     }
     if carried { out.carriedRequests += asked.map { input.requests[$0] }.filter { fields.contains($0.field) } }
   }

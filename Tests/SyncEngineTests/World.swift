@@ -13,6 +13,8 @@ struct World {
   private var nextSalesforceNumber = 1
   /// Whether Salesforce keeps the cross-reference tasksync writes (an external-ID column).
   var salesforceKeepsCrossReference = true
+  /// What `tasksync relate` saved and no run has carried out yet.
+  var requests: [RelateRequest] = []
 
   static func day(_ offset: Int) -> TaskDate { TaskDate(day: CalendarDay("2026-06-15")!.adding(days: offset)) }
 
@@ -24,11 +26,11 @@ struct World {
   }
 
   func plan(excluding excluded: Set<String> = []) -> SyncPlan {
-    SyncEngine.plan(
-      SyncInput(
-        outlook: SideSnapshot(tasks: outlook), salesforce: SideSnapshot(tasks: salesforce), state: state,
-        policy: policy, today: today, runID: "run-\(runs + 1)"),
-      excluding: excluded)
+    var input = SyncInput(
+      outlook: SideSnapshot(tasks: outlook), salesforce: SideSnapshot(tasks: salesforce), state: state,
+      policy: policy, today: today, runID: "run-\(runs + 1)")
+    input.requests = requests
+    return SyncEngine.plan(input, excluding: excluded)
   }
 
   /// Plans, saves the next state, and re-imports both sides' changes. Returns the plan.
@@ -38,6 +40,7 @@ struct World {
     guard plan.refusal == nil else { return plan }
     runs += 1
     state = plan.nextState
+    requests.removeAll { plan.carriedRequests.contains($0) }
     if reimport {
       outlook = World.apply(plan.outlookChanges, to: outlook, assignKey: nil)
       var copy = self
