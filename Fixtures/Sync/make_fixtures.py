@@ -494,6 +494,16 @@ scenario("relate-excluded-waits", [
     REIMPORT_EMPTY,
 ])
 
+scenario("relate-task-deleted", [
+    FIRST,
+    step("relate", args="relate ol-1 --who " + WHO2, exit=0),
+    # Deleted on both sides before the sync: the pair is forgotten, the request waits a run...
+    step("deleted-on-both", outlook=O(drop1=True), salesforce=SF(drop1=True), exit=0, summary=summary(),
+         contains={"plan.json": ["tasksync relate ol-1: whoId not written this run"]}),
+    # ...and, naming nothing any more, is dropped.
+    step("dropped", exit=0, summary=summary(), contains={"plan.json": ["the request is dropped"]}, planEmpty=True),
+])
+
 # Tombstones.
 scenario("tombstone-isdeleted", [
     dict(FIRST, salesforce=SF(more=[row(S[9], "Old deleted task", "2026-03-05", deleted="true")])),

@@ -98,10 +98,25 @@ extension Planner {
     }
   }
 
-  /// A warning for each request this run leaves for a later one.
+  /// A warning for each request this run leaves for a later one. A request whose key names no
+  /// saved pair and no task of either export any more (the task was deleted) can never be
+  /// carried out: it is dropped, with a warning.
   mutating func warnAboutWaitingRequests() {
     let carried = Set(out.carriedRequests)
+    let pairKeys = Set(
+      pairs.flatMap { [$0.id, $0.outlookKey, $0.salesforceKey.map { SideIndex.normalise($0, .salesforce) }] }
+        .compactMap { $0 })
     for request in input.requests where !carried.contains(request) {
+      let id = SalesforceID.recordID(request.key)
+      let named =
+        pairKeys.contains(request.key) || id.map(pairKeys.contains) == true
+        || outlook.index(ofKey: request.key) != nil || id.flatMap(salesforce.index(ofKey:)) != nil
+      guard named else {
+        out.carriedRequests.append(request)
+        out.warnings.append(
+          "tasksync relate \(request.key): no saved pair and no task has this key any more; the request is dropped")
+        continue
+      }
       let why =
         fields.contains(request.field)
         ? "no task with this key in scope, or its pair was not reconciled"
