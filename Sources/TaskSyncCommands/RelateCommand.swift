@@ -18,18 +18,22 @@ struct RelateCommand: ParsableCommand {
       An empty value clears the field. A new value for a field replaces one saved before.
       """)
 
-  @Argument(help: "The task: an Outlook UID, a Salesforce Id or a pair id.")
+  @Argument(help: ArgumentHelp("The task: an Outlook UID, a Salesforce Id or a pair id.", valueName: "KEY"))
   var key: String
 
-  @Option(name: .customLong("who"), help: "The Contact or Lead (a Salesforce Id) the task is about.")
+  @Option(
+    name: .customLong("who"),
+    help: ArgumentHelp("The Contact or Lead (a Salesforce Id) the task is about.", valueName: "ID"))
   var who: String?
 
-  @Option(name: .customLong("what"), help: "The Account, Opportunity, … (a Salesforce Id) the task is about.")
+  @Option(
+    name: .customLong("what"),
+    help: ArgumentHelp("The Account, Opportunity, … (a Salesforce Id) the task is about.", valueName: "ID"))
   var what: String?
 
   @Option(
     name: .customLong("set"), parsing: .singleValue,
-    help: "An extra field of salesforce.extra_columns, as FIELD=VALUE (repeatable).")
+    help: ArgumentHelp("An extra field of salesforce.extra_columns (repeatable).", valueName: "FIELD=VALUE"))
   var settings: [String] = []
 
   @OptionGroup var common: CommonOptions
