@@ -18,11 +18,13 @@ extension Planner {
     return index
   }
 
-  /// The requests naming saved pair `pair` (its id, its Outlook UID or its Salesforce Id), in
-  /// the order given.
+  /// The requests naming saved pair `pair` (its id, its Outlook UID, its Salesforce Id, or the
+  /// key a pending create gave its copy), in the order given.
   func requests(naming pair: PairState) -> [Int] {
     guard !requestIndex.isEmpty else { return [] }
-    let keys = [pair.id, pair.outlookKey, pair.salesforceKey.map { SideIndex.normalise($0, .salesforce) }]
+    let keys =
+      [pair.id, pair.outlookKey, pair.salesforceKey.map { SideIndex.normalise($0, .salesforce) }]
+      + pair.pending.map(\.createdKey)
     return Set(keys.compactMap { $0 }.flatMap { requestIndex[$0] ?? [] }).sorted()
   }
 
@@ -61,10 +63,16 @@ extension Planner {
         heldBack.append(side)
         if copy.blockedBy == nil { carried = false }
       }
+      let print = Fingerprint(field: field, value: value)
       switch heldBack.count {
-      case 0: next.baseline[field] = Fingerprint(field: field, value: value)
+      case 0: next.baseline[field] = print
       case 1: next.baseline[field] = now[field]?[heldBack[0]]
       default: next.baseline[field] = saved.baseline[field]
+      }
+      // A side that holds the value already waits for no earlier update of the field: what
+      // it holds is what was asked, not a stale value to replace.
+      for side in Side.allCases where now[field]?[side] == print {
+        next.pending = next.pending.clearing(field, on: side)
       }
     }
     if carried { out.carriedRequests += asked.map { input.requests[$0] }.filter { fields.contains($0.field) } }
@@ -99,13 +107,17 @@ extension Planner {
   }
 
   /// A warning for each request this run leaves for a later one. A request whose key names no
-  /// saved pair and no task of either export any more (the task was deleted) can never be
-  /// carried out: it is dropped, with a warning.
+  /// saved pair, no pending create's copy and no task of either export any more (the task was
+  /// deleted) can never be carried out: it is dropped, with a warning.
   mutating func warnAboutWaitingRequests() {
     let carried = Set(out.carriedRequests)
+    // A pair's keys, and the key a pending create gave the copy it sent (it may come back).
     let pairKeys = Set(
-      pairs.flatMap { [$0.id, $0.outlookKey, $0.salesforceKey.map { SideIndex.normalise($0, .salesforce) }] }
-        .compactMap { $0 })
+      pairs.flatMap { pair in
+        [pair.id, pair.outlookKey, pair.salesforceKey.map { SideIndex.normalise($0, .salesforce) }]
+          + pair.pending.map(\.createdKey)
+      }
+      .compactMap { $0 })
     for request in input.requests where !carried.contains(request) {
       let id = SalesforceID.recordID(request.key)
       let named =
