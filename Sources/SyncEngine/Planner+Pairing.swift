@@ -5,7 +5,9 @@ extension Planner {
   mutating func pairByCrossReference() {
     for side in Side.allCases {
       let this = self[side]
-      for i in this.tasks.indices where !self[side].taken[i] && !this.tasks[i].isTombstone {
+      // `isTaken` reads the flag in place: `self[side].taken[i]` copied the side's whole index
+      // (a retain of each of its tables) for every task.
+      for i in this.tasks.indices where !isTaken(side, i) && !this.tasks[i].isTombstone {
         guard let reference = this.tasks[i].crossReference, !reference.isEmpty,
           let j = self[side.other].index(ofKey: reference), !self[side.other].taken[j],
           !self[side.other].tasks[j].isTombstone
@@ -14,6 +16,9 @@ extension Planner {
       }
     }
   }
+
+  /// Whether task `i` of `side` is taken by a pair.
+  func isTaken(_ side: Side, _ i: Int) -> Bool { side == .outlook ? outlook.taken[i] : salesforce.taken[i] }
 
   /// Pairs the remaining in-scope tasks one-to-one by normalised subject and due day. Where a
   /// subject and day name more than one task on a side, nothing is paired or copied: it is
@@ -55,7 +60,7 @@ extension Planner {
   }
 
   func isCandidate(_ side: Side, _ i: Int) -> Bool {
-    !self[side].taken[i] && scope.skipReason(self[side].tasks[i]) == nil
+    !isTaken(side, i) && scope.skipReason(self[side].tasks[i]) == nil
   }
 
   /// A pair found this run: no baseline yet, so every differing field is a conflict that the
