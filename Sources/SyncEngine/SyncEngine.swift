@@ -101,10 +101,10 @@ struct Planner {
         insertedByMatch[key, default: []].insert(SideIndex.normalise(task.id, .salesforce))
       }
       for i in pending {
-        guard let (create, target, _) = Self.unresolvedCreate(pairs, i, attached[i]), target == .salesforce,
-          let subject = create.matchSubject
+        guard let (c, target) = Self.unresolvedCreate(pairs, i, attached[i]), target == .salesforce,
+          let subject = pairs[i].pending[c].matchSubject
         else { continue }
-        sentToSalesforce[MatchKey(subject: subject, due: create.matchDue), default: 0] += 1
+        sentToSalesforce[MatchKey(subject: subject, due: pairs[i].pending[c].matchDue), default: 0] += 1
       }
     }
     // The lookups are made by non-mutating methods, each called once: called per create from
@@ -204,19 +204,23 @@ struct Planner {
     }
   }
 
-  /// A pending create of saved pair `i` whose copy is not attached yet (`items`): the create,
-  /// the side it went to, and the key of the task it copies. Reads the pair where it lies in
-  /// `pairs`: the planner asks once per pending create, and each copy of a pair retains all
-  /// its strings.
-  static func unresolvedCreate(_ pairs: [PairState], _ i: Int, _ items: PairItems) -> (
-    create: PendingOperation, target: Side, sourceKey: String
-  )? {
+  /// A pending create of saved pair `i` whose copy is not attached yet (`items`): its position
+  /// in the pair's pending operations, and the side it went to; the pair has the key of the
+  /// task it copies (``sourceKey(_:_:_:)``). Only positions: the planner asks several times
+  /// per pending create, and each copy of an operation or a key retains its strings.
+  static func unresolvedCreate(_ pairs: [PairState], _ i: Int, _ items: PairItems) -> (at: Int, target: Side)? {
     guard let c = pairs[i].pending.firstIndex(where: { $0.operation == .create }) else { return nil }
     let target = pairs[i].pending[c].side
     guard (target == .outlook ? items.outlook : items.salesforce) == nil,
-      let sourceKey = target == .outlook ? pairs[i].salesforceKey : pairs[i].outlookKey
+      (target == .outlook ? pairs[i].salesforceKey : pairs[i].outlookKey) != nil
     else { return nil }
-    return (pairs[i].pending[c], target, sourceKey)
+    return (c, target)
+  }
+
+  /// The key of the task that the create of pair `i` to `target` copies
+  /// (``unresolvedCreate(_:_:_:)`` checked it is there).
+  static func sourceKey(_ pairs: [PairState], _ i: Int, _ target: Side) -> String {
+    (target == .outlook ? pairs[i].salesforceKey : pairs[i].outlookKey) ?? ""
   }
 
   /// The items pending creates of the saved pairs at `pending` produced, found by what names
@@ -226,23 +230,25 @@ struct Planner {
     var claimed: [Set<Int>] = [[], []]
     var copies: [(pair: Int, target: Side, found: Int)] = []
     for i in pending {
-      guard let (create, target, sourceKey) = Self.unresolvedCreate(pairs, i, attached[i]) else { continue }
+      guard let (c, target) = Self.unresolvedCreate(pairs, i, attached[i]) else { continue }
       func free(_ j: Int?) -> Int? {
         j.flatMap { !self[target].taken[$0] && !claimed[target.number].contains($0) ? $0 : nil }
       }
-      var found = create.createdKey.flatMap { free(self[target].index(ofKey: $0)) }
+      var found = pairs[i].pending[c].createdKey.flatMap { free(self[target].index(ofKey: $0)) }
       if found == nil {
-        found = self[target].firstUntaken(referencing: sourceKey) { !claimed[target.number].contains($0) }
+        found = self[target].firstUntaken(referencing: Self.sourceKey(pairs, i, target)) {
+          !claimed[target.number].contains($0)
+        }
       }
       if found == nil, target == .salesforce, !input.learnedSalesforceIDs.isEmpty,
-        let learnt = input.learnedSalesforceIDs[sourceKey]
+        let learnt = input.learnedSalesforceIDs[Self.sourceKey(pairs, i, target)]
       {
         found = free(self[target].index(ofKey: learnt))
       }
       // A success file's row with the subject and due day the create sent, when it is the only
       // such row and no other create sent them: its Id, whatever the task looks like now.
-      if found == nil, target == .salesforce, !insertedByMatch.isEmpty, let subject = create.matchSubject {
-        let key = MatchKey(subject: subject, due: create.matchDue)
+      if found == nil, target == .salesforce, !insertedByMatch.isEmpty, let subject = pairs[i].pending[c].matchSubject {
+        let key = MatchKey(subject: subject, due: pairs[i].pending[c].matchDue)
         if let ids = insertedByMatch[key], ids.count == 1, sentToSalesforce[key] == 1 {
           found = free(self[target].index(ofKey: ids.first!))
         }
@@ -259,8 +265,8 @@ struct Planner {
     var lookups: [CreateLookup] = []
     lookups.reserveCapacity(pending.count)
     for i in pending {
-      guard let (create, target, _) = Self.unresolvedCreate(pairs, i, attached[i]) else { continue }
-      lookups.append(CreateLookup(pair: i, target: target, keys: matchKeys(create, target, attached[i])))
+      guard let (c, target) = Self.unresolvedCreate(pairs, i, attached[i]) else { continue }
+      lookups.append(CreateLookup(pair: i, target: target, keys: matchKeys(pairs[i].pending[c], target, attached[i])))
     }
     return lookups
   }
@@ -296,8 +302,8 @@ struct Planner {
       let alike = seeking[key, default: 0]
       if candidates.count == 1 && alike <= 1 {
         found = candidates[0]
-      } else if let (create, _, sourceKey) = Self.unresolvedCreate(pairs, i, attached[i]) {
-        hold(pairs[i], create, candidates, sourceKey: sourceKey, alike: alike)
+      } else if let (c, target) = Self.unresolvedCreate(pairs, i, attached[i]) {
+        hold(pairs[i], pairs[i].pending[c], candidates, sourceKey: Self.sourceKey(pairs, i, target), alike: alike)
       }
     }
     return attaching(found, to: attached[i], on: target)
