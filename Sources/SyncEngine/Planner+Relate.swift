@@ -78,10 +78,10 @@ extension Planner {
     if carried { out.carriedRequests += asked.map { input.requests[$0] }.filter { fields.contains($0.field) } }
   }
 
-  /// For task `i` of `side`, created on the other side as `item` (with the asked values): the
-  /// update that gives the task itself the `wanted` values, and the pending update the new
-  /// pair waits for. Returns the pair's baseline: the asked value where the task got it, its
-  /// own value where an update was held back.
+  /// For task `i` of `side`, just created on the other side as `item` (with the asked values),
+  /// its pair the last one kept: the update that gives the task itself the `wanted` values,
+  /// and the pending update the new pair waits for. The pair's baseline keeps the asked value
+  /// where the task gets it, and takes the task's own value where its update is held back.
   mutating func relateCreated(
     _ i: Int, on side: Side, as item: TaskItem, wanted: [SyncField: String], asked: [Int], pair: PairState
   ) {
