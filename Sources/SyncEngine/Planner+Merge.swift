@@ -101,13 +101,9 @@ extension Planner {
       }
     }
     if !asked.isEmpty {
-      var held: [SyncField: [Side: Fingerprint]] = [:]
-      for (f, field) in fields.enumerated() where wanted[field] != nil {
-        held[field] = [.outlook: outlook.print(oi, f), .salesforce: salesforce.print(si, f)]
-      }
       settle(
         asked, wanted, &next, saved: saved, copies: [.outlook: toOutlook, .salesforce: toSalesforce], written,
-        now: held)
+        items: items)
     }
     if !next.pending.isEmpty {
       for (side, i) in [(Side.outlook, oi), (.salesforce, si)] {

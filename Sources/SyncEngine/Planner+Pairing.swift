@@ -9,7 +9,7 @@ extension Planner {
       // (a retain of each of its tables) for every task.
       for i in this.tasks.indices where !isTaken(side, i) && !this.tasks[i].isTombstone {
         guard let reference = this.tasks[i].crossReference, !reference.isEmpty,
-          let j = self[side.other].index(ofKey: reference), !self[side.other].taken[j],
+          let j = self[side.other].index(ofKey: reference), !isTaken(side.other, j),
           !self[side.other].tasks[j].isTombstone
         else { continue }
         pairNew(side == .outlook ? PairItems(outlook: i, salesforce: j) : PairItems(outlook: j, salesforce: i))

@@ -43,19 +43,21 @@ extension Planner {
     return wanted
   }
 
-  /// After a pair's updates: each asked field's baseline becomes the asked value when every
-  /// side that lacked it got it. Where one side's update was held back, the baseline is what
-  /// that side holds (`now`), so that the next run sees the side that got the value as changed
+  /// After the updates of the pair whose tasks are `items`: each asked field's baseline
+  /// becomes the asked value when every side that lacked it got it. Where one side's update
+  /// was held back, the baseline is what that side's task holds, so that the next run sees the side that got the value as changed
   /// and offers it to the other again (a prevented update stays visible; a new pair's
   /// difference is not read as a conflict that could undo the request); where both were, it
   /// stays as saved. The requests are carried out unless an update they need was left out of
   /// the plan (`--exclude`).
   mutating func settle(
     _ asked: [Int], _ wanted: [SyncField: String], _ next: inout PairState, saved: PairState,
-    copies: [Side: [FieldCopy]], _ written: [Side: [SyncField]], now: [SyncField: [Side: Fingerprint]]
+    copies: [Side: [FieldCopy]], _ written: [Side: [SyncField]], items: PairItems
   ) {
     var carried = true
     for (field, value) in wanted {
+      let f = fields.firstIndex(of: field)!
+      let now = [Side.outlook: outlook.print(items.outlook!, f), .salesforce: salesforce.print(items.salesforce!, f)]
       var heldBack: [Side] = []
       for side in Side.allCases {
         guard let copy = copies[side]?.first(where: { $0.field == field }) else { continue }
@@ -66,12 +68,12 @@ extension Planner {
       let print = Fingerprint(field: field, value: value)
       switch heldBack.count {
       case 0: next.baseline[field] = print
-      case 1: next.baseline[field] = now[field]?[heldBack[0]]
+      case 1: next.baseline[field] = now[heldBack[0]]
       default: next.baseline[field] = saved.baseline[field]
       }
       // A side that holds the value already waits for no earlier update of the field: what
       // it holds is what was asked, not a stale value to replace.
-      for side in Side.allCases where now[field]?[side] == print {
+      for side in Side.allCases where now[side] == print {
         next.pending = next.pending.clearing(field, on: side)
       }
     }

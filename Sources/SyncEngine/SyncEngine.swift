@@ -232,7 +232,7 @@ struct Planner {
     for i in pending {
       guard let (c, target) = Self.unresolvedCreate(pairs, i, attached[i]) else { continue }
       func free(_ j: Int?) -> Int? {
-        j.flatMap { !self[target].taken[$0] && !claimed[target.number].contains($0) ? $0 : nil }
+        j.flatMap { !isTaken(target, $0) && !claimed[target.number].contains($0) ? $0 : nil }
       }
       var found = pairs[i].pending[c].createdKey.flatMap { free(self[target].index(ofKey: $0)) }
       if found == nil {
@@ -343,7 +343,7 @@ struct Planner {
     _ pair: PairState, _ create: PendingOperation, _ candidates: [Int], sourceKey: String, alike: Int
   ) {
     let target = create.side
-    for i in candidates where !self[target].taken[i] {
+    for i in candidates where !isTaken(target, i) {
       if target == .outlook { outlook.take(i) } else { salesforce.take(i) }
       heldByCreates[target]!.insert(i)
     }

@@ -39,10 +39,10 @@ struct WatchCommand: ParsableCommand {
     }
     let stop = StopSignal()
     var lastRun: Date?
-    var lastInputs = inputStamps(configuration)
+    var lastInputs = InputSignature(configuration)
     while !stop.requested {
       let current = Date()
-      let inputs = inputStamps(configuration)
+      let inputs = InputSignature(configuration)
       let due = lastRun.map { current.timeIntervalSince($0) >= Double(configuration.auto.every.seconds) } ?? true
       if configuration.isActive(at: current) && (due || inputs != lastInputs) {
         do {
@@ -51,7 +51,7 @@ struct WatchCommand: ParsableCommand {
           if !failure.message.isEmpty { printError(failure.message) }
         }
         lastRun = current
-        lastInputs = inputStamps(configuration)
+        lastInputs = InputSignature(configuration)
       }
       Thread.sleep(forTimeInterval: 2)
     }
@@ -87,9 +87,6 @@ struct WatchCommand: ParsableCommand {
     }
     return Date(timeIntervalSince1970: TimeInterval(instant.secondsSince1970))
   }
-
-  /// What the inputs look like on disk, to run soon after one changes.
-  func inputStamps(_ configuration: TaskSyncConfiguration) -> InputSignature { InputSignature(configuration) }
 }
 
 /// The size, modification time and file number of everything a run reads: each export file;
