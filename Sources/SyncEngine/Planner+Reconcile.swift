@@ -17,6 +17,39 @@ extension Planner {
     }
   }
 
+  /// ``recognisePendingCreates(_:)`` for the saved pairs at `pending` on one core, while the
+  /// other works out ``settledPairs()`` for the rest: only a pending create's own pair depends
+  /// on what recognising attaches. The pending pairs are settled after, on both cores. The
+  /// recognising core changes a copy of the planner (the tables it changes are copied when
+  /// first changed), which becomes this planner once both are done.
+  mutating func recognisePendingCreatesBesideSettling(_ pending: [Int]) -> [PairState?] {
+    let count = pairs.count
+    var isPending = [Bool](repeating: false, count: count)
+    for i in pending { isPending[i] = true }
+    let recognising = PlannerCopy(self)
+    var result = [PairState?](unsafeUninitializedCapacity: count) { buffer, initialized in
+      let out = SettledSlots(base: buffer.baseAddress!)
+      DispatchQueue.concurrentPerform(iterations: 2) { [self, isPending] k in
+        if k == 0 {
+          recognising.planner.recognisePendingCreates(pending)
+        } else {
+          for i in 0..<count { (out.base + i).initialize(to: isPending[i] ? nil : settled(i)) }
+        }
+      }
+      initialized = count
+    }
+    self = recognising.planner
+    result.withUnsafeMutableBufferPointer { buffer in
+      let out = SettledSlots(base: buffer.baseAddress!)
+      DispatchQueue.concurrentPerform(iterations: 2) { [self] k in
+        for p in (k == 0 ? 0..<pending.count / 2 : pending.count / 2..<pending.count) {
+          out.base[pending[p]] = settled(pending[p])
+        }
+      }
+    }
+    return result
+  }
+
   /// Saved pair number `i` as the run keeps it when it needs nothing this run, else `nil`: both
   /// tasks there, readable and in scope, and neither changed since the last sync (most pairs of
   /// most runs). Such a pair is kept through the table's "nothing" row without the rest of
@@ -25,13 +58,15 @@ extension Planner {
   /// A pair with creates pending is settled too once this run recognised them (both tasks are
   /// attached) and nothing else is pending: ``reconcile(_:_:)`` would fill in the created
   /// task's key, drop the creates and keep it the same way. Its keys are checked as saved, as
-  /// ``reconcile(_:_:)`` checks them.
+  /// ``reconcile(_:_:)`` checks them. Fields an export does not carry are compared as
+  /// ``assumeUnknownFields(_:baseline:)`` would set them, which the run does only for the
+  /// pairs it reconciles.
   private func settled(_ i: Int) -> PairState? {
     guard let o = attached[i].outlook, let s = attached[i].salesforce,
       pairs[i].pending.allSatisfy({ $0.operation == .create }), !salesforce.tasks[s].isTombstone,
       !outlook.isInvalid(pairs[i].outlookKey), !salesforce.isInvalid(pairs[i].salesforceKey),
-      scope.skipReason(pair: outlook.facts(o), salesforce.facts(s)) == nil, isUnchanged(pairs[i], o, s),
-      requests(naming: pairs[i]).isEmpty
+      scope.skipReason(pair: outlook.facts(o), salesforce.facts(s)) == nil,
+      isUnchanged(pairs[i], o, s, assumingUnknownFields: true), requests(naming: pairs[i]).isEmpty
     else { return nil }
     // One copy of the saved pair, changed in place (most runs keep a hundred thousand).
     var pair = pairs[i]
@@ -51,9 +86,17 @@ extension Planner {
 
   /// Whether neither task of the pair (Outlook task `o`, Salesforce task `s`) changed a synced
   /// field since the last sync: both match the pair's baseline.
-  func isUnchanged(_ pair: PairState, _ o: Int, _ s: Int) -> Bool {
-    if pair.baseline.matches(fields, { outlook.print(o, $0) })
-      && pair.baseline.matches(fields, { salesforce.print(s, $0) })
+  ///
+  /// With `assumingUnknownFields`, a field an export does not carry is compared as
+  /// ``assumeUnknownFields(_:baseline:)`` would set it (``assumedPrints(_:_:_:baseline:)``),
+  /// for a pair it has not been run for.
+  func isUnchanged(_ pair: PairState, _ o: Int, _ s: Int, assumingUnknownFields: Bool = false) -> Bool {
+    let assuming = assumingUnknownFields && !unknownFields.isEmpty
+    func prints(_ f: Int) -> (outlook: Fingerprint, salesforce: Fingerprint) {
+      assuming ? assumedPrints(f, o, s, baseline: pair.baseline) : (outlook.print(o, f), salesforce.print(s, f))
+    }
+    if pair.baseline.matches(fields, { prints($0).outlook })
+      && pair.baseline.matches(fields, { prints($0).salesforce })
     {
       return true
     }
@@ -63,7 +106,8 @@ extension Planner {
     // would find the two sides agreeing there and keep no baseline.
     return fields.indices.allSatisfy { f in
       guard let baseline = pair.baseline[fields[f]] else { return isUnknown[f] }
-      return baseline == outlook.print(o, f) && baseline == salesforce.print(s, f)
+      let now = prints(f)
+      return baseline == now.outlook && baseline == now.salesforce
     }
   }
 
@@ -242,7 +286,14 @@ extension Planner {
   }
 }
 
-/// Handed to the two threads of ``Planner/settledPairs()``: each writes only its half.
+/// The planner that ``Planner/recognisePendingCreatesBesideSettling(_:)`` changes on one thread
+/// while the other reads its own copy; read back once the threads are joined.
+private final class PlannerCopy: @unchecked Sendable {
+  var planner: Planner
+  init(_ planner: Planner) { self.planner = planner }
+}
+
+/// Handed to the two threads that settle pairs: each writes only slots the other does not.
 private struct SettledSlots: @unchecked Sendable {
   let base: UnsafeMutablePointer<PairState?>
 }

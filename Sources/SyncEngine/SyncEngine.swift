@@ -92,9 +92,44 @@ struct Planner {
 
   mutating func run() -> SyncPlan {
     (outlookMatches, salesforceMatches) = Self.untakenMatches(outlook, salesforce)
-    // Pending creates: first by what names the copy (its key, a cross-reference, a success
-    // file), then by subject and due day among what is left.
     let pending = pairs.indices.filter { pairs[$0].outlookKey == nil || pairs[$0].salesforceKey == nil }
+    // After recognising: a pair whose create came back is settled like any other. The pairs
+    // without a pending create do not wait for that (most of a large state).
+    var settled: [PairState?]
+    if !pending.isEmpty, pairs.count >= 20_000 {
+      settled = recognisePendingCreatesBesideSettling(pending)
+    } else {
+      recognisePendingCreates(pending)
+      settled = settledPairs()
+    }
+    // Only the pairs reconciled below read what a missing column is assumed to hold (a settled
+    // pair was compared with it already). `case .none`, not `== nil`: that copies each pair.
+    if !unknownFields.isEmpty {
+      for i in pairs.indices {
+        if case .none = settled[i] { assumeUnknownFields(attached[i], baseline: pairs[i].baseline) }
+      }
+    }
+    for i in pairs.indices {
+      // Moved out, not copied: each kept pair is the only one of its kind.
+      if let kept = settled[i].take() {
+        out.keep(kept, note: nil)
+      } else {
+        reconcile(pairs[i], attached[i])
+      }
+    }
+    countUnpairedInvalid()
+    pairByCrossReference()
+    pairBySubjectAndDue()
+    createUnpaired(.outlook)
+    createUnpaired(.salesforce)
+    if !input.requests.isEmpty { warnAboutWaitingRequests() }
+    return out.finish(guardingAgainst: input)
+  }
+
+  /// Attaches the tasks the pending creates of the saved pairs at `pending` produced: first by
+  /// what names the copy (its key, a cross-reference, a success file), then by subject and due
+  /// day among what is left.
+  mutating func recognisePendingCreates(_ pending: [Int]) {
     if !input.insertedSalesforceTasks.isEmpty {
       for task in input.insertedSalesforceTasks {
         let key = MatchKey(subject: PlainText.matchingForm(task.subject), due: task.due)
@@ -122,26 +157,6 @@ struct Planner {
     for lookup in lookups {
       attached[lookup.pair] = recognisePendingCreateByMatch(lookup, seeking: seeking[lookup.target.number])
     }
-    if !unknownFields.isEmpty {
-      for i in pairs.indices { assumeUnknownFields(attached[i], baseline: pairs[i].baseline) }
-    }
-    // After recognising: a pair whose create came back is settled like any other.
-    var settled = settledPairs()
-    for i in pairs.indices {
-      // Moved out, not copied: each kept pair is the only one of its kind.
-      if let kept = settled[i].take() {
-        out.keep(kept, note: nil)
-      } else {
-        reconcile(pairs[i], attached[i])
-      }
-    }
-    countUnpairedInvalid()
-    pairByCrossReference()
-    pairBySubjectAndDue()
-    createUnpaired(.outlook)
-    createUnpaired(.salesforce)
-    if !input.requests.isEmpty { warnAboutWaitingRequests() }
-    return out.finish(guardingAgainst: input)
   }
 
   /// One side's index, lent rather than copied: a copy would retain every table it holds, and
@@ -176,6 +191,23 @@ struct Planner {
         }
       }
     }
+  }
+
+  /// Task `o`'s and task `s`'s fingerprints of field number `f` as ``assumeUnknownFields(_:baseline:)``
+  /// sets them for a pair with that `baseline`.
+  func assumedPrints(_ f: Int, _ o: Int, _ s: Int, baseline: FieldFingerprints) -> (
+    outlook: Fingerprint, salesforce: Fingerprint
+  ) {
+    var now = (outlook: outlook.print(o, f), salesforce: salesforce.print(s, f))
+    guard isUnknown[f] else { return now }
+    for (side, at) in unknownFields where at.contains(f) {
+      if side == .outlook {
+        now.outlook = baseline[fields[f]] ?? now.salesforce
+      } else {
+        now.salesforce = baseline[fields[f]] ?? now.outlook
+      }
+    }
+    return now
   }
 
   /// One side's match index, lent rather than copied.

@@ -88,4 +88,74 @@ struct LargeStateTests {
     #expect(plan.nextState.pairs.count { $0.outlookKey != nil && $0.salesforceKey != nil } == 3 * blocks)
     #expect(plan.warnings.count { $0.contains("ambiguous match") } == blocks)
   }
+
+  @Test("creates coming back among 21,000 settled pairs, from an export without the reminder column")
+  func pendingCreatesWithAnUnknownField() throws {
+    var world = World()
+    world.outlook = (0..<Self.count).map { n in
+      TaskItem(
+        key: "uid-\(n)", subject: "Task \(n)", due: World.day(n % 200 - 20),
+        reminder: n % 3 == 0 ? Reminder(isSet: true, at: Timestamp(secondsSince1970: 1_780_000_000 + Int64(n))) : nil)
+    }
+    world.sync()
+    world.sync()
+    #expect(world.state.pairs.count == Self.count)
+    #expect(world.salesforceTask("Task 3")?.reminder?.isSet == true)
+
+    // From now on the Salesforce export has no reminder columns: its tasks read without one.
+    world.salesforceUnknownFields = [.reminder]
+    let strip = { (world: inout World) in
+      for i in world.salesforce.indices { world.salesforce[i].reminder = nil }
+    }
+    strip(&world)
+    #expect(world.plan().decisions.isEmpty)
+
+    // New Outlook tasks, spread through the id order, are created in Salesforce; the re-import
+    // brings them back (without reminders, as the export reads them) as pending creates.
+    let added = stride(from: 0, to: 3_000, by: 1).map { n in
+      TaskItem(
+        key: "uid-\(Self.count + n)", subject: "New \(n)", due: World.day(n % 100),
+        reminder: Reminder(isSet: true, at: Timestamp(secondsSince1970: 1_790_000_000 + Int64(n))))
+    }
+    world.outlook += added
+    let creating = world.sync()
+    #expect(creating.decisions.count == added.count)
+    #expect(creating.decisions.allSatisfy { $0.operation == .create && $0.side == .salesforce })
+    strip(&world)
+    #expect(world.state.pairs.count { !$0.pending.isEmpty } == added.count)
+
+    // Edits spread over the settled pairs and the pending ones: a subject in Outlook, and a
+    // reminder in Outlook (a field Salesforce's export does not show is still copied there).
+    let subjectEdited = Set(stride(from: 5, to: Self.count, by: 1_009))
+    let reminderEdited = Set(stride(from: 9, to: Self.count, by: 1_201)).subtracting(subjectEdited)
+    let newEdited = Set(stride(from: 17, to: added.count, by: 331))
+    for n in subjectEdited { world.outlook[n].subject += " (edited)" }
+    for n in reminderEdited { world.outlook[n].reminder = Reminder(isSet: true, at: Timestamp(secondsSince1970: 42)) }
+    for n in newEdited { world.outlook[Self.count + n].subject += " (edited)" }
+
+    let plan = world.plan()
+    let updates = plan.decisions.filter { $0.operation == .update }
+    #expect(plan.decisions.count == updates.count)
+    #expect(updates.allSatisfy { $0.side == .salesforce })
+    let expected =
+      Set(subjectEdited.map { "o:uid-\($0)" }).union(reminderEdited.map { "o:uid-\($0)" })
+      .union(newEdited.map { "o:uid-\(Self.count + $0)" })
+    #expect(Set(updates.map(\.pairID)) == expected)
+    #expect(
+      updates.filter { reminderEdited.map { "o:uid-\($0)" }.contains($0.pairID) }
+        .allSatisfy { $0.changes.map(\.field) == [.reminder] })
+    #expect(
+      updates.filter { !reminderEdited.map { "o:uid-\($0)" }.contains($0.pairID) }
+        .allSatisfy { $0.changes.map(\.field) == [.subject] })
+    // Every create was recognised: its pair now names both tasks and waits for nothing else.
+    #expect(plan.nextState.pairs.count == Self.count + added.count)
+    #expect(plan.nextState.pairs.allSatisfy { $0.outlookKey != nil && $0.salesforceKey != nil })
+    #expect(plan.nextState.pairs.count { !$0.pending.isEmpty } == updates.count)
+
+    world.sync()
+    strip(&world)
+    world.sync()
+    strip(&world)
+    #expect(world.plan().decisions.isEmpty)
+  }
 }

@@ -15,6 +15,8 @@ struct World {
   var salesforceKeepsCrossReference = true
   /// What `tasksync relate` saved and no run has carried out yet.
   var requests: [RelateRequest] = []
+  /// Synced fields the Salesforce export has no column for (``SideSnapshot/unknownFields``).
+  var salesforceUnknownFields: Set<SyncField> = []
 
   static func day(_ offset: Int) -> TaskDate { TaskDate(day: CalendarDay("2026-06-15")!.adding(days: offset)) }
 
@@ -27,7 +29,8 @@ struct World {
 
   func plan(excluding excluded: Set<String> = []) -> SyncPlan {
     var input = SyncInput(
-      outlook: SideSnapshot(tasks: outlook), salesforce: SideSnapshot(tasks: salesforce), state: state,
+      outlook: SideSnapshot(tasks: outlook),
+      salesforce: SideSnapshot(tasks: salesforce, unknownFields: salesforceUnknownFields), state: state,
       policy: policy, today: today, runID: "run-\(runs + 1)")
     input.requests = requests
     return SyncEngine.plan(input, excluding: excluded)
