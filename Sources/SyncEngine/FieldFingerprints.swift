@@ -70,10 +70,12 @@ public struct FieldFingerprints: Hashable, Sendable, Sequence, ExpressibleByDict
 
   public mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(count) }
 
-  /// True when this holds exactly `fields` (in increasing order) with these fingerprints.
-  func matches(_ fields: [SyncField], _ fingerprint: (Int) -> Fingerprint) -> Bool {
+  /// True when this holds exactly `fields` (in increasing order) with these fingerprints, any
+  /// fingerprint for a field `ignored` marks (by position in `fields`).
+  func matches(_ fields: [SyncField], ignoring ignored: [Bool]? = nil, _ fingerprint: (Int) -> Fingerprint) -> Bool {
     guard entries.count == fields.count else { return false }
-    for f in fields.indices where entries[f].field != fields[f] || entries[f].fingerprint != fingerprint(f) {
+    for f in fields.indices
+    where entries[f].field != fields[f] || (ignored?[f] != true && entries[f].fingerprint != fingerprint(f)) {
       return false
     }
     return true

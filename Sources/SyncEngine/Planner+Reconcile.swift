@@ -59,8 +59,8 @@ extension Planner {
   /// attached) and nothing else is pending: ``reconcile(_:_:)`` would fill in the created
   /// task's key, drop the creates and keep it the same way. Its keys are checked as saved, as
   /// ``reconcile(_:_:)`` checks them. Fields an export does not carry are compared as
-  /// ``assumeUnknownFields(_:baseline:)`` would set them, which the run does only for the
-  /// pairs it reconciles.
+  /// ``assumeUnknownFields(_:baseline:)`` would set them: the run sets them only for the pairs
+  /// it reconciles.
   private func settled(_ i: Int) -> PairState? {
     guard let o = attached[i].outlook, let s = attached[i].salesforce,
       pairs[i].pending.allSatisfy({ $0.operation == .create }), !salesforce.tasks[s].isTombstone,
@@ -87,16 +87,13 @@ extension Planner {
   /// Whether neither task of the pair (Outlook task `o`, Salesforce task `s`) changed a synced
   /// field since the last sync: both match the pair's baseline.
   ///
-  /// With `assumingUnknownFields`, a field an export does not carry is compared as
-  /// ``assumeUnknownFields(_:baseline:)`` would set it (``assumedPrints(_:_:_:baseline:)``),
-  /// for a pair it has not been run for.
+  /// With `assumingUnknownFields`, for a pair ``assumeUnknownFields(_:baseline:)`` has not been
+  /// run for: a field a side's export does not carry is not compared there, since that sets it
+  /// to the baseline (a field without a baseline is handled below either way).
   func isUnchanged(_ pair: PairState, _ o: Int, _ s: Int, assumingUnknownFields: Bool = false) -> Bool {
-    let assuming = assumingUnknownFields && !unknownFields.isEmpty
-    func prints(_ f: Int) -> (outlook: Fingerprint, salesforce: Fingerprint) {
-      assuming ? assumedPrints(f, o, s, baseline: pair.baseline) : (outlook.print(o, f), salesforce.print(s, f))
-    }
-    if pair.baseline.matches(fields, { prints($0).outlook })
-      && pair.baseline.matches(fields, { prints($0).salesforce })
+    let skipped = assumingUnknownFields && !unknownFields.isEmpty ? isUnknownOn : nil
+    if pair.baseline.matches(fields, ignoring: skipped?.outlook, { outlook.print(o, $0) })
+      && pair.baseline.matches(fields, ignoring: skipped?.salesforce, { salesforce.print(s, $0) })
     {
       return true
     }
@@ -106,8 +103,8 @@ extension Planner {
     // would find the two sides agreeing there and keep no baseline.
     return fields.indices.allSatisfy { f in
       guard let baseline = pair.baseline[fields[f]] else { return isUnknown[f] }
-      let now = prints(f)
-      return baseline == now.outlook && baseline == now.salesforce
+      return (skipped?.outlook[f] == true || baseline == outlook.print(o, f))
+        && (skipped?.salesforce[f] == true || baseline == salesforce.print(s, f))
     }
   }
 

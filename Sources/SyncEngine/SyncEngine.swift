@@ -63,6 +63,8 @@ struct Planner {
   let unknownFields: [(side: Side, fields: [Int])]
   /// Per position in `fields`: whether a side's export does not carry it.
   let isUnknown: [Bool]
+  /// The same, per side.
+  let isUnknownOn: (outlook: [Bool], salesforce: [Bool])
   /// The Ids success files give for each subject and due day (``SyncInput/insertedSalesforceTasks``),
   /// and how many pending Salesforce creates sent each: made by run() when there are any.
   var insertedByMatch: [MatchKey: Set<String>] = [:]
@@ -80,6 +82,10 @@ struct Planner {
       return at.isEmpty ? nil : (side, at)
     }
     isUnknown = fields.indices.map { [unknownFields] f in unknownFields.contains { $0.fields.contains(f) } }
+    isUnknownOn = (
+      outlook: fields.map { input.outlook.unknownFields.contains($0) },
+      salesforce: fields.map { input.salesforce.unknownFields.contains($0) }
+    )
     // The store loads pairs in id order already; sorting a copy is only needed for other callers.
     pairs = PlanBuilder.inIDOrder(input.state.pairs)
     requestIndex = Self.requestIndex(input.requests)
@@ -191,23 +197,6 @@ struct Planner {
         }
       }
     }
-  }
-
-  /// Task `o`'s and task `s`'s fingerprints of field number `f` as ``assumeUnknownFields(_:baseline:)``
-  /// sets them for a pair with that `baseline`.
-  func assumedPrints(_ f: Int, _ o: Int, _ s: Int, baseline: FieldFingerprints) -> (
-    outlook: Fingerprint, salesforce: Fingerprint
-  ) {
-    var now = (outlook: outlook.print(o, f), salesforce: salesforce.print(s, f))
-    guard isUnknown[f] else { return now }
-    for (side, at) in unknownFields where at.contains(f) {
-      if side == .outlook {
-        now.outlook = baseline[fields[f]] ?? now.salesforce
-      } else {
-        now.salesforce = baseline[fields[f]] ?? now.outlook
-      }
-    }
-    return now
   }
 
   /// One side's match index, lent rather than copied.
