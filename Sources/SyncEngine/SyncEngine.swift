@@ -61,10 +61,10 @@ struct Planner {
   /// Per side, the positions in `fields` of the synced fields its export does not carry
   /// (``SideSnapshot/unknownFields``); empty for most runs.
   let unknownFields: [(side: Side, fields: [Int])]
-  /// Per position in `fields`: whether a side's export does not carry it.
-  let isUnknown: [Bool]
-  /// The same, per side.
+  /// Per side, per position in `fields`: whether that side's export does not carry it.
   let isUnknownOn: (outlook: [Bool], salesforce: [Bool])
+  /// Per position in `fields`: whether either side's export does not carry it.
+  let isUnknown: [Bool]
   /// The Ids success files give for each subject and due day (``SyncInput/insertedSalesforceTasks``),
   /// and how many pending Salesforce creates sent each: made by run() when there are any.
   var insertedByMatch: [MatchKey: Set<String>] = [:]
@@ -76,16 +76,16 @@ struct Planner {
     self.input = input
     scope = Scope(policy: input.policy, today: input.today)
     fields = input.policy.syncedFields
-    unknownFields = Side.allCases.compactMap { [fields] side in
-      let unknown = input.snapshot(side).unknownFields
-      let at = fields.indices.filter { unknown.contains(fields[$0]) }
-      return at.isEmpty ? nil : (side, at)
-    }
-    isUnknown = fields.indices.map { [unknownFields] f in unknownFields.contains { $0.fields.contains(f) } }
     isUnknownOn = (
       outlook: fields.map { input.outlook.unknownFields.contains($0) },
       salesforce: fields.map { input.salesforce.unknownFields.contains($0) }
     )
+    unknownFields = [(Side.outlook, isUnknownOn.outlook), (.salesforce, isUnknownOn.salesforce)].compactMap {
+      side, unknown in
+      let at = unknown.indices.filter { unknown[$0] }
+      return at.isEmpty ? nil : (side, at)
+    }
+    isUnknown = zip(isUnknownOn.outlook, isUnknownOn.salesforce).map { $0 || $1 }
     // The store loads pairs in id order already; sorting a copy is only needed for other callers.
     pairs = PlanBuilder.inIDOrder(input.state.pairs)
     requestIndex = Self.requestIndex(input.requests)
