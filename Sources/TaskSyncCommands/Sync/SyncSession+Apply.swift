@@ -24,7 +24,6 @@ extension SyncSession {
     if let refusal = run.plan.refusal { throw CommandFailure(.refused, "refused: \(refusal)") }
     try checkUnchanged(run.outlook)
     try checkUnchanged(run.salesforce)
-    returnFreedMemory()
     // The snapshot, the plan and the replaced outputs go into the state on a thread of their
     // own while the outputs are written; the commit after them only records the run.
     let ahead = StoringAhead(folder: configuration.state)

@@ -117,6 +117,9 @@ package struct SyncSession {
     input.insertedSalesforceTasks = learnt.inserted
     input.requests = requests
     let plan = SyncEngine.plan(input, excluding: excluded)
+    // The planner's indexes are gone: their pages go back before the plan's JSON and the new
+    // snapshot are made, which would otherwise be laid on top of them.
+    returnFreedMemory()
     let pairChanges = applying ? Self.workingOutPairChanges(state, plan.nextState, snapshot) : nil
     let diagnostics = o.diagnostics + s.diagnostics + learnt.diagnostics + picklistNotes
     let summary = RunSummary(plan: plan, diagnostics: diagnostics)
