@@ -31,8 +31,12 @@ func syncBenchmark(count: Int) -> [BenchResult] {
   let session = SyncSession(configuration: configuration, today: SyncBenchmarkExports.today, allowMassDelete: true)
 
   /// One timed run, with what it read: the tasks of both exports and their bytes (the runs
-  /// after the re-import read the 60,000 created tasks too).
-  func timedRun() -> (seconds: Double, decisions: Int, items: Int, bytes: Int) {
+  /// after the re-import read the 60,000 created tasks too), and its peak memory. It starts
+  /// with the memory earlier runs freed given back, as a command-line run starts in a process
+  /// of its own; else a later run's peak counted pages the allocator kept from an earlier one.
+  func timedRun() -> (seconds: Double, decisions: Int, items: Int, bytes: Int, peakMiB: Double) {
+    returnFreedMemory()
+    resetPeakResident()
     let start = DispatchTime.now().uptimeNanoseconds
     let cpu0 = processCPUSeconds()
     let run = try! session.prepare()
@@ -44,6 +48,7 @@ func syncBenchmark(count: Int) -> [BenchResult] {
       format: "  read+plan %.2fs wall %.2fs CPU; write+commit %.2fs wall %.2fs CPU\n",
       Double(mid - start) / 1e9, cpu1 - cpu0, Double(end - mid) / 1e9, cpu2 - cpu1)
     FileHandle.standardError.write(Data(line.utf8))
+    let peak = peakResidentMiB()
     let saved = try! StateStore(folder: configuration.state).savedSnapshotSize()
     let size = String(
       format: "  saved pairs: %d in %.1f MB, %.0f bytes a pair\n", saved.pairs, Double(saved.bytes) / 1e6,
@@ -54,13 +59,11 @@ func syncBenchmark(count: Int) -> [BenchResult] {
     }
     return (
       Double(end - start) / 1e9, run.plan.decisions.count,
-      run.input.outlook.tasks.count + run.input.salesforce.tasks.count, bytes
+      run.input.outlook.tasks.count + run.input.salesforce.tasks.count, bytes, peak
     )
   }
 
-  resetPeakResident()
   let first = timedRun()
-  let firstPeak = peakResidentMiB()
 
   // For profiling one run: TASKSYNC_BENCH_ONLY=first stops here.
   if ProcessInfo.processInfo.environment["TASKSYNC_BENCH_ONLY"] == "first" {
@@ -68,7 +71,7 @@ func syncBenchmark(count: Int) -> [BenchResult] {
       BenchResult(
         name: "sync, first run (\(first.decisions) decisions)", items: first.items, bytes: first.bytes,
         seconds: first.seconds,
-        peakMiB: firstPeak)
+        peakMiB: first.peakMiB)
     ]
   }
   // Re-import: the Outlook output as is; the Salesforce output with Ids for inserted rows.
@@ -78,29 +81,25 @@ func syncBenchmark(count: Int) -> [BenchResult] {
   let written = try! Data(contentsOf: out.appendingPathComponent("salesforce/Task.csv"))
   try! Data(SyncBenchmarkExports.assigningIds(Array(written))).write(to: csv)
 
-  resetPeakResident()
   let second = timedRun()
-  let secondPeak = peakResidentMiB()
   precondition(second.decisions == 0, "the second run should plan nothing, planned \(second.decisions)")
 
   // A third run on the same inputs: nothing new on either side and no pending create left to
   // confirm, as a daily run with no edits.
-  resetPeakResident()
   let third = timedRun()
-  let thirdPeak = peakResidentMiB()
   precondition(third.decisions == 0, "the third run should plan nothing, planned \(third.decisions)")
   return [
     BenchResult(
       name: "sync, first run (\(first.decisions) decisions)", items: first.items, bytes: first.bytes,
       seconds: first.seconds,
-      peakMiB: firstPeak),
+      peakMiB: first.peakMiB),
     BenchResult(
       name: "sync, second run (unchanged)", items: second.items, bytes: second.bytes, seconds: second.seconds,
-      peakMiB: secondPeak
+      peakMiB: second.peakMiB
     ),
     BenchResult(
       name: "sync, third run (nothing new)", items: third.items, bytes: third.bytes, seconds: third.seconds,
-      peakMiB: thirdPeak
+      peakMiB: third.peakMiB
     ),
   ]
 }
