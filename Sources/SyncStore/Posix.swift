@@ -5,7 +5,7 @@
 #endif
 
 /// Thin wrappers over the system calls the store needs, retrying on `EINTR`.
-enum Posix {
+package enum Posix {
   static var errno: Int32 {
     #if canImport(Glibc)
       Glibc.errno
@@ -28,7 +28,7 @@ enum Posix {
 
   /// Writes every byte of `bytes` to `fd`, going on after short writes and `EINTR`.
   /// Returns 0, or the `errno` of the failed write.
-  static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+  package static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
     var offset = 0
     while offset < bytes.count {
       let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)

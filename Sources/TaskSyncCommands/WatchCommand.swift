@@ -38,20 +38,19 @@ struct WatchCommand: ParsableCommand {
       return
     }
     let stop = StopSignal()
-    var lastRun: Date?
-    var lastInputs = InputSignature(configuration)
+    var schedule = WatchSchedule(every: Double(configuration.auto.every.seconds), inputs: InputSignature(configuration))
     while !stop.requested {
       let current = Date()
-      let inputs = InputSignature(configuration)
-      let due = lastRun.map { current.timeIntervalSince($0) >= Double(configuration.auto.every.seconds) } ?? true
-      if configuration.isActive(at: current) && (due || inputs != lastInputs) {
+      try schedule.turn(
+        at: current, inputs: InputSignature(configuration), isActive: configuration.isActive(at: current)
+      ) {
         do {
           try check(session, at: current)
         } catch let failure as CommandFailure {
           if !failure.message.isEmpty { printError(failure.message) }
         }
-        lastRun = current
-        lastInputs = InputSignature(configuration)
+        // A log or journal reading the output sees each run's summary when it ends.
+        fflush(nil)
       }
       Thread.sleep(forTimeInterval: 2)
     }
@@ -93,6 +92,34 @@ struct WatchCommand: ParsableCommand {
 /// for a vdir, the folder and every file in it (a task edited in place changes its file, not
 /// the folder); the Data Loader success files beside the Salesforce export. Equal signatures:
 /// nothing a run reads has changed as far as the file system tells.
+/// When the watch loop syncs: on its first turn, every `every` seconds after a run started,
+/// and on the turn after an input changed. The inputs are compared with what they were when
+/// the last run started, so a change made while a run was going brings another run soon after.
+package struct WatchSchedule {
+  let every: TimeInterval
+  private(set) var lastRun: Date?
+  private(set) var lastInputs: InputSignature
+
+  package init(every: TimeInterval, inputs: InputSignature) {
+    self.every = every
+    lastInputs = inputs
+  }
+
+  /// One turn of the loop at `now`, with the inputs as they are: calls `sync` when the time is
+  /// `isActive` and a run is due. Returns whether it did.
+  @discardableResult
+  package mutating func turn(
+    at now: Date, inputs: InputSignature, isActive: Bool, sync: () throws -> Void
+  ) rethrows -> Bool {
+    let due = inputs != lastInputs || lastRun.map { now.timeIntervalSince($0) >= every } ?? true
+    guard isActive, due else { return false }
+    lastRun = now
+    lastInputs = inputs
+    try sync()
+    return true
+  }
+}
+
 package struct InputSignature: Equatable, Sendable {
   package let entries: [String]
 

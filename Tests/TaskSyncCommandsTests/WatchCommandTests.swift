@@ -114,4 +114,33 @@ struct WatchCommandTests {
     try Data("notes".utf8).write(to: folder.appendingPathComponent("notes.txt"))
     #expect(InputSignature(configuration) == withSuccess)
   }
+
+  /// An export rewritten while a run is going (a long run, or a slow notify command) brings
+  /// another run on the next turn, not at the next `every`: the inputs are compared with what
+  /// they were when the run started.
+  @Test func anInputChangedDuringARunBringsAnotherRunSoonAfter() throws {
+    let folder = try workspace(Self.automatic)
+    let configuration = TaskSyncConfiguration.defaults(baseFolder: folder)
+    let csv = folder.appendingPathComponent("exports/Task.csv")
+    var schedule = WatchSchedule(every: 900, inputs: InputSignature(configuration))
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+    var runs = 0
+
+    #expect(schedule.turn(at: start, inputs: InputSignature(configuration), isActive: true) { runs += 1 })
+    #expect(schedule.turn(at: start + 2, inputs: InputSignature(configuration), isActive: true) { runs += 1 } == false)
+    // This run sees the export rewritten while it goes.
+    #expect(
+      schedule.turn(at: start + 904, inputs: InputSignature(configuration), isActive: true) {
+        runs += 1
+        try! Data(try! Data(contentsOf: csv) + Data("00T000000000077EAA,Written meanwhile\r\n".utf8)).write(to: csv)
+      })
+    #expect(schedule.turn(at: start + 906, inputs: InputSignature(configuration), isActive: true) { runs += 1 })
+    #expect(
+      schedule.turn(at: start + 908, inputs: InputSignature(configuration), isActive: true) { runs += 1 } == false)
+    // Outside the active hours nothing runs, changed or due.
+    try Data(try Data(contentsOf: csv) + Data("00T000000000078EAA,Later\r\n".utf8)).write(to: csv)
+    #expect(
+      schedule.turn(at: start + 2_000, inputs: InputSignature(configuration), isActive: false) { runs += 1 } == false)
+    #expect(runs == 3)
+  }
 }

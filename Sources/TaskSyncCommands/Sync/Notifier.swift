@@ -1,4 +1,5 @@
 import Foundation
+import SyncStore
 
 /// Tells the user about a run, as `[notify]` asks: a line in the log always; for the events in
 /// `notify.on`, a desktop notification where `notify-send` and a desktop session exist, and the
@@ -11,16 +12,18 @@ struct Notifier {
     var events: Set<NotifyEvent> = []
     if !summary.errors.isEmpty || summary.refused != nil { events.insert(.errors) }
     if summary.unresolvedConflicts > 0 || summary.conflicts > 0 { events.insert(.conflicts) }
-    if summary.changeCount > 0 { events.insert(.changes) }
+    // A refused run wrote nothing: its plan's changes are not news of changes made.
+    if summary.changeCount > 0, summary.refused == nil { events.insert(.changes) }
     return events
   }
 
   /// Notifies about `summary`; returns the events that were sent to the desktop and command.
   @discardableResult
   func notify(_ summary: RunSummary) -> Set<NotifyEvent> {
+    let counts = "\(summary.changeCount) changes, \(summary.conflicts) conflicts, \(summary.errors.count) errors"
     let line =
-      "tasksync: \(summary.changeCount) changes, \(summary.conflicts) conflicts, \(summary.errors.count) errors"
-      + (summary.refused.map { ", refused: \($0)" } ?? "")
+      summary.refused.map { "tasksync: refused, nothing written (the plan had \(counts)): \($0)" }
+      ?? "tasksync: \(counts)"
     printError(line)
     let wanted = Self.events(of: summary).intersection(configuration.notify.on)
     guard !wanted.isEmpty else { return [] }
@@ -52,7 +55,11 @@ struct Notifier {
       return -1
     }
     if let input {
-      pipe.fileHandleForWriting.write(Data(input))
+      // A command may leave its input unread and exit first: the write then fails with EPIPE,
+      // which is let go, instead of raising SIGPIPE, which would end tasksync (and a watch).
+      let previous = signal(SIGPIPE, SIG_IGN)
+      _ = input.withUnsafeBytes { Posix.writeAll(pipe.fileHandleForWriting.fileDescriptor, $0) }
+      signal(SIGPIPE, previous)
       try? pipe.fileHandleForWriting.close()
     }
     process.waitUntilExit()

@@ -1,0 +1,33 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import TaskSyncCommands
+
+/// `[notify]`: which events a run amounts to, and the configured command.
+@Suite("Notifications")
+struct NotifierTests {
+  /// A command may leave summary.json unread and exit: tasksync carries on and reports the
+  /// command's status. (Writing more than a pipe holds to a command that exits without reading
+  /// raised SIGPIPE, which ended the process: a watch stopped for good.)
+  @Test func aCommandThatDoesNotReadItsInputDoesNotEndTheRun() throws {
+    let folder = try TestPaths.temporaryFolder("tasksync-notify")
+    let notifier = Notifier(configuration: TaskSyncConfiguration.defaults(baseFolder: folder))
+    let input = [UInt8](repeating: UInt8(ascii: "x"), count: 1 << 20)
+    #expect(notifier.run("/bin/sh", ["-c", "exit 7"], input: input) == 7)
+    #expect(notifier.run("/bin/sh", ["-c", "head -c 10 > /dev/null"], input: input) == 0)
+    // A command that reads it gets every byte.
+    #expect(notifier.run("/bin/sh", ["-c", "test \"$(wc -c)\" -eq 1048576"], input: input) == 0)
+  }
+
+  /// A run a guard refused wrote nothing: it is an error to hear of, not news of changes,
+  /// though its summary keeps the counts of the plan it refused.
+  @Test func aRefusedRunIsAnErrorNotChanges() {
+    var refused = RunSummary(failure: CommandFailure(.refused, "4 of 4 Outlook tasks would be deleted"))
+    refused.outlook.delete = 4
+    #expect(Notifier.events(of: refused) == [.errors])
+    var applied = refused
+    applied.refused = nil
+    #expect(Notifier.events(of: applied) == [.changes])
+  }
+}
