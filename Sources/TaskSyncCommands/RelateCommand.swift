@@ -108,8 +108,8 @@ struct RelateCommand: ParsableCommand {
     }
     if named { return }
     let configuration = session.configuration
-    let outlook = try Export.read(configuration.outlook, options: configuration.formatOptions)
-    let salesforce = try Export.read(configuration.salesforce, format: .csv, options: configuration.formatOptions)
+    let outlook = try Export.readOutlook(configuration.outlook, options: configuration.formatOptions)
+    let salesforce = try Export.readSalesforce(configuration.salesforce, options: configuration.formatOptions)
     if outlook.result.tasks.contains(where: { $0.key == key })
       || salesforce.result.tasks.contains(where: { salesforceKey != nil && $0.key == salesforceKey })
     {

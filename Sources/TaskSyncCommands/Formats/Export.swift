@@ -98,7 +98,13 @@ package struct Export: Sendable {
     guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
       throw CommandFailure(.failed, "\(url.path): no such file or folder")
     }
-    if isDirectory.boolValue { return try readFolder(url, options: options) }
+    if isDirectory.boolValue {
+      guard format == nil || format == .ics else {
+        throw CommandFailure(
+          .usage, "\(url.path): a folder; only an iCalendar export can be one (a folder of .ics files)")
+      }
+      return try readFolder(url, options: options)
+    }
     let bytes = try readBytes(url)
     guard let format = format ?? ExportFormat.byExtension(url.path) ?? ExportFormat.sniff(bytes) else {
       throw CommandFailure(
@@ -108,6 +114,25 @@ package struct Export: Sendable {
     return Export(
       url: url, format: format, isFolder: false,
       parts: [Part(name: url.lastPathComponent, document: document, bytes: bytes)])
+  }
+
+  /// The Outlook export of a sync: iCalendar (a file or a folder) or EWS XML, by name or
+  /// content. A Salesforce CSV given here is refused: read as Outlook tasks, its rows would be
+  /// paired with themselves, and the next run with the right file would delete them.
+  package static func readOutlook(_ url: URL, options: FormatOptions) throws -> Export {
+    let export = try read(url, options: options)
+    guard export.format != .csv else {
+      throw CommandFailure(
+        .usage,
+        "\(url.path): a Salesforce CSV given as the Outlook export; give the Outlook tasks as .ics (a file or a"
+          + " folder of them) or EWS .xml")
+    }
+    return export
+  }
+
+  /// The Salesforce export of a sync: a Task CSV file.
+  package static func readSalesforce(_ url: URL, options: FormatOptions) throws -> Export {
+    try read(url, format: .csv, options: options)
   }
 
   /// A vdir: every `.ics` file of the folder, in name order.

@@ -91,8 +91,8 @@ package struct SyncSession {
     let stateFolder = configuration.state
     let loading = BackgroundWork { try Self.loadState(from: stateFolder) }
     defer { loading.wait() }
-    let outlook = try Export.read(configuration.outlook, options: options)
-    let salesforce = try Export.read(configuration.salesforce, format: .csv, options: options)
+    let outlook = try Export.readOutlook(configuration.outlook, options: options)
+    let salesforce = try Export.readSalesforce(configuration.salesforce, options: options)
     let (state, snapshot, lastRunID, requests) = try loading.value()
     let o = outlook.result
     let s = salesforce.result

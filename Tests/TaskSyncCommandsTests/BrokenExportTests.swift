@@ -1,0 +1,75 @@
+import Foundation
+import TaskSyncCommands
+import TestSupport
+import Testing
+
+/// Inputs that are broken, or the wrong thing in the right place: a clear refusal or a frozen
+/// record, never a crash, a deletion or a guess sent to the other side (SPEC §12).
+@Suite("Broken or misplaced exports in a sync")
+struct BrokenExportTests {
+  /// A copy of the demo, synced once and re-imported when `settled` (the day-2 state: every
+  /// task paired, nothing pending).
+  func demo(settled: Bool = false) throws -> URL {
+    let folder = try TestPaths.temporaryFolder("tasksync-bad-input")
+    let demo = TestPaths.fixtures.appendingPathComponent("Demo")
+    for name in ["exports", "tasksync.toml"] {
+      try FileManager.default.copyItem(at: demo.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+    }
+    if settled {
+      #expect(sync(folder) == 0)
+      try reimport(folder)
+      #expect(sync(folder) == 0)
+      try reimport(folder)
+    }
+    return folder
+  }
+
+  /// The outputs as the next exports (the demo's Salesforce output keeps its Ids once paired).
+  func reimport(_ folder: URL) throws {
+    for (output, export) in [("outlook/outlook.ics", "outlook.ics"), ("salesforce/Task.csv", "Task.csv")] {
+      let from = folder.appendingPathComponent("tasksync-out/" + output)
+      let to = folder.appendingPathComponent("exports/" + export)
+      if FileManager.default.fileExists(atPath: from.path) {
+        try FileManager.default.removeItem(at: to)
+        try FileManager.default.copyItem(at: from, to: to)
+      }
+    }
+  }
+
+  func sync(_ folder: URL, _ extra: [String] = []) -> Int32 {
+    TaskSyncCommand.run(
+      ["sync", "--yes", "--today", "2026-03-02", "--config", folder.appendingPathComponent("tasksync.toml").path]
+        + extra)
+  }
+
+  func output(_ folder: URL, _ name: String) -> String? {
+    try? String(contentsOf: folder.appendingPathComponent("tasksync-out/" + name), encoding: .utf8)
+  }
+
+  /// The deletes the last run's summary.json counts, Outlook then Salesforce.
+  func deletes(_ folder: URL) throws -> [Int] {
+    let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("tasksync-out/summary.json"))) as? [String: Any]
+    return ["outlook", "salesforce"].map { ((summary?[$0] as? [String: Any])?["delete"] as? Int) ?? -1 }
+  }
+
+  @Test func aFolderAsTheSalesforceExportIsRefused() throws {
+    let folder = try demo()
+    let tasks = folder.appendingPathComponent("sf")
+    try FileManager.default.createDirectory(at: tasks, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(
+      at: folder.appendingPathComponent("exports/Task.csv"), to: tasks.appendingPathComponent("Task.csv"))
+    #expect(sync(folder, ["--salesforce", tasks.path]) == 2)
+    #expect(output(folder, "summary.json") == nil)
+  }
+
+  /// Read as Outlook tasks, the Salesforce rows would pair with themselves, and the next run
+  /// with the right file would delete them in Salesforce.
+  @Test func aSalesforceCSVAsTheOutlookExportIsRefused() throws {
+    let folder = try demo()
+    #expect(sync(folder, ["--outlook", folder.appendingPathComponent("exports/Task.csv").path]) == 2)
+    #expect(output(folder, "summary.json") == nil)
+    // Nothing was paired: the run with the right file is a first run, and deletes nothing.
+    #expect(sync(folder) == 0)
+    #expect(try deletes(folder) == [0, 0])
+  }
+}
