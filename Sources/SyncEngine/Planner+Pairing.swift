@@ -90,7 +90,10 @@ extension Planner {
         continue
       }
       if item.key.isEmpty {
-        out.warnings.append("a \(side) task '\(item.subject)' has no key yet: left until its export shows one")
+        let source = input.snapshot(side).source.map { "\($0): " } ?? ""
+        out.warnings.append(
+          "\(source)a \(side) task '\(item.subject)' has no key yet: left until its export shows one, and no task"
+            + " missing from this export is read as deleted meanwhile")
         continue
       }
       let key = idx.key(at: i)

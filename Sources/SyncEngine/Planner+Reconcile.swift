@@ -112,8 +112,9 @@ extension Planner {
   mutating func reconcile(_ saved: PairState, _ items: PairItems) {
     var pair = saved
     let unreadable =
-      (pair.outlookKey != nil && items.outlook == nil && !input.outlook.isComplete)
-      || (pair.salesforceKey != nil && items.salesforce == nil && !input.salesforce.isComplete)
+      (pair.outlookKey != nil && items.outlook == nil && (!input.outlook.isComplete || hasUnknownTask.outlook))
+      || (pair.salesforceKey != nil && items.salesforce == nil
+        && (!input.salesforce.isComplete || hasUnknownTask.salesforce))
     if unreadable || outlook.isInvalid(pair.outlookKey) || salesforce.isInvalid(pair.salesforceKey) {
       out.keep(pair, note: nil)
       out.skip(.invalid)

@@ -100,6 +100,13 @@ struct SideIndex {
     return list.first { !taken[$0] && isFree($0) }
   }
 
+  /// Whether a task without a key (other than a tombstone) is left untaken.
+  var hasUntakenTaskWithoutKey: Bool {
+    tasks.withUnsafeBufferPointer { tasks in
+      tasks.indices.contains { !taken[$0] && tasks[$0].key.isEmpty && !tasks[$0].isTombstone }
+    }
+  }
+
   mutating func take(_ index: Int) { taken[index] = true }
 
   /// Makes the task at `index` free again, and findable by its cross-reference.

@@ -71,6 +71,10 @@ struct Planner {
   var sentToSalesforce: [MatchKey: Int] = [:]
   /// The relate requests by the keys that name them (``requestIndex(_:)``).
   let requestIndex: [String: [Int]]
+  /// Per side: whether the export holds a task without a key that no pending create took (an
+  /// EWS task whose ItemId was lost): a saved pair's task missing from that export may be this
+  /// one, so none is read as deleted this run. Set by run() once pending creates are recognised.
+  var hasUnknownTask = (outlook: false, salesforce: false)
 
   init(input: SyncInput, excluded: Set<String>) {
     self.input = input
@@ -108,6 +112,7 @@ struct Planner {
       recognisePendingCreates(pending)
       settled = settledPairs()
     }
+    hasUnknownTask = (outlook.hasUntakenTaskWithoutKey, salesforce.hasUntakenTaskWithoutKey)
     // Only the pairs reconciled below read what a missing column is assumed to hold (a settled
     // pair was compared with it already). `case .none`, not `== nil`: that copies each pair.
     if !unknownFields.isEmpty {

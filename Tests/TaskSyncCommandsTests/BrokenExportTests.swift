@@ -48,7 +48,9 @@ struct BrokenExportTests {
 
   /// The deletes the last run's summary.json counts, Outlook then Salesforce.
   func deletes(_ folder: URL) throws -> [Int] {
-    let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("tasksync-out/summary.json"))) as? [String: Any]
+    let summary =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: folder.appendingPathComponent("tasksync-out/summary.json"))) as? [String: Any]
     return ["outlook", "salesforce"].map { ((summary?[$0] as? [String: Any])?["delete"] as? Int) ?? -1 }
   }
 
@@ -71,5 +73,46 @@ struct BrokenExportTests {
     // Nothing was paired: the run with the right file is a first run, and deletes nothing.
     #expect(sync(folder) == 0)
     #expect(try deletes(folder) == [0, 0])
+  }
+
+  /// An EWS task that lost its ItemId cannot be told from the paired task missing beside it:
+  /// that pair is frozen, not deleted in Salesforce, and the keyless task is not created there.
+  @Test func anEWSTaskWithoutItemIdDeletesNothing() throws {
+    let folder = try demo()
+    let xml = folder.appendingPathComponent("exports/outlook.xml")
+    #expect(
+      TaskSyncCommand.run(["convert", folder.appendingPathComponent("exports/outlook.ics").path, xml.path]) == 0)
+    let config = folder.appendingPathComponent("tasksync.toml")
+    try Data(
+      try String(contentsOf: config, encoding: .utf8).replacingOccurrences(of: "outlook.ics", with: "outlook.xml").utf8
+    )
+    .write(to: config)
+    // Re-imported: the Outlook output as it is, the Salesforce export of day 2 (the insert got
+    // its Id).
+    #expect(sync(folder) == 0)
+    for (from, to) in [
+      ("tasksync-out/outlook/outlook.xml", "exports/outlook.xml"), ("day2/Task.csv", "exports/Task.csv"),
+    ] {
+      let source =
+        from.hasPrefix("day2")
+        ? TestPaths.fixtures.appendingPathComponent("Demo/" + from) : folder.appendingPathComponent(from)
+      try FileManager.default.removeItem(at: folder.appendingPathComponent(to))
+      try FileManager.default.copyItem(at: source, to: folder.appendingPathComponent(to))
+    }
+    #expect(sync(folder) == 0)
+    #expect(try deletes(folder) == [0, 0])
+
+    var text = try String(contentsOf: xml, encoding: .utf8)
+    let subject = try #require(text.range(of: "Send contract to Globex"))
+    let id = try #require(
+      text.range(of: "<t:ItemId ", options: .backwards, range: text.startIndex..<subject.lowerBound))
+    let end = try #require(text.range(of: "/>", range: id.upperBound..<text.endIndex))
+    text.removeSubrange(id.lowerBound..<end.upperBound)
+    try Data(text.utf8).write(to: xml)
+    #expect(sync(folder) == 0)
+    #expect(try deletes(folder) == [0, 0])
+    #expect(output(folder, "summary.json")?.contains("has no key yet") == true)
+    let inserts = output(folder, "salesforce/insert.csv") ?? ""
+    #expect(!inserts.contains("Globex"))
   }
 }
