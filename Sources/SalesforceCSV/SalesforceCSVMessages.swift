@@ -26,6 +26,11 @@ enum SalesforceCSVMessage {
     "a quoted field opened on line \(line) is never closed: the file is cut short or a quote is missing; "
       + "nothing was read, so no task is taken as deleted"
   }
+  static func quoteClosedLate(opened: Int, closed: Int) -> String {
+    "a quoted field opened on line \(opened) is closed on line \(closed) with text after its closing quote: a"
+      + " closing quote is probably missing, and the rows between were read into this field; nothing was read,"
+      + " so no task is taken as deleted"
+  }
   static func fieldCount(found: Int, expected: Int, others: [Int]) -> String {
     var text =
       "this row has \(found) field\(found == 1 ? "" : "s") but the header has \(expected)"

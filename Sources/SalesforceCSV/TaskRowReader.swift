@@ -83,8 +83,18 @@ struct TaskRowReader {
       }
     }
     for ref in table.strayQuotes {
-      add(
-        .warning, SalesforceCSVMessage.strayQuote, at: table.rawRange(record: ref.record, field: ref.field).lowerBound)
+      let range = table.rawRange(record: ref.record, field: ref.field)
+      // Over several lines, text after the closing quote is what a missing closing quote
+      // leaves: the quote closed at the next field that opens with one, and every row between
+      // became part of this field (and is gone from the table).
+      if let lineEnd = table.bytes[range].firstIndex(where: { $0 == 0x0A || $0 == 0x0D }),
+        let close = table.bytes[lineEnd..<range.upperBound].lastIndex(of: UInt8(ascii: "\""))
+      {
+        throw unreadable(
+          SalesforceCSVMessage.quoteClosedLate(opened: position(range.lowerBound).line, closed: position(close).line),
+          at: range.lowerBound)
+      }
+      add(.warning, SalesforceCSVMessage.strayQuote, at: range.lowerBound)
     }
   }
 

@@ -22,6 +22,21 @@ struct BadInputTests {
     #expect(refusal(text)?.hasPrefix("Task.csv:2:17: error: a quoted field opened on line 2 is never closed") == true)
   }
 
+  /// A missing closing quote that the next quoted field happens to close swallows the rows
+  /// between into one field, and the record can still have the header's field count: the
+  /// swallowed rows would read as deleted. Text after a closing quote on a later line is what
+  /// gives it away, and the file is refused.
+  @Test func aMissingClosingQuoteThatSwallowsRowsRefusesTheFile() {
+    let text = "Id,Subject,Description\n00T000000000001,\"open,x\n00T000000000002,\"b\",c\n00T000000000003,e,f\n"
+    #expect(
+      refusal(text)?.hasPrefix(
+        "Task.csv:2:17: error: a quoted field opened on line 2 is closed on line 3 with text after its closing quote")
+        == true, "\(refusal(text) ?? "read")")
+    // On one line it stays a warning (``strayQuoteIsAWarning()``); a quoted field over several
+    // lines, closed properly, is a multi-line value.
+    #expect(refusal("Id,Subject,Description\n00T000000000001,\"two\nlines\",x\n") == nil)
+  }
+
   @Test func rowWithMoreOrFewerFieldsRefusesTheFileAndNamesTheOthers() {
     let text =
       "Id,Subject,Status\n00T000000000001,a,Completed\n00T000000000002,b\n00T000000000003,c,d,e\n00T000000000004,d,x,y\n"
