@@ -110,7 +110,14 @@ struct ICalendarReader {
     if hasNUL, content.contains(0) { problem("this line holds a NUL byte", line) }
     guard let tokens = PropertyTokens.split(content, content.indices) else {
       guard !stack.isEmpty || calendars > 0 else { throw noCalendar(line) }
-      warn("this line has no \":\" and is not a property; it is kept as is", line: line.lineNumber, column: 1)
+      // Inside a task it may be one of the task's properties, damaged (a parameter's quote left
+      // open, a missing ":", a folded line that lost its leading space): read without it, the
+      // task would show that field cleared or cut, and the other side would be given that.
+      if todoDepth != nil {
+        problem("this line has no \":\" and is not a property: one of the task's properties may be damaged", line)
+      } else {
+        warn("this line has no \":\" and is not a property; it is kept as is", line: line.lineNumber, column: 1)
+      }
       return
     }
     if ASCIICase.equals(content, tokens.name, "BEGIN") {

@@ -121,6 +121,24 @@ import Testing
     #expect(document.result.diagnostics.first { $0.severity == .error }?.line == 6)
   }
 
+  /// A damaged property line (no ":" outside quotes) inside a task may be the task's SUMMARY or
+  /// DUE: read without it, the task would show that field cleared, and the other side would
+  /// be given that. The task is skipped (its pair frozen) and written back as it was; outside a
+  /// task such a line stays a warning.
+  @Test func aDamagedPropertyLineSkipsItsTask() throws {
+    for line in ["SUMMARY;LANGUAGE=en-US Send contract", "DUE;TZID=\"Europe/Paris:20260306T100000"] {
+      let text = calendar("SUMMARY:kept\nDUE;VALUE=DATE:20260306").replacingOccurrences(of: "SUMMARY:kept", with: line)
+      let document = try read(text)
+      #expect(document.result.tasks.isEmpty, "\(line)")
+      #expect(document.result.invalidKeys == ["task-1"])
+      #expect(document.result.diagnostics.contains { $0.severity == .error && $0.line == 6 })
+      #expect(document.rendered(applying: TaskChangeSet()) == Array(text.utf8))
+    }
+    let outside = try read("BEGIN:VCALENDAR\nX-NOTE no colon\nBEGIN:VTODO\nUID:a\nEND:VTODO\nEND:VCALENDAR\n")
+    #expect(outside.result.tasks.map(\.key) == ["a"])
+    #expect(outside.result.diagnostics.contains { $0.severity == .warning && $0.line == 2 })
+  }
+
   @Test func anUnreadableDueSkipsTheTask() throws {
     let document = try read(calendar("DUE:tomorrow"))
     #expect(document.result.tasks.isEmpty)
