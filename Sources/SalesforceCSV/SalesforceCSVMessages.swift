@@ -26,6 +26,9 @@ enum SalesforceCSVMessage {
     "a quoted field opened on line \(line) is never closed: the file is cut short or a quote is missing; "
       + "nothing was read, so no task is taken as deleted"
   }
+  static let noFinalLineBreak =
+    "the file ends inside this row, without a line break: it may be cut short, so the row is skipped (add a line"
+    + " break at the end if the row is whole)"
   static func quoteClosedLate(opened: Int, closed: Int) -> String {
     "a quoted field opened on line \(opened) is closed on line \(closed) with text after its closing quote: a"
       + " closing quote is probably missing, and the rows between were read into this field; nothing was read,"

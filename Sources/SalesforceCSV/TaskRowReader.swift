@@ -96,6 +96,16 @@ struct TaskRowReader {
       }
       add(.warning, SalesforceCSVMessage.strayQuote, at: range.lowerBound)
     }
+    // A file cut short inside its last field keeps the header's field count, and its last row
+    // would carry the cut value to the other side. Exports end every row with a line break, so
+    // a last row without one is taken as possibly cut, and skipped, unless it ends with a
+    // closed quote (a cut inside a quoted field leaves it open, which is refused above).
+    let last = table.recordCount - 1
+    if last > 0, let end = table.bytes.last, end != 0x0A, end != 0x0D, end != UInt8(ascii: "\""),
+      badRecords.insert(last).inserted
+    {
+      add(.error, SalesforceCSVMessage.noFinalLineBreak, at: table.contentRange(record: last).lowerBound)
+    }
   }
 
   /// The header must name an Id (unless allowed otherwise) and a Subject; other missing
