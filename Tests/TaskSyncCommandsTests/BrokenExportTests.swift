@@ -1,4 +1,5 @@
 import Foundation
+import SyncStore
 import TaskSyncCommands
 import TestSupport
 import Testing
@@ -114,5 +115,30 @@ struct BrokenExportTests {
     #expect(output(folder, "summary.json")?.contains("has no key yet") == true)
     let inserts = output(folder, "salesforce/insert.csv") ?? ""
     #expect(!inserts.contains("Globex"))
+  }
+
+  /// A state or output path taken by a file is a configuration error, found before anything
+  /// is written; the state folder of a refused output path keeps no run.
+  @Test func aFileWhereAFolderGoesIsAConfigurationError() throws {
+    let folder = try demo()
+    let file = folder.appendingPathComponent("taken")
+    try Data("x".utf8).write(to: file)
+    #expect(sync(folder, ["--state", file.path]) == 2)
+    #expect(sync(folder, ["--out", file.path]) == 2)
+    #expect(try Data(contentsOf: file) == Data("x".utf8))
+    #expect(output(folder, "summary.json") == nil)
+    #expect(try StateStore(folder: folder.appendingPathComponent(".tasksync")).savedSnapshotSize().pairs == 0)
+  }
+
+  /// A plan file cut short is refused with its path, not applied in part.
+  @Test func aCutPlanFileIsRefused() throws {
+    let folder = try demo()
+    let config = folder.appendingPathComponent("tasksync.toml").path
+    let plan = folder.appendingPathComponent("plan.json")
+    #expect(TaskSyncCommand.run(["plan", "--today", "2026-03-02", "--config", config, "--plan-file", plan.path]) == 0)
+    let bytes = try Data(contentsOf: plan)
+    try bytes.prefix(bytes.count / 2).write(to: plan)
+    #expect(TaskSyncCommand.run(["apply", plan.path, "--today", "2026-03-02", "--config", config]) == 1)
+    #expect(output(folder, "summary.json") == nil)
   }
 }

@@ -30,7 +30,13 @@ package struct PlanFile: Codable, Sendable {
     do {
       return try JSONDecoder().decode(PlanFile.self, from: data)
     } catch {
-      throw CommandFailure(.failed, "\(url.path):1:1: error: not a tasksync plan: \(error)")
+      let why =
+        switch error {
+        case DecodingError.dataCorrupted: "it is not whole JSON (an empty file, or one cut short)"
+        case DecodingError.keyNotFound(let key, _): "it has no \"\(key.stringValue)\""
+        default: "\(error)"
+        }
+      throw CommandFailure(.failed, "\(url.path):1:1: error: not a tasksync plan: \(why)")
     }
   }
 

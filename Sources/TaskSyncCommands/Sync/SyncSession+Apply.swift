@@ -24,6 +24,7 @@ extension SyncSession {
     if let refusal = run.plan.refusal { throw CommandFailure(.refused, "refused: \(refusal)") }
     try checkUnchanged(run.outlook)
     try checkUnchanged(run.salesforce)
+    try Folders.make(configuration.out, setting: "output folder (--out, out =)")
     // The snapshot, the plan and the replaced outputs go into the state on a thread of their
     // own while the outputs are written; the commit after them only records the run.
     let ahead = StoringAhead(folder: configuration.state)
@@ -138,7 +139,7 @@ extension SyncSession {
     } catch let failure as CommandFailure {
       throw failure
     } catch {
-      throw CommandFailure(.failed, "\(out.path): \(error)")
+      throw CommandFailure(.failed, "\(out.path): cannot write the outputs: \(Folders.reason(error))")
     }
     return journal
   }

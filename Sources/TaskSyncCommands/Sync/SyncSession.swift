@@ -73,7 +73,7 @@ package struct SyncSession {
   /// The state folder's lock, taken for every run that writes.
   package func lock(command: String) throws -> StateLock {
     do {
-      try FileManager.default.createDirectory(at: configuration.state, withIntermediateDirectories: true)
+      try Folders.make(configuration.state, setting: "state folder (--state, state =)")
       return try StateLock(folder: configuration.state.path, command: command, startedAt: Clock.now)
     } catch let error as StoreError where error.code == .lockHeld {
       throw CommandFailure(.refused, error.description)
