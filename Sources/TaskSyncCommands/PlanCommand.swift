@@ -73,9 +73,7 @@ extension SyncSession {
     Notifier(configuration: configuration).notify(summary)
     if json {
       FileHandle.standardOutput.write(Data(summary.json))
-    } else if show == .always || (show == .changes && (summary.changeCount > 0 || !summary.errors.isEmpty))
-      || (show == .errors && !summary.errors.isEmpty)
-    {
+    } else if show.prints(summary) {
       print(summary.text, terminator: "")
       print("Outputs in \(configuration.out.path)")
     }

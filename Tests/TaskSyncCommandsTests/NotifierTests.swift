@@ -30,4 +30,23 @@ struct NotifierTests {
     applied.refused = nil
     #expect(Notifier.events(of: applied) == [.changes])
   }
+
+  /// `summary.show`: `changes` prints a run with changes, errors, or conflicts left for review
+  /// (a run that changed nothing because it waits on the user is still news).
+  @Test func whichRunsPrintTheirSummary() {
+    var quiet = RunSummary(failure: CommandFailure(.refused, ""))
+    quiet.refused = nil
+    var changed = quiet
+    changed.salesforce.update = 1
+    var failed = quiet
+    failed.errors = ["Task.csv:3:1: error: …"]
+    var waiting = quiet
+    waiting.conflicts = 1
+    waiting.unresolvedConflicts = 1
+    let runs = [quiet, changed, failed, waiting]
+    #expect(runs.map(SummaryShow.always.prints) == [true, true, true, true])
+    #expect(runs.map(SummaryShow.changes.prints) == [false, true, true, true])
+    #expect(runs.map(SummaryShow.errors.prints) == [false, false, true, false])
+    #expect(runs.map(SummaryShow.never.prints) == [false, false, false, false])
+  }
 }

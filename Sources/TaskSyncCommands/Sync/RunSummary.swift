@@ -120,3 +120,16 @@ enum HTMLEscape {
     return out
   }
 }
+
+extension SummaryShow {
+  /// Whether a run with `summary` prints it. `changes` also prints what needs the user's eye
+  /// though nothing changed: errors, and conflicts left for review.
+  package func prints(_ summary: RunSummary) -> Bool {
+    switch self {
+    case .always: true
+    case .changes: summary.changeCount > 0 || !summary.errors.isEmpty || summary.unresolvedConflicts > 0
+    case .errors: !summary.errors.isEmpty
+    case .never: false
+    }
+  }
+}
