@@ -78,6 +78,19 @@ extension Planner {
   /// Creates the remaining in-scope tasks of `side` on the other side.
   mutating func createUnpaired(_ side: Side) {
     let idx = self[side]
+    // A record of the other side that could not be read and belongs to no pair may be the copy
+    // of any task here: creating them there could make a second copy of it. They wait.
+    let unreadable = unreadableUnpaired(on: side.other)
+    var held = 0
+    defer {
+      if held > 0 {
+        let source = input.snapshot(side.other).source.map { "\($0) " } ?? ""
+        out.warnings.append(
+          "\(held) \(side) task\(held == 1 ? "" : "s") not created in \(side.other): its export \(source)has"
+            + " \(unreadable) record\(unreadable == 1 ? "" : "s") that could not be read and \(unreadable == 1 ? "is" : "are")"
+            + " not paired, and may be a copy; fix \(unreadable == 1 ? "it" : "them") and run again")
+      }
+    }
     for i in idx.tasks.indices where !idx.taken[i] && !idx.tasks[i].isTombstone {
       var item = idx.tasks[i]
       // A task given values by `tasksync relate` is created with them (and may come into
@@ -96,6 +109,10 @@ extension Planner {
             + " missing from this export is read as deleted meanwhile")
         continue
       }
+      if unreadable > 0 {
+        held += 1
+        continue
+      }
       let key = idx.key(at: i)
       let pair = PairState(
         id: (side == .outlook ? "o:" : "s:") + key,
@@ -108,5 +125,11 @@ extension Planner {
         original: nil)
       if created && !wanted.isEmpty { relateCreated(i, on: side, as: item, wanted: wanted, asked: asked, pair: pair) }
     }
+  }
+
+  /// How many records of `side`'s export could not be read and belong to no saved pair (one
+  /// without a key counts once: which it is cannot be known).
+  func unreadableUnpaired(on side: Side) -> Int {
+    unpairedInvalidCount(on: side) + (input.snapshot(side).isComplete ? 0 : 1)
   }
 }

@@ -181,10 +181,17 @@ struct Planner {
   /// Counts as skipped the records an export could not read that no saved pair holds (a new
   /// task with a bad field): the frozen pairs are counted by ``reconcile(_:_:)``.
   mutating func countUnpairedInvalid() {
-    for side in Side.allCases where !self[side].invalidKeys.isEmpty {
-      let paired = Set(pairs.compactMap { $0.key(on: side).map { SideIndex.normalise($0, side) } })
-      for key in self[side].invalidKeys where !paired.contains(key) { out.skip(.invalid) }
+    for side in Side.allCases {
+      for _ in 0..<unpairedInvalidCount(on: side) { out.skip(.invalid) }
     }
+  }
+
+  /// How many of `side`'s records that could not be read (by key) belong to no saved pair.
+  func unpairedInvalidCount(on side: Side) -> Int {
+    let invalid = self[side].invalidKeys
+    guard !invalid.isEmpty else { return 0 }
+    let paired = Set(pairs.compactMap { $0.key(on: side).map { SideIndex.normalise($0, side) } })
+    return invalid.count { !paired.contains($0) }
   }
 
   /// Where a side's export does not carry a field, what a pair's task there holds is taken

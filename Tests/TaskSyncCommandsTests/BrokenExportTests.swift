@@ -141,4 +141,26 @@ struct BrokenExportTests {
     #expect(TaskSyncCommand.run(["apply", plan.path, "--today", "2026-03-02", "--config", config]) == 1)
     #expect(output(folder, "summary.json") == nil)
   }
+
+  /// On a first run, an Outlook task that cannot be read cannot be paired with its Salesforce
+  /// copy, which would otherwise be created in Outlook beside it: a second copy after the
+  /// re-import. Creates into Outlook wait until the record is fixed; those into Salesforce go.
+  @Test func aTaskThatCannotBeReadIsNotCopiedBackBesideItself() throws {
+    let folder = try demo()
+    let ics = folder.appendingPathComponent("exports/outlook.ics")
+    let text = try String(contentsOf: ics, encoding: .utf8)
+    let broken = text.replacingOccurrences(of: "DUE;VALUE=DATE:20260306", with: "DUE;VALUE=DATE:2026030X")
+    #expect(broken != text)
+    try Data(broken.utf8).write(to: ics)
+    #expect(sync(folder) == 1)
+    let outlook = output(folder, "outlook/outlook.ics") ?? ""
+    #expect(outlook.components(separatedBy: "SUMMARY:Send contract to Globex").count == 2)
+    #expect(output(folder, "summary.json")?.contains("not created in outlook") == true)
+    #expect(output(folder, "salesforce/insert.csv")?.contains("Prepare Q2 forecast") == true)
+
+    // Fixed, it pairs with its copy by subject and due day instead of being copied again.
+    try Data(text.utf8).write(to: ics)
+    #expect(sync(folder) == 0)
+    #expect((output(folder, "outlook/outlook.ics") ?? "").components(separatedBy: "SUMMARY:Send contract").count == 2)
+  }
 }
