@@ -139,9 +139,27 @@ struct ICalendarReader {
   private func noCalendar(_ line: ContentLine) -> UnreadableInput {
     let message =
       calendars == 0
-      ? "this is not an iCalendar file: it must start with BEGIN:VCALENDAR"
+      ? Self.whyNotACalendar(bytes)
       : "text after END:VCALENDAR that does not start another BEGIN:VCALENDAR"
     return UnreadableInput(message, file: file, at: SourcePosition(line: line.lineNumber, column: 1))
+  }
+
+  /// Why a file that does not start with BEGIN:VCALENDAR does not, where it can be told: a
+  /// UTF-16 calendar and one with lone-CR line ends both do start with it, in their way.
+  static func whyNotACalendar(_ bytes: [UInt8]) -> String {
+    let start = bytes.prefix(64)
+    if start.starts(with: [0xFF, 0xFE]) || start.starts(with: [0xFE, 0xFF])
+      || (start.count >= 4 && start[1] == 0 && start[3] == 0 && start[0] != 0)
+      || (start.count >= 4 && start[0] == 0 && start[2] == 0 && start[1] != 0)
+    {
+      return "this file is UTF-16: save it as UTF-8, the encoding iCalendar files use, and try again"
+    }
+    if let cr = start.firstIndex(of: 0x0D), cr + 1 == start.endIndex || start[cr + 1] != 0x0A,
+      !start.contains(0x0A)
+    {
+      return "this file's lines end with a lone CR (old Mac line ends): save it with CRLF or LF line ends"
+    }
+    return "this is not an iCalendar file: it must start with BEGIN:VCALENDAR"
   }
 
   private mutating func begin(_ name: String, _ line: ContentLine) throws {

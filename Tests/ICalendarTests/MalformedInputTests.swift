@@ -17,6 +17,20 @@ import Testing
     }
   }
 
+  /// A calendar saved as UTF-16, or with lone-CR line ends, does start with BEGIN:VCALENDAR in
+  /// its way: the message says what is wrong with it instead.
+  @Test func aUTF16OrLoneCRCalendarIsNamedAsSuch() {
+    let text = "BEGIN:VCALENDAR\r\nBEGIN:VTODO\r\nUID:1\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
+    let utf16: [UInt8] = [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+    #expect(unreadable(utf16)?.diagnostic.message.hasPrefix("this file is UTF-16") == true)
+    #expect(
+      unreadable(Array(text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }))?.diagnostic.message
+        .hasPrefix("this file is UTF-16") == true)
+    let cr = text.replacingOccurrences(of: "\r\n", with: "\r")
+    #expect(unreadable(cr)?.diagnostic.message.contains("lone CR") == true)
+    #expect(unreadable("hello world\n")?.diagnostic.message.contains("must start with BEGIN:VCALENDAR") == true)
+  }
+
   @Test func aFileWithoutVCALENDARIsUnreadable() {
     #expect(unreadable("BEGIN:VTODO\nUID:1\nEND:VTODO\n")?.diagnostic.line == 1)
     #expect(unreadable("hello world\n")?.diagnostic.line == 1)
