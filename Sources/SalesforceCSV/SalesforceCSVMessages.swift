@@ -102,12 +102,17 @@ enum SalesforceCSVMessage {
     "\(column) \"\(value)\" is not true/false/1/0/yes/no; the row is skipped"
   }
   static func unknownStatus(_ value: String, _ known: [String]) -> String {
-    "Status \"\(value)\" is not in the status mapping (\(list(known))); read as Not Started and written back "
+    "Status \"\(value)\" \(notInMapping)status mapping (\(list(known))); not copied to Outlook, and written back "
       + "unchanged; add it under [salesforce] status in tasksync.toml"
   }
   static func unknownPriority(_ value: String, _ known: [String]) -> String {
-    "Priority \"\(value)\" is not in the priority mapping (\(list(known))); read as Normal and written back "
+    "Priority \"\(value)\" \(notInMapping)priority mapping (\(list(known))); not copied to Outlook, and written back "
       + "unchanged; add it under [salesforce] priority in tasksync.toml"
+  }
+  private static let notInMapping = "is not in the "
+  /// Whether `message` is one of the two above.
+  static func isUnmappedPicklistValue(_ message: String) -> Bool {
+    (message.hasPrefix("Status \"") || message.hasPrefix("Priority \"")) && message.contains(notInMapping)
   }
 
   private static func list(_ names: [String]) -> String {

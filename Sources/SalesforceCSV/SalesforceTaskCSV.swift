@@ -159,4 +159,28 @@ public struct SalesforceTaskCSV: Sendable {
   public func record(forKey key: String) -> Int? {
     rowOfKey[SalesforceID.normalised(key) ?? key]
   }
+
+  /// Per task key, the synced fields whose cell holds a picklist value the mapping does not
+  /// know: the task reads the default there (and the read warned), so what it holds is not
+  /// known and must not be copied to Outlook. Empty, at no cost, when the read gave no such
+  /// warning.
+  public func fieldsWithUnmappedValues() -> [String: Set<SyncField>] {
+    guard result.diagnostics.contains(where: { SalesforceCSVMessage.isUnmappedPicklistValue($0.message) }) else {
+      return [:]
+    }
+    var found: [String: Set<SyncField>] = [:]
+    for task in result.tasks {
+      guard let record = record(forKey: task.key) else { continue }
+      func unmapped(_ column: Int?, _ isKnown: (String) -> Bool) -> Bool {
+        guard let column else { return false }
+        let text = table.value(record: record, field: column)
+        return !text.trimmingASCIISpaces.isEmpty && !isKnown(text)
+      }
+      if unmapped(columns.status, { mapping.status(for: $0) != nil }) { found[task.key, default: []].insert(.status) }
+      if unmapped(columns.priority, { mapping.priority(for: $0) != nil }) {
+        found[task.key, default: []].insert(.priority)
+      }
+    }
+    return found
+  }
 }

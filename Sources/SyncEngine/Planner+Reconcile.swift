@@ -120,6 +120,14 @@ extension Planner {
       out.skip(.invalid)
       return
     }
+    // A value the Salesforce task holds that could not be read is taken as unchanged since the
+    // last sync, or, in a new pair, as agreeing with Outlook: never copied over it.
+    if !unknownTaskFields.isEmpty, let s = items.salesforce, let at = unknownTaskFields[s] {
+      for f in at {
+        salesforce.assume(
+          pair.baseline[fields[f]] ?? items.outlook.map { outlook.print($0, f) } ?? salesforce.print(s, f), s, f)
+      }
+    }
     // The live tasks: a Salesforce tombstone counts as gone.
     let present = PairItems(
       outlook: items.outlook, salesforce: items.salesforce.flatMap { salesforce.tasks[$0].isTombstone ? nil : $0 })

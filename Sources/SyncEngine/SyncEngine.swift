@@ -71,6 +71,9 @@ struct Planner {
   var sentToSalesforce: [MatchKey: Int] = [:]
   /// The relate requests by the keys that name them (``requestIndex(_:)``).
   let requestIndex: [String: [Int]]
+  /// Salesforce tasks by index, with the positions in `fields` of their values that could not
+  /// be read (``SideSnapshot/unknownTaskFields``); empty for most runs.
+  let unknownTaskFields: [Int: [Int]]
   /// Per side: whether the export holds a task without a key that no pending create took (an
   /// EWS task whose ItemId was lost): a saved pair's task missing from that export may be this
   /// one, so none is read as deleted this run. Set by run() once pending creates are recognised.
@@ -98,6 +101,14 @@ struct Planner {
     // Made by run() once the saved pairs are attached.
     outlookMatches = MatchIndex(taskCount: 0)
     salesforceMatches = MatchIndex(taskCount: 0)
+    let synced = fields
+    var unknownTaskFields: [Int: [Int]] = [:]
+    for (key, unknown) in input.salesforce.unknownTaskFields {
+      if let i = salesforce.index(ofKey: key) {
+        unknownTaskFields[i] = synced.indices.filter { unknown.contains(synced[$0]) }
+      }
+    }
+    self.unknownTaskFields = unknownTaskFields
   }
 
   mutating func run() -> SyncPlan {

@@ -13,6 +13,9 @@ public struct SideSnapshot: Sendable {
   /// the last sync, and a pair found this run as agreeing with the other side, so an export
   /// made with a narrower query never clears a field on the other side.
   public var unknownFields: Set<SyncField>
+  /// Per task key, synced fields whose value could not be read as such (a Salesforce picklist
+  /// value the mapping does not know): unknown for that task only, like a missing column.
+  public var unknownTaskFields: [String: Set<SyncField>] = [:]
   /// The file or folder the tasks were read from, named in the messages about this export.
   public var source: String?
 

@@ -67,6 +67,20 @@ struct SalesforceTaskMappingTests {
       warnings.contains { $0.hasPrefix("Task.csv:3:74:") && $0.contains("2 cells hold a placeholder for no record") })
   }
 
+  /// The fixture's "Open" and "Urgent" are not in the default mapping: that task's status and
+  /// priority are reported as unknown, and no other task's.
+  @Test func unmappedPicklistValuesAreReportedPerTask() throws {
+    let doc = try SalesforceTaskCSV(
+      bytes: try CSVTest.fixture("Task-dataloader.csv"), file: "Task.csv", mapping: CSVTest.mapping)
+    #expect(doc.fieldsWithUnmappedValues() == [CSVTest.id("00T5g000004AbCe"): [.status, .priority]])
+    let mapped = try SalesforceTaskCSV(
+      bytes: try CSVTest.fixture("Task-dataloader.csv"), file: "Task.csv",
+      mapping: SalesforceTaskMapping(
+        status: SalesforceTaskMapping.defaultStatus.merging(["Open": .notStarted]) { a, _ in a },
+        externalIdColumn: "Outlook_UID__c", privateColumn: "Private__c", extraColumns: ["Region__c"]))
+    #expect(mapped.fieldsWithUnmappedValues() == [CSVTest.id("00T5g000004AbCe"): [.priority]])
+  }
+
   @Test func headersMatchIgnoringCase() throws {
     let doc = try CSVTest.read("iD,SUBJECT,activitydate,STATUS\n00T000000000001,Hello,2026-05-06,Completed\n")
     #expect(doc.result.tasks.first?.subject == "Hello")

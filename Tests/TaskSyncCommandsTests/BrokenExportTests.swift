@@ -8,33 +8,24 @@ import Testing
 /// record, never a crash, a deletion or a guess sent to the other side (SPEC §12).
 @Suite("Broken or misplaced exports in a sync")
 struct BrokenExportTests {
-  /// A copy of the demo, synced once and re-imported when `settled` (the day-2 state: every
-  /// task paired, nothing pending).
-  func demo(settled: Bool = false) throws -> URL {
+  /// A copy of the demo; on `dayTwo`, synced once and given the day-2 exports, which carry
+  /// the first run's creates back (the demo's own second day), and synced again.
+  func demo(dayTwo: Bool = false) throws -> URL {
     let folder = try TestPaths.temporaryFolder("tasksync-bad-input")
     let demo = TestPaths.fixtures.appendingPathComponent("Demo")
     for name in ["exports", "tasksync.toml"] {
       try FileManager.default.copyItem(at: demo.appendingPathComponent(name), to: folder.appendingPathComponent(name))
     }
-    if settled {
+    if dayTwo {
       #expect(sync(folder) == 0)
-      try reimport(folder)
+      for name in ["outlook.ics", "Task.csv"] {
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("exports/" + name))
+        try FileManager.default.copyItem(
+          at: demo.appendingPathComponent("day2/" + name), to: folder.appendingPathComponent("exports/" + name))
+      }
       #expect(sync(folder) == 0)
-      try reimport(folder)
     }
     return folder
-  }
-
-  /// The outputs as the next exports (the demo's Salesforce output keeps its Ids once paired).
-  func reimport(_ folder: URL) throws {
-    for (output, export) in [("outlook/outlook.ics", "outlook.ics"), ("salesforce/Task.csv", "Task.csv")] {
-      let from = folder.appendingPathComponent("tasksync-out/" + output)
-      let to = folder.appendingPathComponent("exports/" + export)
-      if FileManager.default.fileExists(atPath: from.path) {
-        try FileManager.default.removeItem(at: to)
-        try FileManager.default.copyItem(at: from, to: to)
-      }
-    }
   }
 
   func sync(_ folder: URL, _ extra: [String] = []) -> Int32 {
@@ -162,5 +153,30 @@ struct BrokenExportTests {
     try Data(text.utf8).write(to: ics)
     #expect(sync(folder) == 0)
     #expect((output(folder, "outlook/outlook.ics") ?? "").components(separatedBy: "SUMMARY:Send contract").count == 2)
+  }
+
+  /// A Status the mapping does not know is not read as "Not Started" and copied over the
+  /// Outlook task's own: it is unknown for that task, which otherwise syncs as usual.
+  @Test func anUnmappedStatusIsNotCopiedToOutlook() throws {
+    let folder = try demo(dayTwo: true)
+    let csv = folder.appendingPathComponent("exports/Task.csv")
+    let text = try String(contentsOf: csv, encoding: .utf8)
+    let edited = text.replacingOccurrences(
+      of: "Follow up with Initech,\"Ask about the \"\"pilot\"\", then the budget\",2026-03-08,In Progress",
+      with: "Follow up with Initech today,\"Ask about the \"\"pilot\"\", then the budget\",2026-03-08,Blocked")
+    #expect(edited != text)
+    try Data(edited.utf8).write(to: csv)
+    #expect(sync(folder) == 0)
+    let outlook = output(folder, "outlook/outlook.ics") ?? ""
+    let initech = try #require(outlook.range(of: "SUMMARY:Follow up with Initech today"))
+    let todo = outlook[
+      outlook.range(of: "BEGIN:VTODO", options: .backwards, range: outlook.startIndex..<initech.lowerBound)!
+        .lowerBound...]
+    let end = try #require(todo.range(of: "END:VTODO"))
+    #expect(todo[..<end.lowerBound].contains("STATUS:IN-PROCESS"))
+    #expect(output(folder, "summary.json")?.contains("Status \\\"Blocked\\\" is not in the status mapping") == true)
+    // Nor is it sent back: Salesforce keeps its value.
+    #expect(output(folder, "salesforce/update.csv")?.contains("Blocked") != true)
+    #expect(output(folder, "salesforce/update.csv")?.contains(",In Progress") != true)
   }
 }

@@ -114,6 +114,7 @@ package struct SyncSession {
         isComplete: s.errorCount <= Set(s.invalidKeys).count && csv?.lacksEveryId != true,
         unknownFields: csv?.fieldsWithoutColumn(policy.syncedFields) ?? [], source: configuration.salesforce.path),
       state: state, policy: policy, today: today, runID: runID, learnedSalesforceIDs: learnt.ids)
+    input.salesforce.unknownTaskFields = csv?.fieldsWithUnmappedValues() ?? [:]
     input.insertedSalesforceTasks = learnt.inserted
     input.requests = requests
     let plan = SyncEngine.plan(input, excluding: excluded)
