@@ -657,7 +657,7 @@ scenario("bad-record-csv", [
     FIRST,
     # plan exits 1 on bad input as sync does, and writes nothing.
     step("plan-sees-bad-records", args="plan --today " + TODAY, outlook=BAD_RECORDS_O, salesforce=BAD_RECORDS_S,
-         exit=1, writes=False, stderr=["records could not be read"]),
+         exit=1, writes=False, stderr=["errors in the inputs"]),
     step("bad-date-and-duplicate-id", outlook=O(t1=dict(summary="Call Acme today", lm="20260302T080000Z")),
          salesforce=csv(row(S[1], "Call Acme", "2026-03-10"), row(S[2], "Send contract", "13/45/2026"),
                         row(S[1], "Call Acme copy", "2026-03-10")),

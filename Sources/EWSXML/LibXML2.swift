@@ -302,7 +302,8 @@ final class XMLEventParser {
     }
     guard depth <= XMLEventParser.maximumDepth else {
       log.recordLimit(
-        "Excessive depth in document: \(XMLEventParser.maximumDepth) use XML_PARSE_HUGE option", line: line,
+        "elements nested deeper than \(XMLEventParser.maximumDepth) levels: not an Exchange export (it nests a"
+          + " dozen)", line: line,
         column: column)
       halt()
       return

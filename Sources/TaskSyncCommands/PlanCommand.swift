@@ -38,7 +38,7 @@ struct PlanCommand: ParsableCommand {
     // As `sync` and `validate` do: bad input exits 1, here with nothing written.
     if !run.summary.errors.isEmpty {
       throw CommandFailure(
-        .failed, "\(run.summary.errors.count) records could not be read; a sync would leave their tasks as they are")
+        .failed, "\(errorsIn(run.summary)); a sync would leave the tasks they concern as they are")
     }
   }
 }
@@ -79,10 +79,15 @@ extension SyncSession {
     }
     if !summary.errors.isEmpty {
       throw CommandFailure(
-        .failed, "\(summary.errors.count) records could not be read; their tasks were left as they were")
+        .failed, "\(errorsIn(summary)); the tasks they concern were left as they were")
     }
     if summary.unresolvedConflicts > 0 {
       throw CommandFailure(.conflicts, "\(summary.unresolvedConflicts) conflicts are left for review")
     }
   }
+}
+
+/// "1 error in the inputs", "3 errors in the inputs": one record may have several.
+func errorsIn(_ summary: RunSummary) -> String {
+  "\(summary.errors.count) error\(summary.errors.count == 1 ? "" : "s") in the inputs"
 }

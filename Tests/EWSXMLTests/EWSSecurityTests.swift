@@ -76,7 +76,8 @@ import Testing
   @Test func deepNestingIsRefused() throws {
     let depth = 10_000
     let text = String(repeating: "<a>", count: depth) + String(repeating: "</a>", count: depth)
-    _ = try refusal(Array(text.utf8))
+    let refused = try refusal(Array(text.utf8))
+    #expect(refused.diagnostic.message.contains("elements nested deeper than 256 levels"), "\(refused)")
   }
 
   /// A document cut short anywhere must never read as a success with fewer tasks.
