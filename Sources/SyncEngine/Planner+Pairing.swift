@@ -7,7 +7,7 @@ extension Planner {
       let this = self[side]
       // `isTaken` reads the flag in place: `self[side].taken[i]` copied the side's whole index
       // (a retain of each of its tables) for every task.
-      for i in this.tasks.indices where !isTaken(side, i) && !this.tasks[i].isTombstone {
+      for i in this.tasks.indices where !isTaken(side, i) && !this.tasks[i].isTombstone && !this.keyless.contains(i) {
         guard let reference = this.tasks[i].crossReference, !reference.isEmpty,
           let j = self[side.other].index(ofKey: reference), !isTaken(side.other, j),
           !self[side.other].tasks[j].isTombstone
@@ -59,8 +59,10 @@ extension Planner {
     self[matches: side].members(group).filter { isCandidate(side, $0) }
   }
 
+  /// Untaken, in scope, and with a key: a task without one cannot be saved in a pair.
   func isCandidate(_ side: Side, _ i: Int) -> Bool {
-    !isTaken(side, i) && scope.skipReason(self[side].tasks[i]) == nil
+    !isTaken(side, i) && !(side == .outlook ? outlook.keyless : salesforce.keyless).contains(i)
+      && scope.skipReason(self[side].tasks[i]) == nil
   }
 
   /// A pair found this run: no baseline yet, so every differing field is a conflict that the
@@ -102,7 +104,7 @@ extension Planner {
         out.skip(reason)
         continue
       }
-      if item.key.isEmpty {
+      if idx.keyless.contains(i) {
         let source = input.snapshot(side).source.map { "\($0): " } ?? ""
         out.warnings.append(
           "\(source)a \(side) task '\(item.subject)' has no key yet: left until its export shows one, and no task"
@@ -127,9 +129,11 @@ extension Planner {
     }
   }
 
-  /// How many records of `side`'s export could not be read and belong to no saved pair (one
-  /// without a key counts once: which it is cannot be known).
+  /// How many records of `side`'s export could not be read and belong to no saved pair, with
+  /// the records of unknown identity counted once (which they are cannot be known). A record
+  /// without a key that is read as an error (a VTODO without UID) is not among them.
   func unreadableUnpaired(on side: Side) -> Int {
-    unpairedInvalidCount(on: side) + (input.snapshot(side).isComplete ? 0 : 1)
+    let unknown = side == .outlook ? hasUnknownTask.outlook : hasUnknownTask.salesforce
+    return (side == .outlook ? unpairedInvalid.outlook : unpairedInvalid.salesforce) + (unknown ? 1 : 0)
   }
 }

@@ -13,11 +13,16 @@ struct SideIndex {
   private var byCrossReference: [String: [Int]] = [:]
   private(set) var taken: [Bool]
   let invalidKeys: Set<String>
+  /// Whether a record that could not be read has no usable key either (``hasUnknownRecord``).
+  let hasInvalidWithoutKey: Bool
   /// Every task's field fingerprints, `fieldCount` per task, computed once per run.
   private(set) var prints: [Fingerprint] = []
   let fieldCount: Int
   /// Per saved pair (in the order given), the task it is attached to on this side, if any.
   private(set) var attached: [Int?] = []
+  /// The tasks without a usable key (none, or a malformed Salesforce Id): never paired by
+  /// subject or reference, never created on the other side (empty for most runs).
+  private(set) var keyless: Set<Int> = []
 
   /// The index of one side's tasks, with the saved `pairs` attached: each pair takes its task
   /// on this side by key, in pair order; a pair whose key another pair took first gets `nil`.
@@ -25,6 +30,9 @@ struct SideIndex {
     fieldCount = fields.count
     self.side = side
     invalidKeys = Set(snapshot.invalidKeys.map { SideIndex.normalise($0, side) })
+    // A Salesforce row skipped with a key that is no record Id (its Id was cut) names no pair.
+    hasInvalidWithoutKey =
+      invalidKeys.contains("") || (side == .salesforce && invalidKeys.contains { SalesforceID.recordID($0) == nil })
     tasks = snapshot.tasks
     taken = Array(repeating: false, count: tasks.count)
     byKey.reserveCapacity(tasks.count)
@@ -34,7 +42,9 @@ struct SideIndex {
       for i in tasks.indices {
         let key = SideIndex.normalise(tasks[i].key, side)
         // One lookup for a new key; a repeated key (rare) puts the first task back.
-        if !key.isEmpty, let first = byKey.updateValue(i, forKey: key) {
+        if key.isEmpty {
+          keyless.insert(i)
+        } else if let first = byKey.updateValue(i, forKey: key) {
           byKey[key] = first
           taken[i] = true
         }
@@ -100,11 +110,11 @@ struct SideIndex {
     return list.first { !taken[$0] && isFree($0) }
   }
 
-  /// Whether a task without a key (other than a tombstone) is left untaken.
-  var hasUntakenTaskWithoutKey: Bool {
-    tasks.withUnsafeBufferPointer { tasks in
-      tasks.indices.contains { !taken[$0] && tasks[$0].key.isEmpty && !tasks[$0].isTombstone }
-    }
+  /// Whether the export holds a record whose identity is unknown: a task without a usable key
+  /// that is left untaken (other than a tombstone), or a record that could not be read whose
+  /// key could not be either.
+  var hasUnknownRecord: Bool {
+    hasInvalidWithoutKey || keyless.contains { !taken[$0] && !tasks[$0].isTombstone }
   }
 
   mutating func take(_ index: Int) { taken[index] = true }

@@ -71,12 +71,16 @@ struct Planner {
   var sentToSalesforce: [MatchKey: Int] = [:]
   /// The relate requests by the keys that name them (``requestIndex(_:)``).
   let requestIndex: [String: [Int]]
+  /// Per side, how many records that could not be read belong to no saved pair; counted by
+  /// countUnpairedInvalid() before pairing.
+  var unpairedInvalid = (outlook: 0, salesforce: 0)
   /// Salesforce tasks by index, with the positions in `fields` of their values that could not
   /// be read (``SideSnapshot/unknownTaskFields``); empty for most runs.
   let unknownTaskFields: [Int: [Int]]
-  /// Per side: whether the export holds a task without a key that no pending create took (an
-  /// EWS task whose ItemId was lost): a saved pair's task missing from that export may be this
-  /// one, so none is read as deleted this run. Set by run() once pending creates are recognised.
+  /// Per side: whether the export holds a record of unknown identity (``SideIndex/hasUnknownRecord``:
+  /// an EWS task whose ItemId was lost, a row whose Id was cut): a saved pair's task missing
+  /// from that export may be it, so none is read as deleted this run, and no task is created
+  /// there. Set by run() once pending creates are recognised.
   var hasUnknownTask = (outlook: false, salesforce: false)
 
   init(input: SyncInput, excluded: Set<String>) {
@@ -123,7 +127,7 @@ struct Planner {
       recognisePendingCreates(pending)
       settled = settledPairs()
     }
-    hasUnknownTask = (outlook.hasUntakenTaskWithoutKey, salesforce.hasUntakenTaskWithoutKey)
+    hasUnknownTask = (outlook.hasUnknownRecord, salesforce.hasUnknownRecord)
     // Only the pairs reconciled below read what a missing column is assumed to hold (a settled
     // pair was compared with it already). `case .none`, not `== nil`: that copies each pair.
     if !unknownFields.isEmpty {
@@ -192,9 +196,8 @@ struct Planner {
   /// Counts as skipped the records an export could not read that no saved pair holds (a new
   /// task with a bad field): the frozen pairs are counted by ``reconcile(_:_:)``.
   mutating func countUnpairedInvalid() {
-    for side in Side.allCases {
-      for _ in 0..<unpairedInvalidCount(on: side) { out.skip(.invalid) }
-    }
+    unpairedInvalid = (unpairedInvalidCount(on: .outlook), unpairedInvalidCount(on: .salesforce))
+    for _ in 0..<(unpairedInvalid.outlook + unpairedInvalid.salesforce) { out.skip(.invalid) }
   }
 
   /// How many of `side`'s records that could not be read (by key) belong to no saved pair.

@@ -179,4 +179,55 @@ struct BrokenExportTests {
     #expect(output(folder, "salesforce/update.csv")?.contains("Blocked") != true)
     #expect(output(folder, "salesforce/update.csv")?.contains(",In Progress") != true)
   }
+
+  /// On a first run too: an EWS task without an ItemId is not paired by subject and due day
+  /// (a pair cannot be saved without its key), and its Salesforce copy is not created beside
+  /// it. Once the ItemId is back, the two pair and nothing is deleted.
+  @Test func anEWSTaskWithoutItemIdIsNotPairedOnAFirstRun() throws {
+    let folder = try demo()
+    let xml = folder.appendingPathComponent("exports/outlook.xml")
+    #expect(
+      TaskSyncCommand.run(["convert", folder.appendingPathComponent("exports/outlook.ics").path, xml.path]) == 0)
+    let config = folder.appendingPathComponent("tasksync.toml")
+    try Data(
+      try String(contentsOf: config, encoding: .utf8).replacingOccurrences(of: "outlook.ics", with: "outlook.xml").utf8
+    )
+    .write(to: config)
+    let whole = try String(contentsOf: xml, encoding: .utf8)
+    var text = whole
+    let subject = try #require(text.range(of: "Send contract to Globex"))
+    let id = try #require(
+      text.range(of: "<t:ItemId ", options: .backwards, range: text.startIndex..<subject.lowerBound))
+    let end = try #require(text.range(of: "/>", range: id.upperBound..<text.endIndex))
+    text.removeSubrange(id.lowerBound..<end.upperBound)
+    try Data(text.utf8).write(to: xml)
+
+    #expect(sync(folder) == 0)
+    #expect(output(folder, "outlook/outlook.xml")?.components(separatedBy: "Send contract to Globex").count == 2)
+    #expect(output(folder, "summary.json")?.contains("not created in outlook") == true)
+    try Data(whole.utf8).write(to: xml)
+    #expect(sync(folder) == 0)
+    #expect(try deletes(folder) == [0, 0])
+    #expect(output(folder, "outlook/outlook.xml")?.components(separatedBy: "Send contract to Globex").count == 2)
+  }
+
+  /// A Salesforce export whose Id is its last column, cut inside the last row's Id: the row's
+  /// key cannot be read, so no task missing from the export is taken as deleted.
+  @Test func aRowWhoseIdWasCutDeletesNothing() throws {
+    let folder = try demo(dayTwo: true)
+    let csv = folder.appendingPathComponent("exports/Task.csv")
+    // The same export with the Id column moved to the end, as a SOQL query may give it.
+    let rows = try String(contentsOf: csv, encoding: .utf8).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+    let moved = rows.map { row -> String in
+      let comma = row.firstIndex(of: ",")!
+      return String(row[row.index(after: comma)...]) + "," + String(row[..<comma])
+    }
+    try Data((moved.joined(separator: "\r\n") + "\r\n").utf8).write(to: csv)
+    #expect(sync(folder) == 0)
+    #expect(try deletes(folder) == [0, 0])
+    let bytes = try Data(contentsOf: csv)
+    try bytes.prefix(bytes.count - 8).write(to: csv)
+    #expect(sync(folder) == 1)
+    #expect(try deletes(folder) == [0, 0])
+  }
 }
