@@ -102,12 +102,14 @@ enum SalesforceCSVMessage {
     "\(column) \"\(value)\" is not true/false/1/0/yes/no; the row is skipped"
   }
   static func unknownStatus(_ value: String, _ known: [String]) -> String {
-    "Status \"\(value)\" \(notInMapping)status mapping (\(list(known))); not copied to Outlook, and written back "
-      + "unchanged; add it under [salesforce] status in tasksync.toml"
+    "Status \"\(value)\" \(notInMapping)status mapping (\(list(known))); a paired Outlook task keeps its own (a"
+      + " new one is created as Not Started), and the cell is written back unchanged; add it under [salesforce]"
+      + " status in tasksync.toml"
   }
   static func unknownPriority(_ value: String, _ known: [String]) -> String {
-    "Priority \"\(value)\" \(notInMapping)priority mapping (\(list(known))); not copied to Outlook, and written back "
-      + "unchanged; add it under [salesforce] priority in tasksync.toml"
+    "Priority \"\(value)\" \(notInMapping)priority mapping (\(list(known))); a paired Outlook task keeps its own"
+      + " (a new one is created as Normal), and the cell is written back unchanged; add it under [salesforce]"
+      + " priority in tasksync.toml"
   }
   private static let notInMapping = "is not in the "
   /// Whether `message` is one of the two above.

@@ -87,8 +87,21 @@ struct TaskRowReader {
       // Over several lines, text after the closing quote is what a missing closing quote
       // leaves: the quote closed at the next field that opens with one, and every row between
       // became part of this field (and is gone from the table).
-      if let lineEnd = table.bytes[range].firstIndex(where: { $0 == 0x0A || $0 == 0x0D }),
-        let close = table.bytes[lineEnd..<range.upperBound].lastIndex(of: UInt8(ascii: "\""))
+      // (Spaces or tabs after the quote are only a careless hand.)
+      let bytes = table.bytes
+      var close = range.lowerBound + 1
+      while close < range.upperBound {
+        if bytes[close] == UInt8(ascii: "\"") {
+          if close + 1 < range.upperBound && bytes[close + 1] == UInt8(ascii: "\"") {
+            close += 2
+            continue
+          }
+          break
+        }
+        close += 1
+      }
+      if close < range.upperBound, bytes[range.lowerBound..<close].contains(where: { $0 == 0x0A || $0 == 0x0D }),
+        bytes[(close + 1)..<range.upperBound].contains(where: { $0 != 0x20 && $0 != 0x09 })
       {
         throw unreadable(
           SalesforceCSVMessage.quoteClosedLate(opened: position(range.lowerBound).line, closed: position(close).line),

@@ -88,10 +88,6 @@ struct WatchCommand: ParsableCommand {
   }
 }
 
-/// The size, modification time and file number of everything a run reads: each export file;
-/// for a vdir, the folder and every file in it (a task edited in place changes its file, not
-/// the folder); the Data Loader success files beside the Salesforce export. Equal signatures:
-/// nothing a run reads has changed as far as the file system tells.
 /// When the watch loop syncs: on its first turn, every `every` seconds after a run started,
 /// and on the turn after an input changed. The inputs are compared with what they were when
 /// the last run started, so a change made while a run was going brings another run soon after.
@@ -120,6 +116,10 @@ package struct WatchSchedule {
   }
 }
 
+/// The size, modification time and file number of everything a run reads: each export file;
+/// for a vdir, the folder and every file in it (a task edited in place changes its file, not
+/// the folder); the Data Loader success files beside the Salesforce export. Equal signatures:
+/// nothing a run reads has changed as far as the file system tells.
 package struct InputSignature: Equatable, Sendable {
   package let entries: [String]
 

@@ -35,6 +35,8 @@ struct BadInputTests {
     // On one line it stays a warning (``strayQuoteIsAWarning()``); a quoted field over several
     // lines, closed properly, is a multi-line value.
     #expect(refusal("Id,Subject,Description\n00T000000000001,\"two\nlines\",x\n") == nil)
+    // Spaces after the closing quote of such a field are only a careless hand.
+    #expect(refusal("Id,Subject,Description\n00T000000000001,\"two\nlines\" ,x\n") == nil)
   }
 
   @Test func rowWithMoreOrFewerFieldsRefusesTheFileAndNamesTheOthers() {

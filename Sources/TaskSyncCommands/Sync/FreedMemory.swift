@@ -6,7 +6,7 @@ import Foundation
 /// A run calls it as soon as the plan is made: the planner's indexes are gone by then, and the
 /// plan's JSON, the new snapshot and the outputs would otherwise grow the process on top of the
 /// pages glibc kept. At 100,000 tasks a side that raised the first run's peak by 50–70 MiB,
-/// to 552–572 MiB: glibc serves large blocks from fresh mappings, not from the heap pages it kept.
+/// to 526–572 MiB: glibc serves large blocks from fresh mappings, not from the heap pages it kept.
 package func returnFreedMemory() {
   #if canImport(Glibc)
     typealias Trim = @convention(c) (Int) -> Int32

@@ -22,7 +22,10 @@ struct Notifier {
   func notify(_ summary: RunSummary) -> Set<NotifyEvent> {
     let counts = "\(summary.changeCount) changes, \(summary.conflicts) conflicts, \(summary.errors.count) errors"
     let line =
-      summary.refused.map { "tasksync: refused, nothing written (the plan had \(counts)): \($0)" }
+      summary.refused.map {
+        "tasksync: refused, nothing written"
+          + (summary.changeCount > 0 || summary.conflicts > 0 ? " (the plan had \(counts))" : "") + ": \($0)"
+      }
       ?? "tasksync: \(counts)"
     printError(line)
     let wanted = Self.events(of: summary).intersection(configuration.notify.on)
@@ -39,6 +42,10 @@ struct Notifier {
     }
     return wanted
   }
+
+  /// SIGPIPE ignored for the rest of the process, once: a write to a command that exited
+  /// fails with EPIPE instead of ending tasksync.
+  static let ignoreBrokenPipes: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 
   /// Runs a program to completion, feeding it `input`; returns its exit status (-1 if it did not start).
   func run(_ path: String, _ arguments: [String], input: [UInt8]?) -> Int32 {
@@ -57,9 +64,10 @@ struct Notifier {
     if let input {
       // A command may leave its input unread and exit first: the write then fails with EPIPE,
       // which is let go, instead of raising SIGPIPE, which would end tasksync (and a watch).
-      let previous = signal(SIGPIPE, SIG_IGN)
+      // (A command that reads part of it and waits holds the write until it exits, as it holds
+      // tasksync anyway.)
+      Self.ignoreBrokenPipes
       _ = input.withUnsafeBytes { Posix.writeAll(pipe.fileHandleForWriting.fileDescriptor, $0) }
-      signal(SIGPIPE, previous)
       try? pipe.fileHandleForWriting.close()
     }
     process.waitUntilExit()

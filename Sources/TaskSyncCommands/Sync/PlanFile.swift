@@ -32,7 +32,8 @@ package struct PlanFile: Codable, Sendable {
     } catch {
       let why =
         switch error {
-        case DecodingError.dataCorrupted: "it is not whole JSON (an empty file, or one cut short)"
+        case DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty:
+          "it is not whole JSON (an empty file, or one cut short)"
         case DecodingError.keyNotFound(let key, _): "it has no \"\(key.stringValue)\""
         default: "\(error)"
         }
