@@ -38,6 +38,27 @@ struct BrokenExportTests {
     try? String(contentsOf: folder.appendingPathComponent("tasksync-out/" + name), encoding: .utf8)
   }
 
+  /// The demo's Outlook export converted to EWS XML and configured in its place; its URL.
+  func usingEWS(_ folder: URL) throws -> URL {
+    let xml = folder.appendingPathComponent("exports/outlook.xml")
+    #expect(
+      TaskSyncCommand.run(["convert", folder.appendingPathComponent("exports/outlook.ics").path, xml.path]) == 0)
+    let config = folder.appendingPathComponent("tasksync.toml")
+    let text = try String(contentsOf: config, encoding: .utf8)
+    try Data(text.replacingOccurrences(of: "outlook.ics", with: "outlook.xml").utf8).write(to: config)
+    return xml
+  }
+
+  /// `xml` without the ItemId of the task named `subject`.
+  func withoutItemId(of subject: String, in xml: String) throws -> String {
+    var text = xml
+    let named = try #require(text.range(of: subject))
+    let id = try #require(text.range(of: "<t:ItemId ", options: .backwards, range: text.startIndex..<named.lowerBound))
+    let end = try #require(text.range(of: "/>", range: id.upperBound..<text.endIndex))
+    text.removeSubrange(id.lowerBound..<end.upperBound)
+    return text
+  }
+
   /// The deletes the last run's summary.json counts, Outlook then Salesforce.
   func deletes(_ folder: URL) throws -> [Int] {
     let summary =
@@ -71,14 +92,7 @@ struct BrokenExportTests {
   /// that pair is frozen, not deleted in Salesforce, and the keyless task is not created there.
   @Test func anEWSTaskWithoutItemIdDeletesNothing() throws {
     let folder = try demo()
-    let xml = folder.appendingPathComponent("exports/outlook.xml")
-    #expect(
-      TaskSyncCommand.run(["convert", folder.appendingPathComponent("exports/outlook.ics").path, xml.path]) == 0)
-    let config = folder.appendingPathComponent("tasksync.toml")
-    try Data(
-      try String(contentsOf: config, encoding: .utf8).replacingOccurrences(of: "outlook.ics", with: "outlook.xml").utf8
-    )
-    .write(to: config)
+    let xml = try usingEWS(folder)
     // Re-imported: the Outlook output as it is, the Salesforce export of day 2 (the insert got
     // its Id).
     #expect(sync(folder) == 0)
@@ -94,13 +108,8 @@ struct BrokenExportTests {
     #expect(sync(folder) == 0)
     #expect(try deletes(folder) == [0, 0])
 
-    var text = try String(contentsOf: xml, encoding: .utf8)
-    let subject = try #require(text.range(of: "Send contract to Globex"))
-    let id = try #require(
-      text.range(of: "<t:ItemId ", options: .backwards, range: text.startIndex..<subject.lowerBound))
-    let end = try #require(text.range(of: "/>", range: id.upperBound..<text.endIndex))
-    text.removeSubrange(id.lowerBound..<end.upperBound)
-    try Data(text.utf8).write(to: xml)
+    try Data(try withoutItemId(of: "Send contract to Globex", in: String(contentsOf: xml, encoding: .utf8)).utf8)
+      .write(to: xml)
     #expect(sync(folder) == 0)
     #expect(try deletes(folder) == [0, 0])
     #expect(output(folder, "summary.json")?.contains("has no key yet") == true)
@@ -185,22 +194,9 @@ struct BrokenExportTests {
   /// it. Once the ItemId is back, the two pair and nothing is deleted.
   @Test func anEWSTaskWithoutItemIdIsNotPairedOnAFirstRun() throws {
     let folder = try demo()
-    let xml = folder.appendingPathComponent("exports/outlook.xml")
-    #expect(
-      TaskSyncCommand.run(["convert", folder.appendingPathComponent("exports/outlook.ics").path, xml.path]) == 0)
-    let config = folder.appendingPathComponent("tasksync.toml")
-    try Data(
-      try String(contentsOf: config, encoding: .utf8).replacingOccurrences(of: "outlook.ics", with: "outlook.xml").utf8
-    )
-    .write(to: config)
+    let xml = try usingEWS(folder)
     let whole = try String(contentsOf: xml, encoding: .utf8)
-    var text = whole
-    let subject = try #require(text.range(of: "Send contract to Globex"))
-    let id = try #require(
-      text.range(of: "<t:ItemId ", options: .backwards, range: text.startIndex..<subject.lowerBound))
-    let end = try #require(text.range(of: "/>", range: id.upperBound..<text.endIndex))
-    text.removeSubrange(id.lowerBound..<end.upperBound)
-    try Data(text.utf8).write(to: xml)
+    try Data(try withoutItemId(of: "Send contract to Globex", in: whole).utf8).write(to: xml)
 
     #expect(sync(folder) == 0)
     #expect(output(folder, "outlook/outlook.xml")?.components(separatedBy: "Send contract to Globex").count == 2)
