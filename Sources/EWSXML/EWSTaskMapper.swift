@@ -63,7 +63,8 @@ struct EWSTaskMapper {
       let position = lines.position(of: task.tag.start, in: buffer)
       result.diagnostics.append(
         .error("task \(key.isEmpty ? "without ItemId" : key): \(problem.text)", file: file, at: position))
-      if !key.isEmpty { result.invalidKeys.append(key) }
+      // Without an ItemId, "" tells the engine a record of unknown identity is there.
+      result.invalidKeys.append(key)
     case .success(let item):
       if !key.isEmpty {
         guard keys.insert(key).inserted else {

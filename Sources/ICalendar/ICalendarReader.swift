@@ -247,8 +247,10 @@ struct ICalendarReader {
         result.tasks.append(consume item)
         span.isTask = true
       }
-    } else if let key = outcome.key, !key.isEmpty, !outcome.isOverride {
-      result.invalidKeys.append(key)
+    } else if !outcome.isOverride {
+      // Skipped as bad: its key freezes its pair; without one (no UID), "" tells the engine a
+      // record of unknown identity is there.
+      result.invalidKeys.append(outcome.key ?? "")
     }
     todos.append(span)
   }

@@ -103,7 +103,8 @@ extension TaskRowReader {
       case .appended(let key):
         if !key.isEmpty { partition = UInt8(RecordKeyIndex.partition(of: key, among: Self.keyPartitions)) }
       case .bad(let key):
-        if let key, !key.isEmpty { stretch.badKeys.append((record - records.lowerBound, key)) }
+        // Without an Id, "" tells the engine a record of unknown identity is there.
+        stretch.badKeys.append((record - records.lowerBound, key ?? ""))
       }
       stretch.outcomes.append((outcome.isAppended, worker.diagnostics.count))
       stretch.partitions.append(partition)

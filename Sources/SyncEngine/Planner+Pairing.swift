@@ -129,11 +129,11 @@ extension Planner {
     }
   }
 
-  /// How many records of `side`'s export could not be read and belong to no saved pair, with
-  /// the records of unknown identity counted once (which they are cannot be known). A record
-  /// without a key that is read as an error (a VTODO without UID) is not among them.
+  /// How many records of `side`'s export could not be read and belong to no saved pair (those
+  /// whose key could not be read either among them), and the untaken tasks without a key
+  /// counted once (which they are cannot be known).
   func unreadableUnpaired(on side: Side) -> Int {
-    let unknown = side == .outlook ? hasUnknownTask.outlook : hasUnknownTask.salesforce
-    return (side == .outlook ? unpairedInvalid.outlook : unpairedInvalid.salesforce) + (unknown ? 1 : 0)
+    (side == .outlook ? unpairedInvalid.outlook : unpairedInvalid.salesforce)
+      + (self[side].hasUntakenKeylessTask ? 1 : 0)
   }
 }

@@ -113,9 +113,10 @@ struct SideIndex {
   /// Whether the export holds a record whose identity is unknown: a task without a usable key
   /// that is left untaken (other than a tombstone), or a record that could not be read whose
   /// key could not be either.
-  var hasUnknownRecord: Bool {
-    hasInvalidWithoutKey || keyless.contains { !taken[$0] && !tasks[$0].isTombstone }
-  }
+  var hasUnknownRecord: Bool { hasInvalidWithoutKey || hasUntakenKeylessTask }
+
+  /// Whether a task without a usable key (other than a tombstone) is left untaken.
+  var hasUntakenKeylessTask: Bool { keyless.contains { !taken[$0] && !tasks[$0].isTombstone } }
 
   mutating func take(_ index: Int) { taken[index] = true }
 

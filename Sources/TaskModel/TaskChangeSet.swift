@@ -41,8 +41,9 @@ public struct TaskUpdate: Hashable, Sendable, Codable {
 public struct TaskReadResult: Sendable {
   public var tasks: [TaskItem]
   public var diagnostics: [Diagnostic]
-  /// Keys of records that were skipped as invalid (when their key could be read), so that the
-  /// engine freezes their pairs instead of reading them as deleted.
+  /// Keys of records that were skipped as invalid, so that the engine freezes their pairs
+  /// instead of reading them as deleted; "" for one whose key could not be read (any missing
+  /// task may be it).
   public var invalidKeys: [String]
 
   public init(tasks: [TaskItem] = [], diagnostics: [Diagnostic] = [], invalidKeys: [String] = []) {

@@ -226,4 +226,39 @@ struct BrokenExportTests {
     #expect(sync(folder) == 1)
     #expect(try deletes(folder) == [0, 0])
   }
+
+  /// Beside a deleted Outlook task, a Status the mapping lacks counts as the edit it may be:
+  /// delete-vs-edit keeps the Salesforce task (copied back to Outlook) instead of deleting it.
+  @Test func anUnmappedStatusBesideADeletedOutlookTaskIsKept() throws {
+    let folder = try demo(dayTwo: true)
+    let csv = folder.appendingPathComponent("exports/Task.csv")
+    let text = try String(contentsOf: csv, encoding: .utf8)
+    try Data(text.replacingOccurrences(of: "2026-03-08,In Progress", with: "2026-03-08,Blocked").utf8).write(to: csv)
+    let ics = folder.appendingPathComponent("exports/outlook.ics")
+    var calendar = try String(contentsOf: ics, encoding: .utf8)
+    let subject = try #require(calendar.range(of: "SUMMARY:Follow up with Initech"))
+    let begin = try #require(
+      calendar.range(of: "BEGIN:VTODO", options: .backwards, range: calendar.startIndex..<subject.lowerBound))
+    let end = try #require(calendar.range(of: "END:VTODO\r\n", range: subject.upperBound..<calendar.endIndex))
+    calendar.removeSubrange(begin.lowerBound..<end.upperBound)
+    try Data(calendar.utf8).write(to: ics)
+    #expect(sync(folder) == 0)
+    #expect(try deletes(folder) == [0, 0])
+    #expect(output(folder, "outlook/outlook.ics")?.contains("SUMMARY:Follow up with Initech") == true)
+  }
+
+  /// A VTODO without UID on a first run cannot be paired: its Salesforce copy waits instead of
+  /// being created beside it.
+  @Test func aTaskWithoutUIDIsNotCopiedBackBesideItself() throws {
+    let folder = try demo()
+    let ics = folder.appendingPathComponent("exports/outlook.ics")
+    let text = try String(contentsOf: ics, encoding: .utf8)
+    let broken = text.replacingOccurrences(of: "UID:040000008200E00074C5B7101A82E0080000000010A5\r\n", with: "")
+    #expect(broken != text)
+    try Data(broken.utf8).write(to: ics)
+    #expect(sync(folder) == 1)
+    #expect(
+      output(folder, "outlook/outlook.ics")?.components(separatedBy: "SUMMARY:Send contract to Globex").count == 2)
+    #expect(output(folder, "summary.json")?.contains("not created in outlook") == true)
+  }
 }
