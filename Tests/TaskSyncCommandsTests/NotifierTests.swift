@@ -18,6 +18,9 @@ struct NotifierTests {
     #expect(notifier.run("/bin/sh", ["-c", "head -c 10 > /dev/null"], input: input) == 0)
     // A command that reads it gets every byte.
     #expect(notifier.run("/bin/sh", ["-c", "test \"$(wc -c)\" -eq 1048576"], input: input) == 0)
+    // SIGPIPE keeps its default handling (the commands tasksync starts inherit it).
+    let handling = signal(SIGPIPE, SIG_DFL)
+    #expect(unsafeBitCast(handling, to: Int.self) == 0)
   }
 
   /// A run a guard refused wrote nothing: it is an error to hear of, not news of changes,

@@ -43,9 +43,23 @@ struct Notifier {
     return wanted
   }
 
-  /// SIGPIPE ignored for the rest of the process, once: a write to a command that exited
-  /// fails with EPIPE instead of ending tasksync.
-  static let ignoreBrokenPipes: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+  /// Writes `bytes` to `fd` with SIGPIPE blocked on this thread only: a write to a command
+  /// that exited fails with EPIPE instead of ending tasksync, and the SIGPIPE it raised is
+  /// taken off this thread before it is unblocked. The process's handling of SIGPIPE, which
+  /// the programs it starts inherit, is left as it is.
+  static func writeIgnoringBrokenPipe(_ bytes: [UInt8], to fd: Int32) {
+    var pipeSignal = sigset_t()
+    sigemptyset(&pipeSignal)
+    sigaddset(&pipeSignal, SIGPIPE)
+    var previous = sigset_t()
+    pthread_sigmask(SIG_BLOCK, &pipeSignal, &previous)
+    let failed = bytes.withUnsafeBytes { Posix.writeAll(fd, $0) }
+    if failed == EPIPE {
+      var noWait = timespec(tv_sec: 0, tv_nsec: 0)
+      _ = sigtimedwait(&pipeSignal, nil, &noWait)
+    }
+    pthread_sigmask(SIG_SETMASK, &previous, nil)
+  }
 
   /// Runs a program to completion, feeding it `input`; returns its exit status (-1 if it did not start).
   func run(_ path: String, _ arguments: [String], input: [UInt8]?) -> Int32 {
@@ -66,8 +80,7 @@ struct Notifier {
       // which is let go, instead of raising SIGPIPE, which would end tasksync (and a watch).
       // (A command that reads part of it and waits holds the write until it exits, as it holds
       // tasksync anyway.)
-      Self.ignoreBrokenPipes
-      _ = input.withUnsafeBytes { Posix.writeAll(pipe.fileHandleForWriting.fileDescriptor, $0) }
+      Self.writeIgnoringBrokenPipe(input, to: pipe.fileHandleForWriting.fileDescriptor)
       try? pipe.fileHandleForWriting.close()
     }
     process.waitUntilExit()
