@@ -120,13 +120,6 @@ extension Planner {
       out.skip(.invalid)
       return
     }
-    // A value the Salesforce task holds that could not be read is taken as unchanged since the
-    // last sync, or, in a new pair, as agreeing with Outlook: never copied over it. Only while
-    // both tasks are there: beside a deleted Outlook task it counts as the edit it may be (so
-    // delete-vs-edit keeps it), and a copy made from it carries the value it was read as.
-    if !unknownTaskFields.isEmpty, let s = items.salesforce, let o = items.outlook, let at = unknownTaskFields[s] {
-      for f in at { salesforce.assume(pair.baseline[fields[f]] ?? outlook.print(o, f), s, f) }
-    }
     // The live tasks: a Salesforce tombstone counts as gone.
     let present = PairItems(
       outlook: items.outlook, salesforce: items.salesforce.flatMap { salesforce.tasks[$0].isTombstone ? nil : $0 })

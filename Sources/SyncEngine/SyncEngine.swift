@@ -128,9 +128,9 @@ struct Planner {
       settled = settledPairs()
     }
     hasUnknownTask = (outlook.hasUnknownRecord, salesforce.hasUnknownRecord)
-    // Only the pairs reconciled below read what a missing column is assumed to hold (a settled
-    // pair was compared with it already). `case .none`, not `== nil`: that copies each pair.
-    if !unknownFields.isEmpty {
+    // Only the pairs reconciled below read what a missing column (or an unreadable value) is
+    // assumed to hold (a settled pair was compared with it already). `case .none`, not `== nil`: that copies each pair.
+    if !unknownFields.isEmpty || !unknownTaskFields.isEmpty {
       for i in pairs.indices {
         if case .none = settled[i] { assumeUnknownFields(attached[i], baseline: pairs[i].baseline) }
       }
@@ -208,10 +208,13 @@ struct Planner {
     return invalid.count { !paired.contains($0) }
   }
 
-  /// Where a side's export does not carry a field, what a pair's task there holds is taken
-  /// to be the pair's `baseline` (unchanged since the last sync) or, for a field the pair has
-  /// no baseline for, the other task's value (agreeing): a missing column never reads as a
-  /// cleared field. Only pairs with both tasks present are touched.
+  /// Where a side's export does not carry a field, or a Salesforce task's value there could
+  /// not be read (``unknownTaskFields``), what the pair's task holds is taken to be the pair's
+  /// `baseline` (unchanged since the last sync) or, for a field the pair has no baseline for,
+  /// the other task's value (agreeing): a missing column or an unmapped picklist value never
+  /// reads as a change. Only pairs with both tasks present are touched: beside a deleted task
+  /// an unreadable value counts as the edit it may be (delete-vs-edit keeps it), and a copy
+  /// made from it carries the value it was read as.
   mutating func assumeUnknownFields(_ items: PairItems, baseline: FieldFingerprints) {
     guard let o = items.outlook, let s = items.salesforce else { return }
     for (side, at) in unknownFields {
@@ -223,6 +226,7 @@ struct Planner {
         }
       }
     }
+    for f in unknownTaskFields[s] ?? [] { salesforce.assume(baseline[fields[f]] ?? outlook.print(o, f), s, f) }
   }
 
   /// One side's match index, lent rather than copied.
