@@ -20,8 +20,8 @@ struct SideIndex {
   let fieldCount: Int
   /// Per saved pair (in the order given), the task it is attached to on this side, if any.
   private(set) var attached: [Int?] = []
-  /// The tasks without a usable key (none, or a malformed Salesforce Id): never paired by
-  /// subject or reference, never created on the other side (empty for most runs).
+  /// The tasks without a usable key (none, or a Salesforce placeholder such as `#N/A`): never
+  /// paired anew, never created on the other side (empty for most runs).
   private(set) var keyless: Set<Int> = []
 
   /// The index of one side's tasks, with the saved `pairs` attached: each pair takes its task

@@ -64,16 +64,12 @@ func syncBenchmark(count: Int) -> [BenchResult] {
   }
 
   let first = timedRun()
+  let firstResult = BenchResult(
+    name: "sync, first run (\(first.decisions) decisions)", items: first.items, bytes: first.bytes,
+    seconds: first.seconds, peakMiB: first.peakMiB)
 
   // For profiling one run: TASKSYNC_BENCH_ONLY=first stops here.
-  if ProcessInfo.processInfo.environment["TASKSYNC_BENCH_ONLY"] == "first" {
-    return [
-      BenchResult(
-        name: "sync, first run (\(first.decisions) decisions)", items: first.items, bytes: first.bytes,
-        seconds: first.seconds,
-        peakMiB: first.peakMiB)
-    ]
-  }
+  if ProcessInfo.processInfo.environment["TASKSYNC_BENCH_ONLY"] == "first" { return [firstResult] }
   // Re-import: the Outlook output as is; the Salesforce output with Ids for inserted rows.
   let out = configuration.out
   try! FileManager.default.removeItem(at: ics)
@@ -89,10 +85,7 @@ func syncBenchmark(count: Int) -> [BenchResult] {
   let third = timedRun()
   precondition(third.decisions == 0, "the third run should plan nothing, planned \(third.decisions)")
   return [
-    BenchResult(
-      name: "sync, first run (\(first.decisions) decisions)", items: first.items, bytes: first.bytes,
-      seconds: first.seconds,
-      peakMiB: first.peakMiB),
+    firstResult,
     BenchResult(
       name: "sync, second run (unchanged)", items: second.items, bytes: second.bytes, seconds: second.seconds,
       peakMiB: second.peakMiB

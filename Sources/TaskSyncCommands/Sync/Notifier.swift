@@ -76,10 +76,8 @@ struct Notifier {
       return -1
     }
     if let input {
-      // A command may leave its input unread and exit first: the write then fails with EPIPE,
-      // which is let go, instead of raising SIGPIPE, which would end tasksync (and a watch).
-      // (A command that reads part of it and waits holds the write until it exits, as it holds
-      // tasksync anyway.)
+      // A command may leave it unread and exit first (a command that waits holds the write
+      // until it exits, as it holds tasksync anyway).
       Self.writeIgnoringBrokenPipe(input, to: pipe.fileHandleForWriting.fileDescriptor)
       try? pipe.fileHandleForWriting.close()
     }
