@@ -86,6 +86,9 @@ enum SalesforceCSVMessage {
   static let noIdsAtAll =
     "no row has an Id: the tasks are read as not yet loaded into Salesforce and none is read as deleted; a Salesforce export always has Ids"
   static let noId = "this row has no Id (and no external Id); the row is skipped"
+  static func notARecordId(_ text: String) -> String {
+    "the Id \"\(text)\" is not a Salesforce record Id (15 or 18 letters and digits; a spreadsheet may have changed it): the row is skipped, and the pair of the task it was is left as it is"
+  }
   static func duplicateId(_ key: String, firstLine: Int) -> String {
     "Id \(key) appears again (first on line \(firstLine)); this row is skipped and the task is left as it is"
   }

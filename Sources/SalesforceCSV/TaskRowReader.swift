@@ -208,6 +208,12 @@ struct TaskRowReader {
   {
     let key: String
     if let k = self.key(record, columns) {
+      // A cell that is not a record Id was one before something changed it (a spreadsheet's
+      // number format, a cut): its task cannot be told apart from any other.
+      guard SalesforceID.recordID(k) != nil else {
+        add(.error, SalesforceCSVMessage.notARecordId(k), at: cellOffset(record, columns.id!))
+        return .bad(key: k)
+      }
       key = k
     } else if let ext = columns.externalId,
       !table.withValueBytes(record: record, field: ext, { SalesforceValues.trimmed($0).isEmpty })

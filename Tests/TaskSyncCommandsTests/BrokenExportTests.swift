@@ -232,6 +232,28 @@ struct BrokenExportTests {
     #expect(try deletes(folder) == [0, 0])
   }
 
+  /// An Id that lost a character (a spreadsheet, a cut) names no record: the row is an error
+  /// at its cell, its pair is frozen rather than read as deleted in Salesforce, and its task
+  /// is not created in Salesforce again. Restored, the row pairs as before.
+  @Test func aRowWhoseIdIsNotARecordIdDeletesNothing() throws {
+    let folder = try demo(dayTwo: true)
+    let csv = folder.appendingPathComponent("exports/Task.csv")
+    let text = try String(contentsOf: csv, encoding: .utf8)
+    let damaged = text.replacingOccurrences(of: "00T5e00000GlobX,", with: "00T5e00000Glob,")
+    #expect(damaged != text)
+    try Data(damaged.utf8).write(to: csv)
+    #expect(sync(folder) == 1)
+    #expect(try deletes(folder) == [0, 0])
+    #expect(
+      output(folder, "summary.json")?.contains("the Id \\\"00T5e00000Glob\\\" is not a Salesforce record Id") == true)
+    #expect(output(folder, "salesforce/insert.csv")?.contains("Globex") != true)
+    #expect(
+      output(folder, "outlook/outlook.ics")?.components(separatedBy: "SUMMARY:Send contract to Globex").count == 2)
+    try Data(text.utf8).write(to: csv)
+    #expect(sync(folder) == 0)
+    #expect(try deletes(folder) == [0, 0])
+  }
+
   /// Beside a deleted Outlook task, a Status the mapping lacks counts as the edit it may be:
   /// delete-vs-edit keeps the Salesforce task (copied back to Outlook) instead of deleting it.
   @Test func anUnmappedStatusBesideADeletedOutlookTaskIsKept() throws {
