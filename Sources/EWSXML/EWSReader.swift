@@ -298,9 +298,10 @@ struct EWSReader {
       collecting = known.isLeafText[Int(rank)]
       text.removeAll(keepingCapacity: true)
       if rank == known.itemId {
+        if fields.id != nil { return fields.noteRepeated(rank) }
         fields.id = element.attribute(names.id)
         fields.changeKey = element.attribute(names.changeKey)
-      } else if rank == known.body {
+      } else if rank == known.body, fields.values[known.slot[Int(rank)]] == nil {
         fields.bodyType = element.attribute(names.bodyType)
       } else if rank == known.extendedProperty {
         extended = ExtendedPropertyFields()
@@ -373,7 +374,12 @@ struct EWSReader {
       let rank = field
       text.withUnsafeBufferPointer { bytes in fields.setDate(rank, bytes: bytes, dates: &dates) }
     } else if known.isLeafText[Int(field)] {
-      fields.values[known.slot[Int(field)]] = String(decoding: text, as: UTF8.self)
+      let slot = known.slot[Int(field)]
+      if fields.values[slot] == nil {
+        fields.values[slot] = String(decoding: text, as: UTF8.self)
+      } else {
+        fields.noteRepeated(field)
+      }
     } else if field == known.extendedProperty {
       fields.extended.append(extended)
     }

@@ -18,6 +18,10 @@ struct TaskFields {
   var reminderDueBy: TaskDate?
   /// The first date child that is not an `xs:dateTime`: its name and text.
   var badDate: (name: String, text: String)?
+  /// The schema rank of the first mapped child that came twice (the schema allows one; the
+  /// first is read), and the date children read so far, a bit each.
+  var repeated: UInt8?
+  var datesRead: UInt8 = 0
 
   /// Empties every field for the next task, keeping the buffers that are not handed on.
   mutating func reset() {
@@ -33,10 +37,27 @@ struct TaskFields {
     lastModifiedTime = nil
     reminderDueBy = nil
     badDate = nil
+    repeated = nil
+    datesRead = 0
+  }
+
+  /// Notes that the child of schema rank `rank` came again, when it is the first to.
+  mutating func noteRepeated(_ rank: UInt8) {
+    if repeated == nil { repeated = rank }
   }
 
   /// Stores a date child read from `bytes`.
   mutating func setDate(_ rank: UInt8, bytes: UnsafeBufferPointer<UInt8>, dates: inout EWSDateTime) {
+    let bit: UInt8 =
+      switch rank {
+      case TaskField.dueDate: 1
+      case TaskField.startDate: 2
+      case TaskField.completeDate: 4
+      case TaskField.lastModifiedTime: 8
+      default: 16
+      }
+    guard datesRead & bit == 0 else { return noteRepeated(rank) }
+    datesRead |= bit
     let parsed = dates.parse(bytes: bytes)
     if parsed == nil, badDate == nil, bytes.contains(where: { !EWSDateTime.isSpace($0) }) {
       badDate = (EWSNames.taskSequence[Int(rank)], String(decoding: bytes, as: UTF8.self))
@@ -222,5 +243,8 @@ enum EWSMessage {
   }
   static func duplicateKey(_ key: String) -> String {
     "a second task has ItemId \(key); only the first is used"
+  }
+  static func repeatedElement(_ name: String, key: String) -> String {
+    "task \(key.isEmpty ? "without ItemId" : key): t:\(name) appears more than once (the EWS schema allows one); the first is used"
   }
 }

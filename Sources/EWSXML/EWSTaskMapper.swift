@@ -73,6 +73,11 @@ struct EWSTaskMapper {
           return
         }
       }
+      if let rank = task.fields.repeated {
+        let position = lines.position(of: task.tag.start, in: buffer)
+        result.diagnostics.append(
+          .warning(EWSMessage.repeatedElement(EWSNames.taskSequence[Int(rank)], key: key), file: file, at: position))
+      }
       result.tasks.append(item)
       records.append(
         EWSTaskRecord(

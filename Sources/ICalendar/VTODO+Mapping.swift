@@ -47,14 +47,26 @@ struct TodoMapper {
     var taskSyncStatus: String?
     var stamp: Timestamp?
     var triggerLine: TodoBuffer.Line?
+    var seen: UInt32 = 0
+    let once = Self.occursOnce
     for line in todo.lines {
       guard let property = line.property else { continue }
       if line.depth > 0 {
         if property == .trigger, triggerLine == nil, line.depth == 1 { triggerLine = line }
         continue
       }
+      let bit: UInt32 = 1 << property.rawValue
+      if once & bit != 0 {
+        // RFC 5545 allows these once: a second one is a client's or a merge's mistake, and
+        // which of two subjects or due days is the task's is not for tasksync to guess quietly.
+        guard seen & bit == 0 else {
+          warn("\(property.name) appears more than once in this VTODO (RFC 5545 allows one); the first is used", line)
+          continue
+        }
+        seen |= bit
+      }
       switch property {
-      case .uid: if outcome.key == nil { outcome.key = trimmedText(todo, line) }
+      case .uid: outcome.key = trimmedText(todo, line)
       case .recurrenceID: outcome.isOverride = true
       case .status: status = (TodoMapper.statusKeyword(todo.value(line).trimmed), line)
       case .taskSyncStatus: taskSyncStatus = trimmedText(todo, line)
@@ -86,6 +98,12 @@ struct TodoMapper {
     return Outcome(item: item, key: outcome.key, isOverride: outcome.isOverride)
   }
 
+  /// The properties read that RFC 5545 allows once in a VTODO (and tasksync's own), a bit each.
+  static let occursOnce: UInt32 = [
+    TodoProperty.uid, .summary, .description, .due, .dtstart, .status, .taskSyncStatus, .percentComplete, .priority,
+    .completed, .classification, .whoId, .whatId, .salesforceID, .lastModified, .dtstamp, .recurrenceID,
+  ].reduce(0) { $0 | 1 << $1.rawValue }
+
   private mutating func report(_ errors: [(message: String, line: Int, column: Int)], _ outcome: Outcome) -> Outcome {
     for error in errors {
       diagnostics.append(
@@ -100,7 +118,7 @@ struct TodoMapper {
   ) {
     switch property {
     case .summary: item.subject = text(todo, line)
-    case .description: if item.body == nil { item.body = text(todo, line) }
+    case .description: item.body = text(todo, line)
     case .altDescription:
       if item.htmlBody == nil, todo.parameter("FMTTYPE", of: line, is: "TEXT/HTML") {
         item.htmlBody = text(todo, line)

@@ -144,6 +144,32 @@ import Testing
     #expect(document.result.diagnostics.first?.line == 3)
   }
 
+  /// A child the schema allows once, written twice (a subject, a due date, the ItemId): the
+  /// first is the task's, and a warning at the task names the element.
+  @Test func aRepeatedChildIsAWarningAndTheFirstIsRead() throws {
+    let text = """
+      <t:Items xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">
+      <t:Task><t:ItemId Id="a"/><t:Subject>one</t:Subject><t:Subject>two</t:Subject></t:Task>
+      <t:Task><t:ItemId Id="b"/><t:DueDate>2026-07-01T10:00:00Z</t:DueDate><t:DueDate>2026-08-01T10:00:00Z</t:DueDate></t:Task>
+      <t:Task><t:ItemId Id="c"/><t:ItemId Id="d"/><t:Subject>three</t:Subject></t:Task>
+      <t:Task><t:ItemId Id="e"/><t:Subject>four</t:Subject></t:Task>
+      </t:Items>
+      """
+    let document = try EWS.read(text)
+    #expect(document.result.tasks.map(\.key) == ["a", "b", "c", "e"])
+    #expect(document.result.tasks.map(\.subject) == ["one", "", "three", "four"])
+    #expect(document.result.tasks[1].due?.instant == Timestamp(iso: "2026-07-01T10:00:00Z"))
+    let warnings = document.result.diagnostics
+    #expect(warnings.allSatisfy { $0.severity == .warning })
+    #expect(warnings.map(\.line) == [2, 3, 4])
+    #expect(
+      warnings.map(\.message) == [
+        "task a: t:Subject appears more than once (the EWS schema allows one); the first is used",
+        "task b: t:DueDate appears more than once (the EWS schema allows one); the first is used",
+        "task c: t:ItemId appears more than once (the EWS schema allows one); the first is used",
+      ])
+  }
+
   @Test func aBadDateSkipsOnlyItsTask() throws {
     let text = """
       <t:Items xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">

@@ -43,6 +43,21 @@ import Testing
     #expect(item?.body == "line1\nline2")
   }
 
+  /// A property RFC 5545 allows once, written twice: the first is the task's, and each later
+  /// one is a warning at its line, whichever field it is.
+  @Test func aSecondSummaryOrDueIsAWarningAndTheFirstIsUsed() throws {
+    let document = try read(
+      calendar("SUMMARY:Call Acme\nDUE;VALUE=DATE:20260304\nSUMMARY:Call Globex\nDUE;VALUE=DATE:20260309\nUID:other"))
+    let item = try #require(document.result.tasks.first)
+    #expect(item.subject == "Call Acme")
+    #expect(item.due?.day == day("2026-03-04"))
+    #expect(item.key == "task-1")
+    let warnings = document.result.diagnostics.filter { $0.message.contains("appears more than once in this VTODO") }
+    #expect(warnings.map(\.line) == [8, 9, 10])
+    #expect(warnings.allSatisfy { $0.severity == .warning })
+    #expect(warnings.map { $0.message.prefix { $0 != " " } } == ["SUMMARY", "DUE", "UID"])
+  }
+
   @Test func htmlBodyComesFromXALTDESCWithHTMLType() throws {
     #expect(try task("X-ALT-DESC;FMTTYPE=text/html:<p>Hi\\, you</p>")?.htmlBody == "<p>Hi, you</p>")
     #expect(try task("X-ALT-DESC;FMTTYPE=text/plain:plain")?.htmlBody == nil)
