@@ -233,11 +233,24 @@ final class XMLEventParser {
       status = xmlParseChunk(context, base + offset, Int32(count), 0)
       offset += count
     }
+    // Whether the document was still sound when the bytes ran out: an error only found once
+    // libxml2 is told the input ended means the file stops inside the document.
+    let soundToTheEnd = status == 0 && !log.hasError && !incompleteTag && !stoppedByHandler
     if status == 0 { status = xmlParseChunk(context, nil, 0, 1) }
     if stoppedByHandler { return }
     if log.hasError || incompleteTag || status != 0 || context.pointee.wellFormed == 0 {
-      throw unreadable(
-        log.firstError ?? XMLProblem(message: "the XML parser stopped", line: line, column: column, isError: true))
+      var problem =
+        log.firstError ?? XMLProblem(message: "the XML parser stopped", line: line, column: column, isError: true)
+      if soundToTheEnd || incompleteTag {
+        // libxml2 words an unfinished document as "Extra content at the end of the document".
+        problem.message =
+          problem.message.hasPrefix("Extra content")
+          ? (depth > 0
+            ? "the file ends with \(depth) element\(depth == 1 ? "" : "s") still open (it may have been cut short)"
+            : "the file ends before its document does (it may have been cut short)")
+          : "the file ends inside the document (it may have been cut short): \(problem.message)"
+      }
+      throw unreadable(problem)
     }
   }
 
