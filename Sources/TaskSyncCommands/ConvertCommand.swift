@@ -41,6 +41,12 @@ struct ConvertCommand: ParsableCommand {
     let tasks = Self.crossing(result.tasks.filter { !$0.isTombstone }, from: source.format, to: target)
     // A task that does not say when it last changed is stamped with the time of the conversion.
     let changes = TaskChangeSet(creates: Self.keyed(tasks), stamp: Clock.now)
+    if target == .ews,
+      let note = SyncSession.charactersEWSCannotCarry(
+        in: changes, then: "they are written without them")
+    {
+      printError("\(output): warning: " + note)
+    }
     let bytes = target.codec.empty(options).rendered(applying: changes)
     do {
       try AtomicFile.write(bytes, to: URL(fileURLWithPath: output))

@@ -254,6 +254,25 @@ struct BrokenExportTests {
     #expect(try deletes(folder) == [0, 0])
   }
 
+  /// A control character in a Salesforce subject has no form in XML: the EWS output leaves it
+  /// out, and the run says so (the next run sends the text Outlook got back to Salesforce).
+  /// An iCalendar output carries it, and nothing is said.
+  @Test(arguments: [true, false])
+  func aControlCharacterEWSCannotCarryIsAWarning(ews: Bool) throws {
+    let folder = try demo()
+    if ews { _ = try usingEWS(folder) }
+    let csv = folder.appendingPathComponent("exports/Task.csv")
+    let text = try String(contentsOf: csv, encoding: .utf8)
+    try Data(text.replacingOccurrences(of: "Send contract to Globex", with: "Send contract\u{1}to Globex").utf8)
+      .write(to: csv)
+    #expect(sync(folder) == 0)
+    let warned = output(folder, "summary.json")?.contains("holds control characters that EWS XML cannot carry") == true
+    #expect(warned == ews)
+    if ews {
+      #expect(output(folder, "outlook/outlook.xml")?.contains("Send contractto Globex") == true)
+    }
+  }
+
   /// Beside a deleted Outlook task, a Status the mapping lacks counts as the edit it may be:
   /// delete-vs-edit keeps the Salesforce task (copied back to Outlook) instead of deleting it.
   @Test func anUnmappedStatusBesideADeletedOutlookTaskIsKept() throws {

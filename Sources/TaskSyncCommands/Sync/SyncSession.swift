@@ -1,3 +1,4 @@
+import EWSXML
 import Foundation
 import SalesforceCSV
 import SyncEngine
@@ -122,7 +123,9 @@ package struct SyncSession {
     // snapshot are made, which would otherwise be laid on top of them.
     returnFreedMemory()
     let pairChanges = applying ? Self.workingOutPairChanges(state, plan.nextState, snapshot) : nil
-    let diagnostics = o.diagnostics + s.diagnostics + learnt.diagnostics + picklistNotes
+    let diagnostics =
+      o.diagnostics + s.diagnostics + learnt.diagnostics + picklistNotes
+      + (outlook.format == .ews ? charactersEWSCannotCarry(plan.outlookChanges) : [])
     let summary = RunSummary(plan: plan, diagnostics: diagnostics)
     let planFile = PlanFile(
       runID: runID, today: today, configurationSHA256: configuration.checksum,
@@ -195,6 +198,39 @@ package struct SyncSession {
         note("Priority", priority.rawValue, count, priorities[priority]!.rawValue)
       }
     return (result, notes)
+  }
+
+  /// One warning when tasks going to an EWS Outlook output hold characters XML cannot carry
+  /// (control characters, from a Salesforce text): Outlook gets the text without them, and
+  /// the next run sends that text back, which the user should hear about before, not after.
+  func charactersEWSCannotCarry(_ changes: TaskChangeSet) -> [Diagnostic] {
+    guard
+      let note = Self.charactersEWSCannotCarry(
+        in: changes, going: "to Outlook",
+        then: "Outlook gets the text without them, and the next run sends that text to Salesforce")
+    else { return [] }
+    return [.warning(note, file: configuration.salesforce.path, at: SourcePosition(line: 1, column: 1))]
+  }
+
+  /// What is said of the creates and updates in `changes` whose text EWS output writes
+  /// without its control characters, or `nil` when there are none.
+  static func charactersEWSCannotCarry(in changes: TaskChangeSet, going: String? = nil, then: String) -> String? {
+    let written =
+      changes.creates.lazy.map { ($0, SyncField.standard + $0.extraFields.keys.sorted().map(SyncField.extra)) }
+      + changes.updates.lazy.map { ($0.item, $0.fields) }
+    var count = 0
+    var first: (subject: String, fields: [SyncField])?
+    for (item, fields) in written {
+      let fields = XMLCharacters.fieldsLosingCharacters(item, among: fields)
+      guard !fields.isEmpty else { continue }
+      count += 1
+      if first == nil { first = (item.subject, fields) }
+    }
+    guard let first else { return nil }
+    return
+      "\(count) task\(count == 1 ? "" : "s")\(going.map { " " + $0 } ?? "") hold\(count == 1 ? "s" : "") control characters that EWS XML "
+      + "cannot carry (the first: \"\(XMLCharacters.shown(first.subject))\", in its "
+      + first.fields.map(\.name).joined(separator: " and ") + "); \(then)"
   }
 
   /// The saved state, the id of the last run and the relate requests, or an empty state when
