@@ -23,8 +23,11 @@ public enum XMLCharacters {
 
   /// `text` with each character XML 1.0 cannot carry shown as U+FFFD, for messages.
   public static func shown(_ text: String) -> String {
-    String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
-      scalar.value < 0x20 && scalar.value != 0x09 && scalar.value != 0x0A && scalar.value != 0x0D ? "\u{FFFD}" : scalar
-    }))
+    String(
+      String.UnicodeScalarView(
+        text.unicodeScalars.map { scalar in
+          scalar.value < 0x20 && scalar.value != 0x09 && scalar.value != 0x0A && scalar.value != 0x0D
+            ? "\u{FFFD}" : scalar
+        }))
   }
 }

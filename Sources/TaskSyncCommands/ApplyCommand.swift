@@ -49,7 +49,10 @@ struct ApplyCommand: ParsableCommand {
         "the Data Loader success files in \(session.successFolder.path) changed since the plan was made: nothing written; make a new plan"
       )
     }
-    guard run.plan.decisions.map(\.id) == reviewed.decisions.map(\.id) else {
+    // The run id covers the state as the last run left it, the pair count and the saved relate
+    // requests: a run, a revert or a `tasksync relate` since the plan changes it even when the
+    // decisions keep their ids (a request adds a field to an update already planned).
+    guard run.input.runID == reviewed.runID, run.plan.decisions.map(\.id) == reviewed.decisions.map(\.id) else {
       throw CommandFailure(.refused, "\(plan): the saved state changed since the plan was made; make a new plan")
     }
     // A stale plan is refused as stale (exit 3), whatever else its new inputs hold.

@@ -254,6 +254,31 @@ struct BrokenExportTests {
     #expect(try deletes(folder) == [0, 0])
   }
 
+  /// A reviewed plan is refused once the saved state changed: by a request that adds a field
+  /// to a task the plan already updates (same decision ids, other changes), or by a run that
+  /// carried out the plan's creates already (offered again, they keep their ids).
+  @Test func aPlanIsStaleOnceTheStateChanged() throws {
+    let folder = try demo()
+    let config = folder.appendingPathComponent("tasksync.toml").path
+    let plan = folder.appendingPathComponent("plan.json").path
+    let day = ["--today", "2026-03-03", "--config", config]
+    #expect(TaskSyncCommand.run(["sync", "--yes"] + day) == 0)
+    for name in ["outlook.ics", "Task.csv"] {
+      try FileManager.default.removeItem(at: folder.appendingPathComponent("exports/" + name))
+      try FileManager.default.copyItem(
+        at: TestPaths.fixtures.appendingPathComponent("Demo/day2/" + name),
+        to: folder.appendingPathComponent("exports/" + name))
+    }
+    #expect(TaskSyncCommand.run(["plan", "--plan-file", plan] + day) == 0)
+    #expect(TaskSyncCommand.run(["relate", "00T5e00000AcmeA", "--who", "0035e00000Bob11"] + day) == 0)
+    #expect(TaskSyncCommand.run(["apply", plan] + day) == 3)
+    #expect(output(folder, "salesforce/Task.csv")?.contains("0035e00000Bob11") != true)
+
+    #expect(TaskSyncCommand.run(["plan", "--plan-file", plan] + day) == 0)
+    #expect(TaskSyncCommand.run(["sync", "--yes"] + day) == 0)
+    #expect(TaskSyncCommand.run(["apply", plan] + day) == 3)
+  }
+
   /// A control character in a Salesforce subject has no form in XML: the EWS output leaves it
   /// out, and the run says so (the next run sends the text Outlook got back to Salesforce).
   /// An iCalendar output carries it, and nothing is said.
