@@ -58,7 +58,17 @@ public struct MassDeletionGuard: Sendable {
       }
     }
     for side in Side.allCases {
-      let deletes = plan.counts(for: side).delete
+      guard plan.counts(for: side).delete > MassDeletionGuard.minimumDeletes else { continue }
+      // A delete an earlier run wrote (allowed then, or under the limit) and that is offered
+      // again until its file is imported is not a new one: counting it would refuse every
+      // run until then.
+      var offeredBefore: Set<String> = []
+      for i in pairs.indices where pairs[i].pending.contains(where: { $0.side == side && $0.operation == .delete }) {
+        offeredBefore.insert(pairs[i].id)
+      }
+      let deletes = plan.decisions.count {
+        $0.side == side && $0.operation == .delete && $0.isEffective && !offeredBefore.contains($0.pairID)
+      }
       guard deletes > MassDeletionGuard.minimumDeletes else { continue }
       let base = pairs.count { $0.key(on: side) != nil && $0.wasInScope }
       if deletes * 100 > policy.maxDeletePercent * base {
