@@ -135,11 +135,16 @@ package struct Export: Sendable {
     try read(url, format: .csv, options: options)
   }
 
-  /// A vdir: every `.ics` file of the folder, in name order.
-  static func readFolder(_ url: URL, options: FormatOptions) throws -> Export {
-    let names = try FileManager.default.contentsOfDirectory(atPath: url.path)
+  /// The names of a vdir's task files: its `.ics` files but hidden ones, in name order.
+  static func taskFileNames(in url: URL) throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: url.path)
       .filter { $0.lowercased().hasSuffix(".ics") && !$0.hasPrefix(".") }
       .sorted()
+  }
+
+  /// A vdir: every `.ics` file of the folder, in name order.
+  static func readFolder(_ url: URL, options: FormatOptions) throws -> Export {
+    let names = try taskFileNames(in: url)
     var parts: [Part] = []
     for name in names {
       let file = url.appendingPathComponent(name)

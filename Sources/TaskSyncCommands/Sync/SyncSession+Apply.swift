@@ -80,13 +80,18 @@ extension SyncSession {
     let salesforceChanges = run.plan.salesforceChanges
     let outlookName = run.outlook.url.lastPathComponent
     let options = self.options
+    let outputFolder = configuration.out.appendingPathComponent("outlook/" + outlookName)
     let outlook: () -> [OutputFile] = {
       var files: [OutputFile] = []
       let rendered = run.outlook.rendered(applying: outlookChanges, options: options)
       if run.outlook.isFolder {
+        // The output folder is the export as it should be now, and is re-imported whole: a
+        // task file an earlier run left there (a task deleted since, a create the client saved
+        // under its own name) would come back with it.
         let kept = Set(rendered.map(\.name))
-        for part in run.outlook.parts where !kept.contains(part.name) {
-          files.append(OutputFile(path: "outlook/\(outlookName)/\(part.name)", bytes: nil))
+        let earlier = (try? Export.taskFileNames(in: outputFolder)) ?? []
+        for name in Set(run.outlook.parts.map(\.name)).union(earlier).subtracting(kept).sorted() {
+          files.append(OutputFile(path: "outlook/\(outlookName)/\(name)", bytes: nil))
         }
         files += rendered.map { OutputFile(path: "outlook/\(outlookName)/\($0.name)", bytes: $0.bytes) }
       } else {

@@ -1,0 +1,67 @@
+import Foundation
+import TaskSyncCommands
+import TestSupport
+import Testing
+
+/// An Outlook export that is a folder of one-task calendars (a vdir): its output folder is the
+/// export as it should be after the run, and is re-imported whole.
+@Suite("Folder exports")
+struct FolderExportTests {
+  /// The demo with its Outlook export split into one file per task under `exports/tasks`.
+  func vdirDemo() throws -> URL {
+    let folder = try TestPaths.temporaryFolder("tasksync-vdir-sync")
+    let demo = TestPaths.fixtures.appendingPathComponent("Demo")
+    for name in ["exports", "tasksync.toml"] {
+      try FileManager.default.copyItem(at: demo.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+    }
+    let ics = folder.appendingPathComponent("exports/outlook.ics")
+    let text = try String(contentsOf: ics, encoding: .utf8)
+    let tasks = folder.appendingPathComponent("exports/tasks")
+    try FileManager.default.createDirectory(at: tasks, withIntermediateDirectories: true)
+    for (n, todo) in text.components(separatedBy: "BEGIN:VTODO\r\n").dropFirst().enumerated() {
+      let body = todo.components(separatedBy: "END:VTODO\r\n")[0]
+      let calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VTODO\r\n\(body)END:VTODO\r\nEND:VCALENDAR\r\n"
+      try Data(calendar.utf8).write(to: tasks.appendingPathComponent("task-\(n).ics"))
+    }
+    try FileManager.default.removeItem(at: ics)
+    let config = folder.appendingPathComponent("tasksync.toml")
+    let settings = try String(contentsOf: config, encoding: .utf8)
+    try Data(settings.replacingOccurrences(of: "exports/outlook.ics", with: "exports/tasks").utf8).write(to: config)
+    return folder
+  }
+
+  func sync(_ folder: URL, today: String) -> Int32 {
+    TaskSyncCommand.run(
+      ["sync", "--yes", "--today", today, "--config", folder.appendingPathComponent("tasksync.toml").path])
+  }
+
+  func outputNames(_ folder: URL) throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("tasksync-out/outlook/tasks").path)
+      .sorted()
+  }
+
+  /// A task file deleted from the export since the last run is not left in the output folder
+  /// by that run: re-imported, the folder would bring the deleted task back.
+  @Test func aTaskDeletedSinceTheLastRunIsNotInTheOutputFolder() throws {
+    let folder = try vdirDemo()
+    #expect(sync(folder, today: "2026-03-02") == 0)
+    let tasks = folder.appendingPathComponent("exports/tasks")
+    let globex = try #require(
+      try FileManager.default.contentsOfDirectory(atPath: tasks.path).first { name in
+        (try? String(contentsOf: tasks.appendingPathComponent(name), encoding: .utf8))?.contains(
+          "SUMMARY:Send contract to Globex") == true
+      })
+    #expect(try outputNames(folder).contains(globex))
+
+    try FileManager.default.removeItem(at: tasks.appendingPathComponent(globex))
+    #expect(sync(folder, today: "2026-03-03") == 0)
+    let delete = try String(
+      contentsOf: folder.appendingPathComponent("tasksync-out/salesforce/delete.csv"), encoding: .utf8)
+    #expect(delete.contains("00T5e00000GlobX"))
+    let names = try outputNames(folder)
+    #expect(!names.contains(globex))
+    // Every other task file is there, and the creates of the first run are offered again.
+    let remaining = try FileManager.default.contentsOfDirectory(atPath: tasks.path)
+    #expect(Set(remaining).isSubset(of: Set(names)))
+  }
+}
