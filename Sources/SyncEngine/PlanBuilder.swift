@@ -82,10 +82,13 @@ struct PlanBuilder {
     createOrder[side]!.append(order)
     var next = pair
     next.baseline = baseline
+    // A create offered again keeps the run that first sent it: it is pending since then, and
+    // a run that only offers it again changes no pair.
+    let since = pair.pending.first { $0.side == side && $0.operation == .create }?.runID ?? runID
     next.pending = [
       PendingOperation(
         side: side, operation: .create, createdKey: side == .outlook ? item.key : nil,
-        matchSubject: PlainText.matchingForm(item.subject), matchDue: item.due?.day, runID: runID)
+        matchSubject: PlainText.matchingForm(item.subject), matchDue: item.due?.day, runID: since)
     ]
     next.windowDay = source.windowDay
     next.wasInScope = true
@@ -106,8 +109,10 @@ struct PlanBuilder {
     }
     changes[side]!.deletes.append(item.key)
     var next = pair
+    // Offered again, a delete keeps the run that first sent it (as a create does).
+    let since = pair.pending.first { $0.side == side && $0.operation == .delete }?.runID ?? runID
     next.pending.removeAll { $0.side == side && $0.operation == .delete }
-    next.pending.append(PendingOperation(side: side, operation: .delete, runID: runID))
+    next.pending.append(PendingOperation(side: side, operation: .delete, runID: since))
     keep(next, note: nil)
   }
 

@@ -13,6 +13,10 @@ import TaskModel
 /// The caller fills the run's id, start time, plan, summary and files; the store keeps the
 /// pairs as they were before and after the run beside it (``StateStore/pairChanges(runID:)``).
 public struct JournalEntry: Hashable, Sendable {
+  /// The output files that report on a run rather than carry its changes: every run writes
+  /// them, so a run whose only files are these changed nothing.
+  public static let reportPaths: Set<String> = ["plan.json", "summary.json", "summary.txt", "summary.html"]
+
   /// The run's id, unique in the journal.
   public var runID: String
   /// When the run started (read by the caller; the store never reads the clock).
@@ -129,7 +133,9 @@ extension JournalEntry {
       throw StoreError(.corruptState, "the journal names a file outside the output folder", path: file.path)
     }
     if !overwritingChanges {
-      for file in files {
+      // The reports are rewritten by every run, those that changed nothing included (which
+      // this revert undoes too): they are put back without asking.
+      for file in files where !Self.reportPaths.contains(file.path) {
         let path = AtomicFile.join(outFolder, file.path)
         let current = Posix.readFile(path)
         if current == nil && Posix.errno != ENOENT {

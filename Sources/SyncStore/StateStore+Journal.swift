@@ -7,7 +7,11 @@ import TaskModel
 ///
 /// Reverting goes back one run at a time: only the latest run still in effect (not reverted)
 /// can be reverted; after that the one before it becomes the latest, and so on. A run committed
-/// after a revert comes after it in the journal and is reverted first.
+/// after a revert comes after it in the journal and is reverted first. Runs that changed
+/// nothing (no pair, and no output but the run's reports: ``JournalEntry/reportPaths``), such
+/// as those of `watch` on a quiet day, do not stand in the way: the latest run that changed
+/// something can be reverted, and the runs after it go with it. They do not use up the runs
+/// the journal keeps either.
 extension StateStore {
   /// Every run in the journal, oldest first.
   public func runs() throws -> [JournalSummary] {
@@ -26,9 +30,10 @@ extension StateStore {
     }
   }
 
-  /// The id of the run ``revert(runID:)`` would accept now (the latest not reverted), or `nil`.
+  /// The id of the run ``revert(runID:)`` undoes the changes of: the latest run in effect that
+  /// changed something, or else the latest in effect; `nil` when every run is reverted.
   public func revertibleRunID() throws -> String? {
-    try read("cannot read the journal") { db in try Self.latestInEffect(db)?.runID }
+    try read("cannot read the journal") { db in try Self.revertible(db)?.runID }
   }
 
   /// The full journal entry of a run, or `nil` when the journal has no such run.
@@ -94,8 +99,9 @@ extension StateStore {
       if entry.isReverted {
         throw StoreError(.notLatestRun, "run \(runID) is already reverted", path: path)
       }
-      let latest = try Self.latestInEffect(db)
-      guard latest?.seq == seq else {
+      // Any run in effect after this one must have changed nothing: it is reverted with it.
+      let latest = try Self.revertible(db)
+      guard let latest, latest.seq <= seq else {
         throw StoreError(
           .notLatestRun,
           "run \(runID) is not the latest run in effect; revert \(latest?.runID ?? "the later runs") first",
@@ -114,7 +120,7 @@ extension StateStore {
         throw Self.mismatch("the saved pairs are not the ones run \(runID) left", path: path)
       }
       try db.execute(sql: "UPDATE state_snapshot SET sha256 = ? WHERE id = 1", arguments: [before])
-      try db.execute(sql: "UPDATE runs SET reverted = 1 WHERE seq = ?", arguments: [seq])
+      try db.execute(sql: "UPDATE runs SET reverted = 1 WHERE seq >= ? AND reverted = 0", arguments: [seq])
       entry.isReverted = true
       return entry
     }
@@ -156,10 +162,14 @@ extension StateStore {
     if removed { try Posix.syncFolder(parent) }
   }
 
+  /// Keeps the latest `count` runs, and the latest `count` runs that changed something.
   static func prune(_ db: Database, keepingLatest count: Int) throws -> Int {
     try db.execute(
-      sql: "DELETE FROM runs WHERE seq NOT IN (SELECT seq FROM runs ORDER BY seq DESC LIMIT ?)",
-      arguments: [max(0, count)])
+      sql: """
+        DELETE FROM runs WHERE seq NOT IN (SELECT seq FROM runs ORDER BY seq DESC LIMIT ?)
+          AND seq NOT IN (SELECT seq FROM runs r WHERE \(changedSomething) ORDER BY seq DESC LIMIT ?)
+        """,
+      arguments: [max(0, count), max(0, count)])
     let removed = db.changesCount
     if removed > 0 { try removeUnusedBlobs(db) }
     return removed
@@ -198,10 +208,24 @@ extension StateStore {
 
   // MARK: - Reading entries
 
-  private static func latestInEffect(_ db: Database) throws -> (seq: Int64, runID: String)? {
-    try Row.fetchOne(db, sql: "SELECT seq, run_id FROM runs WHERE reverted = 0 ORDER BY seq DESC LIMIT 1")
-      .map { ($0[0], $0[1]) }
+  /// The latest run in effect that changed something, or else the latest in effect.
+  private static func revertible(_ db: Database) throws -> (seq: Int64, runID: String)? {
+    try Row.fetchOne(
+      db,
+      sql: """
+        SELECT seq, run_id FROM runs r WHERE reverted = 0
+        ORDER BY CASE WHEN \(changedSomething) THEN 1 ELSE 0 END DESC, seq DESC LIMIT 1
+        """
+    ).map { ($0[0], $0[1]) }
   }
+
+  /// SQL: run `r` changed a pair, or an output other than its reports.
+  static let changedSomething = """
+    (r.pairs_added + r.pairs_changed + r.pairs_removed > 0 OR EXISTS (
+      SELECT 1 FROM run_files f WHERE f.run_seq = r.seq AND f.path NOT IN (\(
+        JournalEntry.reportPaths.sorted().map { "'\($0)'" }.joined(separator: ", "))))
+    )
+    """
 
   static func entry(_ db: Database, runID: String, path: String) throws -> JournalEntry? {
     guard

@@ -9,8 +9,9 @@ struct RevertCommand: ParsableCommand {
     commandName: "revert",
     abstract: "Undo the latest run: restore its outputs and the state from before it.",
     discussion: """
-      Runs are undone one at a time, newest first (`tasksync status` lists them). Files changed \
-      since the run wrote them are not overwritten unless --force is given.
+      Runs are undone one at a time, newest first (`tasksync status` lists them); runs that \
+      changed nothing since the latest one that did are undone with it. Files changed since the \
+      run wrote them are not overwritten unless --force is given.
       """)
 
   @Argument(help: "The run id, as `tasksync status` shows it.")
@@ -32,9 +33,12 @@ struct RevertCommand: ParsableCommand {
       guard let entry = try store.journalEntry(runID: runID) else {
         throw CommandFailure(.usage, "the journal has no run \(runID); `tasksync status` lists the runs")
       }
-      guard try store.revertibleRunID() == runID else {
-        let latest = try store.revertibleRunID().map { "revert \($0) first" } ?? "every run is already reverted"
-        throw CommandFailure(.refused, "run \(runID) is not the latest run in effect: \(latest)")
+      guard let revertible = try store.revertibleRunID(), revertible == runID else {
+        let latest =
+          try store.revertibleRunID().map {
+            "revert \($0) first (runs after it that changed nothing are reverted with it)"
+          } ?? "every run is already reverted"
+        throw CommandFailure(.refused, "run \(runID) is not the latest run in effect that changed something: \(latest)")
       }
       try entry.restoreFiles(outFolder: session.configuration.out.path, overwritingChanges: force)
       try store.revert(runID: runID)

@@ -57,7 +57,9 @@ struct StatusCommand: ParsableCommand {
       print("Waiting for the next sync (tasksync relate):")
       for r in report.relateRequests { print("  \(r.key): \(r.field.name) = \(r.value.isEmpty ? "(none)" : r.value)") }
     }
-    print(report.runs.isEmpty ? "No runs yet." : "Last runs (newest last; `tasksync revert RUN` undoes the latest):")
+    print(
+      report.runs.isEmpty
+        ? "No runs yet." : "Last runs (newest last; `tasksync revert RUN` undoes the latest that changed something):")
     for run in report.runs.suffix(10) {
       let mark = run.reverted ? " (reverted)" : ""
       print(

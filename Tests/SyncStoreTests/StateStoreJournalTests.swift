@@ -168,17 +168,50 @@ struct StateStoreJournalTests {
   @Test("restoring files refuses when one changed since the run, and restores nothing")
   func restoreRefusesChangedFiles() throws {
     let h = try History()
-    try h.write("edited by hand", to: "summary.json")
+    try h.write("edited by hand", to: "out.ics")
     let run2 = try #require(try h.store.journalEntry(runID: "run-2"))
     let error = try #require(throws: StoreError.self) { try run2.restoreFiles(outFolder: h.out) }
     #expect(error.code == .fileChangedSinceRun)
-    #expect(error.path?.hasSuffix("summary.json") == true)
-    #expect(h.read("out.ics") == "ics v2")
-    #expect(h.read("summary.json") == "edited by hand")
+    #expect(error.path?.hasSuffix("out.ics") == true)
+    #expect(h.read("out.ics") == "edited by hand")
+    #expect(h.read("summary.json") == "{}")
 
     try run2.restoreFiles(outFolder: h.out, overwritingChanges: true)
     #expect(h.read("out.ics") == "ics v1")
     #expect(h.read("summary.json") == nil)
+  }
+
+  @Test("a report rewritten since the run (by a later run that changed nothing) is restored without asking")
+  func reportsAreRestoredWithoutTheCheck() throws {
+    let h = try History()
+    try h.write("a later run's summary", to: "summary.json")
+    let run2 = try #require(try h.store.journalEntry(runID: "run-2"))
+    try run2.restoreFiles(outFolder: h.out)
+    #expect(h.read("out.ics") == "ics v1")
+    #expect(h.read("summary.json") == nil)
+  }
+
+  @Test("runs that changed nothing are reverted with the run before them, and do not use up the journal")
+  func runsThatChangedNothing() throws {
+    let h = try History()
+    // Two runs that changed no pair and wrote only their reports.
+    for (n, at) in [(3, 300), (4, 400)] {
+      try h.store.commit(
+        h.afterRun2, previous: h.afterRun2,
+        journal: StoreFixtures.entry(
+          "run-\(n)", at: Int64(at),
+          files: [JournaledFile(path: "plan.json", before: nil, after: Array("plan \(n)".utf8))]))
+    }
+    #expect(try h.store.revertibleRunID() == "run-2")
+    // Keeping one run: the latest (run-4), and the latest that changed something (run-2).
+    #expect(try h.store.pruneJournal(keepingLatest: 1) == 2)
+    #expect(try h.store.runs().map(\.runID) == ["run-2", "run-4"])
+    let error = try #require(throws: StoreError.self) { try h.store.revert(runID: "run-1") }
+    #expect(error.code == .unknownRun)
+    try h.store.revert(runID: "run-2")
+    #expect(try h.store.load() == h.afterRun1)
+    #expect(try h.store.runs().map(\.isReverted) == [true, true])
+    #expect(try h.store.revertibleRunID() == nil)
   }
 
   @Test("restoring files twice (after a crash between restore and revert) is harmless")

@@ -20,7 +20,8 @@ struct FolderExportTests {
     try FileManager.default.createDirectory(at: tasks, withIntermediateDirectories: true)
     for (n, todo) in text.components(separatedBy: "BEGIN:VTODO\r\n").dropFirst().enumerated() {
       let body = todo.components(separatedBy: "END:VTODO\r\n")[0]
-      let calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VTODO\r\n\(body)END:VTODO\r\nEND:VCALENDAR\r\n"
+      let calendar =
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VTODO\r\n\(body)END:VTODO\r\nEND:VCALENDAR\r\n"
       try Data(calendar.utf8).write(to: tasks.appendingPathComponent("task-\(n).ics"))
     }
     try FileManager.default.removeItem(at: ics)
@@ -36,8 +37,10 @@ struct FolderExportTests {
   }
 
   func outputNames(_ folder: URL) throws -> [String] {
-    try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("tasksync-out/outlook/tasks").path)
-      .sorted()
+    try FileManager.default.contentsOfDirectory(
+      atPath: folder.appendingPathComponent("tasksync-out/outlook/tasks").path
+    )
+    .sorted()
   }
 
   /// A task file deleted from the export since the last run is not left in the output folder

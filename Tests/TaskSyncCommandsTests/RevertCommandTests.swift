@@ -78,13 +78,31 @@ struct RevertCommandTests {
     #expect(TaskSyncCommand.run(["revert", "no-such-run", "--config", config]) == 2)
   }
 
+  /// Runs that change nothing (as `watch` makes on a quiet day) neither use up the runs the
+  /// journal keeps nor stand in the way: the run that changed something is reverted, and they
+  /// with it.
+  @Test func runsThatChangedNothingAreRevertedWithTheRunBefore() throws {
+    let folder = try workspace()
+    #expect(sync(folder) == 0)
+    let store = try StateStore(folder: folder.appendingPathComponent(".tasksync"))
+    let first = try #require(try store.revertibleRunID())
+    for _ in 0...SyncSession.journalRuns { #expect(sync(folder) == 0) }
+    #expect(try store.runs().count == SyncSession.journalRuns + 1)
+    #expect(try store.revertibleRunID() == first)
+    let config = folder.appendingPathComponent("tasksync.toml").path
+    #expect(TaskSyncCommand.run(["revert", first, "--config", config]) == 0)
+    #expect(try outputs(folder).isEmpty)
+    #expect(try store.load().pairs.isEmpty)
+    #expect(try store.runs().allSatisfy(\.isReverted))
+  }
+
   @Test func aHandEditedOutputIsNotOverwrittenWithoutForce() throws {
     let folder = try workspace()
     #expect(sync(folder) == 0)
     let config = folder.appendingPathComponent("tasksync.toml").path
     let store = try StateStore(folder: folder.appendingPathComponent(".tasksync"))
     let run = try #require(try store.revertibleRunID())
-    let edited = folder.appendingPathComponent("tasksync-out/summary.txt")
+    let edited = folder.appendingPathComponent("tasksync-out/salesforce/insert.csv")
     try Data("edited by hand\n".utf8).write(to: edited)
     #expect(TaskSyncCommand.run(["revert", run, "--config", config]) == 3)
     #expect(try Data(contentsOf: edited) == Data("edited by hand\n".utf8))

@@ -13,7 +13,7 @@ struct OutputFile {
 
 extension SyncSession {
   /// How many runs the journal keeps for `revert` (each holds the outputs it replaced).
-  static let journalRuns = 20
+  package static let journalRuns = 20
 
   /// Carries out a prepared run: re-checks the inputs, writes every output atomically, then
   /// commits the state and the journal entry in one transaction. The large parts of that
