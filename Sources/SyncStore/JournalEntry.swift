@@ -32,6 +32,10 @@ public struct JournalEntry: Hashable, Sendable {
   /// The output files the run wrote, with what was there before.
   public var files: [JournaledFile]
 
+  /// The folder the run wrote its outputs to, as an absolute path (`nil` for a run journaled
+  /// before the folder was kept): `revert` restores the files there.
+  public var outFolder: String?
+
   /// Whether the run has been reverted. Filled by the store.
   public internal(set) var isReverted = false
 

@@ -93,8 +93,8 @@ extension StateStore {
       let insertRun = try db.makeStatement(
         sql: """
           INSERT INTO runs (run_id, started_at, plan_sha256, summary, pairs_added, pairs_changed, pairs_removed,
-            pairs_before, pairs_after, files)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            pairs_before, pairs_after, files, out_folder)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """)
       try PairRowStatements.run(
         insertRun,
@@ -102,7 +102,7 @@ extension StateStore {
           .text(journal.runID), .integer(journal.startedAt.secondsSince1970), .text(planSHA256),
           .blob(journal.summaryJSON), .integer(Int64(changes.added)), .integer(Int64(changes.changed)),
           .integer(Int64(changes.removed)), .text(beforeSHA256), .text(afterSHA256),
-          .integer(Int64(journal.files.count)),
+          .integer(Int64(journal.files.count)), .text(journal.outFolder),
         ])
       let seq = db.lastInsertedRowID
       let insertFile = try db.makeStatement(

@@ -232,7 +232,7 @@ extension StateStore {
       let run = try Row.fetchOne(
         db,
         sql: """
-          SELECT r.seq, r.started_at, r.plan_sha256, b.bytes, r.summary, r.reverted
+          SELECT r.seq, r.started_at, r.plan_sha256, b.bytes, r.summary, r.reverted, r.out_folder
           FROM runs r LEFT JOIN blobs b ON b.sha256 = r.plan_sha256 WHERE r.run_id = ?
           """,
         arguments: [runID])
@@ -272,6 +272,7 @@ extension StateStore {
       runID: runID, startedAt: Timestamp(secondsSince1970: run[1]), planJSON: [UInt8](plan),
       summaryJSON: [UInt8](summary), files: files)
     entry.isReverted = run[5]
+    entry.outFolder = run[6]
     return entry
   }
 }

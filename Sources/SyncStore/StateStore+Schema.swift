@@ -22,6 +22,8 @@ import TaskModel
 /// - v5: a snapshot can be a delta of another (`snapshots.base`, format 3 of
 ///   ``PairSnapshotCoding``), `depth` deltas and `entries` changed pairs away from a whole one.
 ///   Snapshots stored before are whole (depth 0).
+/// - v6: a run records the folder it wrote its outputs to (`runs.out_folder`), where `revert`
+///   restores them; unknown (NULL) for the runs before.
 extension StateStore {
   static let migrator: DatabaseMigrator = {
     var migrator = DatabaseMigrator()
@@ -167,6 +169,10 @@ extension StateStore {
           ALTER TABLE snapshots ADD COLUMN depth INTEGER NOT NULL DEFAULT 0;
           ALTER TABLE snapshots ADD COLUMN entries INTEGER NOT NULL DEFAULT 0;
           """)
+    }
+    // The folder each run wrote its outputs to (unknown for the runs before).
+    migrator.registerMigration("v6") { db in
+      try db.execute(sql: "ALTER TABLE runs ADD COLUMN out_folder TEXT")
     }
     return migrator
   }()

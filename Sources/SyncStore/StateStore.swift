@@ -18,7 +18,7 @@ public final class StateStore: Sendable {
   /// The database file's name inside the state folder.
   public static let fileName = "state.sqlite"
   /// The schema versions this code knows, oldest first (GRDB migration identifiers).
-  public static let schemaVersions = ["v1", "v2", "v3", "v4", "v5"]
+  public static let schemaVersions = ["v1", "v2", "v3", "v4", "v5", "v6"]
   /// Written into the SQLite header (`PRAGMA application_id`) to recognise a tasksync state.
   static let applicationID: Int32 = 0x7473_7363  // "tssc"
 

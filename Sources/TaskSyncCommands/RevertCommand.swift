@@ -40,7 +40,16 @@ struct RevertCommand: ParsableCommand {
           } ?? "every run is already reverted"
         throw CommandFailure(.refused, "run \(runID) is not the latest run in effect that changed something: \(latest)")
       }
-      try entry.restoreFiles(outFolder: session.configuration.out.path, overwritingChanges: force)
+      let out = session.configuration.out.standardizedFileURL.path
+      // The files are the run's only in the folder it wrote them to: restored elsewhere, they
+      // would remove or overwrite another run's outputs, which no journal entry keeps (even
+      // with --force). A folder that is gone (moved with the project) leaves the choice to --out.
+      if let written = entry.outFolder, written != out, FileManager.default.fileExists(atPath: written) {
+        throw CommandFailure(
+          .refused,
+          "run \(runID) wrote its outputs to \(written), not \(out): revert with --out \(written); nothing reverted")
+      }
+      try entry.restoreFiles(outFolder: out, overwritingChanges: force)
       try store.revert(runID: runID)
       // What `tasksync relate` asked and the run carried out waits again for the next run
       // (unless asked anew since).

@@ -81,7 +81,7 @@ struct SchemaMigrationTests {
     let folder = try TestPaths.temporaryFolder("migrate")
     try Self.makeVersion1State(in: folder)
     let store = try StateStore(folder: folder)
-    #expect(try store.appliedSchemaVersions() == ["v1", "v2", "v3", "v4", "v5"])
+    #expect(try store.appliedSchemaVersions() == ["v1", "v2", "v3", "v4", "v5", "v6"])
     #expect(try store.load() == Self.afterRun2)
     #expect(try store.runs().map(\.runID) == ["run-1", "run-2", "run-2x"])
     #expect(try store.revertibleRunID() == "run-2")

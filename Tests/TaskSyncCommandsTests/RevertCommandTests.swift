@@ -96,6 +96,33 @@ struct RevertCommandTests {
     #expect(try store.runs().allSatisfy(\.isReverted))
   }
 
+  /// A run is reverted in the folder it wrote its outputs to: restored into another one, its
+  /// "no file before" would remove the outputs an earlier run left there, --force or not.
+  @Test func aRunIsRevertedOnlyInTheFolderItWroteTo() throws {
+    let folder = try workspace()
+    #expect(sync(folder) == 0)
+    let before = try outputs(folder)
+    let other = folder.appendingPathComponent("elsewhere")
+    let config = folder.appendingPathComponent("tasksync.toml").path
+    let day2 = TestPaths.fixtures.appendingPathComponent("Demo/day2")
+    for name in ["outlook.ics", "Task.csv"] {
+      try FileManager.default.removeItem(at: folder.appendingPathComponent("exports/" + name))
+      try FileManager.default.copyItem(
+        at: day2.appendingPathComponent(name), to: folder.appendingPathComponent("exports/" + name))
+    }
+    #expect(
+      TaskSyncCommand.run(["sync", "--yes", "--today", "2026-03-03", "--out", other.path, "--config", config]) == 0)
+    let store = try StateStore(folder: folder.appendingPathComponent(".tasksync"))
+    let run = try #require(try store.revertibleRunID())
+    #expect(TaskSyncCommand.run(["revert", run, "--config", config]) == 3)
+    #expect(TaskSyncCommand.run(["revert", run, "--force", "--config", config]) == 3)
+    #expect(try outputs(folder) == before)
+    #expect(try store.revertibleRunID() == run)
+    #expect(TaskSyncCommand.run(["revert", run, "--out", other.path, "--config", config]) == 0)
+    #expect(try outputs(folder) == before)
+    #expect(!FileManager.default.fileExists(atPath: other.appendingPathComponent("summary.json").path))
+  }
+
   @Test func aHandEditedOutputIsNotOverwrittenWithoutForce() throws {
     let folder = try workspace()
     #expect(sync(folder) == 0)

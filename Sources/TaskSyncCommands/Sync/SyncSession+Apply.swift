@@ -42,6 +42,7 @@ extension SyncSession {
     defer { pairChanges.wait() }
     var entry = JournalEntry(
       runID: run.input.runID, startedAt: startedAt, planJSON: run.planJSON, summaryJSON: run.summary.json, files: [])
+    entry.outFolder = configuration.out.standardizedFileURL.path
     ahead.storePlan(entry)
     let replaced = ReplacedFiles(stateFolder: configuration.state.path)
     entry.files = try writeOutputs(
