@@ -134,8 +134,16 @@ extension Planner {
       let source: (item: TaskItem, index: Int)? =
         create.side == .outlook
         ? present.salesforce.map { (salesforce.tasks[$0], $0) } : present.outlook.map { (outlook.tasks[$0], $0) }
-      if let note = heldCreates[pair.id], source != nil {
-        out.keep(pair, note: note)
+      if let note = heldCreates[pair.id] {
+        // Its source gone since, the pair still holds the candidates: forgotten, they would
+        // be copied back beside the deleted task on the next run, as new tasks.
+        out.keep(
+          pair,
+          note: source != nil
+            ? note
+            : note
+              + " (the \(create.side.other) task it was sent from is gone from its export since: the pair waits until its copy can be told apart)"
+        )
         return
       }
       offerPendingCreateAgain(pair, create, source: source)

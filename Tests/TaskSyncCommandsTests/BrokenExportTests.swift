@@ -279,6 +279,44 @@ struct BrokenExportTests {
     #expect(TaskSyncCommand.run(["apply", plan] + day) == 3)
   }
 
+  /// A create held because two Salesforce tasks look like its copy (insert.csv loaded twice),
+  /// whose Outlook source is then deleted: the pair keeps holding both, instead of being
+  /// forgotten and the two copied back to Outlook on the next run.
+  @Test func aHeldCreateWhoseSourceIsDeletedCopiesNothingBack() throws {
+    let folder = try demo()
+    let day = ["--today", "2026-03-03", "--config", folder.appendingPathComponent("tasksync.toml").path]
+    #expect(TaskSyncCommand.run(["sync", "--yes"] + day) == 0)
+    #expect(output(folder, "salesforce/insert.csv")?.contains("Prepare Q2 forecast") == true)
+    let ics = folder.appendingPathComponent("exports/outlook.ics")
+    var calendar = try #require(output(folder, "outlook/outlook.ics"))
+    let subject = try #require(calendar.range(of: "SUMMARY:Prepare Q2 forecast"))
+    let begin = try #require(
+      calendar.range(of: "BEGIN:VTODO", options: .backwards, range: calendar.startIndex..<subject.lowerBound))
+    let end = try #require(calendar.range(of: "END:VTODO\r\n", range: subject.upperBound..<calendar.endIndex))
+    calendar.removeSubrange(begin.lowerBound..<end.upperBound)
+    try Data(calendar.utf8).write(to: ics)
+    let csv = folder.appendingPathComponent("exports/Task.csv")
+    var rows = try String(contentsOf: csv, encoding: .utf8)
+    for id in ["00T5e00000Q2Fc1", "00T5e00000Q2Fc2"] {
+      rows +=
+        "\(id),Prepare Q2 forecast,\"Numbers from finance, then the slides for the board.\",2026-03-10,"
+        + "Not Started,High,,,false,,false,2026-03-02T12:00:00.000Z\r\n"
+    }
+    try Data(rows.utf8).write(to: csv)
+    for _ in 0..<2 {
+      #expect(TaskSyncCommand.run(["sync", "--yes"] + day) == 0)
+      #expect(output(folder, "outlook/outlook.ics")?.contains("Prepare Q2 forecast") != true)
+      #expect(try deletes(folder) == [0, 0])
+    }
+    #expect(output(folder, "summary.json")?.contains("cannot be told apart") == true)
+    // One copy deleted in Salesforce: the other is the copy, and goes as its source did.
+    let oneLeft = rows.components(separatedBy: "\r\n").filter { !$0.hasPrefix("00T5e00000Q2Fc2,") }
+    try Data(oneLeft.joined(separator: "\r\n").utf8).write(to: csv)
+    #expect(TaskSyncCommand.run(["sync", "--yes"] + day) == 0)
+    #expect(output(folder, "outlook/outlook.ics")?.contains("Prepare Q2 forecast") != true)
+    #expect(output(folder, "salesforce/delete.csv")?.contains("00T5e00000Q2Fc1") == true)
+  }
+
   /// A control character in a Salesforce subject has no form in XML: the EWS output leaves it
   /// out, and the run says so (the next run sends the text Outlook got back to Salesforce).
   /// An iCalendar output carries it, and nothing is said.
