@@ -170,7 +170,14 @@ struct Planner {
     }
     // The lookups are made by non-mutating methods, each called once: called per create from
     // here, each call would copy the whole planner.
-    for (i, target, found) in copiesNamed(pending) { attached[i] = attaching(found, to: attached[i], on: target) }
+    for (i, target, found, echo) in copiesNamed(pending) {
+      // The pair made from the copy, a run before the success file named it, lets it go: left
+      // with no task, its create is dropped (``offerPendingCreateAgain``).
+      if let echo {
+        if target == .outlook { attached[echo].outlook = nil } else { attached[echo].salesforce = nil }
+      }
+      attached[i] = attaching(found, to: attached[i], on: target)
+    }
     // Each unresolved create's subjects and due days, worked out once (each normalises a
     // subject) for the counting and for the matching.
     let lookups = createLookups(pending)
@@ -277,13 +284,36 @@ struct Planner {
   /// The items pending creates of the saved pairs at `pending` produced, found by what names
   /// them: the key tasksync chose, a cross-reference, a Data Loader success file. In pair
   /// order; a task named by two creates goes to the first.
-  func copiesNamed(_ pending: [Int]) -> [(pair: Int, target: Side, found: Int)] {
+  ///
+  /// A success file that comes a run late names a copy that run took for a new task: its pair
+  /// holds only that task, and sends it to the other side. That pair (`echo`) lets it go.
+  func copiesNamed(_ pending: [Int]) -> [(pair: Int, target: Side, found: Int, echo: Int?)] {
     var claimed: [Set<Int>] = [[], []]
-    var copies: [(pair: Int, target: Side, found: Int)] = []
+    var copies: [(pair: Int, target: Side, found: Int, echo: Int?)] = []
+    // Which saved pair holds each Salesforce task, made only when a success file names a task
+    // that one holds.
+    var holders: [Int: Int]?
     for i in pending {
       guard let (c, target) = Self.unresolvedCreate(pairs, i, attached[i]) else { continue }
       func free(_ j: Int?) -> Int? {
         j.flatMap { !isTaken(target, $0) && !claimed[target.number].contains($0) ? $0 : nil }
+      }
+      var echo: Int?
+      // `j` when a success file names it and it is free, or held by a pair made from it alone
+      // that still sends it to the other side (then `echo` is that pair).
+      func named(_ j: Int?) -> Int? {
+        if let found = free(j) { return found }
+        guard let j, !claimed[target.number].contains(j) else { return nil }
+        if holders == nil {
+          var map: [Int: Int] = [:]
+          for p in attached.indices { if let s = attached[p].salesforce { map[s] = p } }
+          holders = map
+        }
+        guard let q = holders?[j], q != i, pairs[q].outlookKey == nil, attached[q].outlook == nil,
+          let (_, side) = Self.unresolvedCreate(pairs, q, attached[q]), side == .outlook
+        else { return nil }
+        echo = q
+        return j
       }
       var found = pairs[i].pending[c].createdKey.flatMap { free(self[target].index(ofKey: $0)) }
       if found == nil {
@@ -294,19 +324,19 @@ struct Planner {
       if found == nil, target == .salesforce, !input.learnedSalesforceIDs.isEmpty,
         let learnt = input.learnedSalesforceIDs[Self.sourceKey(pairs, i, target)]
       {
-        found = free(self[target].index(ofKey: learnt))
+        found = named(self[target].index(ofKey: learnt))
       }
       // A success file's row with the subject and due day the create sent, when it is the only
       // such row and no other create sent them: its Id, whatever the task looks like now.
       if found == nil, target == .salesforce, !insertedByMatch.isEmpty, let subject = pairs[i].pending[c].matchSubject {
         let key = MatchKey(subject: subject, due: pairs[i].pending[c].matchDue)
         if let ids = insertedByMatch[key], ids.count == 1, sentToSalesforce[key] == 1 {
-          found = free(self[target].index(ofKey: ids.first!))
+          found = named(self[target].index(ofKey: ids.first!))
         }
       }
       guard let found else { continue }
       claimed[target.number].insert(found)
-      copies.append((i, target, found))
+      copies.append((i, target, found, echo))
     }
     return copies
   }

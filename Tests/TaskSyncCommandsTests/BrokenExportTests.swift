@@ -60,11 +60,14 @@ struct BrokenExportTests {
   }
 
   /// The deletes the last run's summary.json counts, Outlook then Salesforce.
-  func deletes(_ folder: URL) throws -> [Int] {
+  func deletes(_ folder: URL) throws -> [Int] { try counts(folder, "delete") }
+
+  /// What the last run's summary.json counts of `operation`, Outlook then Salesforce.
+  func counts(_ folder: URL, _ operation: String) throws -> [Int] {
     let summary =
       try JSONSerialization.jsonObject(
         with: Data(contentsOf: folder.appendingPathComponent("tasksync-out/summary.json"))) as? [String: Any]
-    return ["outlook", "salesforce"].map { ((summary?[$0] as? [String: Any])?["delete"] as? Int) ?? -1 }
+    return ["outlook", "salesforce"].map { ((summary?[$0] as? [String: Any])?[operation] as? Int) ?? -1 }
   }
 
   @Test func aFolderAsTheSalesforceExportIsRefused() throws {
@@ -315,6 +318,47 @@ struct BrokenExportTests {
     #expect(TaskSyncCommand.run(["sync", "--yes"] + day) == 0)
     #expect(output(folder, "outlook/outlook.ics")?.contains("Prepare Q2 forecast") != true)
     #expect(output(folder, "salesforce/delete.csv")?.contains("00T5e00000Q2Fc1") == true)
+  }
+
+  /// A Data Loader success file that comes a run late: the run before took the inserted task
+  /// (renamed in Salesforce meanwhile) for a new one and sent it to Outlook, and sent the
+  /// insert again. The success file names it the copy: the insert is not sent a third time,
+  /// and the new task is not created in Outlook beside its source.
+  @Test func aSuccessFileThatComesARunLateSettlesTheCopy() throws {
+    let folder = try demo()
+    let config = ["--config", folder.appendingPathComponent("tasksync.toml").path]
+    #expect(TaskSyncCommand.run(["sync", "--yes", "--today", "2026-03-02"] + config) == 0)
+    try FileManager.default.removeItem(at: folder.appendingPathComponent("exports/outlook.ics"))
+    try FileManager.default.copyItem(
+      at: folder.appendingPathComponent("tasksync-out/outlook/outlook.ics"),
+      to: folder.appendingPathComponent("exports/outlook.ics"))
+    let csv = folder.appendingPathComponent("exports/Task.csv")
+    let rows =
+      try String(contentsOf: csv, encoding: .utf8)
+      + "00T5e00000Q2Fc1,Prepare Q2 forecast v2,\"Numbers from finance, then the slides for the board.\",2026-03-10,"
+      + "Not Started,High,,,false,,false,2026-03-02T12:00:00.000Z\r\n"
+    try Data(rows.utf8).write(to: csv)
+    let day = ["sync", "--yes", "--today", "2026-03-03"] + config
+    #expect(TaskSyncCommand.run(day) == 0)
+    #expect(output(folder, "outlook/outlook.ics")?.contains("SUMMARY:Prepare Q2 forecast v2") == true)
+
+    try Data(
+      "ID,Subject,ActivityDate,Status,STATUS\r\n00T5e00000Q2Fc1,Prepare Q2 forecast,2026-03-10,Not Started,Item Created\r\n"
+        .utf8
+    ).write(to: folder.appendingPathComponent("exports/success.csv"))
+    #expect(TaskSyncCommand.run(day) == 0)
+    #expect(output(folder, "salesforce/insert.csv")?.contains("Prepare Q2 forecast") != true)
+    let outlook = try #require(output(folder, "outlook/outlook.ics"))
+    #expect(outlook.components(separatedBy: "SUMMARY:Prepare Q2 forecast").count == 2)
+    #expect(outlook.contains("SUMMARY:Prepare Q2 forecast v2"))
+    #expect(try deletes(folder) == [0, 0])
+    // Re-imported, the next run has nothing to do.
+    try FileManager.default.removeItem(at: folder.appendingPathComponent("exports/outlook.ics"))
+    try FileManager.default.copyItem(
+      at: folder.appendingPathComponent("tasksync-out/outlook/outlook.ics"),
+      to: folder.appendingPathComponent("exports/outlook.ics"))
+    #expect(TaskSyncCommand.run(day) == 0)
+    for operation in ["create", "update", "delete"] { #expect(try counts(folder, operation) == [0, 0]) }
   }
 
   /// A control character in a Salesforce subject has no form in XML: the EWS output leaves it
