@@ -441,6 +441,32 @@ scenario("scope-related-only", [
     REIMPORT_EMPTY,
 ], config="[scope]\nrelated_only = true\n")
 
+# related_only: an Outlook task without the relation pairs with its related Salesforce twin
+# (Outlook tasks carry none until tasksync writes it) instead of getting a copy beside it.
+scenario("scope-related-only-twin", [
+    step("twin", outlook=ics(todo("ol-t", "Follow up with Jane", "2026-03-15"),
+                             todo("ol-u", "Water the plants", "2026-03-15")),
+         salesforce=csv(row(S[1], "Follow up with Jane", "2026-03-15", who=WHO),
+                        row(S[2], "Water the plants", "2026-03-15")),
+         exit=0, summary=summary(o=counts(u=1), s=ZERO, skipped={"unrelated": 2}),
+         contains={"outlook/outlook.ics": ["X-SALESFORCE-WHOID:" + WHO]},
+         count={"outlook/outlook.ics": {"SUMMARY:Follow up with Jane": 1, "SUMMARY:Water the plants": 1},
+                "salesforce/Task.csv": {"Water the plants": 1}}),
+    REIMPORT_EMPTY,
+], config="[scope]\nrelated_only = true\n")
+
+# A pair found on a first run has no baseline: a field one side has and the other lacks is
+# copied, not weighed as a conflict that may clear it.
+scenario("first-run-fills-empty-fields", [
+    step("pair", outlook=ics(todo("ol-1", "Call Acme", "2026-03-10", lm="20260302T080000Z")),
+         salesforce=csv(row(S[1], "Call Acme", "2026-03-10", description="Ask about the renewal", who=WHO)),
+         exit=0, summary=summary(o=counts(u=1), s=ZERO),
+         contains={"outlook/outlook.ics": ["DESCRIPTION:Ask about the renewal", "X-SALESFORCE-WHOID:" + WHO],
+                   "plan.json": ["new pair: outlook has no body yet"]},
+         absent={"salesforce/update.csv": ["#N/A"]}),
+    REIMPORT_EMPTY,
+])
+
 # tasksync relate: a value the user gives a task is written to both sides by the next sync.
 WHO2 = sfid("003000000000002")
 WHAT = sfid("006000000000001")
@@ -468,6 +494,18 @@ scenario("relate-unrelated-task-comes-into-scope", [
     step("sync", exit=0, summary=summary(o=counts(u=1), s=counts(c=1), skipped={"unrelated": 0}),
          decisions={"salesforce/create/ol-u": "planned", "outlook/update/ol-u": "planned"},
          contains={"salesforce/Task.csv": ["Water the plants", WHAT], "outlook/outlook.ics": ["X-SALESFORCE-WHATID:" + WHAT]}),
+    REIMPORT_EMPTY,
+], config="[scope]\nrelated_only = true\n")
+
+# A relation asked for a Salesforce task whose Outlook twin has none: the two pair, and the
+# Outlook task gets it; no copy is made beside it.
+scenario("relate-related-only-twin", [
+    step("relate", outlook=ics(todo("ol-t", "Send contract", "2026-03-15")),
+         salesforce=csv(row(S[1], "Send contract", "2026-03-15")),
+         args="relate " + S[1] + " --what " + WHAT, exit=0),
+    step("sync", exit=0, summary=summary(o=counts(u=1), s=counts(u=1), skipped={"unrelated": 0}),
+         contains={"outlook/outlook.ics": ["X-SALESFORCE-WHATID:" + WHAT], "salesforce/Task.csv": [WHAT]},
+         count={"outlook/outlook.ics": {"SUMMARY:Send contract": 1}}),
     REIMPORT_EMPTY,
 ], config="[scope]\nrelated_only = true\n")
 

@@ -69,6 +69,15 @@ extension Planner {
       case .agree:
         next.baseline[field] = fo
         next.pending = next.pending.clearing(field)
+      case .conflict
+      where baseline == nil
+        && (fo == Fingerprint(field: field, value: "") || fs == Fingerprint(field: field, value: "")):
+        // Never synced (a pair found this run, a field synced from this run on): a side
+        // without a value has not cleared it, there is nothing it was before. The value is
+        // copied, not weighed against an empty one and maybe cleared (a description, a
+        // relation that `related_only` then misses).
+        target = fo == Fingerprint(field: field, value: "") ? .outlook : .salesforce
+        copyRule = "new pair: \(target!) has no \(field) yet"
       case .conflict:
         out.conflicts += 1
         if let winner = conflictWinner(field, o, s) {

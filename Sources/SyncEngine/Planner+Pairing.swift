@@ -30,6 +30,15 @@ extension Planner {
       guard os.count > 0, let other = salesforceMatches.group(of: key) else { continue }
       let ss = candidates(.salesforce, in: other)
       guard ss.count > 0 else { continue }
+      // Under `related_only` the tasks pair when one of them is related (Outlook tasks rarely
+      // carry the relation before tasksync writes it); unpaired, the related one would be
+      // copied beside its twin. Tasks none of which is related stay out of scope.
+      if input.policy.relatedOnly,
+        !allCandidates(.outlook, in: group).contains(where: { isRelated(.outlook, $0) }),
+        !allCandidates(.salesforce, in: other).contains(where: { isRelated(.salesforce, $0) })
+      {
+        continue
+      }
       if os.count == 1 && ss.count == 1 {
         pairNew(PairItems(outlook: os.first, salesforce: ss.first))
         continue
@@ -59,10 +68,31 @@ extension Planner {
     self[matches: side].members(group).filter { isCandidate(side, $0) }
   }
 
-  /// Untaken, in scope, and with a key: a task without one cannot be saved in a pair.
+  /// Untaken, in scope (but for the relation filter, which is the pair's: see
+  /// ``pairBySubjectAndDue()``), and with a key: a task without one cannot be saved in a pair.
   func isCandidate(_ side: Side, _ i: Int) -> Bool {
     !isTaken(side, i) && !(side == .outlook ? outlook.keyless : salesforce.keyless).contains(i)
-      && scope.skipReason(self[side].tasks[i]) == nil
+      && scope.skipReasonButRelation(self[side].tasks[i]) == nil
+  }
+
+  /// Whether task `i` of `side` is related to a Salesforce record, or is to be by a
+  /// `tasksync relate` request.
+  func isRelated(_ side: Side, _ i: Int) -> Bool {
+    let task = self[side].tasks[i]
+    return task.isRelated || givesRelation(requests(namingTask: task.key, on: side))
+  }
+
+  /// Whether a `tasksync relate` request relates the tasks of `pair` to a Salesforce record:
+  /// under `related_only` that brings the pair into scope, as it brings an unpaired task.
+  func isRelatedByRequest(_ pair: PairState) -> Bool {
+    input.policy.relatedOnly && givesRelation(requests(naming: pair))
+  }
+
+  /// Whether the requests `asked` set a WhoId or a WhatId.
+  func givesRelation(_ asked: [Int]) -> Bool {
+    guard !asked.isEmpty else { return false }
+    let wanted = wantedValues(asked)
+    return [wanted[.whoId], wanted[.whatId]].contains { $0.map { !$0.isEmpty } == true }
   }
 
   /// A pair found this run: no baseline yet, so every differing field is a conflict that the

@@ -156,7 +156,7 @@ extension Planner {
       return
     }
     let second = outlookFacts != nil ? salesforceFacts : nil
-    if let reason = scope.skipReason(pair: first, second) {
+    if let reason = scope.skipReason(pair: first, second), reason != .unrelated || !isRelatedByRequest(pair) {
       setDormant(pair, live: [first] + (second.map { [$0] } ?? []), reason: reason)
       return
     }

@@ -32,6 +32,14 @@ struct Scope {
     return nil
   }
 
+  /// ``skipReason(_:)`` without the relation filter: a task may pair with a related twin
+  /// whether it carries the relation itself or not (the pair is related when one task is).
+  func skipReasonButRelation(_ task: TaskItem) -> SkipReason? {
+    if task.isPrivate && !policy.includePrivate { return .private }
+    if !dayInScope(task.windowDay) { return .outOfWindow }
+    return nil
+  }
+
   func dayInScope(_ day: CalendarDay?) -> Bool {
     guard let day else { return policy.undated == .include }
     return firstDay <= day && day <= lastDay
