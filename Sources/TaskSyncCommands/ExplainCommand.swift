@@ -22,8 +22,11 @@ struct ExplainCommand: ParsableCommand {
     }
     let salesforceKey = SalesforceID.normalised(key) ?? key
     do {
-      let pair = try store.load().pairs.first {
+      let pairs = try store.load().pairs
+      // By the key of either task, the pair id, or the key tasksync gave a copy still pending.
+      var pair = pairs.first {
         $0.id == key || $0.outlookKey == key || $0.salesforceKey == salesforceKey
+          || $0.pending.contains { $0.createdKey == key }
       }
       guard let runID = try store.runs().last(where: { !$0.isReverted })?.runID,
         let entry = try store.journalEntry(runID: runID)
@@ -33,12 +36,14 @@ struct ExplainCommand: ParsableCommand {
       }
       let plan = try JSONDecoder().decode(PlanFile.self, from: Data(entry.planJSON))
       let decisions = plan.decisions.filter { $0.matches(key) || $0.salesforceKey == salesforceKey }
+      // A decision id names its pair too.
+      if pair == nil, let named = decisions.first?.pairID { pair = pairs.first { $0.id == named } }
       // A key nothing names is most likely mistyped: saying the run "did nothing" to it would
       // read as an answer.
       guard pair != nil || !decisions.isEmpty else {
         throw CommandFailure(
           .usage,
-          "\(key): no saved pair and no decision of run \(runID) names it (give an Outlook UID, a Salesforce Id, a pair id or a decision id, as `tasksync status` and `tasksync plan` show them)"
+          "\(key): no saved pair and no decision of run \(runID) names it: a key mistyped, or a task the run left alone without a pair (private, outside the window, unrelated, or unreadable: `tasksync plan` counts them); give an Outlook UID, a Salesforce Id, a pair id or a decision id, as `tasksync status` and `tasksync plan` show them"
         )
       }
       print("Run \(runID) (today = \(plan.today)):")

@@ -24,11 +24,12 @@ struct RevertCommand: ParsableCommand {
 
   func run() throws {
     let session = try SyncSession(common: common, allowMassDelete: false)
+    // Asked before the lock, which would make the state folder.
+    let noState = CommandFailure(.usage, "\(session.configuration.state.path): no state, so no run to revert")
+    guard try session.existingStore() != nil else { throw noState }
     let lock = try session.lock(command: "tasksync revert \(runID)")
     defer { lock.release() }
-    guard let store = try session.existingStore() else {
-      throw CommandFailure(.usage, "\(session.configuration.state.path): no state, so no run to revert")
-    }
+    guard let store = try session.existingStore() else { throw noState }
     do {
       guard let entry = try store.journalEntry(runID: runID) else {
         throw CommandFailure(.usage, "the journal has no run \(runID); `tasksync status` lists the runs")

@@ -143,6 +143,10 @@ struct BrokenExportTests {
     try bytes.prefix(bytes.count / 2).write(to: plan)
     #expect(TaskSyncCommand.run(["apply", plan.path, "--today", "2026-03-02", "--config", config]) == 1)
     #expect(output(folder, "summary.json") == nil)
+    // A plan file that is not there is a usage error, which says so.
+    let missing = CapturedCommand.run(["apply", plan.path + ".gone", "--config", config])
+    #expect(missing.status == 2)
+    #expect(missing.stderr.contains("cannot read the plan: no such file"))
   }
 
   /// On a first run, an Outlook task that cannot be read (a bad DUE, no UID) cannot be paired

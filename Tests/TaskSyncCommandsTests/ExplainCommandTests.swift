@@ -1,5 +1,6 @@
 import Foundation
 import TaskSyncCommands
+import TestSupport
 import Testing
 
 /// `explain` answers for a task the last run knows, and refuses a key nothing names.
@@ -14,5 +15,30 @@ struct ExplainCommandTests {
     #expect(TaskSyncCommand.run(["explain", "00T000000000001", "--config", config]) == 0)
     // A mistyped key: neither a pair nor a decision.
     #expect(TaskSyncCommand.run(["explain", "task-9", "--config", config]) == 2)
+  }
+
+  /// A decision id names its pair, and so does the UID tasksync gave a copy it created (the
+  /// key the user sees in Outlook while the create is pending).
+  @Test func aDecisionIdOrACreatedUIDShowsThePair() throws {
+    let folder = try TestPaths.temporaryFolder("tasksync-explain-demo")
+    let demo = TestPaths.fixtures.appendingPathComponent("Demo")
+    for name in ["exports", "tasksync.toml"] {
+      try FileManager.default.copyItem(at: demo.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+    }
+    let config = folder.appendingPathComponent("tasksync.toml").path
+    #expect(TaskSyncCommand.run(["sync", "--yes", "--today", "2026-03-02", "--config", config]) == 0)
+    let source = "040000008200E00074C5B7101A82E0080000000010A1"
+    let byDecision = CapturedCommand.run(["explain", "salesforce/create/" + source, "--config", config])
+    #expect(byDecision.status == 0)
+    #expect(byDecision.stdout.contains("Pair o:" + source))
+    #expect(!byDecision.stdout.contains("No saved pair"))
+
+    let calendar = try String(
+      contentsOf: folder.appendingPathComponent("tasksync-out/outlook/outlook.ics"), encoding: .utf8)
+    let uid = try #require(
+      calendar.components(separatedBy: "\r\n").first { $0.hasPrefix("UID:tasksync-") }?.dropFirst(4))
+    let byCreatedUID = CapturedCommand.run(["explain", String(uid), "--config", config])
+    #expect(byCreatedUID.status == 0)
+    #expect(byCreatedUID.stdout.contains("pending create in outlook"))
   }
 }

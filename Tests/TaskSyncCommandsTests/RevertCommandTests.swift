@@ -123,6 +123,15 @@ struct RevertCommandTests {
     #expect(!FileManager.default.fileExists(atPath: other.appendingPathComponent("summary.json").path))
   }
 
+  /// Without a state there is no run to revert, and asking makes no state folder.
+  @Test func revertWithoutAStateMakesNone() throws {
+    let folder = try workspace()
+    let state = folder.appendingPathComponent("no-state-here")
+    let config = folder.appendingPathComponent("tasksync.toml").path
+    #expect(TaskSyncCommand.run(["revert", "20260302-00000000", "--state", state.path, "--config", config]) == 2)
+    #expect(!FileManager.default.fileExists(atPath: state.path))
+  }
+
   @Test func aHandEditedOutputIsNotOverwrittenWithoutForce() throws {
     let folder = try workspace()
     #expect(sync(folder) == 0)

@@ -25,7 +25,10 @@ package struct PlanFile: Codable, Sendable {
 
   package static func read(_ url: URL) throws -> PlanFile {
     guard let data = FileManager.default.contents(atPath: url.path) else {
-      throw CommandFailure(.failed, "\(url.path): cannot read the plan")
+      guard FileManager.default.fileExists(atPath: url.path) else {
+        throw CommandFailure(.usage, "\(url.path): cannot read the plan: no such file")
+      }
+      throw CommandFailure(.failed, "\(url.path): cannot read the plan: it is a folder or not readable")
     }
     do {
       return try JSONDecoder().decode(PlanFile.self, from: data)
