@@ -105,6 +105,8 @@ struct RelateCommand: ParsableCommand {
     let named = pairs.contains { pair in
       pair.id == key || pair.outlookKey == key
         || (salesforceKey != nil && pair.salesforceKey.flatMap(SalesforceID.normalised) == salesforceKey)
+        // The UID tasksync gave a copy it sent to Outlook, before that copy comes back.
+        || pair.pending.contains { $0.createdKey == key }
     }
     if named { return }
     let configuration = session.configuration
