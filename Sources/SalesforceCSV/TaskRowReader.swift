@@ -168,6 +168,13 @@ struct TaskRowReader {
     }
   }
 
+  /// Whether `key`, as ``key(_:_:)`` gives it, is a record Id: that gives the 18-character form
+  /// of an Id, and any other text as it is (per row: no second normalising).
+  static func isRecordID(_ key: String) -> Bool {
+    key.utf8.count == 18
+      && key.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) }
+  }
+
   /// Whether every data row's Id is empty; the first time it is true, one warning says so.
   mutating func fileHasNoIds(_ columns: TaskColumnIndex) -> Bool {
     if let known = noRowHasAnId { return known }
@@ -210,7 +217,7 @@ struct TaskRowReader {
     if let k = self.key(record, columns) {
       // A cell that is not a record Id was one before something changed it (a spreadsheet's
       // number format, a cut): its task cannot be told apart from any other.
-      guard SalesforceID.recordID(k) != nil else {
+      guard Self.isRecordID(k) else {
         add(.error, SalesforceCSVMessage.notARecordId(k), at: cellOffset(record, columns.id!))
         return .bad(key: k)
       }
