@@ -467,6 +467,22 @@ scenario("first-run-fills-empty-fields", [
     REIMPORT_EMPTY,
 ])
 
+# Only a pair found this run fills an empty side: once saved, a side the user empties (here
+# to settle a conflict left for review) is not filled again; the conflict stays until the
+# sides agree.
+scenario("first-run-manual-conflict-cleared", [
+    step("conflict", outlook=ics(todo("ol-1", "Call Acme", "2026-03-10", description="stale outlook notes")),
+         salesforce=csv(row(S[1], "Call Acme", "2026-03-10", description="stale sf notes")),
+         exit=4, summary=summary(o=ZERO, s=ZERO)),
+    step("outlook-cleared", outlook=ics(todo("ol-1", "Call Acme", "2026-03-10", lm="20260302T080000Z")),
+         salesforce=csv(row(S[1], "Call Acme", "2026-03-10", description="stale sf notes")),
+         exit=4, summary=summary(o=ZERO, s=ZERO),
+         absent={"outlook/outlook.ics": ["stale sf notes"], "plan.json": ["new pair:"]}),
+    step("agreed", outlook=ics(todo("ol-1", "Call Acme", "2026-03-10", lm="20260302T080000Z")),
+         salesforce=csv(row(S[1], "Call Acme", "2026-03-10")),
+         exit=0, summary=summary(o=ZERO, s=ZERO), planEmpty=True),
+], config="[rules]\nconflict = \"manual\"\n")
+
 # tasksync relate: a value the user gives a task is written to both sides by the next sync.
 WHO2 = sfid("003000000000002")
 WHAT = sfid("006000000000001")

@@ -70,12 +70,13 @@ extension Planner {
         next.baseline[field] = fo
         next.pending = next.pending.clearing(field)
       case .conflict
-      where baseline == nil
+      where saved.baseline.isEmpty
         && (fo == Fingerprint(field: field, value: "") || fs == Fingerprint(field: field, value: "")):
-        // Never synced (a pair found this run, a field synced from this run on): a side
-        // without a value has not cleared it, there is nothing it was before. The value is
-        // copied, not weighed against an empty one and maybe cleared (a description, a
-        // relation that `related_only` then misses).
+        // A pair found this run (no field synced yet): a side without a value has not cleared
+        // it, there is nothing it was before. The value is copied, not weighed against an
+        // empty one and maybe cleared (a description, a relation that `related_only` then
+        // misses). Once the pair is saved, a side the user empties (say, to settle a
+        // conflict left for review) is not filled again.
         target = fo == Fingerprint(field: field, value: "") ? .outlook : .salesforce
         copyRule = "new pair: \(target!) has no \(field) yet"
       case .conflict:
