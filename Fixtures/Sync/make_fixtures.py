@@ -455,6 +455,16 @@ scenario("scope-related-only-twin", [
     REIMPORT_EMPTY,
 ], config="[scope]\nrelated_only = true\n")
 
+# An unrelated namesake (out of scope) does not make a related pair's match ambiguous.
+scenario("scope-related-only-namesake", [
+    step("related-pair-and-namesake", outlook=ics(todo("ol-a", "Call Acme", "2026-03-07", extra=["X-SALESFORCE-WHOID:" + WHO])),
+         salesforce=csv(row(S[1], "Call Acme", "2026-03-07", who=WHO), row(S[2], "Call Acme", "2026-03-07")),
+         exit=0, summary=summary(o=ZERO, s=ZERO, skipped={"unrelated": 1}),
+         absent={"summary.json": ["ambiguous match"]},
+         count={"outlook/outlook.ics": {"SUMMARY:Call Acme": 1}}),
+    REIMPORT_EMPTY,
+], config="[scope]\nrelated_only = true\n")
+
 # A pair found on a first run has no baseline: a field one side has and the other lacks is
 # copied, not weighed as a conflict that may clear it.
 scenario("first-run-fills-empty-fields", [

@@ -26,31 +26,43 @@ extension Planner {
   mutating func pairBySubjectAndDue() {
     for group in outlookMatches.keys.indices {
       let key = outlookMatches.keys[group]
-      let os = candidates(.outlook, in: group)
+      var os = candidates(.outlook, in: group)
       guard os.count > 0, let other = salesforceMatches.group(of: key) else { continue }
-      let ss = candidates(.salesforce, in: other)
+      var ss = candidates(.salesforce, in: other)
       guard ss.count > 0 else { continue }
-      // Under `related_only` the tasks pair when one of them is related (Outlook tasks rarely
-      // carry the relation before tasksync writes it); unpaired, the related one would be
-      // copied beside its twin. Tasks none of which is related stay out of scope.
-      if input.policy.relatedOnly,
-        !allCandidates(.outlook, in: group).contains(where: { isRelated(.outlook, $0) }),
-        !allCandidates(.salesforce, in: other).contains(where: { isRelated(.salesforce, $0) })
-      {
-        continue
+      var members: (outlook: [Int], salesforce: [Int])?
+      if input.policy.relatedOnly {
+        // The tasks pair when one of them is related (Outlook tasks rarely carry the relation
+        // before tasksync writes it): unpaired, the related one would be copied beside its
+        // twin. A side with related tasks offers only those, so that an unrelated namesake
+        // (out of scope) does not make the match ambiguous. Tasks none of which is related
+        // stay out of scope.
+        let (o, s) = (relatedFirst(.outlook, in: group), relatedFirst(.salesforce, in: other))
+        guard o.related || s.related else { continue }
+        members = (o.members, s.members)
+        os = (o.members.count, o.members.first)
+        ss = (s.members.count, s.members.first)
       }
       if os.count == 1 && ss.count == 1 {
         pairNew(PairItems(outlook: os.first, salesforce: ss.first))
         continue
       }
-      let outlookMembers = allCandidates(.outlook, in: group)
+      let outlookMembers = members?.outlook ?? allCandidates(.outlook, in: group)
       for i in outlookMembers { outlook.take(i) }
-      for j in allCandidates(.salesforce, in: other) { salesforce.take(j) }
+      for j in members?.salesforce ?? allCandidates(.salesforce, in: other) { salesforce.take(j) }
       let day = key.due.map { " due \($0)" } ?? " without a due date"
       out.warnings.append(
         "ambiguous match: \(os.count) Outlook and \(ss.count) Salesforce tasks named '\(outlook.tasks[outlookMembers[0]].subject)'\(day); not paired and not copied — relate them by hand or make the subjects differ"
       )
     }
+  }
+
+  /// Under `related_only`, the candidates of match group `group` of `side` that may pair: the
+  /// related ones when there are any (`related`), else all of them.
+  func relatedFirst(_ side: Side, in group: Int) -> (members: [Int], related: Bool) {
+    let all = allCandidates(side, in: group)
+    let related = all.filter { isRelated(side, $0) }
+    return related.isEmpty ? (all, false) : (related, true)
   }
 
   /// The untaken, in-scope members of match group `group` of `side`: how many, and the first.
