@@ -32,8 +32,9 @@ public struct JournalEntry: Hashable, Sendable {
   /// The output files the run wrote, with what was there before.
   public var files: [JournaledFile]
 
-  /// The folder the run wrote its outputs to, as an absolute path (`nil` for a run journaled
-  /// before the folder was kept): `revert` restores the files there.
+  /// The folder the run wrote its outputs to, as the caller gives it (tasksync: relative to the
+  /// state folder; `nil` for a run journaled before the folder was kept): `revert` restores the
+  /// files there.
   public var outFolder: String?
 
   /// Whether the run has been reverted. Filled by the store.

@@ -22,8 +22,9 @@ import TaskModel
 /// - v5: a snapshot can be a delta of another (`snapshots.base`, format 3 of
 ///   ``PairSnapshotCoding``), `depth` deltas and `entries` changed pairs away from a whole one.
 ///   Snapshots stored before are whole (depth 0).
-/// - v6: a run records the folder it wrote its outputs to (`runs.out_folder`), where `revert`
-///   restores them; unknown (NULL) for the runs before.
+/// - v6: a run records the folder it wrote its outputs to (`runs.out_folder`; tasksync gives it
+///   relative to the state folder), where `revert` restores them; unknown (NULL) for the runs
+///   before.
 extension StateStore {
   static let migrator: DatabaseMigrator = {
     var migrator = DatabaseMigrator()

@@ -41,14 +41,22 @@ struct RevertCommand: ParsableCommand {
           } ?? "every run is already reverted"
         throw CommandFailure(.refused, "run \(runID) is not the latest run in effect that changed something: \(latest)")
       }
-      let out = session.configuration.out.standardizedFileURL.path
+      let configured = session.configuration.out
+      let out = configured.standardizedFileURL.path
       // The files are the run's only in the folder it wrote them to: restored elsewhere, they
       // would remove or overwrite another run's outputs, which no journal entry keeps (even
-      // with --force). A folder that is gone (moved with the project) leaves the choice to --out.
-      if let written = entry.outFolder, written != out, FileManager.default.fileExists(atPath: written) {
-        throw CommandFailure(
-          .refused,
-          "run \(runID) wrote its outputs to \(written), not \(out): revert with --out \(written); nothing reverted")
+      // with --force). Kept relative to the state folder, it moves with the project; a folder
+      // that is gone leaves the choice to --out.
+      if let relative = entry.outFolder {
+        let written = session.configuration.state.appendingPathComponent(relative).standardizedFileURL
+        if Folders.resolved(written) != Folders.resolved(configured),
+          FileManager.default.fileExists(atPath: written.path)
+        {
+          throw CommandFailure(
+            .refused,
+            "run \(runID) wrote its outputs to \(written.path), not \(out): revert with --out \(written.path); nothing reverted"
+          )
+        }
       }
       try entry.restoreFiles(outFolder: out, overwritingChanges: force)
       try store.revert(runID: runID)

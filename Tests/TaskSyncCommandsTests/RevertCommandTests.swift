@@ -123,6 +123,23 @@ struct RevertCommandTests {
     #expect(!FileManager.default.fileExists(atPath: other.appendingPathComponent("summary.json").path))
   }
 
+  /// A project copied whole (state and outputs) reverts in its own output folder: the run's
+  /// folder is kept relative to the state, so the copy never names, nor empties, the original's.
+  @Test func aCopiedProjectRevertsItsOwnOutputs() throws {
+    let original = try workspace()
+    #expect(sync(original) == 0)
+    let before = try outputs(original)
+    let copy = original.deletingLastPathComponent().appendingPathComponent(
+      original.lastPathComponent + "-copy")
+    try FileManager.default.copyItem(at: original, to: copy)
+    let store = try StateStore(folder: copy.appendingPathComponent(".tasksync"))
+    let run = try #require(try store.revertibleRunID())
+    let config = copy.appendingPathComponent("tasksync.toml").path
+    #expect(TaskSyncCommand.run(["revert", run, "--config", config]) == 0)
+    #expect(try outputs(copy).isEmpty)
+    #expect(try outputs(original) == before)
+  }
+
   /// Without a state there is no run to revert, and asking makes no state folder.
   @Test func revertWithoutAStateMakesNone() throws {
     let folder = try workspace()

@@ -18,6 +18,22 @@ enum Folders {
     }
   }
 
+  /// `url` as an absolute path without `.`, `..` or symbolic links (as far as it exists).
+  static func resolved(_ url: URL) -> String {
+    url.standardizedFileURL.resolvingSymlinksInPath().path
+  }
+
+  /// The path of folder `target` relative to folder `base` (`../tasksync-out`), both resolved:
+  /// what a project copied or moved whole still finds.
+  static func relativePath(from base: URL, to target: URL) -> String {
+    let from = resolved(base).split(separator: "/")
+    let to = resolved(target).split(separator: "/")
+    var common = 0
+    while common < from.count, common < to.count, from[common] == to[common] { common += 1 }
+    let steps = Array(repeating: "..", count: from.count - common) + to[common...].map(String.init)
+    return steps.isEmpty ? "." : steps.joined(separator: "/")
+  }
+
   /// The system's words for what went wrong (`Not a directory`, `Permission denied`), not the
   /// wrapping error's debug text.
   static func reason(_ error: Error) -> String {

@@ -42,7 +42,9 @@ extension SyncSession {
     defer { pairChanges.wait() }
     var entry = JournalEntry(
       runID: run.input.runID, startedAt: startedAt, planJSON: run.planJSON, summaryJSON: run.summary.json, files: [])
-    entry.outFolder = configuration.out.standardizedFileURL.path
+    // Relative to the state folder: a project copied or moved whole, state and outputs
+    // together, still reverts in its own output folder, never in the original's.
+    entry.outFolder = Folders.relativePath(from: configuration.state, to: configuration.out)
     ahead.storePlan(entry)
     let replaced = ReplacedFiles(stateFolder: configuration.state.path)
     entry.files = try writeOutputs(
