@@ -69,15 +69,13 @@ extension Planner {
       case .agree:
         next.baseline[field] = fo
         next.pending = next.pending.clearing(field)
-      case .conflict
-      where saved.baseline.isEmpty
-        && (fo == Fingerprint(field: field, value: "") || fs == Fingerprint(field: field, value: "")):
+      case .conflict where saved.baseline.isEmpty && newPairFill(field, fo, fs) != nil:
         // A pair found this run (no field synced yet): a side without a value has not cleared
         // it, there is nothing it was before. The value is copied, not weighed against an
         // empty one and maybe cleared (a description, a relation that `related_only` then
         // misses). Once the pair is saved, a side the user empties (say, to settle a
         // conflict left for review) is not filled again.
-        target = fo == Fingerprint(field: field, value: "") ? .outlook : .salesforce
+        target = newPairFill(field, fo, fs)
         copyRule = "new pair: \(target!) has no \(field) yet"
       case .conflict:
         out.conflicts += 1
@@ -182,6 +180,16 @@ extension Planner {
       return "only \(winner.other) may be updated"
     }
     return "conflict = \(policy.conflict.rawValue)"
+  }
+
+  /// The side of a new pair whose `field` is empty while the other's is not, and which may
+  /// be updated: one that may not (a one-way sync into the other side) is the master of the
+  /// pair, and its empty value is settled as a conflict, by the policy that makes it so.
+  func newPairFill(_ field: SyncField, _ fo: Fingerprint, _ fs: Fingerprint) -> Side? {
+    let empty = Fingerprint(field: field, value: "")
+    let side: Side? = fo == empty ? .outlook : fs == empty ? .salesforce : nil
+    guard let side, !input.policy.isPrevented(.update, on: side) else { return nil }
+    return side
   }
 }
 

@@ -67,4 +67,19 @@ struct FolderExportTests {
     let remaining = try FileManager.default.contentsOfDirectory(atPath: tasks.path)
     #expect(Set(remaining).isSubset(of: Set(names)))
   }
+
+  /// A task file that something else put in the output folder (a task tasksync never saw) is
+  /// not tasksync's to remove: it stays, and the export read next holds it.
+  @Test func aFileTasksyncNeverWroteStaysInTheOutputFolder() throws {
+    let folder = try vdirDemo()
+    #expect(sync(folder, today: "2026-03-02") == 0)
+    let phone = folder.appendingPathComponent("tasksync-out/outlook/tasks/phone-1.ics")
+    let calendar =
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//phone//EN\r\nBEGIN:VTODO\r\nUID:phone-1\r\n"
+      + "SUMMARY:Buy stamps\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
+    try Data(calendar.utf8).write(to: phone)
+    #expect(sync(folder, today: "2026-03-03") == 0)
+    #expect(try outputNames(folder).contains("phone-1.ics"))
+    #expect(try Data(contentsOf: phone) == Data(calendar.utf8))
+  }
 }

@@ -90,10 +90,16 @@ extension SyncSession {
       if run.outlook.isFolder {
         // The output folder is the export as it should be now, and is re-imported whole: a
         // task file an earlier run left there (a task deleted since, a create the client saved
-        // under its own name) would come back with it.
+        // under its own name) would come back with it. A file holding a task the state does
+        // not know was put there by something else, and is left alone.
         let kept = Set(rendered.map(\.name))
-        let earlier = (try? Export.taskFileNames(in: outputFolder)) ?? []
-        for name in Set(run.outlook.parts.map(\.name)).union(earlier).subtracting(kept).sorted() {
+        let inputs = Set(run.outlook.parts.map(\.name))
+        let earlier = Set((try? Export.taskFileNames(in: outputFolder)) ?? []).subtracting(inputs)
+        let leftBehind = earlier.subtracting(kept)
+        let known = leftBehind.isEmpty ? [] : Self.outlookKeys(run.state)
+        let stale = inputs.subtracting(kept).union(
+          leftBehind.filter { Self.holdsOnlyKnownTasks(outputFolder.appendingPathComponent($0), known, options) })
+        for name in stale.sorted() {
           files.append(OutputFile(path: "outlook/\(outlookName)/\(name)", bytes: nil))
         }
         files += rendered.map { OutputFile(path: "outlook/\(outlookName)/\($0.name)", bytes: $0.bytes) }
@@ -127,6 +133,24 @@ extension SyncSession {
       ]
     }
     return [outlook, outlookImports, salesforceFiles, salesforceImports, reports]
+  }
+
+  /// The Outlook keys `state` knows: its pairs' Outlook tasks, and the copies pending creates
+  /// sent.
+  static func outlookKeys(_ state: SyncState) -> Set<String> {
+    var known = Set(state.pairs.compactMap(\.outlookKey))
+    for pair in state.pairs { for op in pair.pending { if let key = op.createdKey { known.insert(key) } } }
+    return known
+  }
+
+  /// Whether the calendar file at `url` holds tasks, each of them `known`: a file an earlier
+  /// run wrote.
+  static func holdsOnlyKnownTasks(_ url: URL, _ known: Set<String>, _ options: FormatOptions) -> Bool {
+    guard let bytes = AtomicFile.contents(atPath: url.path),
+      let keys = try? Export.decode(bytes, file: url.path, format: .ics, options: options).result.tasks.map(\.key),
+      !keys.isEmpty
+    else { return false }
+    return keys.allSatisfy(known.contains)
   }
 
   /// Writes (or removes) every output atomically and returns the journal's record of them.
