@@ -373,8 +373,13 @@ struct Planner {
   /// `seeking` counts the unresolved creates to the lookup's side that look for each key.
   mutating func recognisePendingCreateByMatch(_ lookup: CreateLookup, seeking: [MatchKey: Int]) -> PairItems {
     let (i, target) = (lookup.pair, lookup.target)
+    guard heldCreates[pairs[i].id] == nil else { return attached[i] }
     var found: Int?
-    for key in lookup.keys where found == nil && heldCreates[pairs[i].id] == nil {
+    // Every key is tried before the create is held on the first that is ambiguous: the source's
+    // subject now may tell its copy apart where the one sent cannot (the user gave the source
+    // and its copy a new subject, as the hold's warning suggests).
+    var ambiguous: (candidates: [Int], alike: Int)?
+    for key in lookup.keys where found == nil {
       let candidates =
         target == .outlook
         ? Self.candidates(outlookMatches, outlook.taken, heldByCreates[target]!, key)
@@ -383,9 +388,14 @@ struct Planner {
       let alike = seeking[key, default: 0]
       if candidates.count == 1 && alike <= 1 {
         found = candidates[0]
-      } else if let (c, target) = Self.unresolvedCreate(pairs, i, attached[i]) {
-        hold(pairs[i], pairs[i].pending[c], candidates, sourceKey: Self.sourceKey(pairs, i, target), alike: alike)
+      } else if ambiguous == nil {
+        ambiguous = (candidates, alike)
       }
+    }
+    if found == nil, let ambiguous, let (c, target) = Self.unresolvedCreate(pairs, i, attached[i]) {
+      hold(
+        pairs[i], pairs[i].pending[c], ambiguous.candidates, sourceKey: Self.sourceKey(pairs, i, target),
+        alike: ambiguous.alike)
     }
     return attaching(found, to: attached[i], on: target)
   }

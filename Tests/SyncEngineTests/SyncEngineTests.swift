@@ -91,6 +91,31 @@ struct SyncEngineTests {
     #expect(plan.warnings.contains { $0.contains("cannot be told apart from 1 salesforce task ") })
   }
 
+  /// The warning's advice for two creates alike: give one source task and its copy the same
+  /// new subject. That create is then found by its source's new subject, and the other by
+  /// elimination once it is the only one looking; no copy is made of the renamed one.
+  @Test func twoCreatesAlikeSettleOnceOneSourceAndItsCopyAreRenamed() throws {
+    var world = World()
+    world.salesforceKeepsCrossReference = false
+    world.outlook = [
+      TaskItem(key: "uid-a", subject: "Call Bob", body: "first", due: World.day(5)),
+      TaskItem(key: "uid-b", subject: "Call Bob", body: "second", due: World.day(5)),
+    ]
+    world.sync()
+    world.sync()
+    // The second source and its copy (the one with its body) get a new subject.
+    world.outlook[1].subject = "Call Bob B"
+    let copy = try #require(world.salesforce.firstIndex { $0.body == "second" })
+    world.salesforce[copy].subject = "Call Bob B"
+    let renamed = world.sync()
+    #expect(renamed.counts(for: .outlook).create == 0, "\(renamed.decisions.map(\.id))")
+    #expect(renamed.counts(for: .salesforce).create == 0, "\(renamed.decisions.map(\.id))")
+    world.sync()
+    #expect(world.outlook.count == 2 && world.salesforce.count == 2)
+    #expect(world.state.pairs.allSatisfy { $0.pending.isEmpty && $0.outlookKey != nil && $0.salesforceKey != nil })
+    #expect(world.plan().isEmpty)
+  }
+
   /// Found by the stateful property test (seed jh01+BYmrHJZ6R6JmNV/AWfXfXzsVJjCKZcsILgwSlw=):
   /// the copy of a created task came back, and an unpaired task on its side was edited to the
   /// same subject and due day. The create was sent again on every run, one more copy each time.
