@@ -59,6 +59,17 @@ struct BrokenExportTests {
     return text
   }
 
+  /// `calendar` without the VTODO whose SUMMARY is `subject` (the task deleted in Outlook).
+  func withoutTodo(_ subject: String, in calendar: String) throws -> String {
+    var text = calendar
+    let named = try #require(text.range(of: "SUMMARY:" + subject))
+    let begin = try #require(
+      text.range(of: "BEGIN:VTODO", options: .backwards, range: text.startIndex..<named.lowerBound))
+    let end = try #require(text.range(of: "END:VTODO\r\n", range: named.upperBound..<text.endIndex))
+    text.removeSubrange(begin.lowerBound..<end.upperBound)
+    return text
+  }
+
   /// The deletes the last run's summary.json counts, Outlook then Salesforce.
   func deletes(_ folder: URL) throws -> [Int] { try counts(folder, "delete") }
 
@@ -295,12 +306,7 @@ struct BrokenExportTests {
     #expect(TaskSyncCommand.run(["sync", "--yes"] + day) == 0)
     #expect(output(folder, "salesforce/insert.csv")?.contains("Prepare Q2 forecast") == true)
     let ics = folder.appendingPathComponent("exports/outlook.ics")
-    var calendar = try #require(output(folder, "outlook/outlook.ics"))
-    let subject = try #require(calendar.range(of: "SUMMARY:Prepare Q2 forecast"))
-    let begin = try #require(
-      calendar.range(of: "BEGIN:VTODO", options: .backwards, range: calendar.startIndex..<subject.lowerBound))
-    let end = try #require(calendar.range(of: "END:VTODO\r\n", range: subject.upperBound..<calendar.endIndex))
-    calendar.removeSubrange(begin.lowerBound..<end.upperBound)
+    let calendar = try withoutTodo("Prepare Q2 forecast", in: try #require(output(folder, "outlook/outlook.ics")))
     try Data(calendar.utf8).write(to: ics)
     let csv = folder.appendingPathComponent("exports/Task.csv")
     var rows = try String(contentsOf: csv, encoding: .utf8)
@@ -392,12 +398,7 @@ struct BrokenExportTests {
     let text = try String(contentsOf: csv, encoding: .utf8)
     try Data(text.replacingOccurrences(of: "2026-03-08,In Progress", with: "2026-03-08,Blocked").utf8).write(to: csv)
     let ics = folder.appendingPathComponent("exports/outlook.ics")
-    var calendar = try String(contentsOf: ics, encoding: .utf8)
-    let subject = try #require(calendar.range(of: "SUMMARY:Follow up with Initech"))
-    let begin = try #require(
-      calendar.range(of: "BEGIN:VTODO", options: .backwards, range: calendar.startIndex..<subject.lowerBound))
-    let end = try #require(calendar.range(of: "END:VTODO\r\n", range: subject.upperBound..<calendar.endIndex))
-    calendar.removeSubrange(begin.lowerBound..<end.upperBound)
+    let calendar = try withoutTodo("Follow up with Initech", in: try String(contentsOf: ics, encoding: .utf8))
     try Data(calendar.utf8).write(to: ics)
     #expect(sync(folder) == 0)
     #expect(try deletes(folder) == [0, 0])
