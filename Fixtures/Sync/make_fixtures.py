@@ -472,25 +472,35 @@ scenario("first-run-fills-empty-fields", [
          salesforce=csv(row(S[1], "Call Acme", "2026-03-10", description="Ask about the renewal", who=WHO)),
          exit=0, summary=summary(o=counts(u=1), s=ZERO),
          contains={"outlook/outlook.ics": ["DESCRIPTION:Ask about the renewal", "X-SALESFORCE-WHOID:" + WHO],
-                   "plan.json": ["new pair: outlook has no body yet"]},
+                   "plan.json": ["never synced: outlook has no body"]},
          absent={"salesforce/update.csv": ["#N/A"]}),
     REIMPORT_EMPTY,
 ])
 
-# Only a pair found this run fills an empty side: once saved, a side the user empties (here
-# to settle a conflict left for review) is not filled again; the conflict stays until the
-# sides agree.
-scenario("first-run-manual-conflict-cleared", [
+# One way into Salesforce: a first run's pair whose Outlook task lacks the Salesforce task's
+# description and relation does not clear them there; the copy to Outlook is prevented, and
+# stays listed.
+scenario("first-run-one-way-keeps-salesforce-values", [
+    step("pair", outlook=ics(todo("ol-1", "Call Acme", "2026-03-10", lm="20260302T080000Z")),
+         salesforce=csv(row(S[1], "Call Acme", "2026-03-10", description="Ask about the renewal", who=WHO)),
+         exit=0, summary=summary(o=ZERO, s=ZERO, conflicts=0, prevented=1),
+         decisions={"outlook/update/ol-1/prevented": "prevented"},
+         contains={"salesforce/Task.csv": ["Ask about the renewal", WHO]}),
+    step("again", exit=0, summary=summary(o=ZERO, s=ZERO, conflicts=0, prevented=1)),
+], config="[rules]\ndirection = \"outlook-to-salesforce\"\n")
+
+# A conflict left for review keeps its field without a baseline: emptying one side settles it
+# by taking the other side's value.
+scenario("manual-conflict-settled-by-emptying-one-side", [
     step("conflict", outlook=ics(todo("ol-1", "Call Acme", "2026-03-10", description="stale outlook notes")),
-         salesforce=csv(row(S[1], "Call Acme", "2026-03-10", description="stale sf notes")),
+         salesforce=csv(row(S[1], "Call Acme", "2026-03-10", description="sf notes to keep")),
          exit=4, summary=summary(o=ZERO, s=ZERO)),
-    step("outlook-cleared", outlook=ics(todo("ol-1", "Call Acme", "2026-03-10", lm="20260302T080000Z")),
-         salesforce=csv(row(S[1], "Call Acme", "2026-03-10", description="stale sf notes")),
-         exit=4, summary=summary(o=ZERO, s=ZERO),
-         absent={"outlook/outlook.ics": ["stale sf notes"], "plan.json": ["new pair:"]}),
-    step("agreed", outlook=ics(todo("ol-1", "Call Acme", "2026-03-10", lm="20260302T080000Z")),
-         salesforce=csv(row(S[1], "Call Acme", "2026-03-10")),
-         exit=0, summary=summary(o=ZERO, s=ZERO), planEmpty=True),
+    step("outlook-emptied", outlook=ics(todo("ol-1", "Call Acme", "2026-03-10", lm="20260302T080000Z")),
+         salesforce=csv(row(S[1], "Call Acme", "2026-03-10", description="sf notes to keep")),
+         exit=0, summary=summary(o=counts(u=1), s=ZERO, conflicts=0),
+         contains={"outlook/outlook.ics": ["DESCRIPTION:sf notes to keep"],
+                   "plan.json": ["never synced: outlook has no body"]}),
+    REIMPORT_EMPTY,
 ], config="[rules]\nconflict = \"manual\"\n")
 
 # tasksync relate: a value the user gives a task is written to both sides by the next sync.

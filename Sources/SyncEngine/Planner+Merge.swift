@@ -69,14 +69,15 @@ extension Planner {
       case .agree:
         next.baseline[field] = fo
         next.pending = next.pending.clearing(field)
-      case .conflict where saved.baseline.isEmpty && newPairFill(field, fo, fs) != nil:
-        // A pair found this run (no field synced yet): a side without a value has not cleared
-        // it, there is nothing it was before. The value is copied, not weighed against an
-        // empty one and maybe cleared (a description, a relation that `related_only` then
-        // misses). Once the pair is saved, a side the user empties (say, to settle a
-        // conflict left for review) is not filled again.
-        target = newPairFill(field, fo, fs)
-        copyRule = "new pair: \(target!) has no \(field) yet"
+      case .conflict where baseline == nil && emptySide(field, fo, fs) != nil:
+        // Never synced (a pair found this run, a field synced from this run on, a copy left
+        // out or prevented before): a side without a value has not cleared it, there is
+        // nothing it was before. The value is copied, not weighed against an empty one that
+        // newest-wins, or a one-way rule, could copy over it (a description, a relation that
+        // `related_only` then misses). Where that side may not be updated, the copy is listed
+        // as prevented, run after run, and nothing is cleared.
+        target = emptySide(field, fo, fs)
+        copyRule = "never synced: \(target!) has no \(field)"
       case .conflict:
         out.conflicts += 1
         if let winner = conflictWinner(field, o, s) {
@@ -182,14 +183,10 @@ extension Planner {
     return "conflict = \(policy.conflict.rawValue)"
   }
 
-  /// The side of a new pair whose `field` is empty while the other's is not, and which may
-  /// be updated: one that may not (a one-way sync into the other side) is the master of the
-  /// pair, and its empty value is settled as a conflict, by the policy that makes it so.
-  func newPairFill(_ field: SyncField, _ fo: Fingerprint, _ fs: Fingerprint) -> Side? {
+  /// The side whose `field` is empty while the other's is not (`nil`: neither, or both).
+  func emptySide(_ field: SyncField, _ fo: Fingerprint, _ fs: Fingerprint) -> Side? {
     let empty = Fingerprint(field: field, value: "")
-    let side: Side? = fo == empty ? .outlook : fs == empty ? .salesforce : nil
-    guard let side, !input.policy.isPrevented(.update, on: side) else { return nil }
-    return side
+    return fo == empty ? .outlook : fs == empty ? .salesforce : nil
   }
 }
 

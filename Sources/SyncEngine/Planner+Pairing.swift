@@ -109,7 +109,7 @@ extension Planner {
 
   /// A pair found this run: no baseline yet, so every differing field is a conflict that the
   /// conflict policy settles, but where one side is empty: that side is filled
-  /// (``newPairFill(_:_:_:)``).
+  /// (``emptySide(_:_:_:)``).
   mutating func pairNew(_ items: PairItems) {
     outlook.take(items.outlook!)
     salesforce.take(items.salesforce!)
