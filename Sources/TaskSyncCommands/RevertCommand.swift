@@ -47,8 +47,11 @@ struct RevertCommand: ParsableCommand {
       // would remove or overwrite another run's outputs, which no journal entry keeps (even
       // with --force). Kept relative to the state folder, it moves with the project; a folder
       // that is gone leaves the choice to --out.
-      if let relative = entry.outFolder {
-        let written = session.configuration.state.appendingPathComponent(relative).standardizedFileURL
+      if let recorded = entry.outFolder {
+        let written =
+          (recorded.hasPrefix("/")
+          ? URL(fileURLWithPath: recorded) : session.configuration.state.appendingPathComponent(recorded))
+          .standardizedFileURL
         if Folders.resolved(written) != Folders.resolved(configured),
           FileManager.default.fileExists(atPath: written.path)
         {

@@ -68,6 +68,24 @@ struct FolderExportTests {
     #expect(Set(remaining).isSubset(of: Set(names)))
   }
 
+  /// A task the run left alone (a private one, never paired) is in the output folder as the
+  /// export had it; deleted from the export, its file goes from the output folder too.
+  @Test func aTaskNeverPairedAndDeletedSinceIsNotInTheOutputFolder() throws {
+    let folder = try vdirDemo()
+    #expect(sync(folder, today: "2026-03-02") == 0)
+    let tasks = folder.appendingPathComponent("exports/tasks")
+    let names = try FileManager.default.contentsOfDirectory(atPath: tasks.path)
+    let privateTask = try #require(
+      names.first { name in
+        (try? String(contentsOf: tasks.appendingPathComponent(name), encoding: .utf8))?.contains("CLASS:PRIVATE")
+          == true
+      })
+    #expect(try outputNames(folder).contains(privateTask))
+    try FileManager.default.removeItem(at: tasks.appendingPathComponent(privateTask))
+    #expect(sync(folder, today: "2026-03-03") == 0)
+    #expect(try !outputNames(folder).contains(privateTask))
+  }
+
   /// A task file that something else put in the output folder (a task tasksync never saw) is
   /// not tasksync's to remove: it stays, and the export read next holds it.
   @Test func aFileTasksyncNeverWroteStaysInTheOutputFolder() throws {

@@ -3,6 +3,12 @@ import SyncEngine
 import SyncStore
 import TaskModel
 
+/// The task files the Outlook output group left in a folder export's output folder, noted
+/// while the group is made, for the commit to keep (``OutputFolderNames``).
+final class WrittenNames {
+  var names: Set<String> = []
+}
+
 /// One output file: its path under `--out`, and its new bytes (`nil`: remove it).
 struct OutputFile {
   var path: String
@@ -47,17 +53,21 @@ extension SyncSession {
     entry.outFolder = Folders.relativePath(from: configuration.state, to: configuration.out)
     ahead.storePlan(entry)
     let replaced = ReplacedFiles(stateFolder: configuration.state.path)
+    let written = WrittenNames()
     entry.files = try writeOutputs(
-      outputFiles(run, planSHA256: entry.planSHA256), keeping: replaced, storingAhead: ahead)
+      outputFiles(run, planSHA256: entry.planSHA256, written: written), keeping: replaced, storingAhead: ahead)
     do {
       let changes = try pairChanges.value()
       try replaced.sync()
       let (store, storedAhead) = try ahead.finish()
       // The relate requests the run carried out go with it; the others wait for the next.
       let carried = Set(run.plan.carriedRequests)
-      let meta: [String: String?] =
+      var meta: [String: String?] =
         run.requests.isEmpty || carried.isEmpty
         ? [:] : [RelateRequests.metaKey: RelateRequests.metaValue(run.requests.filter { !carried.contains($0) })]
+      if run.outlook.isFolder || !run.outlookOutputNames.isEmpty {
+        meta[OutputFolderNames.metaKey] = OutputFolderNames.metaValue(Array(written.names))
+      }
       try store.commit(
         changes, journal: entry, storedAhead: storedAhead, meta: meta, keepingRuns: Self.journalRuns)
     } catch let error as StoreError {
@@ -78,7 +88,7 @@ extension SyncSession {
   /// Every file the run writes, in a fixed order, in groups made one at a time: each group is
   /// rendered when its turn comes and released once written, so a large run never holds all
   /// of its outputs at once.
-  func outputFiles(_ run: PreparedRun, planSHA256: String) -> [() -> [OutputFile]] {
+  func outputFiles(_ run: PreparedRun, planSHA256: String, written: WrittenNames) -> [() -> [OutputFile]] {
     let outlookChanges = run.plan.outlookChanges
     let salesforceChanges = run.plan.salesforceChanges
     let outlookName = run.outlook.url.lastPathComponent
@@ -93,12 +103,18 @@ extension SyncSession {
         // under its own name) would come back with it. A file holding a task the state does
         // not know was put there by something else, and is left alone.
         let kept = Set(rendered.map(\.name))
+        written.names = kept
         let inputs = Set(run.outlook.parts.map(\.name))
         let earlier = Set((try? Export.taskFileNames(in: outputFolder)) ?? []).subtracting(inputs)
+        // Left behind: a file the last run wrote, or one holding only tasks the state knows
+        // (what a run before the names were kept wrote).
         let leftBehind = earlier.subtracting(kept)
-        let known = leftBehind.isEmpty ? [] : Self.outlookKeys(run.state)
+        let known = leftBehind.isSubset(of: run.outlookOutputNames) ? [] : Self.outlookKeys(run.state)
         let stale = inputs.subtracting(kept).union(
-          leftBehind.filter { Self.holdsOnlyKnownTasks(outputFolder.appendingPathComponent($0), known, options) })
+          leftBehind.filter {
+            run.outlookOutputNames.contains($0)
+              || Self.holdsOnlyKnownTasks(outputFolder.appendingPathComponent($0), known, options)
+          })
         for name in stale.sorted() {
           files.append(OutputFile(path: "outlook/\(outlookName)/\(name)", bytes: nil))
         }

@@ -19,6 +19,9 @@ package struct PreparedRun: Sendable {
   package var state: SyncState
   /// The values `tasksync relate` saved: those the plan carries out are removed by the commit.
   package var requests: [RelateRequest]
+  /// The task files the last run left in a folder export's output folder (empty for a file
+  /// export, or before any run kept them): a file there that no longer belongs is removed.
+  var outlookOutputNames: Set<String> = []
   /// The saved pairs' snapshot `state` was loaded from (`nil`: no state yet).
   package var snapshot: SnapshotLineage?
   package var input: SyncInput
@@ -94,7 +97,7 @@ package struct SyncSession {
     defer { loading.wait() }
     let outlook = try Export.readOutlook(configuration.outlook, options: options)
     let salesforce = try Export.readSalesforce(configuration.salesforce, options: options)
-    let (state, snapshot, lastRunID, requests) = try loading.value()
+    let (state, snapshot, lastRunID, requests, outlookOutputNames) = try loading.value()
     let o = outlook.result
     let s = salesforce.result
     var policy = configuration.policy
@@ -140,7 +143,7 @@ package struct SyncSession {
       relateRequests: plan.carriedRequests.isEmpty ? nil : plan.carriedRequests)
     return PreparedRun(
       outlook: outlook, salesforce: salesforce, successFiles: learnt.checksums, state: state, requests: requests,
-      snapshot: snapshot,
+      outlookOutputNames: outlookOutputNames, snapshot: snapshot,
       input: input, plan: plan,
       diagnostics: diagnostics,
       planFile: planFile, summary: summary, planJSON: planFile.json, pairChanges: pairChanges)
@@ -236,16 +239,19 @@ package struct SyncSession {
   /// The saved state, the id of the last run and the relate requests, or an empty state when
   /// there is none yet (reading never creates it).
   static func loadState(from folder: URL) throws -> (
-    SyncState, snapshot: SnapshotLineage?, lastRunID: String?, requests: [RelateRequest]
+    SyncState, snapshot: SnapshotLineage?, lastRunID: String?, requests: [RelateRequest], outputNames: Set<String>
   ) {
     let database = folder.appendingPathComponent(StateStore.fileName)
-    guard FileManager.default.fileExists(atPath: database.path) else { return (SyncState(), nil, nil, []) }
+    guard FileManager.default.fileExists(atPath: database.path) else { return (SyncState(), nil, nil, [], []) }
     do {
       let store = try StateStore(folder: folder)
       let runs = try store.runs()
       // The count keeps ids unique after a revert brings back an earlier state.
       let (state, snapshot) = try store.loadWithLineage()
-      return (state, snapshot, runs.last.map { "\($0.runID)#\(runs.count)" }, try RelateRequests.load(store))
+      return (
+        state, snapshot, runs.last.map { "\($0.runID)#\(runs.count)" }, try RelateRequests.load(store),
+        try OutputFolderNames.load(store)
+      )
     } catch {
       throw CommandFailure(.failed, "\(folder.path): \(error)")
     }
