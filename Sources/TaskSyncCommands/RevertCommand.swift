@@ -63,6 +63,7 @@ struct RevertCommand: ParsableCommand {
       }
       try entry.restoreFiles(outFolder: out, overwritingChanges: force)
       try store.revert(runID: runID)
+      try OutputFolderNames.addRestored(entry, to: store)
       // What `tasksync relate` asked and the run carried out waits again for the next run
       // (unless asked anew since).
       let carried = (try? JSONDecoder().decode(PlanFile.self, from: Data(entry.planJSON)))?.relateRequests ?? []

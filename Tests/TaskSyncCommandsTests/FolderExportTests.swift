@@ -1,4 +1,5 @@
 import Foundation
+import SyncStore
 import TaskSyncCommands
 import TestSupport
 import Testing
@@ -84,6 +85,53 @@ struct FolderExportTests {
     try FileManager.default.removeItem(at: tasks.appendingPathComponent(privateTask))
     #expect(sync(folder, today: "2026-03-03") == 0)
     #expect(try !outputNames(folder).contains(privateTask))
+  }
+
+  /// The private task's file, in the demo's vdir.
+  func privateTaskFile(_ folder: URL) throws -> String {
+    let tasks = folder.appendingPathComponent("exports/tasks")
+    return try #require(
+      try FileManager.default.contentsOfDirectory(atPath: tasks.path).first { name in
+        (try? String(contentsOf: tasks.appendingPathComponent(name), encoding: .utf8))?.contains("CLASS:PRIVATE")
+          == true
+      })
+  }
+
+  /// Reverted, the run that removed a task's file puts it back, and the same run made again
+  /// removes it again: the file is still known as tasksync's.
+  @Test func aRunMadeAgainAfterARevertRemovesWhatItRemoved() throws {
+    let folder = try vdirDemo()
+    #expect(sync(folder, today: "2026-03-02") == 0)
+    let name = try privateTaskFile(folder)
+    try FileManager.default.removeItem(at: folder.appendingPathComponent("exports/tasks/" + name))
+    #expect(sync(folder, today: "2026-03-03") == 0)
+    #expect(try !outputNames(folder).contains(name))
+    let store = try StateStore(folder: folder.appendingPathComponent(".tasksync"))
+    let run = try #require(try store.revertibleRunID())
+    #expect(
+      TaskSyncCommand.run(["revert", run, "--config", folder.appendingPathComponent("tasksync.toml").path]) == 0)
+    #expect(try outputNames(folder).contains(name))
+    #expect(sync(folder, today: "2026-03-03") == 0)
+    #expect(try !outputNames(folder).contains(name))
+  }
+
+  /// A run of a single-file export keeps what the last folder run wrote: switched back to the
+  /// folder, a task deleted meanwhile does not stay in the output folder.
+  @Test func aSwitchToOneFileAndBackKeepsTheFolderRunsFiles() throws {
+    let folder = try vdirDemo()
+    #expect(sync(folder, today: "2026-03-02") == 0)
+    let name = try privateTaskFile(folder)
+    let config = folder.appendingPathComponent("tasksync.toml")
+    let settings = try String(contentsOf: config, encoding: .utf8)
+    try FileManager.default.copyItem(
+      at: TestPaths.fixtures.appendingPathComponent("Demo/exports/outlook.ics"),
+      to: folder.appendingPathComponent("exports/outlook.ics"))
+    try Data(settings.replacingOccurrences(of: "exports/tasks", with: "exports/outlook.ics").utf8).write(to: config)
+    #expect(sync(folder, today: "2026-03-02") == 0)
+    try Data(settings.utf8).write(to: config)
+    try FileManager.default.removeItem(at: folder.appendingPathComponent("exports/tasks/" + name))
+    #expect(sync(folder, today: "2026-03-03") == 0)
+    #expect(try !outputNames(folder).contains(name))
   }
 
   /// A task file that something else put in the output folder (a task tasksync never saw) is

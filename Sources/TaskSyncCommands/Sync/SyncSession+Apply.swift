@@ -65,7 +65,9 @@ extension SyncSession {
       var meta: [String: String?] =
         run.requests.isEmpty || carried.isEmpty
         ? [:] : [RelateRequests.metaKey: RelateRequests.metaValue(run.requests.filter { !carried.contains($0) })]
-      if run.outlook.isFolder || !run.outlookOutputNames.isEmpty {
+      // Kept through runs of a single-file export: switched back to the folder, the next run
+      // still knows what the last folder run wrote.
+      if run.outlook.isFolder {
         meta[OutputFolderNames.metaKey] = OutputFolderNames.metaValue(Array(written.names))
       }
       try store.commit(
