@@ -32,13 +32,33 @@ struct ConvertCommand: ParsableCommand {
   /// Runs with `currentFolder` as the folder `./tasksync.toml` is looked for in.
   func run(currentFolder: URL) throws {
     let options = try config.formatOptions(currentFolder: currentFolder)
+    // A conversion writes the tasks, not everything else the file holds (events, other
+    // columns, the client's own properties): written over its input, it would lose them.
+    if Folders.resolved(URL(fileURLWithPath: input)) == Folders.resolved(URL(fileURLWithPath: output)) {
+      throw CommandFailure(.usage, "\(output): this is the input; give another file to write the tasks to")
+    }
     let source = try Export.read(URL(fileURLWithPath: input), format: from, options: options)
     guard let target = to ?? ExportFormat.byExtension(output) else {
       throw CommandFailure(.usage, "\(output): cannot tell the output format from its name; add --to ics|ews|csv|json")
     }
     let result = source.result
     for diagnostic in result.diagnostics { printError(diagnostic.description) }
-    let tasks = Self.crossing(result.tasks.filter { !$0.isTombstone }, from: source.format, to: target)
+    // A record that could not be read would be missing from the output without a trace in it.
+    if result.errorCount > 0 {
+      throw CommandFailure(
+        .failed,
+        "\(input): \(result.errorCount) error\(result.errorCount == 1 ? "" : "s") in the input: nothing written (fix the records above and convert again)"
+      )
+    }
+    let tombstones = result.tasks.count { $0.isTombstone }
+    if tombstones > 0 {
+      printError(
+        "\(input): note: \(tombstones) task\(tombstones == 1 ? "" : "s") marked deleted (IsDeleted or IsArchived) \(tombstones == 1 ? "is" : "are") not written"
+      )
+    }
+    let live = result.tasks.filter { !$0.isTombstone }
+    if let note = Self.fieldsLeftOut(live, to: target, options: options) { printError("\(output): warning: " + note) }
+    let tasks = Self.crossing(live, from: source.format, to: target)
     // A task that does not say when it last changed is stamped with the time of the conversion.
     let changes = TaskChangeSet(creates: Self.keyed(tasks), stamp: Clock.now)
     if target == .ews,
@@ -54,7 +74,25 @@ struct ConvertCommand: ParsableCommand {
       throw CommandFailure(.failed, "\(output): \(error)")
     }
     print("\(output): \(changes.creates.count) tasks written as \(target.rawValue)")
-    if result.errorCount > 0 { throw CommandFailure(.failed, "\(input): \(result.errorCount) records were skipped") }
+  }
+
+  /// What a Salesforce Task CSV has no column for, among what `tasks` hold: said once, with
+  /// how many tasks hold each, instead of left out quietly. `nil` for another format, or when
+  /// nothing is left out.
+  static func fieldsLeftOut(_ tasks: [TaskItem], to target: ExportFormat, options: FormatOptions) -> String? {
+    guard target == .csv else { return nil }
+    var lost: [(String, Int)] = []
+    if options.salesforce.privateColumn == nil {
+      lost.append(("private (no [salesforce] private_column)", tasks.count { $0.isPrivate }))
+    }
+    lost += [
+      ("categories", tasks.count { !$0.categories.isEmpty }),
+      ("start date", tasks.count { $0.start != nil }),
+      ("formatted body (written as plain text)", tasks.count { $0.htmlBody != nil && $0.body == nil }),
+    ]
+    let said = lost.filter { $0.1 > 0 }.map { "\($0.0): \($0.1) task\($0.1 == 1 ? "" : "s")" }
+    guard !said.isEmpty else { return nil }
+    return "a Salesforce Task CSV has no column for " + said.joined(separator: "; ") + "; that is left out"
   }
 
   /// The tasks as the other side holds them, when the conversion crosses from Salesforce to

@@ -103,6 +103,37 @@ struct ValidateCommandTests {
     }
   }
 
+  /// A conversion never writes over its input (it would lose what is not a task), never writes
+  /// a file missing a record it could not read, and says what the target format leaves out.
+  @Test func convertRefusesItsInputAndBrokenRecordsAndSaysWhatItLeavesOut() throws {
+    let folder = try TestPaths.temporaryFolder("tasksync-convert-safety")
+    let ics = folder.appendingPathComponent("demo.ics").path
+    try FileManager.default.copyItem(
+      atPath: TestPaths.fixtures.appendingPathComponent("Demo/exports/outlook.ics").path, toPath: ics)
+    let before = try Data(contentsOf: URL(fileURLWithPath: ics))
+    #expect(TaskSyncCommand.run(["convert", ics, ics]) == 2)
+    #expect(TaskSyncCommand.run(["convert", ics, folder.appendingPathComponent("./demo.ics").path]) == 2)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: ics)) == before)
+
+    let csv = CapturedCommand.run(["convert", ics, folder.appendingPathComponent("demo.csv").path])
+    #expect(csv.status == 0)
+    #expect(csv.stderr.contains("no column for private (no [salesforce] private_column): 1 task"))
+
+    let broken = try write(
+      "Id,Subject,ActivityDate\r\n00T000000000022EAA,Call Acme,2026-13-45\r\n00T000000000023EAA,Send deck,2026-03-10\r\n",
+      "broken.csv")
+    let out = folder.appendingPathComponent("broken.json").path
+    #expect(TaskSyncCommand.run(["convert", broken, out]) == 1)
+    #expect(!FileManager.default.fileExists(atPath: out))
+
+    let deleted = try write(
+      "Id,Subject,ActivityDate,IsDeleted\r\n00T000000000022EAA,Call Acme,2026-03-10,false\r\n00T000000000023EAA,Old call,2026-03-10,true\r\n",
+      "deleted.csv")
+    let note = CapturedCommand.run(["convert", deleted, folder.appendingPathComponent("deleted.json").path])
+    #expect(note.status == 0)
+    #expect(note.stderr.contains("1 task marked deleted (IsDeleted or IsArchived) is not written"))
+  }
+
   static func vtodo(_ uid: String, _ subject: String, salesforceID: String?) -> String {
     "BEGIN:VTODO\r\nUID:\(uid)\r\nDTSTAMP:20260301T090000Z\r\nLAST-MODIFIED:20260301T090000Z\r\nSUMMARY:\(subject)\r\n"
       + "DUE;VALUE=DATE:20260310\r\n" + (salesforceID.map { "X-SALESFORCE-ID:\($0)\r\n" } ?? "") + "END:VTODO\r\n"
