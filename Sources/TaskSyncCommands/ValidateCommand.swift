@@ -66,7 +66,10 @@ struct ValidateCommand: ParsableCommand {
       for part in export.parts {
         if let csv = part.document as? SalesforceTaskCSV { diagnostics += csv.formulaLikeCells() }
       }
-      if result.tasks.isEmpty && !diagnostics.contains(where: { $0.severity == .error }) {
+      // Said once: a reader may have said it already, with what to do (EWS).
+      if result.tasks.isEmpty
+        && !diagnostics.contains(where: { $0.severity == .error || $0.message.hasPrefix("no tasks found") })
+      {
         diagnostics.append(.warning("no tasks found", file: file, at: .start))
       }
       return FileReport(

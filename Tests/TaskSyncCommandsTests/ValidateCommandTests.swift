@@ -134,6 +134,15 @@ struct ValidateCommandTests {
     #expect(note.stderr.contains("1 task marked deleted (IsDeleted or IsArchived) is not written"))
   }
 
+  /// A document without tasks is said to be so once, by the reader that knows what to advise.
+  @Test func aDocumentWithoutTasksIsOneWarning() throws {
+    let xml = try write("<a>hello</a>", "notews.xml")
+    let report = CapturedCommand.run(["validate", xml])
+    #expect(report.status == 0)
+    #expect(report.stdout.contains("0 tasks, 0 errors, 1 warnings"))
+    #expect((report.stdout + report.stderr).components(separatedBy: "no tasks found").count == 2)
+  }
+
   static func vtodo(_ uid: String, _ subject: String, salesforceID: String?) -> String {
     "BEGIN:VTODO\r\nUID:\(uid)\r\nDTSTAMP:20260301T090000Z\r\nLAST-MODIFIED:20260301T090000Z\r\nSUMMARY:\(subject)\r\n"
       + "DUE;VALUE=DATE:20260310\r\n" + (salesforceID.map { "X-SALESFORCE-ID:\($0)\r\n" } ?? "") + "END:VTODO\r\n"
