@@ -298,9 +298,12 @@ struct EWSReader {
       collecting = known.isLeafText[Int(rank)]
       text.removeAll(keepingCapacity: true)
       if rank == known.itemId {
-        if fields.id != nil { return fields.noteRepeated(rank) }
-        fields.id = element.attribute(names.id)
-        fields.changeKey = element.attribute(names.changeKey)
+        if fields.id == nil {
+          fields.id = element.attribute(names.id)
+          fields.changeKey = element.attribute(names.changeKey)
+        } else {
+          fields.noteRepeated(rank)
+        }
       } else if rank == known.body, fields.values[known.slot[Int(rank)]] == nil {
         fields.bodyType = element.attribute(names.bodyType)
       } else if rank == known.extendedProperty {

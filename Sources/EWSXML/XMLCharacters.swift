@@ -4,9 +4,12 @@ import TaskModel
 /// have no form in an XML document, not even as a character reference, so EWS output leaves
 /// them out (``XMLOutput/appendEscaped(_:attribute:)``).
 public enum XMLCharacters {
+  /// Whether the character with code `value` is one XML 1.0 cannot carry.
+  static func isLost(_ value: UInt32) -> Bool { value < 0x20 && value != 0x09 && value != 0x0A && value != 0x0D }
+
   /// Whether `text` holds a character XML 1.0 cannot carry.
   public static func losesCharacters(_ text: String) -> Bool {
-    text.utf8.contains { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+    text.utf8.contains { isLost(UInt32($0)) }
   }
 
   /// The fields among `fields` whose text in `item` EWS output would write without some of
@@ -25,9 +28,6 @@ public enum XMLCharacters {
   public static func shown(_ text: String) -> String {
     String(
       String.UnicodeScalarView(
-        text.unicodeScalars.map { scalar in
-          scalar.value < 0x20 && scalar.value != 0x09 && scalar.value != 0x0A && scalar.value != 0x0D
-            ? "\u{FFFD}" : scalar
-        }))
+        text.unicodeScalars.map { isLost($0.value) ? "\u{FFFD}" : $0 }))
   }
 }

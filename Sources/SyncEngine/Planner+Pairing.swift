@@ -84,7 +84,7 @@ extension Planner {
   /// ``pairBySubjectAndDue()``), and with a key: a task without one cannot be saved in a pair.
   func isCandidate(_ side: Side, _ i: Int) -> Bool {
     !isTaken(side, i) && !(side == .outlook ? outlook.keyless : salesforce.keyless).contains(i)
-      && scope.skipReasonButRelation(self[side].tasks[i]) == nil
+      && scope.skipReason(ScopeFacts(self[side].tasks[i]), relation: false) == nil
   }
 
   /// Whether task `i` of `side` is related to a Salesforce record, or is to be by a

@@ -131,16 +131,17 @@ extension Planner {
           "tasksync relate \(request.key): no saved pair and no task has this key any more; the request is dropped")
         continue
       }
-      let waitingForCopy = pairs.contains { pair in
+      let why: String
+      if !fields.contains(request.field) {
+        why = "the field is not synced (salesforce.extra_columns)"
+      } else if pairs.contains(where: { pair in
         pair.pending.contains { $0.operation == .create }
-          && (requests(naming: pair).contains { input.requests[$0] == request })
+          && requests(naming: pair).contains { input.requests[$0] == request }
+      }) {
+        why = "its pair waits for the copy a create sent to come back in the export; the value goes with it then"
+      } else {
+        why = "no task with this key in scope, or its pair was not reconciled"
       }
-      let why =
-        !fields.contains(request.field)
-        ? "the field is not synced (salesforce.extra_columns)"
-        : waitingForCopy
-          ? "its pair waits for the copy a create sent to come back in the export; the value goes with it then"
-          : "no task with this key in scope, or its pair was not reconciled"
       out.warnings.append(
         "tasksync relate \(request.key): \(request.field.name) not written this run (\(why)); kept for the next run")
     }

@@ -25,17 +25,11 @@ struct Scope {
   /// `nil` when the task is in scope, else the first reason it is not.
   func skipReason(_ task: TaskItem) -> SkipReason? { skipReason(ScopeFacts(task)) }
 
-  func skipReason(_ task: ScopeFacts) -> SkipReason? {
-    if task.isPrivate && !policy.includePrivate { return .private }
-    if policy.relatedOnly && !task.isRelated { return .unrelated }
-    if !dayInScope(task.windowDay) { return .outOfWindow }
-    return nil
-  }
-
-  /// ``skipReason(_:)`` without the relation filter: a task may pair with a related twin
+  /// Without `relation`, the relation filter is left out: a task may pair with a related twin
   /// whether it carries the relation itself or not (the pair is related when one task is).
-  func skipReasonButRelation(_ task: TaskItem) -> SkipReason? {
+  func skipReason(_ task: ScopeFacts, relation: Bool = true) -> SkipReason? {
     if task.isPrivate && !policy.includePrivate { return .private }
+    if relation && policy.relatedOnly && !task.isRelated { return .unrelated }
     if !dayInScope(task.windowDay) { return .outOfWindow }
     return nil
   }
@@ -50,7 +44,7 @@ struct Scope {
   /// there.
   func skipReason(pair first: ScopeFacts, _ second: ScopeFacts?) -> SkipReason? {
     let a = skipReason(first)
-    let b = second.flatMap(skipReason)
+    let b = second.flatMap { skipReason($0) }
     if a == .private || b == .private { return .private }
     if policy.relatedOnly && !first.isRelated && second?.isRelated != true { return .unrelated }
     if a == nil || (second != nil && b == nil) { return nil }

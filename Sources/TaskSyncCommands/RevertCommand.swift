@@ -24,9 +24,10 @@ struct RevertCommand: ParsableCommand {
 
   func run() throws {
     let session = try SyncSession(common: common, allowMassDelete: false)
-    // Asked before the lock, which would make the state folder.
+    // Asked before the lock, which would make the state folder (the store is opened under it).
     let noState = CommandFailure(.usage, "\(session.configuration.state.path): no state, so no run to revert")
-    guard try session.existingStore() != nil else { throw noState }
+    let database = session.configuration.state.appendingPathComponent(StateStore.fileName)
+    guard FileManager.default.fileExists(atPath: database.path) else { throw noState }
     let lock = try session.lock(command: "tasksync revert \(runID)")
     defer { lock.release() }
     guard let store = try session.existingStore() else { throw noState }
@@ -34,11 +35,11 @@ struct RevertCommand: ParsableCommand {
       guard let entry = try store.journalEntry(runID: runID) else {
         throw CommandFailure(.usage, "the journal has no run \(runID); `tasksync status` lists the runs")
       }
-      guard let revertible = try store.revertibleRunID(), revertible == runID else {
+      let revertible = try store.revertibleRunID()
+      guard revertible == runID else {
         let latest =
-          try store.revertibleRunID().map {
-            "revert \($0) first (runs after it that changed nothing are reverted with it)"
-          } ?? "every run is already reverted"
+          revertible.map { "revert \($0) first (runs after it that changed nothing are reverted with it)" }
+          ?? "every run is already reverted"
         throw CommandFailure(.refused, "run \(runID) is not the latest run in effect that changed something: \(latest)")
       }
       let configured = session.configuration.out
