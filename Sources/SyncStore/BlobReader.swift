@@ -50,12 +50,34 @@ struct BlobReader {
     }
   }
 
+  /// ``optionalString(into:)``, giving `same` itself when the string is the same (a pair's
+  /// key is often its id): one string kept instead of two equal ones.
+  mutating func optionalString(into value: inout String?, reusing same: String) -> Bool {
+    guard i < bytes.count, bytes[i] == 1 else { return optionalString(into: &value) }
+    let start = i
+    i += 1
+    guard let part = slice() else { return false }
+    var same = same
+    if same.withUTF8({ $0.elementsEqual(part) }) {
+      value = same
+      return true
+    }
+    i = start
+    return optionalString(into: &value)
+  }
+
   /// An optional string that must spell a `YYYY-MM-DD` day.
   mutating func optionalDay(into value: inout CalendarDay?) -> Bool {
-    var text: String?
-    guard optionalString(into: &text) else { return false }
-    value = text.flatMap(CalendarDay.init)
-    return (value == nil) == (text == nil)
+    switch byte() {
+    case 0:
+      value = nil
+      return true
+    case 1:
+      value = slice().flatMap(CalendarDay.init(utf8:))
+      return value != nil
+    default:
+      return false
+    }
   }
 
   /// A LEB128 length and that many bytes (a view into the blob).

@@ -284,17 +284,13 @@ enum PairCoding {
       guard let previous, previous.count < 64, let mask = reader.number(), mask >> previous.count == 0 else {
         return nil
       }
-      var baseline = FieldFingerprints()
-      baseline.reserveCapacity(previous.count)
-      for (i, entry) in previous.enumerated() {
-        var fingerprint = entry.fingerprint
-        if mask & (1 << i) == 0 {
-          guard let high = reader.word(), let low = reader.word() else { return nil }
-          fingerprint = Fingerprint(high: high, low: low)
-        }
-        _ = baseline.insert(fingerprint, for: entry.field)
+      // The previous pair's fields, shared, and its fingerprints with those that differ put in.
+      var prints = previous.fingerprints
+      for i in prints.indices where mask & (1 << i) == 0 {
+        guard let high = reader.word(), let low = reader.word() else { return nil }
+        prints[i] = Fingerprint(high: high, low: low)
       }
-      pair.baseline = baseline
+      pair.baseline = FieldFingerprints(fieldsOf: previous, fingerprints: prints)!
     default:
       return nil
     }
@@ -306,8 +302,8 @@ enum PairCoding {
   /// The pair's id, keys, window day and scope, with no baseline and nothing pending yet.
   private static func head(_ reader: inout BlobReader) -> PairState? {
     var (outlookKey, salesforceKey, day): (String?, String?, CalendarDay?)
-    guard let id = reader.string(), reader.optionalString(into: &outlookKey),
-      reader.optionalString(into: &salesforceKey), reader.optionalDay(into: &day),
+    guard let id = reader.string(), reader.optionalString(into: &outlookKey, reusing: id),
+      reader.optionalString(into: &salesforceKey, reusing: id), reader.optionalDay(into: &day),
       let scope = reader.byte(), scope < 2
     else { return nil }
     return PairState(

@@ -90,7 +90,13 @@ extension CalendarDay: CustomStringConvertible, LosslessStringConvertible, Codab
 
   /// Parses `YYYY-MM-DD` exactly.
   public init?(_ text: String) {
-    let bytes = Array(text.utf8)
+    var text = text
+    guard let day = text.withUTF8({ CalendarDay(utf8: UnsafeRawBufferPointer($0)) }) else { return nil }
+    self = day
+  }
+
+  /// Parses `YYYY-MM-DD` exactly, from its UTF-8 bytes.
+  public init?(utf8 bytes: UnsafeRawBufferPointer) {
     guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
       let y = ASCIIDigits.value(bytes[0..<4]), let m = ASCIIDigits.value(bytes[5..<7]),
       let d = ASCIIDigits.value(bytes[8..<10])

@@ -31,6 +31,16 @@ struct PairSnapshotCodingTests {
     return pairs
   }()
 
+  /// Pairs whose keys are their id (read back as one string), start like it, or differ, with
+  /// window days.
+  static let keysLikeTheirIDs: [PairState] = [
+    PairState(
+      id: "a@example.com", outlookKey: "a@example.com", salesforceKey: "a@example.co",
+      windowDay: CalendarDay("2026-03-02")),
+    PairState(id: "b", outlookKey: "bb", salesforceKey: "b", windowDay: CalendarDay("2026-12-31")),
+    PairState(id: "", outlookKey: "", salesforceKey: nil),
+  ].sorted { PairOrder.precedes($0.id, $1.id) }
+
   /// The same pairs in format 1, as an earlier tasksync wrote them.
   static func formatOne(_ pairs: [PairState]) -> [UInt8] {
     var out: [UInt8] = [1]
@@ -42,11 +52,23 @@ struct PairSnapshotCodingTests {
 
   @Test("pairs of every shape read back as written, in format 2 and in format 1")
   func roundTrip() {
-    for pairs in [Self.pairs, Self.repeating, []] {
+    for pairs in [Self.pairs, Self.repeating, Self.keysLikeTheirIDs, []] {
       let bytes = PairSnapshotCoding.encode(pairs)
       #expect(bytes.first == 2)
       #expect(bytes.withUnsafeBytes { PairSnapshotCoding.decode($0) } == pairs)
       #expect(Self.formatOne(pairs).withUnsafeBytes { PairSnapshotCoding.decode($0) } == pairs)
+    }
+  }
+
+  @Test("a window day that is no day is refused")
+  func damagedDay() throws {
+    var bytes = PairSnapshotCoding.encode(Self.keysLikeTheirIDs)
+    let day = Array("2026-12-31".utf8)
+    let at = try #require((0...(bytes.count - day.count)).first { Array(bytes[$0..<($0 + day.count)]) == day })
+    #expect(bytes.withUnsafeBytes { PairSnapshotCoding.decode($0) } != nil)
+    for wrong in ["2026-13-31", "2026-12-3x", "2026/12/31"] {
+      bytes.replaceSubrange(at..<(at + day.count), with: Array(wrong.utf8))
+      #expect(bytes.withUnsafeBytes { PairSnapshotCoding.decode($0) } == nil, "\(wrong)")
     }
   }
 
@@ -68,7 +90,7 @@ struct PairSnapshotCodingTests {
 
   @Test("every truncation, a trailing byte, a wrong format byte and invalid UTF-8 are refused")
   func damaged() {
-    for pairs in [Self.pairs, Self.repeating] {
+    for pairs in [Self.pairs, Self.repeating, Self.keysLikeTheirIDs] {
       let bytes = PairSnapshotCoding.encode(pairs)
       StoreFixtures.expectEveryDamageRefused(bytes, wrongFormat: 3) { PairSnapshotCoding.decode($0) }
       StoreFixtures.expectEveryDamageRefused(Self.formatOne(pairs), wrongFormat: 3) { PairSnapshotCoding.decode($0) }
