@@ -111,13 +111,24 @@ extension Planner {
   /// Reconciles one saved pair with what the exports show now.
   mutating func reconcile(_ saved: PairState, _ items: PairItems) {
     var pair = saved
-    let unreadable =
-      (pair.outlookKey != nil && items.outlook == nil && (!input.outlook.isComplete || hasUnknownTask.outlook))
-      || (pair.salesforceKey != nil && items.salesforce == nil
-        && (!input.salesforce.isComplete || hasUnknownTask.salesforce))
-    if unreadable || outlook.isInvalid(pair.outlookKey) || salesforce.isInvalid(pair.salesforceKey) {
+    // Per side: the pair's task is missing where a record of unknown identity may be it.
+    let held = (
+      outlook: pair.outlookKey != nil && items.outlook == nil && (!input.outlook.isComplete || hasUnknownTask.outlook),
+      salesforce: pair.salesforceKey != nil && items.salesforce == nil
+        && (!input.salesforce.isComplete || hasUnknownTask.salesforce)
+    )
+    let ownRecordUnreadable = outlook.isInvalid(pair.outlookKey) || salesforce.isInvalid(pair.salesforceKey)
+    if held.outlook || held.salesforce || ownRecordUnreadable {
       out.keep(pair, note: nil)
-      out.skip(.invalid)
+      // Counted as the record that could not be read, but where that record is counted
+      // already: one skipped with a key that names no task (``countUnpairedInvalid()``
+      // counts it, once, whichever pair it was).
+      func countedAlready(_ side: Side) -> Bool { input.snapshot(side).isComplete && self[side].hasInvalidWithoutKey }
+      if ownRecordUnreadable || (held.outlook && !countedAlready(.outlook))
+        || (held.salesforce && !countedAlready(.salesforce))
+      {
+        out.skip(.invalid)
+      }
       return
     }
     // The live tasks: a Salesforce tombstone counts as gone.
@@ -205,17 +216,19 @@ extension Planner {
     pair.pending.contains { $0.side == side && $0.operation == .update && $0.previous[field] == current }
   }
 
-  /// An out-of-scope pair keeps its place in the state, dormant; if one of its tasks is gone
-  /// the pair is forgotten and the other task left alone — leaving scope is never a deletion.
+  /// An out-of-scope pair keeps its place in the state, dormant — leaving scope is never a
+  /// deletion. One of whose tasks is gone keeps it too, with the other task left alone: a task
+  /// missing from an export while out of scope may be filtered out rather than deleted, and a
+  /// forgotten pair would copy the survivor back as a new task once it is in scope again.
   mutating func setDormant(_ saved: PairState, live: [ScopeFacts], reason: SkipReason) {
     for _ in live { out.skip(reason) }
-    guard saved.outlookKey != nil, saved.salesforceKey != nil, live.count == 2 else {
+    guard saved.outlookKey != nil, saved.salesforceKey != nil, let first = live.first else {
       out.forget(saved)
       return
     }
     var pair = saved
     pair.wasInScope = false
-    pair.windowDay = live[0].windowDay ?? live[1].windowDay
+    pair.windowDay = first.windowDay ?? live.dropFirst().first?.windowDay
     out.keep(pair, note: nil)
   }
 
@@ -224,13 +237,20 @@ extension Planner {
   mutating func offerPendingCreateAgain(
     _ pair: PairState, _ create: PendingOperation, source found: (item: TaskItem, index: Int)?
   ) {
+    // Not offered again, but kept: the create may have been imported already (into an export
+    // made after this one), and its copy, forgotten, would arrive as a new task — copied back
+    // beside a deleted or private task, or sent a second time.
     guard let (source, index) = found else {
-      out.forget(pair)
+      out.keep(
+        pair,
+        note:
+          "the \(create.side.other) task that run \(create.runID) sent to \(create.side) is gone from its export: the create is "
+          + "not sent again, and the pair waits for its copy so that the copy is not taken for a new task")
       return
     }
     if let reason = scope.skipReason(source) {
       out.skip(reason)
-      out.forget(pair)
+      out.keep(pair, note: nil)
       return
     }
     let rule = "pending create from run \(create.runID), not in the \(create.side) export yet: offered again"
@@ -238,6 +258,13 @@ extension Planner {
       on: create.side, from: source, baseline: self[create.side.other].baseline(index, fields: fields),
       order: index, pair: pair,
       rule: rule, original: pair)
+  }
+
+  /// Where a task whose deletion is not carried over was when it went: why its absence is
+  /// not read as a deletion.
+  func goneWhere(_ pair: PairState) -> String {
+    pair.wasInScope
+      ? "outside the window" : "while the pair was out of scope (private, unrelated or outside the window)"
   }
 
   /// The deletion rule: applied only when the pair was in scope at the last sync and its last
@@ -249,8 +276,13 @@ extension Planner {
 
   mutating func delete(_ pair: PairState, on side: Side, item: TaskItem, items: PairItems) {
     guard deletionAllowed(pair, on: side) else {
-      out.forget(pair, note: "\(side.other) task of '\(item.subject)' is gone outside the window: left alone")
-      release(side, items)
+      // Kept, dormant: forgotten, the task left would be copied back as a new one.
+      var held = pair
+      held.wasInScope = false
+      out.keep(
+        held,
+        note: "\(side.other) task of '\(item.subject)' is gone \(goneWhere(pair)): the \(side) task is left alone and "
+          + "not copied back (delete it there too, or edit it to send it to \(side.other) again)")
       return
     }
     out.delete(on: side, item: item, pair: pair, rule: "deleted in \(side.other), unchanged in \(side)")
@@ -260,7 +292,11 @@ extension Planner {
     let item = self[edited].tasks[i]
     let deleter = edited.other
     guard deletionAllowed(pair, on: edited) else {
-      out.forget(pair, note: "\(deleter) task of '\(item.subject)' is gone outside the window: left alone")
+      out.forget(
+        pair,
+        note:
+          "\(deleter) task of '\(item.subject)' is gone \(goneWhere(pair)), and the \(edited) task was edited since: "
+          + "the edit wins, and it is sent to \(deleter) as a new task")
       release(edited, items)
       return
     }

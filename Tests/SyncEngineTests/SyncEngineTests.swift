@@ -308,6 +308,97 @@ struct ScopeTests {
     #expect(plan.counts(for: .salesforce).create == 1)
   }
 
+  @Test func aTaskDeletedWhileItsPairWasOutOfScopeIsNotCopiedBack() {
+    // Made private, then deleted in Outlook: not carried to Salesforce, and the Salesforce
+    // task is not sent back to Outlook either, in this run or the next.
+    var world = pairedWorld()
+    world.outlook[0].isPrivate = true
+    world.sync()
+    // Another private task keeps the export from being empty (which a run refuses).
+    let other = TaskItem(key: "uid-other", subject: "Dentist", due: World.day(4), isPrivate: true)
+    world.outlook = [other]
+    for _ in 0..<2 {
+      let plan = world.sync()
+      #expect(plan.refusal == nil)
+      #expect(plan.decisions.isEmpty)
+      #expect(world.outlook == [other])
+      #expect(world.salesforceTask("Call Ann") != nil)
+    }
+    #expect(world.state.pairs.count == 1)
+    // Edited in Salesforce since: the edit wins, as keep-edit says, and comes back to Outlook.
+    world.salesforce[0].subject = "Call Ann again"
+    world.salesforce[0].lastModified = Timestamp(secondsSince1970: 500)
+    #expect(world.sync().refusal == nil)
+    #expect(world.outlook.map(\.subject) == ["Dentist", "Call Ann again"])
+    #expect(world.sync().decisions.isEmpty)
+  }
+
+  @Test func aTaskDeletedBeyondTheWindowIsNotCopiedBackWhenTheWindowReachesIt() {
+    var world = pairedWorld()
+    // Postponed beyond the window in Outlook (the pair goes dormant), then deleted there.
+    world.outlook[0].due = World.day(400)
+    world.outlook[0].lastModified = Timestamp(secondsSince1970: 200)
+    world.sync()
+    let other = TaskItem(key: "uid-other", subject: "Dentist", due: World.day(4), isPrivate: true)
+    world.outlook = [other]
+    let deleted = world.sync()
+    #expect(deleted.refusal == nil && deleted.decisions.isEmpty)
+    #expect(world.state.pairs.count == 1)
+    world.today = world.today.adding(days: 200)
+    let later = world.sync()
+    #expect(later.refusal == nil && later.decisions.isEmpty)
+    #expect(world.outlook == [other])
+  }
+
+  @Test func aPendingCreateWhoseSourceIsGoneWaitsForItsCopy() {
+    var world = World()
+    world.outlook = [TaskItem(key: "uid-1", subject: "Ship samples", due: World.day(3))]
+    // Sent to Salesforce, but the next export was made before the import.
+    world.sync(reimport: false)
+    let sent = World.apply(world.plan().salesforceChanges, to: [], assignKey: { _ in "00TNEW000000042" })
+    let other = TaskItem(key: "uid-other", subject: "Dentist", due: World.day(4), isPrivate: true)
+    world.outlook = [other]
+    let waiting = world.sync(reimport: false)
+    #expect(waiting.refusal == nil && waiting.decisions.isEmpty)
+    #expect(world.state.pairs.count == 1)
+    #expect(waiting.warnings.contains { $0.contains("the pair waits for its copy") })
+    // The copy arrives: it is the deleted task's, so it is deleted too, not copied to Outlook.
+    world.salesforce = sent
+    let plan = world.sync()
+    #expect(plan.counts(for: .outlook).create == 0)
+    #expect(plan.counts(for: .salesforce).delete == 1)
+    #expect(world.salesforce.isEmpty && world.outlook == [other])
+  }
+
+  @Test func aPendingCreateWhoseSourceBecamePrivateIsKeptDormant() {
+    var world = World()
+    world.outlook = [TaskItem(key: "uid-1", subject: "Ship samples", due: World.day(3))]
+    world.sync(reimport: false)
+    let sent = World.apply(world.plan().salesforceChanges, to: [], assignKey: { _ in "00TNEW000000042" })
+    world.outlook[0].isPrivate = true
+    #expect(world.sync(reimport: false).decisions.isEmpty)
+    world.salesforce = sent
+    let plan = world.sync()
+    #expect(plan.decisions.isEmpty)
+    #expect(world.outlook.count == 1 && world.salesforce.count == 1)
+  }
+
+  @Test func aRowWhoseIdWasCutIsCountedOnceNotAgainForThePairItFreezes() {
+    var world = pairedWorld()
+    world.sync()
+    let salesforceTasks = world.salesforce
+    #expect(salesforceTasks.count == 1)
+    // The paired row's Id lost characters: read as a bad row with a key that names no task.
+    let plan = SyncEngine.plan(
+      SyncInput(
+        outlook: SideSnapshot(tasks: world.outlook),
+        salesforce: SideSnapshot(tasks: [], invalidKeys: ["00T00000000"]), state: world.state, policy: world.policy,
+        today: world.today, runID: "r"))
+    #expect(plan.counts(for: .outlook).delete == 0)
+    #expect(plan.counts(for: .salesforce).create == 0)
+    #expect(plan.skipped[.invalid] == 1)
+  }
+
   /// A plan after the first paired Outlook task became unreadable, with `others` unreadable
   /// records besides it, and a new Outlook task; returns the unreadable paired task's key.
   func planWithPairedTaskUnreadable(others: Set<String> = []) -> (plan: SyncPlan, key: String) {
