@@ -631,7 +631,8 @@ scenario("first-run-cross-reference", [
     step("first", outlook=ics(todo("ol-7", "Quarterly review", "2026-03-10", lm="20260302T090000Z",
                                    extra=["X-SALESFORCE-ID:" + S[7][:15]])),
          salesforce=csv(row(S[7], "Quarterly review (draft)", "2026-03-11", lm="2026-03-01T09:00:00.000Z")),
-         exit=0, summary=summary(o=ZERO, s=counts(u=1), conflicts=2),
+         # One task whose subject and due day both differ: one conflict, on two fields.
+         exit=0, summary=summary(o=ZERO, s=counts(u=1), conflicts=1),
          contains={"salesforce/Task.csv": [S[7] + ",Quarterly review,,2026-03-10,"]},
          count={"salesforce/Task.csv": {"Quarterly review": 1}, "outlook/outlook.ics": {"Quarterly review": 1}}),
     REIMPORT_EMPTY,
@@ -823,6 +824,19 @@ scenario("prevent-cli-flag", [
     step("outlook-deletes", args=SYNC + " --prevent salesforce:delete", outlook=O(drop2=True),
          exit=0, summary=summary(o=ZERO, s=ZERO, prevented=1), decisions={"salesforce/delete/" + S[2]: "prevented"},
          contains={"salesforce/Task.csv": ["Send contract"]}),
+])
+
+# A key that names a prevented decision too: counted as prevented, not again as excluded.
+scenario("exclude-names-a-prevented-decision", [
+    FIRST,
+    step("both-edit-acme", args=SYNC + " --direction outlook-to-salesforce --exclude ol-1",
+         outlook=O(t1=dict(summary="Call Acme today", lm="20260302T080000Z")),
+         salesforce=SF(r1=dict(status="Completed", lm="2026-03-02T08:00:00.000Z")),
+         exit=0, summary=summary(o=ZERO, s=ZERO, prevented=1, excluded=1),
+         contains={"salesforce/Task.csv": [S[1] + ",Call Acme,"]}),
+    step("offered-again", args=SYNC + " --direction outlook-to-salesforce", exit=0,
+         summary=summary(o=ZERO, s=counts(u=1), prevented=1, excluded=0),
+         contains={"salesforce/Task.csv": [S[1] + ",Call Acme today,"]}),
 ])
 
 scenario("conflict-cli-flag", [

@@ -38,6 +38,7 @@ extension Planner {
     var toOutlook: [FieldCopy] = []
     var toSalesforce: [FieldCopy] = []
     var manual: [FieldChange] = []
+    var conflicted = false
     for (f, field) in fields.enumerated() {
       let fo = outlook.print(oi, f)
       let fs = salesforce.print(si, f)
@@ -79,7 +80,7 @@ extension Planner {
         target = emptySide(field, fo, fs)
         copyRule = "never synced: \(target!) has no \(field)"
       case .conflict:
-        out.conflicts += 1
+        conflicted = true
         if let winner = conflictWinner(field, o, s) {
           target = winner.other
           copyRule = "conflict: \(conflictRuleName(field, winner, o)) → \(winner) wins"
@@ -92,6 +93,8 @@ extension Planner {
         if target == .outlook { toOutlook.append(copy) } else { toSalesforce.append(copy) }
       }
     }
+    // Counted per task, as conflicts left for review are: two fields in conflict are one.
+    if conflicted { out.conflicts += 1 }
     if !manual.isEmpty { out.conflict(saved, o, s, manual) }
     var updatedO = o
     var written: [Side: [SyncField]] = [:]

@@ -178,6 +178,24 @@ struct SyncEngineTests {
     #expect(world.plan().isEmpty)
   }
 
+  @Test(arguments: [ConflictPolicy.newest, .manual])
+  func twoFieldsInConflictAreOneConflictAsTheyAreOneLeftForReview(policy: ConflictPolicy) {
+    var world = pairedWorld { $0.policy.conflict = policy }
+    world.editOutlook("Call Ann") {
+      $0.subject = "Outlook wording"
+      $0.priority = .high
+      $0.lastModified = Timestamp(secondsSince1970: 200)
+    }
+    world.editSalesforce("Call Ann") {
+      $0.subject = "Salesforce wording"
+      $0.priority = .low
+      $0.lastModified = Timestamp(secondsSince1970: 300)
+    }
+    let plan = world.plan()
+    #expect(plan.conflicts == 1)
+    #expect(plan.unresolvedConflicts == (policy == .manual ? 1 : 0))
+  }
+
   @Test func newestConflictTieGoesToOutlook() {
     var world = pairedWorld()
     world.editOutlook("Call Ann") { $0.priority = .high }

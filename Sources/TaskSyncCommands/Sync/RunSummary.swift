@@ -40,7 +40,9 @@ package struct RunSummary: Codable, Hashable, Sendable {
     conflicts = plan.conflicts
     unresolvedConflicts = plan.unresolvedConflicts
     prevented = plan.preventedCount
-    excluded = plan.decisions.count { !$0.include }
+    // What the user left out of what would have been carried out: a prevented decision or a
+    // conflict left for review is counted as such, not again as excluded.
+    excluded = plan.decisions.count { !$0.include && $0.status == .planned }
     skipped.private = plan.skipped[.private] ?? 0
     skipped.outOfWindow = plan.skipped[.outOfWindow] ?? 0
     skipped.unrelated = plan.skipped[.unrelated] ?? 0
