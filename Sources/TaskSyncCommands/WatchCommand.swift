@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SyncStore
 import TaskModel
 
 /// `tasksync watch`: automatic background sync every `auto.every`, inside `auto.active_hours`,
@@ -25,56 +26,96 @@ struct WatchCommand: ParsableCommand {
   var clock: String?
 
   func run() throws {
-    let session = try SyncSession(common: common, allowMassDelete: allowMassDelete)
-    let configuration = session.configuration
-    guard configuration.mode == .automatic, configuration.auto.enabled else {
-      throw CommandFailure(
-        .usage,
-        "watch syncs without review: set mode = \"automatic\" and auto.enabled = true in the configuration"
-          + " (now mode = \"\(configuration.mode.rawValue)\", auto.enabled = \(configuration.auto.enabled))")
-    }
+    var session = try SyncSession(common: common, allowMassDelete: allowMassDelete)
+    if let off = Self.automaticSyncOff(session.configuration) { throw CommandFailure(.usage, off) }
+    // Installed first: SIGINT or SIGTERM (what cron and systemd send) lets the current run
+    // finish, --once included, instead of stopping it between two outputs.
+    let stop = StopSignal()
     if once {
-      try check(session, at: try now())
+      do {
+        try check(session, at: try now())
+      } catch let busy as StateBusy {
+        Notifier(configuration: session.configuration).notify(RunSummary(failure: busy.failure))
+        throw busy.failure
+      }
       return
     }
-    let stop = StopSignal()
-    var schedule = WatchSchedule(every: Double(configuration.auto.every.seconds), inputs: InputSignature(configuration))
+    var schedule = WatchSchedule(
+      every: Double(session.configuration.auto.every.seconds), inputs: InputSignature(session.configuration))
+    var reload = ConfigurationReload()
     while !stop.requested {
       let current = Date()
-      try schedule.turn(
-        at: current, inputs: InputSignature(configuration), isActive: configuration.isActive(at: current)
-      ) {
+      // The configuration is read again each turn: turning auto.enabled off, or changing the
+      // active hours or `every`, takes effect without a restart.
+      session = reload.session(after: session) { try SyncSession(common: common, allowMassDelete: allowMassDelete) }
+      let configuration = session.configuration
+      schedule.every = Double(configuration.auto.every.seconds)
+      let active = reload.isOn && configuration.isActive(at: current)
+      var busy = false
+      try schedule.turn(at: current, inputs: InputSignature(configuration), isActive: active) {
         do {
           try check(session, at: current)
+        } catch let refusal as StateBusy {
+          printError(refusal.failure.message)
+          busy = true
         } catch let failure as CommandFailure {
           if !failure.message.isEmpty { printError(failure.message) }
         }
         // A log or journal reading the output sees each run's summary when it ends.
         fflush(nil)
       }
+      // Another run held the state: tried again soon, not at the next `every`.
+      if busy { schedule.retry(at: current + WatchSchedule.lockRetry) }
       Thread.sleep(forTimeInterval: 2)
     }
+  }
+
+  /// Why automatic sync is off in `configuration`, or `nil` when it is on.
+  static func automaticSyncOff(_ configuration: TaskSyncConfiguration) -> String? {
+    guard configuration.mode != .automatic || !configuration.auto.enabled else { return nil }
+    return "watch syncs without review: set mode = \"automatic\" and auto.enabled = true in the configuration"
+      + " (now mode = \"\(configuration.mode.rawValue)\", auto.enabled = \(configuration.auto.enabled))"
   }
 
   /// One scheduled check: a sync when `now` is inside the active hours, else nothing.
   func check(_ session: SyncSession, at now: Date) throws {
     let configuration = session.configuration
     guard configuration.isActive(at: now) else {
-      print("Outside active hours (\(configuration.auto.activeHours)): nothing to do.")
+      if common.json {
+        print("{\"activeHours\":\"\(configuration.auto.activeHours)\",\"ran\":false}")
+      } else if configuration.summaryShow != .never {
+        print("Outside active hours (\(configuration.auto.activeHours)): nothing to do.")
+      }
       return
     }
     var session = session
     if common.today == nil { session.today = configuration.today(at: now) }
-    let lock = try session.notifyingFailure { try session.lock(command: "tasksync watch") }
+    let lock: StateLock
+    do {
+      lock = try session.lock(command: "tasksync watch")
+    } catch let failure as CommandFailure where failure.status == .refused {
+      // Not notified from the loop, which tries again in a few seconds; --once notifies it.
+      throw StateBusy(failure: failure)
+    } catch let failure as CommandFailure {
+      Notifier(configuration: configuration).notify(RunSummary(failure: failure))
+      throw failure
+    }
     defer { lock.release() }
     let run = try session.notifyingFailure {
       let run = try session.prepare()
       try run.refuseUnreadableRecords(strict: strictness.strict)
       return run
     }
-    if let refusal = run.plan.refusal {
+    if run.plan.refusal != nil {
       Notifier(configuration: configuration).notify(run.summary)
-      throw CommandFailure(.refused, "refused: \(refusal)")
+      // The log line above says why; the summary is printed as for any run that needs the
+      // user's eye (`always` or `errors`), or as JSON.
+      if common.json {
+        FileHandle.standardOutput.write(Data(run.summary.json))
+      } else if configuration.summaryShow == .always || configuration.summaryShow == .errors {
+        print(run.summary.text, terminator: "")
+      }
+      throw CommandFailure(.refused, "")
     }
     try session.applyAndReport(run, show: configuration.summaryShow, json: common.json)
   }
@@ -89,30 +130,95 @@ struct WatchCommand: ParsableCommand {
 }
 
 /// When the watch loop syncs: on its first turn, every `every` seconds after a run started,
-/// and on the turn after an input changed. The inputs are compared with what they were when
-/// the last run started, so a change made while a run was going brings another run soon after.
+/// soon after an input changed, and soon after a run found the state in use. The inputs are
+/// compared with what they were when the last run started, so a change made while a run was
+/// going brings another run soon after.
+///
+/// A run reads the inputs only once they have been still for ``quiet`` seconds: an export
+/// still being written (a CSV caught between two rows reads as fewer tasks) is not read half
+/// way.
 package struct WatchSchedule {
-  let every: TimeInterval
+  package var every: TimeInterval
+  /// How long the inputs must be unchanged before a run reads them.
+  package let quiet: TimeInterval
   private(set) var lastRun: Date?
   private(set) var lastInputs: InputSignature
+  /// The inputs as the last turn saw them, and since when they are so.
+  private var seen: InputSignature
+  private var stillSince: Date?
+  /// When a run that found the state in use is tried again.
+  private var retryAt: Date?
 
-  package init(every: TimeInterval, inputs: InputSignature) {
+  /// How soon a run that found the state in use is tried again.
+  package static let lockRetry: TimeInterval = 10
+
+  package init(every: TimeInterval, inputs: InputSignature, quiet: TimeInterval = 5) {
     self.every = every
+    self.quiet = quiet
     lastInputs = inputs
+    seen = inputs
   }
 
   /// One turn of the loop at `now`, with the inputs as they are: calls `sync` when the time is
-  /// `isActive` and a run is due. Returns whether it did.
+  /// `isActive`, a run is due and the inputs are still. Returns whether it did.
   @discardableResult
   package mutating func turn(
     at now: Date, inputs: InputSignature, isActive: Bool, sync: () throws -> Void
   ) rethrows -> Bool {
-    let due = inputs != lastInputs || lastRun.map { now.timeIntervalSince($0) >= every } ?? true
-    guard isActive, due else { return false }
+    if inputs != seen {
+      seen = inputs
+      stillSince = now
+    }
+    let still = stillSince.map { now.timeIntervalSince($0) >= quiet } ?? true
+    let due =
+      inputs != lastInputs || lastRun.map { now.timeIntervalSince($0) >= every } ?? true
+      || retryAt.map { now >= $0 } ?? false
+    guard isActive, due, still else { return false }
     lastRun = now
     lastInputs = inputs
+    retryAt = nil
     try sync()
     return true
+  }
+
+  /// The run just started found the state in use: another one at `time`.
+  package mutating func retry(at time: Date) { retryAt = time }
+}
+
+/// The state lock was held by another run: a watch tries again soon.
+struct StateBusy: Error {
+  let failure: CommandFailure
+}
+
+/// The watch loop's configuration, read again each turn: a file that no longer reads keeps the
+/// last one that did (said once), and automatic sync turned off waits until it is on again.
+struct ConfigurationReload {
+  private var lastProblem: String?
+  private(set) var isOn = true
+
+  mutating func session(after current: SyncSession, reading: () throws -> SyncSession) -> SyncSession {
+    var session = current
+    do {
+      session = try reading()
+      if lastProblem != nil { printError("tasksync watch: the configuration reads again; using it") }
+      lastProblem = nil
+    } catch let failure as CommandFailure {
+      if lastProblem != failure.message {
+        printError(failure.message)
+        printError("tasksync watch: the configuration no longer reads; going on with the one read before")
+      }
+      lastProblem = failure.message
+    } catch {
+      lastProblem = "\(error)"
+    }
+    let off = WatchCommand.automaticSyncOff(session.configuration)
+    if (off == nil) != isOn {
+      printError(
+        off.map { "tasksync watch: automatic sync is off, waiting until it is on again: " + $0 }
+          ?? "tasksync watch: automatic sync is on again")
+    }
+    isOn = off == nil
+    return session
   }
 }
 
@@ -156,7 +262,8 @@ package struct InputSignature: Equatable, Sendable {
   }
 
   static func stamp(_ url: URL) -> String {
-    let attributes = (try? FileManager.default.attributesOfItem(atPath: url.path)) ?? [:]
+    // Through a symbolic link to the file it names: a new export written there is a change.
+    let attributes = (try? FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path)) ?? [:]
     let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1
     let size = (attributes[.size] as? Int) ?? -1
     let number = (attributes[.systemFileNumber] as? Int) ?? -1
@@ -174,7 +281,7 @@ final class StopSignal: @unchecked Sendable {
     for number in [SIGINT, SIGTERM] {
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-      source.setEventHandler { [weak self] in self?.set() }
+      source.setEventHandler { [weak self] in self?.set(number == SIGINT ? "SIGINT" : "SIGTERM") }
       source.resume()
       sources.append(source)
     }
@@ -182,5 +289,12 @@ final class StopSignal: @unchecked Sendable {
 
   var requested: Bool { lock.withLock { flag } }
 
-  private func set() { lock.withLock { flag = true } }
+  /// Sets the flag; the first signal says so, since a run may take a while to finish.
+  private func set(_ name: String) {
+    let first = lock.withLock {
+      defer { flag = true }
+      return !flag
+    }
+    if first { printError("tasksync watch: \(name): stopping once the current run, if any, is done") }
+  }
 }

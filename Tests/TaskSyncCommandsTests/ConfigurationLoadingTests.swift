@@ -241,6 +241,17 @@ struct BadConfiguration: CustomTestStringConvertible, Sendable {
       words: ["HH:MM-HH:MM"]),
     .init(text: "[auto]\nenabled = \"true\"\n", key: "auto.enabled", line: 2, column: 11, words: ["true or false"]),
     .init(
+      text: "[auto]\nactive_hours = \"08:00-08:00\"\n", key: "auto.active_hours", line: 2, column: 16,
+      words: ["empty range", "\"08:00-08:00\""]),
+    // `mode` placed inside [auto] (below its line): named as such, not hidden by the check that
+    // auto.enabled needs mode = "automatic", which would read the default "manual".
+    .init(
+      text: "[auto]\nenabled = true\nmode = \"automatic\"\n", key: "auto.mode", line: 3, column: 1,
+      words: ["unknown key", "top-level key"]),
+    .init(
+      text: "auto.enabled = true\nmode = \"Automatic\"\n", key: "mode", line: 2, column: 8,
+      words: ["\"Automatic\""]),
+    .init(
       text: "[summary]\nshow = \"sometimes\"\n", key: "summary.show", line: 2, column: 8,
       words: ["\"always\", \"changes\", \"errors\", \"never\""]),
     .init(

@@ -4,7 +4,8 @@ import TestSupport
 import Testing
 
 /// `watch --once`: one scheduled check, inside active hours only, with notifications.
-@Suite("Automatic sync")
+/// Serialized: a test here captures standard output, which the others here print to.
+@Suite("Automatic sync", .serialized)
 struct WatchCommandTests {
   func workspace(_ settings: String) throws -> URL {
     let folder = try TestPaths.temporaryFolder("tasksync-watch")
@@ -52,6 +53,20 @@ struct WatchCommandTests {
     let folder = try workspace(Self.automatic)
     #expect(watch(folder, at: "2026-03-02T20:00:00Z") == 0)
     #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("tasksync-out").path))
+  }
+
+  @Test func outsideActiveHoursJSONIsJSONAndNeverIsQuiet() throws {
+    let folder = try workspace(Self.automatic)
+    let config = folder.appendingPathComponent("tasksync.toml").path
+    let json = CapturedCommand.run(["watch", "--once", "--json", "--at", "2026-03-02T20:00:00Z", "--config", config])
+    #expect(json.status == 0)
+    let line = try #require(json.stdout.split(separator: "\n").first { $0.hasPrefix("{\"activeHours\"") })
+    let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+    #expect(object?["ran"] as? Bool == false)
+    #expect(object?["activeHours"] as? String == "08:00-18:00")
+    try Data((Self.automatic + "\n[summary]\nshow = \"never\"\n").utf8).write(to: URL(fileURLWithPath: config))
+    let quiet = CapturedCommand.run(["watch", "--once", "--at", "2026-03-02T20:00:00Z", "--config", config])
+    #expect(quiet.status == 0 && !quiet.stdout.contains("Outside active hours"))
   }
 
   @Test func insideActiveHoursItSyncsAndNotifies() throws {
@@ -134,13 +149,74 @@ struct WatchCommandTests {
         runs += 1
         try! Data(try! Data(contentsOf: csv) + Data("00T000000000077EAA,Written meanwhile\r\n".utf8)).write(to: csv)
       })
-    #expect(schedule.turn(at: start + 906, inputs: InputSignature(configuration), isActive: true) { runs += 1 })
+    // Once the export has been still for a few seconds (it may still be being written).
     #expect(
-      schedule.turn(at: start + 908, inputs: InputSignature(configuration), isActive: true) { runs += 1 } == false)
+      schedule.turn(at: start + 906, inputs: InputSignature(configuration), isActive: true) { runs += 1 } == false)
+    #expect(schedule.turn(at: start + 911, inputs: InputSignature(configuration), isActive: true) { runs += 1 })
+    #expect(
+      schedule.turn(at: start + 913, inputs: InputSignature(configuration), isActive: true) { runs += 1 } == false)
     // Outside the active hours nothing runs, changed or due.
     try Data(try Data(contentsOf: csv) + Data("00T000000000078EAA,Later\r\n".utf8)).write(to: csv)
     #expect(
       schedule.turn(at: start + 2_000, inputs: InputSignature(configuration), isActive: false) { runs += 1 } == false)
     #expect(runs == 3)
+  }
+
+  /// An export written in parts, with pauses shorter than the quiet time, is read once whole:
+  /// a CSV caught between two rows would read as deletions.
+  @Test func anExportStillBeingWrittenIsReadOnceItIsStill() throws {
+    let folder = try workspace(Self.automatic)
+    let configuration = TaskSyncConfiguration.defaults(baseFolder: folder)
+    let csv = folder.appendingPathComponent("exports/Task.csv")
+    let whole = try Data(contentsOf: csv)
+    var schedule = WatchSchedule(every: 3600, inputs: InputSignature(configuration))
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+    var read: [Data] = []
+    func turn(_ seconds: TimeInterval) -> Bool {
+      schedule.turn(at: start + seconds, inputs: InputSignature(configuration), isActive: true) {
+        read.append(try! Data(contentsOf: csv))
+      }
+    }
+    #expect(turn(0))
+    try whole.prefix(whole.count / 2).write(to: csv)
+    #expect(!turn(2))
+    #expect(!turn(4))
+    try whole.write(to: csv)
+    #expect(!turn(6))
+    #expect(!turn(8))
+    #expect(turn(12))
+    #expect(read.count == 2 && read.last == whole)
+  }
+
+  /// A run that found the state in use is tried again a few seconds later, not at the next
+  /// `every`: the change it was for is not left waiting an hour.
+  @Test func aRunThatFoundTheStateInUseIsTriedAgainSoon() throws {
+    let folder = try workspace(Self.automatic)
+    let configuration = TaskSyncConfiguration.defaults(baseFolder: folder)
+    var schedule = WatchSchedule(every: 3600, inputs: InputSignature(configuration))
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+    var runs = 0
+    #expect(schedule.turn(at: start, inputs: InputSignature(configuration), isActive: true) { runs += 1 })
+    schedule.retry(at: start + WatchSchedule.lockRetry)
+    #expect(!schedule.turn(at: start + 2, inputs: InputSignature(configuration), isActive: true) { runs += 1 })
+    #expect(schedule.turn(at: start + 10, inputs: InputSignature(configuration), isActive: true) { runs += 1 })
+    #expect(!schedule.turn(at: start + 20, inputs: InputSignature(configuration), isActive: true) { runs += 1 })
+    #expect(runs == 2)
+  }
+
+  /// An export given as a symbolic link: a new file written where it points is a change.
+  @Test func anExportBehindASymbolicLinkIsWatchedWhereItPoints() throws {
+    let folder = try workspace(Self.automatic)
+    let configuration = TaskSyncConfiguration.defaults(baseFolder: folder)
+    let ics = folder.appendingPathComponent("exports/outlook.ics")
+    let target = folder.appendingPathComponent("dropbox/outlook.ics")
+    try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try FileManager.default.moveItem(at: ics, to: target)
+    try FileManager.default.createSymbolicLink(at: ics, withDestinationURL: target)
+    let before = InputSignature(configuration)
+    let bytes = try Data(contentsOf: target)
+    try FileManager.default.removeItem(at: target)
+    try (bytes + Data("\r\n".utf8)).write(to: target)
+    #expect(InputSignature(configuration) != before)
   }
 }

@@ -33,6 +33,16 @@ package struct ActiveHours: Hashable, Sendable, CustomStringConvertible {
     if start == 0 && end == 1440 { self = .allDay }
   }
 
+  /// Whether `text` is two well-formed times that are the same minute (`08:00-08:00`): no
+  /// minute is inside, which ``init(_:)`` refuses.
+  package static func isEmptyRange(_ text: String) -> Bool {
+    let halves = text.filter { $0 != " " }.split(separator: "-", omittingEmptySubsequences: false)
+    guard halves.count == 2, let s = minute(of: halves[0], allowing24: false),
+      let e = minute(of: halves[1], allowing24: true)
+    else { return false }
+    return s == e % 1440 && !(s == 0 && e == 1440)
+  }
+
   /// Whether `minuteOfDay` (0...1439, minutes after local midnight) is inside the hours.
   package func contains(minuteOfDay: Int) -> Bool {
     let m = ((minuteOfDay % 1440) + 1440) % 1440

@@ -67,7 +67,9 @@ final class ConfigurationReader {
       default: unknownKey(path)
       }
     }
-    checkCombinations(config)
+    // Only on values that read: a `mode` that did not (a typo, or one placed in a table) would
+    // be checked as its default, and the message would misstate what the file says.
+    if problems.isEmpty { checkCombinations(config) }
     if let first = problems.min(by: { ($0.line, $0.column) < ($1.line, $1.column) }) { throw first }
     return config
   }
@@ -289,6 +291,9 @@ final class ConfigurationReader {
       $0 != table && Self.knownKeys[$0]!.contains(key) && $0 != ""
     }) {
       message += "; did you mean `\(home).\(key)` (in the `[\(home)]` table)?"
+    } else if !table.isEmpty, Self.knownKeys[""]?.contains(key) == true {
+      message +=
+        "; `\(key)` is a top-level key: put it before the first `[table]` line (below one, it belongs to that table)"
     } else if Self.knownKeys[table] != nil {
       message +=
         "; the keys of \(table.isEmpty ? "the top level" : "`[\(table)]`") are \(Self.list(siblings, quote: "`"))"
@@ -432,6 +437,13 @@ final class ConfigurationReader {
   private func activeHours(_ node: TOMLNode, _ path: [String]) -> ActiveHours? {
     guard let text = string(node, path) else { return nil }
     guard let hours = ActiveHours(text) else {
+      if ActiveHours.isEmptyRange(text) {
+        problem(
+          path,
+          "`\(dotted(path))` is an empty range: \(quoted(text)) starts where it ends, so watch would never run; give \"\" for all day, or hours such as \"08:00-18:00\"",
+          at: locator.valuePosition(of: path))
+        return nil
+      }
       problem(
         path,
         "`\(dotted(path))` must be \"HH:MM-HH:MM\" such as \"08:00-18:00\" (may wrap midnight, as \"22:00-06:00\"), or \"\" for all day; found \(quoted(text))",
