@@ -68,8 +68,11 @@ extension SyncSession {
 
   /// Applies a run prepared under the lock and reports it; the exit status follows the outcome.
   func applyAndReport(_ run: PreparedRun, show: SummaryShow, json: Bool) throws {
-    try notifyingFailure { try apply(run, startedAt: Clock.now) }
-    let summary = run.summary
+    let changedOutputs = try notifyingFailure { try apply(run, startedAt: Clock.now) }
+    var summary = run.summary
+    // Creates, updates and deletes offered again, already in the outputs from an earlier run:
+    // not news (a watch would notify every `every` until the re-import).
+    summary.offeredAgainOnly = !changedOutputs
     Notifier(configuration: configuration).notify(summary)
     if json {
       FileHandle.standardOutput.write(Data(summary.json))

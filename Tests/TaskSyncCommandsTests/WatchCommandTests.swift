@@ -69,6 +69,26 @@ struct WatchCommandTests {
     #expect(quiet.status == 0 && !quiet.stdout.contains("Outside active hours"))
   }
 
+  /// Creates offered again because the outputs were not re-imported yet are not news: the
+  /// second run writes the same files, so it neither notifies `changes` nor prints.
+  @Test func changesOnlyOfferedAgainAreNotNews() throws {
+    let folder = try workspace(Self.automatic + Self.notifying("changes"))
+    let notified = folder.appendingPathComponent("notified.json")
+    let config = folder.appendingPathComponent("tasksync.toml").path
+    let arguments = ["watch", "--once", "--at", "2026-03-02T09:00:00Z", "--today", "2026-03-02", "--config", config]
+    let first = CapturedCommand.run(arguments)
+    #expect(first.status == 0 && first.stdout.contains("Outlook: 1 to create"))
+    #expect(FileManager.default.fileExists(atPath: notified.path))
+    try FileManager.default.removeItem(at: notified)
+    let again = CapturedCommand.run(arguments)
+    #expect(again.status == 0)
+    #expect(!again.stdout.contains("to create"))
+    #expect(!FileManager.default.fileExists(atPath: notified.path))
+    // The summary still counts what the plan offers.
+    let summary = try String(contentsOf: folder.appendingPathComponent("tasksync-out/summary.json"), encoding: .utf8)
+    #expect(summary.contains("\"create\" : 1"))
+  }
+
   @Test func insideActiveHoursItSyncsAndNotifies() throws {
     let folder = try workspace(Self.automatic + Self.notifying("changes"))
     #expect(watch(folder, at: "2026-03-02T09:00:00Z") == 0)

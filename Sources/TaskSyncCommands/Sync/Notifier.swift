@@ -13,7 +13,7 @@ struct Notifier {
     if !summary.errors.isEmpty || summary.refused != nil { events.insert(.errors) }
     if summary.unresolvedConflicts > 0 || summary.conflicts > 0 { events.insert(.conflicts) }
     // A refused run wrote nothing: its plan's changes are not news of changes made.
-    if summary.changeCount > 0, summary.refused == nil { events.insert(.changes) }
+    if summary.newChangeCount > 0, summary.refused == nil { events.insert(.changes) }
     return events
   }
 

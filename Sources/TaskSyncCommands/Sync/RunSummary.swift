@@ -31,6 +31,11 @@ package struct RunSummary: Codable, Hashable, Sendable {
   /// Why a guard refused the run, if one did.
   package var refused: String?
 
+  /// What summary.json and a plan file hold (``offeredAgainOnly`` is known only later).
+  enum CodingKeys: String, CodingKey {
+    case outlook, salesforce, conflicts, unresolvedConflicts, prevented, excluded, skipped, warnings, errors, refused
+  }
+
   package init(plan: SyncPlan, diagnostics: [Diagnostic]) {
     for side in Side.allCases {
       let c = plan.counts(for: side)
@@ -57,6 +62,14 @@ package struct RunSummary: Codable, Hashable, Sendable {
   package init(failure: CommandFailure) {
     if failure.status == .refused { refused = failure.message } else { errors = [failure.message] }
   }
+
+  /// Set once applied when no export output changed: its changes were all written by an earlier
+  /// run and are offered again. Not a `changes` event, and not printed as one. (Not in
+  /// summary.json, which is written before this is known.)
+  package var offeredAgainOnly = false
+
+  /// The changes that are news: none when they are only offered again.
+  package var newChangeCount: Int { offeredAgainOnly ? 0 : changeCount }
 
   package var changeCount: Int {
     outlook.create + outlook.update + outlook.delete + salesforce.create + salesforce.update + salesforce.delete
@@ -129,7 +142,7 @@ extension SummaryShow {
   package func prints(_ summary: RunSummary) -> Bool {
     switch self {
     case .always: true
-    case .changes: summary.changeCount > 0 || !summary.errors.isEmpty || summary.unresolvedConflicts > 0
+    case .changes: summary.newChangeCount > 0 || !summary.errors.isEmpty || summary.unresolvedConflicts > 0
     case .errors: !summary.errors.isEmpty
     case .never: false
     }

@@ -26,7 +26,10 @@ extension SyncSession {
   /// commit (the new pairs' snapshot, the plan, the outputs the run replaced) are stored while
   /// the outputs are written, and take effect only with it (``StoringAhead``). Call with the
   /// lock held.
-  package func apply(_ run: PreparedRun, startedAt: Timestamp) throws {
+  /// Returns whether an export output changed (a file to re-import is new or different): a
+  /// run that only offers again what an earlier one wrote leaves them as they were.
+  @discardableResult
+  package func apply(_ run: PreparedRun, startedAt: Timestamp) throws -> Bool {
     if let refusal = run.plan.refusal { throw CommandFailure(.refused, "refused: \(refusal)") }
     try checkUnchanged(run.outlook)
     try checkUnchanged(run.salesforce)
@@ -72,6 +75,7 @@ extension SyncSession {
       }
       try store.commit(
         changes, journal: entry, storedAhead: storedAhead, meta: meta, keepingRuns: Self.journalRuns)
+      return entry.files.contains { !JournalEntry.reportPaths.contains($0.path) }
     } catch let error as StoreError {
       throw CommandFailure(.failed, "\(configuration.state.path): \(error)")
     }
