@@ -1194,7 +1194,10 @@ scenario("stale-plan-configuration", [
     step("plan", args="plan --plan-file $WORK/plan.json --today " + TODAY,
          outlook=O(t1=dict(summary="Call Acme today", lm="20260302T080000Z")), exit=0, writes=False),
     step("apply-under-other-rules", args="apply $WORK/plan.json --conflict manual", exit=3, writes=False,
-         stderr=["configuration changed"]),
+         stderr=["configuration differs from the one the plan was made with", "give apply the same options"]),
+    # The plan's day is the run's: another --today is refused, not silently ignored.
+    step("apply-on-another-day", args="apply $WORK/plan.json --today 2026-09-30", exit=2, writes=False,
+         stderr=["the plan was made for --today " + TODAY]),
     step("apply", args="apply $WORK/plan.json", exit=0, summary=summary(o=ZERO, s=counts(u=1))),
 ])
 

@@ -25,9 +25,20 @@ struct ApplyCommand: ParsableCommand {
   func run() throws {
     let reviewed = try PlanFile.read(URL(fileURLWithPath: plan))
     var session = try SyncSession(common: common, allowMassDelete: allowMassDelete)
+    // The plan's day is the run's: another one given here would be silently ignored.
+    if let today = common.today, today != reviewed.today {
+      throw CommandFailure(
+        .usage,
+        "\(plan): the plan was made for --today \(reviewed.today), not \(today); apply it without --today, or make a new plan"
+      )
+    }
     session.today = reviewed.today
     guard reviewed.configurationSHA256 == session.configuration.checksum else {
-      throw CommandFailure(.refused, "\(plan): the configuration changed since the plan was made; make a new plan")
+      throw CommandFailure(
+        .refused,
+        "\(plan): the configuration differs from the one the plan was made with: tasksync.toml changed since, or "
+          + "command-line options that change it (such as --direction, --prevent, --conflict, --past-days) were "
+          + "given to plan and not here, or the other way round; give apply the same options, or make a new plan")
     }
     let excluded = reviewed.excludedIDs.union(exclude)
     let lock = try session.notifyingFailure { try session.lock(command: "tasksync apply \(plan)") }
