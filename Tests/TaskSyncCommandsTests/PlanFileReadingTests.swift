@@ -1,0 +1,68 @@
+import Foundation
+import TaskModel
+import TestSupport
+import Testing
+
+@testable import TaskSyncCommands
+
+/// A plan file edited by hand that no longer reads: the message says where, and what.
+@Suite("Plan file: edits that break it")
+struct PlanFileReadingTests {
+  /// A plan as `plan --plan-file` writes it, from the demo.
+  func demoPlan() throws -> (URL, String) {
+    let folder = try TestPaths.temporaryFolder("tasksync-planfile")
+    let demo = TestPaths.fixtures.appendingPathComponent("Demo")
+    for name in ["exports", "tasksync.toml"] {
+      try FileManager.default.copyItem(at: demo.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+    }
+    let plan = folder.appendingPathComponent("plan.json")
+    let config = folder.appendingPathComponent("tasksync.toml").path
+    let made = CapturedCommand.run(["plan", "--today", "2026-03-02", "--plan-file", plan.path, "--config", config])
+    #expect(made.status == 0)
+    return (plan, try String(contentsOf: plan, encoding: .utf8))
+  }
+
+  func failure(reading text: String, at url: URL) throws -> String {
+    try Data(text.utf8).write(to: url)
+    do {
+      _ = try PlanFile.read(url)
+    } catch let failure as CommandFailure {
+      return failure.message
+    }
+    Issue.record("read")
+    return ""
+  }
+
+  /// The line and column of the first `"include" : true` of `text`.
+  func firstInclude(_ text: String) throws -> (line: Int, column: Int) {
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    let line = try #require(lines.firstIndex { $0.contains("\"include\" : true") })
+    let column = lines[line].distance(from: lines[line].startIndex, to: lines[line].range(of: "\"include\"")!.lowerBound)
+    return (line + 1, column + 1)
+  }
+
+  @Test func aSyntaxErrorIsPlacedWhereItIs() throws {
+    let (url, text) = try demoPlan()
+    let at = try firstInclude(text)
+    let broken = text.replacingOccurrences(of: "\"include\" : true,", with: "\"include\" : false,,", options: [], range: text.range(of: "\"include\" : true,"))
+    let message = try failure(reading: broken, at: url)
+    // The second comma, right after `"include" : false,`.
+    #expect(message.hasPrefix("\(url.path):\(at.line):\(at.column + 18): error: not a tasksync plan: it is not valid JSON here"))
+  }
+
+  @Test func aValueOfTheWrongKindNamesItsPlaceAndKey() throws {
+    let (url, text) = try demoPlan()
+    let at = try firstInclude(text)
+    let broken = text.replacingOccurrences(of: "\"include\" : true", with: "\"include\" : \"false\"", options: [], range: text.range(of: "\"include\" : true"))
+    let message = try failure(reading: broken, at: url)
+    #expect(message.hasPrefix("\(url.path):\(at.line):\(at.column): error: not a tasksync plan: `decisions[0].include`"))
+  }
+
+  @Test func aFileCutShortSaysSoAtItsEnd() throws {
+    let (url, text) = try demoPlan()
+    let cut = String(text.prefix(200))
+    let lines = cut.split(separator: "\n", omittingEmptySubsequences: false)
+    let message = try failure(reading: cut, at: url)
+    #expect(message.hasPrefix("\(url.path):\(lines.count):\(lines.last!.count + 1): error: not a tasksync plan: it is not whole JSON"))
+  }
+}
