@@ -70,8 +70,15 @@ struct PlanBuilder {
     let item = fitted(newItem(on: side, from: source), for: side)
     let blocked = policy.isPrevented(.create, on: side)
     let shown = fields.map { FieldChange(field: $0, old: "", new: item.syncValue($0)) }.filter { !$0.new.isEmpty }
+    // A task re-created where it was deleted (delete_vs_edit = keep-edit) is named by the key
+    // it had there too, as `explain` and `--exclude` know it.
+    var named = pair
+    if let original {
+      named.outlookKey = named.outlookKey ?? original.outlookKey
+      named.salesforceKey = named.salesforceKey ?? original.salesforceKey
+    }
     let d = decision(
-      side, .create, key: source.key, pair: pair, subject: source.subject, changes: shown,
+      side, .create, key: source.key, pair: named, subject: source.subject, changes: shown,
       rule: blocked ? "\(rule); prevented by prevent.\(side) = create" : rule,
       status: blocked ? .prevented : .planned)
     guard add(d) else {

@@ -247,6 +247,18 @@ struct SyncEngineTests {
     }
     #expect(world.plan().isEmpty)
   }
+
+  @Test func aReCreateIsNamedByTheKeyTheDeletedTaskHad() {
+    var world = pairedWorld()
+    world.outlook = [TaskItem(key: "uid-x", subject: "Other", due: World.day(1))]
+    world.editSalesforce("Call Ann") { $0.subject = "Call Ann (edited)" }
+    let plan = world.plan(excluding: ["uid-ann"])
+    let recreate = plan.decisions.first { $0.subject == "Call Ann (edited)" }
+    #expect(recreate?.operation == .create && recreate?.side == .outlook)
+    #expect(recreate?.matches("uid-ann") == true)
+    #expect(recreate?.include == false)
+    #expect(plan.counts(for: .outlook).create == 0)
+  }
 }
 
 @Suite("Engine: scope")

@@ -37,25 +37,33 @@ struct PlanFileReadingTests {
   func firstInclude(_ text: String) throws -> (line: Int, column: Int) {
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     let line = try #require(lines.firstIndex { $0.contains("\"include\" : true") })
-    let column = lines[line].distance(from: lines[line].startIndex, to: lines[line].range(of: "\"include\"")!.lowerBound)
+    let column = lines[line].distance(
+      from: lines[line].startIndex, to: lines[line].range(of: "\"include\"")!.lowerBound)
     return (line + 1, column + 1)
   }
 
   @Test func aSyntaxErrorIsPlacedWhereItIs() throws {
     let (url, text) = try demoPlan()
     let at = try firstInclude(text)
-    let broken = text.replacingOccurrences(of: "\"include\" : true,", with: "\"include\" : false,,", options: [], range: text.range(of: "\"include\" : true,"))
+    let broken = text.replacingOccurrences(
+      of: "\"include\" : true,", with: "\"include\" : false,,", options: [],
+      range: text.range(of: "\"include\" : true,"))
     let message = try failure(reading: broken, at: url)
     // The second comma, right after `"include" : false,`.
-    #expect(message.hasPrefix("\(url.path):\(at.line):\(at.column + 18): error: not a tasksync plan: it is not valid JSON here"))
+    #expect(
+      message.hasPrefix(
+        "\(url.path):\(at.line):\(at.column + 18): error: not a tasksync plan: it is not valid JSON here"))
   }
 
   @Test func aValueOfTheWrongKindNamesItsPlaceAndKey() throws {
     let (url, text) = try demoPlan()
     let at = try firstInclude(text)
-    let broken = text.replacingOccurrences(of: "\"include\" : true", with: "\"include\" : \"false\"", options: [], range: text.range(of: "\"include\" : true"))
+    let broken = text.replacingOccurrences(
+      of: "\"include\" : true", with: "\"include\" : \"false\"", options: [],
+      range: text.range(of: "\"include\" : true"))
     let message = try failure(reading: broken, at: url)
-    #expect(message.hasPrefix("\(url.path):\(at.line):\(at.column): error: not a tasksync plan: `decisions[0].include`"))
+    #expect(
+      message.hasPrefix("\(url.path):\(at.line):\(at.column): error: not a tasksync plan: `decisions[0].include`"))
   }
 
   @Test func aFileCutShortSaysSoAtItsEnd() throws {
@@ -63,6 +71,8 @@ struct PlanFileReadingTests {
     let cut = String(text.prefix(200))
     let lines = cut.split(separator: "\n", omittingEmptySubsequences: false)
     let message = try failure(reading: cut, at: url)
-    #expect(message.hasPrefix("\(url.path):\(lines.count):\(lines.last!.count + 1): error: not a tasksync plan: it is not whole JSON"))
+    #expect(
+      message.hasPrefix(
+        "\(url.path):\(lines.count):\(lines.last!.count + 1): error: not a tasksync plan: it is not whole JSON"))
   }
 }
