@@ -240,12 +240,10 @@ extension Planner {
     // Not offered again, but kept: the create may have been imported already (into an export
     // made after this one), and its copy, forgotten, would arrive as a new task — copied back
     // beside a deleted or private task, or sent a second time.
+    // Without a note: nothing is asked of the user, and it would be repeated every run until
+    // the copy shows up, which may be never (`tasksync status` lists the pending creates).
     guard let (source, index) = found else {
-      out.keep(
-        pair,
-        note:
-          "the \(create.side.other) task that run \(create.runID) sent to \(create.side) is gone from its export: the create is "
-          + "not sent again, and the pair waits for its copy so that the copy is not taken for a new task")
+      out.keep(pair, note: nil)
       return
     }
     if let reason = scope.skipReason(source) {
