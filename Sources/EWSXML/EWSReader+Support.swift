@@ -124,6 +124,8 @@ struct EWSInternedNames {
   var distinguishedPropertySetId: UnsafeRawPointer?
   var propertyName: UnsafeRawPointer?
   var responseClass: UnsafeRawPointer?
+  var includesLastItemInRange: UnsafeRawPointer?
+  var totalItemsInView: UnsafeRawPointer?
 
   init() {}
 
@@ -139,5 +141,7 @@ struct EWSInternedNames {
     distinguishedPropertySetId = parser.intern("DistinguishedPropertySetId")
     propertyName = parser.intern("PropertyName")
     responseClass = parser.intern("ResponseClass")
+    includesLastItemInRange = parser.intern("IncludesLastItemInRange")
+    totalItemsInView = parser.intern("TotalItemsInView")
   }
 }

@@ -361,6 +361,20 @@ struct EWSReader {
       response?.child = local
       collecting = true
       text.removeAll(keepingCapacity: true)
+    } else if namespace == .messages, local == "RootFolder",
+      element.attribute(names.includesLastItemInRange)?.lowercased() == "false"
+    {
+      // One page of a paged FindItem: the tasks of the other pages are missing, and must not
+      // read as deleted. An error without a key: no task of this export is read as deleted.
+      let total = element.attribute(names.totalItemsInView).map { " of \($0) items" } ?? ""
+      let position = lines.position(of: tag(of: element).start, in: buffer)
+      hand(
+        .diagnostic(
+          .error(
+            "this FindItem response is one page\(total) (IncludesLastItemInRange=\"false\"): the tasks of the other "
+              + "pages are not in this file, so none of its missing tasks is read as deleted; export every task into one "
+              + "response (a page size at least TotalItemsInView)",
+            file: file, at: position)))
     } else if local == "Items", itemsContainer == nil {
       let tag = tag(of: element)
       itemsContainer = EWSItemsContainer(startTag: tag, endTagStart: tag.kind == .empty ? nil : -1, depth: depth)

@@ -131,6 +131,31 @@ import Testing
     #expect(errors[1].line == 20)
   }
 
+  /// One page of a paged FindItem: the other pages' tasks are missing, so it is an error of
+  /// unknown identity (none of the export's missing tasks reads as deleted). The last page, or
+  /// a response that holds every item, is not.
+  @Test(arguments: [("false", true), ("true", false), ("FALSE", true)])
+  func onePageOfAPagedFindItemIsAnError(includesLast: String, isError: Bool) throws {
+    let text = """
+      <s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>
+      <m:FindItemResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"
+        xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">
+      <m:ResponseMessages><m:FindItemResponseMessage ResponseClass="Success">
+      <m:RootFolder IndexedPagingOffset="1" TotalItemsInView="2" IncludesLastItemInRange="\(includesLast)">
+      <t:Items><t:Task><t:ItemId Id="OL1"/><t:Subject>Task one</t:Subject></t:Task></t:Items>
+      </m:RootFolder></m:FindItemResponseMessage></m:ResponseMessages></m:FindItemResponse></s:Body></s:Envelope>
+      """
+    let document = try EWS.read(text)
+    #expect(document.result.tasks.map(\.key) == ["OL1"])
+    let errors = document.result.diagnostics.filter { $0.severity == .error }
+    #expect(errors.count == (isError ? 1 : 0))
+    if isError {
+      #expect(errors[0].message.contains("one page of 2 items"))
+      #expect((errors[0].line, errors[0].column) == (5, 1))
+      #expect(document.result.invalidKeys.isEmpty)
+    }
+  }
+
   @Test func duplicateItemIdsAreReported() throws {
     let text = """
       <t:Items xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">

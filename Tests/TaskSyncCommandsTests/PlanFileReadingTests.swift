@@ -42,28 +42,26 @@ struct PlanFileReadingTests {
     return (line + 1, column + 1)
   }
 
-  @Test func aSyntaxErrorIsPlacedWhereItIs() throws {
+  /// The demo plan with its first `"include" : true` edited to `edit`: the message, and where
+  /// that `"include"` is.
+  func firstIncludeEdited(to edit: String) throws -> (message: String, path: String, at: (line: Int, column: Int)) {
     let (url, text) = try demoPlan()
     let at = try firstInclude(text)
-    let broken = text.replacingOccurrences(
-      of: "\"include\" : true,", with: "\"include\" : false,,", options: [],
-      range: text.range(of: "\"include\" : true,"))
-    let message = try failure(reading: broken, at: url)
+    let original = "\"include\" : true"
+    let broken = text.replacingOccurrences(of: original, with: edit, options: [], range: text.range(of: original))
+    return (try failure(reading: broken, at: url), url.path, at)
+  }
+
+  @Test func aSyntaxErrorIsPlacedWhereItIs() throws {
+    let (message, path, at) = try firstIncludeEdited(to: "\"include\" : false,")
     // The second comma, right after `"include" : false,`.
     #expect(
-      message.hasPrefix(
-        "\(url.path):\(at.line):\(at.column + 18): error: not a tasksync plan: it is not valid JSON here"))
+      message.hasPrefix("\(path):\(at.line):\(at.column + 18): error: not a tasksync plan: it is not valid JSON here"))
   }
 
   @Test func aValueOfTheWrongKindNamesItsPlaceAndKey() throws {
-    let (url, text) = try demoPlan()
-    let at = try firstInclude(text)
-    let broken = text.replacingOccurrences(
-      of: "\"include\" : true", with: "\"include\" : \"false\"", options: [],
-      range: text.range(of: "\"include\" : true"))
-    let message = try failure(reading: broken, at: url)
-    #expect(
-      message.hasPrefix("\(url.path):\(at.line):\(at.column): error: not a tasksync plan: `decisions[0].include`"))
+    let (message, path, at) = try firstIncludeEdited(to: "\"include\" : \"false\"")
+    #expect(message.hasPrefix("\(path):\(at.line):\(at.column): error: not a tasksync plan: `decisions[0].include`"))
   }
 
   @Test func aFileCutShortSaysSoAtItsEnd() throws {
