@@ -73,4 +73,31 @@ struct PlanFileReadingTests {
       message.hasPrefix(
         "\(url.path):\(lines.count):\(lines.last!.count + 1): error: not a tasksync plan: it is not whole JSON"))
   }
+
+  /// A JSON export (`convert --to json`) edited by hand is placed the same way.
+  @Test func aJSONExportWithABadValueIsPlacedAtIt() throws {
+    let text = """
+      [
+        {
+          "key" : "a",
+          "status" : "done",
+          "subject" : "One"
+        }
+      ]
+      """
+    do {
+      _ = try JSONTaskDocument(bytes: Array(text.utf8), file: "tasks.json")
+      Issue.record("read")
+    } catch let error as UnreadableInput {
+      #expect("\(error)".hasPrefix("tasks.json:4:5: error: not a JSON array of tasks: `[0].status`"), "\(error)")
+    }
+    do {
+      _ = try JSONTaskDocument(bytes: Array("[\n  {\"key\": \"a\",,}\n]".utf8), file: "tasks.json")
+      Issue.record("read")
+    } catch let error as UnreadableInput {
+      #expect(
+        "\(error)".hasPrefix("tasks.json:2:15: error: not a JSON array of tasks: it is not valid JSON here"), "\(error)"
+      )
+    }
+  }
 }

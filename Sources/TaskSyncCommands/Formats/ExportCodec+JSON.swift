@@ -19,16 +19,9 @@ package struct JSONTaskDocument: TaskDocument {
     do {
       let tasks = try JSONDecoder().decode([TaskItem].self, from: Data(bytes))
       result = TaskReadResult(tasks: tasks)
-    } catch let DecodingError.dataCorrupted(context) {
-      throw UnreadableInput(JSONTaskDocument.explain(context), file: file, at: .start)
-    } catch let DecodingError.keyNotFound(key, context) {
-      throw UnreadableInput(
-        "\(JSONTaskDocument.path(context.codingPath)): missing \"\(key.stringValue)\"", file: file, at: .start)
-    } catch let DecodingError.typeMismatch(type, context) {
-      throw UnreadableInput(
-        "\(JSONTaskDocument.path(context.codingPath)): expected \(type)", file: file, at: .start)
     } catch {
-      throw UnreadableInput("not a JSON array of tasks: \(error)", file: file, at: .start)
+      let (why, at) = JSONProblem.describe(error, in: bytes)
+      throw UnreadableInput("not a JSON array of tasks: \(why)", file: file, at: at)
     }
   }
 
@@ -56,14 +49,5 @@ package struct JSONTaskDocument: TaskDocument {
     // Encoding plain value types into JSON cannot fail.
     let data = (try? encoder.encode(tasks)) ?? Data("[]".utf8)
     return Array(data) + [0x0A]
-  }
-
-  private static func path(_ codingPath: [CodingKey]) -> String {
-    codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-  }
-
-  private static func explain(_ context: DecodingError.Context) -> String {
-    let where_ = path(context.codingPath)
-    return where_.isEmpty ? "not valid JSON: \(context.debugDescription)" : "\(where_): \(context.debugDescription)"
   }
 }
