@@ -98,10 +98,30 @@ struct ConvertCommand: ParsableCommand {
   /// The tasks as the other side holds them, when the conversion crosses from Salesforce to
   /// Outlook or back, as a sync would write them: a Salesforce task becomes an Outlook task with
   /// the key a sync gives it and its Id as the cross-reference (X-SALESFORCE-ID); an Outlook
-  /// task becomes a row whose Id is the Salesforce Id it names. JSON is the model
-  /// itself and crosses nothing.
+  /// task becomes a row whose Id is the Salesforce Id it names. JSON is the model itself and
+  /// holds either side's tasks: each crosses as the side its key shows (a Salesforce record Id
+  /// without a cross-reference is a Salesforce task), so a Salesforce Id survives a round trip
+  /// through JSON.
   static func crossing(_ tasks: [TaskItem], from source: ExportFormat, to target: ExportFormat) -> [TaskItem] {
     let outlook: Set<ExportFormat> = [.ics, .ews]
+    if source == .json, outlook.contains(target) {
+      return tasks.map { task in
+        guard task.crossReference == nil, let id = SalesforceID.recordID(task.key) else { return task }
+        var crossed = task
+        crossed.key = SyncEngine.outlookKey(forSalesforceKey: id)
+        crossed.crossReference = id
+        return crossed
+      }
+    }
+    if source == .json, target == .csv {
+      return tasks.map { task in
+        guard SalesforceID.recordID(task.key) == nil else { return task }
+        var crossed = task
+        crossed.key = task.crossReference.flatMap(SalesforceID.recordID) ?? ""
+        crossed.crossReference = nil
+        return crossed
+      }
+    }
     if source == .csv, outlook.contains(target) {
       return tasks.map { task in
         guard let id = SalesforceID.recordID(task.key) else { return task }

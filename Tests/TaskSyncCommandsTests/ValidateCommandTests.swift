@@ -134,6 +134,26 @@ struct ValidateCommandTests {
     #expect(note.stderr.contains("1 task marked deleted (IsDeleted or IsArchived) is not written"))
   }
 
+  /// Salesforce Ids survive a conversion through JSON, either way round: JSON holds either
+  /// side's tasks, and each crosses as its key shows.
+  @Test func salesforceIdsSurviveAConversionThroughJSON() throws {
+    let folder = try TestPaths.temporaryFolder("tasksync-convert-json")
+    let source = try write(
+      "Id,Subject,ActivityDate\r\n00T000000000022EAA,Call Acme,2026-03-10\r\n00T000000000023EAA,Send deck,2026-03-11\r\n",
+      "ids.csv")
+    for path in [["json", "ics", "csv"], ["ics", "json", "csv"], ["json", "xml", "json", "csv"]] {
+      var previous = source
+      for (n, ext) in path.enumerated() {
+        let next = folder.appendingPathComponent("step\(n).\(ext)").path
+        #expect(TaskSyncCommand.run(["convert", previous, next]) == 0, "\(path): to \(ext)")
+        previous = next
+      }
+      let rows = try String(contentsOf: URL(fileURLWithPath: previous), encoding: .utf8)
+      #expect(rows.contains("00T000000000022EAA,Call Acme"), "\(path)")
+      #expect(rows.contains("00T000000000023EAA,Send deck"), "\(path)")
+    }
+  }
+
   /// A document without tasks is said to be so once, by the reader that knows what to advise.
   @Test func aDocumentWithoutTasksIsOneWarning() throws {
     let xml = try write("<a>hello</a>", "notews.xml")
