@@ -47,9 +47,10 @@ public struct MassDeletionGuard: Sendable {
     let pairs = input.state.pairs
     for side in Side.allCases where input.snapshot(side).tasks.isEmpty {
       // A pair with a delete pending (sent to this side, or sent to the other side because
-      // this side's task was deleted) is expected to be gone from this export.
+      // this side's task was deleted) is expected to be gone from this export; so is a dormant
+      // one (out of scope, its task may be filtered out, and is never read as deleted anyway).
       let expected = pairs.count { pair in
-        pair.key(on: side) != nil && !pair.pending.contains { $0.operation == .delete }
+        pair.key(on: side) != nil && pair.wasInScope && !pair.pending.contains { $0.operation == .delete }
       }
       if expected > 0 {
         let source = input.snapshot(side).source.map { " (\($0))" } ?? ""

@@ -237,15 +237,16 @@ extension Planner {
   mutating func offerPendingCreateAgain(
     _ pair: PairState, _ create: PendingOperation, source found: (item: TaskItem, index: Int)?
   ) {
-    // Not offered again, but kept: the create may have been imported already (into an export
-    // made after this one), and its copy, forgotten, would arrive as a new task — copied back
-    // beside a deleted or private task, or sent a second time.
-    // Without a note: nothing is asked of the user, and it would be repeated every run until
-    // the copy shows up, which may be never (`tasksync status` lists the pending creates).
+    // Its source gone, the create is dropped: kept, it could only be recognised by subject
+    // and due day, and would take a task entered by hand later for its copy (and delete it
+    // with the source), or hold a re-created source's own create for ever.
     guard let (source, index) = found else {
-      out.keep(pair, note: nil)
+      out.forget(pair)
       return
     }
+    // Its source out of scope (private, outside the window), the create is not offered again
+    // but kept: its copy may have been imported already, and forgotten it would arrive as a
+    // new task and be copied back beside the source. Found, it pairs with the source, dormant.
     if let reason = scope.skipReason(source) {
       out.skip(reason)
       out.keep(pair, note: nil)

@@ -207,12 +207,16 @@ struct Planner {
     for _ in 0..<(unpairedInvalid.outlook + unpairedInvalid.salesforce) { out.skip(.invalid) }
   }
 
-  /// How many of `side`'s records that could not be read (by key) belong to no saved pair.
+  /// How many of `side`'s records that could not be read belong to no saved pair: those whose
+  /// key no pair holds, each record without a usable key among them (several share "").
   func unpairedInvalidCount(on side: Side) -> Int {
     let invalid = self[side].invalidKeys
     guard !invalid.isEmpty else { return 0 }
     let paired = Set(pairs.compactMap { $0.key(on: side).map { SideIndex.normalise($0, side) } })
-    return invalid.count { !paired.contains($0) }
+    let named = invalid.count { !paired.contains($0) }
+    // Records beyond one a key: rows without a usable Id, all under one key.
+    let records = input.snapshot(side).invalidRecords ?? invalid.count
+    return named + max(0, records - invalid.count)
   }
 
   /// Where a side's export does not carry a field, or a Salesforce task's value there could

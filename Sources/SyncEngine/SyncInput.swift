@@ -18,6 +18,9 @@ public struct SideSnapshot: Sendable {
   public var unknownTaskFields: [String: Set<SyncField>] = [:]
   /// The file or folder the tasks were read from, named in the messages about this export.
   public var source: String?
+  /// How many records could not be read, `nil` when each of ``invalidKeys`` is one: several
+  /// rows without a usable Id share the key "" there.
+  public var invalidRecords: Int?
 
   public init(
     tasks: [TaskItem], invalidKeys: Set<String> = [], isComplete: Bool = true, unknownFields: Set<SyncField> = [],

@@ -363,6 +363,21 @@ struct ScopeTests {
     #expect(world.sync().decisions.isEmpty)
   }
 
+  /// The only Outlook task, made private then deleted: the export is empty, but the pair it
+  /// leaves is dormant, and an empty export is refused only for pairs in scope.
+  @Test func anEmptyExportBesideOnlyDormantPairsIsNotRefused() {
+    var world = pairedWorld()
+    world.outlook[0].isPrivate = true
+    world.sync()
+    world.outlook = []
+    for _ in 0..<2 {
+      let plan = world.sync()
+      #expect(plan.refusal == nil)
+      #expect(plan.decisions.isEmpty)
+    }
+    #expect(world.salesforceTask("Call Ann") != nil)
+  }
+
   @Test func aTaskDeletedBeyondTheWindowIsNotCopiedBackWhenTheWindowReachesIt() {
     var world = pairedWorld()
     // Postponed beyond the window in Outlook (the pair goes dormant), then deleted there.
@@ -380,24 +395,22 @@ struct ScopeTests {
     #expect(world.outlook == [other])
   }
 
-  @Test func aPendingCreateWhoseSourceIsGoneWaitsForItsCopy() {
+  /// Its source deleted before the import, a create is dropped: a task entered by hand in
+  /// Salesforce later with the same subject and due day is a new task, copied to Outlook, never
+  /// taken for the copy and deleted.
+  @Test func aPendingCreateWhoseSourceIsGoneIsDroppedSoALookalikeIsNotDeleted() {
     var world = World()
-    world.outlook = [TaskItem(key: "uid-1", subject: "Ship samples", due: World.day(3))]
-    // Sent to Salesforce, but the next export was made before the import.
+    world.outlook = [TaskItem(key: "uid-1", subject: "Lunch with Bob", due: World.day(3))]
     world.sync(reimport: false)
-    let sent = World.apply(world.plan().salesforceChanges, to: [], assignKey: { _ in "00TNEW000000042" })
     let other = TaskItem(key: "uid-other", subject: "Dentist", due: World.day(4), isPrivate: true)
     world.outlook = [other]
-    let waiting = world.sync(reimport: false)
-    #expect(waiting.refusal == nil && waiting.decisions.isEmpty)
-    #expect(world.state.pairs.count == 1)
-    #expect(waiting.counts(for: .salesforce).create == 0)
-    // The copy arrives: it is the deleted task's, so it is deleted too, not copied to Outlook.
-    world.salesforce = sent
+    let dropped = world.sync(reimport: false)
+    #expect(dropped.refusal == nil && dropped.decisions.isEmpty)
+    #expect(world.state.pairs.isEmpty)
+    world.salesforce = [TaskItem(key: "00T000000000777EAA", subject: "Lunch with Bob", due: World.day(3))]
     let plan = world.sync()
-    #expect(plan.counts(for: .outlook).create == 0)
-    #expect(plan.counts(for: .salesforce).delete == 1)
-    #expect(world.salesforce.isEmpty && world.outlook == [other])
+    #expect(plan.counts(for: .salesforce).delete == 0)
+    #expect(plan.counts(for: .outlook).create == 1)
   }
 
   @Test func aPendingCreateWhoseSourceBecamePrivateIsKeptDormant() {
@@ -427,6 +440,25 @@ struct ScopeTests {
     #expect(plan.counts(for: .outlook).delete == 0)
     #expect(plan.counts(for: .salesforce).create == 0)
     #expect(plan.skipped[.invalid] == 1)
+  }
+
+  @Test(arguments: [0, 1, 2])
+  func rowsWithoutAnIdAreCountedOneARow(paired: Int) {
+    // Two Salesforce rows without a usable Id (both under the key ""), `paired` of them the
+    // rows of saved pairs: two records skipped, however many pairs they freeze.
+    var world = World()
+    world.outlook = (0..<2).map { TaskItem(key: "uid-\($0)", subject: "Task \($0)", due: World.day($0)) }
+    world.sync()
+    world.sync()
+    #expect(world.state.pairs.count == 2)
+    var salesforce = SideSnapshot(tasks: Array(world.salesforce.dropFirst(paired)), invalidKeys: [""])
+    salesforce.invalidRecords = 2
+    let plan = SyncEngine.plan(
+      SyncInput(
+        outlook: SideSnapshot(tasks: world.outlook), salesforce: salesforce, state: world.state,
+        policy: world.policy, today: world.today, runID: "r"))
+    #expect(plan.skipped[.invalid] == 2)
+    #expect(plan.counts(for: .outlook).delete == 0)
   }
 
   /// A plan after the first paired Outlook task became unreadable, with `others` unreadable

@@ -61,7 +61,8 @@ struct PlanFileReadingTests {
 
   @Test func aValueOfTheWrongKindNamesItsPlaceAndKey() throws {
     let (message, path, at) = try firstIncludeEdited(to: "\"include\" : \"false\"")
-    #expect(message.hasPrefix("\(path):\(at.line):\(at.column): error: not a tasksync plan: `decisions[0].include`"))
+    #expect(
+      message.hasPrefix("\(path):\(at.line):\(at.column + 12): error: not a tasksync plan: `decisions[0].include`"))
   }
 
   @Test func aFileCutShortSaysSoAtItsEnd() throws {
@@ -72,6 +73,20 @@ struct PlanFileReadingTests {
     #expect(
       message.hasPrefix(
         "\(url.path):\(lines.count):\(lines.last!.count + 1): error: not a tasksync plan: it is not whole JSON"))
+  }
+
+  /// A value deep in the plan is placed where it is, not at the first key of its name.
+  @Test func aNestedValueIsPlacedAtItsOwnKey() throws {
+    let text = """
+      {"decisions": [{"id": "a", "changes": [{"new": "x"}]}, {"id": "b", "changes": [{"new": "x"}, {"new": 3}]}],
+       "summary": {"operation": "create", "outlook": {"create": "1"}}}
+      """
+    let decoded = { (path: [String]) in
+      JSONProblem.place(of: path.map { Int($0).map(JSONKey.init(index:)) ?? JSONKey(name: $0) }, in: Array(text.utf8))
+    }
+    #expect(decoded(["decisions", "1", "changes", "1", "new"]) == SourcePosition(line: 1, column: 102))
+    #expect(decoded(["summary", "outlook", "create"]) == SourcePosition(line: 2, column: 59))
+    #expect(decoded(["summary", "missing"]) == nil)
   }
 
   /// A JSON export (`convert --to json`) edited by hand is placed the same way.
@@ -89,7 +104,7 @@ struct PlanFileReadingTests {
       _ = try JSONTaskDocument(bytes: Array(text.utf8), file: "tasks.json")
       Issue.record("read")
     } catch let error as UnreadableInput {
-      #expect("\(error)".hasPrefix("tasks.json:4:5: error: not a JSON array of tasks: `[0].status`"), "\(error)")
+      #expect("\(error)".hasPrefix("tasks.json:4:16: error: not a JSON array of tasks: `[0].status`"), "\(error)")
     }
     do {
       _ = try JSONTaskDocument(bytes: Array("[\n  {\"key\": \"a\",,}\n]".utf8), file: "tasks.json")
@@ -100,4 +115,17 @@ struct PlanFileReadingTests {
       )
     }
   }
+}
+
+/// A coding key for the tests: a member name or an array index.
+struct JSONKey: CodingKey {
+  var stringValue: String
+  var intValue: Int?
+  init(name: String) { stringValue = name }
+  init(index: Int) {
+    stringValue = "Index \(index)"
+    intValue = index
+  }
+  init?(stringValue: String) { self.stringValue = stringValue }
+  init?(intValue: Int) { self.init(index: intValue) }
 }

@@ -27,7 +27,9 @@ enum JSONProblem {
       }
       return ("it is not whole JSON (an empty file, or one cut short)", position(of: bytes.count, in: bytes))
     case DecodingError.keyNotFound(let key, let context):
-      return ("\(path(context.codingPath)) has no \"\(key.stringValue)\"", start)
+      return (
+        "\(path(context.codingPath)) has no \"\(key.stringValue)\"", place(of: context.codingPath, in: bytes) ?? start
+      )
     case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
       DecodingError.dataCorrupted(let context):
       let at = place(of: context.codingPath, in: bytes) ?? start
@@ -47,24 +49,16 @@ enum JSONProblem {
     return "`\(text)`"
   }
 
-  /// Where the value at `codingPath` is, as near as the key names tell: the key's occurrence
-  /// that the last array index in the path counts to (each decision has each key once).
+  /// Where the value at `codingPath` starts, found by walking the JSON along the path; `nil`
+  /// when the bytes do not hold it.
   static func place(of codingPath: [any CodingKey], in bytes: [UInt8]) -> SourcePosition? {
-    guard let key = codingPath.last(where: { $0.intValue == nil })?.stringValue else { return nil }
-    let index = codingPath.last(where: { $0.intValue != nil })?.intValue ?? 0
-    let needle = Array("\"\(key)\"".utf8)
-    var found = -1
-    var i = 0
-    while i + needle.count <= bytes.count {
-      if bytes[i] == needle[0], Array(bytes[i..<(i + needle.count)]) == needle {
-        found += 1
-        if found == index { return position(of: i, in: bytes) }
-        i += needle.count
-      } else {
-        i += 1
-      }
+    var walker = JSONWalker(bytes: bytes)
+    for key in codingPath {
+      let found = key.intValue.map { walker.enterElement($0) } ?? walker.enterMember(key.stringValue)
+      guard found else { return nil }
     }
-    return nil
+    walker.skipSpace()
+    return position(of: walker.i, in: bytes)
   }
 
   /// The line and column (in characters) of byte `offset`.
@@ -80,5 +74,90 @@ enum JSONProblem {
       }
     }
     return SourcePosition(line: line, column: column)
+  }
+}
+
+/// A cursor over JSON text that steps into members and elements without decoding values.
+struct JSONWalker {
+  let bytes: [UInt8]
+  var i = 0
+
+  mutating func skipSpace() {
+    while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D { i += 1 }
+  }
+
+  /// At a `"`: moves past the string; returns its bytes as written (escapes left as they are).
+  mutating func string() -> ArraySlice<UInt8>? {
+    guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return nil }
+    let start = i + 1
+    i += 1
+    while i < bytes.count, bytes[i] != UInt8(ascii: "\"") { i += bytes[i] == UInt8(ascii: "\\") ? 2 : 1 }
+    guard i < bytes.count else { return nil }
+    i += 1
+    return bytes[start..<(i - 1)]
+  }
+
+  /// Moves past one value of any kind.
+  mutating func skipValue() -> Bool {
+    skipSpace()
+    guard i < bytes.count else { return false }
+    switch bytes[i] {
+    case UInt8(ascii: "\""): return string() != nil
+    case UInt8(ascii: "{"), UInt8(ascii: "["):
+      var depth = 0
+      while i < bytes.count {
+        switch bytes[i] {
+        case UInt8(ascii: "\""):
+          guard string() != nil else { return false }
+          continue
+        case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+        case UInt8(ascii: "}"), UInt8(ascii: "]"):
+          depth -= 1
+          if depth == 0 {
+            i += 1
+            return true
+          }
+        default: break
+        }
+        i += 1
+      }
+      return false
+    default:
+      while i < bytes.count, !",}] \t\r\n".utf8.contains(bytes[i]) { i += 1 }
+      return true
+    }
+  }
+
+  /// At an object: moves to the value of member `name`.
+  mutating func enterMember(_ name: String) -> Bool {
+    skipSpace()
+    guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { return false }
+    i += 1
+    while true {
+      skipSpace()
+      guard let key = string() else { return false }
+      skipSpace()
+      guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return false }
+      i += 1
+      if key.elementsEqual(name.utf8) { return true }
+      guard skipValue() else { return false }
+      skipSpace()
+      guard i < bytes.count, bytes[i] == UInt8(ascii: ",") else { return false }
+      i += 1
+    }
+  }
+
+  /// At an array: moves to element `index`.
+  mutating func enterElement(_ index: Int) -> Bool {
+    skipSpace()
+    guard i < bytes.count, bytes[i] == UInt8(ascii: "[") else { return false }
+    i += 1
+    for _ in 0..<index {
+      guard skipValue() else { return false }
+      skipSpace()
+      guard i < bytes.count, bytes[i] == UInt8(ascii: ",") else { return false }
+      i += 1
+    }
+    return true
   }
 }

@@ -109,15 +109,19 @@ package struct SyncSession {
       outlook: outlook, salesforce: salesforce, successFiles: learnt.checksums, after: lastRunID,
       pairs: state.pairs.count, requests: requests)
     let (outlookTasks, picklistNotes) = representable(o.tasks)
+    // A record that could not be read is one entry of invalidKeys (rows without a usable Id
+    // each add ""): more errors than that are records whose key is not known at all.
     var input = SyncInput(
       outlook: SideSnapshot(
-        tasks: outlookTasks, invalidKeys: Set(o.invalidKeys), isComplete: o.errorCount <= Set(o.invalidKeys).count,
+        tasks: outlookTasks, invalidKeys: Set(o.invalidKeys), isComplete: o.errorCount <= o.invalidKeys.count,
         source: configuration.outlook.path),
       salesforce: SideSnapshot(
         tasks: s.tasks, invalidKeys: Set(s.invalidKeys),
-        isComplete: s.errorCount <= Set(s.invalidKeys).count && csv?.lacksEveryId != true,
+        isComplete: s.errorCount <= s.invalidKeys.count && csv?.lacksEveryId != true,
         unknownFields: csv?.fieldsWithoutColumn(policy.syncedFields) ?? [], source: configuration.salesforce.path),
       state: state, policy: policy, today: today, runID: runID, learnedSalesforceIDs: learnt.ids)
+    input.outlook.invalidRecords = o.invalidKeys.count
+    input.salesforce.invalidRecords = s.invalidKeys.count
     input.salesforce.unknownTaskFields = csv?.fieldsWithUnmappedValues() ?? [:]
     input.insertedSalesforceTasks = learnt.inserted
     input.requests = requests
