@@ -709,6 +709,14 @@ scenario("mass-delete-guard", [
          count={"salesforce/Task.csv": {"Task ": 1}}),
 ])
 
+# Both exports empty: nothing to decide, and the run is refused; the plan does not say that
+# there is nothing to do.
+scenario("mass-delete-both-exports-empty", [
+    FIRST,
+    step("both-empty", args="plan --today " + TODAY, outlook=ics(), salesforce=csv(), exit=3, writes=False,
+         stderr=["is empty"], contains={"stdout": ["the run is refused"]}, absent={"stdout": ["Nothing to do"]}),
+])
+
 scenario("mass-delete-empty-export", [
     FIRST,
     step("empty-outlook-export", outlook=ics(), exit=3, writes=False, stderr=["outlook.ics) is empty"]),

@@ -49,7 +49,11 @@ package struct PlanFile: Codable, Sendable {
 /// The plan for people: one line per decision, its fields, and its rule.
 package enum PlanText {
   package static func render(_ plan: SyncPlan) -> String {
-    guard !plan.decisions.isEmpty else { return "Nothing to do: both sides agree.\n" }
+    // A refused plan is not "nothing to do": the refusal follows, and nothing will be written.
+    guard !plan.decisions.isEmpty else {
+      return plan.refusal == nil
+        ? "Nothing to do: both sides agree.\n" : "No decisions: the run is refused (see below).\n"
+    }
     var lines: [String] = []
     for d in plan.decisions {
       let mark =
