@@ -70,7 +70,8 @@ struct ValidateCommand: ParsableCommand {
       if result.tasks.isEmpty
         && !diagnostics.contains(where: { $0.severity == .error || $0.message.hasPrefix("no tasks found") })
       {
-        diagnostics.append(.warning("no tasks found", file: file, at: .start))
+        // Named as the readers name the file (its whole path), in text and in --json alike.
+        diagnostics.append(.warning("no tasks found", file: URL(fileURLWithPath: file).path, at: .start))
       }
       return FileReport(
         file: file, format: export.format.rawValue, tasks: result.tasks.count,
