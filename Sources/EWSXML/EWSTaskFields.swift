@@ -73,6 +73,8 @@ struct TaskFields {
 
   struct Problem: Error {
     var text: String
+    /// The element whose value is wrong, when one is: the message is placed at it.
+    var element: String? = nil
   }
 
   /// The model task, or the first problem that makes the record unusable.
@@ -124,11 +126,11 @@ struct TaskFields {
       switch bodyType ?? "Text" {
       case "Text": item.body = body
       case "HTML": item.htmlBody = body
-      case let other: throw Problem(text: "Body has BodyType \"\(other)\"; expected Text or HTML")
+      case let other: throw Problem(text: "Body has BodyType \"\(other)\"; expected Text or HTML", element: "Body")
       }
     }
     if let (name, text) = badDate {
-      throw Problem(text: "\(name) \"\(text)\" is not an xs:dateTime such as 2026-03-05T09:00:00Z")
+      throw Problem(text: "\(name) \"\(text)\" is not an xs:dateTime such as 2026-03-05T09:00:00Z", element: name)
     }
     item.due = dueDate
     item.start = startDate
@@ -137,32 +139,35 @@ struct TaskFields {
     if let status = trimmed(TaskField.status) {
       guard let mapped = EWSValues.status[status] else {
         throw Problem(
-          text: "Status \"\(status)\" is not one of NotStarted, InProgress, Completed, WaitingOnOthers, Deferred")
+          text: "Status \"\(status)\" is not one of NotStarted, InProgress, Completed, WaitingOnOthers, Deferred",
+          element: "Status")
       }
       item.status = mapped
     }
     if let percent = trimmed(TaskField.percentComplete) {
       guard let number = Double(percent), number >= 0, number <= 100 else {
-        throw Problem(text: "PercentComplete \"\(percent)\" is not a number from 0 to 100")
+        throw Problem(text: "PercentComplete \"\(percent)\" is not a number from 0 to 100", element: "PercentComplete")
       }
       item.percentComplete = Int(number.rounded())
     }
     if let importance = trimmed(TaskField.importance) {
       guard let mapped = EWSValues.importance[importance] else {
-        throw Problem(text: "Importance \"\(importance)\" is not one of Low, Normal, High")
+        throw Problem(text: "Importance \"\(importance)\" is not one of Low, Normal, High", element: "Importance")
       }
       item.priority = mapped
     }
     if let sensitivity = trimmed(TaskField.sensitivity) {
       guard EWSValues.sensitivities.contains(sensitivity) else {
-        throw Problem(text: "Sensitivity \"\(sensitivity)\" is not one of Normal, Personal, Private, Confidential")
+        throw Problem(
+          text: "Sensitivity \"\(sensitivity)\" is not one of Normal, Personal, Private, Confidential",
+          element: "Sensitivity")
       }
       item.isPrivate = sensitivity != "Normal"
     }
     let reminderAt = reminderDueBy?.instant
     if let isSet = trimmed(TaskField.reminderIsSet) {
       guard let flag = EWSValues.boolean[isSet] else {
-        throw Problem(text: "ReminderIsSet \"\(isSet)\" is not true or false")
+        throw Problem(text: "ReminderIsSet \"\(isSet)\" is not true or false", element: "ReminderIsSet")
       }
       item.reminder = Reminder(isSet: flag, at: reminderAt)
     } else if let reminderAt {

@@ -60,7 +60,9 @@ struct EWSTaskMapper {
     let key = task.fields.id ?? ""
     switch task.fields.item() {
     case .failure(let problem):
-      let position = lines.position(of: task.tag.start, in: buffer)
+      // At the element that is wrong, when the problem names one; else at the task.
+      let at = problem.element.flatMap { Self.start(of: $0, in: buffer, task.tag.start..<task.end) } ?? task.tag.start
+      let position = lines.position(of: at, in: buffer)
       result.diagnostics.append(
         .error("task \(key.isEmpty ? "without ItemId" : key): \(problem.text)", file: file, at: position))
       // Without an ItemId, "" tells the engine a record of unknown identity is there.
@@ -148,5 +150,26 @@ final class EWSTaskMappingThread: @unchecked Sendable {
     }
     condition.broadcast()
     return queued.removeFirst()
+  }
+}
+
+extension EWSTaskMapper {
+  /// Where the first start tag of element `name` (with any prefix) is inside `range`.
+  static func start(of name: String, in buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+    let local = Array(name.utf8)
+    var i = range.lowerBound
+    while i < range.upperBound {
+      defer { i += 1 }
+      guard buffer[i] == UInt8(ascii: "<") else { continue }
+      var j = i + 1
+      // Past a prefix, if any: the name after the last ':' before a space, '>' or '/'.
+      var nameStart = j
+      while j < range.upperBound, !" \t\r\n>/".utf8.contains(buffer[j]) {
+        if buffer[j] == UInt8(ascii: ":") { nameStart = j + 1 }
+        j += 1
+      }
+      if j - nameStart == local.count, buffer[nameStart..<j].elementsEqual(local) { return i }
+    }
+    return nil
   }
 }

@@ -128,7 +128,8 @@ import Testing
     #expect(errors[0].message.contains("The specified object was not found in the store."))
     #expect(errors[0].line == 6)
     #expect(errors[1].message.contains("Finished"))
-    #expect(errors[1].line == 20)
+    // At the element that is wrong, not at its task (line 20).
+    #expect((errors[1].line, errors[1].column) == (23, 15))
   }
 
   /// One page of a paged FindItem: the other pages' tasks are missing, so it is an error of
