@@ -130,7 +130,16 @@ struct TaskPropertyWriter {
     case "UTC"?: w.utcLine(name, instant)
     case let zone?:
       guard let offsets = zones.zone(named: zone) else {
-        w.utcLine(name, instant)
+        // A zone only the source file defined (its VTIMEZONE does not come along): in UTC
+        // when that is still the task's day where it is read, else the day alone, so that
+        // the day never moves (a +05:30 02:00 is 20:30 UTC the day before).
+        let wall = ZoneResolver.wall(of: instant, in: zones.local(localZone))
+        let dayThere = CalendarDay(ordinal: Int(wall >= 0 ? wall / 86_400 : (wall - 86_399) / 86_400))
+        if dayThere == date.day {
+          w.utcLine(name, instant)
+        } else {
+          w.dateLine(name, parameters: ";VALUE=DATE", date.day)
+        }
         return
       }
       w.wallLine(name, parameters: zones.parameter(for: zone), ZoneResolver.wall(of: instant, in: offsets))

@@ -48,6 +48,38 @@ import Testing
     #expect(back?.body == expected)
   }
 
+  /// A due time in a zone only its own file defined (`TZID:Customized Time Zone`, +05:30): the
+  /// day it is due stays, in UTC when that keeps it, as the day alone when it would not.
+  @Test(arguments: [("20260310T020000", "DUE;VALUE=DATE:20260310"), ("20260310T090000", "DUE:20260310T033000Z")])
+  func aDueInAZoneOnlyItsFileDefinedKeepsItsDay(due: String, written: String) throws {
+    let source = """
+      BEGIN:VCALENDAR\r
+      VERSION:2.0\r
+      BEGIN:VTIMEZONE\r
+      TZID:Customized Time Zone\r
+      BEGIN:STANDARD\r
+      DTSTART:16010101T000000\r
+      TZOFFSETFROM:+0530\r
+      TZOFFSETTO:+0530\r
+      END:STANDARD\r
+      END:VTIMEZONE\r
+      BEGIN:VTODO\r
+      UID:z1\r
+      SUMMARY:custom zone\r
+      DUE;TZID=Customized Time Zone:\(due)\r
+      END:VTODO\r
+      END:VCALENDAR\r
+
+      """
+    let task = try #require(
+      try ICalendarDocument(bytes: Array(source.utf8), file: "in.ics", timeZone: .gmt).result.tasks.first)
+    #expect(task.due?.day == CalendarDay("2026-03-10"))
+    let bytes = ICalendarDocument.empty().rendered(applying: TaskChangeSet(creates: [task], stamp: stamp))
+    #expect(text(bytes).contains(written + "\r\n"), "\(text(bytes))")
+    let back = try ICalendarDocument(bytes: bytes, file: "out.ics", timeZone: .gmt).result.tasks.first
+    #expect(back?.due?.day == CalendarDay("2026-03-10"))
+  }
+
   @Test func emptyDocumentIsAMinimalCalendar() {
     let bytes = ICalendarDocument.empty().rendered(applying: TaskChangeSet())
     #expect(text(bytes) == "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tasksync//tasksync//EN\r\nEND:VCALENDAR\r\n")
