@@ -57,7 +57,8 @@ enum SalesforceCSVMessage {
   static func noIdColumn(_ columns: [String]) -> String {
     if let separator = otherSeparator(columns) { return separator }
     return "no Id column: a Salesforce Task export needs the Id of each task (columns found: \(list(columns))); "
-      + "add Id to the export, or read this file as a Data Loader insert file"
+      + "export the Id field too; a Data Loader insert file (such as tasksync's insert.csv) holds tasks not in "
+      + "Salesforce yet, and is loaded, not read as an export"
   }
   static func notATaskExport(_ columns: [String]) -> String {
     if let separator = otherSeparator(columns) { return separator }
