@@ -38,10 +38,13 @@ public struct EWSDocument: Sendable {
   let itemsContainer: EWSItemsContainer?
   /// The zone that turns instants into days, and days into written instants.
   public let timeZone: TimeZone
+  /// The server version the export's SOAP header names (`ServerVersionInfo`), if it does:
+  /// `changes.xml` asks for a schema that server knows.
+  var serverVersion: (major: Int, minor: Int)?
 
   init(
     bytes: [UInt8], result: TaskReadResult, records: [EWSTaskRecord], childRanks: [UInt8],
-    itemsContainer: EWSItemsContainer?, timeZone: TimeZone
+    itemsContainer: EWSItemsContainer?, timeZone: TimeZone, serverVersion: (major: Int, minor: Int)? = nil
   ) {
     self.bytes = bytes
     self.result = result
@@ -49,6 +52,21 @@ public struct EWSDocument: Sendable {
     self.childRanks = childRanks
     self.itemsContainer = itemsContainer
     self.timeZone = timeZone
+    self.serverVersion = serverVersion
+  }
+
+  /// The `RequestServerVersion` of `changes.xml`: Exchange2010_SP2 (every later server takes
+  /// it), or the version an older server that made the export knows.
+  var requestServerVersion: String {
+    guard let (major, minor) = serverVersion else { return "Exchange2010_SP2" }
+    switch (major, minor) {
+    case (..<8, _): return "Exchange2007"
+    case (8, 0): return "Exchange2007"
+    case (8, _): return "Exchange2007_SP1"
+    case (14, 0): return "Exchange2010"
+    case (14, 1): return "Exchange2010_SP1"
+    default: return major < 14 ? "Exchange2007_SP1" : "Exchange2010_SP2"
+    }
   }
 
   /// Reads a whole EWS XML file. Throws ``UnreadableInput`` when the file is not well-formed

@@ -54,7 +54,7 @@ extension EWSDocument {
   public func changeRequests(applying changes: TaskChangeSet) -> [UInt8] {
     var out = XMLOutput()
     out.append(EWSEnvelope.header)
-    out.append("  <soap:Header>\n    <t:RequestServerVersion Version=\"Exchange2010_SP2\"/>\n  </soap:Header>\n")
+    out.append("  <soap:Header>\n    <t:RequestServerVersion Version=\"\(requestServerVersion)\"/>\n  </soap:Header>\n")
     out.append("  <soap:Body>\n")
     var elements = EWSTaskElements(prefix: "t", dates: EWSDateTime(timeZone: timeZone))
     if !changes.creates.isEmpty {

@@ -126,6 +126,8 @@ struct EWSInternedNames {
   var responseClass: UnsafeRawPointer?
   var includesLastItemInRange: UnsafeRawPointer?
   var totalItemsInView: UnsafeRawPointer?
+  var majorVersion: UnsafeRawPointer?
+  var minorVersion: UnsafeRawPointer?
 
   init() {}
 
@@ -143,5 +145,7 @@ struct EWSInternedNames {
     responseClass = parser.intern("ResponseClass")
     includesLastItemInRange = parser.intern("IncludesLastItemInRange")
     totalItemsInView = parser.intern("TotalItemsInView")
+    majorVersion = parser.intern("MajorVersion")
+    minorVersion = parser.intern("MinorVersion")
   }
 }

@@ -29,6 +29,8 @@ struct EWSReader {
   private var pending: [EWSReaderOutput] = []
   var lines = LineCounter()
   private var itemsContainer: EWSItemsContainer?
+  /// `ServerVersionInfo`'s MajorVersion and MinorVersion, when the header has them.
+  private(set) var serverVersion: (major: Int, minor: Int)?
   /// The input, while `run` parses it.
   private var buffer = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
   /// The first problem a callback found; it stops the parse.
@@ -80,7 +82,7 @@ struct EWSReader {
     }
     return EWSDocument(
       bytes: bytes, result: mapper.result, records: mapper.records, childRanks: reader.childRanks,
-      itemsContainer: reader.itemsContainer, timeZone: timeZone)
+      itemsContainer: reader.itemsContainer, timeZone: timeZone, serverVersion: reader.serverVersion)
   }
 
   /// Parses `buffer` into `reader`, which libxml2's callbacks reach through `Events`; returns the
@@ -361,6 +363,10 @@ struct EWSReader {
       response?.child = local
       collecting = true
       text.removeAll(keepingCapacity: true)
+    } else if namespace == .types, local == "ServerVersionInfo", serverVersion == nil,
+      let major = element.attribute(names.majorVersion).flatMap({ Int($0) })
+    {
+      serverVersion = (major, element.attribute(names.minorVersion).flatMap { Int($0) } ?? 0)
     } else if namespace == .messages, local == "RootFolder",
       element.attribute(names.includesLastItemInRange)?.lowercased() == "false"
     {

@@ -183,6 +183,33 @@ import Testing
     }
   }
 
+  /// changes.xml asks for a schema the server that made the export knows: an Exchange 2007
+  /// server (MajorVersion 8) refuses Exchange2010_SP2.
+  @Test(
+    arguments: [
+      ("8", "0", "Exchange2007"), ("8", "3", "Exchange2007_SP1"), ("14", "0", "Exchange2010"),
+      ("14", "1", "Exchange2010_SP1"), ("14", "3", "Exchange2010_SP2"), ("15", "20", "Exchange2010_SP2"),
+      (nil, nil, "Exchange2010_SP2"),
+    ] as [(String?, String?, String)])
+  func changeRequestsAskForTheExportServersVersion(major: String?, minor: String?, expected: String) throws {
+    let header =
+      major.map {
+        "<s:Header><h:ServerVersionInfo MajorVersion=\"\($0)\" MinorVersion=\"\(minor!)\" xmlns:h=\"http://schemas.microsoft.com/exchange/services/2006/types\"/></s:Header>"
+      } ?? ""
+    let text = """
+      <s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">\(header)<s:Body>
+      <m:GetItemResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"
+        xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">
+      <m:ResponseMessages><m:GetItemResponseMessage ResponseClass="Success"><m:Items>
+      <t:Task><t:ItemId Id="A1" ChangeKey="C1"/><t:Subject>One</t:Subject></t:Task>
+      </m:Items></m:GetItemResponseMessage></m:ResponseMessages></m:GetItemResponse></s:Body></s:Envelope>
+      """
+    let document = try EWS.read(text)
+    let output = String(
+      decoding: document.changeRequests(applying: TaskChangeSet(deletes: ["A1"], stamp: Self.stamp)), as: UTF8.self)
+    #expect(output.contains("<t:RequestServerVersion Version=\"\(expected)\"/>"))
+  }
+
   @Test func changeRequestsCarryEveryKindOfChange() throws {
     let document = try EWSDocument.read(EWS.fixture("finditem-tasks.xml"), file: "f.xml", timeZone: EWS.berlin)
     var item = document.result.tasks[0]
