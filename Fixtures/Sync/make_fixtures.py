@@ -522,6 +522,18 @@ scenario("relate-paired-task", [
     REIMPORT_EMPTY,
 ])
 
+# A second run before the re-import writes the asked value again: it waits, like any pending
+# update, until both exports show it (dropped after the first run, it was lost).
+scenario("relate-synced-twice-before-reimport", [
+    FIRST,
+    step("relate", args="relate ol-1 --who " + WHO2[:15], exit=0),
+    step("sync", outlook=O(), salesforce=SF(), exit=0, summary=summary(o=counts(u=1), s=counts(u=1))),
+    step("sync-again-same-exports", outlook=O(), salesforce=SF(), exit=0,
+         summary=summary(o=counts(u=1), s=counts(u=1)),
+         contains={"outlook/outlook.ics": ["X-SALESFORCE-WHOID:" + WHO2], "salesforce/update.csv": [WHO2]}),
+    REIMPORT_EMPTY,
+])
+
 scenario("relate-unrelated-task-comes-into-scope", [
     step("unrelated-left-alone", outlook=ics(todo("ol-u", "Water the plants", "2026-03-15")), salesforce=csv(),
          exit=0, summary=summary(o=ZERO, s=ZERO, skipped={"unrelated": 1})),

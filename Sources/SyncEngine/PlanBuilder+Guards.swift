@@ -16,6 +16,7 @@ extension PlanBuilder {
       nextState: SyncState(pairs: pairs), skipped: skipped, conflicts: conflicts,
       warnings: warnings, refusal: nil)
     plan.carriedRequests = carriedRequests
+    plan.supersededRequests = supersededRequests
     if !input.policy.allowMassDelete {
       plan.refusal = MassDeletionGuard(policy: input.policy).refusal(for: plan, input: input)
     }

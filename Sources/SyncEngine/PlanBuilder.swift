@@ -15,6 +15,11 @@ struct PlanBuilder {
   var warnings: [String] = []
   /// The relate requests carried out (``SyncPlan/carriedRequests``).
   var carriedRequests: [RelateRequest] = []
+  /// The relate requests whose updates this run writes: kept until an export shows them done
+  /// (a run before the re-import offers them again), and not warned about as waiting.
+  var writtenRequests: Set<RelateRequest> = []
+  /// The requests an edit of a side superseded (``SyncPlan/supersededRequests``).
+  var supersededRequests: [RelateRequest] = []
   /// Per side, the export position of each create's source, to write creates in a fixed order
   /// whether they are new this run or offered again.
   var createOrder: [Side: [Int]] = [.outlook: [], .salesforce: []]

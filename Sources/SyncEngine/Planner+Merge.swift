@@ -33,7 +33,8 @@ extension Planner {
     let (o, s) = (outlook.tasks[oi], salesforce.tasks[si])
     // What `tasksync relate` asked for this pair, by field; the tasks with it, as the sources
     // of the updates (they differ from `o` and `s` only there).
-    let wanted = wantedValues(asked)
+    let current = droppingSuperseded(asked, saved, oi, si)
+    let wanted = wantedValues(current)
     let (oSource, sSource) = (o.setting(wanted), s.setting(wanted))
     var toOutlook: [FieldCopy] = []
     var toSalesforce: [FieldCopy] = []
@@ -112,9 +113,9 @@ extension Planner {
         if side == .outlook { updatedO.take(field, from: sSource) }
       }
     }
-    if !asked.isEmpty {
+    if !current.isEmpty {
       settle(
-        asked, wanted, &next, saved: saved, copies: [.outlook: toOutlook, .salesforce: toSalesforce], written,
+        current, wanted, &next, saved: saved, copies: [.outlook: toOutlook, .salesforce: toSalesforce], written,
         items: items)
     }
     if !next.pending.isEmpty {

@@ -253,10 +253,16 @@ extension Planner {
       return
     }
     let rule = "pending create from run \(create.runID), not in the \(create.side) export yet: offered again"
-    out.create(
-      on: create.side, from: source, baseline: self[create.side.other].baseline(index, fields: fields),
-      order: index, pair: pair,
-      rule: rule, original: pair)
+    // With the values `tasksync relate` asked for, as the create first sent them: they wait
+    // for the pair to settle, and nothing else holds them.
+    let asked = requests(naming: pair)
+    let wanted = wantedValues(asked)
+    var baseline = self[create.side.other].baseline(index, fields: fields)
+    for (field, value) in wanted { baseline[field] = Fingerprint(field: field, value: value) }
+    let created = out.create(
+      on: create.side, from: wanted.isEmpty ? source : source.setting(wanted), baseline: baseline,
+      order: index, pair: pair, rule: rule, original: pair)
+    if created { out.writtenRequests.formUnion(asked.map { input.requests[$0] }.filter { fields.contains($0.field) }) }
   }
 
   /// Where a task whose deletion is not carried over was when it went: why its absence is

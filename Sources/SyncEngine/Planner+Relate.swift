@@ -48,19 +48,24 @@ extension Planner {
   /// was held back, the baseline is what that side's task holds, so that the next run sees the side that got the value as changed
   /// and offers it to the other again (a prevented update stays visible; a new pair's
   /// difference is not read as a conflict that could undo the request); where both were, it
-  /// stays as saved. The requests are carried out unless an update they need was left out of
-  /// the plan (`--exclude`).
+  /// stays as saved. The requests are carried out once both tasks hold the value (or may not
+  /// be given it): until the exports show the updates done, each run writes them again, as any
+  /// pending update is offered again — dropped at once, a run before the re-import would lose
+  /// the value, which nothing else holds.
   mutating func settle(
     _ asked: [Int], _ wanted: [SyncField: String], _ next: inout PairState, saved: PairState,
     copies: [Side: [FieldCopy]], _ written: [Side: [SyncField]], items: PairItems
   ) {
     var carried = true
+    var done = true
     for (field, value) in wanted {
       let f = fields.firstIndex(of: field)!
       let now = [Side.outlook: outlook.print(items.outlook!, f), .salesforce: salesforce.print(items.salesforce!, f)]
       var heldBack: [Side] = []
       for side in Side.allCases {
         guard let copy = copies[side]?.first(where: { $0.field == field }) else { continue }
+        // A side given the value now, or one left out (not prevented), does not hold it yet.
+        if copy.blockedBy == nil { done = false }
         guard written[side]?.contains(field) != true else { continue }
         heldBack.append(side)
         if copy.blockedBy == nil { carried = false }
@@ -77,7 +82,35 @@ extension Planner {
         next.pending = next.pending.clearing(field, on: side)
       }
     }
-    if carried { out.carriedRequests += asked.map { input.requests[$0] }.filter { fields.contains($0.field) } }
+    let requests = asked.map { input.requests[$0] }.filter { fields.contains($0.field) }
+    if carried && done {
+      out.carriedRequests += requests
+    } else if carried {
+      out.writtenRequests.formUnion(requests)
+    }
+  }
+
+  /// `asked` without the requests a side has superseded: its task, given the value by an
+  /// earlier run, now holds another one that is not the value the update replaced either — an
+  /// edit made since, which the merge carries like any other. Those requests are done.
+  mutating func droppingSuperseded(_ asked: [Int], _ saved: PairState, _ oi: Int, _ si: Int) -> [Int] {
+    guard !asked.isEmpty, saved.pending.contains(where: { $0.operation == .update }) else { return asked }
+    return asked.filter { r in
+      let request = input.requests[r]
+      guard let f = fields.firstIndex(of: request.field) else { return true }
+      let print = Fingerprint(field: request.field, value: request.value)
+      let edited = [(Side.outlook, outlook.print(oi, f)), (.salesforce, salesforce.print(si, f))].contains {
+        side, now in
+        now != print
+          && saved.pending.contains { $0.side == side && $0.operation == .update && $0.previous[request.field] != nil }
+          && !isStale(request.field, now, on: side, in: saved)
+      }
+      if edited {
+        out.carriedRequests.append(request)
+        out.supersededRequests.append(request)
+      }
+      return !edited
+    }
   }
 
   /// For task `i` of `side`, just created on the other side as `item` (with the asked values),
@@ -103,8 +136,9 @@ extension Planner {
       }
     }
     out.keep(next, note: nil)
+    // Kept until the pair settles with both tasks holding the values (``settle``).
     if copies.allSatisfy({ written.contains($0.field) || $0.blockedBy != nil }) {
-      out.carriedRequests += asked.map { input.requests[$0] }.filter { fields.contains($0.field) }
+      out.writtenRequests.formUnion(asked.map { input.requests[$0] }.filter { fields.contains($0.field) })
     }
   }
 
@@ -112,7 +146,7 @@ extension Planner {
   /// saved pair, no pending create's copy and no task of either export any more (the task was
   /// deleted) can never be carried out: it is dropped, with a warning.
   mutating func warnAboutWaitingRequests() {
-    let carried = Set(out.carriedRequests)
+    let carried = Set(out.carriedRequests).union(out.writtenRequests)
     // A pair's keys, and the key a pending create gave the copy it sent (it may come back).
     let pairKeys = Set(
       pairs.flatMap { pair in

@@ -83,9 +83,13 @@ public struct SyncPlan: Sendable {
   public var warnings: [String]
   /// Set when a guard refuses the run; nothing may be written.
   public var refusal: String?
-  /// The ``SyncInput/requests`` this plan carries out (its writes give both sides the value, or
-  /// a prevent rule holds one back): done once it is applied. The others wait for a later run.
+  /// The ``SyncInput/requests`` this plan completes (both tasks hold the value, or a prevent
+  /// rule holds one side back, or a side was edited since): done once it is applied. The others
+  /// wait for a later run, those whose updates this plan writes included.
   public var carriedRequests: [RelateRequest] = []
+  /// Those of ``carriedRequests`` that an edit of a side superseded: that side's value syncs
+  /// as any edit, not the value asked.
+  public var supersededRequests: [RelateRequest] = []
 
   public func changes(for side: Side) -> TaskChangeSet {
     side == .outlook ? outlookChanges : salesforceChanges

@@ -148,14 +148,15 @@ struct Simulation {
 
   /// After a sync and its re-import, the task a carried-out request names holds its value,
   /// unless updates of its side are prevented, or a later request for the same field named the
-  /// same pair by its other key (the later one wins).
+  /// same pair by its other key (the later one wins), or an edit of a side superseded it (that
+  /// edit syncs instead).
   func checkRequestsCarriedOut(_ plan: SyncPlan) {
     func pairID(_ key: String) -> String? {
       let id = SalesforceID.normalised(key) ?? key
       return world.state.pairs.first { $0.outlookKey == key || $0.salesforceKey == id || $0.id == key }?.id
     }
     let requests = plan.carriedRequests
-    for (i, request) in requests.enumerated() {
+    for (i, request) in requests.enumerated() where !plan.supersededRequests.contains(request) {
       let pair = pairID(request.key)
       let superseded = requests[(i + 1)...].contains { later in
         later.field == request.field && later.value != request.value && pair != nil && pairID(later.key) == pair

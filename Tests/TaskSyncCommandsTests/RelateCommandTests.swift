@@ -51,6 +51,17 @@ struct RelateCommandTests {
     return (folder, run)
   }
 
+  /// Re-imports the outputs: the Outlook export and the Salesforce export become what the last
+  /// run wrote (the pair's row keeps its Id).
+  func reimport(_ folder: URL) throws {
+    let out = folder.appendingPathComponent("tasksync-out")
+    let exports = folder.appendingPathComponent("exports")
+    for (from, to) in [("outlook/outlook.ics", "outlook.ics"), ("salesforce/Task.csv", "Task.csv")] {
+      try FileManager.default.removeItem(at: exports.appendingPathComponent(to))
+      try FileManager.default.copyItem(at: out.appendingPathComponent(from), to: exports.appendingPathComponent(to))
+    }
+  }
+
   /// The requests saved in the state, as stored.
   func waiting(_ folder: URL) throws -> String {
     try StateStore(folder: folder.appendingPathComponent(".tasksync")).meta("relate_requests") ?? ""
@@ -79,8 +90,18 @@ struct RelateCommandTests {
     #expect(ics.contains("X-SALESFORCE-FIELD;NAME=Region__c:EMEA"))
     let update = try String(contentsOf: out.appendingPathComponent("salesforce/update.csv"), encoding: .utf8)
     #expect(update.contains("EMEA"))
-    // Carried out: nothing waits any more.
+    // Written, not yet seen in the exports: kept, and a run before the re-import writes the
+    // value again (nothing else holds it).
+    #expect(try waiting(folder).contains("EMEA"))
+    #expect(run(["sync", "--yes", "--today", "2026-03-02"]) == 0)
+    let again = try String(contentsOf: out.appendingPathComponent("salesforce/update.csv"), encoding: .utf8)
+    #expect(again.contains("EMEA"))
+    // Both exports show it: done, nothing waits any more, and nothing is written.
+    try reimport(folder)
+    #expect(run(["sync", "--yes", "--today", "2026-03-02"]) == 0)
     #expect(try waiting(folder) == "")
+    let done = try String(contentsOf: out.appendingPathComponent("salesforce/update.csv"), encoding: .utf8)
+    #expect(!done.contains("EMEA"))
   }
 
   /// A request saved after the plan was reviewed changes what the run would write: the plan
@@ -98,6 +119,8 @@ struct RelateCommandTests {
     let (folder, run) = try pairedWorkspace()
     #expect(run(["relate", "ol-1", "--set", "Region__c=APAC"]) == 0)
     let saved = try waiting(folder)
+    #expect(run(["sync", "--yes", "--today", "2026-03-02"]) == 0)
+    try reimport(folder)
     #expect(run(["sync", "--yes", "--today", "2026-03-02"]) == 0)
     #expect(try waiting(folder) == "")
     let runs = try StateStore(folder: folder.appendingPathComponent(".tasksync")).runs()
