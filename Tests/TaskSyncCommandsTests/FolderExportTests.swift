@@ -1,5 +1,6 @@
 import Foundation
 import SyncStore
+import TaskModel
 import TaskSyncCommands
 import TestSupport
 import Testing
@@ -147,5 +148,29 @@ struct FolderExportTests {
     #expect(sync(folder, today: "2026-03-03") == 0)
     #expect(try outputNames(folder).contains("phone-1.ics"))
     #expect(try Data(contentsOf: phone) == Data(calendar.utf8))
+  }
+
+  /// A file whose last readable task is deleted is removed only when nothing else is in it: a
+  /// task that could not be read, or an event, keeps the file (removed, the unreadable task
+  /// would read as deleted on the next run, and its pair be deleted).
+  @Test(arguments: [
+    ("", false),
+    ("BEGIN:VEVENT\r\nUID:e1\r\nSUMMARY:Lunch\r\nDTSTART:20260310T120000Z\r\nEND:VEVENT\r\n", true),
+    ("BEGIN:VTODO\r\nUID:bad\r\nSUMMARY;X=\"broken\r\nEND:VTODO\r\n", true),
+  ])
+  func aFileKeepsWhatElseItHoldsWhenItsTaskIsDeleted(other: String, kept: Bool) throws {
+    let folder = try TestPaths.temporaryFolder("tasksync-vdir-keep")
+    let calendar =
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VTODO\r\nUID:t1\r\nSUMMARY:Call\r\nEND:VTODO\r\n"
+      + other + "END:VCALENDAR\r\n"
+    try Data(calendar.utf8).write(to: folder.appendingPathComponent("mixed.ics"))
+    let export = try Export.read(folder, options: FormatOptions())
+    let files = export.rendered(applying: TaskChangeSet(deletes: ["t1"], stamp: Timestamp(secondsSince1970: 0)), options: FormatOptions())
+    #expect(files.map(\.name) == (kept ? ["mixed.ics"] : []))
+    if kept, let bytes = files.first?.bytes {
+      let text = String(decoding: bytes, as: UTF8.self)
+      #expect(!text.contains("UID:t1"))
+      #expect(text.contains(other))
+    }
   }
 }

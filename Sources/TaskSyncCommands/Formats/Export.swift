@@ -196,16 +196,34 @@ package struct Export: Sendable {
         files.append((part.name, part.bytes))
         continue
       }
-      // A file whose only tasks are deleted is removed, as a vdir client removes it.
+      // A file whose only tasks are deleted is removed, as a vdir client removes it; one that
+      // still holds something else (a task that could not be read, an event) keeps it.
+      let rendered = part.document.rendered(applying: change)
       let remaining = part.document.result.tasks.filter { !change.deletes.contains($0.key) }
-      if remaining.isEmpty && !change.deletes.isEmpty { continue }
-      files.append((part.name, part.document.rendered(applying: change)))
+      if remaining.isEmpty && !change.deletes.isEmpty && !Self.holdsComponents(rendered) { continue }
+      files.append((part.name, rendered))
     }
     for item in changes.creates {
       let one = TaskChangeSet(creates: [item], stamp: changes.stamp)
       files.append((Export.fileName(forKey: item.key), format.codec.empty(options).rendered(applying: one)))
     }
     return files
+  }
+
+  /// Whether iCalendar `bytes` hold a component other than the calendar and its time zones
+  /// (a `BEGIN:` line naming anything else).
+  static func holdsComponents(_ bytes: [UInt8]) -> Bool {
+    let kept: Set<String> = ["VCALENDAR", "VTIMEZONE", "STANDARD", "DAYLIGHT"]
+    var lineStart = 0
+    for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x0A {
+      var line = bytes[lineStart..<i]
+      lineStart = i + 1
+      if line.last == 0x0D { line = line.dropLast() }
+      guard line.count > 6, String(decoding: line.prefix(6), as: UTF8.self).uppercased() == "BEGIN:" else { continue }
+      let name = String(decoding: line.dropFirst(6), as: UTF8.self).trimmingCharacters(in: .whitespaces).uppercased()
+      if !kept.contains(name) { return true }
+    }
+    return false
   }
 
   /// A safe file name for a task key: letters, digits, `-`, `_`, `.`, `@` kept, the rest as `_`.
