@@ -165,12 +165,28 @@ struct FolderExportTests {
       + other + "END:VCALENDAR\r\n"
     try Data(calendar.utf8).write(to: folder.appendingPathComponent("mixed.ics"))
     let export = try Export.read(folder, options: FormatOptions())
-    let files = export.rendered(applying: TaskChangeSet(deletes: ["t1"], stamp: Timestamp(secondsSince1970: 0)), options: FormatOptions())
+    let files = export.rendered(
+      applying: TaskChangeSet(deletes: ["t1"], stamp: Timestamp(secondsSince1970: 0)), options: FormatOptions())
     #expect(files.map(\.name) == (kept ? ["mixed.ics"] : []))
     if kept, let bytes = files.first?.bytes {
       let text = String(decoding: bytes, as: UTF8.self)
       #expect(!text.contains("UID:t1"))
       #expect(text.contains(other))
     }
+  }
+
+  /// Two file names equal but for their Unicode form are refused with a message (they were one
+  /// dictionary key, and the run crashed); a folder named like a task file is not one.
+  @Test func namesAlikeButForTheirUnicodeFormAreRefusedAndFoldersSkipped() throws {
+    let folder = try TestPaths.temporaryFolder("tasksync-vdir-names")
+    let calendar =
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VTODO\r\nUID:u\r\nSUMMARY:x\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
+    try FileManager.default.createDirectory(
+      at: folder.appendingPathComponent("archive.ics"), withIntermediateDirectories: true)
+    try Data(calendar.utf8).write(to: folder.appendingPathComponent("caf\u{E9}.ics"))
+    #expect(try Export.read(folder, options: FormatOptions()).parts.map(\.name) == ["caf\u{E9}.ics"])
+    try Data(calendar.replacingOccurrences(of: "UID:u", with: "UID:v").utf8).write(
+      to: folder.appendingPathComponent("cafe\u{301}.ics"))
+    #expect(throws: CommandFailure.self) { try Export.read(folder, options: FormatOptions()) }
   }
 }

@@ -135,18 +135,39 @@ package struct Export: Sendable {
     try read(url, format: .csv, options: options)
   }
 
-  /// The names of a vdir's task files: its `.ics` files but hidden ones, in name order.
+  /// The names of a vdir's task files: its `.ics` files but hidden ones and folders, in name
+  /// order.
   static func taskFileNames(in url: URL) throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: url.path)
-      .filter { $0.lowercased().hasSuffix(".ics") && !$0.hasPrefix(".") }
+      .filter { name in
+        var isFolder: ObjCBool = false
+        return name.lowercased().hasSuffix(".ics") && !name.hasPrefix(".")
+          && !(FileManager.default.fileExists(atPath: url.appendingPathComponent(name).path, isDirectory: &isFolder)
+            && isFolder.boolValue)
+      }
       .sorted()
   }
 
   /// A vdir: every `.ics` file of the folder, in name order.
   static func readFolder(_ url: URL, options: FormatOptions) throws -> Export {
     let names = try taskFileNames(in: url)
+    // Names equal but for their Unicode form (NFC and NFD) are two files to the file system
+    // and one name to Swift's strings, which key the files by name.
+    if Set(names).count < names.count {
+      let twin = names.first { name in names.count { $0 == name } > 1 } ?? ""
+      throw CommandFailure(
+        .failed,
+        "\(url.path): two task files are named \"\(twin)\" but for their Unicode form (composed and decomposed "
+          + "accents): rename one; nothing written")
+    }
     var parts: [Part] = []
     for name in names {
+      if name.unicodeScalars.contains("\u{FFFD}") {
+        throw CommandFailure(
+          .failed,
+          "\(url.appendingPathComponent(name).path): a task file whose name is not UTF-8 cannot be read: rename it; nothing written"
+        )
+      }
       let file = url.appendingPathComponent(name)
       let bytes = try readBytes(file)
       parts.append(
