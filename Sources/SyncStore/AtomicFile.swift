@@ -143,7 +143,7 @@ public enum AtomicFile {
 
   private static func createTemporary(folder: String, name: String) throws -> (Int32, String) {
     for _ in 0..<16 {
-      let temporary = join(folder, ".\(name)\(temporaryMarker)\(getpid())-\(Posix.randomToken())")
+      let temporary = join(folder, temporaryName(for: name, pid: getpid(), token: Posix.randomToken()))
       let fd = Posix.open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0o600)
       if fd >= 0 { return (fd, temporary) }
       if Posix.errno != EEXIST {
@@ -168,6 +168,17 @@ public enum AtomicFile {
     if syncFailure != 0 {
       throw StoreError.system("cannot flush the new content to disk", path: temporary, errno: syncFailure)
     }
+  }
+
+  /// `.<name>.tasksync-tmp-<pid>-<token>`, with `name` cut (at a character) so that the whole
+  /// stays within the 255 bytes a file name may have: a long task file name (a vdir names them
+  /// after long UIDs) would otherwise make every write fail.
+  static func temporaryName(for name: String, pid: pid_t, token: String) -> String {
+    let tail = "\(temporaryMarker)\(pid)-\(token)"
+    let room = 255 - 1 - tail.utf8.count
+    var kept = Substring(name)
+    while kept.utf8.count > room { kept = kept.dropLast() }
+    return "." + kept + tail
   }
 
   private static func isRunning(_ pid: pid_t) -> Bool {

@@ -1,7 +1,8 @@
 import Foundation
-import SyncStore
 import TestSupport
 import Testing
+
+@testable import SyncStore
 
 @Suite("AtomicFile")
 struct AtomicFileTests {
@@ -13,6 +14,20 @@ struct AtomicFileTests {
     try AtomicFile.write(Array("new content\n".utf8), to: file)
     #expect(StoreFixtures.bytes(file) == Array("new content\n".utf8))
     #expect(try StoreFixtures.names(in: folder) == ["out.csv"])
+  }
+
+  @Test("a file named up to the 255-byte limit is written: its temporary name is cut to fit")
+  func longNames() throws {
+    let folder = try TestPaths.temporaryFolder("tasksync-atomic-long")
+    for name in [String(repeating: "z", count: 236) + ".ics", String(repeating: "é", count: 125) + ".ics"] {
+      let temporary = AtomicFile.temporaryName(for: name, pid: 4_194_304, token: "0123456789abcdef")
+      #expect(temporary.utf8.count <= 255)
+      #expect(AtomicFile.writerPID(ofTemporaryName: temporary) == 4_194_304)
+      let url = folder.appendingPathComponent(name)
+      try AtomicFile.write(Array("x".utf8), to: url)
+      #expect(try Data(contentsOf: url) == Data("x".utf8))
+    }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).count == 2)
   }
 
   @Test("holds compares a file with bytes piece by piece, past the first piece too")
