@@ -249,7 +249,10 @@ extension Planner {
     // new task and be copied back beside the source. Found, it pairs with the source, dormant.
     if let reason = scope.skipReason(source) {
       out.skip(reason)
-      out.keep(pair, note: nil)
+      var dormant = pair
+      dormant.wasInScope = false
+      dormant.windowDay = source.windowDay
+      out.keep(dormant, note: nil)
       return
     }
     let rule = "pending create from run \(create.runID), not in the \(create.side) export yet: offered again"

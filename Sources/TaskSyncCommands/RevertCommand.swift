@@ -35,6 +35,9 @@ struct RevertCommand: ParsableCommand {
       guard let entry = try store.journalEntry(runID: runID) else {
         throw CommandFailure(.usage, "the journal has no run \(runID); `tasksync status` lists the runs")
       }
+      guard !entry.isReverted else {
+        throw CommandFailure(.refused, "run \(runID) is already reverted; `tasksync status` lists the runs in effect")
+      }
       let revertible = try store.revertibleRunID()
       guard revertible == runID else {
         let latest =

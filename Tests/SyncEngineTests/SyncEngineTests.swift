@@ -420,6 +420,8 @@ struct ScopeTests {
     let sent = World.apply(world.plan().salesforceChanges, to: [], assignKey: { _ in "00TNEW000000042" })
     world.outlook[0].isPrivate = true
     #expect(world.sync(reimport: false).decisions.isEmpty)
+    // Kept dormant, as status and explain then say.
+    #expect(world.state.pairs.map(\.wasInScope) == [false])
     world.salesforce = sent
     let plan = world.sync()
     #expect(plan.decisions.isEmpty)

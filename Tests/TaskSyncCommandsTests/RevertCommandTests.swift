@@ -76,6 +76,10 @@ struct RevertCommandTests {
     #expect(try store.load() == stateAfterFirst)
     #expect(try store.revertibleRunID() == runs[0])
     #expect(TaskSyncCommand.run(["revert", "no-such-run", "--config", config]) == 2)
+    // Reverted already: said so, not "revert the run before first", which undoes another run.
+    let again = CapturedCommand.run(["revert", runs[1], "--config", config])
+    #expect(again.status == 3 && again.stderr.contains("is already reverted"))
+    #expect(!again.stderr.contains(runs[0]))
   }
 
   /// Runs that change nothing (as `watch` makes on a quiet day) neither use up the runs the
