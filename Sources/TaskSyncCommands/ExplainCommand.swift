@@ -38,6 +38,20 @@ struct ExplainCommand: ParsableCommand {
       let decisions = plan.decisions.filter { $0.matches(key) || $0.salesforceKey == salesforceKey }
       // A decision id names its pair too.
       if pair == nil, let named = decisions.first?.pairID { pair = pairs.first { $0.id == named } }
+      // A pair the run removed (its tasks deleted on both sides, or forgotten): said as such.
+      let removed =
+        pair == nil && decisions.isEmpty
+        ? try store.pairChanges(runID: runID)?.removedBefore.first {
+          $0.id == key || $0.outlookKey == key || $0.salesforceKey == salesforceKey
+        } : nil
+      if let removed {
+        print("Run \(runID) (today = \(plan.today)):")
+        print(
+          "  removed pair \(removed.id) (Outlook \(removed.outlookKey ?? "none"), Salesforce \(removed.salesforceKey ?? "none")): "
+            + "its tasks are gone from the exports (a deletion done, or a task gone on both sides), or it was dropped")
+        print("No saved pair holds \(key) any more.")
+        return
+      }
       // A key nothing names is most likely mistyped: saying the run "did nothing" to it would
       // read as an answer.
       guard pair != nil || !decisions.isEmpty else {

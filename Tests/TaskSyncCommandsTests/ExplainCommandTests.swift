@@ -46,4 +46,37 @@ struct ExplainCommandTests {
     let plan = CapturedCommand.run(["plan", "--today", "2026-03-02", "--config", config])
     #expect(plan.stdout.contains("whatId: ∅ → \"0015e00000Init1"))
   }
+
+  /// A task whose pair the last run removed (its deletion done on both sides) is explained as
+  /// such, not refused as a mistyped key.
+  @Test func aPairTheRunRemovedIsExplained() throws {
+    let folder = try TestPaths.temporaryFolder("tasksync-explain-removed")
+    let exports = folder.appendingPathComponent("exports")
+    try FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true)
+    func todo(_ uid: String, _ subject: String) -> String {
+      "BEGIN:VTODO\r\nUID:\(uid)\r\nSUMMARY:\(subject)\r\nDUE;VALUE=DATE:20260310\r\nEND:VTODO\r\n"
+    }
+    func write(outlook: [String], salesforce: [String]) throws {
+      try Data(("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n" + outlook.joined() + "END:VCALENDAR\r\n").utf8)
+        .write(to: exports.appendingPathComponent("outlook.ics"))
+      try Data((["Id,Subject,ActivityDate"] + salesforce).joined(separator: "\r\n").utf8 + Data("\r\n".utf8))
+        .write(to: exports.appendingPathComponent("Task.csv"))
+    }
+    try write(
+      outlook: [todo("ol-1", "Call"), todo("ol-2", "Write")],
+      salesforce: ["00T000000000001,Call,2026-03-10", "00T000000000002,Write,2026-03-10"])
+    try Data("outlook = \"exports/outlook.ics\"\nsalesforce = \"exports/Task.csv\"\ntime_zone = \"UTC\"\n".utf8)
+      .write(to: folder.appendingPathComponent("tasksync.toml"))
+    let config = folder.appendingPathComponent("tasksync.toml").path
+    let sync = ["sync", "--yes", "--today", "2026-03-02", "--config", config]
+    #expect(TaskSyncCommand.run(sync) == 0)
+    // Deleted in Salesforce: the run deletes it in Outlook; re-imported, the next run drops the pair.
+    try write(outlook: [todo("ol-1", "Call"), todo("ol-2", "Write")], salesforce: ["00T000000000002,Write,2026-03-10"])
+    #expect(TaskSyncCommand.run(sync) == 0)
+    try write(outlook: [todo("ol-2", "Write")], salesforce: ["00T000000000002,Write,2026-03-10"])
+    #expect(TaskSyncCommand.run(sync) == 0)
+    let explained = CapturedCommand.run(["explain", "ol-1", "--config", config])
+    #expect(explained.status == 0, "\(explained.stderr)")
+    #expect(explained.stdout.contains("removed pair o:ol-1"))
+  }
 }
