@@ -120,8 +120,9 @@ struct TaskPropertyWriter {
   }
 
   /// A DATE, or a DATE-TIME in UTC, in its TZID, or floating, as the task date came.
-  func date(_ name: String, _ date: TaskDate, to w: inout ICalendarWriter) {
-    guard let instant = date.instant else {
+  /// `asDay`: written as its day alone whatever it holds (see ``isWrittenAsDay(_:)``).
+  func date(_ name: String, _ date: TaskDate, asDay: Bool = false, to w: inout ICalendarWriter) {
+    guard let instant = date.instant, !asDay, !isWrittenAsDay(date) else {
       w.dateLine(name, parameters: ";VALUE=DATE", date.day)
       return
     }
@@ -129,21 +130,22 @@ struct TaskPropertyWriter {
     case nil: w.wallLine(name, ZoneResolver.wall(of: instant, in: zones.local(localZone)))
     case "UTC"?: w.utcLine(name, instant)
     case let zone?:
-      guard let offsets = zones.zone(named: zone) else {
-        // A zone only the source file defined (its VTIMEZONE does not come along): in UTC
-        // when that is still the task's day where it is read, else the day alone, so that
-        // the day never moves (a +05:30 02:00 is 20:30 UTC the day before).
-        let wall = ZoneResolver.wall(of: instant, in: zones.local(localZone))
-        let dayThere = CalendarDay(ordinal: Int(wall >= 0 ? wall / 86_400 : (wall - 86_399) / 86_400))
-        if dayThere == date.day {
-          w.utcLine(name, instant)
-        } else {
-          w.dateLine(name, parameters: ";VALUE=DATE", date.day)
-        }
-        return
-      }
+      // A zone only the source file defined (its VTIMEZONE does not come along) is written
+      // in UTC, when that keeps the day (``isWrittenAsDay(_:)``).
+      guard let offsets = zones.zone(named: zone) else { return w.utcLine(name, instant) }
       w.wallLine(name, parameters: zones.parameter(for: zone), ZoneResolver.wall(of: instant, in: offsets))
     }
+  }
+
+  /// Whether `date` is written as its day alone: a time in a zone only the source file defined
+  /// (its VTIMEZONE does not come along) whose UTC instant falls on another day where it is
+  /// read (a +05:30 02:00 is 20:30 UTC the day before), so that its day never moves.
+  func isWrittenAsDay(_ date: TaskDate) -> Bool {
+    guard let instant = date.instant, let zone = date.zone, zone != "UTC", zones.zone(named: zone) == nil else {
+      return false
+    }
+    let wall = ZoneResolver.wall(of: instant, in: zones.local(localZone))
+    return CalendarDay(ordinal: Int(wall >= 0 ? wall / 86_400 : (wall - 86_399) / 86_400)) != date.day
   }
 
   /// Property `name` (DUE, DTSTART) on `day`, at the time of day of `written` (the value as the
@@ -197,8 +199,11 @@ struct TaskPropertyWriter {
     w.utcLine("LAST-MODIFIED", changed)
     subject(item, to: &w)
     body(item, to: &w)
-    if let start = item.start { date("DTSTART", start, to: &w) }
-    if let due = item.due { date("DUE", due, to: &w) }
+    // DTSTART and DUE take one value type (RFC 5545): when either must be written as its day
+    // alone, both are.
+    let asDays = [item.start, item.due].contains { $0.map(isWrittenAsDay) == true }
+    if let start = item.start { date("DTSTART", start, asDay: asDays, to: &w) }
+    if let due = item.due { date("DUE", due, asDay: asDays, to: &w) }
     status(item, to: &w)
     priority(item, to: &w)
     if item.isPrivate { w.rawLine("CLASS", "PRIVATE") }

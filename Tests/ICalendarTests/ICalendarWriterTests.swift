@@ -80,6 +80,36 @@ import Testing
     #expect(back?.due?.day == CalendarDay("2026-03-10"))
   }
 
+  /// DTSTART and DUE keep one value type: when the due must be written as its day, so is the
+  /// start.
+  @Test func startAndDueAreWrittenAsDaysTogether() throws {
+    let source = """
+      BEGIN:VCALENDAR\r
+      VERSION:2.0\r
+      BEGIN:VTIMEZONE\r
+      TZID:Customized Time Zone\r
+      BEGIN:STANDARD\r
+      DTSTART:16010101T000000\r
+      TZOFFSETFROM:+0530\r
+      TZOFFSETTO:+0530\r
+      END:STANDARD\r
+      END:VTIMEZONE\r
+      BEGIN:VTODO\r
+      UID:z1\r
+      SUMMARY:custom zone\r
+      DTSTART;TZID=Customized Time Zone:20260310T090000\r
+      DUE;TZID=Customized Time Zone:20260312T020000\r
+      END:VTODO\r
+      END:VCALENDAR\r
+
+      """
+    let task = try #require(
+      try ICalendarDocument(bytes: Array(source.utf8), file: "in.ics", timeZone: .gmt).result.tasks.first)
+    let written = text(ICalendarDocument.empty().rendered(applying: TaskChangeSet(creates: [task], stamp: stamp)))
+    #expect(written.contains("DTSTART;VALUE=DATE:20260310\r\n"), "\(written)")
+    #expect(written.contains("DUE;VALUE=DATE:20260312\r\n"), "\(written)")
+  }
+
   @Test func emptyDocumentIsAMinimalCalendar() {
     let bytes = ICalendarDocument.empty().rendered(applying: TaskChangeSet())
     #expect(text(bytes) == "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tasksync//tasksync//EN\r\nEND:VCALENDAR\r\n")
