@@ -518,7 +518,9 @@ scenario("relate-paired-task", [
     # Outlook instead of being overwritten by it.
     step("salesforce-edits-the-contact", outlook=O(t1=dict(extra=["X-SALESFORCE-WHOID:" + WHO2])),
          salesforce=SF(r1=dict(who=WHO, lm="2026-03-02T08:00:00.000Z")), exit=0, summary=summary(o=counts(u=1), s=ZERO),
-         contains={"outlook/outlook.ics": ["X-SALESFORCE-WHOID:" + WHO]}, absent={"outlook/outlook.ics": [WHO2]}),
+         contains={"outlook/outlook.ics": ["X-SALESFORCE-WHOID:" + WHO],
+                   "summary.json": ["whoId was edited in salesforce since the value asked was written"]},
+         absent={"outlook/outlook.ics": [WHO2]}),
     REIMPORT_EMPTY,
 ])
 
@@ -531,6 +533,43 @@ scenario("relate-synced-twice-before-reimport", [
     step("sync-again-same-exports", outlook=O(), salesforce=SF(), exit=0,
          summary=summary(o=counts(u=1), s=counts(u=1)),
          contains={"outlook/outlook.ics": ["X-SALESFORCE-WHOID:" + WHO2], "salesforce/update.csv": [WHO2]}),
+    REIMPORT_EMPTY,
+])
+
+# A request made after an earlier one was synced: written to both sides, not taken for an edit.
+scenario("relate-a-new-value-after-a-sync", [
+    FIRST,
+    step("relate", args="relate ol-1 --who " + WHO2[:15], exit=0),
+    step("sync", exit=0, summary=summary(o=counts(u=1), s=counts(u=1))),
+    REIMPORT_EMPTY,
+    step("relate-again", args="relate ol-1 --who " + WHO[:15], exit=0),
+    step("sync-again", exit=0, summary=summary(o=counts(u=1), s=counts(u=1)),
+         contains={"outlook/outlook.ics": ["X-SALESFORCE-WHOID:" + WHO], "salesforce/update.csv": [WHO]}),
+    REIMPORT_EMPTY,
+])
+
+# Under related_only, a request that clears the relation is done once both exports show it (the
+# pair is then out of scope, unrelated); the user relating the task again later syncs as an edit.
+RELATED_O = O(t1=dict(extra=["X-SALESFORCE-WHOID:" + WHO]))
+RELATED_S = SF(r1=dict(who=WHO))
+scenario("relate-clears-a-relation-under-related-only", [
+    step("pair", outlook=RELATED_O, salesforce=RELATED_S, exit=0, summary=summary(o=ZERO, s=ZERO)),
+    step("relate-clear", args="relate ol-1 --who ''", exit=0),
+    step("sync", outlook=RELATED_O, salesforce=RELATED_S, exit=0, summary=summary(o=counts(u=1), s=counts(u=1))),
+    step("reimport", exit=0, summary=summary(o=ZERO, s=ZERO), planEmpty=True, absent={"summary.json": ["tasksync relate"]}),
+    step("salesforce-relates-again", outlook=O(), salesforce=SF(r1=dict(who=WHO, lm="2026-03-03T08:00:00.000Z")),
+         exit=0, summary=summary(o=counts(u=1), s=ZERO), contains={"outlook/outlook.ics": ["X-SALESFORCE-WHOID:" + WHO]}),
+], config='[scope]\nrelated_only = true\n')
+
+# A task related before its first sync, synced twice before the re-import: the second run sends
+# the create with the value again and the task's own update too, so one re-import settles it.
+NEW_RELATED = O(more=[todo("ol-n", "Order samples", "2026-03-15")])
+scenario("relate-new-task-synced-twice-before-reimport", [
+    FIRST,
+    step("relate", args="relate ol-n --what " + WHAT, outlook=NEW_RELATED, exit=0),
+    step("sync", outlook=NEW_RELATED, salesforce=SF(), exit=0, summary=summary(o=counts(u=1), s=counts(c=1))),
+    step("sync-again", outlook=NEW_RELATED, salesforce=SF(), exit=0, summary=summary(o=counts(u=1), s=counts(c=1)),
+         contains={"outlook/outlook.ics": ["X-SALESFORCE-WHATID:" + WHAT], "salesforce/insert.csv": [WHAT]}),
     REIMPORT_EMPTY,
 ])
 

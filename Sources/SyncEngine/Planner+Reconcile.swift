@@ -168,7 +168,7 @@ extension Planner {
     }
     let second = outlookFacts != nil ? salesforceFacts : nil
     if let reason = scope.skipReason(pair: first, second), reason != .unrelated || !isRelatedByRequest(pair) {
-      setDormant(pair, live: [first] + (second.map { [$0] } ?? []), reason: reason)
+      setDormant(settlingUpdates(pair, present), live: [first] + (second.map { [$0] } ?? []), reason: reason)
       return
     }
     // Both tasks there and neither changed since the last sync (most pairs of most runs): the
@@ -232,6 +232,24 @@ extension Planner {
     out.keep(pair, note: nil)
   }
 
+  /// `pair` without the pending updates its tasks no longer hold the replaced values of: done
+  /// (or overtaken by an edit). A dormant pair is not merged, and a replaced value left pending
+  /// would read as "not done yet" when the task comes back into scope holding it again.
+  func settlingUpdates(_ pair: PairState, _ items: PairItems) -> PairState {
+    guard pair.pending.contains(where: { $0.operation == .update }) else { return pair }
+    var settled = pair
+    for op in pair.pending where op.operation == .update {
+      guard let i = op.side == .outlook ? items.outlook : items.salesforce else { continue }
+      for entry in op.previous {
+        guard let f = fields.firstIndex(of: entry.field), self[op.side].print(i, f) != entry.fingerprint else {
+          continue
+        }
+        settled.pending = settled.pending.clearing(entry.field, on: op.side)
+      }
+    }
+    return settled
+  }
+
   /// A create sent earlier whose item has not appeared yet: offered again while its source is
   /// in scope; dropped when the source is gone.
   mutating func offerPendingCreateAgain(
@@ -262,10 +280,13 @@ extension Planner {
     let wanted = wantedValues(asked)
     var baseline = self[create.side.other].baseline(index, fields: fields)
     for (field, value) in wanted { baseline[field] = Fingerprint(field: field, value: value) }
+    let item = wanted.isEmpty ? source : source.setting(wanted)
     let created = out.create(
-      on: create.side, from: wanted.isEmpty ? source : source.setting(wanted), baseline: baseline,
-      order: index, pair: pair, rule: rule, original: pair)
-    if created { out.writtenRequests.formUnion(asked.map { input.requests[$0] }.filter { fields.contains($0.field) }) }
+      on: create.side, from: item, baseline: baseline, order: index, pair: pair, rule: rule, original: pair)
+    // The source task's own update, as the first run sent it.
+    if created && !wanted.isEmpty {
+      relateCreated(index, on: create.side.other, as: item, wanted: wanted, asked: asked, pair: pair)
+    }
   }
 
   /// Where a task whose deletion is not carried over was when it went: why its absence is

@@ -99,17 +99,21 @@ extension Planner {
       let request = input.requests[r]
       guard let f = fields.firstIndex(of: request.field) else { return true }
       let print = Fingerprint(field: request.field, value: request.value)
-      let edited = [(Side.outlook, outlook.print(oi, f)), (.salesforce, salesforce.print(si, f))].contains {
-        side, now in
-        now != print
+      // Edited: neither the value asked, nor the synced one (a request made after a sync), nor
+      // the one an update of the field replaced.
+      let edited = [(Side.outlook, outlook.print(oi, f)), (.salesforce, salesforce.print(si, f))].first { side, now in
+        now != print && now != saved.baseline[request.field]
           && saved.pending.contains { $0.side == side && $0.operation == .update && $0.previous[request.field] != nil }
           && !isStale(request.field, now, on: side, in: saved)
       }
-      if edited {
+      if let (side, _) = edited {
         out.carriedRequests.append(request)
         out.supersededRequests.append(request)
+        out.warnings.append(
+          "tasksync relate \(request.key): \(request.field.name) was edited in \(side) since the value asked was written; "
+            + "the edit syncs, and the request is done")
       }
-      return !edited
+      return edited == nil
     }
   }
 
@@ -155,6 +159,12 @@ extension Planner {
       }
       .compactMap { $0 })
     for request in input.requests where !carried.contains(request) {
+      // Both tasks of its pair hold the value already (a pair this run did not reconcile, such
+      // as one out of scope once the request cleared its relation): done.
+      if fields.contains(request.field), holdsAlready(request) {
+        out.carriedRequests.append(request)
+        continue
+      }
       let id = SalesforceID.recordID(request.key)
       let named =
         pairKeys.contains(request.key) || id.map(pairKeys.contains) == true
@@ -178,6 +188,20 @@ extension Planner {
       }
       out.warnings.append(
         "tasksync relate \(request.key): \(request.field.name) not written this run (\(why)); kept for the next run")
+    }
+  }
+}
+
+extension Planner {
+  /// Whether the tasks of a saved pair `request` names both hold the value it asks for.
+  func holdsAlready(_ request: RelateRequest) -> Bool {
+    guard let f = fields.firstIndex(of: request.field) else { return false }
+    let print = Fingerprint(field: request.field, value: request.value)
+    return pairs.indices.contains { i in
+      guard let o = attached[i].outlook, let s = attached[i].salesforce,
+        requests(naming: pairs[i]).contains(where: { input.requests[$0] == request })
+      else { return false }
+      return outlook.print(o, f) == print && salesforce.print(s, f) == print
     }
   }
 }

@@ -168,10 +168,13 @@ final class ScenarioWorkspace {
     try check(expectation, result, before: before, arguments: arguments, label: label)
   }
 
-  /// The step's command line with `$WORK` filled in and `--config` added.
+  /// The step's command line with `$WORK` filled in and `--config` added; a word `''` is an
+  /// empty argument (`relate KEY --who ''` clears a relation).
   func stepArguments(_ step: URL) throws -> [String] {
     let text = try String(contentsOf: step.appendingPathComponent("args"), encoding: .utf8)
-    let words = text.split(whereSeparator: \.isWhitespace).map { $0.replacingOccurrences(of: "$WORK", with: work.path) }
+    let words = text.split(whereSeparator: \.isWhitespace).map {
+      $0 == "''" ? "" : $0.replacingOccurrences(of: "$WORK", with: work.path)
+    }
     return words + ["--config", config]
   }
 
