@@ -157,6 +157,23 @@ import Testing
     }
   }
 
+  /// A bad value is placed at the task's own element, not at a nested one of the same name
+  /// (a recurrence's StartDate) nor at text that looks like it (in a CDATA section).
+  @Test func aBadValueIsPlacedAtTheTasksOwnElement() throws {
+    let text = """
+      <m:GetItemResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"
+        xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"><m:Items>
+      <t:Task><t:ItemId Id="A1"/><t:Body BodyType="Text"><![CDATA[see <t:Status> here]]></t:Body>
+      <t:Recurrence><t:NoEndRecurrence><t:StartDate>2026-03-01</t:StartDate></t:NoEndRecurrence></t:Recurrence>
+      <t:StartDate>garbage</t:StartDate>
+      <t:Status>Bogus</t:Status></t:Task>
+      </m:Items></m:GetItemResponse>
+      """
+    let errors = try EWS.read(text).result.diagnostics.filter { $0.severity == .error }
+    #expect(errors.count == 1)
+    #expect((errors.first?.line, errors.first?.column) == (5, 1), "\(errors)")
+  }
+
   @Test func duplicateItemIdsAreReported() throws {
     let text = """
       <t:Items xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">

@@ -151,6 +151,12 @@ package struct Export: Sendable {
   /// A vdir: every `.ics` file of the folder, in name order.
   static func readFolder(_ url: URL, options: FormatOptions) throws -> Export {
     let names = try taskFileNames(in: url)
+    if let name = names.first(where: { $0.unicodeScalars.contains("\u{FFFD}") }) {
+      throw CommandFailure(
+        .failed,
+        "\(url.appendingPathComponent(name).path): a task file whose name is not UTF-8 cannot be read: rename it; nothing written"
+      )
+    }
     // Names equal but for their Unicode form (NFC and NFD) are two files to the file system
     // and one name to Swift's strings, which key the files by name.
     if Set(names).count < names.count {
@@ -162,12 +168,6 @@ package struct Export: Sendable {
     }
     var parts: [Part] = []
     for name in names {
-      if name.unicodeScalars.contains("\u{FFFD}") {
-        throw CommandFailure(
-          .failed,
-          "\(url.appendingPathComponent(name).path): a task file whose name is not UTF-8 cannot be read: rename it; nothing written"
-        )
-      }
       let file = url.appendingPathComponent(name)
       let bytes = try readBytes(file)
       parts.append(
