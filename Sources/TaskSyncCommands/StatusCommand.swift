@@ -54,7 +54,7 @@ struct StatusCommand: ParsableCommand {
       print("Pending \(name): \(counts["outlook"]!) in Outlook, \(counts["salesforce"]!) in Salesforce")
     }
     if !report.relateRequests.isEmpty {
-      print("Waiting for the next sync (tasksync relate):")
+      print("Relate requests (written by each sync until both exports show the value):")
       for r in report.relateRequests { print("  \(r.key): \(r.field.name) = \(r.value.isEmpty ? "(none)" : r.value)") }
     }
     print(
