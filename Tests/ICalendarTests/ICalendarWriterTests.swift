@@ -48,31 +48,27 @@ import Testing
     #expect(back?.body == expected)
   }
 
-  /// A due time in a zone only its own file defined (`TZID:Customized Time Zone`, +05:30): the
-  /// day it is due stays, in UTC when that keeps it, as the day alone when it would not.
+  /// The task of a calendar whose zone `Customized Time Zone` (+05:30) only the file itself
+  /// defines, with the date lines `dates` (in that zone).
+  func taskInCustomZone(_ dates: [String]) throws -> TaskItem {
+    let lines =
+      [
+        "BEGIN:VCALENDAR", "VERSION:2.0", "BEGIN:VTIMEZONE", "TZID:Customized Time Zone", "BEGIN:STANDARD",
+        "DTSTART:16010101T000000", "TZOFFSETFROM:+0530", "TZOFFSETTO:+0530", "END:STANDARD", "END:VTIMEZONE",
+        "BEGIN:VTODO", "UID:z1", "SUMMARY:custom zone",
+      ] + dates.map { $0.replacingOccurrences(of: ":", with: ";TZID=Customized Time Zone:") } + [
+        "END:VTODO", "END:VCALENDAR",
+      ]
+    let source = lines.joined(separator: "\r\n") + "\r\n"
+    return try #require(
+      try ICalendarDocument(bytes: Array(source.utf8), file: "in.ics", timeZone: .gmt).result.tasks.first)
+  }
+
+  /// A due time in a zone only its own file defined: the day it is due stays, in UTC when that
+  /// keeps it, as the day alone when it would not.
   @Test(arguments: [("20260310T020000", "DUE;VALUE=DATE:20260310"), ("20260310T090000", "DUE:20260310T033000Z")])
   func aDueInAZoneOnlyItsFileDefinedKeepsItsDay(due: String, written: String) throws {
-    let source = """
-      BEGIN:VCALENDAR\r
-      VERSION:2.0\r
-      BEGIN:VTIMEZONE\r
-      TZID:Customized Time Zone\r
-      BEGIN:STANDARD\r
-      DTSTART:16010101T000000\r
-      TZOFFSETFROM:+0530\r
-      TZOFFSETTO:+0530\r
-      END:STANDARD\r
-      END:VTIMEZONE\r
-      BEGIN:VTODO\r
-      UID:z1\r
-      SUMMARY:custom zone\r
-      DUE;TZID=Customized Time Zone:\(due)\r
-      END:VTODO\r
-      END:VCALENDAR\r
-
-      """
-    let task = try #require(
-      try ICalendarDocument(bytes: Array(source.utf8), file: "in.ics", timeZone: .gmt).result.tasks.first)
+    let task = try taskInCustomZone(["DUE:" + due])
     #expect(task.due?.day == CalendarDay("2026-03-10"))
     let bytes = ICalendarDocument.empty().rendered(applying: TaskChangeSet(creates: [task], stamp: stamp))
     #expect(text(bytes).contains(written + "\r\n"), "\(text(bytes))")
@@ -83,28 +79,7 @@ import Testing
   /// DTSTART and DUE keep one value type: when the due must be written as its day, so is the
   /// start.
   @Test func startAndDueAreWrittenAsDaysTogether() throws {
-    let source = """
-      BEGIN:VCALENDAR\r
-      VERSION:2.0\r
-      BEGIN:VTIMEZONE\r
-      TZID:Customized Time Zone\r
-      BEGIN:STANDARD\r
-      DTSTART:16010101T000000\r
-      TZOFFSETFROM:+0530\r
-      TZOFFSETTO:+0530\r
-      END:STANDARD\r
-      END:VTIMEZONE\r
-      BEGIN:VTODO\r
-      UID:z1\r
-      SUMMARY:custom zone\r
-      DTSTART;TZID=Customized Time Zone:20260310T090000\r
-      DUE;TZID=Customized Time Zone:20260312T020000\r
-      END:VTODO\r
-      END:VCALENDAR\r
-
-      """
-    let task = try #require(
-      try ICalendarDocument(bytes: Array(source.utf8), file: "in.ics", timeZone: .gmt).result.tasks.first)
+    let task = try taskInCustomZone(["DTSTART:20260310T090000", "DUE:20260312T020000"])
     let written = text(ICalendarDocument.empty().rendered(applying: TaskChangeSet(creates: [task], stamp: stamp)))
     #expect(written.contains("DTSTART;VALUE=DATE:20260310\r\n"), "\(written)")
     #expect(written.contains("DUE;VALUE=DATE:20260312\r\n"), "\(written)")
