@@ -156,61 +156,21 @@ final class EWSTaskMappingThread: @unchecked Sendable {
 extension EWSTaskMapper {
   /// Where the start tag of child element `name` (with any prefix) of the element that starts
   /// `range` is: a direct child, not one nested deeper (a recurrence's StartDate) nor text
-  /// that looks like a tag (in a CDATA section or a comment).
+  /// that looks like a tag (``RawTagScanner`` skips CDATA sections and comments).
   static func start(of name: String, in buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
-    let local = Array(name.utf8)
-    func skip(past end: String, from j: Int) -> Int {
-      let e = Array(end.utf8)
-      var k = j
-      while k + e.count <= range.upperBound {
-        if buffer[k] == e[0] && buffer[k..<(k + e.count)].elementsEqual(e) { return k + e.count }
-        k += 1
-      }
-      return range.upperBound
-    }
-    func starts(_ text: String, at j: Int) -> Bool {
-      let t = Array(text.utf8)
-      return j + t.count <= range.upperBound && buffer[j..<(j + t.count)].elementsEqual(t)
-    }
+    var scanner = RawTagScanner(bytes: buffer, from: range.lowerBound, to: range.upperBound)
     var depth = 0
-    var i = range.lowerBound
-    while i < range.upperBound {
-      guard buffer[i] == UInt8(ascii: "<") else {
-        i += 1
+    while let tag = scanner.nextTag() {
+      if tag.kind == .end {
+        depth -= 1
         continue
       }
-      if starts("<![CDATA[", at: i) {
-        i = skip(past: "]]>", from: i)
-      } else if starts("<!--", at: i) {
-        i = skip(past: "-->", from: i)
-      } else if starts("<?", at: i) || starts("<!", at: i) {
-        i = skip(past: ">", from: i)
-      } else if starts("</", at: i) {
-        depth -= 1
-        i = skip(past: ">", from: i)
-      } else {
-        // A start tag: its name after any prefix, then its end (quotes may hold a '>').
-        var j = i + 1
-        var nameStart = j
-        while j < range.upperBound, !" \t\r\n>/".utf8.contains(buffer[j]) {
-          if buffer[j] == UInt8(ascii: ":") { nameStart = j + 1 }
-          j += 1
-        }
-        let isMatch = j - nameStart == local.count && buffer[nameStart..<j].elementsEqual(local)
-        var quote: UInt8?
-        while j < range.upperBound, quote != nil || buffer[j] != UInt8(ascii: ">") {
-          if let q = quote {
-            if buffer[j] == q { quote = nil }
-          } else if buffer[j] == UInt8(ascii: "\"") || buffer[j] == UInt8(ascii: "'") {
-            quote = buffer[j]
-          }
-          j += 1
-        }
-        if depth == 1 && isMatch { return i }
-        let isEmpty = j > i && buffer[j - 1] == UInt8(ascii: "/")
-        if !isEmpty { depth += 1 }
-        i = j + 1
+      if depth == 1 {
+        let qualified = scanner.qualifiedName(of: tag)
+        let local = qualified.lastIndex(of: UInt8(ascii: ":")).map { qualified[($0 + 1)...] } ?? qualified
+        if local.elementsEqual(name.utf8) { return tag.start }
       }
+      if tag.kind == .start { depth += 1 }
     }
     return nil
   }
