@@ -145,7 +145,7 @@ struct TaskPropertyWriter {
       return false
     }
     let wall = ZoneResolver.wall(of: instant, in: zones.local(localZone))
-    return CalendarDay(ordinal: Int(wall >= 0 ? wall / 86_400 : (wall - 86_399) / 86_400)) != date.day
+    return Timestamp(secondsSince1970: wall).utcDay != date.day
   }
 
   /// Property `name` (DUE, DTSTART) on `day`, at the time of day of `written` (the value as the
