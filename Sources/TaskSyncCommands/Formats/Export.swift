@@ -235,14 +235,11 @@ package struct Export: Sendable {
   /// (a `BEGIN:` line naming anything else).
   static func holdsComponents(_ bytes: [UInt8]) -> Bool {
     let kept: Set<String> = ["VCALENDAR", "VTIMEZONE", "STANDARD", "DAYLIGHT"]
-    var lineStart = 0
-    for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x0A {
-      var line = bytes[lineStart..<i]
-      lineStart = i + 1
-      if line.last == 0x0D { line = line.dropLast() }
-      guard line.count > 6, String(decoding: line.prefix(6), as: UTF8.self).uppercased() == "BEGIN:" else { continue }
-      let name = String(decoding: line.dropFirst(6), as: UTF8.self).trimmingCharacters(in: .whitespaces).uppercased()
-      if !kept.contains(name) { return true }
+    var scanner = ContentLineScanner(bytes: bytes)
+    while let line = scanner.next() {
+      let text = String(decoding: scanner.content(of: line), as: UTF8.self)
+      guard text.count > 6, text.prefix(6).uppercased() == "BEGIN:" else { continue }
+      if !kept.contains(text.dropFirst(6).trimmingCharacters(in: .whitespaces).uppercased()) { return true }
     }
     return false
   }
