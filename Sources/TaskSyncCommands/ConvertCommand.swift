@@ -104,9 +104,12 @@ struct ConvertCommand: ParsableCommand {
   /// through JSON.
   static func crossing(_ tasks: [TaskItem], from source: ExportFormat, to target: ExportFormat) -> [TaskItem] {
     let outlook: Set<ExportFormat> = [.ics, .ews]
-    if source == .json, outlook.contains(target) {
+    if source == .csv || source == .json, outlook.contains(target) {
       return tasks.map { task in
-        guard task.crossReference == nil, let id = SalesforceID.recordID(task.key) else { return task }
+        // From JSON, a task with a cross-reference is an Outlook task already.
+        guard source == .csv || task.crossReference == nil, let id = SalesforceID.recordID(task.key) else {
+          return task
+        }
         var crossed = task
         crossed.key = SyncEngine.outlookKey(forSalesforceKey: id)
         crossed.crossReference = id
@@ -119,15 +122,6 @@ struct ConvertCommand: ParsableCommand {
         var crossed = task
         crossed.key = task.crossReference.flatMap(SalesforceID.recordID) ?? ""
         crossed.crossReference = nil
-        return crossed
-      }
-    }
-    if source == .csv, outlook.contains(target) {
-      return tasks.map { task in
-        guard let id = SalesforceID.recordID(task.key) else { return task }
-        var crossed = task
-        crossed.key = SyncEngine.outlookKey(forSalesforceKey: id)
-        crossed.crossReference = id
         return crossed
       }
     }
