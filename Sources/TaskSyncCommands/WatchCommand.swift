@@ -202,14 +202,13 @@ struct ConfigurationReload {
       session = try reading()
       if lastProblem != nil { printError("tasksync watch: the configuration reads again; using it") }
       lastProblem = nil
-    } catch let failure as CommandFailure {
-      if lastProblem != failure.message {
-        printError(failure.message)
+    } catch {
+      let problem = (error as? CommandFailure)?.message ?? "\(error)"
+      if lastProblem != problem {
+        printError(problem)
         printError("tasksync watch: the configuration no longer reads; going on with the one read before")
       }
-      lastProblem = failure.message
-    } catch {
-      lastProblem = "\(error)"
+      lastProblem = problem
     }
     let off = WatchCommand.automaticSyncOff(session.configuration)
     if (off == nil) != isOn {
