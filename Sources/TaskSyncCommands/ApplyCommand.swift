@@ -44,6 +44,7 @@ struct ApplyCommand: ParsableCommand {
     let lock = try session.notifyingFailure { try session.lock(command: "tasksync apply \(plan)") }
     defer { lock.release() }
     let run = try session.notifyingFailure { try session.prepare(excluding: excluded) }
+    defer { LeftToExit.leave(run) }
     try run.checkExclusions(exclude)
     for input in reviewed.inputs where input.side != PlanFile.successFilesSide {
       let now = input.side == "outlook" ? run.outlook.checksums : run.salesforce.checksums

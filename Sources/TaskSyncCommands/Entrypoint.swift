@@ -16,7 +16,16 @@ public struct TaskSyncCommand: ParsableCommand {
 
   /// Parses `arguments`, runs the command, and returns the exit status of the contract:
   /// 0 done, 1 failed, 2 usage or configuration, 3 refused by a guard, 4 conflicts left.
-  public static func run(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Int32 {
+  ///
+  /// - Parameter leavingMemoryToExit: the caller exits right after: a large run is not freed
+  ///   at the command's end, the process's exit reclaims it (see ``LeftToExit``).
+  public static func run(
+    _ arguments: [String] = Array(CommandLine.arguments.dropFirst()), leavingMemoryToExit: Bool = false
+  ) -> Int32 {
+    LeftToExit.$isEnabled.withValue(leavingMemoryToExit) { run(arguments) }
+  }
+
+  private static func run(_ arguments: [String]) -> Int32 {
     do {
       var command = try parseAsRoot(arguments)
       try command.run()

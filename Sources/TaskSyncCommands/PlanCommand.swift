@@ -21,6 +21,7 @@ struct PlanCommand: ParsableCommand {
   func run() throws {
     let session = try SyncSession(common: common, allowMassDelete: allowMassDelete)
     let run = try session.prepare(applying: false)
+    defer { LeftToExit.leave(run) }
     if let planFile {
       do {
         try AtomicFile.write(run.planJSON, to: URL(fileURLWithPath: planFile))

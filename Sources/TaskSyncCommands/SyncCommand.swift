@@ -32,6 +32,7 @@ struct SyncCommand: ParsableCommand {
       try run.refuseUnreadableRecords(strict: strictness.strict)
       return run
     }
+    defer { LeftToExit.leave(run) }
     try run.checkExclusions(exclude)
     if let refusal = run.plan.refusal {
       print(PlanText.render(run.plan), terminator: "")
