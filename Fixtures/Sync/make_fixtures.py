@@ -827,6 +827,34 @@ scenario("pending-update-not-imported", [
     REIMPORT_EMPTY,
 ])
 
+# An update written to Outlook, not imported yet, and the Outlook task edited meanwhile (the
+# Salesforce export came in one run, the Outlook one in the next): the two edits conflict,
+# whichever export came last. The Salesforce edit is the newer one and wins; under manual
+# both are left and reported.
+RACED_S = SF(r1=dict(priority="Low", lm="2026-03-02T11:30:00.000Z"))
+RACED_O = O(t1=dict(priority=1, lm="20260302T090000Z"))
+scenario("pending-update-raced", [
+    FIRST,
+    step("salesforce-edits", outlook=O(), salesforce=RACED_S, exit=0, summary=summary(o=counts(u=1), s=ZERO),
+         contains={"outlook/outlook.ics": ["PRIORITY:9"]}),
+    step("outlook-edited-before-import", outlook=RACED_O, salesforce=RACED_S, exit=0,
+         summary=summary(o=counts(u=1), s=ZERO, conflicts=1),
+         contains={"outlook/outlook.ics": ["PRIORITY:9"], "salesforce/Task.csv": [S[1] + ",Call Acme,,2026-03-10,Not Started,Low,"]},
+         absent={"salesforce/Task.csv": ["High"], "outlook/outlook.ics": ["PRIORITY:1\r"]}),
+    REIMPORT_EMPTY,
+])
+
+scenario("pending-update-raced-manual", [
+    FIRST,
+    step("salesforce-edits", outlook=O(), salesforce=RACED_S, exit=0, summary=summary(o=counts(u=1), s=ZERO)),
+    step("outlook-edited-before-import", outlook=RACED_O, salesforce=RACED_S, exit=4,
+         summary=summary(o=ZERO, s=ZERO, conflicts=1, unresolvedConflicts=1),
+         contains={"salesforce/Task.csv": [S[1] + ",Call Acme,,2026-03-10,Not Started,Low,"]},
+         absent={"salesforce/Task.csv": ["High"]}),
+    step("user-picks-salesforce", outlook=O(t1=dict(priority=9, lm="20260302T120000Z")), salesforce=RACED_S,
+         exit=0, summary=summary(o=ZERO, s=ZERO, unresolvedConflicts=0), planEmpty=True),
+], config='[rules]\nconflict = "manual"\n')
+
 scenario("pending-delete-not-imported", [
     FIRST,
     step("outlook-deletes", outlook=O(drop2=True), exit=0, summary=summary(o=ZERO, s=counts(d=1))),

@@ -56,9 +56,19 @@ extension Planner {
       let baseline = saved.baseline[field]
       let staleO = fo != baseline && isStale(field, fo, on: .outlook, in: saved)
       let staleS = fs != baseline && isStale(field, fs, on: .salesforce, in: saved)
+      let editedO = fo != baseline && !staleO
+      let editedS = fs != baseline && !staleS
+      // A side edited while an update of the field was on its way to it (written, not in its
+      // export yet), and edited before the other side's edit that update carries: the user
+      // edited without re-importing, or the two exports came in different runs. Both changed
+      // since the value they last shared: a conflict, settled by `conflict`, not the older
+      // edit winning because its export was read last. An edit as new or newer (or without a
+      // time) may have followed the import, and is read as an edit since.
+      let racing =
+        (editedO && awaitsUpdate(field, on: .outlook, in: saved) && Self.isOlder(o, than: s))
+        || (editedS && awaitsUpdate(field, on: .salesforce, in: saved) && Self.isOlder(s, than: o))
       let action = Reconciliation.action(
-        outlookChanged: fo != baseline && !staleO, salesforceChanged: fs != baseline && !staleS,
-        sameValue: fo == fs)
+        outlookChanged: editedO || racing, salesforceChanged: editedS || racing, sameValue: fo == fs)
       var target: Side?
       var copyRule: String?
       switch action {
@@ -160,6 +170,12 @@ extension Planner {
   /// The side whose value wins a conflict, or `nil` to leave it for the user. A conflict on a
   /// field that may only flow one way resolves toward the allowed direction; a formatted
   /// Outlook body kept by `keep_formatted_body` is such a field.
+  /// Whether both tasks say when they last changed, and `task` changed before `other`.
+  static func isOlder(_ task: TaskItem, than other: TaskItem) -> Bool {
+    guard let a = task.lastModified, let b = other.lastModified else { return false }
+    return a.secondsSince1970 < b.secondsSince1970
+  }
+
   func conflictWinner(_ field: SyncField, _ o: TaskItem, _ s: TaskItem) -> Side? {
     let policy = input.policy
     let toOutlookAllowed = !policy.isPrevented(.update, on: .outlook) && !keepsFormattedBody(field, o)

@@ -216,6 +216,11 @@ extension Planner {
     pair.pending.contains { $0.side == side && $0.operation == .update && $0.previous[field] == current }
   }
 
+  /// Whether an update of `field` written to `side` is not seen done in its export yet.
+  func awaitsUpdate(_ field: SyncField, on side: Side, in pair: PairState) -> Bool {
+    pair.pending.contains { $0.side == side && $0.operation == .update && $0.previous[field] != nil }
+  }
+
   /// An out-of-scope pair keeps its place in the state, dormant — leaving scope is never a
   /// deletion. One of whose tasks is gone keeps it too, with the other task left alone: a task
   /// missing from an export while out of scope may be filtered out rather than deleted, and a
