@@ -965,6 +965,10 @@ scenario("exclude-by-15-character-id", [
 scenario("bad-file-truncated-csv", [
     FIRST,
     step("open-quote", salesforce=SF()[:-40] + '"Send con', exit=1, writes=False),
+    # Cut inside the first row's last field, without a quote: the second row is gone, and
+    # would read as deleted.
+    step("cut-inside-a-row", salesforce=SF()[:SF().index("2026-03-01T09", SF().index("Call Acme")) + 10],
+         exit=1, writes=False),
     step("whole-again", salesforce=SF(), exit=0, summary=summary(o=ZERO, s=ZERO), planEmpty=True),
 ])
 

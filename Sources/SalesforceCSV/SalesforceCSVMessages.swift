@@ -27,8 +27,9 @@ enum SalesforceCSVMessage {
       + "nothing was read, so no task is taken as deleted"
   }
   static let noFinalLineBreak =
-    "the file ends inside this row, without a line break: it may be cut short, so the row is skipped (add a line"
-    + " break at the end if the row is whole)"
+    "the file ends inside this row, without a line break: it is probably cut short (an interrupted download or"
+    + " copy), and the rows cut off would read as deleted; nothing was read, so no task is taken as deleted."
+    + " Export it again, or add a line break at the end if the file is whole"
   static func quoteClosedLate(opened: Int, closed: Int) -> String {
     "a quoted field opened on line \(opened) is closed on line \(closed) with text after its closing quote: a"
       + " closing quote is probably missing, and the rows between were read into this field; nothing was read,"

@@ -64,7 +64,8 @@ public struct SalesforceTaskCSV: Sendable {
 
   /// Reads a whole file. Throws ``UnreadableInput`` when the file cannot be used as a whole:
   /// UTF-16, no header, a quote open at the end, a row whose field count differs from the
-  /// header, no Id column (unless allowed), not a Task export, a broken limit.
+  /// header, no Id column (unless allowed), not a Task export, a last row cut short, a broken
+  /// limit.
   public init(
     bytes: [UInt8], file: String, mapping: SalesforceTaskMapping = SalesforceTaskMapping(),
     options: SalesforceCSVOptions = SalesforceCSVOptions()
@@ -88,6 +89,7 @@ public struct SalesforceTaskCSV: Sendable {
     let header = table.recordCount > 0 ? table.values(record: 0) : []
     let columns = TaskColumnIndex(header: header, mapping: mapping)
     try reader.checkHeader(header, columns)
+    try reader.checkEnd()
     let read = try reader.readRows(columns)
     self.file = file
     self.table = table

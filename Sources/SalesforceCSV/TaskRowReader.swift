@@ -109,15 +109,18 @@ struct TaskRowReader {
       }
       add(.warning, SalesforceCSVMessage.strayQuote, at: range.lowerBound)
     }
-    // A file cut short inside its last field keeps the header's field count, and its last row
-    // would carry the cut value to the other side. Exports end every row with a line break, so
-    // a last row without one is taken as possibly cut, and skipped, unless it ends with a
-    // closed quote (a cut inside a quoted field leaves it open, which is refused above).
+  }
+
+  /// A file cut short inside its last field keeps the header's field count: its last row would
+  /// carry the cut value to the other side, and the rows cut off would read as deleted. Exports
+  /// end every row with a line break, so a last row without one is taken as cut and the file
+  /// refused, unless it ends with a closed quote (a cut inside a quoted field leaves it open,
+  /// which ``checkStructure()`` refuses). Checked after the header: a file that is no Task
+  /// export at all is refused as that.
+  mutating func checkEnd() throws {
     let last = table.recordCount - 1
-    if last > 0, let end = table.bytes.last, end != 0x0A, end != 0x0D, end != UInt8(ascii: "\""),
-      badRecords.insert(last).inserted
-    {
-      add(.error, SalesforceCSVMessage.noFinalLineBreak, at: table.contentRange(record: last).lowerBound)
+    if last > 0, let end = table.bytes.last, end != 0x0A, end != 0x0D, end != UInt8(ascii: "\"") {
+      throw unreadable(SalesforceCSVMessage.noFinalLineBreak, at: table.contentRange(record: last).lowerBound)
     }
   }
 

@@ -77,15 +77,13 @@ struct BadInputTests {
   }
 
   /// A file cut inside its last field keeps the header's field count: without a final line
-  /// break the last row may be cut, so it is skipped and its task left as it is. A row closed
-  /// by a quote is whole (a cut inside a quoted field leaves the quote open).
-  @Test func aFileCutInsideItsLastFieldSkipsThatRow() throws {
-    let cut = try CSVTest.read("Id,Subject\n00T000000000001,first\n00T000000000002,Send contract to")
-    #expect(cut.result.tasks.map(\.subject) == ["first"])
-    #expect(cut.result.invalidKeys == [CSVTest.id("00T000000000002")])
+  /// break the last row is taken as cut, and the rows after it as lost, so the file is refused
+  /// (they would read as deleted). A row closed by a quote is whole (a cut inside a quoted field
+  /// leaves the quote open).
+  @Test func aFileCutInsideItsLastFieldIsRefused() throws {
     #expect(
-      CSVTest.errors(cut.result).map(\.description).first?.hasPrefix(
-        "Task.csv:3:1: error: the file ends inside this row, without a line break") == true)
+      refusal("Id,Subject\n00T000000000001,first\n00T000000000002,Send contract to")?.hasPrefix(
+        "Task.csv:3:1: error: the file ends inside this row, without a line break: it is probably cut short") == true)
     let quoted = try CSVTest.read("Id,Subject\n00T000000000001,first\n00T000000000002,\"Send contract to Globex\"")
     #expect(quoted.result.tasks.map(\.subject) == ["first", "Send contract to Globex"])
     #expect(CSVTest.errors(quoted.result).isEmpty)

@@ -106,10 +106,11 @@ struct SalesforceTaskCSVRenderingTests {
       ))
   }
 
+  /// A last row closed by a quote is whole without a line end (one cut short is refused).
   @Test func createAfterALastRowWithoutLineEnd() throws {
-    let doc = try CSVTest.read("Id,Subject,Outlook_UID__c\n00T000000000001,a,", mapping: CSVTest.mapping)
+    let doc = try CSVTest.read("Id,Subject,Outlook_UID__c\n00T000000000001,a,\"\"", mapping: CSVTest.mapping)
     let out = doc.rendered(applying: TaskChangeSet(creates: [TaskItem(key: "", subject: "b", crossReference: "u")]))
-    #expect(CSVTest.text(out) == "Id,Subject,Outlook_UID__c\n00T000000000001,a,\n,b,u\n")
+    #expect(CSVTest.text(out) == "Id,Subject,Outlook_UID__c\n00T000000000001,a,\"\"\n,b,u\n")
   }
 
   @Test func emptyDocumentHasTheStandardHeader() throws {
