@@ -1092,6 +1092,20 @@ scenario("bad-record-duplicate-uid", [
          count={"salesforce/Task.csv": {"Send contract": 1}}),
 ])
 
+# A new task whose UID another (unreadable) record of the export uses too: its pair would be
+# frozen, so a copy could never be recognised. Nothing is created until each has its own UID.
+DUP_NEW = [todo("ol-d", "Plan offsite", "2026-03-20"), todo("ol-d", "Plan offsite (copy)", "2026-03-21")]
+scenario("bad-record-duplicate-uid-new", [
+    step("duplicate-uid", outlook=O(more=DUP_NEW), salesforce=SF(),
+         exit=1, summary=summary(o=ZERO, s=ZERO, skipped={"invalid": 1}),
+         contains={"summary.json": ["(ol-d) not created in salesforce"]},
+         absent={"salesforce/Task.csv": ["Plan offsite"]}),
+    step("own-uids", outlook=O(more=[DUP_NEW[0], todo("ol-e", "Plan offsite (copy)", "2026-03-21")]),
+         salesforce=SF(), exit=0, summary=summary(o=ZERO, s=counts(c=2)),
+         count={"salesforce/Task.csv": {"Plan offsite": 2}}),
+    REIMPORT_EMPTY,
+])
+
 # Salesforce keeps 32,000 characters of Description: a longer Outlook body is cut with a
 # warning, and the cut copy is not read as an edit afterwards (no ping-pong).
 LONG_BODY = "lorem ipsum " * 2750

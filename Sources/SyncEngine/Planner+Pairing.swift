@@ -159,6 +159,16 @@ extension Planner {
         continue
       }
       let key = idx.key(at: i)
+      // Its key is also a record of its export that could not be read (a UID or Id used
+      // twice): whatever pair that key has is frozen, so a copy made now could never be
+      // recognised, and would come back as a second task. It waits until the key is its own.
+      if idx.isInvalid(key) {
+        let source = input.snapshot(side).source.map { "\($0): " } ?? ""
+        out.warnings.append(
+          "\(source)\(side) task '\(item.subject)' (\(key)) not created in \(side.other): another record of its export"
+            + " has the same key and could not be read; give each task its own key and run again")
+        continue
+      }
       let pair = PairState(
         id: (side == .outlook ? "o:" : "s:") + key,
         outlookKey: side == .outlook ? key : nil, salesforceKey: side == .salesforce ? key : nil)
