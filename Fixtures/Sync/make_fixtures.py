@@ -1106,6 +1106,17 @@ scenario("bad-record-duplicate-uid-new", [
     REIMPORT_EMPTY,
 ])
 
+# Salesforce keeps 255 characters of Subject: a longer Outlook subject is cut with a warning,
+# the copy is recognised by the cut subject, and neither side reads the other as changed.
+LONG_SUBJECT = "Prepare the board pack: " + "agenda, minutes, forecast; " * 12
+scenario("long-subject-cut", [
+    step("long-subject", outlook=O(more=[todo("ol-l", LONG_SUBJECT, "2026-03-20")]), salesforce=SF(),
+         exit=0, summary=summary(o=ZERO, s=counts(c=1)),
+         contains={"summary.json": ["Salesforce keeps 255"], "salesforce/Task.csv": [LONG_SUBJECT[:255]]},
+         absent={"salesforce/Task.csv": [LONG_SUBJECT[:256]]}),
+    REIMPORT_EMPTY,
+])
+
 # Salesforce keeps 32,000 characters of Description: a longer Outlook body is cut with a
 # warning, and the cut copy is not read as an edit afterwards (no ping-pong).
 LONG_BODY = "lorem ipsum " * 2750

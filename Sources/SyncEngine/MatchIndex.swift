@@ -7,7 +7,7 @@ struct MatchKey: Hashable {
 
   /// The key of `tasks[index]`, read in place (a task is not copied to make it).
   init(_ tasks: [TaskItem], _ index: Int) {
-    subject = PlainText.matchingForm(tasks[index].subject)
+    subject = PlainText.matchingForm(tasks[index].syncedSubject)
     due = tasks[index].due?.day
   }
 

@@ -178,16 +178,22 @@ struct PlanBuilder {
     return item
   }
 
-  /// Salesforce keeps at most 32,000 characters of Description.
+  /// Salesforce keeps at most 255 characters of Subject and 32,000 of Description.
   mutating func fitted(_ item: TaskItem, for side: Side) -> TaskItem {
-    guard side == .salesforce, let body = item.body, body.utf8.count > TaskItem.salesforceBodyLimit,
-      body.count > TaskItem.salesforceBodyLimit
-    else { return item }
+    guard side == .salesforce else { return item }
     var cut = item
-    cut.body = String(body.prefix(TaskItem.salesforceBodyLimit))
-    warnings.append(
-      "the body of '\(item.subject)' has \(body.count) characters; Salesforce keeps \(TaskItem.salesforceBodyLimit): cut"
-    )
+    if cut.syncedSubject != item.subject {
+      cut.subject = item.syncedSubject
+      warnings.append(
+        "the subject '\(item.subject.prefix(40))…' has \(item.subject.count) characters; Salesforce keeps"
+          + " \(TaskItem.salesforceSubjectLimit): cut")
+    }
+    if let body = item.body, body.utf8.count > TaskItem.salesforceBodyLimit, body.count > TaskItem.salesforceBodyLimit {
+      cut.body = String(body.prefix(TaskItem.salesforceBodyLimit))
+      warnings.append(
+        "the body of '\(cut.subject)' has \(body.count) characters; Salesforce keeps \(TaskItem.salesforceBodyLimit): cut"
+      )
+    }
     return cut
   }
 }

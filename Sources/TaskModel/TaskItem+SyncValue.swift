@@ -3,13 +3,24 @@ import Foundation
 extension TaskItem {
   /// Salesforce keeps at most this many characters in a Task's Description.
   public static let salesforceBodyLimit = 32_000
+  /// Salesforce keeps at most this many characters in a Task's Subject.
+  public static let salesforceSubjectLimit = 255
+
+  /// The subject as both sides can hold it: a longer one cut to what Salesforce keeps, so that
+  /// a long Outlook subject and its Salesforce copy agree, and the copy is recognised by it.
+  public var syncedSubject: String {
+    guard subject.utf8.count > TaskItem.salesforceSubjectLimit, subject.count > TaskItem.salesforceSubjectLimit else {
+      return subject
+    }
+    return String(subject.prefix(TaskItem.salesforceSubjectLimit))
+  }
 
   /// The field's value as both sides compare it: line ends as LF, priority "none" as normal,
   /// Ids in 18-character form, absent values as the empty string.
   public func syncValue(_ field: SyncField) -> String {
     guard let standard = field.standardField else { return field.extraName.flatMap { extraFields[$0] } ?? "" }
     switch standard {
-    case .subject: return subject
+    case .subject: return syncedSubject
     case .body:
       let text = comparableBody
       guard text.utf8.count > TaskItem.salesforceBodyLimit else { return text }
