@@ -814,6 +814,24 @@ scenario("golden-mixed-run", [
          exit=0, summary=summary(o=counts(c=1, u=1), s=counts(c=1, u=1))),
 ], golden=True)
 
+# Two Outlook tasks alike (subject and due day) created in Salesforce: their copies hold what
+# was sent, nothing tells them apart, and they are paired in order when they come back. A
+# later rename of the copies in Salesforce is an update, not two new tasks (and the creates
+# are not sent again).
+ALIKE = [todo("ol-c1", "Call back", "2026-04-10"), todo("ol-c2", "Call back", "2026-04-10")]
+NEW1, NEW2 = sfid("00TNEW000000001"), sfid("00TNEW000000002")
+scenario("pending-create-alike", [
+    step("two-alike", outlook=O(more=ALIKE), salesforce=SF(), exit=0, summary=summary(o=ZERO, s=counts(c=2))),
+    REIMPORT_EMPTY,
+    step("salesforce-renames-copies",
+         salesforce=SF(more=[row(NEW1, "Call back Anna", "2026-04-10", lm="2026-03-02T09:00:00.000Z"),
+                             row(NEW2, "Call back Bob", "2026-04-10", lm="2026-03-02T09:00:00.000Z")]),
+         exit=0, summary=summary(o=counts(u=2), s=ZERO),
+         count={"outlook/outlook.ics": {"SUMMARY:Call back Anna": 1, "SUMMARY:Call back Bob": 1, "BEGIN:VTODO": 4},
+                "salesforce/Task.csv": {"Call back": 2}}),
+    REIMPORT_EMPTY,
+])
+
 # Pending updates and deletes whose files were not imported: offered again, the old values
 # never copied back, the deleted task never re-created.
 scenario("pending-update-not-imported", [

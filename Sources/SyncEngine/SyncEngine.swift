@@ -392,6 +392,8 @@ struct Planner {
       let alike = seeking[key, default: 0]
       if candidates.count == 1 && alike <= 1 {
         found = candidates[0]
+      } else if let copy = faithfulCopy(among: candidates, of: i, on: target, alike: alike) {
+        found = copy
       } else if ambiguous == nil {
         ambiguous = (candidates, alike)
       }
@@ -402,6 +404,27 @@ struct Planner {
         alike: ambiguous.alike)
     }
     return attaching(found, to: attached[i], on: target)
+  }
+
+  /// Among several `candidates` for the copy the create of saved pair `i` made on `target`,
+  /// the one that still holds every synced field as the create sent it (its baseline), when
+  /// that tells it apart: the only such one, or, with other creates `alike` (sent with the same
+  /// subject and due day), the first such one while there are no more of them than creates
+  /// alike. Creates alike that sent the same values made copies nothing tells apart, each as
+  /// right for either source as the other: they are paired in order, instead of held until an
+  /// edit — which, made to one side only, would leave both copies unrecognised and send each
+  /// source again. More such copies than creates (a file imported twice) hold them all; a
+  /// candidate another create holds, or one edited since, is not taken.
+  func faithfulCopy(among candidates: [Int], of i: Int, on target: Side, alike: Int) -> Int? {
+    let sent = pairs[i].baseline
+    guard !sent.isEmpty else { return nil }
+    let idx = self[target]
+    let unknown = target == .outlook ? isUnknownOn.outlook : isUnknownOn.salesforce
+    let faithful = candidates.filter { c in
+      !isTaken(target, c) && fields.indices.allSatisfy { unknown[$0] || idx.print(c, $0) == sent[fields[$0]] }
+    }
+    guard let first = faithful.first, faithful.count <= max(alike, 1) else { return nil }
+    return first
   }
 
   /// The tasks with subject and due day `key` that a pending create may have produced: the
