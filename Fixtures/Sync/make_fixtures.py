@@ -1340,6 +1340,10 @@ scenario("mass-delete-guard-outlook", [
     step("pair-eight", outlook=ics(*EIGHT_O), salesforce=csv(*EIGHT_S), exit=0, summary=summary(o=ZERO, s=ZERO)),
     step("six-gone", outlook=ics(*EIGHT_O), salesforce=csv(*EIGHT_S[:2]), exit=3, writes=False,
          stderr=["6 of 8", "outlook"]),
+    # --json gets the summary with the refusal, not the plan's text; the log line says why.
+    step("six-gone-json", args=SYNC + " --json", outlook=ics(*EIGHT_O), salesforce=csv(*EIGHT_S[:2]), exit=3,
+         writes=False, stderr=["tasksync: refused, nothing written", "6 of 8"],
+         contains={"stdout": ['"refused" : ', '"delete" : 6']}, absent={"stdout": ["to delete", "Task 3"]}),
     step("header-only", outlook=ics(*EIGHT_O), salesforce=csv(), exit=3, writes=False, stderr=["salesforce export (", "Task.csv) is empty"]),
     step("allowed", args=SYNC + " --allow-mass-delete", outlook=ics(*EIGHT_O), salesforce=csv(*EIGHT_S[:2]),
          exit=0, summary=summary(o=counts(d=6), s=ZERO), count={"outlook/outlook.ics": {"BEGIN:VTODO": 2}}),
