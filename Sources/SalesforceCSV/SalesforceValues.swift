@@ -34,7 +34,7 @@ public enum SalesforceValues {
   }
 
   /// An instant from `2026-01-02T03:04:05.000Z`, `….000+0000`, `2026-01-02 03:04:05` (UTC), any
-  /// spelling `Timestamp(iso:)` reads, or `MM/DD/YYYY HH:MM[:SS]` (UTC).
+  /// spelling `Timestamp(iso:)` reads, or `MM/DD/YYYY H[H]:MM[:SS]` (UTC).
   public static func timestamp(_ cell: UnsafeBufferPointer<UInt8>) -> Timestamp? {
     let b = trimmed(cell)
     // Fast path: the spellings of Data Loader and the Data Export.
@@ -52,15 +52,18 @@ public enum SalesforceValues {
       return Timestamp(day: day, hour: h, minute: mi, second: se)
     }
     if let t = Timestamp(iso: String(decoding: b, as: UTF8.self)) { return t }
-    // MM/DD/YYYY HH:MM[:SS]
+    // MM/DD/YYYY H[H]:MM[:SS]
     guard let space = b.firstIndex(of: 0x20), let day = day(UnsafeBufferPointer(rebasing: b[..<space])) else {
       return nil
     }
+    // The hour may have one digit, as Excel writes it (`3/3/2026 9:00`).
     let clock = UnsafeBufferPointer(rebasing: b[(space + 1)...])
-    guard clock.count == 5 || (clock.count == 8 && clock[5] == 0x3A), clock[2] == 0x3A,
-      let h = digits(clock, 0, 2), let mi = digits(clock, 3, 2), h < 24, mi < 60
+    let colon = clock.count > 1 && clock[1] == 0x3A ? 1 : 2
+    let rest = clock.count - colon
+    guard rest == 3 || (rest == 6 && clock[colon + 3] == 0x3A), clock[colon] == 0x3A,
+      let h = digits(clock, 0, colon), let mi = digits(clock, colon + 1, 2), h < 24, mi < 60
     else { return nil }
-    let se = clock.count == 8 ? digits(clock, 6, 2) : 0
+    let se = rest == 6 ? digits(clock, colon + 4, 2) : 0
     guard let se, se < 60 else { return nil }
     return Timestamp(day: day, hour: h, minute: mi, second: se)
   }

@@ -251,6 +251,19 @@ struct SalesforceValuesTests {
     #expect(SalesforceValues.timestamp("2026-01-02T03:04:05.000+0100") == Timestamp(iso: "2026-01-02T02:04:05Z"))
     #expect(SalesforceValues.day("13/01/2026") == nil)
     #expect(SalesforceValues.day("2026-01-02 garbage") == nil)
+  }
+
+  /// Date-times as a spreadsheet writes them: month first, the hour with one digit or two, the
+  /// seconds optional (read as UTC).
+  @Test func spreadsheetDateTimes() {
+    let nine = Timestamp(iso: "2026-03-03T09:00:00Z")
+    #expect(SalesforceValues.timestamp("3/3/2026 9:00") == nine)
+    #expect(SalesforceValues.timestamp("03/03/2026 09:00") == nine)
+    #expect(SalesforceValues.timestamp("3/3/2026 9:00:30") == Timestamp(iso: "2026-03-03T09:00:30Z"))
+    #expect(SalesforceValues.timestamp("3/3/2026 21:05:07") == Timestamp(iso: "2026-03-03T21:05:07Z"))
+    for bad in ["3/3/2026 9", "3/3/2026 9:0", "3/3/2026 24:00", "3/3/2026 9:60", "3/3/2026 :00", "3/3/2026 123:00"] {
+      #expect(SalesforceValues.timestamp(bad) == nil, "\(bad)")
+    }
     #expect(SalesforceValues.boolean("maybe") == nil)
   }
 }
