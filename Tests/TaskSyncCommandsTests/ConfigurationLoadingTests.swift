@@ -101,7 +101,16 @@ private func loadError(_ text: String) -> ConfigurationError? {
     let c = try load("outlook = \"../shared/o.ics\"\nout = \"./x/../y\"\nstate = \"~/st\"\n")
     #expect(c.outlook.path == "/shared/o.ics")
     #expect(c.out.path == "/base/y")
-    #expect(c.state.path == FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent("st").path)
+    #expect(c.state.path == URL(fileURLWithPath: homeFolder()).appendingPathComponent("st").path)
+  }
+
+  /// `~/` is `$HOME` when it is set (as a shell reads it), else the account's home folder.
+  @Test func homeIsHOME() {
+    #expect(homeFolder(["HOME": "/srv/ci"]) == "/srv/ci")
+    #expect(homeFolder([:]) == FileManager.default.homeDirectoryForCurrentUser.path)
+    #expect(homeFolder(["HOME": ""]) == FileManager.default.homeDirectoryForCurrentUser.path)
+    let url = TaskSyncConfiguration.resolve("~/exports/o.ics", against: URL(fileURLWithPath: "/base"), home: "/srv/ci")
+    #expect(url.path == "/srv/ci/exports/o.ics")
   }
 
   @Test func dottedKeysAndInlineTablesAreTheSameSettings() throws {

@@ -116,15 +116,23 @@ package struct TaskSyncConfiguration: Hashable, Sendable {
     URL(fileURLWithPath: folder.standardizedFileURL.path, isDirectory: true)
   }
 
-  /// `path` as a file URL: absolute paths and `~/…` as they are, others relative to `folder`.
-  package static func resolve(_ path: String, against folder: URL) -> URL {
+  /// `path` as a file URL: absolute paths and `~/…` (in `home`) as they are, others relative
+  /// to `folder`.
+  package static func resolve(_ path: String, against folder: URL, home: String = homeFolder()) -> URL {
     var p = path
     if p == "~" || p.hasPrefix("~/") {
-      p = FileManager.default.homeDirectoryForCurrentUser.path + p.dropFirst()
+      p = home + p.dropFirst()
     }
     if p.hasPrefix("/") { return URL(fileURLWithPath: p).standardizedFileURL }
     return folderURL(folder).appendingPathComponent(p).standardizedFileURL
   }
+}
+
+/// The home folder `~/` stands for: `$HOME` when set, as a shell reads it (a container or a CI
+/// job often sets it to another folder than the account's), else the account's.
+package func homeFolder(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+  if let home = environment["HOME"], home.hasPrefix("/") { return home }
+  return FileManager.default.homeDirectoryForCurrentUser.path
 }
 
 /// `mode`: whether syncs are reviewed or run in the background (SPEC §8).
