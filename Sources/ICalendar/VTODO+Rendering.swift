@@ -45,8 +45,11 @@ struct TaskPropertyWriter {
   /// The lines of `group` for `item`; nothing when the value is empty.
   func write(_ group: PropertyGroup, of item: TaskItem, to w: inout ICalendarWriter) {
     switch group {
-    case .lastModified: w.utcLine("LAST-MODIFIED", stamp)
-    case .dtstamp: w.utcLine("DTSTAMP", stamp)
+    // The run's stamp is the start of its day (the engine reads no clock): an update never
+    // goes back before the newest edit it carries, which a conflict resolved by the newest
+    // edit reads after the re-import.
+    case .lastModified: w.utcLine("LAST-MODIFIED", stamp(of: item))
+    case .dtstamp: w.utcLine("DTSTAMP", stamp(of: item))
     case .sequence: break
     case .field(let field): write(field, of: item, to: &w)
     }
@@ -186,6 +189,12 @@ struct TaskPropertyWriter {
     } else {
       w.rawLine("TRIGGER", parameters: ";RELATED=END", "PT0S")
     }
+  }
+
+  /// The later of the run's stamp and the time `item` says it last changed.
+  func stamp(of item: TaskItem) -> Timestamp {
+    guard let changed = item.lastModified, changed.secondsSince1970 > stamp.secondsSince1970 else { return stamp }
+    return changed
   }
 
   /// A whole new VTODO for `item`.

@@ -155,6 +155,11 @@ struct PlanBuilder {
     var item = target
     let written = allowed.map(\.field)
     for field in written { item.take(field, from: source) }
+    // Changed as late as the newest edit it now carries (its own, or the one copied to it): a
+    // writer that stamps the update never makes it look older than that.
+    if let copied = source.lastModified, copied.secondsSince1970 > item.lastModified?.secondsSince1970 ?? .min {
+      item.lastModified = copied
+    }
     self.changes[side]!.updates.append(TaskUpdate(key: target.key, item: fitted(item, for: side), fields: written))
     return written
   }
