@@ -144,6 +144,13 @@ extension EWSDocument {
           elements.body(plain)
             ?? EWSTaskElements.Child(rank: TaskField.body, bytes: Array("<t:Body BodyType=\"Text\"></t:Body>".utf8)))
       case .due:
+        // As in the rewritten export: a due day moved before the start day takes StartDate
+        // along to it (set first, so the task never starts after it is due).
+        if let due = item.due, let start = item.start, start.day > due.day {
+          var moved = item
+          moved.start = TaskDate(day: due.day)
+          if let startDate = elements.startDate(moved) { set("task:StartDate", startDate) }
+        }
         if let due = elements.dueDate(item) { set("task:DueDate", due) } else { delete("task:DueDate") }
       case .status:
         set("task:Status", elements.status(item))

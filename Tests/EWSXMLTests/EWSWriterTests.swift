@@ -81,6 +81,20 @@ import Testing
       let text = String(decoding: output, as: UTF8.self)
       #expect(text.contains("<t:StartDate>2026-03-01T23:00:00Z</t:StartDate>") == !movesStart)
       try expectSchemaOrder(text)
+      // changes.xml moves it in Exchange too, before the due date.
+      let requests = String(
+        decoding: document.changeRequests(applying: TaskChangeSet(updates: [update], stamp: Self.stamp)), as: UTF8.self)
+      let startField = requests.range(of: "<t:FieldURI FieldURI=\"task:StartDate\"/>")
+      #expect((startField != nil) == movesStart, "due \(day)")
+      if let startField, let dueField = requests.range(of: "<t:FieldURI FieldURI=\"task:DueDate\"/>") {
+        #expect(startField.lowerBound < dueField.lowerBound)
+        // Both the day alone: the same text.
+        let due = requests.components(separatedBy: "<t:DueDate>").dropFirst().first?.components(separatedBy: "<")[0]
+        #expect(due.map { requests.contains("<t:StartDate>\($0)</t:StartDate>") } == true)
+      }
+      if let validator = EWS.validator {
+        #expect(validator.validate(document.changeRequests(applying: TaskChangeSet(updates: [update]))) == [])
+      }
     }
   }
 
