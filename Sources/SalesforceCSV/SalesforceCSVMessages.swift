@@ -13,8 +13,12 @@ enum SalesforceCSVMessage {
       return "\(cells) a yes/no word for a checkbox, the first here: read as true/false"
     case .nullPlaceholder:
       return
-        "\(cells) a placeholder for no record (#N/A or 000000000000000AAA), the first here: read as no reference"
+        "\(cells) a placeholder for no record (#N/A, N/A, -, 000000000000000AAA), the first here: read as no reference"
     }
+  }
+  static func notAnId(_ column: String, _ text: String) -> String {
+    "\(column) \"\(text.prefix(40))\" is not a Salesforce Id (15 or 18 letters and digits): the relation it stands for"
+      + " is not known, so the row is skipped and its task left as it is; put the record's Id there, or leave it empty"
   }
   static let byteOrderMark =
     "the file starts with a UTF-8 byte order mark (as Excel saves \"CSV UTF-8\"); it is accepted and kept"

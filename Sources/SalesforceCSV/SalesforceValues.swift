@@ -187,6 +187,14 @@ extension SalesforceValues {
     return encoding.decode(b)
   }
 
+  /// Whether a reference cell holds a word a spreadsheet or a person puts for "no record":
+  /// `N/A`, `-`, `--`, `none`, `null` (any case).
+  static func isNoRecordWord(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard (1...4).contains(b.count) else { return false }
+    let word = String(decoding: b, as: UTF8.self).lowercased()
+    return ["n/a", "-", "--", "none", "null"].contains(word)
+  }
+
   /// `YYYY-MM-DDTHH:MM:SS.000Z` without going through string interpolation.
   static func timestampBytes(_ time: Timestamp, into out: inout [UInt8]) {
     let s = time.utcSecondOfDay

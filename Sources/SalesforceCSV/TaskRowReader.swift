@@ -189,15 +189,30 @@ struct TaskRowReader {
     return none
   }
 
-  func reference(_ record: Int, _ column: Int?, _ problems: inout [Problem]) -> String? {
+  /// A WhoId or WhatId: an Id (in its 18-character form), or `nil` for an empty cell or a
+  /// placeholder for none (`#N/A`, `000000000000000AAA`, `N/A`, `-`: a warning). Other text is
+  /// no record at all (a name typed where the Id goes): an error that makes the row a bad
+  /// record, as the relation it stands for is not known.
+  func reference(
+    _ record: Int, _ column: Int?, _ name: String, _ problems: inout [Problem], _ failed: inout Bool
+  ) -> String? {
     guard let column else { return nil }
     let encoding = table.encoding
     // Read once: the Id, and whether the cell was a placeholder for none.
     let (id, placeholder) = table.withValueBytes(record: record, field: column) { cell in
       let id = SalesforceValues.normalisedID(cell, encoding: encoding)
-      return (id, id == nil && !SalesforceValues.trimmed(cell).isEmpty)
+      let trimmed = SalesforceValues.trimmed(cell)
+      return (id, (id == nil && !trimmed.isEmpty) || SalesforceValues.isNoRecordWord(trimmed))
     }
-    if placeholder { problems.append(.lenient(.nullPlaceholder, at: cellOffset(record, column))) }
+    if placeholder {
+      problems.append(.lenient(.nullPlaceholder, at: cellOffset(record, column)))
+      return nil
+    }
+    if let id, SalesforceID.recordID(id) == nil {
+      problems.append(Problem(.error, SalesforceCSVMessage.notAnId(name, id), at: cellOffset(record, column)))
+      failed = true
+      return nil
+    }
     return id
   }
 
@@ -335,8 +350,8 @@ struct TaskRowReader {
     if let c = columns.isPrivate {
       task.isPrivate = flag(record, c, mapping.privateColumn ?? "private", &problems, &failed) ?? false
     }
-    task.whoId = reference(record, columns.whoId, &problems)
-    task.whatId = reference(record, columns.whatId, &problems)
+    task.whoId = reference(record, columns.whoId, "WhoId", &problems, &failed)
+    task.whatId = reference(record, columns.whatId, "WhatId", &problems, &failed)
     task.lastModified =
       time(record, columns.lastModifiedDate, "LastModifiedDate", required: false, &problems, &failed)
       ?? time(record, columns.systemModstamp, "SystemModstamp", required: false, &problems, &failed)

@@ -59,6 +59,27 @@ import Testing
     #expect(tasks.map(\.whoId) == [nil, nil, SalesforceID.normalised("003000000000001")])
   }
 
+  /// The words people and spreadsheets put for "no record" are placeholders too; other text
+  /// where an Id goes names no known record: its row is a bad record (its task left as it is).
+  @Test func wordsForNoRecordAreNoneAndOtherTextIsAnError() throws {
+    let text =
+      Self.header + row(1, who: "N/A") + row(2, who: "-") + row(3, who: "none") + row(4, who: "Acme Corp")
+      + row(5, who: "003000000000001")
+    let doc = try CSVTest.read(text)
+    #expect(doc.result.tasks.map(\.subject) == ["Task 1", "Task 2", "Task 3", "Task 5"])
+    #expect(doc.result.tasks.map(\.whoId) == [nil, nil, nil, SalesforceID.normalised("003000000000001")])
+    #expect(doc.result.invalidKeys.count == 1)
+    let problems = doc.result.diagnostics.map(\.description)
+    #expect(
+      problems.contains {
+        $0.hasSuffix(
+          "warning: 3 cells hold a placeholder for no record (#N/A, N/A, -, 000000000000000AAA), the first here: read as no reference"
+        )
+      })
+    #expect(
+      problems.contains { $0.contains(":5:") && $0.contains("error: WhoId \"Acme Corp\" is not a Salesforce Id") })
+  }
+
   /// Mapped in two stretches on two threads, a file says the same: one warning per kind, with
   /// the count of both stretches and the first cell of either.
   @Test func bothStretchesAddUp() throws {
