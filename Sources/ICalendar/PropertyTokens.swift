@@ -97,7 +97,15 @@ public struct PropertyParameter: Hashable, Sendable {
 
   /// Every parameter in `bytes[range]` (the ``PropertyTokens/parameters`` part).
   public static func all(_ bytes: ArraySlice<UInt8>, _ range: Range<Int>) -> [PropertyParameter] {
-    var result: [PropertyParameter] = []
+    withRanges(bytes, range).map(\.parameter)
+  }
+
+  /// Every parameter in `bytes[range]`, with the bytes it takes there (name to last value,
+  /// without the `;` around it).
+  static func withRanges(
+    _ bytes: ArraySlice<UInt8>, _ range: Range<Int>
+  ) -> [(parameter: PropertyParameter, raw: Range<Int>)] {
+    var result: [(parameter: PropertyParameter, raw: Range<Int>)] = []
     var i = range.lowerBound
     let end = range.upperBound
     while i < end {
@@ -114,8 +122,8 @@ public struct PropertyParameter: Hashable, Sendable {
           i += 1
         }
       }
-      result.append(parameter)
       while i < end, bytes[i] != 0x3B { i += 1 }
+      result.append((parameter, nameStart..<i))
       i += 1
     }
     return result

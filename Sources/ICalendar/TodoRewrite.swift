@@ -126,8 +126,25 @@ struct TodoRewrite {
       let current = value.count <= 9 ? ICalendarDateTime.number(content, value.lowerBound, value.count) : nil
       w.rawLine("SEQUENCE", String((current ?? 0) + 1))
     } else {
-      emit(group, item, input, &w)
+      let kept =
+        [.summary, .description, .status, .priority].contains(property) ? Self.keptParameters(content, tokens) : ""
+      emit(group, item, input, &w, keeping: kept)
     }
+  }
+
+  /// The parameters of a replaced SUMMARY, DESCRIPTION, STATUS or PRIORITY line that hold for
+  /// its new value too, with their leading `;`: LANGUAGE (Outlook writes
+  /// `SUMMARY;LANGUAGE=en-us`) and a client's own `X-` parameters. ALTREP, which points at the
+  /// old text, and the rest are dropped.
+  static func keptParameters(_ content: UnsafeBufferPointer<UInt8>, _ tokens: PropertyTokens) -> String {
+    guard !tokens.parameters.isEmpty else { return "" }
+    let bytes = Array(content)[...]
+    var kept = ""
+    for (parameter, raw) in PropertyParameter.withRanges(bytes, tokens.parameters)
+    where parameter.name == "LANGUAGE" || parameter.name.hasPrefix("X-") {
+      kept += ";" + String(decoding: bytes[raw], as: UTF8.self)
+    }
+    return kept
   }
 
   /// DTSTART when the update moves the due day onto or before the start day: the start moves to
@@ -210,10 +227,11 @@ struct TodoRewrite {
 
   /// Writes a group once.
   private mutating func emit(
-    _ group: PropertyGroup, _ item: TaskItem, _ input: UnsafeBufferPointer<UInt8>, _ w: inout ICalendarWriter
+    _ group: PropertyGroup, _ item: TaskItem, _ input: UnsafeBufferPointer<UInt8>, _ w: inout ICalendarWriter,
+    keeping kept: String = ""
   ) {
     guard pending.remove(group) else { return }
     flush(input, &w)
-    properties.write(group, of: item, to: &w)
+    properties.write(group, of: item, to: &w, keeping: kept)
   }
 }

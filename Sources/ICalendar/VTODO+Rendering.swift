@@ -43,7 +43,10 @@ struct TaskPropertyWriter {
   }
 
   /// The lines of `group` for `item`; nothing when the value is empty.
-  func write(_ group: PropertyGroup, of item: TaskItem, to w: inout ICalendarWriter) {
+  ///
+  /// - Parameter kept: parameters of the line the group replaces to write again on the new
+  ///   one (``keptParameters(_:_:)``): for SUMMARY, DESCRIPTION, STATUS and PRIORITY.
+  func write(_ group: PropertyGroup, of item: TaskItem, to w: inout ICalendarWriter, keeping kept: String = "") {
     switch group {
     // The run's stamp is the start of its day (the engine reads no clock): an update never
     // goes back before the newest edit it carries, which a conflict resolved by the newest
@@ -51,17 +54,17 @@ struct TaskPropertyWriter {
     case .lastModified: w.utcLine("LAST-MODIFIED", stamp(of: item))
     case .dtstamp: w.utcLine("DTSTAMP", stamp(of: item))
     case .sequence: break
-    case .field(let field): write(field, of: item, to: &w)
+    case .field(let field): write(field, of: item, to: &w, keeping: kept)
     }
   }
 
-  private func write(_ field: SyncField, of item: TaskItem, to w: inout ICalendarWriter) {
+  private func write(_ field: SyncField, of item: TaskItem, to w: inout ICalendarWriter, keeping kept: String) {
     switch field {
-    case .subject: subject(item, to: &w)
-    case .body: body(item, to: &w)
+    case .subject: subject(item, to: &w, keeping: kept)
+    case .body: body(item, to: &w, keeping: kept)
     case .due: if let due = item.due { date("DUE", due, to: &w) }
-    case .status: status(item, to: &w)
-    case .priority: priority(item, to: &w)
+    case .status: status(item, to: &w, keeping: kept)
+    case .priority: priority(item, to: &w, keeping: kept)
     case .reminder: if let reminder = item.reminder, reminder.isSet { alarm(reminder, to: &w) }
     case .isPrivate: if item.isPrivate { w.rawLine("CLASS", "PRIVATE") }
     case .whoId: whoId(item, to: &w)
@@ -73,21 +76,21 @@ struct TaskPropertyWriter {
   // One function per field, so that creating a task calls each directly (a SyncField is a
   // name: choosing by it compares Strings).
 
-  private func subject(_ item: TaskItem, to w: inout ICalendarWriter) {
-    if !item.subject.isEmpty { w.textLine("SUMMARY", item.subject) }
+  private func subject(_ item: TaskItem, to w: inout ICalendarWriter, keeping kept: String = "") {
+    if !item.subject.isEmpty { w.textLine("SUMMARY", parameters: kept, item.subject) }
   }
 
-  private func body(_ item: TaskItem, to w: inout ICalendarWriter) {
-    if let body = item.body, !body.isEmpty { w.textLine("DESCRIPTION", body) }
+  private func body(_ item: TaskItem, to w: inout ICalendarWriter, keeping kept: String = "") {
+    if let body = item.body, !body.isEmpty { w.textLine("DESCRIPTION", parameters: kept, body) }
     if let html = item.htmlBody, !html.isEmpty { w.textLine("X-ALT-DESC", parameters: ";FMTTYPE=text/html", html) }
   }
 
-  private func priority(_ item: TaskItem, to w: inout ICalendarWriter) {
+  private func priority(_ item: TaskItem, to w: inout ICalendarWriter, keeping kept: String = "") {
     switch item.priority {
     case .none: break
-    case .high: w.rawLine("PRIORITY", "1")
-    case .normal: w.rawLine("PRIORITY", "5")
-    case .low: w.rawLine("PRIORITY", "9")
+    case .high: w.rawLine("PRIORITY", parameters: kept, "1")
+    case .normal: w.rawLine("PRIORITY", parameters: kept, "5")
+    case .low: w.rawLine("PRIORITY", parameters: kept, "9")
     }
   }
 
@@ -107,12 +110,12 @@ struct TaskPropertyWriter {
 
   /// STATUS with PERCENT-COMPLETE and COMPLETED; "waiting" as NEEDS-ACTION plus
   /// X-TASKSYNC-STATUS, since iCalendar has no such state.
-  private func status(_ item: TaskItem, to w: inout ICalendarWriter) {
+  private func status(_ item: TaskItem, to w: inout ICalendarWriter, keeping kept: String = "") {
     switch item.status {
-    case .notStarted, .waiting: w.rawLine("STATUS", "NEEDS-ACTION")
-    case .inProgress: w.rawLine("STATUS", "IN-PROCESS")
-    case .completed: w.rawLine("STATUS", "COMPLETED")
-    case .deferred: w.rawLine("STATUS", "CANCELLED")
+    case .notStarted, .waiting: w.rawLine("STATUS", parameters: kept, "NEEDS-ACTION")
+    case .inProgress: w.rawLine("STATUS", parameters: kept, "IN-PROCESS")
+    case .completed: w.rawLine("STATUS", parameters: kept, "COMPLETED")
+    case .deferred: w.rawLine("STATUS", parameters: kept, "CANCELLED")
     }
     if item.status == .waiting { w.rawLine("X-TASKSYNC-STATUS", "waiting") }
     if var percent = item.percentComplete {

@@ -137,7 +137,7 @@ import Testing
       BEGIN:VTODO
       UID:a
       X-CUSTOM;P=1:keep me
-      SUMMARY:New
+      SUMMARY;LANGUAGE=en:New
       SEQUENCE:4
       DESCRIPTION:old body
       DTSTAMP:20260304T050607Z
@@ -256,6 +256,41 @@ import Testing
   }
 
   /// The DUE line may come before DTSTART: the start is still checked against it.
+  /// A replaced SUMMARY, DESCRIPTION, STATUS or PRIORITY keeps its LANGUAGE and its client's
+  /// X- parameters (quoted values with `;` or `:` in them included); ALTREP, which points at the
+  /// old text, goes.
+  @Test func replacedLinesKeepTheirLanguageAndXParameters() throws {
+    let source = """
+      BEGIN:VCALENDAR\r
+      VERSION:2.0\r
+      BEGIN:VTODO\r
+      UID:a\r
+      SUMMARY;LANGUAGE=de;X-FOO="a;b:c";ALTREP="cid:x":Aufgabe\r
+      DESCRIPTION;ALTREP="cid:y";LANGUAGE=de:Alt\r
+      STATUS;X-S=1:NEEDS-ACTION\r
+      PRIORITY;X-Q=2:5\r
+      END:VTODO\r
+      END:VCALENDAR\r
+
+      """
+    let document = try read(source)
+    var item = document.result.tasks[0]
+    item.subject = "Aufgabe neu"
+    item.body = "Neu"
+    item.status = .completed
+    item.priority = .high
+    let changes = TaskChangeSet(
+      updates: [TaskUpdate(key: "a", item: item, fields: [.subject, .body, .status, .priority])], stamp: stamp)
+    let out = text(document.rendered(applying: changes))
+    #expect(out.contains("SUMMARY;LANGUAGE=de;X-FOO=\"a;b:c\":Aufgabe neu\r\n"), "\(out)")
+    #expect(out.contains("DESCRIPTION;LANGUAGE=de:Neu\r\n"))
+    #expect(out.contains("STATUS;X-S=1:COMPLETED\r\n"))
+    #expect(out.contains("PRIORITY;X-Q=2:1\r\n"))
+    #expect(!out.contains("ALTREP"))
+    let again = try read(out).result.tasks[0]
+    #expect(again.subject == "Aufgabe neu" && again.body == "Neu" && again.status == .completed)
+  }
+
   @Test func aStartAfterItsDueLineIsMovedToo() throws {
     let out = try movingDue(
       in: "DUE;TZID=Europe/Berlin:20260410T090000\r\nDTSTART;TZID=Europe/Berlin:20260401T170000", to: "2026-03-20")
