@@ -14,8 +14,24 @@ extension SalesforceTaskCSV {
 
   /// The same file decoded from Windows-1252 and re-encoded as UTF-8.
   func transcodedToUTF8() -> SalesforceTaskCSV {
-    let text = table.bytes.withUnsafeBufferPointer { table.encoding.decode($0) }
-    return (try? SalesforceTaskCSV(bytes: Array(text.utf8), file: file, mapping: mapping, options: options)) ?? self
+    // Cell by cell, as the reader decodes them: a cell already in UTF-8 (a row pasted from
+    // another file) stays as it is; decoding the whole file as Windows-1252 garbled it.
+    var out: [UInt8] = []
+    out.reserveCapacity(table.bytes.count + table.bytes.count / 8)
+    table.bytes.withUnsafeBufferPointer { bytes in
+      var copied = 0
+      for record in 0..<table.recordCount {
+        for field in 0..<table.fieldCount(record) {
+          let raw = table.rawRange(record: record, field: field)
+          // Between cells: delimiters and line ends, the same bytes in both encodings.
+          out += bytes[copied..<raw.lowerBound]
+          out += table.encoding.decode(UnsafeBufferPointer(rebasing: bytes[raw])).utf8
+          copied = raw.upperBound
+        }
+      }
+      out += bytes[copied...]
+    }
+    return (try? SalesforceTaskCSV(bytes: out, file: file, mapping: mapping, options: options)) ?? self
   }
 
   /// Appends `value` as a cell in the file's encoding; false when it has no form there.

@@ -140,6 +140,24 @@ struct SalesforceTaskCSVRenderingTests {
     #expect(reread.result.tasks[0].body == "Naïve € price")
   }
 
+  /// A Windows-1252 file with a row already in UTF-8 (pasted from another file): the reader
+  /// decodes it cell by cell, and so does the switch to UTF-8 — its text is not garbled.
+  @Test func switchingToUTF8KeepsACellAlreadyInUTF8() throws {
+    var bytes = Array("Id,Subject,Description\r\n00T000000000001,Caf".utf8) + [0xE9]  // é in Windows-1252
+    bytes += Array(",x\r\n00T000000000002,Réunion utf8,\"a, b\"\r\n".utf8)
+    let doc = try SalesforceTaskCSV(bytes: bytes, file: "Task.csv")
+    #expect(doc.table.encoding == .windows1252)
+    #expect(doc.result.tasks.map(\.subject) == ["Café", "Réunion utf8"])
+    var item = doc.result.tasks[0]
+    item.subject = "Café ✓"
+    let out = doc.rendered(
+      applying: TaskChangeSet(updates: [TaskUpdate(key: item.key, item: item, fields: [.subject])]))
+    let reread = try SalesforceTaskCSV(bytes: out, file: "Task.csv")
+    #expect(reread.table.encoding == .utf8)
+    #expect(reread.result.tasks.map(\.subject) == ["Café ✓", "Réunion utf8"])
+    #expect(reread.result.tasks[1].body == "a, b")
+  }
+
   /// Generated tasks written into a new Task.csv, then written again unchanged and with
   /// updates, read back to the same tasks: parse(write(parse(x))) == parse(x).
   @Test func generatedFilesRoundTrip() throws {
