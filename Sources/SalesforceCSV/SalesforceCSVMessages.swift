@@ -72,6 +72,15 @@ enum SalesforceCSVMessage {
   static func missingColumn(_ name: String) -> String {
     "no \(name) column: what the tasks hold there is not known, so a sync leaves that field as it is on both sides; export \(name) too to keep it in step"
   }
+  static func dayFirstFile(_ text: String) -> String {
+    "ActivityDate \(text) can only be read day first, and no date of this file only month first: every"
+      + " d/m/yyyy date here is read day first (export dates as YYYY-MM-DD to be sure)"
+  }
+  static func mixedSlashDay(_ text: String, dayFirst: Int, monthFirst: Int) -> String {
+    "ActivityDate \(text) reads both ways, and this file has dates only day first reads (line \(dayFirst)) and"
+      + " dates only month first reads (line \(monthFirst)): which this one is cannot be told, so the row is skipped"
+      + " and its task left as it is; export dates as YYYY-MM-DD"
+  }
   static func ambiguousDay(_ text: String, _ day: CalendarDay) -> String {
     "ActivityDate \(text) is read month first, as \(day) (Data Loader's US format); if this file puts the day "
       + "first, export dates as YYYY-MM-DD"

@@ -1,11 +1,18 @@
 import TaskModel
 
+/// Which way round a file writes `A/B/YYYY` dates, as one of them shows (the other way does not
+/// read it).
+enum SlashDateOrder: Sendable {
+  case monthFirst, dayFirst
+}
+
 /// The spellings of dates, date-times and booleans in Salesforce exports, read from cell bytes
 /// and written the way Data Loader writes them.
 public enum SalesforceValues {
   /// A day from `YYYY-MM-DD`, `YYYY-MM-DD 00:00:00`, `YYYY-MM-DDT…` (the time is ignored) or
-  /// `MM/DD/YYYY` (month and day may have one digit; a time after a space is ignored).
-  public static func day(_ cell: UnsafeBufferPointer<UInt8>) -> CalendarDay? {
+  /// `MM/DD/YYYY` (month and day may have one digit; a time after a space is ignored), or
+  /// `DD/MM/YYYY` when `dayFirst` (a file that shows it puts the day first).
+  public static func day(_ cell: UnsafeBufferPointer<UInt8>, dayFirst: Bool = false) -> CalendarDay? {
     let b = trimmed(cell)
     if b.count >= 10, b[4] == 0x2D, b[7] == 0x2D {
       guard b.count == 10 || b[10] == 0x20 || b[10] == UInt8(ascii: "T"),
@@ -23,7 +30,16 @@ public enum SalesforceValues {
       end - slashes[1] - 1 == 4, let m = digits(b, 0, slashes[0]),
       let d = digits(b, slashes[0] + 1, slashes[1] - slashes[0] - 1), let y = digits(b, slashes[1] + 1, 4)
     else { return nil }
-    return CalendarDay(year: y, month: m, day: d)
+    return dayFirst ? CalendarDay(year: y, month: d, day: m) : CalendarDay(year: y, month: m, day: d)
+  }
+
+  /// What a `A/B/YYYY` cell shows of its file's date order: `.dayFirst` when only day first
+  /// reads it (A over 12), `.monthFirst` when only month first does (B over 12), else `nil`.
+  static func slashOrder(_ cell: UnsafeBufferPointer<UInt8>) -> SlashDateOrder? {
+    guard trimmed(cell).contains(UInt8(ascii: "/")) else { return nil }
+    let monthFirst = day(cell) != nil
+    guard monthFirst != (day(cell, dayFirst: true) != nil) else { return nil }
+    return monthFirst ? .monthFirst : .dayFirst
   }
 
   /// True for a `M/D/YYYY` day that reads as another day with day and month swapped (both at

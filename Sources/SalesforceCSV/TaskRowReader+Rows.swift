@@ -44,6 +44,7 @@ extension TaskRowReader {
       let message = SalesforceCSVMessage.fieldCount(found: table.fieldCount(first), expected: expected, others: others)
       throw unreadable(message, at: table.contentRange(record: first).lowerBound)
     }
+    if let c = columns.activityDate { findSlashDateOrder(c) }
     let rows = max(0, table.recordCount - 1)
     var invalid: [String] = []
     var rowOfKey = RecordKeyIndex(partitions: 1)
@@ -57,8 +58,32 @@ extension TaskRowReader {
     for finding in leniency.findings {
       add(.warning, SalesforceCSVMessage.lenient(finding.kind, finding.count), at: finding.first)
     }
+    if readsDayFirst, let record = onlyDayFirst, let c = columns.activityDate {
+      add(.warning, SalesforceCSVMessage.dayFirstFile(table.value(record: record, field: c)), at: cellOffset(record, c))
+    }
     return Rows(
       result: TaskReadResult(tasks: tasks, diagnostics: diagnostics, invalidKeys: invalid), rowOfKey: rowOfKey)
+  }
+
+  /// Finds the first ActivityDate only day first reads and the first only month first reads
+  /// (``onlyDayFirst``, ``onlyMonthFirst``), before any row is mapped.
+  mutating func findSlashDateOrder(_ column: Int) {
+    var record = 1
+    while record < table.recordCount && (onlyDayFirst == nil || onlyMonthFirst == nil) {
+      if table.fieldCount(record) > column {
+        switch table.withValueBytes(record: record, field: column, SalesforceValues.slashOrder) {
+        case .dayFirst: if onlyDayFirst == nil { onlyDayFirst = record }
+        case .monthFirst: if onlyMonthFirst == nil { onlyMonthFirst = record }
+        case nil: break
+        }
+      }
+      record += 1
+    }
+    if let record = onlyDayFirst, let other = onlyMonthFirst {
+      slashEvidenceLines = (
+        position(cellOffset(record, column)).line, position(cellOffset(other, column)).line
+      )
+    }
   }
 
   /// Maps the data rows in one stretch, or in two on two threads when there are at least

@@ -19,6 +19,14 @@ struct TaskRowReader {
   var noRowHasAnId: Bool?
   /// The lenient readings of this reader's rows (``CSVLeniency``), reported once per file.
   var leniency = LeniencyTally<CSVLeniency>()
+  /// The first data row whose ActivityDate only day first reads (`13/03/2026`), and the first
+  /// only month first reads (`03/13/2026`), with their lines: what the file shows of its date
+  /// order.
+  var onlyDayFirst: Int?
+  var onlyMonthFirst: Int?
+  var slashEvidenceLines = (dayFirst: 0, monthFirst: 0)
+  /// `A/B/YYYY` dates are read day first: the file shows that order and not the other.
+  var readsDayFirst: Bool { onlyDayFirst != nil && onlyMonthFirst == nil }
 
   init(table: CSVTable, file: String, mapping: SalesforceTaskMapping, options: SalesforceCSVOptions) {
     self.table = table
@@ -133,7 +141,9 @@ struct TaskRowReader {
     if columns.subject == nil {
       throw UnreadableInput(SalesforceCSVMessage.notATaskExport(header), file: file, at: position(0))
     }
-    for i in columns.duplicates {
+    // Columns without a name (a spreadsheet saves trailing empty ones) are kept as they are
+    // and never read: no warning for having several.
+    for i in columns.duplicates where !header[i].trimmingCharacters(in: .whitespaces).isEmpty {
       add(.warning, SalesforceCSVMessage.duplicateColumn(header[i]), at: table.rawRange(record: 0, field: i).lowerBound)
     }
     // Every column a synced field comes from (a configured one only when configured); the
@@ -304,17 +314,31 @@ struct TaskRowReader {
 
     var failed = false
     if let c = columns.activityDate {
+      let dayFirst = readsDayFirst
       let day: CalendarDay?? = table.withValueBytes(record: record, field: c) {
-        SalesforceValues.trimmed($0).isEmpty ? .some(nil) : SalesforceValues.day($0).map { .some($0) }
+        SalesforceValues.trimmed($0).isEmpty
+          ? .some(nil) : SalesforceValues.day($0, dayFirst: dayFirst).map { .some($0) }
       }
       switch day {
       case .some(let value):
         task.due = value.map { TaskDate(day: $0) }
         if let value, table.withValueBytes(record: record, field: c, SalesforceValues.isAmbiguousSlashDay) {
-          problems.append(
-            Problem(
-              .warning, SalesforceCSVMessage.ambiguousDay(table.value(record: record, field: c), value),
-              at: cellOffset(record, c)))
+          if onlyDayFirst != nil && onlyMonthFirst != nil {
+            // The file writes dates both ways: this one could be either.
+            problems.append(
+              Problem(
+                .error,
+                SalesforceCSVMessage.mixedSlashDay(
+                  table.value(record: record, field: c), dayFirst: slashEvidenceLines.dayFirst,
+                  monthFirst: slashEvidenceLines.monthFirst),
+                at: cellOffset(record, c)))
+            failed = true
+          } else if onlyMonthFirst == nil && !dayFirst {
+            problems.append(
+              Problem(
+                .warning, SalesforceCSVMessage.ambiguousDay(table.value(record: record, field: c), value),
+                at: cellOffset(record, c)))
+          }
         }
       case .none:
         problems.append(

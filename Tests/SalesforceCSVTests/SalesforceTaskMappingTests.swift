@@ -110,6 +110,47 @@ struct SalesforceTaskMappingTests {
     if warned { #expect(warnings.first?.description.hasPrefix("Task.csv:2:19:") == true) }
   }
 
+  /// Columns without a name, as a spreadsheet saves trailing empty ones, are kept and never
+  /// read: several of them are no "column appears twice"; a named column twice still is.
+  @Test func emptyColumnNamesAreNoDuplicates() throws {
+    let doc = try CSVTest.read("Id,Subject,,\n00T000000000001,a,,\n")
+    #expect(!CSVTest.warnings(doc.result).contains { $0.message.contains("appears twice") })
+    let twice = try CSVTest.read("Id,Subject,Subject\n00T000000000001,a,b\n")
+    #expect(
+      CSVTest.warnings(twice.result).contains {
+        $0.message == "the column Subject appears twice; the first one is used"
+      })
+  }
+
+  /// A file whose dates show they put the day first (13/03/2026 reads no other way, and no
+  /// date reads only month first) has every slash date read day first, with one warning; a
+  /// file that shows both orders has its dates that read both ways refused, row by row.
+  @Test func theFilesOwnDatesTellItsOrder() throws {
+    let header = "Id,Subject,ActivityDate\n"
+    let dayFirst = try CSVTest.read(header + "00T000000000001,a,04/03/2026\n00T000000000002,b,13/03/2026\n")
+    #expect(dayFirst.result.tasks.map { $0.due?.day.description } == ["2026-03-04", "2026-03-13"])
+    #expect(dayFirst.result.invalidKeys.isEmpty)
+    let warnings = CSVTest.warnings(dayFirst.result).map(\.description).filter { $0.contains("ActivityDate") }
+    #expect(warnings.count == 1, "\(warnings)")
+    #expect(
+      warnings.first?.hasPrefix("Task.csv:3:19: warning: ActivityDate 13/03/2026 can only be read day first") == true)
+
+    let monthFirst = try CSVTest.read(header + "00T000000000001,a,04/03/2026\n00T000000000002,b,03/13/2026\n")
+    #expect(monthFirst.result.tasks.map { $0.due?.day.description } == ["2026-04-03", "2026-03-13"])
+    #expect(!CSVTest.warnings(monthFirst.result).contains { $0.message.contains("ActivityDate") })
+
+    let mixed = try CSVTest.read(
+      header + "00T000000000001,a,04/03/2026\n00T000000000002,b,13/03/2026\n00T000000000003,c,03/14/2026\n")
+    #expect(mixed.result.tasks.map(\.subject) == ["c"])
+    #expect(mixed.result.invalidKeys.count == 2)
+    #expect(
+      CSVTest.errors(mixed.result).map(\.description).contains {
+        $0.hasPrefix(
+          "Task.csv:2:19: error: ActivityDate 04/03/2026 reads both ways, and this file has dates only day first reads (line 3) and dates only month first reads (line 4)"
+        )
+      })
+  }
+
   @Test(arguments: [
     "2026-01-02T03:04:05.000Z", "2026-01-02T03:04:05.000+0000", "2026-01-02 03:04:05", "2026-01-02T03:04:05Z",
     "2026-01-02T04:04:05+01:00", "01/02/2026 03:04:05",
