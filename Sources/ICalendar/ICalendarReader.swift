@@ -103,6 +103,16 @@ struct ICalendarReader {
     if isLast { try finish() } else { collectDiagnostics() }
   }
 
+  /// What keeps `content` from being a property line (``PropertyTokens/split(_:_:)`` found none):
+  /// no name before its `:` or `;`, a parameter's quote left open, or no `:` at all.
+  static func whyNotAProperty(_ content: UnsafeBufferPointer<UInt8>) -> String {
+    if content.first == 0x3A || content.first == 0x3B { return "has no property name" }
+    if content.contains(0x3B), content.count(where: { $0 == 0x22 }) % 2 == 1 {
+      return "leaves a parameter's quote open"
+    }
+    return "has no \":\""
+  }
+
   /// Handles one logical line.
   private mutating func take(_ line: ContentLine, _ content: UnsafeBufferPointer<UInt8>) throws {
     if content.isEmpty || (content.first! <= 0x20 && content.allSatisfy({ $0 == 0x20 || $0 == 0x09 })) { return }
@@ -113,10 +123,11 @@ struct ICalendarReader {
       // Inside a task it may be one of the task's properties, damaged (a parameter's quote left
       // open, a missing ":", a folded line that lost its leading space): read without it, the
       // task would show that field cleared or cut, and the other side would be given that.
+      let why = Self.whyNotAProperty(content)
       if todoDepth != nil {
-        problem("this line has no \":\" and is not a property: one of the task's properties may be damaged", line)
+        problem("this line \(why) and is not a property: one of the task's properties may be damaged", line)
       } else {
-        warn("this line has no \":\" and is not a property; it is kept as is", line: line.lineNumber, column: 1)
+        warn("this line \(why) and is not a property; it is kept as is", line: line.lineNumber, column: 1)
       }
       return
     }

@@ -31,6 +31,20 @@ import Testing
     #expect(unreadable("hello world\n")?.diagnostic.message.contains("must start with BEGIN:VCALENDAR") == true)
   }
 
+  /// A line inside a task that is no property says why: no name, a quote left open, no ":".
+  @Test func aLineThatIsNoPropertySaysWhy() throws {
+    for (line, why) in [
+      (":value", "has no property name"), (";x=y:v", "has no property name"),
+      ("SUMMARY;X=\"open:Call", "leaves a parameter's quote open"), ("SUMMARY Call", "has no \":\""),
+    ] {
+      let text = "BEGIN:VCALENDAR\r\nBEGIN:VTODO\r\nUID:1\r\n\(line)\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
+      let document = try ICalendarDocument(bytes: Array(text.utf8), file: "bad.ics", timeZone: .gmt)
+      let errors = document.result.diagnostics.filter { $0.severity == .error }.map(\.description)
+      #expect(
+        errors.first?.hasPrefix("bad.ics:4:1: error: this line \(why) and is not a property") == true, "\(errors)")
+    }
+  }
+
   @Test func aFileWithoutVCALENDARIsUnreadable() {
     #expect(unreadable("BEGIN:VTODO\nUID:1\nEND:VTODO\n")?.diagnostic.line == 1)
     #expect(unreadable("hello world\n")?.diagnostic.line == 1)
