@@ -1345,6 +1345,9 @@ scenario("mass-delete-guard-outlook", [
          writes=False, stderr=["tasksync: refused, nothing written", "6 of 8"],
          contains={"stdout": ['"refused" : ', '"delete" : 6']}, absent={"stdout": ["to delete", "Task 3"]}),
     step("header-only", outlook=ics(*EIGHT_O), salesforce=csv(), exit=3, writes=False, stderr=["salesforce export (", "Task.csv) is empty"]),
+    # Not empty: one row that cannot be read. The refusal says so.
+    step("only-an-unreadable-row", outlook=ics(*EIGHT_O), salesforce=csv(row(S[1], "Task 1", "2026-13-45")),
+         exit=3, writes=False, stderr=["Task.csv) has no task that could be read (1 record could not be)"]),
     step("allowed", args=SYNC + " --allow-mass-delete", outlook=ics(*EIGHT_O), salesforce=csv(*EIGHT_S[:2]),
          exit=0, summary=summary(o=counts(d=6), s=ZERO), count={"outlook/outlook.ics": {"BEGIN:VTODO": 2}}),
 ])

@@ -55,8 +55,14 @@ public struct MassDeletionGuard: Sendable {
       }
       if expected > 0 {
         let source = input.snapshot(side).source.map { " (\($0))" } ?? ""
+        // Records it could not read are not nothing: said as such, they are what to look at.
+        let unreadable = input.snapshot(side).invalidRecords ?? input.snapshot(side).invalidKeys.count
+        let what =
+          unreadable > 0
+          ? "has no task that could be read (\(unreadable) record\(unreadable == 1 ? "" : "s") could not be)"
+          : "is empty"
         return
-          "the \(side) export\(source) is empty but \(expected) tasks were paired with it: refusing to read that as deletions (check the export, or pass --allow-mass-delete)"
+          "the \(side) export\(source) \(what) but \(expected) tasks were paired with it: refusing to read that as deletions (check the export, or pass --allow-mass-delete)"
       }
     }
     for side in Side.allCases {
