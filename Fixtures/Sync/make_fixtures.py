@@ -979,6 +979,23 @@ scenario("exclude-by-15-character-id", [
     REIMPORT_EMPTY,
 ])
 
+# A Salesforce export saved with day-first dates: 13/03/2026 shows it, and 10/03/2026 and
+# 12/03/2026 are read as 10 and 12 March. Once tasksync rewrites that row (in YYYY-MM-DD), no
+# date of the file shows the order any more: the state remembers it, and the plan after the
+# re-import stays empty.
+DAYFIRST_O = [todo("ol-3", "Plan offsite", "2026-03-13")]
+DAYFIRST_S = csv(row(S[1], "Call Acme", "10/03/2026"), row(S[2], "Send contract", "12/03/2026"),
+                 row(S[3], "Plan offsite", "13/03/2026"))
+scenario("csv-day-first-dates", [
+    step("pair", outlook=O(more=DAYFIRST_O), salesforce=DAYFIRST_S, exit=0, summary=summary(o=ZERO, s=ZERO),
+         contains={"summary.json": ["ActivityDate 13/03/2026 can only be read day first"]}, planEmpty=True),
+    step("outlook-moves-the-proving-task",
+         outlook=O(more=[todo("ol-3", "Plan offsite", "2026-03-05", lm="20260302T080000Z")]),
+         exit=0, summary=summary(o=ZERO, s=counts(u=1)),
+         contains={"salesforce/Task.csv": [S[3] + ",Plan offsite,,2026-03-05,", "10/03/2026", "12/03/2026"]}),
+    REIMPORT_EMPTY,
+])
+
 # A structurally broken export fails the run before anything is written.
 scenario("bad-file-truncated-csv", [
     FIRST,
@@ -1116,7 +1133,7 @@ DUP_NEW = [todo("ol-d", "Plan offsite", "2026-03-20"), todo("ol-d", "Plan offsit
 scenario("bad-record-duplicate-uid-new", [
     step("duplicate-uid", outlook=O(more=DUP_NEW), salesforce=SF(),
          exit=1, summary=summary(o=ZERO, s=ZERO, skipped={"invalid": 1}),
-         contains={"summary.json": ["(ol-d) not created in salesforce"]},
+         contains={"summary.json": ["outlook.ics:22:1: warning: ", "(ol-d) not created in salesforce"]},
          absent={"salesforce/Task.csv": ["Plan offsite"]}),
     step("own-uids", outlook=O(more=[DUP_NEW[0], todo("ol-e", "Plan offsite (copy)", "2026-03-21")]),
          salesforce=SF(), exit=0, summary=summary(o=ZERO, s=counts(c=2)),
@@ -1130,7 +1147,8 @@ LONG_SUBJECT = "Prepare the board pack: " + "agenda, minutes, forecast; " * 12
 scenario("long-subject-cut", [
     step("long-subject", outlook=O(more=[todo("ol-l", LONG_SUBJECT, "2026-03-20")]), salesforce=SF(),
          exit=0, summary=summary(o=ZERO, s=counts(c=1)),
-         contains={"summary.json": ["Salesforce keeps 255"], "salesforce/Task.csv": [LONG_SUBJECT[:255]]},
+         contains={"summary.json": ["outlook.ics:22:1: warning: the subject 'Prepare the board pack", "Salesforce keeps 255"],
+                   "salesforce/Task.csv": [LONG_SUBJECT[:255]]},
          absent={"salesforce/Task.csv": [LONG_SUBJECT[:256]]}),
     REIMPORT_EMPTY,
 ])

@@ -188,3 +188,13 @@ public struct EWSDocument: Sendable {
     return out
   }
 }
+
+extension EWSDocument {
+  /// The line of the `<t:Task>` of each task whose ItemId is one of `keys` (for messages about
+  /// them); keys of no task are left out.
+  public func lines(ofTaskKeys keys: Set<String>) -> [String: Int] {
+    let found = records.filter { keys.contains($0.key) }
+    let lines = SourcePosition.lines(of: found.map(\.start), in: bytes)
+    return Dictionary(zip(found.map(\.key), lines), uniquingKeysWith: min)
+  }
+}

@@ -60,3 +60,16 @@ public struct ICalendarDocument: Sendable {
     return try! ICalendarDocument(bytes: Array(text.utf8), file: "(new)", timeZone: timeZone)
   }
 }
+
+extension ICalendarDocument {
+  /// The line of the BEGIN:VTODO of each task whose UID is one of `keys` (for messages about
+  /// them); keys of no task are left out.
+  public func lines(ofTaskKeys keys: Set<String>) -> [String: Int] {
+    var found: [(key: String, offset: Int)] = []
+    for span in todos where span.isTask {
+      if let key = span.key?.text, keys.contains(key) { found.append((key, span.raw.lowerBound)) }
+    }
+    let lines = SourcePosition.lines(of: found.map(\.offset), in: bytes)
+    return Dictionary(zip(found.map(\.key), lines), uniquingKeysWith: min)
+  }
+}

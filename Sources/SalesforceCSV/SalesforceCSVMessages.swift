@@ -72,8 +72,8 @@ enum SalesforceCSVMessage {
   static func missingColumn(_ name: String) -> String {
     "no \(name) column: what the tasks hold there is not known, so a sync leaves that field as it is on both sides; export \(name) too to keep it in step"
   }
-  static func dayFirstFile(_ text: String) -> String {
-    "ActivityDate \(text) can only be read day first, and no date of this file only month first: every"
+  static func dayFirstFile(_ column: String, _ text: String) -> String {
+    "\(column) \(text) can only be read day first, and no date of this file only month first: every"
       + " d/m/yyyy date here is read day first (export dates as YYYY-MM-DD to be sure)"
   }
   static func mixedSlashDay(_ text: String, dayFirst: Int, monthFirst: Int) -> String {

@@ -12,6 +12,10 @@ public struct SalesforceCSVOptions: Hashable, Sendable {
   /// From this many data rows on, the rows are mapped to tasks in two halves on two threads
   /// (the result is the same as one pass); `Int.max` never splits.
   public var splitMappingFromRows: Int
+  /// An earlier read of this export found its `A/B/YYYY` dates day first: they are read so
+  /// while the file itself shows no date only month first reads (the rows that showed it may
+  /// have been rewritten since, in `YYYY-MM-DD`).
+  public var slashDatesDayFirst = false
 
   public init(
     dialect: CSVDialect = .comma, limits: CSVLimits = .standard, requireIdColumn: Bool = true,
@@ -37,6 +41,9 @@ public struct SalesforceTaskCSV: Sendable {
   public let options: SalesforceCSVOptions
   /// The tasks, the problems found, and the keys of skipped rows.
   public let result: TaskReadResult
+  /// Whether its `A/B/YYYY` dates were read day first (its own dates, or
+  /// ``SalesforceCSVOptions/slashDatesDayFirst``, showed it), to remember for the next read.
+  public let readsDayFirst: Bool
   /// The header's names as written.
   public let header: [String]
   let columns: TaskColumnIndex
@@ -99,6 +106,7 @@ public struct SalesforceTaskCSV: Sendable {
     self.columns = columns
     self.result = read.result
     self.rowOfKey = read.rowOfKey
+    readsDayFirst = reader.readsDayFirst
     // A status or priority the picklist has no value for is written as the nearest it has.
     self.statusNames = Dictionary(
       uniqueKeysWithValues: TaskStatus.allCases.compactMap { s in
@@ -184,5 +192,20 @@ public struct SalesforceTaskCSV: Sendable {
       }
     }
     return found
+  }
+}
+
+extension SalesforceTaskCSV {
+  /// The line of the row of each task whose Id is one of `keys` (for messages about them);
+  /// keys of no row are left out.
+  public func lines(ofTaskKeys keys: Set<String>) -> [String: Int] {
+    var found: [(key: String, offset: Int)] = []
+    for key in keys {
+      if let record = rowOfKey[SalesforceID.normalised(key) ?? key] {
+        found.append((key, table.contentRange(record: record).lowerBound))
+      }
+    }
+    let lines = SourcePosition.lines(of: found.map(\.offset), in: table.bytes)
+    return Dictionary(zip(found.map(\.key), lines), uniquingKeysWith: min)
   }
 }

@@ -51,7 +51,7 @@ public enum SalesforceValues {
 
   /// An instant from `2026-01-02T03:04:05.000Z`, `….000+0000`, `2026-01-02 03:04:05` (UTC), any
   /// spelling `Timestamp(iso:)` reads, or `MM/DD/YYYY H[H]:MM[:SS]` (UTC).
-  public static func timestamp(_ cell: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+  public static func timestamp(_ cell: UnsafeBufferPointer<UInt8>, dayFirst: Bool = false) -> Timestamp? {
     let b = trimmed(cell)
     // Fast path: the spellings of Data Loader and the Data Export.
     if b.count == 24 || b.count == 28 || b.count == 19, b[4] == 0x2D, b[7] == 0x2D, b[13] == 0x3A, b[16] == 0x3A,
@@ -69,7 +69,9 @@ public enum SalesforceValues {
     }
     if let t = Timestamp(iso: String(decoding: b, as: UTF8.self)) { return t }
     // MM/DD/YYYY H[H]:MM[:SS]
-    guard let space = b.firstIndex(of: 0x20), let day = day(UnsafeBufferPointer(rebasing: b[..<space])) else {
+    guard let space = b.firstIndex(of: 0x20),
+      let day = day(UnsafeBufferPointer(rebasing: b[..<space]), dayFirst: dayFirst)
+    else {
       return nil
     }
     // The hour may have one digit, as Excel writes it (`3/3/2026 9:00`).

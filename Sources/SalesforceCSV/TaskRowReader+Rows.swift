@@ -44,7 +44,11 @@ extension TaskRowReader {
       let message = SalesforceCSVMessage.fieldCount(found: table.fieldCount(first), expected: expected, others: others)
       throw unreadable(message, at: table.contentRange(record: first).lowerBound)
     }
-    if let c = columns.activityDate { findSlashDateOrder(c) }
+    for c in [
+      columns.activityDate, columns.lastModifiedDate, columns.reminderDateTime, columns.completedDateTime,
+    ].compactMap({ $0 }) where onlyDayFirst == nil || onlyMonthFirst == nil {
+      findSlashDateOrder(c)
+    }
     let rows = max(0, table.recordCount - 1)
     var invalid: [String] = []
     var rowOfKey = RecordKeyIndex(partitions: 1)
@@ -58,8 +62,11 @@ extension TaskRowReader {
     for finding in leniency.findings {
       add(.warning, SalesforceCSVMessage.lenient(finding.kind, finding.count), at: finding.first)
     }
-    if readsDayFirst, let record = onlyDayFirst, let c = columns.activityDate {
-      add(.warning, SalesforceCSVMessage.dayFirstFile(table.value(record: record, field: c)), at: cellOffset(record, c))
+    if readsDayFirst, let (record, c) = dayFirstCell {
+      add(
+        .warning,
+        SalesforceCSVMessage.dayFirstFile(table.value(record: 0, field: c), table.value(record: record, field: c)),
+        at: cellOffset(record, c))
     }
     return Rows(
       result: TaskReadResult(tasks: tasks, diagnostics: diagnostics, invalidKeys: invalid), rowOfKey: rowOfKey)
@@ -72,17 +79,23 @@ extension TaskRowReader {
     while record < table.recordCount && (onlyDayFirst == nil || onlyMonthFirst == nil) {
       if table.fieldCount(record) > column {
         switch table.withValueBytes(record: record, field: column, SalesforceValues.slashOrder) {
-        case .dayFirst: if onlyDayFirst == nil { onlyDayFirst = record }
-        case .monthFirst: if onlyMonthFirst == nil { onlyMonthFirst = record }
+        case .dayFirst:
+          if onlyDayFirst == nil {
+            onlyDayFirst = record
+            dayFirstCell = (record, column)
+          }
+        case .monthFirst:
+          if onlyMonthFirst == nil {
+            onlyMonthFirst = record
+            monthFirstCell = (record, column)
+          }
         case nil: break
         }
       }
       record += 1
     }
-    if let record = onlyDayFirst, let other = onlyMonthFirst {
-      slashEvidenceLines = (
-        position(cellOffset(record, column)).line, position(cellOffset(other, column)).line
-      )
+    if let (record, c) = dayFirstCell, let (other, d) = monthFirstCell {
+      slashEvidenceLines = (position(cellOffset(record, c)).line, position(cellOffset(other, d)).line)
     }
   }
 

@@ -19,14 +19,17 @@ struct TaskRowReader {
   var noRowHasAnId: Bool?
   /// The lenient readings of this reader's rows (``CSVLeniency``), reported once per file.
   var leniency = LeniencyTally<CSVLeniency>()
-  /// The first data row whose ActivityDate only day first reads (`13/03/2026`), and the first
-  /// only month first reads (`03/13/2026`), with their lines: what the file shows of its date
-  /// order.
+  /// The first data row with a date (ActivityDate or a date-time) only day first reads
+  /// (`13/03/2026`), and the first only month first reads (`03/13/2026`), with their lines:
+  /// what the file shows of its date order.
   var onlyDayFirst: Int?
   var onlyMonthFirst: Int?
   var slashEvidenceLines = (dayFirst: 0, monthFirst: 0)
+  /// The cells (record, column) that showed each order.
+  var dayFirstCell: (Int, Int)?
+  var monthFirstCell: (Int, Int)?
   /// `A/B/YYYY` dates are read day first: the file shows that order and not the other.
-  var readsDayFirst: Bool { onlyDayFirst != nil && onlyMonthFirst == nil }
+  var readsDayFirst: Bool { (onlyDayFirst != nil || options.slashDatesDayFirst) && onlyMonthFirst == nil }
 
   init(table: CSVTable, file: String, mapping: SalesforceTaskMapping, options: SalesforceCSVOptions) {
     self.table = table
@@ -414,10 +417,12 @@ struct TaskRowReader {
     _ record: Int, _ column: Int?, _ name: String, required: Bool, _ problems: inout [Problem], _ failed: inout Bool
   ) -> Timestamp? {
     guard let c = column else { return nil }
-    // Read once: the instant, and whether the cell named no zone.
+    // Read once: the instant, and whether the cell named no zone. `A/B/YYYY` days are read in
+    // the order the file's dates show, as ActivityDate is.
+    let dayFirst = readsDayFirst
     let parsed: (time: Timestamp?, zoneless: Bool)? = table.withValueBytes(record: record, field: c) { cell in
       if SalesforceValues.trimmed(cell).isEmpty { return (nil, false) }
-      return SalesforceValues.timestamp(cell).map { ($0, SalesforceValues.lacksZone(cell)) }
+      return SalesforceValues.timestamp(cell, dayFirst: dayFirst).map { ($0, SalesforceValues.lacksZone(cell)) }
     }
     if let parsed {
       if parsed.zoneless { problems.append(.lenient(.zonelessTime, at: cellOffset(record, c))) }

@@ -15,6 +15,7 @@ extension PlanBuilder {
       decisions: decisions, outlookChanges: changes[.outlook]!, salesforceChanges: changes[.salesforce]!,
       nextState: SyncState(pairs: pairs), skipped: skipped, conflicts: conflicts,
       warnings: warnings, refusal: nil)
+    plan.warnedTasks = warnedTasks
     plan.carriedRequests = carriedRequests
     plan.supersededRequests = supersededRequests
     if !input.policy.allowMassDelete {

@@ -13,6 +13,7 @@ struct PlanBuilder {
   var skipped: [SkipReason: Int] = [:]
   var conflicts = 0
   var warnings: [String] = []
+  var warnedTasks: [Int: WarnedTask] = [:]
   /// The relate requests carried out (``SyncPlan/carriedRequests``).
   var carriedRequests: [RelateRequest] = []
   /// The relate requests whose updates this run writes: kept until an export shows them done
@@ -33,13 +34,25 @@ struct PlanBuilder {
     changes = [.outlook: TaskChangeSet(stamp: stamp), .salesforce: TaskChangeSet(stamp: stamp)]
   }
 
-  mutating func keep(_ pair: PairState, note: String?) {
+  mutating func keep(_ pair: PairState, note: String?, about task: WarnedTask? = nil) {
     pairs.append(pair)
-    if let note { warnings.append(note) }
+    if let note { warn(note, about: task ?? Self.task(of: pair)) }
   }
 
-  mutating func forget(_ pair: PairState, note: String? = nil) {
-    if let note { warnings.append(note) }
+  mutating func forget(_ pair: PairState, note: String? = nil, about task: WarnedTask? = nil) {
+    if let note { warn(note, about: task ?? Self.task(of: pair)) }
+  }
+
+  /// Adds a warning, about `task` when it names one (its message is then placed at it).
+  mutating func warn(_ text: String, about task: WarnedTask? = nil) {
+    if let task, !task.key.isEmpty { warnedTasks[warnings.count] = task }
+    warnings.append(text)
+  }
+
+  /// A task of `pair` to place a message about it: its Outlook task, else its Salesforce one.
+  static func task(of pair: PairState) -> WarnedTask? {
+    if let key = pair.outlookKey { return WarnedTask(side: .outlook, key: key) }
+    return pair.salesforceKey.map { WarnedTask(side: .salesforce, key: $0) }
   }
 
   mutating func skip(_ reason: SkipReason) { skipped[reason, default: 0] += 1 }
@@ -186,18 +199,22 @@ struct PlanBuilder {
   /// Salesforce keeps at most 255 characters of Subject and 32,000 of Description.
   mutating func fitted(_ item: TaskItem, for side: Side) -> TaskItem {
     guard side == .salesforce else { return item }
+    // A create's item has no key yet: the message is placed at the Outlook task it copies.
+    let task =
+      item.key.isEmpty
+      ? item.crossReference.map { WarnedTask(side: .outlook, key: $0) } : WarnedTask(side: .salesforce, key: item.key)
     var cut = item
     if cut.syncedSubject != item.subject {
       cut.subject = item.syncedSubject
-      warnings.append(
+      warn(
         "the subject '\(item.subject.prefix(40))…' has \(item.subject.count) characters; Salesforce keeps"
-          + " \(TaskItem.salesforceSubjectLimit): cut")
+          + " \(TaskItem.salesforceSubjectLimit): cut", about: task)
     }
     if let body = item.body, body.utf8.count > TaskItem.salesforceBodyLimit, body.count > TaskItem.salesforceBodyLimit {
       cut.body = String(body.prefix(TaskItem.salesforceBodyLimit))
-      warnings.append(
-        "the body of '\(cut.subject)' has \(body.count) characters; Salesforce keeps \(TaskItem.salesforceBodyLimit): cut"
-      )
+      warn(
+        "the body of '\(cut.subject)' has \(body.count) characters; Salesforce keeps \(TaskItem.salesforceBodyLimit): cut",
+        about: task)
     }
     return cut
   }

@@ -58,15 +58,16 @@ extension Planner {
       let staleS = fs != baseline && isStale(field, fs, on: .salesforce, in: saved)
       let editedO = fo != baseline && !staleO
       let editedS = fs != baseline && !staleS
-      // A side edited while an update of the field was on its way to it (written, not in its
-      // export yet), and edited before the other side's edit that update carries: the user
-      // edited without re-importing, or the two exports came in different runs. Both changed
-      // since the value they last shared: a conflict, settled by `conflict`, not the older
-      // edit winning because its export was read last. An edit as new or newer (or without a
-      // time) may have followed the import, and is read as an edit since.
+      // A side edited before an update of the field written to it could be imported (before
+      // the run that wrote it started), and before the other side's edit that update carries:
+      // the user edited without re-importing, or the two exports came in different runs. Both
+      // changed since the value they last shared: a conflict, settled by `conflict`, not the
+      // older edit winning because its export was read last. An edit made after that run
+      // started may have followed the import, and is read as an edit since, whatever else
+      // made the other task newer since (an import of another update does).
       let racing =
-        (editedO && awaitsUpdate(field, on: .outlook, in: saved) && Self.isOlder(o, than: s))
-        || (editedS && awaitsUpdate(field, on: .salesforce, in: saved) && Self.isOlder(s, than: o))
+        (editedO && editedBeforeUpdate(field, of: o, on: .outlook, in: saved) && Self.isOlder(o, than: s))
+        || (editedS && editedBeforeUpdate(field, of: s, on: .salesforce, in: saved) && Self.isOlder(s, than: o))
       let action = Reconciliation.action(
         outlookChanged: editedO || racing, salesforceChanged: editedS || racing, sameValue: fo == fs)
       var target: Side?

@@ -51,9 +51,9 @@ extension Planner {
       for i in outlookMembers { outlook.take(i) }
       for j in members?.salesforce ?? allCandidates(.salesforce, in: other) { salesforce.take(j) }
       let day = key.due.map { " due \($0)" } ?? " without a due date"
-      out.warnings.append(
-        "ambiguous match: \(os.count) Outlook and \(ss.count) Salesforce tasks named '\(outlook.tasks[outlookMembers[0]].subject)'\(day); not paired and not copied — relate them by hand or make the subjects differ"
-      )
+      out.warn(
+        "ambiguous match: \(os.count) Outlook and \(ss.count) Salesforce tasks named '\(outlook.tasks[outlookMembers[0]].subject)'\(day); not paired and not copied — relate them by hand or make the subjects differ",
+        about: WarnedTask(side: .outlook, key: outlook.key(at: outlookMembers[0])))
     }
   }
 
@@ -164,9 +164,10 @@ extension Planner {
       // recognised, and would come back as a second task. It waits until the key is its own.
       if idx.isInvalid(key) {
         let source = input.snapshot(side).source.map { "\($0): " } ?? ""
-        out.warnings.append(
+        out.warn(
           "\(source)\(side) task '\(item.subject)' (\(key)) not created in \(side.other): another record of its export"
-            + " has the same key and could not be read; give each task its own key and run again")
+            + " has the same key and could not be read; give each task its own key and run again",
+          about: WarnedTask(side: side, key: key))
         continue
       }
       let pair = PairState(

@@ -216,9 +216,17 @@ extension Planner {
     pair.pending.contains { $0.side == side && $0.operation == .update && $0.previous[field] == current }
   }
 
-  /// Whether an update of `field` written to `side` is not seen done in its export yet.
-  func awaitsUpdate(_ field: SyncField, on side: Side, in pair: PairState) -> Bool {
-    pair.pending.contains { $0.side == side && $0.operation == .update && $0.previous[field] != nil }
+  /// Whether `task` (of `side`) was edited before an update of `field` written to it could be
+  /// imported: the update is not seen done in its export yet, and the task says it last
+  /// changed before the run that wrote the update started. Unknown times (a run the journal
+  /// no longer holds, a task without a time) are not before.
+  func editedBeforeUpdate(_ field: SyncField, of task: TaskItem, on side: Side, in pair: PairState) -> Bool {
+    guard let changed = task.lastModified,
+      let update = pair.pending.first(where: { $0.side == side && $0.operation == .update && $0.previous[field] != nil }
+      ),
+      let written = input.runStarts[update.runID]
+    else { return false }
+    return changed.secondsSince1970 < written.secondsSince1970
   }
 
   /// An out-of-scope pair keeps its place in the state, dormant — leaving scope is never a
@@ -316,7 +324,8 @@ extension Planner {
       out.keep(
         held,
         note: "\(side.other) task of '\(item.subject)' is gone \(goneWhere(pair)): the \(side) task is left alone and "
-          + "not copied back (delete it there too, or edit it to send it to \(side.other) again)")
+          + "not copied back (delete it there too, or edit it to send it to \(side.other) again)",
+        about: WarnedTask(side: side, key: item.key))
       return
     }
     out.delete(on: side, item: item, pair: pair, rule: "deleted in \(side.other), unchanged in \(side)")
@@ -330,7 +339,7 @@ extension Planner {
         pair,
         note:
           "\(deleter) task of '\(item.subject)' is gone \(goneWhere(pair)), and the \(edited) task was edited since: "
-          + "the edit wins, and it is sent to \(deleter) as a new task")
+          + "the edit wins, and it is sent to \(deleter) as a new task", about: WarnedTask(side: edited, key: item.key))
       release(edited, items)
       return
     }

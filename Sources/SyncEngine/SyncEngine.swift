@@ -187,6 +187,7 @@ struct Planner {
     for lookup in lookups {
       for key in lookup.keys { seeking[lookup.target.number][key, default: 0] += 1 }
     }
+    pairCreatesAlike(lookups, seeking: seeking)
     for lookup in lookups {
       attached[lookup.pair] = recognisePendingCreateByMatch(lookup, seeking: seeking[lookup.target.number])
     }
@@ -377,7 +378,10 @@ struct Planner {
   /// `seeking` counts the unresolved creates to the lookup's side that look for each key.
   mutating func recognisePendingCreateByMatch(_ lookup: CreateLookup, seeking: [MatchKey: Int]) -> PairItems {
     let (i, target) = (lookup.pair, lookup.target)
-    guard heldCreates[pairs[i].id] == nil else { return attached[i] }
+    // Found already (``pairCreatesAlike(_:seeking:)``), or held.
+    guard heldCreates[pairs[i].id] == nil, Self.unresolvedCreate(pairs, i, attached[i]) != nil else {
+      return attached[i]
+    }
     var found: Int?
     // Every key is tried before the create is held on the first that is ambiguous: the source's
     // subject now may tell its copy apart where the one sent cannot (the user gave the source
@@ -392,8 +396,6 @@ struct Planner {
       let alike = seeking[key, default: 0]
       if candidates.count == 1 && alike <= 1 {
         found = candidates[0]
-      } else if let copy = faithfulCopy(among: candidates, of: i, on: target, alike: alike) {
-        found = copy
       } else if ambiguous == nil {
         ambiguous = (candidates, alike)
       }
@@ -406,25 +408,50 @@ struct Planner {
     return attaching(found, to: attached[i], on: target)
   }
 
-  /// Among several `candidates` for the copy the create of saved pair `i` made on `target`,
-  /// the one that still holds every synced field as the create sent it (its baseline), when
-  /// that tells it apart: the only such one, or, with other creates `alike` (sent with the same
-  /// subject and due day), the first such one while there are no more of them than creates
-  /// alike. Creates alike that sent the same values made copies nothing tells apart, each as
-  /// right for either source as the other: they are paired in order, instead of held until an
-  /// edit — which, made to one side only, would leave both copies unrecognised and send each
-  /// source again. More such copies than creates (a file imported twice) hold them all; a
-  /// candidate another create holds, or one edited since, is not taken.
-  func faithfulCopy(among candidates: [Int], of i: Int, on target: Side, alike: Int) -> Int? {
+  /// Creates alike (two or more sent with the same subject and due day to one side) whose
+  /// copies came back as that many tasks, each still holding every synced field as one of the
+  /// creates sent it: they are paired, in order. Nothing tells copies of creates that sent
+  /// the same values apart, and either is as right for either source; held instead, an edit
+  /// of one copy (made on one side only) would leave both unrecognised and send each source
+  /// again. Any other count (a copy missing, an insert file loaded twice, a task made by hand
+  /// among them) or a copy edited since leaves the group to ``recognisePendingCreateByMatch``,
+  /// which holds it.
+  mutating func pairCreatesAlike(_ lookups: [CreateLookup], seeking: [[MatchKey: Int]]) {
+    var groups: [MatchKey: [Int]] = [:]
+    for (n, lookup) in lookups.enumerated() {
+      guard let sent = lookup.keys.first, seeking[lookup.target.number][sent, default: 0] > 1 else { continue }
+      groups[sent, default: []].append(n)
+    }
+    for (key, members) in groups {
+      let target = lookups[members[0]].target
+      // Every create looking for this key is one of them (none looks for it by another route).
+      guard members.count > 1, members.allSatisfy({ lookups[$0].target == target }),
+        seeking[target.number][key, default: 0] == members.count
+      else { continue }
+      let candidates =
+        target == .outlook
+        ? Self.candidates(outlookMatches, outlook.taken, [], key)
+        : Self.candidates(salesforceMatches, salesforce.taken, [], key)
+      guard candidates.count == members.count else { continue }
+      var free = candidates
+      var copies: [(pair: Int, task: Int)] = []
+      for n in members {
+        guard let at = free.firstIndex(where: { holdsWhatWasSent($0, by: lookups[n].pair, on: target) }) else { break }
+        copies.append((lookups[n].pair, free.remove(at: at)))
+      }
+      guard copies.count == members.count else { continue }
+      for (pair, task) in copies { attached[pair] = attaching(task, to: attached[pair], on: target) }
+    }
+  }
+
+  /// Whether task `c` of `target` holds every synced field as the create of saved pair `i`
+  /// sent it (the pair's baseline); a field `target`'s export does not carry is not compared.
+  func holdsWhatWasSent(_ c: Int, by i: Int, on target: Side) -> Bool {
     let sent = pairs[i].baseline
-    guard !sent.isEmpty else { return nil }
+    guard !sent.isEmpty else { return false }
     let idx = self[target]
     let unknown = target == .outlook ? isUnknownOn.outlook : isUnknownOn.salesforce
-    let faithful = candidates.filter { c in
-      !isTaken(target, c) && fields.indices.allSatisfy { unknown[$0] || idx.print(c, $0) == sent[fields[$0]] }
-    }
-    guard let first = faithful.first, faithful.count <= max(alike, 1) else { return nil }
-    return first
+    return fields.indices.allSatisfy { unknown[$0] || idx.print(c, $0) == sent[fields[$0]] }
   }
 
   /// The tasks with subject and due day `key` that a pending create may have produced: the

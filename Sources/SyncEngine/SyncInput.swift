@@ -52,6 +52,9 @@ public struct SyncInput: Sendable {
   /// Values the user gave tasks with `tasksync relate`, to write to both sides
   /// (``RelateRequest``).
   public var requests: [RelateRequest] = []
+  /// When each run of the journal started, by run id: a task edited before the run that wrote
+  /// an update to it started was edited before that update could be imported.
+  public var runStarts: [String: Timestamp] = [:]
 
   public init(
     outlook: SideSnapshot, salesforce: SideSnapshot, state: SyncState, policy: SyncPolicy,

@@ -81,6 +81,9 @@ public struct SyncPlan: Sendable {
   /// Fields edited differently on both sides (resolved or left for review).
   public var conflicts: Int
   public var warnings: [String]
+  /// The task each warning is about, by its position in ``warnings``, when it is about one:
+  /// where the message is placed in its export (FILE:LINE).
+  public var warnedTasks: [Int: WarnedTask] = [:]
   /// Set when a guard refuses the run; nothing may be written.
   public var refusal: String?
   /// The ``SyncInput/requests`` this plan completes (both tasks hold the value, or a prevent
@@ -114,4 +117,15 @@ public struct SyncPlan: Sendable {
   /// True when nothing would be written and nothing waits for the user (prevented decisions
   /// are still listed, as reminders).
   public var isEmpty: Bool { !decisions.contains { $0.status == .planned || $0.status == .conflict } }
+}
+
+/// A task a plan's warning is about: its side and key.
+public struct WarnedTask: Hashable, Sendable {
+  public var side: Side
+  public var key: String
+
+  public init(side: Side, key: String) {
+    self.side = side
+    self.key = key
+  }
 }

@@ -71,3 +71,25 @@ public struct UnreadableInput: Error, Hashable, Sendable, CustomStringConvertibl
 
   public var description: String { diagnostic.description }
 }
+
+extension SourcePosition {
+  /// The line (1-based) of each byte offset of `offsets` in `bytes` (one more than the LFs
+  /// before it), in one pass over the bytes however many there are.
+  public static func lines(of offsets: [Int], in bytes: [UInt8]) -> [Int] {
+    let order = offsets.indices.sorted { offsets[$0] < offsets[$1] }
+    var lines = [Int](repeating: 1, count: offsets.count)
+    bytes.withUnsafeBufferPointer { buffer in
+      var position = 0
+      var line = 1
+      for i in order {
+        let target = min(max(offsets[i], 0), buffer.count)
+        while position < target {
+          if buffer[position] == 0x0A { line += 1 }
+          position += 1
+        }
+        lines[i] = line
+      }
+    }
+    return lines
+  }
+}

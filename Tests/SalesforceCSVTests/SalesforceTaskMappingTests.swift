@@ -135,6 +135,28 @@ struct SalesforceTaskMappingTests {
     #expect(
       warnings.first?.hasPrefix("Task.csv:3:19: warning: ActivityDate 13/03/2026 can only be read day first") == true)
 
+    // Date-times are read in the same order; a date-time may show it too.
+    let times = try CSVTest.read(
+      "Id,Subject,ActivityDate,LastModifiedDate\n00T000000000001,a,04/03/2026,02/03/2026 11:30\n"
+        + "00T000000000002,b,,13/03/2026 9:00\n")
+    #expect(times.result.tasks.map { $0.due?.day.description } == ["2026-03-04", nil])
+    #expect(
+      times.result.tasks.map(\.lastModified) == [
+        Timestamp(iso: "2026-03-02T11:30:00Z"), Timestamp(iso: "2026-03-13T09:00:00Z"),
+      ])
+    #expect(times.readsDayFirst)
+    // An earlier read found the order (the rows that showed it rewritten since): kept while
+    // no date shows the other.
+    var remembered = SalesforceCSVOptions()
+    remembered.slashDatesDayFirst = true
+    let hinted = try CSVTest.read(header + "00T000000000001,a,04/03/2026\n", options: remembered)
+    #expect(hinted.result.tasks.map { $0.due?.day.description } == ["2026-03-04"] && hinted.readsDayFirst)
+    let overruled = try CSVTest.read(
+      header + "00T000000000001,a,04/03/2026\n00T000000000002,b,03/13/2026\n", options: remembered)
+    #expect(
+      overruled.result.tasks.map { $0.due?.day.description } == ["2026-04-03", "2026-03-13"] && !overruled.readsDayFirst
+    )
+
     let monthFirst = try CSVTest.read(header + "00T000000000001,a,04/03/2026\n00T000000000002,b,03/13/2026\n")
     #expect(monthFirst.result.tasks.map { $0.due?.day.description } == ["2026-04-03", "2026-03-13"])
     #expect(!CSVTest.warnings(monthFirst.result).contains { $0.message.contains("ActivityDate") })

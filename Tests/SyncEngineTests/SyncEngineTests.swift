@@ -114,6 +114,40 @@ struct SyncEngineTests {
     #expect(world.plan().isEmpty)
   }
 
+  /// A create's copy edited (set in progress) and a task typed by hand beside it that looks
+  /// exactly like what was sent: the hand-made one is not taken for the copy. Both are held.
+  @Test func aHandMadeLookalikeIsNotTakenForAnEditedCopy() {
+    var world = World()
+    world.salesforceKeepsCrossReference = false
+    world.outlook = [TaskItem(key: "uid-a", subject: "Call Acme", due: World.day(5))]
+    world.sync()
+    world.editSalesforce("Call Acme") { $0.status = .inProgress }
+    world.salesforce.append(TaskItem(key: world.newSalesforceID(), subject: "Call Acme", due: World.day(5)))
+    let plan = world.sync()
+    #expect(plan.decisions.filter { $0.status == .planned }.isEmpty, "\(plan.decisions.map(\.id))")
+    #expect(plan.warnings.contains { $0.contains("cannot be told apart from 2 salesforce tasks") }, "\(plan.warnings)")
+    #expect(world.outlook.count == 1 && world.salesforce.count == 2)
+  }
+
+  /// Two creates alike with different bodies, their insert file loaded twice (four copies, two
+  /// of each): the creates are held, nothing is copied back.
+  @Test func createsAlikeLoadedTwiceAreHeld() {
+    var world = World()
+    world.salesforceKeepsCrossReference = false
+    world.outlook = [
+      TaskItem(key: "uid-a", subject: "Call Bob", body: "first", due: World.day(5)),
+      TaskItem(key: "uid-b", subject: "Call Bob", body: "second", due: World.day(5)),
+    ]
+    world.sync()
+    for body in ["first", "second"] {
+      world.salesforce.append(
+        TaskItem(key: world.newSalesforceID(), subject: "Call Bob", body: body, due: World.day(5)))
+    }
+    let plan = world.sync()
+    #expect(plan.decisions.filter { $0.status == .planned }.isEmpty, "\(plan.decisions.map(\.id))")
+    #expect(world.outlook.count == 2 && world.salesforce.count == 4)
+  }
+
   /// More unchanged copies than creates alike (an insert file loaded twice): which ones are the
   /// copies is not known, so the creates are held and nothing is paired, sent or copied back.
   @Test func moreCopiesThanCreatesAlikeAreHeld() {
@@ -572,6 +606,33 @@ struct RulesTests {
     #expect(plan.decisions[0].include == false)
     #expect(plan.salesforceChanges.isEmpty)
     #expect(world.plan().counts(for: .salesforce).update == 1)
+  }
+
+  /// An update written to Outlook and not imported, and the Outlook task edited before the run
+  /// that wrote it started, and before the Salesforce edit the update carries: both changed, a
+  /// conflict (the newer Salesforce edit wins, where the Outlook one read last used to). Edited
+  /// after that run started, it may follow the import: an edit since, which wins even when the
+  /// Salesforce task's own time moved on meanwhile (an import of another update moves it).
+  @Test(arguments: [(9, true), (13, false)])
+  func anEditBeforeTheRunThatWroteAnUpdateConflictsWithIt(outlookHour: Int, conflicts: Bool) {
+    func at(_ hour: Int) -> Timestamp { Timestamp(iso: "2026-06-15T\(hour < 10 ? "0" : "")\(hour):00:00Z")! }
+    var world = pairedWorld()
+    world.editSalesforce("Call Ann") {
+      $0.subject = "Call Ann (Salesforce)"
+      $0.lastModified = at(11)
+    }
+    world.runStarts["run-\(world.runs + 1)"] = at(12)
+    #expect(world.sync(reimport: false).counts(for: .outlook).update == 1)
+    world.editOutlook("Call Ann") {
+      $0.subject = "Call Ann (Outlook)"
+      $0.lastModified = at(outlookHour)
+    }
+    world.editSalesforce("Call Ann (Salesforce)") { $0.lastModified = at(14) }
+    let plan = world.sync()
+    #expect(plan.conflicts == (conflicts ? 1 : 0))
+    let agreed = conflicts ? "Call Ann (Salesforce)" : "Call Ann (Outlook)"
+    #expect(world.outlook.map(\.subject) == [agreed] && world.salesforce.map(\.subject) == [agreed])
+    #expect(world.plan().isEmpty)
   }
 
   @Test func formattedOutlookBodyIsKept() {

@@ -17,6 +17,8 @@ struct World {
   var requests: [RelateRequest] = []
   /// Synced fields the Salesforce export has no column for (``SideSnapshot/unknownFields``).
   var salesforceUnknownFields: Set<SyncField> = []
+  /// When runs started, by run id (``SyncInput/runStarts``; the journal's in a real run).
+  var runStarts: [String: Timestamp] = [:]
 
   static func day(_ offset: Int) -> TaskDate { TaskDate(day: CalendarDay("2026-06-15")!.adding(days: offset)) }
 
@@ -33,6 +35,7 @@ struct World {
       salesforce: SideSnapshot(tasks: salesforce, unknownFields: salesforceUnknownFields), state: state,
       policy: policy, today: today, runID: "run-\(runs + 1)")
     input.requests = requests
+    input.runStarts = runStarts
     return SyncEngine.plan(input, excluding: excluded)
   }
 

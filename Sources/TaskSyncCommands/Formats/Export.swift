@@ -27,6 +27,20 @@ package struct Export: Sendable {
   package var isFolder: Bool
   package var parts: [Part]
 
+  /// Where each task whose key is one of `keys` starts, as `FILE:LINE:1` (for messages about
+  /// it); keys the export has no such place for are left out. The first file of a folder that
+  /// holds a key is its place.
+  package func places(ofTaskKeys keys: Set<String>) -> [String: String] {
+    var places: [String: String] = [:]
+    for part in parts {
+      let path = isFolder ? url.appendingPathComponent(part.name).path : url.path
+      for (key, line) in part.document.lines(ofTaskKeys: keys) where places[key] == nil {
+        places[key] = "\(path):\(line):1"
+      }
+    }
+    return places
+  }
+
   /// Every task of every part, with every diagnostic. In a folder, a UID that an earlier file
   /// (by name) holds too is an error, as within one file: the later task is skipped and its
   /// pair frozen, never read as deleted. A line-level leniency (bare LFs, …) is warned once

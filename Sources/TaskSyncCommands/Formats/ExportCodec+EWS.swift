@@ -21,6 +21,8 @@ package struct EWSTaskDocument: TaskDocument {
 
   package func rendered(applying changes: TaskChangeSet) -> [UInt8] { document.rendered(applying: changes) }
 
+  package func lines(ofTaskKeys keys: Set<String>) -> [String: Int] { document.lines(ofTaskKeys: keys) }
+
   /// `changes.xml`: the SOAP requests that carry out `changes` on the mailbox.
   package func changeRequests(applying changes: TaskChangeSet) -> [UInt8] {
     document.changeRequests(applying: changes)

@@ -28,4 +28,6 @@ package struct ICalendarTaskDocument: TaskDocument {
   package func rendered(applying changes: TaskChangeSet) -> [UInt8] {
     document.rendered(applying: changes, preserveLineEnds: preserveLineEnds)
   }
+
+  package func lines(ofTaskKeys keys: Set<String>) -> [String: Int] { document.lines(ofTaskKeys: keys) }
 }

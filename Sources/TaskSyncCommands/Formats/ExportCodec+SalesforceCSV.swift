@@ -5,9 +5,9 @@ extension ExportCodec {
   /// Salesforce Task CSV (Data Loader export, Data Export, Bulk API result).
   package static let salesforceCSV = ExportCodec(
     read: { bytes, file, options in
-      try SalesforceTaskCSV(
-        bytes: bytes, file: file, mapping: options.salesforce,
-        options: SalesforceCSVOptions(preserveLineEnds: options.preserveLineEnds))
+      var csvOptions = SalesforceCSVOptions(preserveLineEnds: options.preserveLineEnds)
+      csvOptions.slashDatesDayFirst = options.salesforceDatesDayFirst
+      return try SalesforceTaskCSV(bytes: bytes, file: file, mapping: options.salesforce, options: csvOptions)
     },
     empty: { options in
       SalesforceTaskCSV.empty(

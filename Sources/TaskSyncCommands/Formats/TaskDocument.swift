@@ -8,6 +8,13 @@ package protocol TaskDocument: Sendable {
   var result: TaskReadResult { get }
   /// The whole export with `changes` applied, in the input's own shape.
   func rendered(applying changes: TaskChangeSet) -> [UInt8]
+  /// The line where each task whose key is one of `keys` starts, when the format knows it
+  /// (for messages about them).
+  func lines(ofTaskKeys keys: Set<String>) -> [String: Int]
+}
+
+extension TaskDocument {
+  package func lines(ofTaskKeys keys: Set<String>) -> [String: Int] { [:] }
 }
 
 /// Settings every reader and writer may need, taken from the configuration.
@@ -18,6 +25,9 @@ package struct FormatOptions: Sendable {
   package var salesforce: SalesforceColumns
   /// Keep the input's line ends (LF stays LF) when writing; new content follows them.
   package var preserveLineEnds: Bool
+  /// An earlier run found the Salesforce export's `A/B/YYYY` dates day first
+  /// (``SalesforceCSVOptions/slashDatesDayFirst``).
+  package var salesforceDatesDayFirst = false
 
   package init(
     timeZone: TimeZone = .current, salesforce: SalesforceColumns = SalesforceColumns(),

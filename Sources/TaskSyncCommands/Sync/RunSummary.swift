@@ -36,7 +36,10 @@ package struct RunSummary: Codable, Hashable, Sendable {
     case outlook, salesforce, conflicts, unresolvedConflicts, prevented, excluded, skipped, warnings, errors, refused
   }
 
-  package init(plan: SyncPlan, diagnostics: [Diagnostic]) {
+  /// - Parameter places: where the tasks the plan's warnings are about start, as
+  ///   `FILE:LINE:COLUMN` by side and key (``Export/places(ofTaskKeys:)``): such a warning
+  ///   reads `FILE:LINE:COLUMN: warning: …` as a reader's do.
+  package init(plan: SyncPlan, diagnostics: [Diagnostic], places: [Side: [String: String]] = [:]) {
     for side in Side.allCases {
       let c = plan.counts(for: side)
       let counts = Counts(create: c.create, update: c.update, delete: c.delete)
@@ -53,7 +56,12 @@ package struct RunSummary: Codable, Hashable, Sendable {
     skipped.unrelated = plan.skipped[.unrelated] ?? 0
     skipped.invalid = plan.skipped[.invalid] ?? 0
     errors = diagnostics.filter { $0.severity == .error }.map(\.description)
-    warnings = diagnostics.filter { $0.severity == .warning }.map(\.description) + plan.warnings
+    warnings =
+      diagnostics.filter { $0.severity == .warning }.map(\.description)
+      + plan.warnings.enumerated().map { i, text in
+        guard let task = plan.warnedTasks[i], let place = places[task.side]?[task.key] else { return text }
+        return "\(place): warning: \(text)"
+      }
     refused = plan.refusal
   }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SalesforceCSV
 import SyncEngine
 import SyncStore
 import TaskModel
@@ -70,6 +71,11 @@ extension SyncSession {
         ? [:] : [RelateRequests.metaKey: RelateRequests.metaValue(run.requests.filter { !carried.contains($0) })]
       // Kept through runs of a single-file export: switched back to the folder, the next run
       // still knows what the last folder run wrote.
+      // Kept until its dates show the other order: a run that rewrites the only row whose
+      // date showed it (in YYYY-MM-DD) would leave the next read to take the rest month first.
+      if let csv = run.salesforce.parts.first?.document as? SalesforceTaskCSV {
+        meta[Self.dayFirstMetaKey] = .some(csv.readsDayFirst ? "true" : nil)
+      }
       if run.outlook.isFolder {
         meta[OutputFolderNames.metaKey] = OutputFolderNames.metaValue(Array(written.names))
       }

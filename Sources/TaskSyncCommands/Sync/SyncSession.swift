@@ -96,8 +96,12 @@ package struct SyncSession {
     let loading = BackgroundWork { try Self.loadState(from: stateFolder) }
     defer { loading.wait() }
     let outlook = try Export.readOutlook(configuration.outlook, options: options)
-    let salesforce = try Export.readSalesforce(configuration.salesforce, options: options)
-    let (state, snapshot, lastRunID, requests, outlookOutputNames) = try loading.value()
+    // Loaded by now, most runs: it says whether the Salesforce export's dates were found day
+    // first before, which its rows may no longer show.
+    let (state, snapshot, lastRunID, requests, outlookOutputNames, runStarts, dayFirst) = try loading.value()
+    var salesforceOptions = options
+    salesforceOptions.salesforceDatesDayFirst = dayFirst
+    let salesforce = try Export.readSalesforce(configuration.salesforce, options: salesforceOptions)
     let o = outlook.result
     let s = salesforce.result
     var policy = configuration.policy
@@ -125,6 +129,7 @@ package struct SyncSession {
     input.salesforce.unknownTaskFields = csv?.fieldsWithUnmappedValues() ?? [:]
     input.insertedSalesforceTasks = learnt.inserted
     input.requests = requests
+    input.runStarts = runStarts
     let plan = SyncEngine.plan(input, excluding: excluded)
     // The planner's indexes are gone: their pages go back before the plan's JSON and the new
     // snapshot are made, which would otherwise be laid on top of them.
@@ -133,7 +138,13 @@ package struct SyncSession {
     let diagnostics =
       o.diagnostics + s.diagnostics + learnt.diagnostics + picklistNotes
       + (outlook.format == .ews ? charactersEWSCannotCarry(plan.outlookChanges) : [])
-    let summary = RunSummary(plan: plan, diagnostics: diagnostics)
+    // The tasks the plan's warnings are about, placed in their exports (few, most runs none).
+    var places: [Side: [String: String]] = [:]
+    for side in Side.allCases {
+      let keys = Set(plan.warnedTasks.values.filter { $0.side == side }.map(\.key))
+      if !keys.isEmpty { places[side] = (side == .outlook ? outlook : salesforce).places(ofTaskKeys: keys) }
+    }
+    let summary = RunSummary(plan: plan, diagnostics: diagnostics, places: places)
     let planFile = PlanFile(
       runID: runID, today: today, configurationSHA256: configuration.checksum,
       inputs: [
@@ -243,10 +254,13 @@ package struct SyncSession {
   /// The saved state, the id of the last run and the relate requests, or an empty state when
   /// there is none yet (reading never creates it).
   static func loadState(from folder: URL) throws -> (
-    SyncState, snapshot: SnapshotLineage?, lastRunID: String?, requests: [RelateRequest], outputNames: Set<String>
+    SyncState, snapshot: SnapshotLineage?, lastRunID: String?, requests: [RelateRequest], outputNames: Set<String>,
+    runStarts: [String: Timestamp], salesforceDatesDayFirst: Bool
   ) {
     let database = folder.appendingPathComponent(StateStore.fileName)
-    guard FileManager.default.fileExists(atPath: database.path) else { return (SyncState(), nil, nil, [], []) }
+    guard FileManager.default.fileExists(atPath: database.path) else {
+      return (SyncState(), nil, nil, [], [], [:], false)
+    }
     do {
       let store = try StateStore(folder: folder)
       let runs = try store.runs()
@@ -254,12 +268,17 @@ package struct SyncSession {
       let (state, snapshot) = try store.loadWithLineage()
       return (
         state, snapshot, runs.last.map { "\($0.runID)#\(runs.count)" }, try RelateRequests.load(store),
-        try OutputFolderNames.load(store)
+        try OutputFolderNames.load(store),
+        Dictionary(runs.map { ($0.runID, $0.startedAt) }, uniquingKeysWith: { first, _ in first }),
+        try store.meta(Self.dayFirstMetaKey) == "true"
       )
     } catch {
       throw CommandFailure(.failed, "\(folder.path): \(error)")
     }
   }
+
+  /// The state's note that the Salesforce export's `A/B/YYYY` dates are day first.
+  static let dayFirstMetaKey = "salesforce_dates_day_first"
 
   /// The folder whose `success*.csv` files are read: the Salesforce export's.
   var successFolder: URL { configuration.salesforce.deletingLastPathComponent() }
