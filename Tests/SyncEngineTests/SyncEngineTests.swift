@@ -13,6 +13,18 @@ private func pairedWorld(_ configure: (inout World) -> Void = { _ in }) -> World
   return world
 }
 
+/// Two Outlook tasks alike (subject and due day), bodies apart, not synced yet; Salesforce
+/// keeps no cross-reference, so their copies can only be recognised by what they hold.
+private func twoTasksAlike() -> World {
+  var world = World()
+  world.salesforceKeepsCrossReference = false
+  world.outlook = [
+    TaskItem(key: "uid-a", subject: "Call Bob", body: "first", due: World.day(5)),
+    TaskItem(key: "uid-b", subject: "Call Bob", body: "second", due: World.day(5)),
+  ]
+  return world
+}
+
 @Suite("Engine: creates, merges and deletes")
 struct SyncEngineTests {
   @Test func createsBothWaysAndSettles() {
@@ -73,12 +85,7 @@ struct SyncEngineTests {
   /// differ: each copy still holds what its create sent and is paired by it. A copy renamed
   /// afterwards updates its own pair's source, never the other.
   @Test func twoCreatesAlikeArePairedByWhatTheySent() throws {
-    var world = World()
-    world.salesforceKeepsCrossReference = false
-    world.outlook = [
-      TaskItem(key: "uid-a", subject: "Call Bob", body: "first", due: World.day(5)),
-      TaskItem(key: "uid-b", subject: "Call Bob", body: "second", due: World.day(5)),
-    ]
+    var world = twoTasksAlike()
     #expect(world.sync().counts(for: .salesforce).create == 2)
     let paired = world.sync()
     #expect(paired.decisions.isEmpty, "\(paired.decisions.map(\.id))")
@@ -132,12 +139,7 @@ struct SyncEngineTests {
   /// Two creates alike with different bodies, their insert file loaded twice (four copies, two
   /// of each): the creates are held, nothing is copied back.
   @Test func createsAlikeLoadedTwiceAreHeld() {
-    var world = World()
-    world.salesforceKeepsCrossReference = false
-    world.outlook = [
-      TaskItem(key: "uid-a", subject: "Call Bob", body: "first", due: World.day(5)),
-      TaskItem(key: "uid-b", subject: "Call Bob", body: "second", due: World.day(5)),
-    ]
+    var world = twoTasksAlike()
     world.sync()
     for body in ["first", "second"] {
       world.salesforce.append(
@@ -166,12 +168,7 @@ struct SyncEngineTests {
   /// new subject. That create is then found by its source's new subject, and the other by
   /// elimination once it is the only one looking; no copy is made of the renamed one.
   @Test func twoCreatesAlikeSettleOnceOneSourceAndItsCopyAreRenamed() throws {
-    var world = World()
-    world.salesforceKeepsCrossReference = false
-    world.outlook = [
-      TaskItem(key: "uid-a", subject: "Call Bob", body: "first", due: World.day(5)),
-      TaskItem(key: "uid-b", subject: "Call Bob", body: "second", due: World.day(5)),
-    ]
+    var world = twoTasksAlike()
     world.sync()
     world.sync()
     // The second source and its copy (the one with its body) get a new subject.
