@@ -190,11 +190,11 @@ public struct EWSDocument: Sendable {
 }
 
 extension EWSDocument {
-  /// The line of the `<t:Task>` of each task whose ItemId is one of `keys` (for messages about
+  /// Where the `<t:Task>` of each task starts, for each task whose ItemId is one of `keys` (for messages about
   /// them); keys of no task are left out.
-  public func lines(ofTaskKeys keys: Set<String>) -> [String: Int] {
+  public func positions(ofTaskKeys keys: Set<String>) -> [String: SourcePosition] {
     let found = records.filter { keys.contains($0.key) }
-    let lines = SourcePosition.lines(of: found.map(\.start), in: bytes)
-    return Dictionary(zip(found.map(\.key), lines), uniquingKeysWith: min)
+    let positions = SourcePosition.positions(of: found.map(\.start), in: bytes)
+    return Dictionary(zip(found.map(\.key), positions), uniquingKeysWith: { first, _ in first })
   }
 }

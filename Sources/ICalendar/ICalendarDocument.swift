@@ -62,14 +62,14 @@ public struct ICalendarDocument: Sendable {
 }
 
 extension ICalendarDocument {
-  /// The line of the BEGIN:VTODO of each task whose UID is one of `keys` (for messages about
+  /// Where the BEGIN:VTODO of each task starts, for each task whose UID is one of `keys` (for messages about
   /// them); keys of no task are left out.
-  public func lines(ofTaskKeys keys: Set<String>) -> [String: Int] {
+  public func positions(ofTaskKeys keys: Set<String>) -> [String: SourcePosition] {
     var found: [(key: String, offset: Int)] = []
     for span in todos where span.isTask {
       if let key = span.key?.text, keys.contains(key) { found.append((key, span.raw.lowerBound)) }
     }
-    let lines = SourcePosition.lines(of: found.map(\.offset), in: bytes)
-    return Dictionary(zip(found.map(\.key), lines), uniquingKeysWith: min)
+    let positions = SourcePosition.positions(of: found.map(\.offset), in: bytes)
+    return Dictionary(zip(found.map(\.key), positions), uniquingKeysWith: { first, _ in first })
   }
 }

@@ -76,6 +76,11 @@ enum SalesforceCSVMessage {
     "\(column) \(text) can only be read day first, and no date of this file only month first: every"
       + " d/m/yyyy date here is read day first (export dates as YYYY-MM-DD to be sure)"
   }
+  static func rememberedDayFirst(_ column: String, _ text: String) -> String {
+    "\(column) \(text) and the other d/m/yyyy dates of this file are read day first, as an earlier export"
+      + " of it showed; no date here shows either order (a file saved in another locale reads wrong: export"
+      + " dates as YYYY-MM-DD to be sure)"
+  }
   static func mixedSlashDay(_ text: String, dayFirst: Int, monthFirst: Int) -> String {
     "ActivityDate \(text) reads both ways, and this file has dates only day first reads (line \(dayFirst)) and"
       + " dates only month first reads (line \(monthFirst)): which this one is cannot be told, so the row is skipped"

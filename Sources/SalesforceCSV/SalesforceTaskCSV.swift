@@ -196,16 +196,16 @@ public struct SalesforceTaskCSV: Sendable {
 }
 
 extension SalesforceTaskCSV {
-  /// The line of the row of each task whose Id is one of `keys` (for messages about them);
+  /// Where the row of each task starts, for each task whose Id is one of `keys` (for messages about them);
   /// keys of no row are left out.
-  public func lines(ofTaskKeys keys: Set<String>) -> [String: Int] {
+  public func positions(ofTaskKeys keys: Set<String>) -> [String: SourcePosition] {
     var found: [(key: String, offset: Int)] = []
     for key in keys {
       if let record = rowOfKey[SalesforceID.normalised(key) ?? key] {
         found.append((key, table.contentRange(record: record).lowerBound))
       }
     }
-    let lines = SourcePosition.lines(of: found.map(\.offset), in: table.bytes)
-    return Dictionary(zip(found.map(\.key), lines), uniquingKeysWith: min)
+    let positions = SourcePosition.positions(of: found.map(\.offset), in: table.bytes)
+    return Dictionary(zip(found.map(\.key), positions), uniquingKeysWith: { first, _ in first })
   }
 }

@@ -62,6 +62,14 @@ extension TaskRowReader {
     for finding in leniency.findings {
       add(.warning, SalesforceCSVMessage.lenient(finding.kind, finding.count), at: finding.first)
     }
+    if readsDayFirst, dayFirstCell == nil, let (record, c) = ambiguousCell {
+      // Day first by what an earlier export showed alone: said, as nothing here shows it.
+      add(
+        .warning,
+        SalesforceCSVMessage.rememberedDayFirst(
+          table.value(record: 0, field: c), table.value(record: record, field: c)),
+        at: cellOffset(record, c))
+    }
     if readsDayFirst, let (record, c) = dayFirstCell {
       add(
         .warning,
@@ -89,7 +97,12 @@ extension TaskRowReader {
             onlyMonthFirst = record
             monthFirstCell = (record, column)
           }
-        case nil: break
+        case nil:
+          if ambiguousCell == nil,
+            table.withValueBytes(record: record, field: column, SalesforceValues.isAmbiguousSlashDay)
+          {
+            ambiguousCell = (record, column)
+          }
         }
       }
       record += 1

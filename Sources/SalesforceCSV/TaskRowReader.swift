@@ -28,6 +28,8 @@ struct TaskRowReader {
   /// The cells (record, column) that showed each order.
   var dayFirstCell: (Int, Int)?
   var monthFirstCell: (Int, Int)?
+  /// The first date that reads both ways.
+  var ambiguousCell: (Int, Int)?
   /// `A/B/YYYY` dates are read day first: the file shows that order and not the other.
   var readsDayFirst: Bool { (onlyDayFirst != nil || options.slashDatesDayFirst) && onlyMonthFirst == nil }
 

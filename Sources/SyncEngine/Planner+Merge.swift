@@ -222,10 +222,15 @@ extension [PendingOperation] {
     }
   }
 
-  /// With a pending update of `field` on `side`, remembering the value the side had.
+  /// With a pending update of `field` on `side`, remembering the value the side had. Each
+  /// field stays in the update of the run that first wrote it: a field a later run adds goes
+  /// into an update of that run (``Planner/editedBeforeUpdate(_:of:on:in:)`` reads when it was
+  /// written from it).
   func recording(_ field: SyncField, previous: Fingerprint, on side: Side, runID: String) -> [PendingOperation] {
     var result = self
-    if let i = result.firstIndex(where: { $0.side == side && $0.operation == .update }) {
+    if let i = result.firstIndex(where: { $0.side == side && $0.operation == .update && $0.previous[field] != nil }) {
+      result[i].previous[field] = previous
+    } else if let i = result.firstIndex(where: { $0.side == side && $0.operation == .update && $0.runID == runID }) {
       result[i].previous[field] = previous
     } else {
       result.append(PendingOperation(side: side, operation: .update, previous: [field: previous], runID: runID))

@@ -163,9 +163,8 @@ extension Planner {
       // twice): whatever pair that key has is frozen, so a copy made now could never be
       // recognised, and would come back as a second task. It waits until the key is its own.
       if idx.isInvalid(key) {
-        let source = input.snapshot(side).source.map { "\($0): " } ?? ""
         out.warn(
-          "\(source)\(side) task '\(item.subject)' (\(key)) not created in \(side.other): another record of its export"
+          "\(side) task '\(item.subject)' (\(key)) not created in \(side.other): another record of its export"
             + " has the same key and could not be read; give each task its own key and run again",
           about: WarnedTask(side: side, key: key))
         continue

@@ -432,7 +432,11 @@ struct Planner {
         target == .outlook
         ? Self.candidates(outlookMatches, outlook.taken, [], key)
         : Self.candidates(salesforceMatches, salesforce.taken, [], key)
-      guard candidates.count == members.count else { continue }
+      // A field the export does not carry cannot tell the copies apart: creates that sent
+      // different values there are not interchangeable, and are held.
+      guard candidates.count == members.count,
+        unknownFieldsAgree(members.map { pairs[lookups[$0].pair].baseline }, on: target)
+      else { continue }
       var free = candidates
       var copies: [(pair: Int, task: Int)] = []
       for n in members {
@@ -441,6 +445,15 @@ struct Planner {
       }
       guard copies.count == members.count else { continue }
       for (pair, task) in copies { attached[pair] = attaching(task, to: attached[pair], on: target) }
+    }
+  }
+
+  /// Whether the creates that sent `baselines` sent the same values in every field `target`'s
+  /// export does not carry.
+  func unknownFieldsAgree(_ baselines: [FieldFingerprints], on target: Side) -> Bool {
+    let unknown = target == .outlook ? isUnknownOn.outlook : isUnknownOn.salesforce
+    return fields.indices.allSatisfy { f in
+      !unknown[f] || baselines.allSatisfy { $0[fields[f]] == baselines[0][fields[f]] }
     }
   }
 

@@ -73,23 +73,27 @@ public struct UnreadableInput: Error, Hashable, Sendable, CustomStringConvertibl
 }
 
 extension SourcePosition {
-  /// The line (1-based) of each byte offset of `offsets` in `bytes` (one more than the LFs
-  /// before it), in one pass over the bytes however many there are.
-  public static func lines(of offsets: [Int], in bytes: [UInt8]) -> [Int] {
+  /// The position (line and byte column, both 1-based) of each byte offset of `offsets` in
+  /// `bytes`, in one pass over the bytes however many there are.
+  public static func positions(of offsets: [Int], in bytes: [UInt8]) -> [SourcePosition] {
     let order = offsets.indices.sorted { offsets[$0] < offsets[$1] }
-    var lines = [Int](repeating: 1, count: offsets.count)
+    var positions = [SourcePosition](repeating: SourcePosition(line: 1, column: 1), count: offsets.count)
     bytes.withUnsafeBufferPointer { buffer in
       var position = 0
       var line = 1
+      var lineStart = 0
       for i in order {
         let target = min(max(offsets[i], 0), buffer.count)
         while position < target {
-          if buffer[position] == 0x0A { line += 1 }
+          if buffer[position] == 0x0A {
+            line += 1
+            lineStart = position + 1
+          }
           position += 1
         }
-        lines[i] = line
+        positions[i] = SourcePosition(line: line, column: target - lineStart + 1)
       }
     }
-    return lines
+    return positions
   }
 }

@@ -151,6 +151,12 @@ struct SalesforceTaskMappingTests {
     remembered.slashDatesDayFirst = true
     let hinted = try CSVTest.read(header + "00T000000000001,a,04/03/2026\n", options: remembered)
     #expect(hinted.result.tasks.map { $0.due?.day.description } == ["2026-03-04"] && hinted.readsDayFirst)
+    #expect(
+      CSVTest.warnings(hinted.result).map(\.description).contains {
+        $0.hasPrefix(
+          "Task.csv:2:19: warning: ActivityDate 04/03/2026 and the other d/m/yyyy dates of this file are read day first, as an earlier export"
+        )
+      })
     let overruled = try CSVTest.read(
       header + "00T000000000001,a,04/03/2026\n00T000000000002,b,03/13/2026\n", options: remembered)
     #expect(
@@ -350,5 +356,16 @@ struct IdlessFileTests {
         "Task.csv:1:1: warning: no row has an Id: the tasks are read as not yet loaded into Salesforce and none is read as deleted; a Salesforce export always has Ids"
       ])
     #expect(doc.rendered(applying: TaskChangeSet()) == bytes)
+  }
+}
+
+@Suite("Source positions")
+struct SourcePositionTests {
+  /// Line and byte column of offsets given in any order, in one pass.
+  @Test func positionsOfOffsets() {
+    let bytes = Array("ab\ncd\n\nefg".utf8)
+    let found = SourcePosition.positions(of: [8, 0, 4, 3, 6, 99], in: bytes)
+    #expect(found.map(\.line) == [4, 1, 2, 2, 3, 4])
+    #expect(found.map(\.column) == [2, 1, 2, 1, 1, 4])
   }
 }

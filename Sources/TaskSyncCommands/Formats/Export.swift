@@ -27,15 +27,15 @@ package struct Export: Sendable {
   package var isFolder: Bool
   package var parts: [Part]
 
-  /// Where each task whose key is one of `keys` starts, as `FILE:LINE:1` (for messages about
+  /// Where each task whose key is one of `keys` starts, as `FILE:LINE:COLUMN` (for messages about
   /// it); keys the export has no such place for are left out. The first file of a folder that
   /// holds a key is its place.
   package func places(ofTaskKeys keys: Set<String>) -> [String: String] {
     var places: [String: String] = [:]
     for part in parts {
       let path = isFolder ? url.appendingPathComponent(part.name).path : url.path
-      for (key, line) in part.document.lines(ofTaskKeys: keys) where places[key] == nil {
-        places[key] = "\(path):\(line):1"
+      for (key, at) in part.document.positions(ofTaskKeys: keys) where places[key] == nil {
+        places[key] = "\(path):\(at.line):\(at.column)"
       }
     }
     return places

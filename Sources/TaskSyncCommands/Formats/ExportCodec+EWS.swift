@@ -21,7 +21,9 @@ package struct EWSTaskDocument: TaskDocument {
 
   package func rendered(applying changes: TaskChangeSet) -> [UInt8] { document.rendered(applying: changes) }
 
-  package func lines(ofTaskKeys keys: Set<String>) -> [String: Int] { document.lines(ofTaskKeys: keys) }
+  package func positions(ofTaskKeys keys: Set<String>) -> [String: SourcePosition] {
+    document.positions(ofTaskKeys: keys)
+  }
 
   /// `changes.xml`: the SOAP requests that carry out `changes` on the mailbox.
   package func changeRequests(applying changes: TaskChangeSet) -> [UInt8] {

@@ -29,5 +29,7 @@ package struct ICalendarTaskDocument: TaskDocument {
     document.rendered(applying: changes, preserveLineEnds: preserveLineEnds)
   }
 
-  package func lines(ofTaskKeys keys: Set<String>) -> [String: Int] { document.lines(ofTaskKeys: keys) }
+  package func positions(ofTaskKeys keys: Set<String>) -> [String: SourcePosition] {
+    document.positions(ofTaskKeys: keys)
+  }
 }

@@ -8,13 +8,13 @@ package protocol TaskDocument: Sendable {
   var result: TaskReadResult { get }
   /// The whole export with `changes` applied, in the input's own shape.
   func rendered(applying changes: TaskChangeSet) -> [UInt8]
-  /// The line where each task whose key is one of `keys` starts, when the format knows it
-  /// (for messages about them).
-  func lines(ofTaskKeys keys: Set<String>) -> [String: Int]
+  /// Where each task whose key is one of `keys` starts, when the format knows it (for
+  /// messages about them).
+  func positions(ofTaskKeys keys: Set<String>) -> [String: SourcePosition]
 }
 
 extension TaskDocument {
-  package func lines(ofTaskKeys keys: Set<String>) -> [String: Int] { [:] }
+  package func positions(ofTaskKeys keys: Set<String>) -> [String: SourcePosition] { [:] }
 }
 
 /// Settings every reader and writer may need, taken from the configuration.
