@@ -80,35 +80,64 @@ extension TaskRowReader {
       result: TaskReadResult(tasks: tasks, diagnostics: diagnostics, invalidKeys: invalid), rowOfKey: rowOfKey)
   }
 
-  /// Finds the first ActivityDate only day first reads and the first only month first reads
-  /// (``onlyDayFirst``, ``onlyMonthFirst``), before any row is mapped.
+  /// Finds, in date column `column`, the first date only day first reads and the first only
+  /// month first reads (``onlyDayFirst``, ``onlyMonthFirst``), before any row is mapped.
+  ///
+  /// One program writes a file's dates one way: a column whose first 64 dates are no slash
+  /// dates (most exports write YYYY-MM-DD) is not read further.
   mutating func findSlashDateOrder(_ column: Int) {
     var record = 1
+    var otherDates = 0
+    var slashDates = 0
     while record < table.recordCount && (onlyDayFirst == nil || onlyMonthFirst == nil) {
-      if table.fieldCount(record) > column {
-        switch table.withValueBytes(record: record, field: column, SalesforceValues.slashOrder) {
-        case .dayFirst:
-          if onlyDayFirst == nil {
-            onlyDayFirst = record
-            dayFirstCell = (record, column)
-          }
-        case .monthFirst:
-          if onlyMonthFirst == nil {
-            onlyMonthFirst = record
-            monthFirstCell = (record, column)
-          }
-        case nil:
-          if ambiguousCell == nil,
-            table.withValueBytes(record: record, field: column, SalesforceValues.isAmbiguousSlashDay)
-          {
-            ambiguousCell = (record, column)
-          }
+      defer { record += 1 }
+      guard table.fieldCount(record) > column else { continue }
+      // A cell without a `/` among its first bytes (a quote and spaces, then one or two digits)
+      // is no slash date, seen without reading it as a value.
+      let raw = table.rawRange(record: record, field: column)
+      guard hasEarlySlash(raw) else {
+        if !raw.isEmpty && slashDates == 0 {
+          otherDates += 1
+          if otherDates == 64 { return }
+        }
+        continue
+      }
+      slashDates += 1
+      switch table.withValueBytes(record: record, field: column, SalesforceValues.slashOrder) {
+      case .dayFirst:
+        if onlyDayFirst == nil {
+          onlyDayFirst = record
+          dayFirstCell = (record, column)
+        }
+      case .monthFirst:
+        if onlyMonthFirst == nil {
+          onlyMonthFirst = record
+          monthFirstCell = (record, column)
+        }
+      case nil:
+        if ambiguousCell == nil,
+          table.withValueBytes(record: record, field: column, SalesforceValues.isAmbiguousSlashDay)
+        {
+          ambiguousCell = (record, column)
         }
       }
-      record += 1
     }
     if let (record, c) = dayFirstCell, let (other, d) = monthFirstCell {
       slashEvidenceLines = (position(cellOffset(record, c)).line, position(cellOffset(other, d)).line)
+    }
+  }
+
+  /// Whether `raw` (a cell as written) has a `/` within its first eight bytes: where a
+  /// `M/D/YYYY` date has its first one, after an opening quote and spaces.
+  func hasEarlySlash(_ raw: Range<Int>) -> Bool {
+    table.bytes.withUnsafeBufferPointer { bytes in
+      var i = raw.lowerBound
+      let end = min(raw.upperBound, raw.lowerBound + 8)
+      while i < end {
+        if bytes[i] == UInt8(ascii: "/") { return true }
+        i += 1
+      }
+      return false
     }
   }
 
