@@ -862,6 +862,23 @@ scenario("pending-update-raced", [
     REIMPORT_EMPTY,
 ])
 
+# Two runs each write an update of the same Outlook task (priority, then status), neither
+# imported: one task to update, as `status` says; the re-import settles both.
+scenario("pending-updates-of-two-runs", [
+    FIRST,
+    step("salesforce-edits-priority", outlook=O(), salesforce=SF(r1=dict(priority="Low", lm="2026-03-02T08:00:00.000Z")),
+         exit=0, summary=summary(o=counts(u=1), s=ZERO)),
+    step("salesforce-edits-status", outlook=O(),
+         salesforce=SF(r1=dict(priority="Low", status="Completed", lm="2026-03-02T09:00:00.000Z")),
+         exit=0, summary=summary(o=counts(u=1), s=ZERO), contains={"outlook/outlook.ics": ["PRIORITY:9", "STATUS:COMPLETED"]}),
+    step("status", args="status", outlook=O(),
+         salesforce=SF(r1=dict(priority="Low", status="Completed", lm="2026-03-02T09:00:00.000Z")),
+         exit=0, writes=False, contains={"stdout": ["Pending updates: 1 in Outlook, 0 in Salesforce"]}),
+    step("outlook-imported", outlook=O(t1=dict(priority=9, status="COMPLETED", lm="20260302T100000Z")),
+         salesforce=SF(r1=dict(priority="Low", status="Completed", lm="2026-03-02T09:00:00.000Z")),
+         exit=0, summary=summary(o=ZERO, s=ZERO), planEmpty=True),
+])
+
 scenario("pending-update-raced-manual", [
     FIRST,
     step("salesforce-edits", outlook=O(), salesforce=RACED_S, exit=0, summary=summary(o=counts(u=1), s=ZERO)),

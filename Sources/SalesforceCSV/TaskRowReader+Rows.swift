@@ -92,17 +92,18 @@ extension TaskRowReader {
     while record < table.recordCount && (onlyDayFirst == nil || onlyMonthFirst == nil) {
       defer { record += 1 }
       guard table.fieldCount(record) > column else { continue }
-      // A cell without a `/` among its first bytes (a quote and spaces, then one or two digits)
-      // is no slash date, seen without reading it as a value.
-      let raw = table.rawRange(record: record, field: column)
-      guard hasEarlySlash(raw) else {
-        if !raw.isEmpty && slashDates == 0 {
+      // Seen from the cell's first bytes, without reading it as a value: no date at all (empty,
+      // `""`, text), a date of another kind, or a slash date to read.
+      switch dateCellKind(table.rawRange(record: record, field: column)) {
+      case .none: continue
+      case .other:
+        if slashDates == 0 {
           otherDates += 1
           if otherDates == 64 { return }
         }
         continue
+      case .slash: slashDates += 1
       }
-      slashDates += 1
       switch table.withValueBytes(record: record, field: column, SalesforceValues.slashOrder) {
       case .dayFirst:
         if onlyDayFirst == nil {
@@ -127,17 +128,20 @@ extension TaskRowReader {
     }
   }
 
-  /// Whether `raw` (a cell as written) has a `/` within its first eight bytes: where a
-  /// `M/D/YYYY` date has its first one, after an opening quote and spaces.
-  func hasEarlySlash(_ raw: Range<Int>) -> Bool {
+  enum DateCellKind { case none, other, slash }
+
+  /// What `raw` (a cell as written) holds, from its first bytes: after an opening quote and
+  /// spaces, no digit is no date; one or two digits then `/` is a slash date (`M/D/YYYY`);
+  /// another digit is a date of another kind (`YYYY-MM-DD`).
+  func dateCellKind(_ raw: Range<Int>) -> DateCellKind {
     table.bytes.withUnsafeBufferPointer { bytes in
       var i = raw.lowerBound
-      let end = min(raw.upperBound, raw.lowerBound + 8)
-      while i < end {
-        if bytes[i] == UInt8(ascii: "/") { return true }
-        i += 1
-      }
-      return false
+      let end = raw.upperBound
+      while i < end, bytes[i] == UInt8(ascii: "\"") || bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+      guard i < end, bytes[i] &- 0x30 < 10 else { return .none }
+      let slash = UInt8(ascii: "/")
+      if (i + 1 < end && bytes[i + 1] == slash) || (i + 2 < end && bytes[i + 2] == slash) { return .slash }
+      return .other
     }
   }
 

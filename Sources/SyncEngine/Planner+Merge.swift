@@ -120,7 +120,10 @@ extension Planner {
       for field in written[side]! {
         let f = fields.firstIndex(of: field)!
         next.baseline[field] = self[side.other].print(si2, f)
-        next.pending = next.pending.recording(field, previous: self[side].print(ti, f), on: side, runID: input.runID)
+        // A value sent anew (not the update offered again) is dated by this run.
+        next.pending = next.pending.recording(
+          field, previous: self[side].print(ti, f), on: side, runID: input.runID,
+          anew: next.baseline[field] != saved.baseline[field])
         if side == .outlook { updatedO.take(field, from: sSource) }
       }
     }
@@ -223,11 +226,16 @@ extension [PendingOperation] {
   }
 
   /// With a pending update of `field` on `side`, remembering the value the side had. Each
-  /// field stays in the update of the run that first wrote it: a field a later run adds goes
-  /// into an update of that run (``Planner/editedBeforeUpdate(_:of:on:in:)`` reads when it was
+  /// field stays in the update of the run that wrote its value: a field a later run adds, or
+  /// sends a new value of, goes into an update of that run (``Planner/editedBeforeUpdate(_:of:on:in:)`` reads when it was
   /// written from it).
-  func recording(_ field: SyncField, previous: Fingerprint, on side: Side, runID: String) -> [PendingOperation] {
-    var result = self
+  ///
+  /// - Parameter anew: the value sent differs from the one an earlier run sent: the field moves
+  ///   to this run's update, dated by it.
+  func recording(
+    _ field: SyncField, previous: Fingerprint, on side: Side, runID: String, anew: Bool = false
+  ) -> [PendingOperation] {
+    var result = anew ? clearing(field, on: side) : self
     if let i = result.firstIndex(where: { $0.side == side && $0.operation == .update && $0.previous[field] != nil }) {
       result[i].previous[field] = previous
     } else if let i = result.firstIndex(where: { $0.side == side && $0.operation == .update && $0.runID == runID }) {

@@ -68,12 +68,14 @@ struct RevertCommand: ParsableCommand {
       try entry.restoreFiles(outFolder: out, overwritingChanges: force)
       try store.revert(runID: runID)
       try OutputFolderNames.addRestored(entry, to: store)
-      // Whether the Salesforce export's dates are day first may be what the reverted run
-      // learnt: forgotten, it is found again from the next export's own dates.
-      try store.setMeta(SyncSession.dayFirstMetaKey, nil)
+      let reverted = try? JSONDecoder().decode(PlanFile.self, from: Data(entry.planJSON))
+      // Whether the Salesforce export's dates are day first, as the run found it in the state.
+      if let reverted {
+        try store.setMeta(SyncSession.dayFirstMetaKey, reverted.salesforceDatesDayFirst == true ? "true" : nil)
+      }
       // What `tasksync relate` asked and the run carried out waits again for the next run
       // (unless asked anew since).
-      let carried = (try? JSONDecoder().decode(PlanFile.self, from: Data(entry.planJSON)))?.relateRequests ?? []
+      let carried = reverted?.relateRequests ?? []
       if !carried.isEmpty {
         let saved = RelateRequests.adding(try RelateRequests.load(store), to: carried)
         try store.setMeta(RelateRequests.metaKey, RelateRequests.metaValue(saved))

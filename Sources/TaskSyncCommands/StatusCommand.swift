@@ -75,10 +75,13 @@ struct StatusCommand: ParsableCommand {
       report.pairs = state.pairs.count
       report.dormant = state.pairs.count { !$0.wasInScope }
       for pair in state.pairs {
+        // A task with updates from several runs waiting is one task to update.
+        var updated = Set<String>()
         for op in pair.pending {
           switch op.operation {
           case .create: report.pendingCreates[op.side.rawValue, default: 0] += 1
-          case .update: report.pendingUpdates[op.side.rawValue, default: 0] += 1
+          case .update:
+            if updated.insert(op.side.rawValue).inserted { report.pendingUpdates[op.side.rawValue, default: 0] += 1 }
           case .delete: report.pendingDeletes[op.side.rawValue, default: 0] += 1
           }
         }

@@ -163,6 +163,14 @@ struct SalesforceTaskMappingTests {
       overruled.result.tasks.map { $0.due?.day.description } == ["2026-04-03", "2026-03-13"] && !overruled.readsDayFirst
     )
 
+    // Undated rows first (quoted, as report exports write every cell), a padded date: found.
+    let undated = (1...80).map { "\"00T0000000001\(String(format: "%02d", $0))\",\"u\",\"\"\n" }.joined()
+    let late = try CSVTest.read(
+      "\"Id\",\"Subject\",\"ActivityDate\"\n" + undated
+        + "\"00T000000000001\",\"a\",\"   13/03/2026\"\n\"00T000000000002\",\"b\",\"04/03/2026\"\n")
+    #expect(late.readsDayFirst)
+    #expect(late.result.tasks.suffix(2).map { $0.due?.day.description } == ["2026-03-13", "2026-03-04"])
+
     let monthFirst = try CSVTest.read(header + "00T000000000001,a,04/03/2026\n00T000000000002,b,03/13/2026\n")
     #expect(monthFirst.result.tasks.map { $0.due?.day.description } == ["2026-04-03", "2026-03-13"])
     #expect(!CSVTest.warnings(monthFirst.result).contains { $0.message.contains("ActivityDate") })

@@ -672,6 +672,33 @@ struct RulesTests {
     #expect(world.outlook[0].status == .completed && world.salesforce[0].status == .completed)
   }
 
+  /// A field a later run sends a new value of (the due moved again in Salesforce) is dated by
+  /// that run too: an Outlook edit made between the two runs, older than the new value, is a
+  /// conflict the newer Salesforce edit wins.
+  @Test func aFieldSentAnewIsDatedByTheRunThatSentIt() {
+    func at(_ second: Int64) -> Timestamp { Timestamp(secondsSince1970: 1_000_000 + second) }
+    var world = pairedWorld()
+    world.editSalesforce("Call Ann") {
+      $0.due = World.day(5)
+      $0.lastModified = at(0)
+    }
+    world.runStarts["run-\(world.runs + 1)"] = at(1)
+    world.sync(reimport: false)
+    world.editSalesforce("Call Ann") {
+      $0.due = World.day(7)
+      $0.lastModified = at(3)
+    }
+    world.runStarts["run-\(world.runs + 1)"] = at(4)
+    world.sync(reimport: false)
+    world.editOutlook("Call Ann") {
+      $0.due = World.day(12)
+      $0.lastModified = at(2)
+    }
+    let plan = world.sync()
+    #expect(plan.conflicts == 1)
+    #expect(world.outlook[0].due == World.day(7) && world.salesforce[0].due == World.day(7))
+  }
+
   @Test func formattedOutlookBodyIsKept() {
     var world = pairedWorld()
     world.editOutlook("Call Ann") {

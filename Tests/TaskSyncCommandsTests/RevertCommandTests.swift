@@ -42,6 +42,36 @@ struct RevertCommandTests {
     return files
   }
 
+  /// The state's memory that the Salesforce export's dates are day first is put back as the
+  /// reverted run found it: kept when an earlier run learnt it, gone when that run did.
+  @Test func revertPutsBackTheDayFirstMemory() throws {
+    let folder = try workspace()
+    let exports = folder.appendingPathComponent("exports")
+    try Data(
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VTODO\r\nUID:u-1\r\nSUMMARY:Call Acme\r\nDUE;VALUE=DATE:20260313\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
+        .utf8
+    ).write(to: exports.appendingPathComponent("outlook.ics"))
+    func salesforce(_ rows: String) throws {
+      try Data(("Id,Subject,ActivityDate,Status,Priority\r\n" + rows).utf8)
+        .write(to: exports.appendingPathComponent("Task.csv"))
+    }
+    let key = "salesforce_dates_day_first"
+    let store = try StateStore(folder: folder.appendingPathComponent(".tasksync"))
+    try salesforce("00T000000000001,Call Acme,13/03/2026,Not Started,Normal\r\n")
+    #expect(sync(folder) == 0)
+    #expect(try store.meta(key) == "true")
+    try salesforce(
+      "00T000000000001,Call Acme,2026-03-13,Not Started,Normal\r\n00T000000000002,Plan,05/03/2026,Not Started,Normal\r\n"
+    )
+    #expect(sync(folder) == 0)
+    let runs = try store.runs().map(\.runID)
+    let config = folder.appendingPathComponent("tasksync.toml").path
+    #expect(TaskSyncCommand.run(["revert", runs[1], "--config", config]) == 0)
+    #expect(try store.meta(key) == "true")
+    #expect(TaskSyncCommand.run(["revert", runs[0], "--config", config]) == 0)
+    #expect(try store.meta(key) == nil)
+  }
+
   @Test func revertRestoresTheOutputsAndStateOfBeforeTheLatestRun() throws {
     let folder = try workspace()
     #expect(sync(folder) == 0)

@@ -32,6 +32,7 @@ extension PlanFile {
         }
       }
       o.member("runID", runID)
+      if salesforceDatesDayFirst == true { o.member("salesforceDatesDayFirst", true) }
       o.key("summary")
       o.write(summary)
       o.member("today", today.description)

@@ -22,6 +22,9 @@ package struct PlanFile: Codable, Sendable {
   /// The `tasksync relate` requests the run carries out (``SyncPlan/carriedRequests``): a
   /// revert of the run saves them again. Absent when there are none.
   package var relateRequests: [RelateRequest]?
+  /// The state's memory that the Salesforce export's dates are day first, as the run found it
+  /// (`true`; absent otherwise): a revert of the run puts it back.
+  package var salesforceDatesDayFirst: Bool?
 
   package static func read(_ url: URL) throws -> PlanFile {
     guard let data = FileManager.default.contents(atPath: url.path) else {

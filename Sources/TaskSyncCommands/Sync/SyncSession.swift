@@ -155,7 +155,8 @@ package struct SyncSession {
           ? []
           : [.init(side: PlanFile.successFilesSide, path: successFolder.path, sha256: learnt.checksums)]),
       decisions: plan.decisions, summary: summary,
-      relateRequests: plan.carriedRequests.isEmpty ? nil : plan.carriedRequests)
+      relateRequests: plan.carriedRequests.isEmpty ? nil : plan.carriedRequests,
+      salesforceDatesDayFirst: dayFirst ? true : nil)
     return PreparedRun(
       outlook: outlook, salesforce: salesforce, successFiles: learnt.checksums, state: state, requests: requests,
       outlookOutputNames: outlookOutputNames, snapshot: snapshot,
