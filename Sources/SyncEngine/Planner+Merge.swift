@@ -227,8 +227,8 @@ extension [PendingOperation] {
 
   /// With a pending update of `field` on `side`, remembering the value the side had. Each
   /// field stays in the update of the run that wrote its value: a field a later run adds, or
-  /// sends a new value of, goes into an update of that run (``Planner/editedBeforeUpdate(_:of:on:in:)`` reads when it was
-  /// written from it).
+  /// sends a new value of, goes into an update of that run
+  /// (``Planner/editedBeforeUpdate(_:of:on:in:)`` reads when it was written from it).
   ///
   /// - Parameter anew: the value sent differs from the one an earlier run sent: the field moves
   ///   to this run's update, dated by it.
