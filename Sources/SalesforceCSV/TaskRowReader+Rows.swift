@@ -46,7 +46,7 @@ extension TaskRowReader {
     }
     for c in [
       columns.activityDate, columns.lastModifiedDate, columns.reminderDateTime, columns.completedDateTime,
-    ].compactMap({ $0 }) where onlyDayFirst == nil || onlyMonthFirst == nil {
+    ].compactMap({ $0 }) where dayFirstCell == nil || monthFirstCell == nil {
       findSlashDateOrder(c)
     }
     let rows = max(0, table.recordCount - 1)
@@ -81,7 +81,7 @@ extension TaskRowReader {
   }
 
   /// Finds, in date column `column`, the first date only day first reads and the first only
-  /// month first reads (``onlyDayFirst``, ``onlyMonthFirst``), before any row is mapped.
+  /// month first reads (``dayFirstCell``, ``monthFirstCell``), before any row is mapped.
   ///
   /// One program writes a file's dates one way: a column whose first 64 dates are no slash
   /// dates (most exports write YYYY-MM-DD) is not read further.
@@ -89,7 +89,7 @@ extension TaskRowReader {
     var record = 1
     var otherDates = 0
     var slashDates = 0
-    while record < table.recordCount && (onlyDayFirst == nil || onlyMonthFirst == nil) {
+    while record < table.recordCount && (dayFirstCell == nil || monthFirstCell == nil) {
       defer { record += 1 }
       guard table.fieldCount(record) > column else { continue }
       // Seen from the cell's first bytes, without reading it as a value: no date at all (empty,
@@ -106,15 +106,9 @@ extension TaskRowReader {
       }
       switch table.withValueBytes(record: record, field: column, SalesforceValues.slashOrder) {
       case .dayFirst:
-        if onlyDayFirst == nil {
-          onlyDayFirst = record
-          dayFirstCell = (record, column)
-        }
+        if dayFirstCell == nil { dayFirstCell = (record, column) }
       case .monthFirst:
-        if onlyMonthFirst == nil {
-          onlyMonthFirst = record
-          monthFirstCell = (record, column)
-        }
+        if monthFirstCell == nil { monthFirstCell = (record, column) }
       case nil:
         if ambiguousCell == nil,
           table.withValueBytes(record: record, field: column, SalesforceValues.isAmbiguousSlashDay)

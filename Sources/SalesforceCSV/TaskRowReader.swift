@@ -19,19 +19,16 @@ struct TaskRowReader {
   var noRowHasAnId: Bool?
   /// The lenient readings of this reader's rows (``CSVLeniency``), reported once per file.
   var leniency = LeniencyTally<CSVLeniency>()
-  /// The first data row with a date (ActivityDate or a date-time) only day first reads
-  /// (`13/03/2026`), and the first only month first reads (`03/13/2026`), with their lines:
-  /// what the file shows of its date order.
-  var onlyDayFirst: Int?
-  var onlyMonthFirst: Int?
-  var slashEvidenceLines = (dayFirst: 0, monthFirst: 0)
-  /// The cells (record, column) that showed each order.
+  /// The first date cell (record, column) only day first reads (`13/03/2026`), and the first
+  /// only month first reads (`03/13/2026`): what the file shows of its date order. When it
+  /// shows both, the lines of the two, for the messages of the dates that read both ways.
   var dayFirstCell: (Int, Int)?
   var monthFirstCell: (Int, Int)?
+  var slashEvidenceLines = (dayFirst: 0, monthFirst: 0)
   /// The first date that reads both ways.
   var ambiguousCell: (Int, Int)?
   /// `A/B/YYYY` dates are read day first: the file shows that order and not the other.
-  var readsDayFirst: Bool { (onlyDayFirst != nil || options.slashDatesDayFirst) && onlyMonthFirst == nil }
+  var readsDayFirst: Bool { (dayFirstCell != nil || options.slashDatesDayFirst) && monthFirstCell == nil }
 
   init(table: CSVTable, file: String, mapping: SalesforceTaskMapping, options: SalesforceCSVOptions) {
     self.table = table
@@ -328,7 +325,7 @@ struct TaskRowReader {
       case .some(let value):
         task.due = value.map { TaskDate(day: $0) }
         if let value, table.withValueBytes(record: record, field: c, SalesforceValues.isAmbiguousSlashDay) {
-          if onlyDayFirst != nil && onlyMonthFirst != nil {
+          if dayFirstCell != nil && monthFirstCell != nil {
             // The file writes dates both ways: this one could be either.
             problems.append(
               Problem(
@@ -338,7 +335,7 @@ struct TaskRowReader {
                   monthFirst: slashEvidenceLines.monthFirst),
                 at: cellOffset(record, c)))
             failed = true
-          } else if onlyMonthFirst == nil && !dayFirst {
+          } else if monthFirstCell == nil && !dayFirst {
             problems.append(
               Problem(
                 .warning, SalesforceCSVMessage.ambiguousDay(table.value(record: record, field: c), value),
