@@ -193,8 +193,7 @@ extension EWSDocument {
   /// Where the `<t:Task>` of each task starts, for each task whose ItemId is one of `keys` (for messages about
   /// them); keys of no task are left out.
   public func positions(ofTaskKeys keys: Set<String>) -> [String: SourcePosition] {
-    let found = records.filter { keys.contains($0.key) }
-    let positions = SourcePosition.positions(of: found.map(\.start), in: bytes)
-    return Dictionary(zip(found.map(\.key), positions), uniquingKeysWith: { first, _ in first })
+    let found = records.filter { keys.contains($0.key) }.map { (key: $0.key, offset: $0.start) }
+    return SourcePosition.positions(byKey: found, in: bytes)
   }
 }

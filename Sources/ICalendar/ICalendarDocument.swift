@@ -69,7 +69,6 @@ extension ICalendarDocument {
     for span in todos where span.isTask {
       if let key = span.key?.text, keys.contains(key) { found.append((key, span.raw.lowerBound)) }
     }
-    let positions = SourcePosition.positions(of: found.map(\.offset), in: bytes)
-    return Dictionary(zip(found.map(\.key), positions), uniquingKeysWith: { first, _ in first })
+    return SourcePosition.positions(byKey: found, in: bytes)
   }
 }

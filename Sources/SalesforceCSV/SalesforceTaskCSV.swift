@@ -205,7 +205,6 @@ extension SalesforceTaskCSV {
         found.append((key, table.contentRange(record: record).lowerBound))
       }
     }
-    let positions = SourcePosition.positions(of: found.map(\.offset), in: table.bytes)
-    return Dictionary(zip(found.map(\.key), positions), uniquingKeysWith: { first, _ in first })
+    return SourcePosition.positions(byKey: found, in: table.bytes)
   }
 }

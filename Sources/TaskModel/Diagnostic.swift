@@ -96,4 +96,10 @@ extension SourcePosition {
     }
     return positions
   }
+
+  /// ``positions(of:in:)`` of `found`'s offsets, by their keys (the first of a key repeated).
+  public static func positions(byKey found: [(key: String, offset: Int)], in bytes: [UInt8]) -> [String: SourcePosition]
+  {
+    Dictionary(zip(found.map(\.key), positions(of: found.map(\.offset), in: bytes)), uniquingKeysWith: { a, _ in a })
+  }
 }
