@@ -460,11 +460,12 @@ struct Planner {
   /// Whether task `c` of `target` holds every synced field as the create of saved pair `i`
   /// sent it (the pair's baseline); a field `target`'s export does not carry is not compared.
   func holdsWhatWasSent(_ c: Int, by i: Int, on target: Side) -> Bool {
-    let sent = pairs[i].baseline
-    guard !sent.isEmpty else { return false }
     let idx = self[target]
-    let unknown = target == .outlook ? isUnknownOn.outlook : isUnknownOn.salesforce
-    return fields.indices.allSatisfy { unknown[$0] || idx.print(c, $0) == sent[fields[$0]] }
+    return pairs[i].baseline.matches(
+      fields, ignoring: target == .outlook ? isUnknownOn.outlook : isUnknownOn.salesforce
+    ) {
+      idx.print(c, $0)
+    }
   }
 
   /// The tasks with subject and due day `key` that a pending create may have produced: the
