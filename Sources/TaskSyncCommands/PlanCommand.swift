@@ -67,6 +67,15 @@ extension SyncSession {
     }
   }
 
+  /// Ends a run a guard refused as any run that ends early: the log (whose line says why) and
+  /// `[notify]` hear of it, and `--json` prints the summary, with `refused`; otherwise
+  /// `printText` shows what the command shows. Throws the refusal (exit 3).
+  func refuse(_ run: PreparedRun, json: Bool, else printText: () -> Void) throws -> Never {
+    Notifier(configuration: configuration).notify(run.summary)
+    if json { FileHandle.standardOutput.write(Data(run.summary.json)) } else { printText() }
+    throw CommandFailure(.refused, "")
+  }
+
   /// Applies a run prepared under the lock and reports it; the exit status follows the outcome.
   func applyAndReport(_ run: PreparedRun, show: SummaryShow, json: Bool) throws {
     let changedOutputs = try notifyingFailure { try apply(run, startedAt: Clock.now) }

@@ -35,16 +35,7 @@ struct SyncCommand: ParsableCommand {
     defer { LeftToExit.leave(run) }
     try run.checkExclusions(exclude)
     if run.plan.refusal != nil {
-      // As any run that ends early: the log and `[notify]` hear of it, and `--json` gets the
-      // summary (with `refused`), not the plan's text.
-      Notifier(configuration: session.configuration).notify(run.summary)
-      if common.json {
-        FileHandle.standardOutput.write(Data(run.summary.json))
-      } else {
-        print(PlanText.render(run.plan), terminator: "")
-      }
-      // The log line says why ("tasksync: refused, nothing written: …").
-      throw CommandFailure(.refused, "")
+      try session.refuse(run, json: common.json) { print(PlanText.render(run.plan), terminator: "") }
     }
     if session.configuration.mode == .manual && !yes {
       print(PlanText.render(run.plan), terminator: "")

@@ -107,15 +107,12 @@ struct WatchCommand: ParsableCommand {
       return run
     }
     if run.plan.refusal != nil {
-      Notifier(configuration: configuration).notify(run.summary)
-      // The log line above says why; the summary is printed as for any run that needs the
-      // user's eye (`always` or `errors`), or as JSON.
-      if common.json {
-        FileHandle.standardOutput.write(Data(run.summary.json))
-      } else if configuration.summaryShow == .always || configuration.summaryShow == .errors {
-        print(run.summary.text, terminator: "")
+      // The summary is printed as for any run that needs the user's eye (`always` or `errors`).
+      try session.refuse(run, json: common.json) {
+        if configuration.summaryShow == .always || configuration.summaryShow == .errors {
+          print(run.summary.text, terminator: "")
+        }
       }
-      throw CommandFailure(.refused, "")
     }
     try session.applyAndReport(run, show: configuration.summaryShow, json: common.json)
   }
