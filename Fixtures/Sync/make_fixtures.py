@@ -1344,6 +1344,25 @@ scenario("stale-plan-success-file", [
          contains={"outlook/outlook.ics": ["DUE;VALUE=DATE:20260321"], "plan.json": ["salesforce-success-files"]}),
 ])
 
+# The user imported insert.csv with Data Loader and syncs again before exporting the tasks:
+# the success file proves the create, so insert.csv does not offer it a second time (imported
+# again, it would be a duplicate). The Outlook task deleted meanwhile, the pair waits; the
+# export that shows the copy carries the deletion over to it.
+scenario("success-file-before-export", [
+    step("outlook-new", outlook=O(more=[NEW_O]), salesforce=SF(), exit=0, summary=summary(o=ZERO, s=counts(c=1)),
+         contains={"salesforce/insert.csv": ["Book flights"]}),
+    step("success-file-same-export", salesforce=SF(), success=BOOK_FLIGHTS_SUCCESS, exit=0,
+         summary=summary(o=ZERO, s=ZERO),
+         contains={"summary.json": ["inserted in Salesforce as " + S[30], "not offered again"]},
+         absent={"salesforce/insert.csv": ["Book flights"], "salesforce/Task.csv": ["Book flights"]}),
+    step("outlook-task-deleted", outlook=O(), salesforce=SF(), success=BOOK_FLIGHTS_SUCCESS, exit=0,
+         summary=summary(o=ZERO, s=ZERO), contains={"summary.json": ["not offered again"]},
+         absent={"salesforce/insert.csv": ["Book flights"]}),
+    step("copy-exported", outlook=O(), salesforce=SF(more=[row(S[30], "Book flights", "2026-03-20")]),
+         success=BOOK_FLIGHTS_SUCCESS, exit=0, summary=summary(o=ZERO, s=counts(d=1)),
+         decisions={"salesforce/delete/" + S[30]: "planned"}),
+])
+
 # Picklists without a value for some statuses and priorities: an Outlook task in progress with
 # low priority reaches Salesforce as the nearest values the org has (Open, Normal), with a
 # warning, and once re-imported it is not "changed back" in Outlook.

@@ -157,6 +157,16 @@ extension Planner {
         )
         return
       }
+      if let id = insertedAwaitingExport[pair.id] {
+        // Kept with its source gone too: the copy, once exported, is recognised and the
+        // deletion carried over to it, not copied back as a new task.
+        out.keep(
+          pair,
+          note:
+            "inserted in Salesforce as \(id) (a Data Loader success file says so) by the create of run \(create.runID), and not in the Salesforce export yet: not offered again; export the tasks again"
+        )
+        return
+      }
       offerPendingCreateAgain(pair, create, source: source)
       return
     }

@@ -58,6 +58,9 @@ struct Planner {
   var heldCreates: [String: String] = [:]
   /// Per side, the tasks held by such a create: neither paired nor copied this run.
   var heldByCreates: [Side: Set<Int>] = [.outlook: [], .salesforce: []]
+  /// Pending Salesforce creates a Data Loader success file shows inserted, whose Id the
+  /// export does not hold yet, by pair id: the Id. Neither offered again nor looked for.
+  var insertedAwaitingExport: [String: String] = [:]
   /// Per side, the positions in `fields` of the synced fields its export does not carry
   /// (``SideSnapshot/unknownFields``); empty for most runs.
   let unknownFields: [(side: Side, fields: [Int])]
@@ -170,7 +173,9 @@ struct Planner {
     }
     // The lookups are made by non-mutating methods, each called once: called per create from
     // here, each call would copy the whole planner.
-    for (i, target, found, echo) in copiesNamed(pending) {
+    let named = copiesNamed(pending)
+    for (i, id) in named.awaitingExport { insertedAwaitingExport[pairs[i].id] = id }
+    for (i, target, found, echo) in named.copies {
       // The pair made from the copy, a run before the success file named it, lets it go: left
       // with no task, its create is dropped (``offerPendingCreateAgain``).
       if let echo {
@@ -292,9 +297,16 @@ struct Planner {
   ///
   /// A success file that comes a run late names a copy that run took for a new task: its pair
   /// holds only that task, and sends it to the other side. That pair (`echo`) lets it go.
-  func copiesNamed(_ pending: [Int]) -> [(pair: Int, target: Side, found: Int, echo: Int?)] {
+  ///
+  /// A success file that names an Id the Salesforce export does not hold (the user imported
+  /// insert.csv and has not exported since) proves the copy exists: that create is listed in
+  /// `awaitingExport` with the Id, to be neither offered again nor looked for by subject.
+  func copiesNamed(_ pending: [Int]) -> (
+    copies: [(pair: Int, target: Side, found: Int, echo: Int?)], awaitingExport: [(pair: Int, id: String)]
+  ) {
     var claimed: [Set<Int>] = [[], []]
     var copies: [(pair: Int, target: Side, found: Int, echo: Int?)] = []
+    var awaitingExport: [(pair: Int, id: String)] = []
     // Which saved pair holds each Salesforce task, made only when a success file names a task
     // that one holds.
     var holders: [Int: Int]?
@@ -326,9 +338,12 @@ struct Planner {
           !claimed[target.number].contains($0)
         }
       }
+      // The Id a success file gives the copy, when one does.
+      var inserted: String?
       if found == nil, target == .salesforce, !input.learnedSalesforceIDs.isEmpty,
         let learnt = input.learnedSalesforceIDs[Self.sourceKey(pairs, i, target)]
       {
+        inserted = learnt
         found = named(self[target].index(ofKey: learnt))
       }
       // A success file's row with the subject and due day the create sent, when it is the only
@@ -336,14 +351,20 @@ struct Planner {
       if found == nil, target == .salesforce, !insertedByMatch.isEmpty, let subject = pairs[i].pending[c].matchSubject {
         let key = MatchKey(subject: subject, due: pairs[i].pending[c].matchDue)
         if let ids = insertedByMatch[key], ids.count == 1, sentToSalesforce[key] == 1 {
+          inserted = ids.first!
           found = named(self[target].index(ofKey: ids.first!))
         }
       }
-      guard let found else { continue }
+      guard let found else {
+        // Inserted, and not in this export (or there, but unreadable): offered again, the
+        // create would be imported twice.
+        if let inserted, self[target].index(ofKey: inserted) == nil { awaitingExport.append((i, inserted)) }
+        continue
+      }
       claimed[target.number].insert(found)
       copies.append((i, target, found, echo))
     }
-    return copies
+    return (copies, awaitingExport)
   }
 
   /// Per pending create still unresolved after ``copiesNamed(_:)``, what it may be found by.
@@ -351,7 +372,9 @@ struct Planner {
     var lookups: [CreateLookup] = []
     lookups.reserveCapacity(pending.count)
     for i in pending {
-      guard let (c, target) = Self.unresolvedCreate(pairs, i, attached[i]) else { continue }
+      guard let (c, target) = Self.unresolvedCreate(pairs, i, attached[i]),
+        insertedAwaitingExport.isEmpty || insertedAwaitingExport[pairs[i].id] == nil
+      else { continue }
       lookups.append(CreateLookup(pair: i, target: target, keys: matchKeys(pairs[i].pending[c], target, attached[i])))
     }
     return lookups
