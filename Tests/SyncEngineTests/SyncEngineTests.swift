@@ -54,6 +54,27 @@ struct SyncEngineTests {
     #expect(again.counts(for: .outlook).delete == 0)
   }
 
+  @Test func aCreateASuccessFileShowsInsertedWaitsForTheExport() {
+    var world = World()
+    world.outlook = [TaskItem(key: "uid-1", subject: "Pay rent", due: World.day(1))]
+    world.sync(reimport: false)
+    let id = SalesforceID.normalised("00T000000000077")!
+    world.learnedSalesforceIDs = ["uid-1": id]
+    let waiting = world.plan()
+    #expect(waiting.decisions.isEmpty)
+    #expect(waiting.warnings.contains { $0.contains("inserted in Salesforce as \(id)") && $0.contains("not offered again") })
+    #expect(waiting.nextState.pairs.first?.pending.first?.operation == .create)
+    // The Outlook task deleted meanwhile: the pair still waits for the copy.
+    world.outlook = []
+    #expect(world.plan().nextState.pairs.count == 1)
+    world.outlook = [TaskItem(key: "uid-1", subject: "Pay rent", due: World.day(1))]
+    world.salesforce = [TaskItem(key: id, subject: "Pay rent", due: World.day(1))]
+    let exported = world.plan()
+    #expect(exported.isEmpty)
+    #expect(exported.nextState.pairs.first?.salesforceKey == id)
+    #expect(exported.nextState.pairs.first?.pending.isEmpty == true)
+  }
+
   @Test func pendingCreateRecognisedBySubjectWhenTheCrossReferenceIsLost() {
     var world = World()
     world.salesforceKeepsCrossReference = false

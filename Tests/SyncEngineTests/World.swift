@@ -19,6 +19,9 @@ struct World {
   var salesforceUnknownFields: Set<SyncField> = []
   /// When runs started, by run id (``SyncInput/runStarts``; the journal's in a real run).
   var runStarts: [String: Timestamp] = [:]
+  /// Ids Data Loader success files give inserted tasks, by the Outlook key in their external-ID
+  /// cell (``SyncInput/learnedSalesforceIDs``).
+  var learnedSalesforceIDs: [String: String] = [:]
 
   static func day(_ offset: Int) -> TaskDate { TaskDate(day: CalendarDay("2026-06-15")!.adding(days: offset)) }
 
@@ -33,7 +36,7 @@ struct World {
     var input = SyncInput(
       outlook: SideSnapshot(tasks: outlook),
       salesforce: SideSnapshot(tasks: salesforce, unknownFields: salesforceUnknownFields), state: state,
-      policy: policy, today: today, runID: "run-\(runs + 1)")
+      policy: policy, today: today, runID: "run-\(runs + 1)", learnedSalesforceIDs: learnedSalesforceIDs)
     input.requests = requests
     input.runStarts = runStarts
     return SyncEngine.plan(input, excluding: excluded)
