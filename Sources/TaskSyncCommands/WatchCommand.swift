@@ -33,7 +33,9 @@ struct WatchCommand: ParsableCommand {
     let stop = StopSignal()
     if once {
       do {
-        try check(session, at: try now())
+        let instant = try now()
+        if session.configuration.isActive(at: instant) { try Self.waitUntilStill(session.configuration) }
+        try check(session, at: instant)
       } catch let busy as StateBusy {
         Notifier(configuration: session.configuration).notify(RunSummary(failure: busy.failure))
         throw busy.failure
@@ -117,6 +119,30 @@ struct WatchCommand: ParsableCommand {
     try session.applyAndReport(run, show: configuration.summaryShow, json: common.json)
   }
 
+  /// Returns once the inputs have not changed for ``WatchSchedule/quiet`` seconds, by their
+  /// modification times or, for times that cannot tell (the file system's clock ahead), by
+  /// watching them: a scheduled `--once` started while an export is being written reads it
+  /// whole. Refuses when they are still changing after `limit` seconds.
+  static func waitUntilStill(
+    _ configuration: TaskSyncConfiguration, quiet: TimeInterval = WatchSchedule.quiet, limit: TimeInterval = 120
+  ) throws {
+    var signature = InputSignature(configuration)
+    var waited: TimeInterval = 0
+    while !signature.isStill(at: Date(), quiet: quiet) {
+      guard waited < limit else {
+        throw CommandFailure(
+          .refused,
+          "refused, nothing written: the exports were still changing after \(Int(limit)) seconds (being written?); run again once they are whole"
+        )
+      }
+      Thread.sleep(forTimeInterval: quiet)
+      waited += quiet
+      let now = InputSignature(configuration)
+      if now == signature { return }
+      signature = now
+    }
+  }
+
   func now() throws -> Date {
     guard let clock else { return Date() }
     guard let instant = Timestamp(iso: clock) else {
@@ -149,7 +175,10 @@ package struct WatchSchedule {
   /// How soon a run that found the state in use is tried again.
   package static let lockRetry: TimeInterval = 10
 
-  package init(every: TimeInterval, inputs: InputSignature, quiet: TimeInterval = 5) {
+  /// How long the inputs must be unchanged before a run reads them, unless told otherwise.
+  package static let quiet: TimeInterval = 5
+
+  package init(every: TimeInterval, inputs: InputSignature, quiet: TimeInterval = WatchSchedule.quiet) {
     self.every = every
     self.quiet = quiet
     lastInputs = inputs
@@ -166,6 +195,9 @@ package struct WatchSchedule {
       seen = inputs
       stillSince = now
     }
+    // Before any change was seen (the first turn), by the files' modification times: an
+    // export written just before the watch started is waited for too.
+    if stillSince == nil, !inputs.isStill(at: now, quiet: quiet) { stillSince = now }
     let still = stillSince.map { now.timeIntervalSince($0) >= quiet } ?? true
     let due =
       inputs != lastInputs || lastRun.map { now.timeIntervalSince($0) >= every } ?? true
@@ -224,6 +256,8 @@ struct ConfigurationReload {
 /// nothing a run reads has changed as far as the file system tells.
 package struct InputSignature: Equatable, Sendable {
   package let entries: [String]
+  /// The latest modification time among them, `nil` when none could be read.
+  package let newest: Date?
 
   package init(_ configuration: TaskSyncConfiguration) {
     let salesforceFolder = configuration.salesforce.deletingLastPathComponent()
@@ -238,18 +272,33 @@ package struct InputSignature: Equatable, Sendable {
   /// The signature of `paths`; a folder among them counts with every file in it.
   package init(paths: [URL]) {
     var entries: [String] = []
+    var newest: Date?
+    func add(_ url: URL) {
+      let (entry, modified) = Self.stamp(url)
+      entries.append(entry)
+      if let modified, newest.map({ modified > $0 }) ?? true { newest = modified }
+    }
     for url in paths {
       var isFolder: ObjCBool = false
       guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
         entries.append("\(url.path) missing")
         continue
       }
-      entries.append(Self.stamp(url))
+      add(url)
       if isFolder.boolValue {
-        entries += Self.names(in: url).map { Self.stamp(url.appendingPathComponent($0)) }
+        for name in Self.names(in: url) { add(url.appendingPathComponent(name)) }
       }
     }
     self.entries = entries
+    self.newest = newest
+  }
+
+  /// Whether nothing was modified in the `quiet` seconds before `now`. A modification time
+  /// ahead of `now` (another machine's clock) tells nothing: not still, so that the caller
+  /// watches the files instead.
+  package func isStill(at now: Date, quiet: TimeInterval) -> Bool {
+    guard let newest else { return true }
+    return now.timeIntervalSince(newest) >= quiet
   }
 
   /// The names in `folder`, hidden ones (temporary files) left out, sorted.
@@ -257,13 +306,13 @@ package struct InputSignature: Equatable, Sendable {
     ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
   }
 
-  static func stamp(_ url: URL) -> String {
+  static func stamp(_ url: URL) -> (entry: String, modified: Date?) {
     // Through a symbolic link to the file it names: a new export written there is a change.
     let attributes = (try? FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path)) ?? [:]
-    let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1
+    let date = attributes[.modificationDate] as? Date
     let size = (attributes[.size] as? Int) ?? -1
     let number = (attributes[.systemFileNumber] as? Int) ?? -1
-    return "\(url.path) \(size) \(modified) \(number)"
+    return ("\(url.path) \(size) \(date?.timeIntervalSince1970 ?? -1) \(number)", date)
   }
 }
 

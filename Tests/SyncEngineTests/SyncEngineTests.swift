@@ -62,7 +62,8 @@ struct SyncEngineTests {
     world.learnedSalesforceIDs = ["uid-1": id]
     let waiting = world.plan()
     #expect(waiting.decisions.isEmpty)
-    #expect(waiting.warnings.contains { $0.contains("inserted in Salesforce as \(id)") && $0.contains("not offered again") })
+    #expect(
+      waiting.warnings.contains { $0.contains("inserted in Salesforce as \(id)") && $0.contains("not offered again") })
     #expect(waiting.nextState.pairs.first?.pending.first?.operation == .create)
     // The Outlook task deleted meanwhile: the pair still waits for the copy.
     world.outlook = []

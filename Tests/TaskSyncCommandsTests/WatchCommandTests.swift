@@ -19,7 +19,18 @@ struct WatchCommandTests {
       \(settings)
       """
     try Data(config.utf8).write(to: folder.appendingPathComponent("tasksync.toml"))
+    try Self.backdate(folder.appendingPathComponent("exports"))
     return folder
+  }
+
+  /// Dates the files in `folder` (or the file) a minute back: exports written well before the
+  /// run, which `watch` reads without waiting for them to be still.
+  static func backdate(_ url: URL) throws {
+    let old: [FileAttributeKey: Any] = [.modificationDate: Date().addingTimeInterval(-60)]
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? [] {
+      try FileManager.default.setAttributes(old, ofItemAtPath: url.appendingPathComponent(name).path)
+    }
+    try FileManager.default.setAttributes(old, ofItemAtPath: url.path)
   }
 
   func watch(_ folder: URL, at instant: String) -> Int32 {
@@ -100,12 +111,50 @@ struct WatchCommandTests {
     #expect(notified.contains("\"create\" : 1"))
   }
 
+  /// A scheduled `--once` that starts while an export is being written waits until it is
+  /// still, and reads it whole: the half written first would read as deletions, or not at all.
+  @Test func onceWaitsForAnExportStillBeingWritten() throws {
+    let folder = try workspace(Self.automatic)
+    let csv = folder.appendingPathComponent("exports/Task.csv")
+    let whole = try Data(contentsOf: csv)
+    let lastRow = try #require(String(decoding: whole, as: UTF8.self).split(separator: "\n").last)
+    let lastID = String(lastRow.prefix(18))
+    try whole.prefix(whole.count / 2).write(to: csv)
+    let writer = Thread {
+      Thread.sleep(forTimeInterval: 2)
+      try! whole.write(to: csv)
+    }
+    writer.start()
+    #expect(watch(folder, at: "2026-03-02T09:00:00Z") == 0)
+    let written = try String(
+      contentsOf: folder.appendingPathComponent("tasksync-out/salesforce/Task.csv"), encoding: .utf8)
+    #expect(written.contains(lastID))
+    let summary = try String(contentsOf: folder.appendingPathComponent("tasksync-out/summary.json"), encoding: .utf8)
+    #expect(summary.contains("\"delete\" : 0"))
+  }
+
+  /// The loop's first turn waits too for an export modified just before the watch started.
+  @Test func theFirstTurnWaitsForAnExportJustWritten() throws {
+    let folder = try workspace(Self.automatic)
+    let configuration = TaskSyncConfiguration.defaults(baseFolder: folder)
+    let csv = folder.appendingPathComponent("exports/Task.csv")
+    try Data(contentsOf: csv).write(to: csv)
+    let start = Date()
+    var schedule = WatchSchedule(every: 3600, inputs: InputSignature(configuration))
+    var runs = 0
+    #expect(!schedule.turn(at: start, inputs: InputSignature(configuration), isActive: true) { runs += 1 })
+    #expect(!schedule.turn(at: start + 2, inputs: InputSignature(configuration), isActive: true) { runs += 1 })
+    #expect(schedule.turn(at: start + 6, inputs: InputSignature(configuration), isActive: true) { runs += 1 })
+    #expect(runs == 1)
+  }
+
   /// An unattended run that cannot read an input is the one the user must hear of: the
   /// configured command gets a summary with the positioned error, and nothing is written.
   @Test func aRunThatFailsToReadItsInputsNotifies() throws {
     let folder = try workspace(Self.automatic + Self.notifying("errors"))
     let csv = folder.appendingPathComponent("exports/Task.csv")
     try Data(try Data(contentsOf: csv) + Data("00T000000000099EAA,\"never closed\n".utf8)).write(to: csv)
+    try Self.backdate(folder.appendingPathComponent("exports"))
     #expect(watch(folder, at: "2026-03-02T09:00:00Z") == 1)
     #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("tasksync-out").path))
     let notified = try String(contentsOf: folder.appendingPathComponent("notified.json"), encoding: .utf8)
@@ -158,7 +207,7 @@ struct WatchCommandTests {
     let configuration = TaskSyncConfiguration.defaults(baseFolder: folder)
     let csv = folder.appendingPathComponent("exports/Task.csv")
     var schedule = WatchSchedule(every: 900, inputs: InputSignature(configuration))
-    let start = Date(timeIntervalSince1970: 1_800_000_000)
+    let start = Date().addingTimeInterval(3600)
     var runs = 0
 
     #expect(schedule.turn(at: start, inputs: InputSignature(configuration), isActive: true) { runs += 1 })
@@ -190,7 +239,7 @@ struct WatchCommandTests {
     let csv = folder.appendingPathComponent("exports/Task.csv")
     let whole = try Data(contentsOf: csv)
     var schedule = WatchSchedule(every: 3600, inputs: InputSignature(configuration))
-    let start = Date(timeIntervalSince1970: 1_800_000_000)
+    let start = Date().addingTimeInterval(3600)
     var read: [Data] = []
     func turn(_ seconds: TimeInterval) -> Bool {
       schedule.turn(at: start + seconds, inputs: InputSignature(configuration), isActive: true) {
@@ -214,7 +263,7 @@ struct WatchCommandTests {
     let folder = try workspace(Self.automatic)
     let configuration = TaskSyncConfiguration.defaults(baseFolder: folder)
     var schedule = WatchSchedule(every: 3600, inputs: InputSignature(configuration))
-    let start = Date(timeIntervalSince1970: 1_800_000_000)
+    let start = Date().addingTimeInterval(3600)
     var runs = 0
     #expect(schedule.turn(at: start, inputs: InputSignature(configuration), isActive: true) { runs += 1 })
     schedule.retry(at: start + WatchSchedule.lockRetry)
