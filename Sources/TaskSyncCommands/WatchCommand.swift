@@ -109,11 +109,9 @@ struct WatchCommand: ParsableCommand {
       return run
     }
     if run.plan.refusal != nil {
-      // The summary is printed as for any run that needs the user's eye (`always` or `errors`).
+      // The summary is printed as for any run that needs the user's eye (all but `never`).
       try session.refuse(run, json: common.json) {
-        if configuration.summaryShow == .always || configuration.summaryShow == .errors {
-          print(run.summary.text, terminator: "")
-        }
+        if configuration.summaryShow.prints(run.summary) { print(run.summary.text, terminator: "") }
       }
     }
     try session.applyAndReport(run, show: configuration.summaryShow, json: common.json)

@@ -25,6 +25,22 @@ struct NotifierTests {
 
   /// A run a guard refused wrote nothing: it is an error to hear of, not news of changes,
   /// though its summary keeps the counts of the plan it refused.
+  /// `notify-send` is found on PATH, and run where a display or a session bus can show it.
+  @Test func theDesktopNotifierIsFoundOnPathInADesktopSession() throws {
+    let folder = try TestPaths.temporaryFolder("tasksync-notify-send")
+    let fake = folder.appendingPathComponent("notify-send")
+    try Data("#!/bin/sh\n".utf8).write(to: fake)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)
+    let path = folder.path + ":/nonexistent"
+    #expect(
+      Notifier.desktopNotifier(["PATH": path, "DBUS_SESSION_BUS_ADDRESS": "unix:path=/run/user/1000/bus"]) == fake.path)
+    #expect(Notifier.desktopNotifier(["PATH": path, "WAYLAND_DISPLAY": "wayland-0"]) == fake.path)
+    #expect(Notifier.desktopNotifier(["PATH": path, "DISPLAY": ":0"]) == fake.path)
+    // cron: no session, nothing to show it.
+    #expect(Notifier.desktopNotifier(["PATH": path]) == nil)
+    #expect(Notifier.desktopNotifier(["PATH": path, "DISPLAY": ""]) == nil)
+  }
+
   @Test func aRefusedRunIsAnErrorNotChanges() {
     var refused = RunSummary(failure: CommandFailure(.refused, "4 of 4 Outlook tasks would be deleted"))
     refused.outlook.delete = 4
@@ -34,8 +50,8 @@ struct NotifierTests {
     #expect(Notifier.events(of: applied) == [.changes])
   }
 
-  /// `summary.show`: `changes` prints a run with changes, errors, or conflicts left for review
-  /// (a run that changed nothing because it waits on the user is still news).
+  /// `summary.show`: `changes` prints a run with changes, errors, conflicts left for review, or
+  /// a refusal (a run that changed nothing because it waits on the user is still news).
   @Test func whichRunsPrintTheirSummary() {
     var quiet = RunSummary(failure: CommandFailure(.refused, ""))
     quiet.refused = nil
@@ -46,10 +62,12 @@ struct NotifierTests {
     var waiting = quiet
     waiting.conflicts = 1
     waiting.unresolvedConflicts = 1
-    let runs = [quiet, changed, failed, waiting]
-    #expect(runs.map(SummaryShow.always.prints) == [true, true, true, true])
-    #expect(runs.map(SummaryShow.changes.prints) == [false, true, true, true])
-    #expect(runs.map(SummaryShow.errors.prints) == [false, false, true, false])
-    #expect(runs.map(SummaryShow.never.prints) == [false, false, false, false])
+    var refused = quiet
+    refused.refused = "the salesforce export is empty"
+    let runs = [quiet, changed, failed, waiting, refused]
+    #expect(runs.map(SummaryShow.always.prints) == [true, true, true, true, true])
+    #expect(runs.map(SummaryShow.changes.prints) == [false, true, true, true, true])
+    #expect(runs.map(SummaryShow.errors.prints) == [false, false, true, false, true])
+    #expect(runs.map(SummaryShow.never.prints) == [false, false, false, false, false])
   }
 }

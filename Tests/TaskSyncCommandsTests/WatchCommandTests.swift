@@ -117,8 +117,9 @@ struct WatchCommandTests {
     let folder = try workspace(Self.automatic)
     let csv = folder.appendingPathComponent("exports/Task.csv")
     let whole = try Data(contentsOf: csv)
-    let lastRow = try #require(String(decoding: whole, as: UTF8.self).split(separator: "\n").last)
-    let lastID = String(lastRow.prefix(18))
+    let rows = whole.split(separator: 0x0A)
+    let lastID = String(decoding: try #require(rows.last).prefix(15), as: UTF8.self)
+    #expect(rows.count == 5 && lastID.hasPrefix("00T"))
     try whole.prefix(whole.count / 2).write(to: csv)
     let writer = Thread {
       Thread.sleep(forTimeInterval: 2)
@@ -131,6 +132,25 @@ struct WatchCommandTests {
     #expect(written.contains(lastID))
     let summary = try String(contentsOf: folder.appendingPathComponent("tasksync-out/summary.json"), encoding: .utf8)
     #expect(summary.contains("\"delete\" : 0"))
+  }
+
+  /// A refused run needs the user's eye: with the default `summary.show = "changes"` its
+  /// summary is printed, saying why.
+  @Test func aRefusedRunIsPrintedUnderTheDefaultShow() throws {
+    let folder = try workspace(Self.automatic)
+    let arguments = [
+      "watch", "--once", "--at", "2026-03-02T09:00:00Z", "--today", "2026-03-02", "--config",
+      folder.appendingPathComponent("tasksync.toml").path,
+    ]
+    #expect(CapturedCommand.run(arguments).status == 0)
+    let csv = folder.appendingPathComponent("exports/Task.csv")
+    // By bytes: the export's lines end in CRLF, one Character that "\n" does not split.
+    let rows = try Data(contentsOf: csv).split(separator: 0x0A)
+    try (rows[0] + [0x0A]).write(to: csv)
+    try Self.backdate(folder.appendingPathComponent("exports"))
+    let refused = CapturedCommand.run(arguments)
+    #expect(refused.status == 3)
+    #expect(refused.stdout.contains("Refused: "))
   }
 
   /// The loop's first turn waits too for an export modified just before the watch started.

@@ -30,17 +30,26 @@ struct Notifier {
     printError(line)
     let wanted = Self.events(of: summary).intersection(configuration.notify.on)
     guard !wanted.isEmpty else { return [] }
-    let environment = ProcessInfo.processInfo.environment
-    if environment["DISPLAY"] != nil || environment["WAYLAND_DISPLAY"] != nil,
-      FileManager.default.isExecutableFile(atPath: "/usr/bin/notify-send")
-    {
-      _ = run("/usr/bin/notify-send", ["tasksync", line], input: nil)
+    if let notifySend = Self.desktopNotifier(ProcessInfo.processInfo.environment) {
+      _ = run(notifySend, ["tasksync", line], input: nil)
     }
     if !configuration.notify.command.isEmpty {
       let status = run("/bin/sh", ["-c", configuration.notify.command], input: summary.json)
       if status != 0 { printError("tasksync: notify.command exited with status \(status)") }
     }
     return wanted
+  }
+
+  /// The `notify-send` to run, found on `PATH` (else in /usr/bin), when a desktop session
+  /// can show it: a display, or a session bus (a systemd user timer has one, not a display).
+  /// `nil` otherwise (cron, a server), where it could only fail.
+  static func desktopNotifier(_ environment: [String: String]) -> String? {
+    let session = ["DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS"].contains {
+      !(environment[$0] ?? "").isEmpty
+    }
+    guard session else { return nil }
+    let folders = (environment["PATH"] ?? "").split(separator: ":").map(String.init) + ["/usr/bin"]
+    return folders.lazy.map { $0 + "/notify-send" }.first { FileManager.default.isExecutableFile(atPath: $0) }
   }
 
   /// Writes `bytes` to `fd` with SIGPIPE blocked on this thread only: a write to a command

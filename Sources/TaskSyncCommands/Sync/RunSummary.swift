@@ -150,8 +150,10 @@ extension SummaryShow {
   package func prints(_ summary: RunSummary) -> Bool {
     switch self {
     case .always: true
-    case .changes: summary.newChangeCount > 0 || !summary.errors.isEmpty || summary.unresolvedConflicts > 0
-    case .errors: !summary.errors.isEmpty
+    // A refused run is one that needs the user's eye, as a run with errors does.
+    case .changes:
+      summary.newChangeCount > 0 || !summary.errors.isEmpty || summary.unresolvedConflicts > 0 || summary.refused != nil
+    case .errors: !summary.errors.isEmpty || summary.refused != nil
     case .never: false
     }
   }
