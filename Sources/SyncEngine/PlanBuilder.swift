@@ -124,8 +124,10 @@ struct PlanBuilder {
   /// Deletes `item` on `side`. Carried out: the pair waits for the task to leave the export.
   mutating func delete(on side: Side, item: TaskItem, pair: PairState, rule: String) {
     let blocked = policy.isPrevented(.delete, on: side)
+    // What goes with the task, for the review: each synced field it holds, to nothing.
+    let shown = fields.map { FieldChange(field: $0, old: item.syncValue($0), new: "") }.filter { !$0.old.isEmpty }
     let d = decision(
-      side, .delete, key: item.key, pair: pair, subject: item.subject, changes: [],
+      side, .delete, key: item.key, pair: pair, subject: item.subject, changes: shown,
       rule: blocked ? "\(rule); prevented by prevent.\(side) = delete" : rule,
       status: blocked ? .prevented : .planned)
     guard add(d) else {

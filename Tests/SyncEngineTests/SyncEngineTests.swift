@@ -322,6 +322,10 @@ struct SyncEngineTests {
     world.outlook.append(TaskItem(key: "uid-other", subject: "Keeps the export non-empty", due: World.day(1)))
     let plan = world.sync()
     #expect(plan.counts(for: .salesforce).delete == 1)
+    // The review sees what goes: each field the task held, to nothing.
+    let delete = plan.decisions.first { $0.operation == .delete }
+    #expect(delete?.changes.contains { $0.field == .subject && $0.old == "Call Ann" && $0.new.isEmpty } == true)
+    #expect(delete?.changes.contains { $0.field == .due && $0.old == String(describing: World.day(3).day) } == true)
     #expect(world.salesforceTask("Call Ann") == nil)
     #expect(world.plan().isEmpty)
   }
