@@ -732,6 +732,20 @@ def excluded(name, apply_args, actions):
         REIMPORT_EMPTY,
     ])
 
+# A plan file edited by hand other than by "include": apply writes what tasksync decides, so
+# a changed value or a deleted decision is refused, not carried out as the file does not say.
+scenario("plan-file-edited-by-hand", [
+    FIRST,
+    step("plan", args="plan --plan-file $WORK/plan.json --today " + TODAY, outlook=TWO_EDITS, exit=0, writes=False),
+    step("value-edited", args="apply $WORK/plan.json", actions=["edit-in-plan salesforce/update/" + S[1]], exit=3,
+         writes=False, stderr=["decision salesforce/update/" + S[1] + " was edited in the file", "only \"include\" may be changed"]),
+    step("plan-again", args="plan --plan-file $WORK/plan.json --today " + TODAY, exit=0, writes=False),
+    step("decision-deleted", args="apply $WORK/plan.json", actions=["drop-from-plan salesforce/update/" + S[2]], exit=3,
+         writes=False, stderr=["decision salesforce/update/" + S[2] + " is missing from it", "\"include\": false"]),
+    step("plan-and-apply", args="plan --plan-file $WORK/plan.json --today " + TODAY, exit=0, writes=False),
+    step("apply", args="apply $WORK/plan.json", exit=0, summary=summary(o=ZERO, s=counts(u=2))),
+])
+
 excluded("exclude-apply-option", "apply $WORK/plan.json --exclude salesforce/update/" + S[1], [])
 excluded("exclude-in-plan-file", "apply $WORK/plan.json", ["exclude-in-plan salesforce/update/" + S[1]])
 

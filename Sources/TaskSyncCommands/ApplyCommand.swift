@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SyncEngine
 import TaskModel
 
 /// `tasksync apply PLAN`: carries out a reviewed plan, unless anything changed since.
@@ -64,11 +65,38 @@ struct ApplyCommand: ParsableCommand {
     // The run id covers the state as the last run left it, the pair count and the saved relate
     // requests: a run, a revert or a `tasksync relate` since the plan changes it even when the
     // decisions keep their ids (a request adds a field to an update already planned).
-    guard run.input.runID == reviewed.runID, run.plan.decisions.map(\.id) == reviewed.decisions.map(\.id) else {
+    guard run.input.runID == reviewed.runID else {
       throw CommandFailure(.refused, "\(plan): the saved state changed since the plan was made; make a new plan")
     }
+    try Self.checkEditedByHand(reviewed.decisions, against: run.plan.decisions, plan: plan)
     // A stale plan is refused as stale (exit 3), whatever else its new inputs hold.
     try session.notifyingFailure { try run.refuseUnreadableRecords(strict: strictness.strict) }
     try session.applyAndReport(run, show: session.configuration.summaryShow, json: common.json)
+  }
+
+  /// Refuses a plan file whose decisions differ from those tasksync makes again from the same
+  /// inputs and state in anything but `include`: a decision removed, added or changed by hand
+  /// would not be carried out as it reads (apply writes what tasksync decides, not the file's
+  /// values), and the user would believe it was.
+  static func checkEditedByHand(_ reviewed: [SyncDecision], against planned: [SyncDecision], plan: String) throws {
+    let onlyInclude =
+      "only \"include\" may be changed (\"include\": false leaves a decision out, as --exclude does); make a new plan"
+    guard reviewed.map(\.id) == planned.map(\.id) else {
+      let removed = Set(planned.map(\.id)).subtracting(reviewed.map(\.id)).sorted()
+      let added = Set(reviewed.map(\.id)).subtracting(planned.map(\.id)).sorted()
+      let what =
+        removed.first.map { "decision \($0) is missing from it" } ?? added.first.map {
+          "decision \($0) is not tasksync's"
+        }
+        ?? "its decisions are in another order"
+      throw CommandFailure(.refused, "\(plan): \(what): nothing written; \(onlyInclude)")
+    }
+    for (mine, theirs) in zip(planned, reviewed) {
+      var asReviewed = theirs
+      asReviewed.include = mine.include
+      guard asReviewed != mine else { continue }
+      throw CommandFailure(
+        .refused, "\(plan): decision \(mine.id) was edited in the file: nothing written; \(onlyInclude)")
+    }
   }
 }

@@ -153,7 +153,16 @@ final class ScenarioWorkspace {
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
         heldLock = try StateLock(folder: state.path, command: "scenario-test-holder", startedAt: nil)
       case "exclude-in-plan":
-        try excludeInPlanFile(words[1])
+        try editPlanFile(words[1]) { $0[$1]["include"] = false }
+      // What a reviewer may try and apply refuses: a value changed, a decision deleted.
+      case "edit-in-plan":
+        try editPlanFile(words[1]) { decisions, index in
+          var changes = decisions[index]["changes"] as? [[String: Any]] ?? []
+          if !changes.isEmpty { changes[0]["new"] = "Edited by hand" }
+          decisions[index]["changes"] = changes
+        }
+      case "drop-from-plan":
+        try editPlanFile(words[1]) { $0.remove(at: $1) }
       default:
         Issue.record("\(label): unknown action '\(action)'")
       }
@@ -225,12 +234,13 @@ final class ScenarioWorkspace {
   // MARK: Plan file edits
 
   /// Sets `"include": false` on decision `id` of `$WORK/plan.json`, as a reviewer would.
-  func excludeInPlanFile(_ id: String) throws {
+  /// Edits decision `id` of the plan file in the work folder, as a reviewer would by hand.
+  func editPlanFile(_ id: String, _ edit: (inout [[String: Any]], Int) -> Void) throws {
     let url = work.appendingPathComponent("plan.json")
     var plan = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
     var decisions = try #require(plan["decisions"] as? [[String: Any]])
     let index = try #require(decisions.firstIndex { $0["id"] as? String == id }, "no decision \(id) in the plan")
-    decisions[index]["include"] = false
+    edit(&decisions, index)
     plan["decisions"] = decisions
     try JSONSerialization.data(withJSONObject: plan, options: [.prettyPrinted, .sortedKeys]).write(to: url)
   }
