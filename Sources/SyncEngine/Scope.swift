@@ -52,6 +52,15 @@ struct Scope {
   }
 }
 
+extension SyncEngine {
+  /// Why a run on `today` under `policy` leaves `task` out on its own (private, unrelated,
+  /// outside the window), or `nil` when it takes part: what `tasksync explain` says of a task
+  /// no pair holds.
+  public static func skipReason(of task: TaskItem, policy: SyncPolicy, today: CalendarDay) -> SkipReason? {
+    Scope(policy: policy, today: today).skipReason(task)
+  }
+}
+
 /// What scope looks at in a task, read without copying the task.
 struct ScopeFacts {
   var isPrivate: Bool

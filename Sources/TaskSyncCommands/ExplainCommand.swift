@@ -52,12 +52,20 @@ struct ExplainCommand: ParsableCommand {
         print("No saved pair holds \(key) any more.")
         return
       }
+      // A task no pair holds that the exports have now: left alone, and why.
+      if pair == nil && decisions.isEmpty,
+        let text = leftAlone(session, today: plan.today, salesforceKey: salesforceKey)
+      {
+        print("Run \(runID) (today = \(plan.today)):")
+        print(text)
+        return
+      }
       // A key nothing names is most likely mistyped: saying the run "did nothing" to it would
       // read as an answer.
       guard pair != nil || !decisions.isEmpty else {
         throw CommandFailure(
           .usage,
-          "\(key): no saved pair and no decision of run \(runID) names it: a key mistyped, or a task the run left alone without a pair (private, outside the window, unrelated, or unreadable: `tasksync plan` counts them); give an Outlook UID, a Salesforce Id, a pair id or a decision id, as `tasksync status` and `tasksync plan` show them"
+          "\(key): no saved pair, no decision of run \(runID) and no task of the exports names it: a key mistyped?; give an Outlook UID, a Salesforce Id, a pair id or a decision id, as `tasksync status` and `tasksync plan` show them"
         )
       }
       print("Run \(runID) (today = \(plan.today)):")
@@ -89,5 +97,48 @@ struct ExplainCommand: ParsableCommand {
     } catch let error as DecodingError {
       throw CommandFailure(.failed, "the journal's plan cannot be read: \(error)")
     }
+  }
+
+  /// What the exports as they are now say of a task `key` names that no pair holds: why a run
+  /// on `today` leaves it alone (private, unrelated, outside the window, unreadable), or that
+  /// it takes part and the next run plans it. `nil` when neither export has it (or neither
+  /// reads).
+  func leftAlone(_ session: SyncSession, today: CalendarDay, salesforceKey: String) -> String? {
+    let configuration = session.configuration
+    for side in Side.allCases {
+      let url = side == .outlook ? configuration.outlook : configuration.salesforce
+      let read = side == .outlook ? Export.readOutlook : Export.readSalesforce
+      guard let export = try? read(url, session.options) else { continue }
+      let wanted = side == .outlook ? key : salesforceKey
+      func names(_ candidate: String) -> Bool {
+        side == .outlook ? candidate == wanted : (SalesforceID.normalised(candidate) ?? candidate) == wanted
+      }
+      if export.result.invalidKeys.contains(where: names) {
+        return
+          "  left the \(side) task \(key) alone: its record in \(url.path) could not be read (`tasksync validate` says why), so nothing is done to it"
+      }
+      guard let task = export.result.tasks.first(where: { names($0.key) }) else { continue }
+      var policy = configuration.policy
+      policy.salesforceCarriesPrivate = configuration.salesforceMapping.privateColumn != nil
+      let subject = "the \(side) task '\(task.subject)' (\(key))"
+      switch SyncEngine.skipReason(of: task, policy: policy, today: today) {
+      case .private:
+        return
+          "  left \(subject) alone: it is private, and include_private = false keeps private tasks out of every run"
+      case .unrelated:
+        return
+          "  left \(subject) alone: it names no contact or record (WhoId/WhatId), and related_only = true keeps such tasks out"
+      case .outOfWindow:
+        let window = policy.window(today: today)
+        let day =
+          task.windowDay.map { "its day is \($0)" }
+          ?? "it has no due or start day (undated = \(policy.undated.rawValue))"
+        return "  left \(subject) alone: \(day), outside the window \(window.first)…\(window.last)"
+      case .invalid, nil:
+        return
+          "  \(subject) is in its export now and takes part: the last run did not plan anything for it (it is new since, or it waits for its pair); the next run plans it"
+      }
+    }
+    return nil
   }
 }

@@ -18,6 +18,31 @@ struct ExplainCommandTests {
     #expect(TaskSyncCommand.run(["explain", "task-9", "--config", config]) == 2)
   }
 
+  /// A task the run left alone without a pair is explained from the exports: private, outside
+  /// the window (with the window), unrelated.
+  @Test func aTaskLeftAloneIsExplainedWithTheReason() throws {
+    let folder = try TestPaths.temporaryFolder("tasksync-explain-skipped")
+    let demo = TestPaths.fixtures.appendingPathComponent("Demo")
+    for name in ["exports", "tasksync.toml"] {
+      try FileManager.default.copyItem(at: demo.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+    }
+    let config = folder.appendingPathComponent("tasksync.toml").path
+    #expect(TaskSyncCommand.run(["sync", "--yes", "--today", "2026-03-02", "--config", config]) == 0)
+    let privateTask = CapturedCommand.run([
+      "explain", "040000008200E00074C5B7101A82E0080000000010A2", "--config", config,
+    ])
+    #expect(privateTask.status == 0)
+    #expect(privateTask.stdout.contains("'Dentist appointment'") && privateTask.stdout.contains("it is private"))
+    let old = CapturedCommand.run(["explain", "00T5e00000OldT1", "--config", config])
+    #expect(old.status == 0)
+    #expect(old.stdout.contains("its day is 2025-11-20, outside the window 2026-01-31…2027-03-02"))
+    let settings = try String(contentsOf: URL(fileURLWithPath: config), encoding: .utf8)
+    try Data((settings + "\n[scope]\nrelated_only = true\n").utf8).write(to: URL(fileURLWithPath: config))
+    // Checked first: with related_only, the old task is left out as unrelated.
+    let unrelated = CapturedCommand.run(["explain", "00T5e00000OldT1", "--config", config])
+    #expect(unrelated.stdout.contains("names no contact or record"))
+  }
+
   /// A decision id names its pair, and so does the UID tasksync gave a copy it created (the
   /// key the user sees in Outlook while the create is pending).
   @Test func aDecisionIdOrACreatedUIDShowsThePair() throws {
