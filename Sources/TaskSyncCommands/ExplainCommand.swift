@@ -15,12 +15,57 @@ struct ExplainCommand: ParsableCommand {
 
   @OptionGroup var common: CommonOptions
 
+  /// What explain found, printed as text or, with `--json`, as this object.
+  struct Explanation: Encodable {
+    struct Pair: Encodable {
+      struct Pending: Encodable {
+        let side: String
+        let operation: String
+        let runID: String
+      }
+      let id: String
+      let outlookKey: String?
+      let salesforceKey: String?
+      let inScope: Bool
+      let windowDay: String?
+      let pending: [Pending]
+
+      init(_ pair: PairState) {
+        id = pair.id
+        outlookKey = pair.outlookKey
+        salesforceKey = pair.salesforceKey
+        inScope = pair.wasInScope
+        windowDay = pair.windowDay?.description
+        pending = pair.pending.map {
+          Pending(side: $0.side.rawValue, operation: $0.operation.rawValue, runID: $0.runID)
+        }
+      }
+    }
+    let key: String
+    var runID: String?
+    var today: String?
+    var decisions: [SyncDecision] = []
+    /// The saved pair that holds the key now.
+    var pair: Pair?
+    /// The pair the run removed, when no pair holds the key any more.
+    var removedPair: Pair?
+    /// Why the run left alone a task no pair holds.
+    var leftAlone: String?
+  }
+
   func run() throws {
+    let explanation = try explain()
+    if common.json { return try printJSON(explanation) }
+    print(Self.text(explanation), terminator: "")
+  }
+
+  func explain() throws -> Explanation {
     let session = try SyncSession(common: common, allowMassDelete: false)
     guard let store = try session.existingStore() else {
       throw CommandFailure(.usage, "\(session.configuration.state.path): no state yet, nothing to explain")
     }
     let salesforceKey = SalesforceID.normalised(key) ?? key
+    var explanation = Explanation(key: key)
     do {
       let pairs = try store.load().pairs
       // By the key of either task, the pair id, or the key tasksync gave a copy still pending.
@@ -31,72 +76,84 @@ struct ExplainCommand: ParsableCommand {
       guard let runID = try store.runs().last(where: { !$0.isReverted })?.runID,
         let entry = try store.journalEntry(runID: runID)
       else {
-        print("No run in effect yet.")
-        return
+        explanation.pair = pair.map(Explanation.Pair.init)
+        return explanation
       }
       let plan = try JSONDecoder().decode(PlanFile.self, from: Data(entry.planJSON))
-      let decisions = plan.decisions.filter { $0.matches(key) || $0.salesforceKey == salesforceKey }
+      explanation.runID = runID
+      explanation.today = plan.today.description
+      explanation.decisions = plan.decisions.filter { $0.matches(key) || $0.salesforceKey == salesforceKey }
       // A decision id names its pair too.
-      if pair == nil, let named = decisions.first?.pairID { pair = pairs.first { $0.id == named } }
+      if pair == nil, let named = explanation.decisions.first?.pairID { pair = pairs.first { $0.id == named } }
+      explanation.pair = pair.map(Explanation.Pair.init)
+      guard pair == nil && explanation.decisions.isEmpty else { return explanation }
       // A pair the run removed (its tasks deleted on both sides, or forgotten): said as such.
-      let removed =
-        pair == nil && decisions.isEmpty
-        ? try store.pairChanges(runID: runID)?.removedBefore.first {
-          $0.id == key || $0.outlookKey == key || $0.salesforceKey == salesforceKey
-        } : nil
-      if let removed {
-        print("Run \(runID) (today = \(plan.today)):")
-        print(
-          "  removed pair \(removed.id) (Outlook \(removed.outlookKey ?? "none"), Salesforce \(removed.salesforceKey ?? "none")): "
-            + "its tasks are gone from the exports (a deletion done, or a task gone on both sides), or it was dropped")
-        print("No saved pair holds \(key) any more.")
-        return
+      if let removed = try store.pairChanges(runID: runID)?.removedBefore.first(where: {
+        $0.id == key || $0.outlookKey == key || $0.salesforceKey == salesforceKey
+      }) {
+        explanation.removedPair = Explanation.Pair(removed)
+        return explanation
       }
       // A task no pair holds that the exports have now: left alone, and why.
-      if pair == nil && decisions.isEmpty,
-        let text = leftAlone(session, today: plan.today, salesforceKey: salesforceKey)
-      {
-        print("Run \(runID) (today = \(plan.today)):")
-        print(text)
-        return
-      }
+      explanation.leftAlone = leftAlone(session, today: plan.today, salesforceKey: salesforceKey)
       // A key nothing names is most likely mistyped: saying the run "did nothing" to it would
       // read as an answer.
-      guard pair != nil || !decisions.isEmpty else {
+      guard explanation.leftAlone != nil else {
         throw CommandFailure(
           .usage,
           "\(key): no saved pair, no decision of run \(runID) and no task of the exports names it: a key mistyped?; give an Outlook UID, a Salesforce Id, a pair id or a decision id, as `tasksync status` and `tasksync plan` show them"
         )
       }
-      print("Run \(runID) (today = \(plan.today)):")
-      if decisions.isEmpty { print("  did nothing to \(key)") }
-      for d in decisions {
-        let state = d.status == .planned ? (d.include ? "done" : "excluded") : d.status.rawValue
-        print("  \(d.side) \(d.operation) '\(d.subject)' — \(state)")
-        for c in d.changes {
-          print(
-            "    \(c.field): \(PlanText.quoted(c.old)) → \(PlanText.quoted(c.new))\(c.rule.map { "  (\($0))" } ?? "")")
-        }
-        print("    because: \(d.rule)")
-      }
-      guard let pair else {
-        print("No saved pair holds \(key).")
-        return
-      }
-      print(
-        "Pair \(pair.id): Outlook \(pair.outlookKey ?? "(create pending)"), Salesforce \(pair.salesforceKey ?? "(create pending)")"
-      )
-      print(
-        "  \(pair.wasInScope ? "in scope" : "dormant (out of scope)") at the last sync, window day \(pair.windowDay?.description ?? "none")"
-      )
-      for op in pair.pending {
-        print("  pending \(op.operation) in \(op.side) since run \(op.runID)")
-      }
+      return explanation
     } catch let error as StoreError {
       throw CommandFailure(.failed, error.description)
     } catch let error as DecodingError {
       throw CommandFailure(.failed, "the journal's plan cannot be read: \(error)")
     }
+  }
+
+  /// The explanation as the text `explain` prints.
+  static func text(_ explanation: Explanation) -> String {
+    var lines: [String] = []
+    let key = explanation.key
+    if let runID = explanation.runID, let today = explanation.today {
+      lines.append("Run \(runID) (today = \(today)):")
+    } else {
+      lines.append("No run in effect yet.")
+    }
+    if let removed = explanation.removedPair {
+      lines.append(
+        "  removed pair \(removed.id) (Outlook \(removed.outlookKey ?? "none"), Salesforce \(removed.salesforceKey ?? "none")): "
+          + "its tasks are gone from the exports (a deletion done, or a task gone on both sides), or it was dropped")
+      lines.append("No saved pair holds \(key) any more.")
+      return lines.map { $0 + "\n" }.joined()
+    }
+    if let leftAlone = explanation.leftAlone {
+      lines.append("  " + leftAlone)
+      return lines.map { $0 + "\n" }.joined()
+    }
+    if explanation.runID != nil && explanation.decisions.isEmpty { lines.append("  did nothing to \(key)") }
+    for d in explanation.decisions {
+      let state = d.status == .planned ? (d.include ? "done" : "excluded") : d.status.rawValue
+      lines.append("  \(d.side) \(d.operation) '\(d.subject)' — \(state)")
+      for c in d.changes {
+        lines.append(
+          "    \(c.field): \(PlanText.quoted(c.old)) → \(PlanText.quoted(c.new))\(c.rule.map { "  (\($0))" } ?? "")")
+      }
+      lines.append("    because: \(d.rule)")
+    }
+    if let pair = explanation.pair {
+      lines.append(
+        "Pair \(pair.id): Outlook \(pair.outlookKey ?? "(create pending)"), Salesforce \(pair.salesforceKey ?? "(create pending)")"
+      )
+      lines.append(
+        "  \(pair.inScope ? "in scope" : "dormant (out of scope)") at the last sync, window day \(pair.windowDay ?? "none")"
+      )
+      for op in pair.pending { lines.append("  pending \(op.operation) in \(op.side) since run \(op.runID)") }
+    } else if explanation.runID != nil {
+      lines.append("No saved pair holds \(key).")
+    }
+    return lines.map { $0 + "\n" }.joined()
   }
 
   /// What the exports as they are now say of a task `key` names that no pair holds: why a run
@@ -115,7 +172,7 @@ struct ExplainCommand: ParsableCommand {
       }
       if export.result.invalidKeys.contains(where: names) {
         return
-          "  left the \(side) task \(key) alone: its record in \(url.path) could not be read (`tasksync validate` says why), so nothing is done to it"
+          "left the \(side) task \(key) alone: its record in \(url.path) could not be read (`tasksync validate` says why), so nothing is done to it"
       }
       guard let task = export.result.tasks.first(where: { names($0.key) }) else { continue }
       var policy = configuration.policy
@@ -124,19 +181,19 @@ struct ExplainCommand: ParsableCommand {
       switch SyncEngine.skipReason(of: task, policy: policy, today: today) {
       case .private:
         return
-          "  left \(subject) alone: it is private, and include_private = false keeps private tasks out of every run"
+          "left \(subject) alone: it is private, and include_private = false keeps private tasks out of every run"
       case .unrelated:
         return
-          "  left \(subject) alone: it names no contact or record (WhoId/WhatId), and related_only = true keeps such tasks out"
+          "left \(subject) alone: it names no contact or record (WhoId/WhatId), and related_only = true keeps such tasks out"
       case .outOfWindow:
         let window = policy.window(today: today)
         let day =
           task.windowDay.map { "its day is \($0)" }
           ?? "it has no due or start day (undated = \(policy.undated.rawValue))"
-        return "  left \(subject) alone: \(day), outside the window \(window.first)…\(window.last)"
+        return "left \(subject) alone: \(day), outside the window \(window.first)…\(window.last)"
       case .invalid, nil:
         return
-          "  \(subject) is in its export now and takes part: the last run did not plan anything for it (it is new since, or it waits for its pair); the next run plans it"
+          "\(subject) is in its export now and takes part: the last run did not plan anything for it (it is new since, or it waits for its pair); the next run plans it"
       }
     }
     return nil

@@ -51,6 +51,13 @@ struct RelateCommand: ParsableCommand {
     } catch let error as StoreError {
       throw CommandFailure(.failed, error.description)
     }
+    if common.json {
+      struct Saved: Encodable {
+        let key: String
+        let saved: [[String: String]]
+      }
+      return try printJSON(Saved(key: key, saved: requests.map { ["field": $0.field.name, "value": $0.value] }))
+    }
     let listed = requests.map { "\($0.field.name) = \($0.value.isEmpty ? "(none)" : $0.value)" }
     print(
       "\(key): \(listed.joined(separator: ", ")) saved; the next sync writes it to both sides "

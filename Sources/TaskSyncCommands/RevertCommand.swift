@@ -80,7 +80,11 @@ struct RevertCommand: ParsableCommand {
         let saved = RelateRequests.adding(try RelateRequests.load(store), to: carried)
         try store.setMeta(RelateRequests.metaKey, RelateRequests.metaValue(saved))
       }
-      print("Reverted \(runID): \(entry.files.count) output files restored, the state is as before the run.")
+      if common.json {
+        try printJSON(["reverted": runID, "filesRestored": String(entry.files.count)])
+      } else {
+        print("Reverted \(runID): \(entry.files.count) output files restored, the state is as before the run.")
+      }
     } catch let error as StoreError where error.code == .fileChangedSinceRun {
       throw CommandFailure(.refused, "\(error.description); pass --force to overwrite")
     } catch let error as StoreError {

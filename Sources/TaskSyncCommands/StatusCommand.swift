@@ -36,16 +36,13 @@ struct StatusCommand: ParsableCommand {
   func run() throws {
     let session = try SyncSession(common: common, allowMassDelete: false)
     guard let store = try session.existingStore() else {
+      // Before the first sync: no pairs, no runs (as JSON, the same report, empty).
+      if common.json { return try printJSON(Report()) }
       print("No state yet in \(session.configuration.state.path): the first sync will create it.")
       return
     }
     let report = try Self.report(store)
-    if common.json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-      print(String(decoding: try encoder.encode(report), as: UTF8.self))
-      return
-    }
+    if common.json { return try printJSON(report) }
     print("State: \(session.configuration.state.path)")
     print("Pairs: \(report.pairs) (\(report.dormant) dormant: out of scope at the last sync)")
     for (name, counts) in [

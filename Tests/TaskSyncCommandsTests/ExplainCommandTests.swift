@@ -43,6 +43,33 @@ struct ExplainCommandTests {
     #expect(unrelated.stdout.contains("names no contact or record"))
   }
 
+  /// `--json`, a common option, gives explain, relate and status (before any state) answers as
+  /// JSON objects.
+  @Test func jsonAnswersAreJSON() throws {
+    let folder = try TestPaths.temporaryFolder("tasksync-explain-json")
+    let demo = TestPaths.fixtures.appendingPathComponent("Demo")
+    for name in ["exports", "tasksync.toml"] {
+      try FileManager.default.copyItem(at: demo.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+    }
+    let config = folder.appendingPathComponent("tasksync.toml").path
+    func object(_ arguments: [String]) throws -> [String: Any] {
+      let run = CapturedCommand.run(arguments + ["--json", "--config", config])
+      #expect(run.status == 0, "\(arguments): \(run.stderr)")
+      return try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    }
+    #expect(try object(["status"])["pairs"] as? Int == 0)
+    #expect(TaskSyncCommand.run(["sync", "--yes", "--today", "2026-03-02", "--config", config]) == 0)
+    let created = try object(["explain", "040000008200E00074C5B7101A82E0080000000010A1"])
+    let decisions = try #require(created["decisions"] as? [[String: Any]])
+    #expect(decisions.first?["operation"] as? String == "create")
+    #expect(
+      (created["pair"] as? [String: Any])?["outlookKey"] as? String == "040000008200E00074C5B7101A82E0080000000010A1")
+    let skipped = try object(["explain", "040000008200E00074C5B7101A82E0080000000010A2"])
+    #expect((skipped["leftAlone"] as? String)?.contains("it is private") == true)
+    let related = try object(["relate", "00T5e00000GlobX", "--who", "0035e00000Jane1AAB"])
+    #expect((related["saved"] as? [[String: String]])?.first?["value"] == "0035e00000Jane1AAB")
+  }
+
   /// A decision id names its pair, and so does the UID tasksync gave a copy it created (the
   /// key the user sees in Outlook while the create is pending).
   @Test func aDecisionIdOrACreatedUIDShowsThePair() throws {

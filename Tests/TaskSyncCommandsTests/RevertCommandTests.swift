@@ -101,7 +101,10 @@ struct RevertCommandTests {
     let config = folder.appendingPathComponent("tasksync.toml").path
     // Only the latest run in effect can be undone.
     #expect(TaskSyncCommand.run(["revert", runs[0], "--config", config]) == 3)
-    #expect(TaskSyncCommand.run(["revert", runs[1], "--config", config]) == 0)
+    let reverted = CapturedCommand.run(["revert", runs[1], "--json", "--config", config])
+    #expect(reverted.status == 0)
+    let answer = try JSONSerialization.jsonObject(with: Data(reverted.stdout.utf8)) as? [String: String]
+    #expect(answer?["reverted"] == runs[1] && answer?["filesRestored"] == String(files.count))
     #expect(try outputs(folder) == afterFirst)
     #expect(try store.load() == stateAfterFirst)
     #expect(try store.revertibleRunID() == runs[0])
