@@ -47,6 +47,8 @@ struct TodoMapper {
     var taskSyncStatus: String?
     var stamp: Timestamp?
     var triggerLine: TodoBuffer.Line?
+    var startLine: TodoBuffer.Line?
+    var durationLine: TodoBuffer.Line?
     var seen: UInt32 = 0
     let once = Self.occursOnce
     for line in todo.lines {
@@ -80,8 +82,18 @@ struct TodoMapper {
             ))
           continue
         }
-        if property == .due { item.due = date } else { item.start = date }
+        if property == .due { item.due = date } else { (item.start, startLine) = (date, line) }
+      case .duration: durationLine = line
       default: read(property, todo, line, into: &item)
+      }
+    }
+    if let durationLine {
+      if item.due != nil {
+        warn("DURATION beside DUE (RFC 5545 allows one of them); DUE is used", durationLine)
+      } else if let startLine {
+        item.due = due(todo, start: startLine, duration: durationLine)
+      } else {
+        warn("DURATION without DTSTART gives no due date; it is ignored", durationLine)
       }
     }
     if item.lastModified == nil { item.lastModified = stamp }
@@ -100,7 +112,8 @@ struct TodoMapper {
 
   /// The properties read that RFC 5545 allows once in a VTODO (and tasksync's own), a bit each.
   static let occursOnce: UInt32 = [
-    TodoProperty.uid, .summary, .description, .due, .dtstart, .status, .taskSyncStatus, .percentComplete, .priority,
+    TodoProperty.uid, .summary, .description, .due, .dtstart, .duration, .status, .taskSyncStatus, .percentComplete,
+    .priority,
     .completed, .classification, .whoId, .whatId, .salesforceID, .lastModified, .dtstamp, .recurrenceID,
   ].reduce(0) { $0 | 1 << $1.rawValue }
 

@@ -131,6 +131,29 @@ extension TodoMapper {
     return TaskDate(day: value.day, instant: instant, zone: zone?.name)
   }
 
+  /// The due date of a VTODO that gives it as DTSTART plus DURATION (RFC 5545 §3.6.2): a
+  /// DATE start moves by whole days, a DATE-TIME by the duration on its own clock (UTC, its
+  /// TZID's, or floating). `nil`, with a warning, for a duration that cannot be read or is
+  /// negative.
+  mutating func due(_ todo: TodoBuffer, start: TodoBuffer.Line, duration: TodoBuffer.Line) -> TaskDate? {
+    guard let seconds = ICalendarDuration.seconds(todo.value(duration).trimmed), seconds >= 0 else {
+      warn("DURATION is not a positive duration such as P1D or PT2H; the task has no due date", duration)
+      return nil
+    }
+    guard let value = ICalendarDateTime(todo.value(start)) else { return nil }
+    guard value.secondOfDay != nil else {
+      return TaskDate(day: value.day.adding(days: Int(seconds / 86_400)))
+    }
+    let wall = value.wallSeconds + seconds
+    if value.isUTC {
+      let instant = Timestamp(secondsSince1970: wall)
+      return TaskDate(day: resolver.localDay(of: instant), instant: instant, zone: "UTC")
+    }
+    let zone = zoneParameter(todo, start)
+    let day = CalendarDay(ordinal: Int(wall.quotientAndRemainder(dividingBy: 86_400).quotient))
+    return TaskDate(day: day, instant: resolver.instant(wall: wall, in: zone?.zone ?? .floating), zone: zone?.name)
+  }
+
   /// The reminder of a TRIGGER line: absolute, or relative to DTSTART or DUE.
   mutating func reminder(_ todo: TodoBuffer, _ line: TodoBuffer.Line, _ item: TaskItem) -> Reminder? {
     let value = todo.value(line)

@@ -184,6 +184,24 @@ import Testing
     #expect(again.result.diagnostics.map(\.message) == document.result.diagnostics.map(\.message))
   }
 
+  /// A due given as DTSTART plus DURATION, moved: DUE replaces the DURATION (RFC 5545 allows
+  /// one of them), and the task reads back due on the new day.
+  @Test func aDueMovedFromADurationIsWrittenAsDue() throws {
+    let source =
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTODO\r\nUID:a\r\nSUMMARY:s\r\nDTSTART;VALUE=DATE:20260310\r\nDURATION:P2D\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
+    let document = try ICalendarDocument(bytes: Array(source.utf8), file: "x", timeZone: .gmt)
+    var item = document.result.tasks[0]
+    #expect(item.due?.day == CalendarDay("2026-03-12"))
+    item.take(.due, from: TaskItem(key: "s", due: TaskDate(day: CalendarDay("2026-03-15")!)))
+    let out = text(
+      document.rendered(
+        applying: TaskChangeSet(updates: [TaskUpdate(key: "a", item: item, fields: [.due])], stamp: stamp)))
+    #expect(out.contains("DUE;VALUE=DATE:20260315\r\n") && !out.contains("DURATION"), "\(out)")
+    let again = try ICalendarDocument(bytes: Array(out.utf8), file: "x", timeZone: .gmt)
+    #expect(again.result.tasks[0].due?.day == CalendarDay("2026-03-15"))
+    #expect(again.result.diagnostics.isEmpty)
+  }
+
   /// A due day moved before the task's start day takes the start along to the due day (its
   /// time of day, zone and value type kept), so that DUE never comes before DTSTART; a due day
   /// moved later leaves the start alone. A start that would then come after the due (compared

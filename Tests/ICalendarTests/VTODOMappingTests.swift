@@ -58,6 +58,29 @@ import Testing
     #expect(warnings.map { $0.message.prefix { $0 != " " } } == ["SUMMARY", "DUE", "UID"])
   }
 
+  /// RFC 5545 lets a VTODO give its due as DTSTART plus DURATION: the due is read from them.
+  @Test func aDueGivenAsStartPlusDurationIsRead() throws {
+    #expect(try task("DTSTART;VALUE=DATE:20260310\nDURATION:P2D")?.due == TaskDate(day: day("2026-03-12")))
+    #expect(try task("DTSTART;VALUE=DATE:20260310\nDURATION:P1W")?.due == TaskDate(day: day("2026-03-17")))
+    // On the start's own clock: UTC (its day in the configured zone), or floating.
+    #expect(
+      try task("DTSTART:20260310T220000Z\nDURATION:PT3H", zone: "Europe/Berlin")?.due
+        == TaskDate(day: day("2026-03-11"), instant: at("2026-03-11T01:00:00Z"), zone: "UTC"))
+    #expect(try task("DTSTART:20260310T230000\nDURATION:PT2H")?.due?.day == day("2026-03-11"))
+    #expect(try task("DTSTART:20260310T090000\nDURATION:PT2H")?.due?.day == day("2026-03-10"))
+    // DUE wins over a DURATION beside it (RFC 5545 allows one), with a warning.
+    let both = try read(calendar("DTSTART;VALUE=DATE:20260310\nDUE;VALUE=DATE:20260320\nDURATION:P2D"))
+    #expect(both.result.tasks.first?.due?.day == day("2026-03-20"))
+    #expect(both.result.diagnostics.contains { $0.message.contains("DURATION beside DUE") && $0.line == 8 })
+    // Without DTSTART, or negative: no due date, said so.
+    let alone = try read(calendar("DURATION:P2D"))
+    #expect(alone.result.tasks.first?.due == nil)
+    #expect(alone.result.diagnostics.contains { $0.message.contains("DURATION without DTSTART") })
+    let negative = try read(calendar("DTSTART;VALUE=DATE:20260310\nDURATION:-P2D"))
+    #expect(negative.result.tasks.first?.due == nil)
+    #expect(negative.result.diagnostics.contains { $0.message.contains("not a positive duration") })
+  }
+
   @Test func htmlBodyComesFromXALTDESCWithHTMLType() throws {
     #expect(try task("X-ALT-DESC;FMTTYPE=text/html:<p>Hi\\, you</p>")?.htmlBody == "<p>Hi, you</p>")
     #expect(try task("X-ALT-DESC;FMTTYPE=text/plain:plain")?.htmlBody == nil)
