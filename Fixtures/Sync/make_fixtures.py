@@ -1377,6 +1377,24 @@ scenario("success-file-before-export", [
          decisions={"salesforce/delete/" + S[30]: "planned"}),
 ])
 
+# An Outlook reminder set relative to the due (Thunderbird's "1 hour before") stays at its time
+# when Salesforce moves the due day, as Salesforce's own reminder does: written at that time, it
+# is not read as an Outlook edit after the re-import, and the loop settles in one round.
+ALARM = ["BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:Reminder", "TRIGGER;RELATED=END:-PT1H", "END:VALARM"]
+scenario("reminder-relative-to-due-stays", [
+    step("pair", outlook=ics(todo("ol-r", "Renew lease", "2026-03-10", extra=ALARM)),
+         salesforce=csv(row(S[1], "Renew lease", "2026-03-10", reminder="2026-03-09T23:00:00.000Z")),
+         exit=0, summary=summary(o=ZERO, s=ZERO)),
+    step("salesforce-moves-due", outlook=ics(todo("ol-r", "Renew lease", "2026-03-10", extra=ALARM)),
+         salesforce=csv(row(S[1], "Renew lease", "2026-03-12", reminder="2026-03-09T23:00:00.000Z",
+                            lm="2026-03-02T09:00:00.000Z")),
+         exit=0, summary=summary(o=counts(u=1), s=ZERO),
+         contains={"outlook/outlook.ics": ["DUE;VALUE=DATE:20260312", "TRIGGER;VALUE=DATE-TIME:20260309T230000Z",
+                                           "DESCRIPTION:Reminder"]},
+         absent={"outlook/outlook.ics": ["RELATED=END"]}),
+    REIMPORT_EMPTY,
+])
+
 # Picklists without a value for some statuses and priorities: an Outlook task in progress with
 # low priority reaches Salesforce as the nearest values the org has (Open, Normal), with a
 # warning, and once re-imported it is not "changed back" in Outlook.

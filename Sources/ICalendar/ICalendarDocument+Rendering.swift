@@ -139,7 +139,16 @@ extension ICalendarDocument {
     _ raw: Range<Int>, _ update: borrowing TaskUpdate, _ properties: TaskPropertyWriter,
     _ input: UnsafeBufferPointer<UInt8>, to w: inout ICalendarWriter
   ) {
-    var rewrite = TodoRewrite(fields: update.fields, properties: properties)
+    var fields = update.fields
+    // A reminder set relative to the due (or start) would move with a new due, while the
+    // Salesforce reminder, a time of its own, stays: the next run would read that as an edit.
+    // Written at its instant, the reminder stays where both sides have it.
+    if fields.contains(.due), !fields.contains(.reminder), update.item.reminder?.isSet == true,
+      update.item.reminder?.at != nil, Self.firstAlarmIsRelative(raw, input)
+    {
+      fields.append(.reminder)
+    }
+    var rewrite = TodoRewrite(fields: fields, properties: properties)
     if update.item.start != nil && update.fields.contains(.due) {
       rewrite.writtenDue = Self.writtenDue(raw, input)
       rewrite.zones = ZoneResolver(definitions: zoneDefinitions, localZone: timeZone)
@@ -185,6 +194,34 @@ extension ICalendarDocument {
       }
     }
     return found
+  }
+
+  /// Whether the first VALARM of the VTODO whose lines are `raw` of `input` rings at a
+  /// duration from the due or start (`TRIGGER:-PT15M`) rather than at a time of its own.
+  private static func firstAlarmIsRelative(_ raw: Range<Int>, _ input: UnsafeBufferPointer<UInt8>) -> Bool {
+    var depth = 0
+    var inFirstAlarm = false
+    var alarmSeen = false
+    var relative: Bool?
+    var lines = ContentLineCursor(from: raw.lowerBound, upTo: raw.upperBound)
+    while relative == nil, let line = lines.next(in: input) {
+      lines.withContent(of: line, in: input) { content in
+        guard let tokens = PropertyTokens.split(content, content.indices) else { return }
+        if ASCIICase.equals(content, tokens.name, "BEGIN") {
+          depth += 1
+          if depth == 2, !alarmSeen, ASCIICase.equals(content, ASCIICase.trimmed(content, tokens.value), "VALARM") {
+            (alarmSeen, inFirstAlarm) = (true, true)
+          }
+        } else if ASCIICase.equals(content, tokens.name, "END") {
+          if depth == 2 && inFirstAlarm { relative = false }
+          depth -= 1
+        } else if inFirstAlarm, depth == 2, ASCIICase.equals(content, tokens.name, "TRIGGER") {
+          let value = Array(UnsafeBufferPointer(rebasing: content[tokens.value]))[...]
+          relative = ICalendarDuration.seconds(value.trimmed) != nil
+        }
+      }
+    }
+    return relative ?? false
   }
 
   /// A stable order for groups added at the end of a task.

@@ -184,6 +184,38 @@ import Testing
     #expect(again.result.diagnostics.map(\.message) == document.result.diagnostics.map(\.message))
   }
 
+  /// A reminder set relative to the due stays at its time when the due moves (Salesforce's
+  /// reminder, a time of its own, does not move with ActivityDate): its TRIGGER is written at
+  /// that instant, and the task reads back with the reminder it had. An alarm at a time of its
+  /// own is left as it is.
+  @Test(arguments: [
+    ("TRIGGER;RELATED=END:-PT1H", "TRIGGER;VALUE=DATE-TIME:20260310T090000Z"),
+    // Relative to the start (RFC 5545's default), which the due moves too when it goes before it.
+    ("TRIGGER:-PT30M", "TRIGGER;VALUE=DATE-TIME:20260309T083000Z"),
+    ("TRIGGER;VALUE=DATE-TIME:20260309T080000Z", "TRIGGER;VALUE=DATE-TIME:20260309T080000Z"),
+  ])
+  func aReminderRelativeToTheDueStaysWhenTheDueMoves(trigger: String, written: String) throws {
+    let source =
+      [
+        "BEGIN:VCALENDAR", "VERSION:2.0", "BEGIN:VTODO", "UID:a", "SUMMARY:s", "DTSTART:20260309T090000Z",
+        "DUE:20260310T100000Z", "BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:s", trigger, "X-CLIENT:kept",
+        "END:VALARM", "END:VTODO", "END:VCALENDAR",
+      ].joined(separator: "\r\n") + "\r\n"
+    let document = try ICalendarDocument(bytes: Array(source.utf8), file: "x", timeZone: .gmt)
+    var item = document.result.tasks[0]
+    let reminder = item.reminder
+    item.take(.due, from: TaskItem(key: "s", due: TaskDate(day: CalendarDay("2026-03-12")!)))
+    let out = text(
+      document.rendered(
+        applying: TaskChangeSet(updates: [TaskUpdate(key: "a", item: item, fields: [.due])], stamp: stamp)))
+    let lines = out.components(separatedBy: "\r\n")
+    #expect(
+      lines.contains(written) && lines.contains("X-CLIENT:kept") && lines.contains("DUE:20260312T100000Z"), "\(out)")
+    #expect(lines.filter { $0.hasPrefix("TRIGGER") }.count == 1)
+    let again = try ICalendarDocument(bytes: Array(out.utf8), file: "x", timeZone: .gmt)
+    #expect(again.result.tasks[0].reminder == reminder)
+  }
+
   /// A due given as DTSTART plus DURATION, moved: DUE replaces the DURATION (RFC 5545 allows
   /// one of them), and the task reads back due on the new day.
   @Test func aDueMovedFromADurationIsWrittenAsDue() throws {
