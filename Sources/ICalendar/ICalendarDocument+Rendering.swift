@@ -103,7 +103,8 @@ extension ICalendarDocument {
     var w = ICalendarWriter(
       crlf: crlf,
       reservingCapacity: capacity ?? Self.outputEstimate(segment.range.count, creates: segment.creates.count))
-    let properties = TaskPropertyWriter(localZone: timeZone, stamp: changes.stamp)
+    let properties = TaskPropertyWriter(
+      localZone: timeZone, stamp: changes.stamp, definedZones: Set(zoneDefinitions.keys))
     var cursor = segment.range.lowerBound
     // One buffer for the segment: lines are offsets into it, so nothing shared with the other
     // segment is retained per line.

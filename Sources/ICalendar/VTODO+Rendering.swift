@@ -37,9 +37,14 @@ struct TaskPropertyWriter {
   /// Zones looked up by name once per rendering.
   private let zones = ZoneNameCache()
 
-  init(localZone: TimeZone, stamp: Timestamp) {
+  /// The TZIDs the document written defines in a VTIMEZONE: only they are written as a
+  /// TZID (RFC 5545 wants a VTIMEZONE for each one used).
+  let definedZones: Set<String>
+
+  init(localZone: TimeZone, stamp: Timestamp, definedZones: Set<String> = []) {
     self.localZone = localZone
     self.stamp = stamp
+    self.definedZones = definedZones
   }
 
   /// The lines of `group` for `item`; nothing when the value is empty.
@@ -136,18 +141,21 @@ struct TaskPropertyWriter {
     case nil: w.wallLine(name, ZoneResolver.wall(of: instant, in: zones.local(localZone)))
     case "UTC"?: w.utcLine(name, instant)
     case let zone?:
-      // A zone only the source file defined (its VTIMEZONE does not come along) is written
-      // in UTC, when that keeps the day (``isWrittenAsDay(_:)``).
-      guard let offsets = zones.zone(named: zone) else { return w.utcLine(name, instant) }
+      // A zone the document written has no VTIMEZONE for (the source file's does not come
+      // along: a converted task, a copy) is written in UTC, when that keeps the day
+      // (``isWrittenAsDay(_:)``): a TZID without its VTIMEZONE is not valid iCalendar.
+      guard definedZones.contains(zone), let offsets = zones.zone(named: zone) else { return w.utcLine(name, instant) }
       w.wallLine(name, parameters: zones.parameter(for: zone), ZoneResolver.wall(of: instant, in: offsets))
     }
   }
 
-  /// Whether `date` is written as its day alone: a time in a zone only the source file defined
-  /// (its VTIMEZONE does not come along) whose UTC instant falls on another day where it is
-  /// read (a +05:30 02:00 is 20:30 UTC the day before), so that its day never moves.
+  /// Whether `date` is written as its day alone: a time in a zone the document written has no
+  /// VTIMEZONE for whose UTC instant falls on another day where it is read (a +05:30 02:00 is
+  /// 20:30 UTC the day before), so that its day never moves.
   func isWrittenAsDay(_ date: TaskDate) -> Bool {
-    guard let instant = date.instant, let zone = date.zone, zone != "UTC", zones.zone(named: zone) == nil else {
+    guard let instant = date.instant, let zone = date.zone, zone != "UTC",
+      !definedZones.contains(zone) || zones.zone(named: zone) == nil
+    else {
       return false
     }
     let wall = ZoneResolver.wall(of: instant, in: zones.local(localZone))

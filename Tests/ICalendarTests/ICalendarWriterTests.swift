@@ -439,17 +439,36 @@ import Testing
     #expect(back.last == expected)
   }
 
-  @Test func createsWithTimesKeepTheirZone() throws {
+  /// A created task's time in a zone the document defines keeps its TZID. In a zone it does
+  /// not define (a converted task: the source's VTIMEZONE does not come along) the time is
+  /// written in UTC, the same instant on the same day: a TZID without its VTIMEZONE is not
+  /// valid iCalendar, and tasksync's own validate warns about it.
+  @Test func createsWithTimesKeepTheirZoneWhereTheDocumentDefinesIt() throws {
     let berlin = TaskDate(
       day: CalendarDay("2026-07-01")!, instant: Timestamp(iso: "2026-07-01T07:30:00Z"), zone: "Europe/Berlin")
     let utc = TaskDate(day: CalendarDay("2026-07-01")!, instant: Timestamp(iso: "2026-07-01T07:30:00Z"), zone: "UTC")
     let item = TaskItem(key: "t", due: berlin, start: utc)
     let out = ICalendarDocument.empty().rendered(applying: TaskChangeSet(creates: [item], stamp: stamp))
-    #expect(text(out).contains("DUE;TZID=Europe/Berlin:20260701T093000\r\n"))
+    #expect(text(out).contains("DUE:20260701T073000Z\r\n") && !text(out).contains("TZID"), "\(text(out))")
     #expect(text(out).contains("DTSTART:20260701T073000Z\r\n"))
-    let back = try ICalendarDocument(bytes: out, file: "x", timeZone: .gmt).result.tasks.first
-    #expect(back?.due == berlin)
-    #expect(back?.start == utc)
+    let back = try ICalendarDocument(bytes: out, file: "x", timeZone: .gmt).result
+    #expect(back.tasks.first?.due == utc)
+    #expect(back.tasks.first?.start == utc)
+    #expect(back.diagnostics.isEmpty)
+
+    let withZone =
+      [
+        "BEGIN:VCALENDAR", "VERSION:2.0", "BEGIN:VTIMEZONE", "TZID:Europe/Berlin", "BEGIN:STANDARD",
+        "DTSTART:19701025T030000", "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10", "TZOFFSETFROM:+0200", "TZOFFSETTO:+0100",
+        "END:STANDARD", "BEGIN:DAYLIGHT", "DTSTART:19700329T020000", "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3",
+        "TZOFFSETFROM:+0100", "TZOFFSETTO:+0200", "END:DAYLIGHT", "END:VTIMEZONE", "END:VCALENDAR",
+      ].joined(separator: "\r\n") + "\r\n"
+    let document = try ICalendarDocument(bytes: Array(withZone.utf8), file: "x", timeZone: .gmt)
+    let kept = document.rendered(applying: TaskChangeSet(creates: [item], stamp: stamp))
+    #expect(text(kept).contains("DUE;TZID=Europe/Berlin:20260701T093000\r\n"), "\(text(kept))")
+    let keptBack = try ICalendarDocument(bytes: kept, file: "x", timeZone: .gmt).result
+    #expect(keptBack.tasks.first?.due == berlin)
+    #expect(keptBack.diagnostics.isEmpty)
   }
 
   @Test func crlfInputGetsCRLFAndPreserveOffGivesCRLFEverywhere() throws {
