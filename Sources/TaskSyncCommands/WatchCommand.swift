@@ -34,7 +34,10 @@ struct WatchCommand: ParsableCommand {
     if once {
       do {
         let instant = try now()
-        if session.configuration.isActive(at: instant) { try Self.waitUntilStill(session.configuration) }
+        if session.configuration.isActive(at: instant) {
+          // A scheduled run that never happens is one the user must hear of.
+          try session.notifyingFailure { try Self.waitUntilStill(session.configuration) }
+        }
         try check(session, at: instant)
       } catch let busy as StateBusy {
         Notifier(configuration: session.configuration).notify(RunSummary(failure: busy.failure))
@@ -126,17 +129,20 @@ struct WatchCommand: ParsableCommand {
   ) throws {
     var signature = InputSignature(configuration)
     var waited: TimeInterval = 0
+    var changing: [String] = []
     while !signature.isStill(at: Date(), quiet: quiet) {
       guard waited < limit else {
+        let files = changing.isEmpty ? "the exports" : changing.joined(separator: ", ")
         throw CommandFailure(
           .refused,
-          "refused, nothing written: the exports were still changing after \(Int(limit)) seconds (being written?); run again once they are whole"
+          "\(files) kept changing for \(Int(limit)) seconds (being written?): not read, so that no task reads as deleted; run again once they are whole"
         )
       }
       Thread.sleep(forTimeInterval: quiet)
       waited += quiet
       let now = InputSignature(configuration)
       if now == signature { return }
+      changing = now.changedPaths(since: signature)
       signature = now
     }
   }
@@ -289,6 +295,17 @@ package struct InputSignature: Equatable, Sendable {
     }
     self.entries = entries
     self.newest = newest
+  }
+
+  /// The paths whose entries differ from `earlier`'s (added, removed or changed).
+  package func changedPaths(since earlier: InputSignature) -> [String] {
+    let before = Set(earlier.entries)
+    return entries.filter { !before.contains($0) }.map { entry in
+      // An entry is "PATH SIZE MODIFIED NUMBER" (or "PATH missing"): the path is what precedes
+      // the last three fields.
+      let words = entry.split(separator: " ", omittingEmptySubsequences: false)
+      return words.count > 3 ? words.dropLast(3).joined(separator: " ") : entry
+    }
   }
 
   /// Whether nothing was modified in the `quiet` seconds before `now`. A modification time

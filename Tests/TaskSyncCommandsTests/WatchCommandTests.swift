@@ -1,7 +1,8 @@
 import Foundation
-import TaskSyncCommands
 import TestSupport
 import Testing
+
+@testable import TaskSyncCommands
 
 /// `watch --once`: one scheduled check, inside active hours only, with notifications.
 /// Serialized: a test here captures standard output, which the others here print to.
@@ -151,6 +152,39 @@ struct WatchCommandTests {
     let refused = CapturedCommand.run(arguments)
     #expect(refused.status == 3)
     #expect(refused.stdout.contains("Refused: "))
+  }
+
+  /// Exports that keep changing are not read at all: the wait gives up, naming the file.
+  @Test func exportsThatKeepChangingAreNotRead() throws {
+    let folder = try workspace(Self.automatic)
+    let configuration = TaskSyncConfiguration.defaults(baseFolder: folder)
+    let csv = folder.appendingPathComponent("exports/Task.csv")
+    let whole = try Data(contentsOf: csv)
+    final class Flag: @unchecked Sendable {
+      private let lock = NSLock()
+      private var value = false
+      var isSet: Bool { lock.withLock { value } }
+      func set() { lock.withLock { value = true } }
+    }
+    let done = Flag()
+    // Written once before the wait starts, then over and over while it goes.
+    try (whole + Data("00T000000000000EAA,More\r\n".utf8)).write(to: csv)
+    let writer = Thread {
+      var extra = 0
+      while !done.isSet {
+        extra += 1
+        try? (whole + Data("00T00000000\(String(format: "%04d", extra))EAA,More\r\n".utf8)).write(to: csv)
+        Thread.sleep(forTimeInterval: 0.05)
+      }
+    }
+    writer.start()
+    defer { done.set() }
+    #expect {
+      try WatchCommand.waitUntilStill(configuration, quiet: 0.5, limit: 1.5)
+    } throws: { error in
+      let failure = error as? CommandFailure
+      return failure?.status == .refused && failure?.message.contains(csv.path + " kept changing") == true
+    }
   }
 
   /// The loop's first turn waits too for an export modified just before the watch started.
