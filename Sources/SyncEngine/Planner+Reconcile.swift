@@ -160,10 +160,13 @@ extension Planner {
       if let id = insertedAwaitingExport[pair.id] {
         // Kept with its source gone too: the copy, once exported, is recognised and the
         // deletion carried over to it, not copied back as a new task.
+        let whereItIs =
+          salesforce.isInvalid(id)
+          ? "its row in the Salesforce export cannot be read" : "the Salesforce export does not show it yet"
         out.keep(
           pair,
           note:
-            "inserted in Salesforce as \(id) (a Data Loader success file says so) by the create of run \(create.runID), and not in the Salesforce export yet: not offered again; export the tasks again"
+            "the \(create.side.other) task \(pair.key(on: create.side.other) ?? "") was inserted in Salesforce as \(id) (a Data Loader success file written since run \(create.runID) sent its create says so), and \(whereItIs): its create is not offered again; export the tasks again"
         )
         return
       }

@@ -357,8 +357,15 @@ struct Planner {
       }
       guard let found else {
         // Inserted, and not in this export (or there, but unreadable): offered again, the
-        // create would be imported twice.
-        if let inserted, self[target].index(ofKey: inserted) == nil { awaitingExport.append((i, inserted)) }
+        // create would be imported twice. Only by a success file written since the create's
+        // run started: an older one is the import of another create (a task deleted in
+        // Salesforce and re-created since, another with the same subject and due day).
+        if let inserted, self[target].index(ofKey: inserted) == nil,
+          let written = input.successFileTimes[SideIndex.normalise(inserted, .salesforce)],
+          let sent = input.runStarts[pairs[i].pending[c].runID], written >= sent
+        {
+          awaitingExport.append((i, inserted))
+        }
         continue
       }
       claimed[target.number].insert(found)

@@ -55,6 +55,10 @@ public struct SyncInput: Sendable {
   /// When each run of the journal started, by run id: a task edited before the run that wrote
   /// an update to it started was edited before that update could be imported.
   public var runStarts: [String: Timestamp] = [:]
+  /// When the success file that names each inserted Salesforce Id (18 characters) was last
+  /// written: only a file written since a create's run started can be the import of that
+  /// create's insert.csv (``SyncInput/learnedSalesforceIDs``).
+  public var successFileTimes: [String: Timestamp] = [:]
 
   public init(
     outlook: SideSnapshot, salesforce: SideSnapshot, state: SyncState, policy: SyncPolicy,

@@ -68,7 +68,14 @@ struct ApplyCommand: ParsableCommand {
     guard run.input.runID == reviewed.runID else {
       throw CommandFailure(.refused, "\(plan): the saved state changed since the plan was made; make a new plan")
     }
-    try Self.checkEditedByHand(reviewed.decisions, against: run.plan.decisions, plan: plan)
+    // What the plan file is compared with: this run's decisions, or, when exclusions removed
+    // decisions that depend on an excluded one (a relate update of a create left out), the
+    // decisions the same inputs give without exclusions, as `plan` wrote them.
+    let planned =
+      run.plan.decisions.map(\.id) == reviewed.decisions.map(\.id) || excluded.isEmpty
+      ? run.plan.decisions
+      : try session.notifyingFailure { try session.prepare(applying: false) }.plan.decisions
+    try Self.checkEditedByHand(reviewed.decisions, against: planned, plan: plan)
     // A stale plan is refused as stale (exit 3), whatever else its new inputs hold.
     try session.notifyingFailure { try run.refuseUnreadableRecords(strict: strictness.strict) }
     try session.applyAndReport(run, show: session.configuration.summaryShow, json: common.json)

@@ -51,6 +51,8 @@ struct ExplainCommand: ParsableCommand {
     var removedPair: Pair?
     /// Why the run left alone a task no pair holds.
     var leftAlone: String?
+    /// The run's warnings about the task or its pair.
+    var warnings: [String] = []
   }
 
   func run() throws {
@@ -86,6 +88,8 @@ struct ExplainCommand: ParsableCommand {
       // A decision id names its pair too.
       if pair == nil, let named = explanation.decisions.first?.pairID { pair = pairs.first { $0.id == named } }
       explanation.pair = pair.map(Explanation.Pair.init)
+      let names = [key, pair?.outlookKey, pair?.salesforceKey].compactMap { $0 }.filter { !$0.isEmpty }
+      explanation.warnings = plan.summary.warnings.filter { text in names.contains { text.contains($0) } }
       guard pair == nil && explanation.decisions.isEmpty else { return explanation }
       // A pair the run removed (its tasks deleted on both sides, or forgotten): said as such.
       if let removed = try store.pairChanges(runID: runID)?.removedBefore.first(where: {
@@ -142,6 +146,7 @@ struct ExplainCommand: ParsableCommand {
       }
       lines.append("    because: \(d.rule)")
     }
+    for warning in explanation.warnings { lines.append("  warned: \(warning)") }
     if let pair = explanation.pair {
       lines.append(
         "Pair \(pair.id): Outlook \(pair.outlookKey ?? "(create pending)"), Salesforce \(pair.salesforceKey ?? "(create pending)")"

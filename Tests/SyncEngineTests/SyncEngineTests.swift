@@ -60,10 +60,17 @@ struct SyncEngineTests {
     world.sync(reimport: false)
     let id = SalesforceID.normalised("00T000000000077")!
     world.learnedSalesforceIDs = ["uid-1": id]
+    world.runStarts = ["run-1": Timestamp(secondsSince1970: 1_000)]
+    // A success file from before the create's run is another create's import: offered again.
+    world.successFileTimes = [id: Timestamp(secondsSince1970: 999)]
+    #expect(world.plan().counts(for: .salesforce).create == 1)
+    world.successFileTimes = [id: Timestamp(secondsSince1970: 1_060)]
     let waiting = world.plan()
     #expect(waiting.decisions.isEmpty)
     #expect(
-      waiting.warnings.contains { $0.contains("inserted in Salesforce as \(id)") && $0.contains("not offered again") })
+      waiting.warnings.contains {
+        $0.contains("uid-1 was inserted in Salesforce as \(id)") && $0.contains("not offered again")
+      })
     #expect(waiting.nextState.pairs.first?.pending.first?.operation == .create)
     // The Outlook task deleted meanwhile: the pair still waits for the copy.
     world.outlook = []

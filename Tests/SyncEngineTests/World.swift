@@ -22,6 +22,8 @@ struct World {
   /// Ids Data Loader success files give inserted tasks, by the Outlook key in their external-ID
   /// cell (``SyncInput/learnedSalesforceIDs``).
   var learnedSalesforceIDs: [String: String] = [:]
+  /// When the success files naming each Id were written (``SyncInput/successFileTimes``).
+  var successFileTimes: [String: Timestamp] = [:]
 
   static func day(_ offset: Int) -> TaskDate { TaskDate(day: CalendarDay("2026-06-15")!.adding(days: offset)) }
 
@@ -39,6 +41,7 @@ struct World {
       policy: policy, today: today, runID: "run-\(runs + 1)", learnedSalesforceIDs: learnedSalesforceIDs)
     input.requests = requests
     input.runStarts = runStarts
+    input.successFileTimes = successFileTimes
     return SyncEngine.plan(input, excluding: excluded)
   }
 

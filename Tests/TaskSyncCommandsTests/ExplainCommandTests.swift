@@ -5,7 +5,7 @@ import Testing
 
 /// `explain` answers for a task the last run knows, and refuses a key nothing names; `relate`
 /// knows the same keys.
-@Suite("Explain")
+@Suite("Explain", .serialized)
 struct ExplainCommandTests {
   @Test func aKeyNothingNamesIsAUsageError() throws {
     let folder = try GeneratedWorkspace.make("tasksync-explain", tasks: 2)
@@ -55,7 +55,7 @@ struct ExplainCommandTests {
     func object(_ arguments: [String]) throws -> [String: Any] {
       let run = CapturedCommand.run(arguments + ["--json", "--config", config])
       #expect(run.status == 0, "\(arguments): \(run.stderr)")
-      return try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+      return try #require(run.jsonObject, "no JSON object in \(run.stdout)")
     }
     #expect(try object(["status"])["pairs"] as? Int == 0)
     #expect(TaskSyncCommand.run(["sync", "--yes", "--today", "2026-03-02", "--config", config]) == 0)

@@ -103,8 +103,8 @@ struct RevertCommandTests {
     #expect(TaskSyncCommand.run(["revert", runs[0], "--config", config]) == 3)
     let reverted = CapturedCommand.run(["revert", runs[1], "--json", "--config", config])
     #expect(reverted.status == 0)
-    let answer = try JSONSerialization.jsonObject(with: Data(reverted.stdout.utf8)) as? [String: String]
-    #expect(answer?["reverted"] == runs[1] && answer?["filesRestored"] == String(files.count))
+    let answer = reverted.jsonObject
+    #expect(answer?["reverted"] as? String == runs[1] && answer?["filesRestored"] as? String == String(files.count))
     #expect(try outputs(folder) == afterFirst)
     #expect(try store.load() == stateAfterFirst)
     #expect(try store.revertibleRunID() == runs[0])

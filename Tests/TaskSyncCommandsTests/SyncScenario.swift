@@ -56,6 +56,15 @@ struct CommandRun {
   var status: Int32
   var stdout: String
   var stderr: String
+
+  /// The JSON object a `--json` command printed, read from its lines alone: tests elsewhere
+  /// running commands at the same time may print to the same standard output around it.
+  var jsonObject: [String: Any]? {
+    let lines = stdout.split(separator: "\n", omittingEmptySubsequences: false)
+    guard let first = lines.firstIndex(of: "{"), let last = lines[first...].firstIndex(of: "}") else { return nil }
+    let text = lines[first...last].joined(separator: "\n")
+    return (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
+  }
 }
 
 /// Runs the command in-process with standard output and error captured. Runs are serialised:

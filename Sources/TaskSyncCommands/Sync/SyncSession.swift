@@ -128,6 +128,7 @@ package struct SyncSession {
     input.salesforce.invalidRecords = s.invalidKeys.count
     input.salesforce.unknownTaskFields = csv?.fieldsWithUnmappedValues() ?? [:]
     input.insertedSalesforceTasks = learnt.inserted
+    input.successFileTimes = learnt.times
     input.requests = requests
     input.runStarts = runStarts
     let plan = SyncEngine.plan(input, excluding: excluded)
@@ -287,7 +288,8 @@ package struct SyncSession {
   /// Ids that Data Loader gave the tasks a previous run inserted: every `success*.csv` beside
   /// the Salesforce export, with the SHA-256 of each by name.
   func learnedSalesforceIDs() throws -> (
-    ids: [String: String], inserted: [InsertedTask], diagnostics: [Diagnostic], checksums: [String: String]
+    ids: [String: String], inserted: [InsertedTask], diagnostics: [Diagnostic], checksums: [String: String],
+    times: [String: Timestamp]
   ) {
     let folder = successFolder
     let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
@@ -295,6 +297,8 @@ package struct SyncSession {
     var inserted: [InsertedTask] = []
     var diagnostics: [Diagnostic] = []
     var checksums: [String: String] = [:]
+    // When the newest file naming each Id was written (SyncInput/successFileTimes).
+    var times: [String: Timestamp] = [:]
     for name in names.sorted() where name.lowercased().hasPrefix("success") && name.lowercased().hasSuffix(".csv") {
       let url = folder.appendingPathComponent(name)
       let bytes = try Export.readBytes(url)
@@ -308,8 +312,13 @@ package struct SyncSession {
       diagnostics += file.diagnostics
       ids.merge(file.createdIds) { first, _ in first }
       inserted += file.createdRows.map { InsertedTask(id: $0.id, subject: $0.subject, due: $0.due) }
+      let modified = (try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date)
+        .map { Timestamp(secondsSince1970: Int64($0.timeIntervalSince1970)) }
+      if let modified {
+        for row in file.createdRows { times[row.id] = max(times[row.id] ?? modified, modified) }
+      }
     }
-    return (ids, inserted, diagnostics, checksums)
+    return (ids, inserted, diagnostics, checksums, times)
   }
 
   /// A run id that depends only on what the run reads (the inputs, the configuration, today and
