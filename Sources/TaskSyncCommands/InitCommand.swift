@@ -28,8 +28,8 @@ struct InitCommand: ParsableCommand {
       try ConfigurationFileWriter.write(
         Array(TaskSyncConfiguration.commentedDefaultFile.utf8), to: target, replacing: force)
     } catch let error as ConfigurationFileWriter.Failure {
-      FileHandle.standardError.write(Data("error: \(shown): \(error.message)\n".utf8))
-      throw ExitCode(error.isUsage ? ConfigurationError.exitStatus : 1)
+      // A CommandFailure, whose status the entry point returns (an ExitCode came out as 1).
+      throw CommandFailure(error.isUsage ? .usage : .failed, "error: \(shown): \(error.message)")
     }
     print("Wrote \(shown)")
   }
