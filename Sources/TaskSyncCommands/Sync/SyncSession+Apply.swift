@@ -31,7 +31,8 @@ extension SyncSession {
   /// run that only offers again what an earlier one wrote leaves them as they were.
   @discardableResult
   package func apply(_ run: PreparedRun, startedAt: Timestamp) throws -> Bool {
-    if let refusal = run.plan.refusal { throw CommandFailure(.refused, "refused: \(refusal)") }
+    // The log line and notification say "refused, nothing written" before the reason.
+    if let refusal = run.plan.refusal { throw CommandFailure(.refused, refusal) }
     try checkUnchanged(run.outlook)
     try checkUnchanged(run.salesforce)
     try Folders.make(configuration.out, setting: "output folder (--out, out =)")
