@@ -7,6 +7,17 @@ import Testing
 /// knows the same keys.
 @Suite("Explain", .serialized)
 struct ExplainCommandTests {
+  /// The demo's exports and configuration copied into a new folder: the folder and the path of
+  /// its tasksync.toml.
+  func demoProject(_ name: String) throws -> (folder: URL, config: String) {
+    let folder = try TestPaths.temporaryFolder(name)
+    let demo = TestPaths.fixtures.appendingPathComponent("Demo")
+    for name in ["exports", "tasksync.toml"] {
+      try FileManager.default.copyItem(at: demo.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+    }
+    return (folder, folder.appendingPathComponent("tasksync.toml").path)
+  }
+
   @Test func aKeyNothingNamesIsAUsageError() throws {
     let folder = try GeneratedWorkspace.make("tasksync-explain", tasks: 2)
     let config = folder.appendingPathComponent("tasksync.toml").path
@@ -21,12 +32,7 @@ struct ExplainCommandTests {
   /// A task the run left alone without a pair is explained from the exports: private, outside
   /// the window (with the window), unrelated.
   @Test func aTaskLeftAloneIsExplainedWithTheReason() throws {
-    let folder = try TestPaths.temporaryFolder("tasksync-explain-skipped")
-    let demo = TestPaths.fixtures.appendingPathComponent("Demo")
-    for name in ["exports", "tasksync.toml"] {
-      try FileManager.default.copyItem(at: demo.appendingPathComponent(name), to: folder.appendingPathComponent(name))
-    }
-    let config = folder.appendingPathComponent("tasksync.toml").path
+    let (folder, config) = try demoProject("tasksync-explain-skipped")
     #expect(TaskSyncCommand.run(["sync", "--yes", "--today", "2026-03-02", "--config", config]) == 0)
     let privateTask = CapturedCommand.run([
       "explain", "040000008200E00074C5B7101A82E0080000000010A2", "--config", config,
@@ -46,12 +52,7 @@ struct ExplainCommandTests {
   /// `--json`, a common option, gives explain, relate and status (before any state) answers as
   /// JSON objects.
   @Test func jsonAnswersAreJSON() throws {
-    let folder = try TestPaths.temporaryFolder("tasksync-explain-json")
-    let demo = TestPaths.fixtures.appendingPathComponent("Demo")
-    for name in ["exports", "tasksync.toml"] {
-      try FileManager.default.copyItem(at: demo.appendingPathComponent(name), to: folder.appendingPathComponent(name))
-    }
-    let config = folder.appendingPathComponent("tasksync.toml").path
+    let (_, config) = try demoProject("tasksync-explain-json")
     func object(_ arguments: [String]) throws -> [String: Any] {
       let run = CapturedCommand.run(arguments + ["--json", "--config", config])
       #expect(run.status == 0, "\(arguments): \(run.stderr)")
@@ -73,12 +74,7 @@ struct ExplainCommandTests {
   /// A decision id names its pair, and so does the UID tasksync gave a copy it created (the
   /// key the user sees in Outlook while the create is pending).
   @Test func aDecisionIdOrACreatedUIDShowsThePair() throws {
-    let folder = try TestPaths.temporaryFolder("tasksync-explain-demo")
-    let demo = TestPaths.fixtures.appendingPathComponent("Demo")
-    for name in ["exports", "tasksync.toml"] {
-      try FileManager.default.copyItem(at: demo.appendingPathComponent(name), to: folder.appendingPathComponent(name))
-    }
-    let config = folder.appendingPathComponent("tasksync.toml").path
+    let (folder, config) = try demoProject("tasksync-explain-demo")
     #expect(TaskSyncCommand.run(["sync", "--yes", "--today", "2026-03-02", "--config", config]) == 0)
     let source = "040000008200E00074C5B7101A82E0080000000010A1"
     let byDecision = CapturedCommand.run(["explain", "salesforce/create/" + source, "--config", config])
