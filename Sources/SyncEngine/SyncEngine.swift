@@ -71,7 +71,9 @@ struct Planner {
   /// The Ids success files give for each subject and due day (``SyncInput/insertedSalesforceTasks``),
   /// and how many pending Salesforce creates sent each: made by run() when there are any.
   var insertedByMatch: [MatchKey: Set<String>] = [:]
-  var sentToSalesforce: [MatchKey: Int] = [:]
+  /// Per subject and due day, when the run that sent each such pending Salesforce create
+  /// started (`nil`: not known).
+  var sentToSalesforce: [MatchKey: [Timestamp?]] = [:]
   /// The relate requests by the keys that name them (``requestIndex(_:)``).
   let requestIndex: [String: [Int]]
   /// Per side, how many records that could not be read belong to no saved pair; counted by
@@ -168,7 +170,8 @@ struct Planner {
         guard let (c, target) = Self.unresolvedCreate(pairs, i, attached[i]), target == .salesforce,
           let subject = pairs[i].pending[c].matchSubject
         else { continue }
-        sentToSalesforce[MatchKey(subject: subject, due: pairs[i].pending[c].matchDue), default: 0] += 1
+        sentToSalesforce[MatchKey(subject: subject, due: pairs[i].pending[c].matchDue), default: []].append(
+          input.runStarts[pairs[i].pending[c].runID])
       }
     }
     // The lookups are made by non-mutating methods, each called once: called per create from
@@ -350,7 +353,17 @@ struct Planner {
       // such row and no other create sent them: its Id, whatever the task looks like now.
       if found == nil, target == .salesforce, !insertedByMatch.isEmpty, let subject = pairs[i].pending[c].matchSubject {
         let key = MatchKey(subject: subject, due: pairs[i].pending[c].matchDue)
-        if let ids = insertedByMatch[key], ids.count == 1, sentToSalesforce[key] == 1 {
+        // Creates sent by a run that started after the success file was written cannot be
+        // the row it names (a second task alike created since the first was imported).
+        let written = insertedByMatch[key].flatMap { $0.count == 1 ? input.successFileTimes[$0.first!] : nil }
+        func couldBeTheRow(_ started: Timestamp?) -> Bool {
+          guard let written, let started else { return true }
+          return started <= written
+        }
+        let sent = (sentToSalesforce[key] ?? []).count(where: couldBeTheRow)
+        if let ids = insertedByMatch[key], ids.count == 1, sent == 1,
+          couldBeTheRow(input.runStarts[pairs[i].pending[c].runID])
+        {
           inserted = ids.first!
           found = named(self[target].index(ofKey: ids.first!))
         }

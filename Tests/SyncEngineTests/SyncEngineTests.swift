@@ -83,6 +83,27 @@ struct SyncEngineTests {
     #expect(exported.nextState.pairs.first?.pending.isEmpty == true)
   }
 
+  /// Without an external-ID column a success file names its row by subject and due day. A
+  /// second task alike created after the first was imported cannot be that row: the first
+  /// waits for the export, and only the second is offered (loading both again would duplicate
+  /// the first).
+  @Test func aSuccessFileRowIsNotTheCreateOfATaskAlikeSentAfterIt() throws {
+    var world = World()
+    world.salesforceKeepsCrossReference = false
+    world.outlook = [TaskItem(key: "uid-a", subject: "Call Bob", due: World.day(5))]
+    world.runStarts = ["run-1": Timestamp(secondsSince1970: 1_000), "run-2": Timestamp(secondsSince1970: 1_200)]
+    world.sync(reimport: false)
+    let id = SalesforceID.normalised("00T000000000088")!
+    world.insertedSalesforceTasks = [InsertedTask(id: id, subject: "Call Bob", due: World.day(5).day)]
+    world.successFileTimes = [id: Timestamp(secondsSince1970: 1_100)]
+    world.outlook.append(TaskItem(key: "uid-b", subject: "Call Bob", due: World.day(5)))
+    let second = world.sync(reimport: false)
+    #expect(second.decisions.filter { $0.operation == .create }.map(\.id) == ["salesforce/create/uid-b"])
+    let third = world.plan()
+    #expect(third.decisions.filter { $0.operation == .create }.map(\.id) == ["salesforce/create/uid-b"])
+    #expect(third.warnings.contains { $0.contains("uid-a was inserted in Salesforce as \(id)") })
+  }
+
   @Test func pendingCreateRecognisedBySubjectWhenTheCrossReferenceIsLost() {
     var world = World()
     world.salesforceKeepsCrossReference = false

@@ -24,6 +24,8 @@ struct World {
   var learnedSalesforceIDs: [String: String] = [:]
   /// When the success files naming each Id were written (``SyncInput/successFileTimes``).
   var successFileTimes: [String: Timestamp] = [:]
+  /// Rows of success files, by cells (``SyncInput/insertedSalesforceTasks``).
+  var insertedSalesforceTasks: [InsertedTask] = []
 
   static func day(_ offset: Int) -> TaskDate { TaskDate(day: CalendarDay("2026-06-15")!.adding(days: offset)) }
 
@@ -42,6 +44,7 @@ struct World {
     input.requests = requests
     input.runStarts = runStarts
     input.successFileTimes = successFileTimes
+    input.insertedSalesforceTasks = insertedSalesforceTasks
     return SyncEngine.plan(input, excluding: excluded)
   }
 
