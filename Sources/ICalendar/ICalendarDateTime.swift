@@ -8,6 +8,15 @@ struct ICalendarDateTime: Hashable, Sendable {
   /// True for a UTC time (`Z`).
   var isUTC: Bool
 
+  /// The DATE-TIME of wall time `wall` (seconds since 1970 read as UTC), in UTC or not.
+  init(wall: Int64, isUTC: Bool) {
+    let (days, seconds) = wall.quotientAndRemainder(dividingBy: 86_400)
+    let negative = seconds < 0
+    day = CalendarDay(ordinal: Int(days) - (negative ? 1 : 0))
+    secondOfDay = Int(seconds) + (negative ? 86_400 : 0)
+    self.isUTC = isUTC
+  }
+
   /// Reads the value; `nil` when it is not a DATE or DATE-TIME.
   init?(_ bytes: ArraySlice<UInt8>) {
     let b = bytes.trimmed
@@ -51,6 +60,13 @@ struct ICalendarDateTime: Hashable, Sendable {
 enum ICalendarDuration {
   /// The signed length in seconds, or `nil` when the value is not a duration.
   static func seconds(_ bytes: ArraySlice<UInt8>) -> Int64? {
+    parts(bytes).map { $0.days * 86_400 + $0.seconds }
+  }
+
+  /// The signed length as RFC 5545 §3.3.6 counts it: weeks and days nominal (a day is the same
+  /// time of day on the next date, whatever a clock change did), hours, minutes and seconds
+  /// exact. `nil` when the value is not a duration.
+  static func parts(_ bytes: ArraySlice<UInt8>) -> (days: Int64, seconds: Int64)? {
     var i = bytes.startIndex
     let end = bytes.endIndex
     var sign: Int64 = 1
@@ -60,6 +76,7 @@ enum ICalendarDuration {
     }
     guard i < end, bytes[i] == 0x50 || bytes[i] == 0x70 else { return nil }
     i += 1
+    var days: Int64 = 0
     var total: Int64 = 0
     var number: Int64 = 0
     var digits = 0
@@ -75,8 +92,8 @@ enum ICalendarDuration {
       default:
         guard digits > 0 else { return nil }
         switch b {
-        case 0x57: total += number * 604_800
-        case 0x44: total += number * 86_400
+        case 0x57: days += number * 7
+        case 0x44: days += number
         case 0x48: total += number * 3600
         case 0x4D: total += number * 60
         case 0x53: total += number
@@ -89,7 +106,7 @@ enum ICalendarDuration {
       i += 1
     }
     guard sawUnit, digits == 0 else { return nil }
-    return sign * total
+    return (sign * days, sign * total)
   }
 }
 

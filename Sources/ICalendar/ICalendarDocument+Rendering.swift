@@ -151,8 +151,9 @@ extension ICalendarDocument {
     }
     var rewrite = TodoRewrite(fields: fields, properties: properties)
     if update.item.start != nil && update.fields.contains(.due) {
-      rewrite.writtenDue = Self.writtenDue(raw, input)
-      rewrite.zones = ZoneResolver(definitions: zoneDefinitions, localZone: timeZone)
+      var zones = ZoneResolver(definitions: zoneDefinitions, localZone: timeZone)
+      rewrite.writtenDue = Self.writtenDue(raw, input, &zones)
+      rewrite.zones = zones
     }
     var lines = ContentLineCursor(from: raw.lowerBound, upTo: raw.upperBound)
     while let line = lines.next(in: input) {
@@ -174,10 +175,15 @@ extension ICalendarDocument {
   }
 
   /// The value and parameters of the DUE line of the VTODO whose lines are `raw` of `input`
-  /// (not one of a nested component's), when it has one that reads as a date.
-  private static func writtenDue(_ raw: Range<Int>, _ input: UnsafeBufferPointer<UInt8>) -> TodoRewrite.WrittenDate? {
+  /// (not one of a nested component's), when it has one that reads as a date; without one,
+  /// the due its DTSTART and DURATION give, on DTSTART's clock and with its parameters.
+  private static func writtenDue(
+    _ raw: Range<Int>, _ input: UnsafeBufferPointer<UInt8>, _ zones: inout ZoneResolver
+  ) -> TodoRewrite.WrittenDate? {
     var depth = 0
     var found: TodoRewrite.WrittenDate?
+    var start: TodoRewrite.WrittenDate?
+    var length: (days: Int64, seconds: Int64)?
     var lines = ContentLineCursor(from: raw.lowerBound, upTo: raw.upperBound)
     while found == nil, let line = lines.next(in: input) {
       lines.withContent(of: line, in: input) { content in
@@ -186,15 +192,30 @@ extension ICalendarDocument {
           depth += 1
         } else if ASCIICase.equals(content, tokens.name, "END") {
           depth -= 1
-        } else if depth == 1, ASCIICase.equals(content, tokens.name, "DUE"),
-          let value = TodoRewrite.dateValue(content, tokens)
+        } else if depth == 1, let value = TodoRewrite.dateValue(content, tokens),
+          ASCIICase.equals(content, tokens.name, "DUE") || ASCIICase.equals(content, tokens.name, "DTSTART")
         {
-          found = TodoRewrite.WrittenDate(
+          let date = TodoRewrite.WrittenDate(
             value: value, parameters: TodoRewrite.parameters(content, tokens), tzid: TodoRewrite.tzid(content, tokens))
+          if ASCIICase.equals(content, tokens.name, "DUE") { found = date } else { start = date }
+        } else if depth == 1, ASCIICase.equals(content, tokens.name, "DURATION") {
+          length = ICalendarDuration.parts(Array(UnsafeBufferPointer(rebasing: content[tokens.value]))[...].trimmed)
         }
       }
     }
-    return found
+    guard found == nil, let start, let length, length.days >= 0, length.seconds >= 0, start.value.secondOfDay != nil
+    else { return found }
+    // As the reader works it out (``TodoMapper``'s due from DTSTART and DURATION).
+    let nominal = start.value.wallSeconds + length.days * 86_400
+    if start.value.isUTC {
+      return TodoRewrite.WrittenDate(
+        value: ICalendarDateTime(wall: nominal + length.seconds, isUTC: true), parameters: start.parameters, tzid: nil)
+    }
+    let zone = start.tzid.map { zones.resolve($0).zone } ?? .floating
+    let instant = Timestamp(secondsSince1970: zones.instant(wall: nominal, in: zone).secondsSince1970 + length.seconds)
+    return TodoRewrite.WrittenDate(
+      value: ICalendarDateTime(wall: zones.wall(of: instant, in: zone), isUTC: false), parameters: start.parameters,
+      tzid: start.tzid)
   }
 
   /// Whether the first VALARM of the VTODO whose lines are `raw` of `input` rings at a

@@ -121,6 +121,15 @@ struct TodoRewrite {
       properties.date("DUE", moving: written, to: due.day, parameters: Self.parameters(content, tokens), to: &w)
       return
     }
+    // The same for a due given as DTSTART plus DURATION: a DUE at the time of day that gave,
+    // on DTSTART's clock (a DATE due beside a DATE-TIME start is not valid iCalendar).
+    if property == .duration, group == .field(.due), let due = item.due, due.instant == nil, pending.contains(group),
+      let written = writtenDue, written.value.secondOfDay != nil
+    {
+      _ = pending.remove(group)
+      properties.date("DUE", moving: written.value, to: due.day, parameters: written.parameters, to: &w)
+      return
+    }
     if group == .sequence {
       let value = ASCIICase.trimmed(content, tokens.value)
       let current = value.count <= 9 ? ICalendarDateTime.number(content, value.lowerBound, value.count) : nil

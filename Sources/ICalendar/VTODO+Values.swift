@@ -132,26 +132,31 @@ extension TodoMapper {
   }
 
   /// The due date of a VTODO that gives it as DTSTART plus DURATION (RFC 5545 §3.6.2): a
-  /// DATE start moves by whole days, a DATE-TIME by the duration on its own clock (UTC, its
-  /// TZID's, or floating). `nil`, with a warning, for a duration that cannot be read or is
+  /// DATE start moves by whole days; a DATE-TIME by the days on its own clock (UTC, its TZID's,
+  /// or floating: the same time of day), then by the hours, minutes and seconds exactly, across
+  /// a clock change too. `nil`, with a warning, for a duration that cannot be read or is
   /// negative.
   mutating func due(_ todo: TodoBuffer, start: TodoBuffer.Line, duration: TodoBuffer.Line) -> TaskDate? {
-    guard let seconds = ICalendarDuration.seconds(todo.value(duration).trimmed), seconds >= 0 else {
+    guard let length = ICalendarDuration.parts(todo.value(duration).trimmed), length.days >= 0, length.seconds >= 0
+    else {
       warn("DURATION is not a positive duration such as P1D or PT2H; the task has no due date", duration)
       return nil
     }
     guard let value = ICalendarDateTime(todo.value(start)) else { return nil }
     guard value.secondOfDay != nil else {
-      return TaskDate(day: value.day.adding(days: Int(seconds / 86_400)))
+      return TaskDate(day: value.day.adding(days: Int(length.days + length.seconds / 86_400)))
     }
-    let wall = value.wallSeconds + seconds
+    let nominal = value.wallSeconds + length.days * 86_400
     if value.isUTC {
-      let instant = Timestamp(secondsSince1970: wall)
+      let instant = Timestamp(secondsSince1970: nominal + length.seconds)
       return TaskDate(day: resolver.localDay(of: instant), instant: instant, zone: "UTC")
     }
-    let zone = zoneParameter(todo, start)
-    let day = CalendarDay(ordinal: Int(wall.quotientAndRemainder(dividingBy: 86_400).quotient))
-    return TaskDate(day: day, instant: resolver.instant(wall: wall, in: zone?.zone ?? .floating), zone: zone?.name)
+    let named = zoneParameter(todo, start)
+    let zone = named?.zone ?? .floating
+    let instant = Timestamp(
+      secondsSince1970: resolver.instant(wall: nominal, in: zone).secondsSince1970 + length.seconds)
+    let wall = resolver.wall(of: instant, in: zone)
+    return TaskDate(day: Timestamp(secondsSince1970: wall).utcDay, instant: instant, zone: named?.name)
   }
 
   /// The reminder of a TRIGGER line: absolute, or relative to DTSTART or DUE.

@@ -99,6 +99,19 @@ struct ZoneResolver {
     return Timestamp(secondsSince1970: utc)
   }
 
+  /// The wall time of `instant` in `zone` (seconds since 1970 read as UTC).
+  func wall(of instant: Timestamp, in zone: Zone) -> Int64 {
+    switch zone {
+    case .foundation(let offsets): return Self.wall(of: instant, in: offsets)
+    case .defined(let definition):
+      // The offset is known by wall time: taken at the instant read as a wall time, then at
+      // the wall time that gives (the two agree but within an hour of a change).
+      let first = instant.secondsSince1970 + Int64(definition.offset(atWall: instant.secondsSince1970) ?? 0)
+      return instant.secondsSince1970 + Int64(definition.offset(atWall: first) ?? 0)
+    case .floating: return localWall(of: instant)
+    }
+  }
+
   /// The calendar day of `instant` in the local zone.
   func localDay(of instant: Timestamp) -> CalendarDay {
     let offset = localOffsets.secondsFromGMT(at: instant.secondsSince1970)

@@ -184,6 +184,32 @@ import Testing
     #expect(again.result.diagnostics.map(\.message) == document.result.diagnostics.map(\.message))
   }
 
+  /// A due at a time given as DTSTART plus DURATION, moved to another day from Salesforce: a
+  /// DUE on that day at the time of day it had, on the start's clock and with its TZID (a DATE
+  /// due beside a DATE-TIME start is not valid iCalendar).
+  @Test(arguments: [
+    ("DTSTART:20260305T090000Z", "DURATION:PT32H", "DUE:20260309T170000Z"),
+    ("DTSTART;TZID=Europe/Berlin:20260305T090000", "DURATION:PT8H", "DUE;TZID=Europe/Berlin:20260309T170000"),
+    ("DTSTART:20260305T090000", "DURATION:P1DT2H", "DUE:20260309T110000"),
+  ])
+  func aDueAtATimeMovedFromADurationKeepsItsTime(start: String, duration: String, written: String) throws {
+    let source =
+      [
+        "BEGIN:VCALENDAR", "VERSION:2.0", "BEGIN:VTODO", "UID:a", "SUMMARY:s", start, duration, "END:VTODO",
+        "END:VCALENDAR",
+      ].joined(separator: "\r\n") + "\r\n"
+    let document = try ICalendarDocument(bytes: Array(source.utf8), file: "x", timeZone: .gmt)
+    var item = document.result.tasks[0]
+    item.take(.due, from: TaskItem(key: "s", due: TaskDate(day: CalendarDay("2026-03-09")!)))
+    let out = text(
+      document.rendered(
+        applying: TaskChangeSet(updates: [TaskUpdate(key: "a", item: item, fields: [.due])], stamp: stamp)))
+    let lines = out.components(separatedBy: "\r\n")
+    #expect(lines.contains(written) && lines.contains(start) && !out.contains("DURATION"), "\(out)")
+    let again = try ICalendarDocument(bytes: Array(out.utf8), file: "x", timeZone: .gmt)
+    #expect(again.result.tasks[0].due?.day == CalendarDay("2026-03-09"))
+  }
+
   /// A reminder set relative to the due stays at its time when the due moves (Salesforce's
   /// reminder, a time of its own, does not move with ActivityDate): its TRIGGER is written at
   /// that instant, and the task reads back with the reminder it had. An alarm at a time of its

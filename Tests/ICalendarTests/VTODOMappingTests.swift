@@ -68,6 +68,15 @@ import Testing
         == TaskDate(day: day("2026-03-11"), instant: at("2026-03-11T01:00:00Z"), zone: "UTC"))
     #expect(try task("DTSTART:20260310T230000\nDURATION:PT2H")?.due?.day == day("2026-03-11"))
     #expect(try task("DTSTART:20260310T090000\nDURATION:PT2H")?.due?.day == day("2026-03-10"))
+    // Hours are exact across a clock change, days nominal (RFC 5545 §3.3.6): Berlin leaves
+    // summer time at 03:00 on 25 October 2026.
+    let berlin = "DTSTART;TZID=Europe/Berlin:20261025T003000\nDURATION:"
+    #expect(
+      try task(berlin + "PT23H30M")?.due
+        == TaskDate(day: day("2026-10-25"), instant: at("2026-10-25T22:00:00Z"), zone: "Europe/Berlin"))
+    #expect(
+      try task(berlin + "P1D")?.due
+        == TaskDate(day: day("2026-10-26"), instant: at("2026-10-25T23:30:00Z"), zone: "Europe/Berlin"))
     // DUE wins over a DURATION beside it (RFC 5545 allows one), with a warning.
     let both = try read(calendar("DTSTART;VALUE=DATE:20260310\nDUE;VALUE=DATE:20260320\nDURATION:P2D"))
     #expect(both.result.tasks.first?.due?.day == day("2026-03-20"))
