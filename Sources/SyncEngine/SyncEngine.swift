@@ -371,11 +371,15 @@ struct Planner {
       guard let found else {
         // Inserted, and not in this export (or there, but unreadable): offered again, the
         // create would be imported twice. Only by a success file written since the create's
-        // run started: an older one is the import of another create (a task deleted in
-        // Salesforce and re-created since, another with the same subject and due day).
+        // run started (an older one is the import of another create: a task deleted in
+        // Salesforce and re-created since, another with the same subject and due day), and
+        // not before the export (one written after the import that lacks the task shows it
+        // gone since: the create is offered again, nothing lost). A run the journal no longer
+        // keeps started before the oldest it keeps.
         if let inserted, self[target].index(ofKey: inserted) == nil,
           let written = input.successFileTimes[SideIndex.normalise(inserted, .salesforce)],
-          let sent = input.runStarts[pairs[i].pending[c].runID], written >= sent
+          let sent = input.runStarts[pairs[i].pending[c].runID] ?? input.runStarts.values.min(), written >= sent,
+          input.salesforceExportTime.map({ written >= $0 }) ?? true
         {
           awaitingExport.append((i, inserted))
         }

@@ -59,6 +59,9 @@ public struct SyncInput: Sendable {
   /// written: only a file written since a create's run started can be the import of that
   /// create's insert.csv (``SyncInput/learnedSalesforceIDs``).
   public var successFileTimes: [String: Timestamp] = [:]
+  /// When the Salesforce export was last written: one written after a success file shows
+  /// what that import inserted, unless the task is gone since.
+  public var salesforceExportTime: Timestamp?
 
   public init(
     outlook: SideSnapshot, salesforce: SideSnapshot, state: SyncState, policy: SyncPolicy,

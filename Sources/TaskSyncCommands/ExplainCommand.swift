@@ -89,7 +89,7 @@ struct ExplainCommand: ParsableCommand {
       if pair == nil, let named = explanation.decisions.first?.pairID { pair = pairs.first { $0.id == named } }
       explanation.pair = pair.map(Explanation.Pair.init)
       let names = [key, pair?.outlookKey, pair?.salesforceKey].compactMap { $0 }.filter { !$0.isEmpty }
-      explanation.warnings = plan.summary.warnings.filter { text in names.contains { text.contains($0) } }
+      explanation.warnings = plan.summary.warnings.filter { text in names.contains { Self.names(text, $0) } }
       guard pair == nil && explanation.decisions.isEmpty else { return explanation }
       // A pair the run removed (its tasks deleted on both sides, or forgotten): said as such.
       if let removed = try store.pairChanges(runID: runID)?.removedBefore.first(where: {
@@ -99,7 +99,9 @@ struct ExplainCommand: ParsableCommand {
         return explanation
       }
       // A task no pair holds that the exports have now: left alone, and why.
-      explanation.leftAlone = leftAlone(session, today: plan.today, salesforceKey: salesforceKey)
+      explanation.leftAlone = try leftAlone(
+        session, today: plan.today, salesforceKey: salesforceKey,
+        salesforceDatesDayFirst: try store.meta(SyncSession.dayFirstMetaKey) == "true")
       // A key nothing names is most likely mistyped: saying the run "did nothing" to it would
       // read as an answer.
       guard explanation.leftAlone != nil else {
@@ -114,6 +116,21 @@ struct ExplainCommand: ParsableCommand {
     } catch let error as DecodingError {
       throw CommandFailure(.failed, "the journal's plan cannot be read: \(error)")
     }
+  }
+
+  /// Whether `text` names `key` as a word of its own: not inside a longer key (`ol-1` in
+  /// `ol-10.ics`).
+  static func names(_ text: String, _ key: String) -> Bool {
+    var rest = text[...]
+    while let found = rest.range(of: key) {
+      let before = found.lowerBound == text.startIndex ? nil : text[text.index(before: found.lowerBound)]
+      let after = found.upperBound == text.endIndex ? nil : text[found.upperBound]
+      if before.map({ !$0.isLetter && !$0.isNumber }) ?? true, after.map({ !$0.isLetter && !$0.isNumber }) ?? true {
+        return true
+      }
+      rest = text[found.upperBound...]
+    }
+    return false
   }
 
   /// The explanation as the text `explain` prints.
@@ -165,12 +182,25 @@ struct ExplainCommand: ParsableCommand {
   /// on `today` leaves it alone (private, unrelated, outside the window, unreadable), or that
   /// it takes part and the next run plans it. `nil` when neither export has it (or neither
   /// reads).
-  func leftAlone(_ session: SyncSession, today: CalendarDay, salesforceKey: String) -> String? {
+  func leftAlone(
+    _ session: SyncSession, today: CalendarDay, salesforceKey: String, salesforceDatesDayFirst: Bool
+  ) throws -> String? {
     let configuration = session.configuration
+    var unreadable: [String] = []
     for side in Side.allCases {
       let url = side == .outlook ? configuration.outlook : configuration.salesforce
       let read = side == .outlook ? Export.readOutlook : Export.readSalesforce
-      guard let export = try? read(url, session.options) else { continue }
+      // Read as a run reads it: Salesforce dates in the order the state remembers.
+      var options = session.options
+      options.salesforceDatesDayFirst = side == .salesforce && salesforceDatesDayFirst
+      let export: Export
+      do {
+        export = try read(url, options)
+      } catch {
+        unreadable.append(
+          "the \(side) export cannot be read now (\((error as? CommandFailure)?.message ?? "\(error)"))")
+        continue
+      }
       let wanted = side == .outlook ? key : salesforceKey
       func names(_ candidate: String) -> Bool {
         side == .outlook ? candidate == wanted : (SalesforceID.normalised(candidate) ?? candidate) == wanted
@@ -183,6 +213,10 @@ struct ExplainCommand: ParsableCommand {
       var policy = configuration.policy
       policy.salesforceCarriesPrivate = configuration.salesforceMapping.privateColumn != nil
       let subject = "the \(side) task '\(task.subject)' (\(key))"
+      if task.isTombstone {
+        return
+          "left \(subject) alone: its row is marked deleted (IsDeleted), and no pair holds it: nothing to copy or delete"
+      }
       switch SyncEngine.skipReason(of: task, policy: policy, today: today) {
       case .private:
         return
@@ -200,6 +234,11 @@ struct ExplainCommand: ParsableCommand {
         return
           "\(subject) is in its export now and takes part: the last run did not plan anything for it (it is new since, or it waits for its pair); the next run plans it"
       }
+    }
+    // Neither export has it: said so when one could not be read, rather than "mistyped".
+    if !unreadable.isEmpty {
+      throw CommandFailure(
+        .failed, "\(key): no saved pair and no decision names it, and \(unreadable.joined(separator: "; "))")
     }
     return nil
   }

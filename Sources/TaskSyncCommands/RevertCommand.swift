@@ -81,7 +81,11 @@ struct RevertCommand: ParsableCommand {
         try store.setMeta(RelateRequests.metaKey, RelateRequests.metaValue(saved))
       }
       if common.json {
-        try printJSON(["reverted": runID, "filesRestored": String(entry.files.count)])
+        struct Reverted: Encodable {
+          let reverted: String
+          let filesRestored: Int
+        }
+        try printJSON(Reverted(reverted: runID, filesRestored: entry.files.count))
       } else {
         print("Reverted \(runID): \(entry.files.count) output files restored, the state is as before the run.")
       }

@@ -65,6 +65,14 @@ struct SyncEngineTests {
     world.successFileTimes = [id: Timestamp(secondsSince1970: 999)]
     #expect(world.plan().counts(for: .salesforce).create == 1)
     world.successFileTimes = [id: Timestamp(secondsSince1970: 1_060)]
+    // An export written after that import, still without the task: gone since, offered again.
+    world.salesforceExportTime = Timestamp(secondsSince1970: 1_100)
+    #expect(world.plan().counts(for: .salesforce).create == 1)
+    world.salesforceExportTime = Timestamp(secondsSince1970: 1_030)
+    // The create's run no longer in the journal: it started before the oldest run kept.
+    world.runStarts = ["run-9": Timestamp(secondsSince1970: 1_050)]
+    #expect(world.plan().decisions.isEmpty)
+    world.runStarts = ["run-1": Timestamp(secondsSince1970: 1_000)]
     let waiting = world.plan()
     #expect(waiting.decisions.isEmpty)
     #expect(

@@ -26,6 +26,8 @@ struct World {
   var successFileTimes: [String: Timestamp] = [:]
   /// Rows of success files, by cells (``SyncInput/insertedSalesforceTasks``).
   var insertedSalesforceTasks: [InsertedTask] = []
+  /// When the Salesforce export was written (``SyncInput/salesforceExportTime``).
+  var salesforceExportTime: Timestamp?
 
   static func day(_ offset: Int) -> TaskDate { TaskDate(day: CalendarDay("2026-06-15")!.adding(days: offset)) }
 
@@ -45,6 +47,7 @@ struct World {
     input.runStarts = runStarts
     input.successFileTimes = successFileTimes
     input.insertedSalesforceTasks = insertedSalesforceTasks
+    input.salesforceExportTime = salesforceExportTime
     return SyncEngine.plan(input, excluding: excluded)
   }
 

@@ -1,7 +1,8 @@
 import Foundation
-import TaskSyncCommands
 import TestSupport
 import Testing
+
+@testable import TaskSyncCommands
 
 /// `explain` answers for a task the last run knows, and refuses a key nothing names; `relate`
 /// knows the same keys.
@@ -47,6 +48,34 @@ struct ExplainCommandTests {
     // Checked first: with related_only, the old task is left out as unrelated.
     let unrelated = CapturedCommand.run(["explain", "00T5e00000OldT1", "--config", config])
     #expect(unrelated.stdout.contains("names no contact or record"))
+  }
+
+  /// A row marked deleted is said to be one; a key neither export has while one of them
+  /// cannot be read is not called mistyped.
+  @Test func aDeletedRowAndAnUnreadableExportAreSaidSo() throws {
+    let (folder, config) = try demoProject("tasksync-explain-deleted")
+    let csv = folder.appendingPathComponent("exports/Task.csv")
+    try
+      (try Data(contentsOf: csv)
+      + Data(
+        "00T5e00000GoneX,Gone in Salesforce,,2026-03-09,Not Started,Normal,,,false,,true,2026-03-01T08:00:00.000Z\r\n"
+          .utf8))
+      .write(to: csv)
+    #expect(TaskSyncCommand.run(["sync", "--yes", "--today", "2026-03-02", "--config", config]) == 0)
+    let deleted = CapturedCommand.run(["explain", "00T5e00000GoneX", "--config", config])
+    #expect(deleted.status == 0 && deleted.stdout.contains("marked deleted (IsDeleted)"), "\(deleted.stdout)")
+    try FileManager.default.removeItem(at: folder.appendingPathComponent("exports/outlook.ics"))
+    let unreadable = CapturedCommand.run(["explain", "some-uid-of-a-new-task", "--config", config])
+    #expect(unreadable.status == 1)
+    #expect(unreadable.stderr.contains("the outlook export cannot be read now"))
+  }
+
+  /// A run's warning is about a task when it names its key as a word of its own.
+  @Test func warningsAreMatchedByTheWholeKey() {
+    #expect(ExplainCommand.names("/x/tasks/ol-1.ics:3:1: warning: PRIORITY is empty", "ol-1"))
+    #expect(!ExplainCommand.names("/x/tasks/ol-10.ics:3:1: warning: PRIORITY is empty", "ol-1"))
+    #expect(ExplainCommand.names("the outlook task ol-10 was inserted; ol-1 too", "ol-1"))
+    #expect(!ExplainCommand.names("nothing here", "ol-1"))
   }
 
   /// `--json`, a common option, gives explain, relate and status (before any state) answers as

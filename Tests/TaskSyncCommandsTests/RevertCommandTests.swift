@@ -104,7 +104,7 @@ struct RevertCommandTests {
     let reverted = CapturedCommand.run(["revert", runs[1], "--json", "--config", config])
     #expect(reverted.status == 0)
     let answer = reverted.jsonObject
-    #expect(answer?["reverted"] as? String == runs[1] && answer?["filesRestored"] as? String == String(files.count))
+    #expect(answer?["reverted"] as? String == runs[1] && answer?["filesRestored"] as? Int == files.count)
     #expect(try outputs(folder) == afterFirst)
     #expect(try store.load() == stateAfterFirst)
     #expect(try store.revertibleRunID() == runs[0])

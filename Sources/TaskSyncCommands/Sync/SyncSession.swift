@@ -129,6 +129,9 @@ package struct SyncSession {
     input.salesforce.unknownTaskFields = csv?.fieldsWithUnmappedValues() ?? [:]
     input.insertedSalesforceTasks = learnt.inserted
     input.successFileTimes = learnt.times
+    if !learnt.times.isEmpty {
+      input.salesforceExportTime = Self.modified(configuration.salesforce)
+    }
     input.requests = requests
     input.runStarts = runStarts
     let plan = SyncEngine.plan(input, excluding: excluded)
@@ -312,13 +315,17 @@ package struct SyncSession {
       diagnostics += file.diagnostics
       ids.merge(file.createdIds) { first, _ in first }
       inserted += file.createdRows.map { InsertedTask(id: $0.id, subject: $0.subject, due: $0.due) }
-      let modified = (try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date)
-        .map { Timestamp(secondsSince1970: Int64($0.timeIntervalSince1970)) }
-      if let modified {
+      if let modified = Self.modified(url) {
         for row in file.createdRows { times[row.id] = max(times[row.id] ?? modified, modified) }
       }
     }
     return (ids, inserted, diagnostics, checksums, times)
+  }
+
+  /// When the file at `url` was last written, to the second.
+  static func modified(_ url: URL) -> Timestamp? {
+    (try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date)
+      .map { Timestamp(secondsSince1970: Int64($0.timeIntervalSince1970)) }
   }
 
   /// A run id that depends only on what the run reads (the inputs, the configuration, today and
