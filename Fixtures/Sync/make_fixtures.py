@@ -1382,6 +1382,9 @@ scenario("success-file-before-export", [
          summary=summary(o=ZERO, s=ZERO),
          contains={"summary.json": ["ol-3 was inserted in Salesforce as " + S[30], "not offered again"]},
          absent={"salesforce/insert.csv": ["Book flights"], "salesforce/Task.csv": ["Book flights"]}),
+    # The Id the success file gave, in its 15-character form, finds the run's word on it.
+    step("explain-by-id", args="explain " + S[30][:15], exit=0, writes=False,
+         contains={"stdout": ["ol-3 was inserted in Salesforce as " + S[30]]}),
     step("outlook-task-deleted", outlook=O(), salesforce=SF(), success=BOOK_FLIGHTS_SUCCESS, exit=0,
          summary=summary(o=ZERO, s=ZERO), contains={"summary.json": ["not offered again"]},
          absent={"salesforce/insert.csv": ["Book flights"]}),

@@ -157,16 +157,20 @@ extension Planner {
         )
         return
       }
-      if let id = insertedAwaitingExport[pair.id] {
+      if let ids = insertedAwaitingExport[pair.id] {
         // Kept with its source gone too: the copy, once exported, is recognised and the
         // deletion carried over to it, not copied back as a new task.
+        let inserted =
+          ids.count == 1
+          ? "was inserted in Salesforce as \(ids[0])"
+          : "was inserted in Salesforce with tasks alike, as one of \(ids.joined(separator: ", ")),"
         let whereItIs =
-          salesforce.isInvalid(id)
+          ids.count == 1 && salesforce.isInvalid(ids[0])
           ? "its row in the Salesforce export cannot be read" : "the Salesforce export does not show it yet"
         out.keep(
           pair,
           note:
-            "the \(create.side.other) task \(pair.key(on: create.side.other) ?? "") was inserted in Salesforce as \(id) (a Data Loader success file written since run \(create.runID) sent its create says so), and \(whereItIs): its create is not offered again; export the tasks again"
+            "the \(create.side.other) task \(pair.key(on: create.side.other) ?? "") \(inserted) (a Data Loader success file written since run \(create.runID) sent its create says so), and \(whereItIs): its create is not offered again; export the tasks again"
         )
         return
       }

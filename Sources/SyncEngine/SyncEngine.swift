@@ -59,8 +59,9 @@ struct Planner {
   /// Per side, the tasks held by such a create: neither paired nor copied this run.
   var heldByCreates: [Side: Set<Int>] = [.outlook: [], .salesforce: []]
   /// Pending Salesforce creates a Data Loader success file shows inserted, whose Id the
-  /// export does not hold yet, by pair id: the Id. Neither offered again nor looked for.
-  var insertedAwaitingExport: [String: String] = [:]
+  /// export does not hold yet, by pair id: the Id, or the Ids of rows alike one of which is
+  /// the create's. Neither offered again nor looked for.
+  var insertedAwaitingExport: [String: [String]] = [:]
   /// Per side, the positions in `fields` of the synced fields its export does not carry
   /// (``SideSnapshot/unknownFields``); empty for most runs.
   let unknownFields: [(side: Side, fields: [Int])]
@@ -177,7 +178,7 @@ struct Planner {
     // The lookups are made by non-mutating methods, each called once: called per create from
     // here, each call would copy the whole planner.
     let named = copiesNamed(pending)
-    for (i, id) in named.awaitingExport { insertedAwaitingExport[pairs[i].id] = id }
+    for (i, ids) in named.awaitingExport { insertedAwaitingExport[pairs[i].id] = ids }
     for (i, target, found, echo) in named.copies {
       // The pair made from the copy, a run before the success file named it, lets it go: left
       // with no task, its create is dropped (``offerPendingCreateAgain``).
@@ -305,11 +306,11 @@ struct Planner {
   /// insert.csv and has not exported since) proves the copy exists: that create is listed in
   /// `awaitingExport` with the Id, to be neither offered again nor looked for by subject.
   func copiesNamed(_ pending: [Int]) -> (
-    copies: [(pair: Int, target: Side, found: Int, echo: Int?)], awaitingExport: [(pair: Int, id: String)]
+    copies: [(pair: Int, target: Side, found: Int, echo: Int?)], awaitingExport: [(pair: Int, ids: [String])]
   ) {
     var claimed: [Set<Int>] = [[], []]
     var copies: [(pair: Int, target: Side, found: Int, echo: Int?)] = []
-    var awaitingExport: [(pair: Int, id: String)] = []
+    var awaitingExport: [(pair: Int, ids: [String])] = []
     // Which saved pair holds each Salesforce task, made only when a success file names a task
     // that one holds.
     var holders: [Int: Int]?
@@ -351,37 +352,47 @@ struct Planner {
       }
       // A success file's row with the subject and due day the create sent, when it is the only
       // such row and no other create sent them: its Id, whatever the task looks like now.
+      // Rows alike that success files give, when as many creates alike as there are rows
+      // could be theirs and the export shows none of them yet: each of those creates was
+      // imported, though which row is whose is not known until the export shows them.
+      var insertedAlike: [String] = []
       if found == nil, target == .salesforce, !insertedByMatch.isEmpty, let subject = pairs[i].pending[c].matchSubject {
         let key = MatchKey(subject: subject, due: pairs[i].pending[c].matchDue)
-        // Creates sent by a run that started after the success file was written cannot be
-        // the row it names (a second task alike created since the first was imported).
-        let written = insertedByMatch[key].flatMap { $0.count == 1 ? input.successFileTimes[$0.first!] : nil }
-        func couldBeTheRow(_ started: Timestamp?) -> Bool {
+        let ids = insertedByMatch[key] ?? []
+        // Creates sent by a run that started after the success files were written cannot be
+        // the rows they name (a second task alike created since the first was imported).
+        let written = ids.compactMap { input.successFileTimes[$0] }.max()
+        func couldBeARow(_ started: Timestamp?) -> Bool {
           guard let written, let started else { return true }
           return started <= written
         }
-        let sent = (sentToSalesforce[key] ?? []).count(where: couldBeTheRow)
-        if let ids = insertedByMatch[key], ids.count == 1, sent == 1,
-          couldBeTheRow(input.runStarts[pairs[i].pending[c].runID])
-        {
-          inserted = ids.first!
-          found = named(self[target].index(ofKey: ids.first!))
+        let sent = (sentToSalesforce[key] ?? []).count(where: couldBeARow)
+        if couldBeARow(input.runStarts[pairs[i].pending[c].runID]) {
+          if ids.count == 1, sent == 1 {
+            inserted = ids.first!
+            found = named(self[target].index(ofKey: ids.first!))
+          } else if !ids.isEmpty, ids.allSatisfy({ self[target].index(ofKey: $0) == nil }) {
+            // Fewer rows than creates: one not imported waits too, until an export shows
+            // which are there (sent again now, the others would be imported twice).
+            insertedAlike = ids.sorted()
+          }
         }
       }
       guard let found else {
         // Inserted, and not in this export (or there, but unreadable): offered again, the
         // create would be imported twice. Only by a success file written since the create's
         // run started (an older one is the import of another create: a task deleted in
-        // Salesforce and re-created since, another with the same subject and due day), and
-        // not before the export (one written after the import that lacks the task shows it
-        // gone since: the create is offered again, nothing lost). A run the journal no longer
-        // keeps started before the oldest it keeps.
-        if let inserted, self[target].index(ofKey: inserted) == nil,
-          let written = input.successFileTimes[SideIndex.normalise(inserted, .salesforce)],
-          let sent = input.runStarts[pairs[i].pending[c].runID] ?? input.runStarts.values.min(), written >= sent,
+        // Salesforce and re-created since, another with the same subject and due day; a run
+        // the journal no longer keeps cannot be told), and not before the export (one written
+        // after the import that lacks the task shows it gone since: the create is offered
+        // again, nothing lost).
+        let ids = inserted.map { [$0] } ?? insertedAlike
+        if !ids.isEmpty, ids.allSatisfy({ self[target].index(ofKey: $0) == nil }),
+          let written = ids.compactMap({ input.successFileTimes[SideIndex.normalise($0, .salesforce)] }).max(),
+          input.runStarts[pairs[i].pending[c].runID].map({ written >= $0 }) ?? true,
           input.salesforceExportTime.map({ written >= $0 }) ?? true
         {
-          awaitingExport.append((i, inserted))
+          awaitingExport.append((i, ids))
         }
         continue
       }

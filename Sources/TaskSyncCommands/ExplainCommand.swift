@@ -88,7 +88,8 @@ struct ExplainCommand: ParsableCommand {
       // A decision id names its pair too.
       if pair == nil, let named = explanation.decisions.first?.pairID { pair = pairs.first { $0.id == named } }
       explanation.pair = pair.map(Explanation.Pair.init)
-      let names = [key, pair?.outlookKey, pair?.salesforceKey].compactMap { $0 }.filter { !$0.isEmpty }
+      let names = Set(
+        [key, salesforceKey, pair?.outlookKey, pair?.salesforceKey].compactMap { $0 }.filter { !$0.isEmpty })
       explanation.warnings = plan.summary.warnings.filter { text in names.contains { Self.names(text, $0) } }
       guard pair == nil && explanation.decisions.isEmpty else { return explanation }
       // A pair the run removed (its tasks deleted on both sides, or forgotten): said as such.
@@ -98,6 +99,8 @@ struct ExplainCommand: ParsableCommand {
         explanation.removedPair = Explanation.Pair(removed)
         return explanation
       }
+      // An Id the run's warnings name (a create inserted, waiting for the export): they say it.
+      guard explanation.warnings.isEmpty else { return explanation }
       // A task no pair holds that the exports have now: left alone, and why.
       explanation.leftAlone = try leftAlone(
         session, today: plan.today, salesforceKey: salesforceKey,

@@ -110,6 +110,29 @@ struct SyncEngineTests {
     let third = world.plan()
     #expect(third.decisions.filter { $0.operation == .create }.map(\.id) == ["salesforce/create/uid-b"])
     #expect(third.warnings.contains { $0.contains("uid-a was inserted in Salesforce as \(id)") })
+    // The second imported too, before any export: both wait; which row is whose, the export
+    // tells.
+    let other = SalesforceID.normalised("00T000000000089")!
+    world.insertedSalesforceTasks.append(InsertedTask(id: other, subject: "Call Bob", due: World.day(5).day))
+    world.successFileTimes[other] = Timestamp(secondsSince1970: 1_300)
+    let fourth = world.plan()
+    #expect(fourth.decisions.isEmpty)
+    #expect(fourth.warnings.filter { $0.contains("as one of \(id), \(other)") }.count == 2)
+  }
+
+  /// Two tasks alike sent in one run and imported together: both wait for the export.
+  @Test func tasksAlikeImportedTogetherWaitForTheExport() {
+    var world = twoTasksAlike()
+    world.runStarts = ["run-1": Timestamp(secondsSince1970: 1_000)]
+    world.sync(reimport: false)
+    let ids = ["00T000000000091", "00T000000000092"].map { SalesforceID.normalised($0)! }
+    world.insertedSalesforceTasks = ids.map { InsertedTask(id: $0, subject: "Call Bob", due: World.day(5).day) }
+    world.successFileTimes = Dictionary(uniqueKeysWithValues: ids.map { ($0, Timestamp(secondsSince1970: 1_100)) })
+    #expect(world.plan().decisions.isEmpty)
+    // Only one row for the two: the other may not be imported, but sent again now the
+    // imported one would be loaded twice; both wait for the export.
+    world.insertedSalesforceTasks.removeLast()
+    #expect(world.plan().decisions.isEmpty)
   }
 
   @Test func pendingCreateRecognisedBySubjectWhenTheCrossReferenceIsLost() {
