@@ -157,15 +157,15 @@ extension Planner {
         )
         return
       }
-      if let ids = insertedAwaitingExport[pair.id] {
+      if let (ids, alike) = insertedAwaitingExport[pair.id] {
         // Kept with its source gone too: the copy, once exported, is recognised and the
         // deletion carried over to it, not copied back as a new task.
         let inserted =
-          ids.count == 1
-          ? "was inserted in Salesforce as \(ids[0])"
-          : "was inserted in Salesforce with tasks alike, as one of \(ids.joined(separator: ", ")),"
+          alike
+          ? "may be among the tasks alike inserted in Salesforce as \(ids.joined(separator: ", ")), which the export will tell apart"
+          : "was inserted in Salesforce as \(ids[0])"
         let whereItIs =
-          ids.count == 1 && salesforce.isInvalid(ids[0])
+          !alike && salesforce.isInvalid(ids[0])
           ? "its row in the Salesforce export cannot be read" : "the Salesforce export does not show it yet"
         out.keep(
           pair,

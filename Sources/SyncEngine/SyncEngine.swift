@@ -61,7 +61,7 @@ struct Planner {
   /// Pending Salesforce creates a Data Loader success file shows inserted, whose Id the
   /// export does not hold yet, by pair id: the Id, or the Ids of rows alike one of which is
   /// the create's. Neither offered again nor looked for.
-  var insertedAwaitingExport: [String: [String]] = [:]
+  var insertedAwaitingExport: [String: (ids: [String], alike: Bool)] = [:]
   /// Per side, the positions in `fields` of the synced fields its export does not carry
   /// (``SideSnapshot/unknownFields``); empty for most runs.
   let unknownFields: [(side: Side, fields: [Int])]
@@ -178,7 +178,7 @@ struct Planner {
     // The lookups are made by non-mutating methods, each called once: called per create from
     // here, each call would copy the whole planner.
     let named = copiesNamed(pending)
-    for (i, ids) in named.awaitingExport { insertedAwaitingExport[pairs[i].id] = ids }
+    for (i, ids, alike) in named.awaitingExport { insertedAwaitingExport[pairs[i].id] = (ids, alike) }
     for (i, target, found, echo) in named.copies {
       // The pair made from the copy, a run before the success file named it, lets it go: left
       // with no task, its create is dropped (``offerPendingCreateAgain``).
@@ -197,6 +197,15 @@ struct Planner {
       for key in lookup.keys { seeking[lookup.target.number][key, default: 0] += 1 }
     }
     pairCreatesAlike(lookups, seeking: seeking)
+    // Copies alike that success files name, in the export now but not told apart by what they
+    // hold (edited in Salesforce before the export): known copies, held with their creates,
+    // neither sent again nor copied back as new tasks.
+    for (i, candidates) in named.heldAlike where heldCreates[pairs[i].id] == nil {
+      guard let (c, target) = Self.unresolvedCreate(pairs, i, attached[i]) else { continue }
+      let free = candidates.filter { !isTaken(target, $0) || heldByCreates[target]!.contains($0) }
+      guard !free.isEmpty else { continue }
+      hold(pairs[i], pairs[i].pending[c], free, sourceKey: Self.sourceKey(pairs, i, target), alike: max(2, free.count))
+    }
     for lookup in lookups {
       attached[lookup.pair] = recognisePendingCreateByMatch(lookup, seeking: seeking[lookup.target.number])
     }
@@ -306,11 +315,13 @@ struct Planner {
   /// insert.csv and has not exported since) proves the copy exists: that create is listed in
   /// `awaitingExport` with the Id, to be neither offered again nor looked for by subject.
   func copiesNamed(_ pending: [Int]) -> (
-    copies: [(pair: Int, target: Side, found: Int, echo: Int?)], awaitingExport: [(pair: Int, ids: [String])]
+    copies: [(pair: Int, target: Side, found: Int, echo: Int?)],
+    awaitingExport: [(pair: Int, ids: [String], alike: Bool)], heldAlike: [(pair: Int, candidates: [Int])]
   ) {
     var claimed: [Set<Int>] = [[], []]
     var copies: [(pair: Int, target: Side, found: Int, echo: Int?)] = []
-    var awaitingExport: [(pair: Int, ids: [String])] = []
+    var awaitingExport: [(pair: Int, ids: [String], alike: Bool)] = []
+    var heldAlike: [(pair: Int, candidates: [Int])] = []
     // Which saved pair holds each Salesforce task, made only when a success file names a task
     // that one holds.
     var holders: [Int: Int]?
@@ -322,15 +333,18 @@ struct Planner {
       var echo: Int?
       // `j` when a success file names it and it is free, or held by a pair made from it alone
       // that still sends it to the other side (then `echo` is that pair).
-      func named(_ j: Int?) -> Int? {
-        if let found = free(j) { return found }
-        guard let j, !claimed[target.number].contains(j) else { return nil }
+      func holder(of j: Int) -> Int? {
         if holders == nil {
           var map: [Int: Int] = [:]
           for p in attached.indices { if let s = attached[p].salesforce { map[s] = p } }
           holders = map
         }
-        guard let q = holders?[j], q != i, pairs[q].outlookKey == nil, attached[q].outlook == nil,
+        return holders?[j]
+      }
+      func named(_ j: Int?) -> Int? {
+        if let found = free(j) { return found }
+        guard let j, !claimed[target.number].contains(j) else { return nil }
+        guard let q = holder(of: j), q != i, pairs[q].outlookKey == nil, attached[q].outlook == nil,
           let (_, side) = Self.unresolvedCreate(pairs, q, attached[q]), side == .outlook
         else { return nil }
         echo = q
@@ -358,7 +372,14 @@ struct Planner {
       var insertedAlike: [String] = []
       if found == nil, target == .salesforce, !insertedByMatch.isEmpty, let subject = pairs[i].pending[c].matchSubject {
         let key = MatchKey(subject: subject, due: pairs[i].pending[c].matchDue)
-        let ids = insertedByMatch[key] ?? []
+        // A row whose task a pair of both sides holds already is that pair's (an earlier create
+        // alike, imported and exported since): not this create's.
+        let ids = (insertedByMatch[key] ?? []).filter { id in
+          guard let j = self[target].index(ofKey: id) else { return true }
+          guard !claimed[target.number].contains(j) else { return false }
+          guard isTaken(target, j), let q = holder(of: j) else { return true }
+          return pairs[q].outlookKey == nil || pairs[q].salesforceKey == nil
+        }
         // Creates sent by a run that started after the success files were written cannot be
         // the rows they name (a second task alike created since the first was imported).
         let written = ids.compactMap { input.successFileTimes[$0] }.max()
@@ -375,6 +396,8 @@ struct Planner {
             // Fewer rows than creates: one not imported waits too, until an export shows
             // which are there (sent again now, the others would be imported twice).
             insertedAlike = ids.sorted()
+          } else if !ids.isEmpty {
+            heldAlike.append((i, ids.compactMap { self[target].index(ofKey: $0) }.sorted()))
           }
         }
       }
@@ -386,20 +409,21 @@ struct Planner {
         // the journal no longer keeps cannot be told), and not before the export (one written
         // after the import that lacks the task shows it gone since: the create is offered
         // again, nothing lost).
+        let alike = inserted == nil
         let ids = inserted.map { [$0] } ?? insertedAlike
         if !ids.isEmpty, ids.allSatisfy({ self[target].index(ofKey: $0) == nil }),
           let written = ids.compactMap({ input.successFileTimes[SideIndex.normalise($0, .salesforce)] }).max(),
           input.runStarts[pairs[i].pending[c].runID].map({ written >= $0 }) ?? true,
           input.salesforceExportTime.map({ written >= $0 }) ?? true
         {
-          awaitingExport.append((i, ids))
+          awaitingExport.append((i, ids, alike))
         }
         continue
       }
       claimed[target.number].insert(found)
       copies.append((i, target, found, echo))
     }
-    return (copies, awaitingExport)
+    return (copies, awaitingExport, heldAlike)
   }
 
   /// Per pending create still unresolved after ``copiesNamed(_:)``, what it may be found by.

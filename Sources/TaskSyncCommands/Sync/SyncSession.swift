@@ -313,9 +313,18 @@ package struct SyncSession {
         throw CommandFailure.input(error)
       }
       diagnostics += file.diagnostics
-      ids.merge(file.createdIds) { first, _ in first }
+      let modified = Self.modified(url)
+      // A task imported again (its copy gone from Salesforce, the create offered again) has a
+      // row in each file: the newest file's Id is the copy there is now.
+      for (key, id) in file.createdIds {
+        guard let known = ids[key] else {
+          ids[key] = id
+          continue
+        }
+        if let modified, let before = times[known], modified > before { ids[key] = id }
+      }
       inserted += file.createdRows.map { InsertedTask(id: $0.id, subject: $0.subject, due: $0.due) }
-      if let modified = Self.modified(url) {
+      if let modified {
         for row in file.createdRows { times[row.id] = max(times[row.id] ?? modified, modified) }
       }
     }
