@@ -197,17 +197,25 @@ struct Planner {
       for key in lookup.keys { seeking[lookup.target.number][key, default: 0] += 1 }
     }
     pairCreatesAlike(lookups, seeking: seeking)
-    // Copies alike that success files name, in the export now but not told apart by what they
-    // hold (edited in Salesforce before the export): known copies, held with their creates,
-    // neither sent again nor copied back as new tasks.
-    for (i, candidates) in named.heldAlike where heldCreates[pairs[i].id] == nil {
+    for lookup in lookups {
+      attached[lookup.pair] = recognisePendingCreateByMatch(lookup, seeking: seeking[lookup.target.number])
+    }
+    // Copies alike that success files name, in the export now, that neither what they hold nor
+    // their subjects told apart (edited in Salesforce before the export): known copies, held
+    // with their creates, neither sent again nor copied back as new tasks.
+    // A create held already by its subject holds them too.
+    for (i, candidates, alike) in named.heldAlike {
       guard let (c, target) = Self.unresolvedCreate(pairs, i, attached[i]) else { continue }
       let free = candidates.filter { !isTaken(target, $0) || heldByCreates[target]!.contains($0) }
       guard !free.isEmpty else { continue }
-      hold(pairs[i], pairs[i].pending[c], free, sourceKey: Self.sourceKey(pairs, i, target), alike: max(2, free.count))
-    }
-    for lookup in lookups {
-      attached[lookup.pair] = recognisePendingCreateByMatch(lookup, seeking: seeking[lookup.target.number])
+      if heldCreates[pairs[i].id] == nil {
+        hold(pairs[i], pairs[i].pending[c], free, sourceKey: Self.sourceKey(pairs, i, target), alike: alike)
+      } else {
+        for j in free where !isTaken(target, j) {
+          if target == .outlook { outlook.take(j) } else { salesforce.take(j) }
+          heldByCreates[target]!.insert(j)
+        }
+      }
     }
   }
 
@@ -316,12 +324,12 @@ struct Planner {
   /// `awaitingExport` with the Id, to be neither offered again nor looked for by subject.
   func copiesNamed(_ pending: [Int]) -> (
     copies: [(pair: Int, target: Side, found: Int, echo: Int?)],
-    awaitingExport: [(pair: Int, ids: [String], alike: Bool)], heldAlike: [(pair: Int, candidates: [Int])]
+    awaitingExport: [(pair: Int, ids: [String], alike: Bool)], heldAlike: [(pair: Int, candidates: [Int], alike: Int)]
   ) {
     var claimed: [Set<Int>] = [[], []]
     var copies: [(pair: Int, target: Side, found: Int, echo: Int?)] = []
     var awaitingExport: [(pair: Int, ids: [String], alike: Bool)] = []
-    var heldAlike: [(pair: Int, candidates: [Int])] = []
+    var heldAlike: [(pair: Int, candidates: [Int], alike: Int)] = []
     // Which saved pair holds each Salesforce task, made only when a success file names a task
     // that one holds.
     var holders: [Int: Int]?
@@ -373,8 +381,11 @@ struct Planner {
       if found == nil, target == .salesforce, !insertedByMatch.isEmpty, let subject = pairs[i].pending[c].matchSubject {
         let key = MatchKey(subject: subject, due: pairs[i].pending[c].matchDue)
         // A row whose task a pair of both sides holds already is that pair's (an earlier create
-        // alike, imported and exported since): not this create's.
+        // alike, imported and exported since), and one written before this create's run started
+        // is another create's: neither is this create's.
+        let started = input.runStarts[pairs[i].pending[c].runID]
         let ids = (insertedByMatch[key] ?? []).filter { id in
+          if let started, let written = input.successFileTimes[id], written < started { return false }
           guard let j = self[target].index(ofKey: id) else { return true }
           guard !claimed[target.number].contains(j) else { return false }
           guard isTaken(target, j), let q = holder(of: j) else { return true }
@@ -396,8 +407,8 @@ struct Planner {
             // Fewer rows than creates: one not imported waits too, until an export shows
             // which are there (sent again now, the others would be imported twice).
             insertedAlike = ids.sorted()
-          } else if !ids.isEmpty {
-            heldAlike.append((i, ids.compactMap { self[target].index(ofKey: $0) }.sorted()))
+          } else if !ids.isEmpty, sent > 1 {
+            heldAlike.append((i, ids.compactMap { self[target].index(ofKey: $0) }.sorted(), sent))
           }
         }
       }
