@@ -202,8 +202,8 @@ struct Planner {
     }
     // Copies alike that success files name, in the export now, that neither what they hold nor
     // their subjects told apart (edited in Salesforce before the export): known copies, held
-    // with their creates, neither sent again nor copied back as new tasks.
-    // A create held already by its subject holds them too.
+    // with their creates, neither sent again nor copied back as new tasks (a create held by its
+    // subject already holds them too).
     for (i, candidates, alike) in named.heldAlike {
       guard let (c, target) = Self.unresolvedCreate(pairs, i, attached[i]) else { continue }
       let free = candidates.filter { !isTaken(target, $0) || heldByCreates[target]!.contains($0) }
