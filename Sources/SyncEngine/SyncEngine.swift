@@ -62,6 +62,9 @@ struct Planner {
   /// export does not hold yet, by pair id: the Id, or the Ids of rows alike one of which is
   /// the create's. Neither offered again nor looked for.
   var insertedAwaitingExport: [String: (ids: [String], alike: Bool)] = [:]
+  /// Per saved pair (by position) whose pending create's copies alike success files name: the
+  /// tasks they name, the only ones its copy is looked for among by subject.
+  var knownCopies: [Int: Set<Int>] = [:]
   /// Per side, the positions in `fields` of the synced fields its export does not carry
   /// (``SideSnapshot/unknownFields``); empty for most runs.
   let unknownFields: [(side: Side, fields: [Int])]
@@ -197,6 +200,9 @@ struct Planner {
       for key in lookup.keys { seeking[lookup.target.number][key, default: 0] += 1 }
     }
     pairCreatesAlike(lookups, seeking: seeking)
+    // A create whose copies success files name is found by subject among those copies only:
+    // a lookalike typed by hand is not one.
+    for (i, candidates, _) in named.heldAlike { knownCopies[i] = Set(candidates) }
     for lookup in lookups {
       attached[lookup.pair] = recognisePendingCreateByMatch(lookup, seeking: seeking[lookup.target.number])
     }
@@ -481,10 +487,11 @@ struct Planner {
     // and its copy a new subject, as the hold's warning suggests).
     var ambiguous: (candidates: [Int], alike: Int)?
     for key in lookup.keys where found == nil {
-      let candidates =
+      var candidates =
         target == .outlook
         ? Self.candidates(outlookMatches, outlook.taken, heldByCreates[target]!, key)
         : Self.candidates(salesforceMatches, salesforce.taken, heldByCreates[target]!, key)
+      if !knownCopies.isEmpty, let known = knownCopies[i] { candidates.removeAll { !known.contains($0) } }
       guard !candidates.isEmpty else { continue }
       let alike = seeking[key, default: 0]
       if candidates.count == 1 && alike <= 1 {

@@ -172,6 +172,12 @@ struct SyncEngineTests {
     let exported = world.plan()
     #expect(exported.decisions.isEmpty, "\(exported.decisions.map(\.id))")
     #expect(exported.warnings.filter { $0.contains("cannot be told apart") }.count == 2)
+    // A lookalike typed by hand beside them is no copy the files name: it is a new task.
+    world.salesforce.append(
+      TaskItem(key: SalesforceID.normalised("00T000000000095")!, subject: "Call Bob", due: World.day(5)))
+    let typed = world.plan()
+    #expect(typed.decisions.map(\.id) == ["outlook/create/" + SalesforceID.normalised("00T000000000095")!])
+    world.salesforce.removeLast()
     // Only one renamed: the creates held by the other's subject hold the renamed copy too.
     world.salesforce[0].subject = "Call Bob"
     let oneRenamed = world.plan()
