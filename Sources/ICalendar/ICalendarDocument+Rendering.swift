@@ -174,34 +174,48 @@ extension ICalendarDocument {
     rewrite.flush(input, &w)
   }
 
+  /// Calls `visit` with each line of the VTODO whose lines are `raw` of `input` that has a
+  /// name, and the depth it stands at (1 for the VTODO's own lines and its BEGIN and END, 2 for
+  /// those of a component inside it), until `visit` returns true.
+  private static func walk(
+    _ raw: Range<Int>, _ input: UnsafeBufferPointer<UInt8>,
+    _ visit: (_ depth: Int, _ content: UnsafeBufferPointer<UInt8>, _ tokens: PropertyTokens) -> Bool
+  ) {
+    var depth = 0
+    var done = false
+    var lines = ContentLineCursor(from: raw.lowerBound, upTo: raw.upperBound)
+    while !done, let line = lines.next(in: input) {
+      lines.withContent(of: line, in: input) { content in
+        guard let tokens = PropertyTokens.split(content, content.indices) else { return }
+        let begins = ASCIICase.equals(content, tokens.name, "BEGIN")
+        if begins { depth += 1 }
+        done = visit(depth, content, tokens)
+        if ASCIICase.equals(content, tokens.name, "END") { depth -= 1 }
+      }
+    }
+  }
+
   /// The value and parameters of the DUE line of the VTODO whose lines are `raw` of `input`
   /// (not one of a nested component's), when it has one that reads as a date; without one,
   /// the due its DTSTART and DURATION give, on DTSTART's clock and with its parameters.
   private static func writtenDue(
     _ raw: Range<Int>, _ input: UnsafeBufferPointer<UInt8>, _ zones: inout ZoneResolver
   ) -> TodoRewrite.WrittenDate? {
-    var depth = 0
     var found: TodoRewrite.WrittenDate?
     var start: TodoRewrite.WrittenDate?
     var length: (days: Int64, seconds: Int64)?
-    var lines = ContentLineCursor(from: raw.lowerBound, upTo: raw.upperBound)
-    while found == nil, let line = lines.next(in: input) {
-      lines.withContent(of: line, in: input) { content in
-        guard let tokens = PropertyTokens.split(content, content.indices) else { return }
-        if ASCIICase.equals(content, tokens.name, "BEGIN") {
-          depth += 1
-        } else if ASCIICase.equals(content, tokens.name, "END") {
-          depth -= 1
-        } else if depth == 1, let value = TodoRewrite.dateValue(content, tokens),
-          ASCIICase.equals(content, tokens.name, "DUE") || ASCIICase.equals(content, tokens.name, "DTSTART")
-        {
-          let date = TodoRewrite.WrittenDate(
-            value: value, parameters: TodoRewrite.parameters(content, tokens), tzid: TodoRewrite.tzid(content, tokens))
-          if ASCIICase.equals(content, tokens.name, "DUE") { found = date } else { start = date }
-        } else if depth == 1, ASCIICase.equals(content, tokens.name, "DURATION") {
-          length = ICalendarDuration.parts(Array(UnsafeBufferPointer(rebasing: content[tokens.value]))[...].trimmed)
-        }
+    walk(raw, input) { depth, content, tokens in
+      guard depth == 1 else { return false }
+      if let value = TodoRewrite.dateValue(content, tokens),
+        ASCIICase.equals(content, tokens.name, "DUE") || ASCIICase.equals(content, tokens.name, "DTSTART")
+      {
+        let date = TodoRewrite.WrittenDate(
+          value: value, parameters: TodoRewrite.parameters(content, tokens), tzid: TodoRewrite.tzid(content, tokens))
+        if ASCIICase.equals(content, tokens.name, "DUE") { found = date } else { start = date }
+      } else if ASCIICase.equals(content, tokens.name, "DURATION") {
+        length = ICalendarDuration.parts(TodoRewrite.value(content, tokens).trimmed)
       }
+      return found != nil
     }
     guard found == nil, let start, let length, length.days >= 0, length.seconds >= 0, start.value.secondOfDay != nil
     else { return found }
@@ -221,29 +235,22 @@ extension ICalendarDocument {
   /// Whether the first VALARM of the VTODO whose lines are `raw` of `input` rings at a
   /// duration from the due or start (`TRIGGER:-PT15M`) rather than at a time of its own.
   private static func firstAlarmIsRelative(_ raw: Range<Int>, _ input: UnsafeBufferPointer<UInt8>) -> Bool {
-    var depth = 0
-    var inFirstAlarm = false
-    var alarmSeen = false
-    var relative: Bool?
-    var lines = ContentLineCursor(from: raw.lowerBound, upTo: raw.upperBound)
-    while relative == nil, let line = lines.next(in: input) {
-      lines.withContent(of: line, in: input) { content in
-        guard let tokens = PropertyTokens.split(content, content.indices) else { return }
-        if ASCIICase.equals(content, tokens.name, "BEGIN") {
-          depth += 1
-          if depth == 2, !alarmSeen, ASCIICase.equals(content, ASCIICase.trimmed(content, tokens.value), "VALARM") {
-            (alarmSeen, inFirstAlarm) = (true, true)
-          }
-        } else if ASCIICase.equals(content, tokens.name, "END") {
-          if depth == 2 && inFirstAlarm { relative = false }
-          depth -= 1
-        } else if inFirstAlarm, depth == 2, ASCIICase.equals(content, tokens.name, "TRIGGER") {
-          let value = Array(UnsafeBufferPointer(rebasing: content[tokens.value]))[...]
-          relative = ICalendarDuration.seconds(value.trimmed) != nil
-        }
+    var inAlarm = false
+    var relative = false
+    walk(raw, input) { depth, content, tokens in
+      guard depth == 2 else { return false }
+      if ASCIICase.equals(content, tokens.name, "BEGIN") {
+        inAlarm = ASCIICase.equals(content, ASCIICase.trimmed(content, tokens.value), "VALARM")
+        return false
       }
+      // The first alarm's end, or its TRIGGER, settles it.
+      guard inAlarm else { return false }
+      if ASCIICase.equals(content, tokens.name, "END") { return true }
+      guard ASCIICase.equals(content, tokens.name, "TRIGGER") else { return false }
+      relative = ICalendarDuration.seconds(TodoRewrite.value(content, tokens).trimmed) != nil
+      return true
     }
-    return relative ?? false
+    return relative
   }
 
   /// A stable order for groups added at the end of a task.

@@ -206,9 +206,14 @@ struct TodoRewrite {
     PropertyParameter.value("TZID", in: Array(content)[...], tokens.parameters)
   }
 
+  /// A line's value, as its bytes.
+  static func value(_ content: UnsafeBufferPointer<UInt8>, _ tokens: PropertyTokens) -> ArraySlice<UInt8> {
+    Array(UnsafeBufferPointer(rebasing: content[tokens.value]))[...]
+  }
+
   /// A line's value as a DATE or DATE-TIME, or `nil`.
   static func dateValue(_ content: UnsafeBufferPointer<UInt8>, _ tokens: PropertyTokens) -> ICalendarDateTime? {
-    ICalendarDateTime(Array(UnsafeBufferPointer(rebasing: content[tokens.value]))[...])
+    ICalendarDateTime(value(content, tokens))
   }
 
   /// A line's parameters as written, with their leading `;` (empty when it has none).
