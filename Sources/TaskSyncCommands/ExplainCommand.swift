@@ -205,16 +205,15 @@ struct ExplainCommand: ParsableCommand {
         continue
       }
       let wanted = side == .outlook ? key : salesforceKey
-      func names(_ candidate: String) -> Bool {
+      func isWanted(_ candidate: String) -> Bool {
         side == .outlook ? candidate == wanted : (SalesforceID.normalised(candidate) ?? candidate) == wanted
       }
-      if export.result.invalidKeys.contains(where: names) {
+      if export.result.invalidKeys.contains(where: isWanted) {
         return
           "left the \(side) task \(key) alone: its record in \(url.path) could not be read (`tasksync validate` says why), so nothing is done to it"
       }
-      guard let task = export.result.tasks.first(where: { names($0.key) }) else { continue }
-      var policy = configuration.policy
-      policy.salesforceCarriesPrivate = configuration.salesforceMapping.privateColumn != nil
+      guard let task = export.result.tasks.first(where: { isWanted($0.key) }) else { continue }
+      let policy = session.policy
       let subject = "the \(side) task '\(task.subject)' (\(key))"
       if task.isTombstone {
         return

@@ -259,7 +259,14 @@ struct ConfigurationReload {
 /// the folder); the Data Loader success files beside the Salesforce export. Equal signatures:
 /// nothing a run reads has changed as far as the file system tells.
 package struct InputSignature: Equatable, Sendable {
-  package let entries: [String]
+  /// One file (or folder) as the file system describes it: its size, modification time and
+  /// file number, or that it is missing.
+  package struct Entry: Equatable, Hashable, Sendable {
+    package let path: String
+    package let stamp: String
+  }
+
+  package let entries: [Entry]
   /// The latest modification time among them, `nil` when none could be read.
   package let newest: Date?
 
@@ -275,17 +282,17 @@ package struct InputSignature: Equatable, Sendable {
 
   /// The signature of `paths`; a folder among them counts with every file in it.
   package init(paths: [URL]) {
-    var entries: [String] = []
+    var entries: [Entry] = []
     var newest: Date?
     func add(_ url: URL) {
-      let (entry, modified) = Self.stamp(url)
-      entries.append(entry)
+      let (stamp, modified) = Self.stamp(url)
+      entries.append(Entry(path: url.path, stamp: stamp))
       if let modified, newest.map({ modified > $0 }) ?? true { newest = modified }
     }
     for url in paths {
       var isFolder: ObjCBool = false
       guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
-        entries.append("\(url.path) missing")
+        entries.append(Entry(path: url.path, stamp: "missing"))
         continue
       }
       add(url)
@@ -300,12 +307,7 @@ package struct InputSignature: Equatable, Sendable {
   /// The paths whose entries differ from `earlier`'s (added, removed or changed).
   package func changedPaths(since earlier: InputSignature) -> [String] {
     let before = Set(earlier.entries)
-    return entries.filter { !before.contains($0) }.map { entry in
-      // An entry is "PATH SIZE MODIFIED NUMBER" (or "PATH missing"): the path is what precedes
-      // the last three fields.
-      let words = entry.split(separator: " ", omittingEmptySubsequences: false)
-      return words.count > 3 ? words.dropLast(3).joined(separator: " ") : entry
-    }
+    return entries.filter { !before.contains($0) }.map(\.path)
   }
 
   /// Whether nothing was modified in the `quiet` seconds before `now`. A modification time
@@ -321,13 +323,13 @@ package struct InputSignature: Equatable, Sendable {
     ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
   }
 
-  static func stamp(_ url: URL) -> (entry: String, modified: Date?) {
+  static func stamp(_ url: URL) -> (stamp: String, modified: Date?) {
     // Through a symbolic link to the file it names: a new export written there is a change.
     let attributes = (try? FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path)) ?? [:]
     let date = attributes[.modificationDate] as? Date
     let size = (attributes[.size] as? Int) ?? -1
     let number = (attributes[.systemFileNumber] as? Int) ?? -1
-    return ("\(url.path) \(size) \(date?.timeIntervalSince1970 ?? -1) \(number)", date)
+    return ("\(size) \(date?.timeIntervalSince1970 ?? -1) \(number)", date)
   }
 }
 

@@ -74,6 +74,15 @@ package struct SyncSession {
 
   var options: FormatOptions { configuration.formatOptions }
 
+  /// The rules a run plans by: the configuration's, with this session's mass-deletion choice
+  /// and whether the Salesforce export can carry privacy.
+  var policy: SyncPolicy {
+    var policy = configuration.policy
+    policy.allowMassDelete = allowMassDelete
+    policy.salesforceCarriesPrivate = configuration.salesforceMapping.privateColumn != nil
+    return policy
+  }
+
   /// The state folder's lock, taken for every run that writes.
   package func lock(command: String) throws -> StateLock {
     do {
@@ -104,9 +113,7 @@ package struct SyncSession {
     let salesforce = try Export.readSalesforce(configuration.salesforce, options: salesforceOptions)
     let o = outlook.result
     let s = salesforce.result
-    var policy = configuration.policy
-    policy.allowMassDelete = allowMassDelete
-    policy.salesforceCarriesPrivate = configuration.salesforceMapping.privateColumn != nil
+    let policy = self.policy
     let learnt = try learnedSalesforceIDs()
     let csv = salesforce.parts[0].document as? SalesforceTaskCSV
     let runID = runID(
