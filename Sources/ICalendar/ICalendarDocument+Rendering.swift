@@ -220,16 +220,11 @@ extension ICalendarDocument {
     guard found == nil, let start, let length, length.days >= 0, length.seconds >= 0, start.value.secondOfDay != nil
     else { return found }
     // As the reader works it out (``TodoMapper``'s due from DTSTART and DURATION).
-    let nominal = start.value.wallSeconds + length.days * 86_400
-    if start.value.isUTC {
-      return TodoRewrite.WrittenDate(
-        value: ICalendarDateTime(wall: nominal + length.seconds, isUTC: true), parameters: start.parameters, tzid: nil)
-    }
-    let zone = start.tzid.map { zones.resolve($0).zone } ?? .floating
-    let instant = Timestamp(secondsSince1970: zones.instant(wall: nominal, in: zone).secondsSince1970 + length.seconds)
+    let zone = start.value.isUTC ? nil : start.tzid.map { zones.resolve($0).zone } ?? .floating
+    let end = zones.end(ofWall: start.value.wallSeconds, in: zone, plus: length)
     return TodoRewrite.WrittenDate(
-      value: ICalendarDateTime(wall: zones.wall(of: instant, in: zone), isUTC: false), parameters: start.parameters,
-      tzid: start.tzid)
+      value: ICalendarDateTime(wall: end.wall, isUTC: start.value.isUTC), parameters: start.parameters,
+      tzid: start.value.isUTC ? nil : start.tzid)
   }
 
   /// Whether the first VALARM of the VTODO whose lines are `raw` of `input` rings at a

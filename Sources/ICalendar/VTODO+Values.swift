@@ -146,17 +146,13 @@ extension TodoMapper {
     guard value.secondOfDay != nil else {
       return TaskDate(day: value.day.adding(days: Int(length.days + length.seconds / 86_400)))
     }
-    let nominal = value.wallSeconds + length.days * 86_400
     if value.isUTC {
-      let instant = Timestamp(secondsSince1970: nominal + length.seconds)
-      return TaskDate(day: resolver.localDay(of: instant), instant: instant, zone: "UTC")
+      let end = resolver.end(ofWall: value.wallSeconds, in: nil, plus: length)
+      return TaskDate(day: resolver.localDay(of: end.instant), instant: end.instant, zone: "UTC")
     }
     let named = zoneParameter(todo, start)
-    let zone = named?.zone ?? .floating
-    let instant = Timestamp(
-      secondsSince1970: resolver.instant(wall: nominal, in: zone).secondsSince1970 + length.seconds)
-    let wall = resolver.wall(of: instant, in: zone)
-    return TaskDate(day: Timestamp(secondsSince1970: wall).utcDay, instant: instant, zone: named?.name)
+    let end = resolver.end(ofWall: value.wallSeconds, in: named?.zone ?? .floating, plus: length)
+    return TaskDate(day: Timestamp(secondsSince1970: end.wall).utcDay, instant: end.instant, zone: named?.name)
   }
 
   /// The reminder of a TRIGGER line: absolute, or relative to DTSTART or DUE.

@@ -112,6 +112,18 @@ struct ZoneResolver {
     }
   }
 
+  /// The end of a DURATION `length` from wall time `wall` on `zone`'s clock (`nil`: UTC), as
+  /// RFC 5545 §3.3.6 counts it: the days on that clock (the same time of day), then the hours,
+  /// minutes and seconds exactly. Its wall time on that clock, and its instant.
+  func end(ofWall wall: Int64, in zone: Zone?, plus length: (days: Int64, seconds: Int64)) -> (
+    wall: Int64, instant: Timestamp
+  ) {
+    let nominal = wall + length.days * 86_400
+    guard let zone else { return (nominal + length.seconds, Timestamp(secondsSince1970: nominal + length.seconds)) }
+    let instant = Timestamp(secondsSince1970: instant(wall: nominal, in: zone).secondsSince1970 + length.seconds)
+    return (self.wall(of: instant, in: zone), instant)
+  }
+
   /// The calendar day of `instant` in the local zone.
   func localDay(of instant: Timestamp) -> CalendarDay {
     let offset = localOffsets.secondsFromGMT(at: instant.secondsSince1970)
