@@ -378,11 +378,11 @@ struct Planner {
         inserted = learnt
         found = named(self[target].index(ofKey: learnt))
       }
-      // A success file's row with the subject and due day the create sent, when it is the only
-      // such row and no other create sent them: its Id, whatever the task looks like now.
-      // Rows alike that success files give, when as many creates alike as there are rows
-      // could be theirs and the export shows none of them yet: each of those creates was
-      // imported, though which row is whose is not known until the export shows them.
+      // By a success file's row with the subject and due day the create sent: when it is the
+      // only such row and no other create could be its, its Id, whatever the task looks like
+      // now. Rows alike that the export shows none of yet: each create that could be theirs
+      // was imported, though which row is whose only the export tells (`insertedAlike`).
+      // Rows alike the export shows, not told apart below by what they hold: `heldAlike`.
       var insertedAlike: [String] = []
       if found == nil, target == .salesforce, !insertedByMatch.isEmpty, let subject = pairs[i].pending[c].matchSubject {
         let key = MatchKey(subject: subject, due: pairs[i].pending[c].matchDue)
@@ -404,18 +404,17 @@ struct Planner {
           guard let written, let started else { return true }
           return started <= written
         }
+        // (This create can be one: its rows were written since its run started.)
         let sent = (sentToSalesforce[key] ?? []).count(where: couldBeARow)
-        if couldBeARow(input.runStarts[pairs[i].pending[c].runID]) {
-          if ids.count == 1, sent == 1 {
-            inserted = ids.first!
-            found = named(self[target].index(ofKey: ids.first!))
-          } else if !ids.isEmpty, ids.allSatisfy({ self[target].index(ofKey: $0) == nil }) {
-            // Fewer rows than creates: one not imported waits too, until an export shows
-            // which are there (sent again now, the others would be imported twice).
-            insertedAlike = ids.sorted()
-          } else if !ids.isEmpty, sent > 1 {
-            heldAlike.append((i, ids.compactMap { self[target].index(ofKey: $0) }.sorted(), sent))
-          }
+        if ids.count == 1, sent == 1 {
+          inserted = ids.first!
+          found = named(self[target].index(ofKey: ids.first!))
+        } else if !ids.isEmpty, ids.allSatisfy({ self[target].index(ofKey: $0) == nil }) {
+          // Fewer rows than creates: one not imported waits too, until an export shows
+          // which are there (sent again now, the others would be imported twice).
+          insertedAlike = ids.sorted()
+        } else if !ids.isEmpty, sent > 1 {
+          heldAlike.append((i, ids.compactMap { self[target].index(ofKey: $0) }.sorted(), sent))
         }
       }
       guard let found else {
