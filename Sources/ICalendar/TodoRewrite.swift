@@ -27,7 +27,7 @@ struct TodoRewrite {
   struct WrittenDate {
     var value: ICalendarDateTime
     var parameters: String
-    var tzid: String?
+    var tzid: String? = nil
   }
   /// The task's DUE as written, when the update moves the due day of a task with a start (the
   /// start must not end up after it), and the zones to compare the two with.
@@ -112,19 +112,12 @@ struct TodoRewrite {
       return
     }
     flush(input, &w)
-    if property == .due, group == .field(.due), let due = item.due, due.instant == nil, pending.contains(group),
-      let written = Self.dateValue(content, tokens), written.secondOfDay != nil
-    {
-      // A date-only due (Salesforce has no due time) moves the day and keeps the time of day
-      // and the zone the task was written with: Outlook still shows it at that time.
-      _ = pending.remove(group)
-      properties.date("DUE", moving: written, to: due.day, parameters: Self.parameters(content, tokens), to: &w)
-      return
-    }
-    // The same for a due given as DTSTART plus DURATION: a DUE at the time of day that gave,
-    // on DTSTART's clock (a DATE due beside a DATE-TIME start is not valid iCalendar).
-    if property == .duration, group == .field(.due), let due = item.due, due.instant == nil, pending.contains(group),
-      let written = writtenDue, written.value.secondOfDay != nil
+    // A date-only due (Salesforce has no due time) moves the day and keeps the time of day and
+    // the zone the task was written with: Outlook still shows it at that time. A due given as
+    // DTSTART plus DURATION becomes a DUE at the time of day they gave, on DTSTART's clock (a
+    // DATE due beside a DATE-TIME start is not valid iCalendar).
+    if group == .field(.due), let due = item.due, due.instant == nil, pending.contains(group),
+      let written = dueAsWritten(property, content, tokens), written.value.secondOfDay != nil
     {
       _ = pending.remove(group)
       properties.date("DUE", moving: written.value, to: due.day, parameters: written.parameters, to: &w)
@@ -138,6 +131,19 @@ struct TodoRewrite {
       let kept =
         [.summary, .description, .status, .priority].contains(property) ? Self.keptParameters(content, tokens) : ""
       emit(group, item, input, &w, keeping: kept)
+    }
+  }
+
+  /// The due as the line being replaced gives it: a DUE's own value and parameters, or for a
+  /// DURATION, the due it makes with DTSTART (``writtenDue``).
+  private func dueAsWritten(
+    _ property: TodoProperty?, _ content: UnsafeBufferPointer<UInt8>, _ tokens: PropertyTokens
+  ) -> WrittenDate? {
+    switch property {
+    case .due:
+      Self.dateValue(content, tokens).map { WrittenDate(value: $0, parameters: Self.parameters(content, tokens)) }
+    case .duration: writtenDue
+    default: nil
     }
   }
 
