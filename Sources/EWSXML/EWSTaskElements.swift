@@ -27,10 +27,12 @@ struct EWSTaskElements {
     return leaf("Sensitivity", item.isPrivate ? "Private" : "Normal")
   }
 
-  /// The body: plain text when there is one, else the rich body; `nil` when there is neither.
+  /// The body: the rich body when there is one (a VTODO's `X-ALT-DESC` beside its plain
+  /// `DESCRIPTION` is the body Outlook shows; the plain one is its text), else the plain body;
+  /// `nil` when there is neither. A body synced from Salesforce is plain only.
   func body(_ item: TaskItem) -> Child? {
-    if let text = item.body, !text.isEmpty { return leaf("Body", text, attributes: [("BodyType", "Text")]) }
     if let html = item.htmlBody, !html.isEmpty { return leaf("Body", html, attributes: [("BodyType", "HTML")]) }
+    if let text = item.body, !text.isEmpty { return leaf("Body", text, attributes: [("BodyType", "Text")]) }
     return nil
   }
 

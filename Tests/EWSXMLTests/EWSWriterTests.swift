@@ -326,6 +326,22 @@ import Testing
   }
 }
 
+@Suite struct EWSBodyChoiceTests {
+  /// A task with a rich body beside its plain text (a converted VTODO with `X-ALT-DESC`) keeps
+  /// the rich one: the plain text is what Outlook derives from it.
+  @Test func aRichBodyBesideThePlainOneIsTheOneWritten() throws {
+    var item = EWS.fullTask(4)
+    item.body = "bold text"
+    item.htmlBody = "<p><b>bold</b> text</p>"
+    let document = EWSDocument.empty(timeZone: EWS.utc)
+    let reread = try EWSDocument.read(
+      document.rendered(applying: TaskChangeSet(creates: [item])), file: "d.xml", timeZone: EWS.utc)
+    let task = try #require(reread.result.tasks.first)
+    #expect(task.htmlBody == "<p><b>bold</b> text</p>")
+    #expect(task.body == nil)
+  }
+}
+
 @Suite struct EWSLineEndTests {
   /// A CRLF document stays CRLF where tasksync writes new lines.
   @Test func crlfDocumentsKeepTheirLineEnds() throws {
