@@ -127,7 +127,9 @@ struct TaskPropertyWriter {
       if item.status == .notStarted { percent = 0 }
       w.rawLine("PERCENT-COMPLETE", String(min(100, max(0, percent))))
     }
-    if item.status == .completed, let at = item.completedAt { w.utcLine("COMPLETED", at) }
+    // A completion time beside another status (a task opened again) is kept as read: a status
+    // synced from the other side brings its own completion time or none.
+    if let at = item.completedAt { w.utcLine("COMPLETED", at) }
   }
 
   /// A DATE, or a DATE-TIME in UTC, in its TZID, or floating, as the task date came.
