@@ -150,6 +150,9 @@ extension ICalendarDocument {
       fields.append(.reminder)
     }
     var rewrite = TodoRewrite(fields: fields, properties: properties)
+    if fields.contains(.body) || fields.contains(.status) {
+      rewrite.carriedParameters = Self.carriedParameters(raw, input, fields: fields)
+    }
     if update.item.start != nil && update.fields.contains(.due) {
       var zones = ZoneResolver(definitions: zoneDefinitions, localZone: timeZone)
       rewrite.writtenDue = Self.writtenDue(raw, input, &zones)
@@ -193,6 +196,30 @@ extension ICalendarDocument {
         if ASCIICase.equals(content, tokens.name, "END") { depth -= 1 }
       }
     }
+  }
+
+  /// The kept parameters of the VTODO's own DESCRIPTION and STATUS lines (the first of each),
+  /// for the fields among `fields` whose group they carry.
+  private static func carriedParameters(
+    _ raw: Range<Int>, _ input: UnsafeBufferPointer<UInt8>, fields: [SyncField]
+  ) -> [SyncField: String] {
+    var carried: [SyncField: String] = [:]
+    walk(raw, input) { depth, content, tokens in
+      guard depth == 1 else { return false }
+      let field: SyncField? =
+        if ASCIICase.equals(content, tokens.name, "DESCRIPTION") {
+          .body
+        } else if ASCIICase.equals(content, tokens.name, "STATUS") {
+          .status
+        } else {
+          nil
+        }
+      if let field, fields.contains(field), carried[field] == nil {
+        carried[field] = TodoRewrite.keptParameters(content, tokens)
+      }
+      return false
+    }
+    return carried
   }
 
   /// The value and parameters of the DUE line of the VTODO whose lines are `raw` of `input`

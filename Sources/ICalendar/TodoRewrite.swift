@@ -36,6 +36,10 @@ struct TodoRewrite {
   /// True when the update names an extra field: only then is an X-SALESFORCE-FIELD's NAME
   /// read to see whether the line is replaced.
   private let rewritesExtra: Bool
+  /// The kept parameters (``keptParameters(_:_:)``) of the DESCRIPTION and STATUS lines of the
+  /// VTODO, by the field whose group they carry: the group is written where its first line
+  /// stood, which may be an X-ALT-DESC or a PERCENT-COMPLETE before them.
+  var carriedParameters: [SyncField: String] = [:]
 
   init(fields: [SyncField], properties: TaskPropertyWriter) {
     self.properties = properties
@@ -129,7 +133,11 @@ struct TodoRewrite {
       w.rawLine("SEQUENCE", String((current ?? 0) + 1))
     } else {
       let kept =
-        [.summary, .description, .status, .priority].contains(property) ? Self.keptParameters(content, tokens) : ""
+        if case .field(let field) = group, let carried = carriedParameters[field] {
+          carried
+        } else {
+          [.summary, .priority].contains(property) ? Self.keptParameters(content, tokens) : ""
+        }
       emit(group, item, input, &w, keeping: kept)
     }
   }

@@ -367,6 +367,38 @@ import Testing
     #expect(again.subject == "Aufgabe neu" && again.body == "Neu" && again.status == .completed)
   }
 
+  /// The body and status groups are written where their first line stood; the parameters kept
+  /// are DESCRIPTION's and STATUS's even when X-ALT-DESC or PERCENT-COMPLETE come first.
+  @Test func keptParametersComeFromTheLineThatCarriesTheValue() throws {
+    let source = """
+      BEGIN:VCALENDAR\r
+      VERSION:2.0\r
+      BEGIN:VTODO\r
+      UID:a\r
+      X-ALT-DESC;FMTTYPE=text/html:<p>Alt</p>\r
+      DESCRIPTION;LANGUAGE=de:Alt\r
+      PERCENT-COMPLETE:40\r
+      STATUS;X-S=1:IN-PROCESS\r
+      END:VTODO\r
+      END:VCALENDAR\r
+
+      """
+    let document = try read(source)
+    var item = document.result.tasks[0]
+    item.body = "Neu"
+    item.htmlBody = nil
+    item.status = .completed
+    item.percentComplete = 100
+    let changes = TaskChangeSet(
+      updates: [TaskUpdate(key: "a", item: item, fields: [.body, .status])], stamp: stamp)
+    let out = text(document.rendered(applying: changes))
+    #expect(out.contains("DESCRIPTION;LANGUAGE=de:Neu\r\n"), "\(out)")
+    #expect(out.contains("STATUS;X-S=1:COMPLETED\r\n"), "\(out)")
+    #expect(!out.contains("X-ALT-DESC"))
+    let again = try read(out).result.tasks[0]
+    #expect(again.body == "Neu" && again.status == .completed)
+  }
+
   @Test func aStartAfterItsDueLineIsMovedToo() throws {
     let out = try movingDue(
       in: "DUE;TZID=Europe/Berlin:20260410T090000\r\nDTSTART;TZID=Europe/Berlin:20260401T170000", to: "2026-03-20")
@@ -463,6 +495,20 @@ import Testing
     expected.lastModified = stamp
     #expect(back.count == 3)
     #expect(back.last == expected)
+  }
+
+  /// A task opened again that still says when it was completed (Outlook's EWS CompleteDate
+  /// beside an InProgress status, or a converted VTODO) keeps that time.
+  @Test func aCompletionTimeBesideAnotherStatusIsKept() throws {
+    let document = try read(Self.source)
+    let item = TaskItem(
+      key: "reopened", subject: "Reopened", status: .inProgress,
+      completedAt: Timestamp(iso: "2026-03-02T10:00:00Z"))
+    let out = document.rendered(applying: TaskChangeSet(creates: [item], stamp: stamp))
+    #expect(text(out).contains("STATUS:IN-PROCESS\nCOMPLETED:20260302T100000Z\n"))
+    let back = try ICalendarDocument(bytes: out, file: "x", timeZone: .gmt).result.tasks
+    #expect(back.last?.completedAt == Timestamp(iso: "2026-03-02T10:00:00Z"))
+    #expect(back.last?.status == .inProgress)
   }
 
   /// A created task's time in a zone the document defines keeps its TZID. In a zone it does
