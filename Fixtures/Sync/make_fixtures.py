@@ -1335,6 +1335,20 @@ scenario("first-run-narrow-csv", [
     REIMPORT_EMPTY,
 ])
 
+# Pairs found on a narrow export hold no agreed value for the fields it lacks: a deletion on
+# one side is carried over, not read as an edit of the other task's unseen fields (which
+# delete_vs_edit = keep-edit would answer by creating the deleted task again).
+scenario("first-run-narrow-csv-deletions", [
+    step("pair", outlook=O(t1=dict(description="Notes")), salesforce=NARROW, exit=0,
+         summary=summary(o=ZERO, s=ZERO), planEmpty=True),
+    step("deleted-one-each-side", outlook=O(t1=dict(description="Notes"), drop1=True),
+         salesforce=narrow([S[1], "Call Acme", "2026-03-10"]), exit=0,
+         summary=summary(o=counts(d=1), s=counts(d=1)),
+         decisions={"salesforce/delete/" + S[1]: "planned", "outlook/delete/ol-2": "planned"},
+         contains={"salesforce/delete.csv": [S[1]]}, absent={"outlook/outlook.ics": ["Send contract"]}),
+    REIMPORT_EMPTY,
+])
+
 # A Task.csv whose Id cells are all blank (the wrong file, an edit in a spreadsheet) is not an
 # export of Salesforce: it shows no deletion, so the pairs are kept and nothing is deleted.
 scenario("export-without-ids", [

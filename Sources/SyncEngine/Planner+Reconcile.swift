@@ -195,7 +195,8 @@ extension Planner {
       return
     }
     let action = Reconciliation.action(
-      outlook: change(.outlook, present.outlook, pair), salesforce: change(.salesforce, present.salesforce, pair))
+      outlook: change(.outlook, present.outlook, pair, besideDeleted: present.salesforce == nil),
+      salesforce: change(.salesforce, present.salesforce, pair, besideDeleted: present.outlook == nil))
     switch action {
     case .nothing, .mergeFields:
       merge(pair, present, rule: "edited since the last sync")
@@ -214,9 +215,17 @@ extension Planner {
 
   /// Whether `side`'s task changed since the last sync, ignoring values an update that is still
   /// pending was sent to replace.
-  func change(_ side: Side, _ index: Int?, _ pair: PairState) -> SideChange {
+  ///
+  /// `besideDeleted`: the other task is gone. A field the two sides never agreed on (the pair
+  /// was found while an export lacked it) and one `side`'s export does not carry then show no
+  /// edit: they hold no value the user could have changed, and read as edits they would turn
+  /// every deletion into a re-create. (An unreadable value of one task still counts: it may be
+  /// the edit, and delete-vs-edit keeps it.)
+  func change(_ side: Side, _ index: Int?, _ pair: PairState, besideDeleted: Bool = false) -> SideChange {
     guard let index else { return .deleted }
+    let notCarried = side == .outlook ? isUnknownOn.outlook : isUnknownOn.salesforce
     for (f, field) in fields.enumerated() where isEdited(field, self[side].print(index, f), on: side, in: pair) {
+      if besideDeleted && (pair.baseline[field] == nil || notCarried[f]) { continue }
       return .changed
     }
     return .unchanged
