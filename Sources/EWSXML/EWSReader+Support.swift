@@ -126,6 +126,7 @@ struct EWSInternedNames {
   var responseClass: UnsafeRawPointer?
   var includesLastItemInRange: UnsafeRawPointer?
   var totalItemsInView: UnsafeRawPointer?
+  var indexedPagingOffset: UnsafeRawPointer?
   var majorVersion: UnsafeRawPointer?
   var minorVersion: UnsafeRawPointer?
 
@@ -145,6 +146,7 @@ struct EWSInternedNames {
     responseClass = parser.intern("ResponseClass")
     includesLastItemInRange = parser.intern("IncludesLastItemInRange")
     totalItemsInView = parser.intern("TotalItemsInView")
+    indexedPagingOffset = parser.intern("IndexedPagingOffset")
     majorVersion = parser.intern("MajorVersion")
     minorVersion = parser.intern("MinorVersion")
   }

@@ -64,6 +64,9 @@ struct EWSReader {
 
   // The response message being read, when it is not a success.
   private var response: ResponseFields?
+  /// A FindItem response's RootFolder while it is read: its depth, the TotalItemsInView it
+  /// states, where it starts, and how many items it has held so far.
+  private var rootFolder: (depth: Int, total: Int, position: SourcePosition, items: Int)?
 
   private init(file: String, timeZone: TimeZone, limits: EWSLimits) {
     self.file = file
@@ -180,6 +183,7 @@ struct EWSReader {
       return fail(EWSMessage.lostTrack, at: min(end, buffer.count))
     }
     let isEmpty = buffer[end] == UInt8(ascii: "/")
+    if let root = rootFolder, depth == root.depth + 2 { rootFolder?.items += 1 }
     if inTask {
       startInsideTask(element, depth: depth, isEmpty: isEmpty)
     } else {
@@ -215,6 +219,7 @@ struct EWSReader {
         collecting = false
       }
     }
+    if let root = rootFolder, depth == root.depth { finishRootFolder() }
     if let container = itemsContainer, container.endTagStart == -1, depth == container.depth {
       let start = tagStart(before: endOffset)
       itemsContainer?.endTagStart = start
@@ -367,24 +372,47 @@ struct EWSReader {
       let major = element.attribute(names.majorVersion).flatMap({ Int($0) })
     {
       serverVersion = (major, element.attribute(names.minorVersion).flatMap { Int($0) } ?? 0)
-    } else if namespace == .messages, local == "RootFolder",
-      element.attribute(names.includesLastItemInRange)?.lowercased() == "false"
-    {
-      // One page of a paged FindItem: the tasks of the other pages are missing, and must not
-      // read as deleted. An error without a key: no task of this export is read as deleted.
-      let total = element.attribute(names.totalItemsInView).map { " of \($0) items" } ?? ""
-      let position = lines.position(of: tag(of: element).start, in: buffer)
-      hand(
-        .diagnostic(
-          .error(
-            "this FindItem response is one page\(total) (IncludesLastItemInRange=\"false\"): the tasks of the other "
-              + "pages are not in this file, so none of its missing tasks is read as deleted; export every task into one "
-              + "response (a page size at least TotalItemsInView)",
-            file: file, at: position)))
+    } else if namespace == .messages, local == "RootFolder" {
+      rootFolder(element, depth: depth, isEmpty: isEmpty)
     } else if local == "Items", itemsContainer == nil {
       let tag = tag(of: element)
       itemsContainer = EWSItemsContainer(startTag: tag, endTagStart: tag.kind == .empty ? nil : -1, depth: depth)
     }
+  }
+
+  /// A FindItem response's RootFolder. One page of a paged FindItem lacks the tasks of the
+  /// other pages, which must not read as deleted: a page that says it is not the last, or
+  /// starts past the first item, is an error without a key (no task of this export is read as
+  /// deleted); the count of its items is checked against TotalItemsInView at its end.
+  private mutating func rootFolder(_ element: XMLStartElement, depth: Int, isEmpty: Bool) {
+    let position = lines.position(of: tag(of: element).start, in: buffer)
+    let total = element.attribute(names.totalItemsInView).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    let offset = element.attribute(names.indexedPagingOffset).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    if element.attribute(names.includesLastItemInRange)?.lowercased() == "false" {
+      pageError("is one page\(total.map { " of \($0) items" } ?? "") (IncludesLastItemInRange=\"false\")", at: position)
+    } else if let offset, offset > 0 {
+      pageError("is a page that starts at item \(offset + 1) (IndexedPagingOffset=\"\(offset)\")", at: position)
+    } else if let total {
+      rootFolder = (depth, total, position, 0)
+      if isEmpty { finishRootFolder() }
+    }
+  }
+
+  /// The end of a RootFolder whose items are counted: fewer than TotalItemsInView is a page.
+  private mutating func finishRootFolder() {
+    guard let root = rootFolder else { return }
+    rootFolder = nil
+    guard root.items < root.total else { return }
+    pageError("holds \(root.items) of the \(root.total) items in its view (TotalItemsInView)", at: root.position)
+  }
+
+  private mutating func pageError(_ what: String, at position: SourcePosition) {
+    hand(
+      .diagnostic(
+        .error(
+          "this FindItem response \(what): the tasks of the other pages are not in this file, so none of its missing "
+            + "tasks is read as deleted; export every task into one response (a page size at least TotalItemsInView)",
+          file: file, at: position)))
   }
 
   private mutating func isTask(_ element: XMLStartElement) -> Bool {
@@ -428,8 +456,11 @@ struct EWSReader {
     var message = "the server answered \(open.operation) with \(open.responseClass)"
     if let code = open.responseCode, !code.isEmpty { message += " \(code)" }
     if let text = open.messageText, !text.isEmpty { message += ": \(text)" }
-    let severity: Diagnostic.Severity = open.responseClass == "Error" ? .error : .warning
-    hand(.diagnostic(Diagnostic(severity, file: file, line: open.position.line, column: open.position.column, message)))
+    // An Error and a Warning alike mean an item the request named was not returned (a Warning
+    // such as ErrorBatchProcessingStopped: "subsequent items could not be processed"): an error
+    // without a key, so that no task missing from this export is read as deleted.
+    message += "; the items it did not return may be any task missing from this file, so none is read as deleted"
+    hand(.diagnostic(Diagnostic(.error, file: file, line: open.position.line, column: open.position.column, message)))
   }
 
   // MARK: Tasks

@@ -133,28 +133,60 @@ import Testing
   }
 
   /// One page of a paged FindItem: the other pages' tasks are missing, so it is an error of
-  /// unknown identity (none of the export's missing tasks reads as deleted). The last page, or
-  /// a response that holds every item, is not.
-  @Test(arguments: [("false", true), ("true", false), ("FALSE", true)])
-  func onePageOfAPagedFindItemIsAnError(includesLast: String, isError: Bool) throws {
+  /// unknown identity (none of the export's missing tasks reads as deleted): a page that says
+  /// it is not the last, a later page (the last one included), or fewer items than
+  /// TotalItemsInView. A response that holds every item of its view is not.
+  @Test(arguments: [
+    ("0", "2", "false", 1, "one page of 2 items"), ("0", "2", "FALSE", 1, "one page of 2 items"),
+    ("1", "2", "true", 1, "starts at item 2"), ("0", "2", "true", 1, "holds 1 of the 2 items"),
+    ("0", "1", "true", 1, nil), ("0", "2", "true", 2, nil),
+  ])
+  func onePageOfAPagedFindItemIsAnError(
+    offset: String, total: String, includesLast: String, tasks: Int, error: String?
+  ) throws {
+    let items = (1...tasks).map { "<t:Task><t:ItemId Id=\"OL\($0)\"/><t:Subject>Task \($0)</t:Subject></t:Task>" }
     let text = """
       <s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>
       <m:FindItemResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"
         xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">
       <m:ResponseMessages><m:FindItemResponseMessage ResponseClass="Success">
-      <m:RootFolder IndexedPagingOffset="1" TotalItemsInView="2" IncludesLastItemInRange="\(includesLast)">
-      <t:Items><t:Task><t:ItemId Id="OL1"/><t:Subject>Task one</t:Subject></t:Task></t:Items>
+      <m:RootFolder IndexedPagingOffset="\(offset)" TotalItemsInView="\(total)" IncludesLastItemInRange="\(includesLast)">
+      <t:Items>\(items.joined())</t:Items>
       </m:RootFolder></m:FindItemResponseMessage></m:ResponseMessages></m:FindItemResponse></s:Body></s:Envelope>
+      """
+    let document = try EWS.read(text)
+    #expect(document.result.tasks.map(\.key) == (1...tasks).map { "OL\($0)" })
+    let errors = document.result.diagnostics.filter { $0.severity == .error }
+    #expect(errors.count == (error == nil ? 0 : 1))
+    if let error, let first = errors.first {
+      #expect(first.message.contains(error), "\(first.message)")
+      #expect((first.line, first.column) == (5, 1))
+      #expect(document.result.invalidKeys.isEmpty)
+    }
+  }
+
+  /// A response message other than Success (an Error, or a Warning such as
+  /// ErrorBatchProcessingStopped, whose items were not processed) leaves items out: an error
+  /// of unknown identity, so that none of the export's missing tasks reads as deleted.
+  @Test(arguments: ["Error", "Warning"])
+  func aResponseMessageOtherThanSuccessIsAnError(responseClass: String) throws {
+    let text = """
+      <m:GetItemResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"
+        xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"><m:ResponseMessages>
+      <m:GetItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>
+      <m:Items><t:Task><t:ItemId Id="OL1"/><t:Subject>Task one</t:Subject></t:Task></m:Items>
+      </m:GetItemResponseMessage>
+      <m:GetItemResponseMessage ResponseClass="\(responseClass)"><m:MessageText>The batch was stopped</m:MessageText>
+      <m:ResponseCode>ErrorBatchProcessingStopped</m:ResponseCode></m:GetItemResponseMessage>
+      </m:ResponseMessages></m:GetItemResponse>
       """
     let document = try EWS.read(text)
     #expect(document.result.tasks.map(\.key) == ["OL1"])
     let errors = document.result.diagnostics.filter { $0.severity == .error }
-    #expect(errors.count == (isError ? 1 : 0))
-    if isError {
-      #expect(errors[0].message.contains("one page of 2 items"))
-      #expect((errors[0].line, errors[0].column) == (5, 1))
-      #expect(document.result.invalidKeys.isEmpty)
-    }
+    #expect(errors.count == 1)
+    #expect(errors.first?.message.contains("\(responseClass) ErrorBatchProcessingStopped") == true)
+    #expect((errors.first?.line, errors.first?.column) == (6, 1))
+    #expect(document.result.invalidKeys.isEmpty)
   }
 
   /// A bad value is placed at the task's own element, not at a nested one of the same name
