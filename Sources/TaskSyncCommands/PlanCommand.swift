@@ -20,6 +20,7 @@ struct PlanCommand: ParsableCommand {
 
   func run() throws {
     let session = try SyncSession(common: common, allowMassDelete: allowMassDelete)
+    if let planFile { try Self.refuseTaken(URL(fileURLWithPath: planFile), session.configuration) }
     let run = try session.prepare(applying: false)
     defer { LeftToExit.leave(run) }
     if let planFile {
@@ -40,6 +41,26 @@ struct PlanCommand: ParsableCommand {
     if !run.summary.errors.isEmpty {
       throw CommandFailure(
         .failed, "\(errorsIn(run.summary)); a sync would leave the tasks they concern as they are")
+    }
+  }
+}
+
+extension PlanCommand {
+  /// Refuses a plan file path that is an export, inside an exported folder or inside the
+  /// state folder: `plan` writes nothing but the plan, and written there it would replace the
+  /// export or the saved pairs and journal.
+  static func refuseTaken(_ planFile: URL, _ configuration: TaskSyncConfiguration) throws {
+    let path = Folders.resolved(planFile)
+    let taken: [(URL, String)] = [
+      (configuration.outlook, "the Outlook export"), (configuration.salesforce, "the Salesforce export"),
+      (configuration.state, "the state folder"),
+    ]
+    for (url, what) in taken {
+      let other = Folders.resolved(url)
+      if path == other || path.hasPrefix(other.hasSuffix("/") ? other : other + "/") {
+        throw CommandFailure(
+          .usage, "\(planFile.path): --plan-file would write over \(what) (\(url.path)); give another path")
+      }
     }
   }
 }

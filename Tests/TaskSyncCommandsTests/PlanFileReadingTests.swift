@@ -129,3 +129,26 @@ struct JSONKey: CodingKey {
   init?(stringValue: String) { self.stringValue = stringValue }
   init?(intValue: Int) { self.init(index: intValue) }
 }
+
+/// `plan` writes nothing but its plan file: a path that is an export, or in the state folder,
+/// is refused before anything is written.
+@Suite("Plan file: a path that is taken")
+struct PlanFileTakenPathTests {
+  @Test(arguments: ["exports/outlook.ics", "exports/Task.csv", ".tasksync/state.sqlite", ".tasksync"])
+  func aPlanFileOverAnExportOrTheStateIsRefused(path: String) throws {
+    let folder = try TestPaths.temporaryFolder("tasksync-plantaken")
+    let demo = TestPaths.fixtures.appendingPathComponent("Demo")
+    for name in ["exports", "tasksync.toml"] {
+      try FileManager.default.copyItem(at: demo.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+    }
+    let config = folder.appendingPathComponent("tasksync.toml").path
+    #expect(CapturedCommand.run(["sync", "--yes", "--today", "2026-03-02", "--config", config]).status == 0)
+    let target = folder.appendingPathComponent(path)
+    let before = try? Data(contentsOf: target)
+    let run = CapturedCommand.run(["plan", "--today", "2026-03-02", "--plan-file", target.path, "--config", config])
+    #expect(run.status == 2)
+    #expect(run.stderr.contains("--plan-file would write over"), "\(run.stderr)")
+    #expect((try? Data(contentsOf: target)) == before)
+    #expect(CapturedCommand.run(["status", "--config", config]).status == 0)
+  }
+}
