@@ -44,11 +44,17 @@ struct EWSDateTime {
     return Timestamp(secondsSince1970: local).utcDay
   }
 
-  /// The instant of a local wall time in the configured zone.
+  /// The instant of a local wall time in the configured zone. A wall time the clocks skip
+  /// (midnight where they go forward at midnight, as in Santiago or Havana) is read as the
+  /// instant the clocks then show, later that day, with the offset before the change: local
+  /// midnight as a day's start stays on that day.
   mutating func instant(ofLocal local: Timestamp) -> Timestamp {
-    var guess = local.secondsSince1970 - Int64(offset(at: local.secondsSince1970))
-    guess = local.secondsSince1970 - Int64(offset(at: guess))
-    return Timestamp(secondsSince1970: guess)
+    let wall = local.secondsSince1970
+    let first = wall - Int64(offset(at: wall))
+    let second = wall - Int64(offset(at: first))
+    if second + Int64(offset(at: second)) == wall { return Timestamp(secondsSince1970: second) }
+    if first + Int64(offset(at: first)) == wall { return Timestamp(secondsSince1970: first) }
+    return Timestamp(secondsSince1970: max(first, second))
   }
 
   /// Parses an `xs:dateTime`; `nil` when the text is not one. Surrounding white space is ignored.

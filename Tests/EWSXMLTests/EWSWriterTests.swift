@@ -365,3 +365,23 @@ import Testing
     #expect(reread.result.tasks.count == 2)
   }
 }
+
+@Suite struct EWSSkippedMidnightTests {
+  /// Where the clocks go forward at midnight (Santiago on 2026-09-06, Havana on 2026-03-08),
+  /// that day has no local midnight: a due day is written at the day's first instant (01:00
+  /// local), which reads back as the same day, not at 23:00 the day before.
+  @Test(arguments: [
+    ("America/Santiago", "2026-09-06", "2026-09-06T04:00:00Z"),
+    ("America/Havana", "2026-03-08", "2026-03-08T05:00:00Z"),
+    ("Europe/Berlin", "2026-03-29", "2026-03-28T23:00:00Z"),
+  ])
+  func aDueDayWithoutLocalMidnightKeepsItsDay(zone: String, day: String, written: String) throws {
+    let timeZone = try #require(TimeZone(identifier: zone))
+    let item = TaskItem(key: "k", subject: "Due on a clock change", due: TaskDate(day: CalendarDay(day)!))
+    let document = EWSDocument.empty(timeZone: timeZone)
+    let bytes = document.rendered(applying: TaskChangeSet(creates: [item]))
+    #expect(String(decoding: bytes, as: UTF8.self).contains("<t:DueDate>\(written)</t:DueDate>"))
+    let reread = try EWSDocument.read(bytes, file: "d.xml", timeZone: timeZone)
+    #expect(reread.result.tasks.first?.due?.day == CalendarDay(day))
+  }
+}
