@@ -55,6 +55,13 @@ public struct EWSDocument: Sendable {
     self.serverVersion = serverVersion
   }
 
+  /// True when the document holds tasks and none of them has a `t:ExtendedProperty`: most
+  /// likely exported without asking for tasksync's extended properties (a GetItem or FindItem
+  /// with AllProperties does not return them), so what the tasks hold there is not known.
+  public var lacksExtendedProperties: Bool {
+    !records.isEmpty && records.allSatisfy { $0.extendedNames.isEmpty }
+  }
+
   /// The `RequestServerVersion` of `changes.xml`: Exchange2010_SP2 (every later server takes
   /// it), or the version an older server that made the export knows.
   var requestServerVersion: String {

@@ -44,4 +44,53 @@ struct EWSSyncLoopTests {
     #expect(TaskSyncCommand.run(sync) == 0)
     #expect(try Data(contentsOf: written) == Data(contentsOf: xml))
   }
+
+  /// A task created in Outlook through changes.xml comes back in an export made without
+  /// tasksync's extended properties (GetItem with AllProperties does not return them): its
+  /// WhoId and WhatId are not known there, so Salesforce keeps them, with a warning.
+  @Test func anExportWithoutExtendedPropertiesLeavesRelationsAlone() throws {
+    let folder = try TestPaths.temporaryFolder("tasksync-ews-extprops")
+    let exports = folder.appendingPathComponent("exports")
+    try FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true)
+    let config = folder.appendingPathComponent("tasksync.toml")
+    try Data("outlook = \"exports/tasks.xml\"\nsalesforce = \"exports/Task.csv\"\ntime_zone = \"UTC\"\n".utf8)
+      .write(to: config)
+    func ews(_ items: String) -> Data {
+      Data(
+        """
+        <m:GetItemResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"
+          xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"><m:ResponseMessages>
+        <m:GetItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>
+        <m:Items>\(items)</m:Items></m:GetItemResponseMessage></m:ResponseMessages></m:GetItemResponse>
+
+        """.utf8)
+    }
+    try ews("").write(to: exports.appendingPathComponent("tasks.xml"))
+    try Data(
+      ("Id,Subject,Description,ActivityDate,Status,Priority,WhoId,WhatId,LastModifiedDate\r\n"
+        + "00T5e00000RelTkEAJ,Related task,Body,2026-03-10,Not Started,Normal,0035e00000Jane1AAB,0015e00000Acme1AAB,"
+        + "2026-03-01T08:00:00.000Z\r\n").utf8
+    ).write(to: exports.appendingPathComponent("Task.csv"))
+    let sync = ["sync", "--yes", "--today", "2026-03-02", "--config", config.path]
+    #expect(CapturedCommand.run(sync).status == 0)
+    let out = folder.appendingPathComponent("tasksync-out")
+    let changes = try String(contentsOf: out.appendingPathComponent("outlook/changes.xml"), encoding: .utf8)
+    #expect(changes.contains("X-SALESFORCE-WHOID"))
+
+    try ews(
+      """
+      <t:Task><t:ItemId Id="AAMkR1" ChangeKey="CKR1"/><t:Subject>Related task</t:Subject>
+      <t:Body BodyType="Text">Body</t:Body><t:Importance>Normal</t:Importance>
+      <t:LastModifiedTime>2026-03-02T10:00:00Z</t:LastModifiedTime><t:DueDate>2026-03-10T00:00:00Z</t:DueDate>
+      <t:Status>NotStarted</t:Status></t:Task>
+      """
+    ).write(to: exports.appendingPathComponent("tasks.xml"))
+    #expect(CapturedCommand.run(sync).status == 0)
+    let update = try String(contentsOf: out.appendingPathComponent("salesforce/update.csv"), encoding: .utf8)
+    #expect(!update.contains("00T5e00000RelTkEAJ"), "\(update)")
+    let summary = try String(contentsOf: out.appendingPathComponent("summary.json"), encoding: .utf8)
+    #expect(summary.contains("no task of this EWS export has extended properties"))
+    let plan = CapturedCommand.run(["plan", "--today", "2026-03-02", "--config", config.path, "--json"])
+    #expect((plan.jsonObject?["decisions"] as? [Any])?.isEmpty == true)
+  }
 }

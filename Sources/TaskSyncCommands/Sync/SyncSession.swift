@@ -95,6 +95,25 @@ package struct SyncSession {
     }
   }
 
+  /// The synced fields an EWS export carries only as extended properties (WhoId, WhatId, the
+  /// extra fields), when no task of it has one: exported without asking for them, it does not
+  /// say what the tasks hold there, so they are unknown (left as they are on both sides, as a
+  /// Salesforce column the export lacks), with a warning that says so.
+  func fieldsWithoutExtendedProperties(_ outlook: Export, _ synced: [SyncField]) -> (Set<SyncField>, [Diagnostic]) {
+    guard outlook.format == .ews, outlook.parts.count == 1,
+      let document = (outlook.parts[0].document as? EWSTaskDocument)?.document, document.lacksExtendedProperties
+    else { return ([], []) }
+    let fields = synced.filter { $0 == .whoId || $0 == .whatId || $0.extraName != nil }
+    guard !fields.isEmpty else { return ([], []) }
+    let names = fields.map { $0.extraName ?? ($0 == .whoId ? "WhoId" : "WhatId") }.joined(separator: ", ")
+    let note = Diagnostic(
+      .warning, file: configuration.outlook.path, line: 1, column: 1,
+      "no task of this EWS export has extended properties, which carry \(names): what the tasks hold there is not "
+        + "known, so a sync leaves those fields as they are on both sides; export with tasksync's extended "
+        + "properties (ExtendedFieldURI, PropertySetId \(EWSNames.propertySetId)) to keep them in step")
+    return (Set(fields), [note])
+  }
+
   /// Reads both exports and the state, and plans. Writes nothing. With `applying`, the
   /// pair changes ``apply(_:startedAt:)`` commits start being worked out as soon as the plan
   /// is made.
@@ -120,12 +139,13 @@ package struct SyncSession {
       outlook: outlook, salesforce: salesforce, successFiles: learnt.checksums, after: lastRunID,
       pairs: state.pairs.count, requests: requests)
     let (outlookTasks, picklistNotes) = representable(o.tasks)
+    let (unseenInOutlook, unseenNote) = fieldsWithoutExtendedProperties(outlook, policy.syncedFields)
     // A record that could not be read is one entry of invalidKeys (rows without a usable Id
     // each add ""): more errors than that are records whose key is not known at all.
     var input = SyncInput(
       outlook: SideSnapshot(
         tasks: outlookTasks, invalidKeys: Set(o.invalidKeys), isComplete: o.errorCount <= o.invalidKeys.count,
-        source: configuration.outlook.path),
+        unknownFields: unseenInOutlook, source: configuration.outlook.path),
       salesforce: SideSnapshot(
         tasks: s.tasks, invalidKeys: Set(s.invalidKeys),
         isComplete: s.errorCount <= s.invalidKeys.count && csv?.lacksEveryId != true,
@@ -147,7 +167,7 @@ package struct SyncSession {
     returnFreedMemory()
     let pairChanges = applying ? Self.workingOutPairChanges(state, plan.nextState, snapshot) : nil
     let diagnostics =
-      o.diagnostics + s.diagnostics + learnt.diagnostics + picklistNotes
+      o.diagnostics + unseenNote + s.diagnostics + learnt.diagnostics + picklistNotes
       + (outlook.format == .ews ? charactersEWSCannotCarry(plan.outlookChanges) : [])
     // The tasks the plan's warnings are about, placed in their exports (few, most runs none).
     var places: [Side: [String: String]] = [:]
