@@ -59,8 +59,27 @@ extension SyncSession {
     ahead.storePlan(entry)
     let replaced = ReplacedFiles(stateFolder: configuration.state.path)
     let written = WrittenNames()
-    entry.files = try writeOutputs(
-      outputFiles(run, planSHA256: entry.planSHA256, written: written), keeping: replaced, storingAhead: ahead)
+    // A run that cannot finish (an output or the state that cannot be written) puts back the
+    // outputs it replaced: the old outputs stay with the old state, never a mix of the two.
+    var files: [JournaledFile] = []
+    do {
+      try writeOutputs(
+        outputFiles(run, planSHA256: entry.planSHA256, written: written), keeping: replaced, storingAhead: ahead,
+        journal: &files)
+      entry.files = files
+      return try commit(entry, run, pairChanges, replaced: replaced, ahead: ahead, written: written)
+    } catch let failure as CommandFailure {
+      throw putBack(files, after: failure)
+    } catch {
+      throw putBack(files, after: CommandFailure(.failed, "\(configuration.state.path): \(error)"))
+    }
+  }
+
+  /// Commits the state and the journal entry of a run whose outputs are all written.
+  private func commit(
+    _ entry: JournalEntry, _ run: PreparedRun, _ pairChanges: BackgroundWork<PairChanges>, replaced: ReplacedFiles,
+    ahead: StoringAhead, written: WrittenNames
+  ) throws -> Bool {
     do {
       let changes = try pairChanges.value()
       try replaced.sync()
@@ -182,14 +201,44 @@ extension SyncSession {
     return keys.allSatisfy(known.contains)
   }
 
-  /// Writes (or removes) every output atomically and returns the journal's record of them.
-  /// What each replaces is kept by a link in the state folder (`replaced`) or, where it cannot
-  /// be linked, read and handed to `ahead` to store.
+  /// Puts back the outputs `files` records (those a run that failed with `failure` had
+  /// replaced, the last first) as they were before it, and returns `failure` saying so, or
+  /// naming those that could not be put back.
+  func putBack(_ files: [JournaledFile], after failure: CommandFailure) -> CommandFailure {
+    guard !files.isEmpty else { return failure }
+    var notRestored: [String] = []
+    for file in files.reversed() {
+      let path = configuration.out.appendingPathComponent(file.path).path
+      let before = file.keptBefore.flatMap {
+        AtomicFile.contents(atPath: configuration.state.appendingPathComponent($0).path)
+      }
+      do {
+        if let bytes = before ?? file.before {
+          if AtomicFile.holds(bytes, atPath: path) != true { try AtomicFile.write(bytes, to: path) }
+        } else if file.keptBefore != nil {
+          throw StoreError(.ioFailed, "the kept old file cannot be read", path: path)
+        } else if FileManager.default.fileExists(atPath: path) {
+          try AtomicFile.remove(path)
+        }
+      } catch {
+        notRestored.append(path)
+      }
+    }
+    let outcome =
+      notRestored.isEmpty
+      ? "the outputs it had replaced were put back, so they match the state"
+      : "these outputs could not be put back and hold this run's version: \(notRestored.joined(separator: ", ")); run again once the cause is fixed"
+    return CommandFailure(failure.status, "\(failure.message); \(outcome)")
+  }
+
+  /// Writes (or removes) every output atomically, recording each in `journal` before it is
+  /// replaced. What each replaces is kept by a link in the state folder (`replaced`) or, where
+  /// it cannot be linked, read and handed to `ahead` to store.
   func writeOutputs(
-    _ groups: [() -> [OutputFile]], keeping replaced: ReplacedFiles, storingAhead ahead: StoringAhead
-  ) throws -> [JournaledFile] {
+    _ groups: [() -> [OutputFile]], keeping replaced: ReplacedFiles, storingAhead ahead: StoringAhead,
+    journal: inout [JournaledFile]
+  ) throws {
     let out = configuration.out
-    var journal: [JournaledFile] = []
     var swept: Set<String> = []
     do {
       for group in groups {
@@ -202,7 +251,6 @@ extension SyncSession {
     } catch {
       throw CommandFailure(.failed, "\(out.path): cannot write the outputs: \(Folders.reason(error))")
     }
-    return journal
   }
 
   private func writeOutputs(
@@ -212,7 +260,17 @@ extension SyncSession {
     for file in outputs {
       let url = out.appendingPathComponent(file.path)
       let folder = url.deletingLastPathComponent()
-      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      do {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      } catch {
+        var isFolder: ObjCBool = false
+        let inTheWay =
+          FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) && !isFolder.boolValue
+        throw CommandFailure(
+          .failed,
+          "\(folder.path): cannot make this output folder: "
+            + (inTheWay ? "a file has its name; move the file away" : Folders.reason(error)))
+      }
       if swept.insert(folder.path).inserted { _ = try AtomicFile.sweepTemporaryFiles(in: folder) }
       let exists = FileManager.default.fileExists(atPath: url.path)
       // An output that already holds its bytes (an export the run leaves as it is) is compared
