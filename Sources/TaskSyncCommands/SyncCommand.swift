@@ -38,7 +38,7 @@ struct SyncCommand: ParsableCommand {
       try session.refuse(run, json: common.json) { print(PlanText.render(run.plan), terminator: "") }
     }
     if session.configuration.mode == .manual && !yes {
-      print(PlanText.render(run.plan), terminator: "")
+      show(PlanText.render(run.plan))
       // No answer at all (standard input closed, as under cron) is not a "no": a scheduled
       // manual sync must not look as if it ran.
       guard let approved = confirm("Apply this plan? [y/N] ") else {
@@ -48,18 +48,29 @@ struct SyncCommand: ParsableCommand {
             + "(use --yes to apply without asking, or mode = \"automatic\" with `tasksync watch`)")
       }
       guard approved else {
-        print("Not applied: nothing written.")
+        show("Not applied: nothing written.\n")
         return
       }
     }
     try session.applyAndReport(run, show: session.configuration.summaryShow, json: common.json)
   }
 
+  /// Shows the review to the user: on standard output, or with `--json` on standard error,
+  /// which leaves standard output to the one JSON object the run prints.
+  func show(_ text: String) {
+    if common.json {
+      FileHandle.standardError.write(Data(text.utf8))
+    } else {
+      print(text, terminator: "")
+      fflush(nil)
+    }
+  }
+
   /// The user's answer to `question`: yes or no, or `nil` when standard input is closed.
   func confirm(_ question: String) -> Bool? {
-    print(question, terminator: "")
+    show(question)
     guard let answer = readLine() else {
-      print()
+      show("\n")
       return nil
     }
     return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())

@@ -63,4 +63,32 @@ struct ManualConfirmationTests {
     #expect(run.output.contains("standard input gave no answer"))
     #expect(!wroteOutputs(folder))
   }
+
+  /// With `--json`, the plan and the question go to standard error: standard output holds the
+  /// run's one JSON object, whatever the answer.
+  @Test func withJSONTheReviewGoesToStandardError() throws {
+    let folder = try workspace()
+    let process = Process()
+    process.executableURL = CrashSafetyTests.executable
+    process.arguments = ["sync", "--json", "--today", "2026-03-02"]
+    process.currentDirectoryURL = folder
+    process.environment = ["SWIFT_BACKTRACE": "enable=no", "PATH": "/usr/bin:/bin"]
+    let input = Pipe()
+    let output = Pipe()
+    let errors = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    process.standardError = errors
+    try process.run()
+    input.fileHandleForWriting.write(Data("y\n".utf8))
+    try input.fileHandleForWriting.close()
+    let stdout = output.fileHandleForReading.readDataToEndOfFile()
+    let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "\(stderr)")
+    let summary = try JSONSerialization.jsonObject(with: stdout) as? [String: Any]
+    #expect(summary?["outlook"] != nil, "\(String(decoding: stdout, as: UTF8.self))")
+    #expect(stderr.contains("Apply this plan?"))
+    #expect(wroteOutputs(folder))
+  }
 }
