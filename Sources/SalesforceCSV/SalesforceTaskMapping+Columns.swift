@@ -7,6 +7,11 @@ extension SalesforceTaskMapping {
     "ReminderDateTime", "CompletedDateTime", "LastModifiedDate",
   ]
 
+  /// The columns tasksync reads for the common model itself (compared ignoring case): the
+  /// external-ID, private and extra columns must be others, since a column has one role.
+  public static let mappedColumns: Set<String> = Set(
+    (standardColumns + ["IsDeleted", "IsArchived", "SystemModstamp"]).map { $0.lowercased() })
+
   /// The header of a new Task.csv: the standard columns, then the configured extra, external-ID
   /// and private columns (each once, in that order).
   public var newFileColumns: [String] {

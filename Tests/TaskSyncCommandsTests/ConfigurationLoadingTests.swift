@@ -194,6 +194,15 @@ struct BadConfiguration: CustomTestStringConvertible, Sendable {
     .init(
       text: "[salesforce]\nexternal_id_column = \"has space\"\n", key: "salesforce.external_id_column", line: 2,
       column: 22, words: ["API name"]),
+    .init(
+      text: "[salesforce]\nextra_columns = [\"Region__c\", \"whoid\"]\n", key: "salesforce.extra_columns", line: 2,
+      column: 31, words: ["\"whoid\"", "standard Task field", "one role"]),
+    .init(
+      text: "[salesforce]\nexternal_id_column = \"Subject\"\n", key: "salesforce.external_id_column", line: 2,
+      column: 22, words: ["\"Subject\"", "standard Task field"]),
+    .init(
+      text: "[salesforce]\nprivate_column = \"IsDeleted\"\n", key: "salesforce.private_column", line: 2,
+      column: 18, words: ["\"IsDeleted\"", "standard Task field", "Private__c"]),
     .init(text: "[salesforce]\ncolour = 1\n", key: "salesforce.colour", line: 2, column: 1, words: ["unknown key"]),
     .init(
       text: "\n\n[window]\n  past_days = -1\n", key: "window.past_days", line: 4, column: 15,

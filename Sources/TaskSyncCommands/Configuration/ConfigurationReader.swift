@@ -240,6 +240,23 @@ final class ConfigurationReader {
         at: locator.position(of: ["auto", "enabled"]))
     }
     let mapping = config.salesforceMapping
+    // A standard Task field already has its place in the model (Subject, WhoId, …): named again
+    // as an extra, external-ID or private column, one column would back two fields.
+    for (key, column) in [("external_id_column", mapping.externalIdColumn), ("private_column", mapping.privateColumn)]
+    where column.map({ SalesforceTaskMapping.mappedColumns.contains($0.lowercased()) }) == true {
+      problem(
+        ["salesforce", key],
+        "`salesforce.\(key)` names \(quoted(column!)), a standard Task field tasksync maps itself; name a field of "
+          + "your own, such as \(key == "private_column" ? "\"Private__c\"" : "\"Outlook_UID__c\"") (a column has one role)",
+        at: locator.valuePosition(of: ["salesforce", key]))
+    }
+    for column in mapping.extraColumns where SalesforceTaskMapping.mappedColumns.contains(column.lowercased()) {
+      problem(
+        ["salesforce", "extra_columns"],
+        "`salesforce.extra_columns` holds \(quoted(column)), a standard Task field tasksync maps itself; list only "
+          + "fields it does not (a column has one role)",
+        at: locator.position(of: quoted(column), inValueOf: ["salesforce", "extra_columns"]))
+    }
     for (key, column) in [("external_id_column", mapping.externalIdColumn), ("private_column", mapping.privateColumn)] {
       guard let column, mapping.extraColumns.contains(where: { $0.lowercased() == column.lowercased() }) else {
         continue
